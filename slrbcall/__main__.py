@@ -1,0 +1,5 @@
+"""Allow ``python -m slrbcall``."""
+
+from slrbcall.cli.app import main
+
+main()

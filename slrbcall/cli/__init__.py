@@ -1,0 +1,5 @@
+"""The command line: a thin Typer layer over :mod:`slrbcall.services`.
+
+Only this package imports typer and rich. Commands parse options, call one service
+function and render its result; they hold no business rule and no SQL.
+"""

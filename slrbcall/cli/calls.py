@@ -1,0 +1,345 @@
+"""``slrbcall calls``: list, show, validate the call definitions; print their schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.money import format_eur
+
+if TYPE_CHECKING:
+    from slrbcall.calls import CallSummary, LoadedCall
+
+app = typer.Typer(no_args_is_help=True, help="List, show and check call definitions.")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the calls of the calls folder, each validated.
+
+    Example: slrbcall calls list
+    """
+    from slrbcall import services
+
+    listings = services.list_calls(settings(ctx))
+    if as_json:
+        emit_json(
+            [
+                {
+                    "file": str(item.path),
+                    "valid": item.call is not None,
+                    "problems": [str(p) for p in item.problems],
+                    "call": summary_json(item.call) if item.call else None,
+                }
+                for item in listings
+            ]
+        )
+        return
+    view = table(
+        "id", "title", "budget", "grants", "months", "themes", "state", numeric=("budget",)
+    )
+    for item in listings:
+        if item.call is None:
+            count = len(item.problems)
+            view.add_row(
+                text(item.path.stem),
+                text(""),
+                text(""),
+                text(""),
+                text(""),
+                text(""),
+                text(f"{count} problem{'s' if count != 1 else ''}", "red"),
+            )
+            continue
+        call = item.call
+        view.add_row(
+            text(call.id),
+            text(call.title_fr),
+            eur(call.budget_cents),
+            text(f"{format_eur(call.grant_min_cents)} - {format_eur(call.grant_max_cents)}"),
+            text(call.duration_months),
+            text(len(call.themes)),
+            text("valid", "green"),
+        )
+    console = out_console()
+    console.print(view)
+    if any(item.call is None for item in listings):
+        console.print(text("Run 'slrbcall calls validate FILE' to see the problems."))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    call_id: Annotated[str, typer.Argument(metavar="ID", help="The call's id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one call: budget, grant range, duration, themes, timeline, tranches.
+
+    Example: slrbcall calls show empowerment-2023
+    """
+    from slrbcall import services
+
+    loaded = services.show_call(settings(ctx), call_id)
+    if as_json:
+        emit_json(call_detail(loaded))
+        return
+    render_call(loaded)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Call YAML files.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check call definition files; every problem is printed as file:line:col.
+
+    Exits with 3 when a file has problems.
+
+    Example: slrbcall calls validate calls/empowerment-2023.yaml
+    """
+    from slrbcall import services
+
+    valid = services.validate_calls(settings(ctx), files)
+    if as_json:
+        emit_json([{"file": str(path), "valid": True} for path in valid])
+        return
+    console = out_console()
+    for path in valid:
+        console.print(text(f"{path}: ok"))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a call definition, for editors that check YAML.
+
+    Example: slrbcall calls schema > call.schema.json
+    """
+    from slrbcall.calls import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def summary_json(call: CallSummary) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "title": {"nl": call.title_nl, "fr": call.title_fr},
+        "budget": plain_money(call.budget_cents),
+        "grant_minimum": plain_money(call.grant_min_cents),
+        "grant_maximum": plain_money(call.grant_max_cents),
+        "duration_months": call.duration_months,
+        "themes": list(call.themes),
+    }
+
+
+def call_detail(loaded: LoadedCall) -> dict[str, Any]:
+    call = loaded.call
+
+    def loc(value: Any) -> dict[str, str] | None:
+        return None if value is None else {"nl": value.nl, "fr": value.fr}
+
+    return {
+        "id": call.id,
+        "title": loc(call.title),
+        "budget": plain_money(call.budget_cents),
+        "grant_minimum": plain_money(call.grant_min_cents),
+        "grant_maximum": plain_money(call.grant_max_cents),
+        "duration_months": call.duration_months,
+        "file": str(loaded.path),
+        "sha256": loaded.sha256,
+        "authority": call.authority,
+        "granularity": plain_money(call.granularity_cents),
+        "description": loc(call.description),
+        "target_public": loc(call.target_public),
+        "themes": [{"key": t.key, "label": loc(t.label)} for t in call.themes],
+        "eligibility": {
+            "applicant_kinds": [k.value for k in call.eligibility.applicant_kinds],
+            "partner_required": call.eligibility.partner_required,
+            "max_applications_per_applicant": call.eligibility.max_applications_per_applicant,
+            "duration": call.eligibility.duration.value,
+        },
+        "required_fields": list(call.required_fields),
+        "scoring": {
+            "aggregation": call.aggregation.value,
+            "disagreement_threshold": call.disagreement_threshold,
+            "criteria": [
+                {"key": c.key, "label": loc(c.label), "weight": c.weight, "max_mark": c.max_mark}
+                for c in call.criteria
+            ],
+        },
+        "committee": [
+            {"key": m.key, "name": m.name, "links": list(m.links)} for m in call.committee
+        ],
+        "allocation": {
+            "policy": call.allocation.policy.value,
+            "partial": call.allocation.partial.value,
+            "partial_min_share": call.allocation.partial_min_share,
+            "min_score": call.allocation.min_score,
+            "org_cap": call.allocation.org_cap,
+            "theme_caps": {
+                cap.theme: (
+                    f"{cap.percent}%" if cap.percent is not None else plain_money(cap.amount_cents)
+                )
+                for cap in call.allocation.theme_caps
+            },
+            "theme_guarantee": call.allocation.theme_guarantee,
+            "tie_break": list(call.allocation.tie_break),
+        },
+        "milestones": [
+            {"key": m.key, "label": loc(m.label), "date": m.date, "month": m.month}
+            for m in call.milestones
+        ],
+        "deadlines": [
+            {
+                "key": d.key,
+                "label": loc(d.label),
+                "from": d.anchor.value,
+                "months": d.months,
+                "every_months": d.every_months,
+            }
+            for d in call.deadlines
+        ],
+        "tranches": [
+            {
+                "number": t.number,
+                "percent": t.percent,
+                "condition": t.condition.value,
+                "label": loc(t.label),
+                "month": t.month,
+            }
+            for t in call.tranches
+        ],
+        "signatories": [
+            {"role": s.role.value, "min": s.min, "max": s.max} for s in call.signatories
+        ],
+        "legal_bases": [loc(b) for b in call.legal_bases],
+        "documents": {
+            "convention": loc(call.documents.convention),
+            "letter_award": loc(call.documents.letter_award),
+            "letter_refusal": loc(call.documents.letter_refusal),
+        },
+        "illustrative": list(call.illustrative),
+    }
+
+
+def render_call(loaded: LoadedCall) -> None:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from slrbcall.model import Lang
+
+    call = loaded.call
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("titel (nl)", text(call.title.nl))
+    facts.add_row("titre (fr)", text(call.title.fr))
+    facts.add_row("authority", text(call.authority))
+    facts.add_row("budget", eur(call.budget_cents))
+    facts.add_row(
+        "grants",
+        text(
+            f"{format_eur(call.grant_min_cents)} to {format_eur(call.grant_max_cents)}, "
+            f"partial awards in steps of {format_eur(call.granularity_cents)}"
+        ),
+    )
+    rule = "must last" if call.eligibility.duration.value == "equal" else "last at most"
+    facts.add_row("duration", text(f"{call.duration_months} months (projects {rule} this)"))
+    eligible = ", ".join(k.value for k in call.eligibility.applicant_kinds)
+    partner = "a partner is required" if call.eligibility.partner_required else "partner optional"
+    most = call.eligibility.max_applications_per_applicant
+    facts.add_row(
+        "eligibility",
+        text(f"{eligible}; {partner}" + (f"; at most {most} per applicant" if most else "")),
+    )
+    facts.add_row(
+        "scoring",
+        text(
+            f"{call.aggregation.value} of the reviewers' weighted scores"
+            + (
+                f"; flag when they differ by more than {call.disagreement_threshold} points"
+                if call.disagreement_threshold is not None
+                else ""
+            )
+        ),
+    )
+    allocation = call.allocation
+    facts.add_row(
+        "allocation",
+        text(
+            f"policy {allocation.policy.value}, partial {allocation.partial.value}, "
+            f"tie-break {', '.join(allocation.tie_break)}"
+        ),
+    )
+    facts.add_row(
+        "signatories",
+        text(
+            ", ".join(
+                s.role.value + ("" if (s.min, s.max) == (1, 1) else f" ({s.min}-{s.max})")
+                for s in call.signatories
+            )
+        ),
+    )
+    if call.illustrative:
+        facts.add_row("illustrative", text(", ".join(call.illustrative), "yellow"))
+    facts.add_row("file", text(f"{loaded.path} (sha256 {loaded.sha256[:12]})"))
+
+    themes = table("theme", "nl", "fr", title="Themes")
+    for theme in call.themes:
+        themes.add_row(text(theme.key), text(theme.label[Lang.NL]), text(theme.label[Lang.FR]))
+
+    criteria = table(
+        "criterion",
+        "label (fr)",
+        "weight",
+        "max mark",
+        title="Criteria",
+        numeric=("weight", "max mark"),
+    )
+    for criterion in call.criteria:
+        criteria.add_row(
+            text(criterion.key),
+            text(criterion.label.fr),
+            text(criterion.weight),
+            text(criterion.max_mark),
+        )
+
+    timeline = table("when", "milestone (fr)", title="Timeline")
+    for milestone in call.milestones:
+        when = milestone.date.isoformat() if milestone.date else (milestone.month or "")
+        timeline.add_row(text(when), text(milestone.label.fr))
+    for deadline in call.deadlines:
+        repeat = f", then every {deadline.every_months} months" if deadline.every_months else ""
+        timeline.add_row(
+            text(f"{deadline.anchor.value} + {deadline.months} months{repeat}"),
+            text(deadline.label.fr),
+        )
+
+    tranches = table(
+        "#", "share", "condition", "label (fr)", title="Payment tranches", numeric=("share",)
+    )
+    for tranche in call.tranches:
+        tranches.add_row(
+            text(tranche.number),
+            text(f"{tranche.percent}%"),
+            text(tranche.condition.value),
+            text(tranche.label.fr),
+        )
+
+    out_console().print(
+        Panel(
+            Group(facts, themes, criteria, timeline, tranches),
+            title=text(call.id),
+            title_align="left",
+        )
+    )

@@ -1,0 +1,112 @@
+"""``slrbcall status`` and ``slrbcall doctor``: the workspace and the machine."""
+
+from __future__ import annotations
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.output import emit_json, out_console, table, text
+from slrbcall.errors import EXIT_ENVIRONMENT
+
+
+def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Show what the workspace holds: its calls, their definitions, its records.
+
+    Example: slrbcall status --db grants.db
+    """
+    from slrbcall import services
+
+    result = services.workspace_status(settings(ctx))
+    if as_json:
+        emit_json(
+            {
+                "workspace": str(result.path),
+                "exists": result.exists,
+                "schema_version": result.schema_version,
+                "calls": [
+                    {
+                        "id": c.call_id,
+                        "sha256": c.sha256,
+                        "recorded_at": c.recorded_at,
+                        "file": c.source_path,
+                        "file_state": c.file_state,
+                    }
+                    for c in result.calls
+                ],
+                "counts": result.counts,
+                "last_change": result.last_change,
+            }
+        )
+        return
+    console = out_console()
+    if not result.exists:
+        console.print(
+            text(f"No workspace at {result.path} yet: 'slrbcall intake FILE' starts one.")
+        )
+        return
+    console.print(text(f"Workspace {result.path} (schema {result.schema_version})"))
+    calls = table("call", "definition", "recorded", "file now")
+    states = {
+        "same": ("unchanged", "green"),
+        "changed": ("CHANGED since", "yellow"),
+        "missing": ("missing", "red"),
+    }
+    for held in result.calls:
+        label, style = states[held.file_state]
+        calls.add_row(
+            text(held.call_id), text(held.sha256[:12]), text(held.recorded_at), text(label, style)
+        )
+    console.print(calls)
+    counts = table("records", "rows", numeric=("rows",))
+    for name, count in result.counts.items():
+        counts.add_row(text(name), text(count))
+    console.print(counts)
+    if any(c.file_state == "changed" for c in result.calls):
+        console.print(
+            text(
+                "A call definition was edited after it was used: the stored records were "
+                "checked against the earlier version.",
+                "yellow",
+            )
+        )
+    if result.last_change:
+        console.print(text(f"Last change: {result.last_change}"))
+
+
+def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Check this machine: Python, SQLite, the calls, the workspace, LibreOffice, fonts.
+
+    Exits with 5 when something slrbcall needs is missing.
+
+    Example: slrbcall doctor
+    """
+    from slrbcall import services
+
+    checks = services.doctor(settings(ctx))
+    failed = [c for c in checks if not c.ok and not c.optional]
+    if as_json:
+        emit_json(
+            [
+                {
+                    "check": c.name,
+                    "ok": c.ok,
+                    "optional": c.optional,
+                    "detail": c.detail,
+                    "hint": c.hint,
+                }
+                for c in checks
+            ]
+        )
+    else:
+        view = table("check", "", "detail")
+        for check in checks:
+            mark = (
+                ("ok", "green")
+                if check.ok
+                else (("warn", "yellow") if check.optional else ("FAIL", "red"))
+            )
+            detail = check.detail if check.ok or not check.hint else f"{check.detail}: {check.hint}"
+            view.add_row(text(check.name), text(*mark), text(detail))
+        out_console().print(view)
+    if failed:
+        raise typer.Exit(EXIT_ENVIRONMENT)

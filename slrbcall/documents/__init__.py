@@ -1,0 +1,1 @@
+"""Documents: conventions and letters (DOCX from templates) and their PDF conversion."""

@@ -1,0 +1,255 @@
+"""Plain, frozen domain values. No I/O, no validation library: the boundary
+(:mod:`slrbcall.calls`, :mod:`slrbcall.intake`) builds these from checked input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+__all__ = [
+    "Aggregation",
+    "AllocationDefaults",
+    "Anchor",
+    "Call",
+    "CommitteeMember",
+    "Criterion",
+    "DocumentTemplates",
+    "DurationRule",
+    "Eligibility",
+    "Lang",
+    "Localized",
+    "Milestone",
+    "OrgKind",
+    "Organisation",
+    "PartialPolicy",
+    "Policy",
+    "ProjectDeadline",
+    "Signatory",
+    "SignatoryRole",
+    "Theme",
+    "ThemeCap",
+    "Tranche",
+    "TrancheCondition",
+]
+
+
+class Lang(StrEnum):
+    """The two official languages of the Brussels region."""
+
+    NL = "nl"
+    FR = "fr"
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A text in Dutch and in French."""
+
+    nl: str
+    fr: str
+
+    def __getitem__(self, lang: Lang | str) -> str:
+        return self.nl if Lang(lang) is Lang.NL else self.fr
+
+
+class OrgKind(StrEnum):
+    AUTHORITY = "authority"
+    HOUSING_COMPANY = "housing_company"
+    NON_PROFIT = "non_profit"
+    COMMUNE = "commune"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """An organisation of the registry (or a partner named in an application).
+
+    ``enterprise_number`` is the BCE/KBO number in the form ``0123.456.789``,
+    or ``None`` while it is not known: a real organisation's number is never invented.
+    """
+
+    key: str
+    kind: OrgKind
+    name: Localized
+    short_names: tuple[str, ...] = ()
+    languages: tuple[Lang, ...] = (Lang.FR, Lang.NL)
+    communes: tuple[str, ...] = ()
+    enterprise_number: str | None = None
+    legal_form: Localized | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    nis_code: str | None = None
+
+    def display_name(self, lang: Lang | str = Lang.FR) -> str:
+        return self.name[lang]
+
+
+class DurationRule(StrEnum):
+    EQUAL = "equal"  # an application's duration must equal the call's
+    FREE = "free"  # any duration up to the call's
+
+
+class Aggregation(StrEnum):
+    MEAN = "mean"
+    MEDIAN = "median"
+
+
+class Policy(StrEnum):
+    GREEDY = "greedy"
+    STRICT = "strict"
+    MAX_SCORE = "max-score"
+
+
+class PartialPolicy(StrEnum):
+    OFF = "off"
+    REMAINDER = "remainder"
+
+
+class Anchor(StrEnum):
+    """What a project deadline is counted from."""
+
+    START = "start"
+    END = "end"
+
+
+class TrancheCondition(StrEnum):
+    SIGNATURE = "signature"
+    INTERIM_REPORT = "interim_report"
+    YEARLY_REPORT = "yearly_report"
+    FINAL_REPORT = "final_report"
+
+
+class SignatoryRole(StrEnum):
+    AUTHORITY = "authority"
+    HOUSING_COMPANY = "housing_company"
+    PARTNER = "partner"
+    COMMUNE = "commune"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    key: str
+    label: Localized
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    applicant_kinds: tuple[OrgKind, ...]
+    partner_required: bool
+    max_applications_per_applicant: int | None
+    duration: DurationRule
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    key: str
+    label: Localized
+    weight: Decimal
+    max_mark: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeMember:
+    key: str
+    name: str
+    links: tuple[str, ...] = ()  # organisation keys the member declared a link with
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCap:
+    """At most ``amount_cents`` or ``percent`` of the budget for one theme."""
+
+    theme: str
+    amount_cents: int | None = None
+    percent: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationDefaults:
+    policy: Policy = Policy.GREEDY
+    partial: PartialPolicy = PartialPolicy.OFF
+    partial_min_share: Decimal = Decimal(0)
+    min_score: Decimal | None = None
+    org_cap: int | None = None
+    theme_caps: tuple[ThemeCap, ...] = ()
+    theme_guarantee: bool = False
+    tie_break: tuple[str, ...] = ("id",)
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A fixed step of the call: a day, or a whole month when only that is known."""
+
+    key: str
+    label: Localized
+    date: dt.date | None = None
+    month: str | None = None  # "YYYY-MM"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDeadline:
+    """A due date of each funded project, ``months`` after its start or end."""
+
+    key: str
+    label: Localized
+    anchor: Anchor
+    months: int
+    every_months: int | None = None  # repeats (e.g. a yearly report) until the end
+
+
+@dataclass(frozen=True, slots=True)
+class Tranche:
+    number: int
+    percent: Decimal
+    condition: TrancheCondition
+    label: Localized
+    month: int | None = None  # payable from this month after the start, when set
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    role: SignatoryRole
+    min: int = 1
+    max: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTemplates:
+    convention: Localized
+    letter_award: Localized
+    letter_refusal: Localized
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call for projects, as validated from its YAML definition."""
+
+    id: str
+    title: Localized
+    authority: str
+    budget_cents: int
+    grant_min_cents: int
+    grant_max_cents: int
+    granularity_cents: int
+    duration_months: int
+    themes: tuple[Theme, ...]
+    eligibility: Eligibility
+    criteria: tuple[Criterion, ...]
+    aggregation: Aggregation
+    disagreement_threshold: Decimal | None
+    committee: tuple[CommitteeMember, ...]
+    allocation: AllocationDefaults
+    milestones: tuple[Milestone, ...]
+    deadlines: tuple[ProjectDeadline, ...]
+    tranches: tuple[Tranche, ...]
+    signatories: tuple[Signatory, ...]
+    legal_bases: tuple[Localized, ...]
+    documents: DocumentTemplates
+    description: Localized | None = None
+    target_public: Localized | None = None
+    required_fields: tuple[str, ...] = ()
+    illustrative: tuple[str, ...] = ()
+    source_sha256: str = field(default="", compare=False)
+
+    def theme(self, key: str) -> Theme | None:
+        return next((t for t in self.themes if t.key == key), None)

@@ -1,0 +1,400 @@
+"""The workspace: one SQLite database holding a call's state.
+
+Only this module talks to SQLite. Rules (docs/concepts.md, "Workspace"):
+
+* Schema changes are numbered migrations (:data:`MIGRATIONS`), each applied in its own
+  transaction; ``PRAGMA user_version`` records how many have run.
+* Tables are STRICT with CHECK constraints; foreign keys are on; the journal is WAL.
+* Every write is one ``BEGIN IMMEDIATE`` transaction (:meth:`Workspace.write`), so a
+  second writer waits up to the busy timeout and then gets :class:`BusyError`; a run
+  that dies half-way leaves nothing behind.
+* The ``audit`` table is append-only: triggers refuse UPDATE and DELETE.
+* Money is integer cents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slrbcall import __version__
+from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError
+
+__all__ = [
+    "MIGRATIONS",
+    "AuditRow",
+    "CallRecord",
+    "Transaction",
+    "Workspace",
+]
+
+#: Seconds a writer waits for another writer before giving up with exit code 4.
+DEFAULT_BUSY_TIMEOUT = 10.0
+
+#: Each migration is a tuple of statements, run in one transaction. Never edit a
+#: migration that has shipped: add a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: call snapshots, the calls a workspace holds, and the audit trail.
+    (
+        """
+        CREATE TABLE call_snapshot (
+            id INTEGER PRIMARY KEY,
+            call_id TEXT NOT NULL CHECK (length(call_id) BETWEEN 1 AND 64),
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            source_path TEXT NOT NULL,
+            content TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (call_id, sha256)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE workspace_call (
+            call_id TEXT PRIMARY KEY,
+            snapshot_id INTEGER NOT NULL REFERENCES call_snapshot (id),
+            added_at TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            command TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'event')),
+            entity TEXT NOT NULL,
+            entity_key TEXT,
+            before_json TEXT,
+            after_json TEXT,
+            input_file TEXT,
+            input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),
+            tool_version TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END
+        """,
+        """
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END
+        """,
+    ),
+)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _json(value: Mapping[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """A call the workspace holds, with the snapshot of its definition."""
+
+    call_id: str
+    snapshot_id: int
+    sha256: str
+    source_path: str
+    content: str
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    id: int
+    at: str
+    command: str
+    action: str
+    entity: str
+    entity_key: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    input_file: str | None
+    input_sha256: str | None
+    tool_version: str
+
+
+class Transaction:
+    """One write transaction; it records its own audit rows."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        command: str,
+        input_file: str | None,
+        input_sha256: str | None,
+    ) -> None:
+        self._conn = conn
+        self.command = command
+        self.input_file = input_file
+        self.input_sha256 = input_sha256
+        self.at = _now()
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> sqlite3.Cursor:
+        return self._conn.executemany(sql, rows)
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        key: str | None = None,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._conn.execute(
+            "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
+            " after_json, input_file, input_sha256, tool_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.at,
+                self.command,
+                action,
+                entity,
+                key,
+                _json(before),
+                _json(after),
+                self.input_file,
+                self.input_sha256,
+                __version__,
+            ),
+        )
+
+    def record_call(self, call_id: str, sha256: str, source_path: str, content: str) -> int:
+        """Hold ``call_id`` in the workspace with this definition; return the snapshot id.
+
+        The same content is snapshotted once; a changed definition gets a new snapshot,
+        and the workspace points to it from now on (the audit keeps both hashes).
+        """
+        row = self._conn.execute(
+            "SELECT id FROM call_snapshot WHERE call_id = ? AND sha256 = ?", (call_id, sha256)
+        ).fetchone()
+        if row is None:
+            snapshot_id = self._conn.execute(
+                "INSERT INTO call_snapshot (call_id, sha256, source_path, content, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (call_id, sha256, source_path, content, self.at),
+            ).lastrowid
+            assert snapshot_id is not None
+        else:
+            snapshot_id = int(row[0])
+        current = self._conn.execute(
+            "SELECT s.id, s.sha256 FROM workspace_call w"
+            " JOIN call_snapshot s ON s.id = w.snapshot_id WHERE w.call_id = ?",
+            (call_id,),
+        ).fetchone()
+        if current is None:
+            self._conn.execute(
+                "INSERT INTO workspace_call (call_id, snapshot_id, added_at) VALUES (?, ?, ?)",
+                (call_id, snapshot_id, self.at),
+            )
+            self.audit("insert", "call", call_id, after={"sha256": sha256, "source": source_path})
+        elif current[0] != snapshot_id:
+            self._conn.execute(
+                "UPDATE workspace_call SET snapshot_id = ? WHERE call_id = ?",
+                (snapshot_id, call_id),
+            )
+            self.audit(
+                "update",
+                "call",
+                call_id,
+                before={"sha256": current[1]},
+                after={"sha256": sha256, "source": source_path},
+            )
+        return snapshot_id
+
+
+class Workspace:
+    """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    # -- opening --------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        migrations: Sequence[Sequence[str]] = MIGRATIONS,
+        busy_timeout: float | None = None,
+    ) -> Workspace:
+        """Open (and, with ``create``, make) the workspace at ``path``; migrate it."""
+        if path.is_dir():
+            raise InputFileError([Problem(str(path), "is a directory: --db names a database file")])
+        if not path.exists():
+            if not create:
+                raise RefusedError(
+                    f"no workspace at {path} yet: run 'slrbcall intake FILE' to start one "
+                    "(or pass --db PATH)"
+                )
+            if not path.parent.exists():
+                raise RefusedError(f"{path}: the folder {path.parent} does not exist")
+        timeout = busy_timeout if busy_timeout is not None else _busy_timeout()
+        try:
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            raise RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
+        workspace = cls(conn, path)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":  # pragma: no cover - odd filesystems
+                conn.execute("PRAGMA journal_mode = DELETE")
+            workspace._migrate(migrations)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _busy(path) from exc
+            raise InputFileError(
+                [Problem(str(path), f"is not a slrbcall workspace ({exc}): pass another --db")]
+            ) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return workspace
+
+    def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
+        version = self.schema_version
+        if version > len(migrations):
+            raise RefusedError(
+                f"{self.path} was made by a newer slrbcall (schema {version}); "
+                f"this one knows schema {len(migrations)}: upgrade slrbcall"
+            )
+        while version < len(migrations):
+            with self._immediate():
+                version = self.schema_version  # another process may have migrated meanwhile
+                if version >= len(migrations):
+                    break
+                for statement in migrations[version]:
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {version + 1}")
+            version = self.schema_version
+
+    # -- transactions -----------------------------------------------------------------
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _busy(self.path) from exc
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def write(
+        self,
+        *,
+        command: str,
+        input_file: str | None = None,
+        input_sha256: str | None = None,
+    ) -> Iterator[Transaction]:
+        """One ``BEGIN IMMEDIATE`` transaction: all of it is stored, or none of it."""
+        with self._immediate():
+            yield Transaction(
+                self._conn, command=command, input_file=input_file, input_sha256=input_sha256
+            )
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def calls(self) -> list[CallRecord]:
+        rows = self._conn.execute(
+            "SELECT w.call_id, s.id, s.sha256, s.source_path, s.content, s.recorded_at"
+            " FROM workspace_call w JOIN call_snapshot s ON s.id = w.snapshot_id"
+            " ORDER BY w.call_id"
+        ).fetchall()
+        return [CallRecord(*row) for row in rows]
+
+    def audit_rows(self, *, limit: int | None = None) -> list[AuditRow]:
+        sql = (
+            "SELECT id, at, command, action, entity, entity_key, before_json, after_json,"
+            " input_file, input_sha256, tool_version FROM audit ORDER BY id"
+        )
+        rows = self._conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
+        return [
+            AuditRow(
+                id=r[0],
+                at=r[1],
+                command=r[2],
+                action=r[3],
+                entity=r[4],
+                entity_key=r[5],
+                before=json.loads(r[6]) if r[6] else None,
+                after=json.loads(r[7]) if r[7] else None,
+                input_file=r[8],
+                input_sha256=r[9],
+                tool_version=r[10],
+            )
+            for r in rows
+        ]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
+        tables = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
+        return {
+            t: int(self._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables
+        }
+
+    def integrity(self) -> str:
+        """``ok``, or the first problem ``PRAGMA integrity_check`` reports."""
+        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- closing --------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _busy_timeout() -> float:
+    raw = os.environ.get("SLRBCALL_BUSY_TIMEOUT")
+    try:
+        return float(raw) if raw else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def _busy(path: Path) -> BusyError:
+    return BusyError(
+        f"{path}: the workspace is busy: another slrbcall command is writing to it; "
+        "run this again when it has finished"
+    )

@@ -1,0 +1,317 @@
+"""A strict YAML reader for hand-written configuration.
+
+PyYAML's ``safe_load`` still accepts things that bite officers who edit YAML by hand:
+``NO`` read as ``False`` (YAML 1.1), ``0012345`` read as an octal number, duplicate keys
+silently overwritten, and anchors/aliases that can expand exponentially ("billion
+laughs"). This module composes the YAML node tree itself and builds plain Python values
+under stricter rules:
+
+* Only ``true``/``false`` are booleans and only ``null``/``~``/empty are null.
+* Integers are plain decimal digits without leading zeros; ``0012345`` stays a string.
+* Decimals (``255000.50``) become :class:`~decimal.Decimal`, exactly, never a float.
+  Exponents, ``.inf`` and ``.nan`` are refused: a number must read as it is meant.
+* Duplicate keys, anchors, aliases and explicit tags (``!!python/object``) are refused.
+* Dates stay strings; the schema decides what a string means.
+
+Every problem is reported with its line and column; all problems are collected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from slrbcall.errors import InputFileError, Problem
+
+__all__ = ["Located", "decode_source", "load_yaml", "parse_yaml", "read_source"]
+
+Path_ = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)")
+_EXPONENT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+#: Larger YAML files are refused before parsing: a call definition is a few KB.
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Plain data parsed from YAML, with the position of every value and key.
+
+    ``positions[path]`` is the (line, column), 1-based, of the value at ``path``
+    (a tuple of mapping keys and list indexes); ``key_positions[path]`` is where the
+    key of that value is written. The root is at path ``()``.
+    """
+
+    data: Any
+    source: str
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    flawed: frozenset[Path_] = frozenset()
+
+    def where(self, path: Path_, *, key: bool = False) -> str:
+        """``file:line:col`` of the closest known position at or above ``path``."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                line, col = table[probe]
+                return f"{self.source}:{line}:{col}"
+            if probe in self.positions:
+                line, col = self.positions[probe]
+                return f"{self.source}:{line}:{col}"
+            probe = probe[:-1]
+        line, col = self.positions.get((), (1, 1))
+        return f"{self.source}:{line}:{col}"
+
+
+def read_source(path: Path, *, label: str | None = None) -> bytes:
+    """The bytes of a YAML file; InputFileError when it is missing, a folder or too big."""
+    source = label or str(path)
+    if not path.exists():
+        raise InputFileError([Problem(source, "file not found (check the path and its spelling)")])
+    if path.is_dir():
+        raise InputFileError(
+            [Problem(source, "is a directory, not a YAML file (name a .yaml file)")]
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError([Problem(source, f"cannot be read: {exc.strerror}")]) from exc
+    if len(raw) > MAX_BYTES:
+        raise InputFileError(
+            [Problem(source, f"is {len(raw):,} bytes; a call definition is at most {MAX_BYTES:,}")]
+        )
+    return raw
+
+
+def decode_source(raw: bytes, *, source: str) -> str:
+    """UTF-8 text (a BOM is allowed, as Windows editors write one)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            [Problem(source, f"is not UTF-8 text (byte {exc.start}): save it as UTF-8")]
+        ) from exc
+
+
+def load_yaml(path: Path, *, label: str | None = None) -> Located:
+    """Read and parse a YAML file; raise :class:`InputFileError` on any problem."""
+    source = label or str(path)
+    return parse_yaml(decode_source(read_source(path, label=source), source=source), source=source)
+
+
+def parse_yaml(text: str, *, source: str, partial: bool = False) -> Located:
+    """Parse YAML text under the strict rules of this module.
+
+    Values are built straight from the parser's events (libyaml's C parser when
+    PyYAML has it), so an alias is never expanded and a file of a few KB parses in a
+    few milliseconds.
+
+    With ``partial``, problems with single values (an alias, a tag, an exponent) do not
+    raise: they are returned in ``Located.problems``, the values are ``None`` and their
+    paths are in ``Located.flawed``, so that the caller can check the rest of the file
+    and report everything at once. Syntax errors and empty files always raise.
+    """
+    import yaml
+
+    loader_class: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _Builder(source)
+    try:
+        data = builder.build(yaml.parse(text, Loader=loader_class))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        builder.problems.append(Problem(where, f"not valid YAML: {exc.problem or exc.context}"))
+        raise InputFileError(builder.problems) from None
+    except yaml.YAMLError as exc:
+        raise InputFileError([Problem(source, f"not valid YAML: {exc}")]) from None
+    problems = tuple(sorted(builder.problems, key=_problem_order))
+    if problems and (not partial or data is None or builder.fatal):
+        raise InputFileError(problems)
+    return Located(
+        data=data,
+        source=source,
+        positions=builder.positions,
+        key_positions=builder.key_positions,
+        problems=problems,
+        flawed=frozenset(builder.flawed),
+    )
+
+
+def _problem_order(problem: Problem) -> tuple[int, int]:
+    parts = problem.where.rsplit(":", 2)
+    try:
+        return int(parts[-2]), int(parts[-1])
+    except (ValueError, IndexError):
+        return 0, 0
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    """1-based (line, column) where an event starts."""
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+class _Builder:
+    """Builds plain values from parser events, collecting problems and positions."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.key_positions: dict[Path_, tuple[int, int]] = {}
+        self.flawed: set[Path_] = set()
+        self.fatal = False  # a problem that makes the rest of the file meaningless
+
+    def where(self, event: Any) -> str:
+        return f"{self.source}:{event.start_mark.line + 1}:{event.start_mark.column + 1}"
+
+    def build(self, events: Iterator[Any]) -> Any:
+        from yaml import events as ev
+
+        documents = 0
+        data: Any = None
+        for event in events:
+            if isinstance(event, ev.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.fatal = True
+                    self.problems.append(
+                        Problem(self.where(event), "only one YAML document is allowed (remove ---)")
+                    )
+                    break
+                data = self._value(events, next(events), ())
+        if documents == 0 or (documents == 1 and data is None and not self.positions):
+            self.problems.append(Problem(f"{self.source}:1:1", "the file is empty"))
+        return data
+
+    def _value(self, events: Iterator[Any], event: Any, path: Path_) -> Any:
+        before = len(self.problems)
+        value = self._value_of(events, event, path)
+        if value is None and len(self.problems) > before:
+            self.flawed.add(path)
+        return value
+
+    def _value_of(self, events: Iterator[Any], event: Any, path: Path_) -> Any:
+        from yaml import events as ev
+
+        self.positions[path] = _mark(event)
+        if isinstance(event, ev.DocumentEndEvent):  # an empty document
+            self.positions.pop(path)
+            return None
+        if isinstance(event, ev.AliasEvent):
+            self.problems.append(
+                Problem(
+                    self.where(event),
+                    f"aliases are not allowed (*{event.anchor}): write the value out",
+                )
+            )
+            return None
+        refused = False
+        if event.anchor is not None:
+            self.problems.append(
+                Problem(
+                    self.where(event),
+                    f"anchors are not allowed (&{event.anchor}): write the value out",
+                )
+            )
+        tag = getattr(event, "tag", None)
+        if (
+            tag is not None
+            and tag != "!"
+            and not (isinstance(event, ev.ScalarEvent) and tag == "!")
+        ):
+            explicit = not isinstance(event, ev.ScalarEvent) or not event.implicit[0]
+            if explicit or isinstance(event, ev.CollectionStartEvent):
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                self.problems.append(
+                    Problem(self.where(event), f"tags are not allowed ({shown}): remove the tag")
+                )
+                refused = True
+        result: Any
+        if isinstance(event, ev.MappingStartEvent):
+            result = self._mapping(events, path)
+        elif isinstance(event, ev.SequenceStartEvent):
+            result = self._sequence(events, path)
+        else:
+            result = self._scalar(event)
+        return None if refused else result
+
+    def _mapping(self, events: Iterator[Any], path: Path_) -> dict[str, Any]:
+        from yaml import events as ev
+
+        result: dict[str, Any] = {}
+        for key_event in events:
+            if isinstance(key_event, ev.MappingEndEvent):
+                return result
+            if not isinstance(key_event, ev.ScalarEvent):
+                self.fatal = True
+                self.problems.append(Problem(self.where(key_event), "a key must be plain text"))
+                self._value(events, key_event, (*path, "?"))  # consume the complex key
+                self._value(events, next(events), (*path, "?"))
+                continue
+            key = key_event.value
+            value_event = next(events)
+            if key == "<<" and not key_event.style:
+                self.problems.append(
+                    Problem(self.where(key_event), "merge keys (<<) are not allowed")
+                )
+                self._value(events, value_event, (*path, "<<"))
+                continue
+            if key in result:
+                first = self.key_positions.get((*path, key), (0, 0))
+                self.problems.append(
+                    Problem(
+                        self.where(key_event),
+                        f"duplicate key '{key}' (first written at line {first[0]})",
+                    )
+                )
+                self._value(events, value_event, (*path, f"{key}#duplicate"))
+                continue
+            self.key_positions[(*path, key)] = _mark(key_event)
+            result[key] = self._value(events, value_event, (*path, key))
+        return result
+
+    def _sequence(self, events: Iterator[Any], path: Path_) -> list[Any]:
+        from yaml import events as ev
+
+        result: list[Any] = []
+        for event in events:
+            if isinstance(event, ev.SequenceEndEvent):
+                return result
+            result.append(self._value(events, event, (*path, len(result))))
+        return result
+
+    def _scalar(self, event: Any) -> Any:
+        text: str = event.value
+        if event.style:  # quoted or block scalar (plain is None or ""): always a string
+            return text
+        if text in _NULL:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        if _INT.fullmatch(text):
+            return int(text)
+        if _DECIMAL.fullmatch(text):
+            return Decimal(text)
+        if _EXPONENT.fullmatch(text) or _SPECIAL_FLOAT.fullmatch(text):
+            self.problems.append(
+                Problem(
+                    self.where(event),
+                    f"number in exponent or special form: {text} (write it in full, e.g. 255000)",
+                )
+            )
+            return None
+        return text

@@ -1,0 +1,73 @@
+"""Shared fixtures: every test runs with its own workspace path and cache, plain output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from slrbcall.cli.app import app
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_CALLS = REPO / "calls"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.setenv("SLRBCALL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.delenv("SLRBCALL_DB", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("SLRBCALL_BUSY_TIMEOUT", "0.2")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "ws.db"
+
+
+Invoke = Callable[..., "Result"]
+
+
+class Result:
+    """What a CLI run printed and returned."""
+
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def __repr__(self) -> str:  # shown by pytest when an assertion fails
+        return f"Result(exit={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+@pytest.fixture
+def cli() -> Invoke:
+    """Run ``slrbcall ARGS`` in-process; exceptions other than exits propagate."""
+
+    def invoke(*args: str | Path) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+def write_call(folder: Path, text: str, name: str = "empowerment-2023.yaml") -> Path:
+    """A calls folder holding one call file (and the shipped registry)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "organisations.yaml").write_bytes((SHIPPED_CALLS / "organisations.yaml").read_bytes())
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def empowerment_text(**replace: str) -> str:
+    """The shipped Empowerment call, with exact text replacements (old=new pairs)."""
+    text = (SHIPPED_CALLS / "empowerment-2023.yaml").read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text

@@ -1,0 +1,246 @@
+"""Call definitions: the shipped calls, and one clear line per problem for bad ones."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from slrbcall.calls import call_files, load_call, load_registry, summarise_call
+from slrbcall.errors import InputFileError
+from slrbcall.model import Aggregation, Anchor, PartialPolicy, Policy, SignatoryRole
+
+from .conftest import SHIPPED_CALLS, Invoke, empowerment_text, write_call
+
+
+def test_shipped_empowerment_call_carries_the_published_facts() -> None:
+    call = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
+    assert call.id == "empowerment-2023"
+    assert call.budget_cents == 255_000_00
+    assert (call.grant_min_cents, call.grant_max_cents) == (10_000_00, 65_000_00)
+    assert call.duration_months == 12
+    assert [t.label.fr for t in call.themes] == [
+        "Alimentation durable",
+        "Monoparentalité",
+        "Fracture numérique",
+        "Culture et art",
+    ]
+    months = {m.key: m.month for m in call.milestones}
+    assert months["call-approved"] == "2023-07"
+    assert months["call-sent"] == "2023-08"
+    assert months["advisory-committee"] == "2023-11"
+    assert months["grants-awarded"] == "2023-12"
+    assert months["inter-project-meeting"] == "2024-12"
+    assert sum(t.percent for t in call.tranches) == 100
+    assert [s.role for s in call.signatories] == [
+        SignatoryRole.AUTHORITY,
+        SignatoryRole.HOUSING_COMPANY,
+        SignatoryRole.PARTNER,
+    ]
+    final = next(d for d in call.deadlines if d.key == "final-report")
+    assert (final.anchor, final.months) == (Anchor.END, 3)
+    assert call.allocation.policy is Policy.GREEDY
+    assert call.allocation.partial is PartialPolicy.OFF
+    assert "scoring" in call.illustrative
+    assert len(call.committee) == 5
+
+
+def test_shipped_cohesion_call_is_multi_year_with_optional_commune() -> None:
+    call = load_call(SHIPPED_CALLS / "cohesion-sociale-2021.yaml").call
+    assert call.duration_months == 60
+    assert [t.percent for t in call.tranches] == [Decimal(20)] * 5
+    assert [t.month for t in call.tranches] == [0, 12, 24, 36, 48]
+    roles = {s.role: (s.min, s.max) for s in call.signatories}
+    assert roles[SignatoryRole.HOUSING_COMPANY] == (1, 2)
+    assert roles[SignatoryRole.COMMUNE] == (0, 1)
+    assert call.aggregation is Aggregation.MEDIAN
+    yearly = next(d for d in call.deadlines if d.key == "yearly-report")
+    assert yearly.every_months == 12
+
+
+def test_every_shipped_file_is_valid(cli: Invoke) -> None:
+    files = [*call_files(SHIPPED_CALLS), SHIPPED_CALLS / "organisations.yaml"]
+    result = cli("calls", "validate", *files)
+    assert result.exit_code == 0, result
+    assert result.stdout.count(": ok") == len(files)
+
+
+def test_registry_of_the_shipped_calls() -> None:
+    registry = load_registry(SHIPPED_CALLS)
+    assert registry.get("slrb") is not None
+    match = registry.match("Log’iris")
+    assert match is not None
+    assert match.key == "logiris"
+
+
+def bad(tmp_path: Path, cli: Invoke, text: str) -> list[str]:
+    """Validate ``text`` as a call file; return the problem lines (exit code 3)."""
+    path = write_call(tmp_path / "calls", text)
+    result = cli("--calls-dir", tmp_path / "calls", "calls", "validate", path)
+    assert result.exit_code == 3, result
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[-1].endswith("; nothing was stored.")
+    assert not (tmp_path / "slrbcall.db").exists()
+    return [line.replace(str(path), "call.yaml") for line in lines[:-1]]
+
+
+CASES = [
+    pytest.param(
+        {"budget: 255000                 # euro": "budget: 255000\nbudget: 1"},
+        ["call.yaml:23:1: duplicate key 'budget' (first written at line 22)"],
+        id="duplicate-key",
+    ),
+    pytest.param(
+        {"budget: 255000 ": "budget: 2.55e5 "},
+        [
+            "call.yaml:22:9: number in exponent or special form: 2.55e5 (write it in full, e.g. 255000)"
+        ],
+        id="budget-exponent",
+    ),
+    pytest.param(
+        {"budget: 255000 ": "budget: 255000.001 "},
+        [
+            "call.yaml:22:9: budget: more than two decimals: 255000.001 (amounts are in euro and cents)"
+        ],
+        id="budget-three-decimals",
+    ),
+    pytest.param(
+        {"budget: 255000 ": "budget: '255,000' "},
+        [
+            "call.yaml:22:9: budget: not a plain decimal amount: '255,000' "
+            "(write e.g. 255000 or 255000.00)"
+        ],
+        id="budget-text",
+    ),
+    pytest.param(
+        {"  - percent: 20\n": "  - percent: 25\n"},
+        ["call.yaml:138:3: the tranches sum to 105%, not 100%"],
+        id="tranches-not-100",
+    ),
+    pytest.param(
+        {'  partial: "off"\n': '  partial: "off"\n  theme_caps:\n    digital: 40%\n'},
+        [
+            "call.yaml:99:5: theme cap for 'digital', which is not a theme of this call"
+            " (did you mean 'digital-divide'?)"
+        ],
+        id="cap-on-unknown-theme",
+    ),
+    pytest.param(
+        {"  minimum: 10000": "  minimum: 70000"},
+        ["call.yaml:24:12: the grant minimum (€ 70,000.00) is above the maximum (€ 65,000.00)"],
+        id="minimum-above-maximum",
+    ),
+    pytest.param(
+        {"duration_months: 12": "duration_month: 12"},
+        [
+            "call.yaml:9:1: missing key 'duration_months'",
+            "call.yaml:27:1: unknown key 'duration_month' (did you mean 'duration_months'?)",
+        ],
+        id="unknown-key-did-you-mean",
+    ),
+    pytest.param(
+        {"      weight: 30\n": "      weight: 30\n      wieght: 3\n"},
+        ["call.yaml:64:7: unknown key 'wieght' (did you mean 'weight'?)"],
+        id="nested-unknown-key",
+    ),
+    pytest.param(
+        {"partner_required: true": "partner_required: NO"},
+        ["call.yaml:44:21: eligibility.partner_required: Input should be a valid boolean"],
+        id="NO-is-not-false",
+    ),
+    pytest.param(
+        {"authority: slrb": "authority: slbr"},
+        ["call.yaml:20:12: 'slbr' is not an authority of the registry (did you mean 'slrb'?)"],
+        id="unknown-authority",
+    ),
+    pytest.param(
+        {"id: empowerment-2023": "id: empowerment-2024"},
+        [
+            "call.yaml:9:5: the id 'empowerment-2024' differs from the file name "
+            "'empowerment-2023.yaml': rename one of them"
+        ],
+        id="id-not-file-name",
+    ),
+    pytest.param(
+        {"      month: 2023-07\n": "      month: 2023-07\n      date: 2023-07-13\n"},
+        [
+            "call.yaml:102:7: milestone 'call-approved' needs either a date (2023-12-15) "
+            "or a month (2023-12)"
+        ],
+        id="milestone-date-and-month",
+    ),
+    pytest.param(
+        {"budget: 255000 ": "budget: &b 255000 ", "duration_months: 12": "duration_months: *b"},
+        [
+            "call.yaml:22:9: anchors are not allowed (&b): write the value out",
+            "call.yaml:27:18: aliases are not allowed (*b): write the value out",
+        ],
+        id="anchor-and-alias",
+    ),
+    pytest.param(
+        {"id: empowerment-2023": "id: !!python/object/new:os.system [ls]"},
+        ["call.yaml:9:5: tags are not allowed (!!python/object/new:os.system): remove the tag"],
+        id="python-tag",
+    ),
+]
+
+
+@pytest.mark.parametrize(("replace", "expected"), CASES)
+def test_bad_call_definitions(
+    tmp_path: Path, cli: Invoke, replace: dict[str, str], expected: list[str]
+) -> None:
+    assert bad(tmp_path, cli, empowerment_text(**replace)) == expected
+
+
+def test_alias_bomb(tmp_path: Path, cli: Invoke) -> None:
+    bomb = ["lol: &a ['x','x','x','x','x','x','x','x','x']"]
+    for i, name in enumerate("bcdefghi"):
+        bomb.append(f"l{name}: &{name} [{','.join(['*' + 'abcdefghi'[i]] * 9)}]")
+    lines = bad(tmp_path, cli, "\n".join(bomb) + "\n")
+    assert "call.yaml:1:6: anchors are not allowed (&a): write the value out" in lines
+    assert lines[-1].startswith("... and ")
+    assert len(lines) == 51
+
+
+def test_missing_file_and_directory(tmp_path: Path, cli: Invoke) -> None:
+    result = cli("calls", "validate", tmp_path / "nope.yaml", tmp_path)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'nope.yaml'}: file not found (check the path and its spelling)",
+        f"{tmp_path}: is a directory, not a YAML file (name a .yaml file)",
+        "2 problems; nothing was stored.",
+    ]
+
+
+def test_problems_of_several_files_are_reported_together(tmp_path: Path, cli: Invoke) -> None:
+    first = write_call(tmp_path / "a", empowerment_text(**{"budget: 255000 ": "budget: 2.55e5 "}))
+    second = write_call(
+        tmp_path / "b", empowerment_text(**{"  minimum: 10000": "  minimum: 70000"})
+    )
+    result = cli("calls", "validate", first, second)
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 3
+
+
+def test_cache_sees_an_edited_file(tmp_path: Path) -> None:
+    path = write_call(tmp_path / "calls", empowerment_text())
+    assert summarise_call(path).budget_cents == 255_000_00
+    path.write_text(empowerment_text(**{"budget: 255000 ": "budget: 300000 "}), encoding="utf-8")
+    assert summarise_call(path).budget_cents == 300_000_00
+    path.write_text(empowerment_text(**{"budget: 255000 ": "budget: 2e5 "}), encoding="utf-8")
+    with pytest.raises(InputFileError):
+        summarise_call(path)
+
+
+def test_schema_describes_every_key(cli: Invoke) -> None:
+    result = cli("calls", "schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "slrbcall call definition"
+    assert schema["additionalProperties"] is False
+    for key in ("id", "budget", "grant", "themes", "tranches", "timeline", "documents"):
+        assert key in schema["properties"]
+    assert "budget" in schema["required"]

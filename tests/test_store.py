@@ -1,0 +1,131 @@
+"""The workspace database: migrations, STRICT tables, audit triggers, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from slrbcall.errors import BusyError, InputFileError, RefusedError
+from slrbcall.store import MIGRATIONS, Workspace
+
+SHA = "a" * 64
+
+
+def raw(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def test_new_workspace_is_migrated_strict_and_wal(db: Path) -> None:
+    with Workspace.open(db) as ws:
+        assert ws.schema_version == len(MIGRATIONS)
+    conn = raw(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    strict = conn.execute("SELECT name FROM pragma_table_list WHERE strict = 1").fetchall()
+    assert {"audit", "call_snapshot", "workspace_call"} <= {row[0] for row in strict}
+
+
+def test_a_database_made_by_migration_1_upgrades_cleanly(db: Path) -> None:
+    with Workspace.open(db, migrations=MIGRATIONS[:1]) as ws:
+        assert ws.schema_version == 1
+        with ws.write(command="test") as tx:
+            tx.record_call("empowerment-2023", SHA, "calls/empowerment-2023.yaml", "id: x")
+    with Workspace.open(db) as ws:
+        assert ws.schema_version == len(MIGRATIONS)
+        assert [c.call_id for c in ws.calls()] == ["empowerment-2023"]
+        assert [row.entity for row in ws.audit_rows()] == ["call"]
+        assert ws.integrity() == "ok"
+
+
+def test_a_newer_database_is_refused(db: Path) -> None:
+    Workspace.open(db).close()
+    raw(db).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(RefusedError, match="was made by a newer slrbcall"):
+        Workspace.open(db)
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(db: Path) -> None:
+    with Workspace.open(db) as ws, ws.write(command="test") as tx:
+        tx.audit("event", "test", "k", after={"x": 1})
+    conn = raw(db)
+    with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
+        conn.execute("UPDATE audit SET command = 'forged'")
+    with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
+        conn.execute("DELETE FROM audit")
+    assert conn.execute("SELECT command FROM audit").fetchall() == [("test",)]
+
+
+def test_strict_tables_refuse_wrong_types(db: Path) -> None:
+    Workspace.open(db).close()
+    with pytest.raises(sqlite3.IntegrityError):
+        raw(db).execute(
+            "INSERT INTO call_snapshot (call_id, sha256, source_path, content, recorded_at)"
+            " VALUES ('x', 'short', 'p', 'c', 't')"
+        )
+
+
+def test_a_failed_write_leaves_nothing(db: Path) -> None:
+    def write_then_fail(ws: Workspace) -> None:
+        with ws.write(command="test") as tx:
+            tx.record_call("empowerment-2023", SHA, "p", "c")
+            raise RuntimeError("half-way")
+
+    with Workspace.open(db) as ws:
+        with pytest.raises(RuntimeError):
+            write_then_fail(ws)
+        assert ws.calls() == []
+        assert ws.audit_rows() == []
+
+
+def test_a_changed_definition_gets_a_new_snapshot(db: Path) -> None:
+    with Workspace.open(db) as ws:
+        with ws.write(command="one") as tx:
+            tx.record_call("c", SHA, "p", "v1")
+        with ws.write(command="two") as tx:
+            tx.record_call("c", SHA, "p", "v1")  # the same content: nothing new
+        with ws.write(command="three") as tx:
+            tx.record_call("c", "b" * 64, "p", "v2")
+        assert ws.calls()[0].sha256 == "b" * 64
+        rows = ws.audit_rows()
+        assert [(r.command, r.action) for r in rows] == [("one", "insert"), ("three", "update")]
+        assert rows[1].before == {"sha256": SHA}
+
+
+def test_a_second_writer_waits_then_reports_busy(db: Path) -> None:
+    Workspace.open(db).close()
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with Workspace.open(db) as ws, ws.write(command="slow"):
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert holding.wait(5)
+        with (
+            Workspace.open(db, busy_timeout=0.1) as ws,
+            pytest.raises(BusyError, match="the workspace is busy"),
+            ws.write(command="second"),
+        ):
+            pass
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are notes, not a database " * 100, encoding="utf-8")
+    with pytest.raises(InputFileError, match="is not a slrbcall workspace"):
+        Workspace.open(path)
+
+
+def test_no_workspace_is_not_created_for_reading(db: Path) -> None:
+    with pytest.raises(RefusedError, match="no workspace at"):
+        Workspace.open(db, create=False)
+    assert not db.exists()
