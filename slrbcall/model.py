@@ -12,6 +12,8 @@ __all__ = [
     "Aggregation",
     "AllocationDefaults",
     "Anchor",
+    "Application",
+    "ApplicationStatus",
     "Call",
     "CommitteeMember",
     "Criterion",
@@ -26,6 +28,7 @@ __all__ = [
     "PartialPolicy",
     "Policy",
     "ProjectDeadline",
+    "Reason",
     "Signatory",
     "SignatoryRole",
     "Theme",
@@ -253,3 +256,49 @@ class Call:
 
     def theme(self, key: str) -> Theme | None:
         return next((t for t in self.themes if t.key == key), None)
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application stands after intake (allocation adds decisions later)."""
+
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an application is ineligible: a stable code and a sentence with the numbers."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """One project proposal, normalised from a spreadsheet row.
+
+    ``applicant`` is the registry key of the housing company, or ``None`` when the
+    name matched no organisation (then the application is ineligible);
+    ``applicant_name`` is the name as written. ``theme`` is a theme key of the call,
+    or ``None`` when ``theme_text`` named no theme. Money is in cents.
+    """
+
+    reference: str
+    applicant: str | None
+    applicant_name: str
+    title: str
+    requested_cents: int
+    language: Lang
+    partner: str | None = None
+    partner_enterprise_number: str | None = None
+    theme: str | None = None
+    theme_text: str | None = None
+    duration_months: int | None = None
+    start_date: dt.date | None = None
+    residents_targeted: int | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    summary: str | None = None
+    status: ApplicationStatus = ApplicationStatus.ELIGIBLE
+    reasons: tuple[Reason, ...] = ()
+    source_row: int = 0

@@ -71,3 +71,7 @@ def empowerment_text(**replace: str) -> str:
         assert old in text, old
         text = text.replace(old, new, 1)
     return text
+
+
+# Spreadsheet builders (make_xlsx, make_csv, make_ods, make_bomb, patch) for every test.
+from .builders import make_bomb, make_csv, make_ods, make_xlsx, patch  # noqa: E402, F401

@@ -117,13 +117,13 @@ CASES = [
     ),
     pytest.param(
         {"  - percent: 20\n": "  - percent: 25\n"},
-        ["call.yaml:138:3: the tranches sum to 105%, not 100%"],
+        ["call.yaml:137:3: the tranches sum to 105%, not 100%"],
         id="tranches-not-100",
     ),
     pytest.param(
         {'  partial: "off"\n': '  partial: "off"\n  theme_caps:\n    digital: 40%\n'},
         [
-            "call.yaml:99:5: theme cap for 'digital', which is not a theme of this call"
+            "call.yaml:98:5: theme cap for 'digital', which is not a theme of this call"
             " (did you mean 'digital-divide'?)"
         ],
         id="cap-on-unknown-theme",
@@ -143,7 +143,7 @@ CASES = [
     ),
     pytest.param(
         {"      weight: 30\n": "      weight: 30\n      wieght: 3\n"},
-        ["call.yaml:64:7: unknown key 'wieght' (did you mean 'weight'?)"],
+        ["call.yaml:63:7: unknown key 'wieght' (did you mean 'weight'?)"],
         id="nested-unknown-key",
     ),
     pytest.param(
@@ -167,7 +167,7 @@ CASES = [
     pytest.param(
         {"      month: 2023-07\n": "      month: 2023-07\n      date: 2023-07-13\n"},
         [
-            "call.yaml:102:7: milestone 'call-approved' needs either a date (2023-12-15) "
+            "call.yaml:101:7: milestone 'call-approved' needs either a date (2023-12-15) "
             "or a month (2023-12)"
         ],
         id="milestone-date-and-month",

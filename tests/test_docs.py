@@ -74,3 +74,13 @@ def keys(model: type) -> set[str]:
 @pytest.mark.parametrize("key", sorted(keys(CallSpec) | keys(OrganisationSpec)))
 def test_every_call_key_is_documented(key: str) -> None:
     assert f"`{key}`" in CALL_DOC, f"docs/call-definition.md does not name `{key}`"
+
+
+def test_every_spreadsheet_header_and_alias_is_documented() -> None:
+    from slrbcall.intake import FIELDS
+
+    doc = (REPO / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
+    for spec in FIELDS:
+        assert f"`{spec.key}`" in doc
+        for name in (*spec.labels.values(), *spec.aliases):
+            assert name in doc, f"docs/spreadsheets.md does not name the header '{name}'"

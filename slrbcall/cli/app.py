@@ -137,9 +137,12 @@ def root(
 
 
 def _register() -> None:
-    from slrbcall.cli import calls, demo, workspace
+    from slrbcall.cli import applications, calls, demo, intake, template, workspace
 
     app.add_typer(calls.app, name="calls")
+    app.command()(intake.intake)
+    app.add_typer(applications.app, name="applications")
+    app.add_typer(template.app, name="template")
     app.command()(demo.demo)
     app.command()(workspace.status)
     app.command()(workspace.doctor)

@@ -1,0 +1,163 @@
+"""``slrbcall intake``: take in the applications of a spreadsheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.output import emit_json, err_console, eur, out_console, plain_money, table, text
+
+if TYPE_CHECKING:
+    from slrbcall.model import Application
+
+#: Files with at least this many rows show a progress bar (on stderr, never with --json).
+PROGRESS_FROM = 5000
+
+
+def intake(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A spreadsheet: .xlsx, .xlsm, .ods, .xls or .csv.")],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The sheet to read (default: the one that fits).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and report, but store nothing.")
+    ] = False,
+    report_xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-xlsx", help="On problems, also write a copy with the bad cells marked."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take in the applications of a spreadsheet: the whole file, or nothing.
+
+    Every unreadable cell is reported at once (exit 3, nothing stored). Readable
+    applications that break the call's rules are stored as ineligible, with reasons.
+    Taking in the same data again changes nothing.
+
+    Example: slrbcall intake applications.xlsx --call empowerment-2023
+    """
+    from slrbcall import services
+
+    with _progress(enabled=not as_json) as on_row:
+        result = services.intake(
+            settings(ctx),
+            file,
+            sheet=sheet,
+            dry_run=dry_run,
+            report_xlsx=report_xlsx,
+            on_row=on_row,
+        )
+    apps = result.applications
+    eligible = [a for a in apps if a.status.value == "eligible"]
+    if as_json:
+        emit_json(
+            {
+                "file": str(result.file),
+                "call": result.call_id,
+                "sheet": result.sheet,
+                "dry_run": result.dry_run,
+                "rows": result.rows,
+                "new": list(result.added),
+                "changed": list(result.changed),
+                "unchanged": len(result.unchanged),
+                "status_changed": list(result.status_moves),
+                "eligible": len(eligible),
+                "ineligible": len(apps) - len(eligible),
+                "applications": [application_json(a) for a in apps],
+                "warnings": list(result.warnings),
+            }
+        )
+        return
+    console = out_console()
+    verb = "Would take in" if result.dry_run else "Took in"
+    console.print(
+        text(
+            f"{verb} {result.rows} application{'s' if result.rows != 1 else ''} from "
+            f"{result.file.name} (sheet '{result.sheet}') for {result.call_id}: "
+            f"{len(result.added)} new, {len(result.changed)} changed, "
+            f"{len(result.unchanged)} unchanged; {len(eligible)} eligible, "
+            f"{len(apps) - len(eligible)} ineligible."
+        )
+    )
+    ineligible = [a for a in apps if a.status.value != "eligible"]
+    if ineligible:
+        view = table(
+            "reference", "applicant", "requested", "why it is ineligible", numeric=("requested",)
+        )
+        for app in ineligible:
+            view.add_row(
+                text(app.reference),
+                text(app.applicant_name),
+                eur(app.requested_cents),
+                text("; ".join(r.message for r in app.reasons)),
+            )
+        console.print(view)
+    if result.status_moves:
+        console.print(
+            text(f"Status changed for stored applications: {', '.join(result.status_moves)}")
+        )
+    for warning in result.warnings:
+        console.print(text(f"Warning: {warning}", "yellow"))
+    if result.dry_run:
+        console.print(text("Dry run: nothing was stored."))
+    else:
+        console.print(text(f"Stored in {result.db_path}."))
+
+
+def application_json(app: Application) -> dict[str, Any]:
+    return {
+        "reference": app.reference,
+        "status": app.status.value,
+        "reasons": [{"code": r.code, "message": r.message} for r in app.reasons],
+        "applicant": app.applicant,
+        "applicant_name": app.applicant_name,
+        "partner": app.partner,
+        "partner_enterprise_number": app.partner_enterprise_number,
+        "title": app.title,
+        "theme": app.theme,
+        "theme_text": app.theme_text,
+        "requested_amount": plain_money(app.requested_cents),
+        "duration_months": app.duration_months,
+        "start_date": app.start_date.isoformat() if app.start_date else None,
+        "language": app.language.value,
+        "residents_targeted": app.residents_targeted,
+        "contact_name": app.contact_name,
+        "contact_email": app.contact_email,
+        "summary": app.summary,
+        "row": app.source_row,
+    }
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback that shows a bar on stderr once a file is large."""
+    if not enabled:
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def on_row(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if "bar" not in state:
+            from rich.progress import Progress
+
+            bar = Progress(console=err_console(), transient=True)
+            bar.start()
+            state["bar"] = bar
+            state["task"] = bar.add_task("Reading rows", total=total)
+        state["bar"].update(state["task"], completed=done)
+
+    try:
+        yield on_row
+    finally:
+        if "bar" in state:
+            state["bar"].stop()

@@ -1,0 +1,1 @@
+"""Tests of slrbcall.sheets, the spreadsheet reading layer."""
