@@ -668,7 +668,10 @@ def assess(
             )
         reasons.sort(key=lambda r: REASON_ORDER.index(r.code))
         status = ApplicationStatus.INELIGIBLE if reasons else ApplicationStatus.ELIGIBLE
-        result.append(replace(app, status=status, reasons=tuple(reasons)))
+        if status is app.status and tuple(reasons) == app.reasons:
+            result.append(app)  # unchanged: no copy (a bulk file is mostly this)
+        else:
+            result.append(replace(app, status=status, reasons=tuple(reasons)))
     return result
 
 

@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from slrbcall.calls import (
     summarise_call,
 )
 from slrbcall.errors import InputFileError, Problem, RefusedError, SlrbcallError
+from slrbcall.resources import examples_dir
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -344,6 +345,7 @@ class DemoResult:
     out_dir: Path
     db_path: Path
     calls: tuple[LoadedCall, ...]
+    intake: IntakeResult
     status: WorkspaceStatus
 
 
@@ -371,9 +373,19 @@ def run_demo(settings: Settings, *, out: Path | None = None) -> DemoResult:
     calls = tuple(load_call(path, registry=registry) for path in files)
     with Workspace.open(db_path) as ws:
         record_calls(ws, calls, command="demo")
+    example = replace(demo_settings, call_id=DEMO_CALL)
+    taken = intake(example, examples_dir() / "applications.xlsx")
     return DemoResult(
-        out_dir=out_dir, db_path=db_path, calls=calls, status=workspace_status(demo_settings)
+        out_dir=out_dir,
+        db_path=db_path,
+        calls=calls,
+        intake=taken,
+        status=workspace_status(demo_settings),
     )
+
+
+#: The call the shipped example data belongs to.
+DEMO_CALL = "empowerment-2023"
 
 
 # -- intake -------------------------------------------------------------------------------
@@ -654,8 +666,19 @@ def show_application(settings: Settings, reference: str) -> tuple[LoadedCall, St
 # -- templates ----------------------------------------------------------------------------
 
 
-def write_applications_template(settings: Settings, out: Path, *, lang: str = "fr") -> LoadedCall:
-    """A workbook for applicants or officers, ready to fill in and take in again."""
+def write_applications_template(
+    settings: Settings,
+    out: Path,
+    *,
+    lang: str = "fr",
+    rows: Sequence[Sequence[object]] = (),
+    notes: Sequence[str] = (),
+) -> LoadedCall:
+    """A workbook for applicants or officers, ready to fill in and take in again.
+
+    ``rows`` pre-fills it (in the order of ``intake.FIELDS``); ``notes`` are added to
+    the instructions (the shipped example says which of its values are illustrative).
+    """
     from slrbcall.intake import FIELDS, FieldKind
     from slrbcall.model import OrgKind
     from slrbcall.sheets import TemplateColumn, write_template
@@ -704,9 +727,10 @@ def write_applications_template(settings: Settings, out: Path, *, lang: str = "f
         title=call.title[text_lang],
         sheet_name=_SHEET_NAMES[lang],
         columns=columns,
-        instructions=_instructions(call, lang),
+        instructions=[*_instructions(call, lang), *notes],
         properties={"slrbcall.call": call.id, "slrbcall.template": "applications"},
         lists=lists,
+        rows=rows,
     )
     return loaded
 

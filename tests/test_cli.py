@@ -150,7 +150,12 @@ def test_demo_in_a_fresh_folder(tmp_path: Path, cli: Invoke) -> None:
     assert (out / "slrbcall.db").exists()
     status = json.loads(cli("--db", out / "slrbcall.db", "status", "--json").stdout)
     assert {c["id"] for c in status["calls"]} == {"empowerment-2023", "cohesion-sociale-2021"}
-    assert status["counts"]["audit"] == 2
+    assert status["counts"]["application"] == 15
+    assert status["counts"]["audit"] == 2 + 15  # two calls, fifteen applications
+    assert (
+        "3. Took in 15 applications for empowerment-2023 from applications.xlsx: 13 housing companies, € 650,000.00 requested, 15 eligible, 0 ineligible."
+        in result.stdout
+    )
 
 
 def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path, cli: Invoke) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from slrbcall.cli.common import JsonOption, settings
-from slrbcall.cli.output import emit_json, eur, out_console, table, text
+from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 
 
 def demo(
@@ -37,6 +37,16 @@ def demo(
                 "calls": [item.call.id for item in result.calls],
                 "schema_version": result.status.schema_version,
                 "counts": result.status.counts,
+                "intake": {
+                    "call": result.intake.call_id,
+                    "applications": len(result.intake.applications),
+                    "eligible": sum(
+                        1 for a in result.intake.applications if a.status.value == "eligible"
+                    ),
+                    "requested": plain_money(
+                        sum(a.requested_cents for a in result.intake.applications)
+                    ),
+                },
             }
         )
         return
@@ -56,9 +66,31 @@ def demo(
     console.print(
         text(
             f"2. Recorded them in a fresh workspace {result.db_path} "
-            f"(schema {result.status.schema_version}, "
-            f"{result.status.counts.get('audit', 0)} audit rows)",
+            f"(schema {result.status.schema_version})",
             "bold",
         )
     )
-    console.print(text(f"Files are in {result.out_dir}"))
+    taken = result.intake
+    apps = taken.applications
+    eligible = [a for a in apps if a.status.value == "eligible"]
+    companies = {a.applicant or a.applicant_name for a in apps}
+    requested = sum(a.requested_cents for a in apps)
+    console.print(
+        text(
+            f"3. Took in {len(apps)} applications for {taken.call_id} from "
+            f"{taken.file.name}: {len(companies)} housing companies, {eur(requested)} "
+            f"requested, {len(eligible)} eligible, {len(apps) - len(eligible)} ineligible.",
+            "bold",
+        )
+    )
+    by_theme = table("theme", "applications", "requested", numeric=("applications", "requested"))
+    call = next(item.call for item in result.calls if item.call.id == taken.call_id)
+    for theme in call.themes:
+        chosen = [a for a in apps if a.theme == theme.key]
+        by_theme.add_row(
+            text(theme.label.fr),
+            text(len(chosen)),
+            eur(sum(a.requested_cents for a in chosen)),
+        )
+    console.print(by_theme)
+    console.print(text(f"The workspace and files are in {result.out_dir}"))

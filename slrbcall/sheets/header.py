@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 from slrbcall.errors import InputFileError, Problem
@@ -34,6 +35,7 @@ _DECORATION = re.compile(r"(?:\s*[*:]|\s*[(\[][^()\[\]\d]{0,20}[)\]])\s*$")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=8192)
 def normalise_header(text: str) -> str:
     """A header as compared: ``'Montant demandé (€) *'`` -> ``'montant demande'``.
 

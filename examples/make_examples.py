@@ -1,0 +1,238 @@
+"""Rebuild the example workbooks that `slrbcall demo` runs on.
+
+    python examples/make_examples.py
+
+The Empowerment 2023 call drew 15 applications from 13 of the 16 housing companies,
+EUR 650,000 requested against EUR 255,000 available, and 6 projects were selected
+(the authority's report on the call). Four of the projects are named in the authority's
+feedback meeting: Digitale inclusie, Buurtkeuken, Mimosa 1080 and Le Bottin des
+Voisins. Everything else here (the other titles, the partners, the amounts, the
+contacts, the themes of the named projects) is illustrative, and the workbook says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from slrbcall.services import write_applications_template
+from slrbcall.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+START = dt.date(2024, 1, 1)
+
+# reference, housing company, partner, title, theme, amount, language, residents, summary
+APPLICATIONS = [
+    (
+        "EMP23-01",
+        "Log'iris",
+        "ASBL Plumes de quartier",
+        "Ateliers d'écriture",
+        "Culture et art",
+        "35000",
+        "fr",
+        40,
+        "Des ateliers d'écriture avec les locataires.",
+    ),
+    (
+        "EMP23-02",
+        "Log'iris",
+        "ASBL Clic Solidaire",
+        "Café numérique",
+        "Fracture numérique",
+        "25000",
+        "fr",
+        50,
+        "Un café hebdomadaire pour apprivoiser le numérique.",
+    ),
+    (
+        "EMP23-03",
+        "Lojega",
+        "vzw Digitaal Buurthuis",
+        "Digitale inclusie",
+        "Digitale kloof",
+        "45000",
+        "nl",
+        65,
+        "Digitale vaardigheden voor bewoners, stap voor stap.",
+    ),
+    (
+        "EMP23-04",
+        "En Bord de Soignes",
+        "ASBL Saveurs Partagées",
+        "Cuisine du monde",
+        "Alimentation durable",
+        "48000",
+        "fr",
+        45,
+        "Cuisiner ensemble, local et de saison.",
+    ),
+    (
+        "EMP23-05",
+        "Foyer Anderlechtois",
+        "ASBL Jardins Partagés",
+        "Potagers au pied des tours",
+        "Alimentation durable",
+        "41500",
+        "fr",
+        55,
+        "Des potagers cultivés par les habitants.",
+    ),
+    (
+        "EMP23-06",
+        "Le Foyer Laekenois",
+        "ASBL Cuivres en Fête",
+        "Fanfare de quartier",
+        "Culture et art",
+        "60000",
+        "fr",
+        35,
+        "Une fanfare formée et jouée par les voisins.",
+    ),
+    (
+        "EMP23-07",
+        "Le Logement Bruxellois",
+        "vzw Buurtwerk Noord",
+        "Buurtkeuken",
+        "Duurzame voeding",
+        "38500",
+        "nl",
+        70,
+        "Een buurtkeuken waar bewoners samen koken.",
+    ),
+    (
+        "EMP23-08",
+        "Binhôme",
+        "ASBL Familles Debout",
+        "Parents solos, parents forts",
+        "Monoparentalité",
+        "40000",
+        "fr",
+        30,
+        "Un groupe d'entraide pour parents seuls.",
+    ),
+    (
+        "EMP23-09",
+        "Le Logement Molenbeekois",
+        "ASBL Maison des Familles",
+        "Mimosa 1080",
+        "Monoparentalité",
+        "52000",
+        "fr",
+        40,
+        "Un lieu pour les mères seules de Molenbeek.",
+    ),
+    (
+        "EMP23-10",
+        "Foyer du Sud",
+        "ASBL Répare Tout",
+        "Repair café et compost",
+        "Alimentation durable",
+        "55000",
+        "fr",
+        60,
+        "Réparer, composter, moins jeter.",
+    ),
+    (
+        "EMP23-11",
+        "Foyer du Sud",
+        "ASBL Écrans Ouverts",
+        "Tablettes pour tous",
+        "Fracture numérique",
+        "38000",
+        "fr",
+        45,
+        "Prêt de tablettes et accompagnement.",
+    ),
+    (
+        "EMP23-12",
+        "Foyer Schaerbeekois",
+        "ASBL Voix de Quartier",
+        "Le Bottin des Voisins",
+        "Culture et art",
+        "30000",
+        "fr",
+        80,
+        "Un annuaire des savoir-faire des voisins.",
+    ),
+    (
+        "EMP23-13",
+        "Comensia",
+        "ASBL Murs Vivants",
+        "Fresques murales",
+        "Culture et art",
+        "65000",
+        "fr",
+        50,
+        "Des fresques dessinées avec les habitants.",
+    ),
+    (
+        "EMP23-14",
+        "Everecity",
+        "vzw Samen Ouder",
+        "Samen sterk, alleenstaande ouders",
+        "Eenoudergezinnen",
+        "44000",
+        "nl",
+        35,
+        "Ondersteuning voor alleenstaande ouders.",
+    ),
+    (
+        "EMP23-15",
+        "Logis-Floréal",
+        "vzw Digibuddy",
+        "Digitale buddy's",
+        "Digitale kloof",
+        "33000",
+        "nl",
+        40,
+        "Jongeren helpen oudere bewoners online.",
+    ),
+]
+
+NOTES = [
+    "",
+    "Exemple livré avec slrbcall. Les quinze candidatures, les treize sociétés et le total "
+    "demandé (650.000 €) suivent le rapport de la SLRB sur l'appel Empowerment 2023 ; les "
+    "projets Digitale inclusie, Buurtkeuken, Mimosa 1080 et Le Bottin des Voisins sont ceux "
+    "présentés par la SLRB. Les autres titres, les partenaires, les montants, les thèmes et "
+    "les contacts sont illustratifs.",
+]
+
+
+def application_rows() -> list[list[object]]:
+    """The rows, in the column order of the template (intake.FIELDS)."""
+    rows: list[list[object]] = []
+    for ref, company, partner, title, theme, amount, lang, residents, summary in APPLICATIONS:
+        contact = f"projet.{ref[-2:]}@example.org"
+        rows.append(
+            [
+                ref,
+                company,
+                partner,
+                None,
+                title,
+                theme,
+                Decimal(amount),
+                12,
+                START,
+                lang,
+                residents,
+                f"Porteur du projet {ref}",
+                contact,
+                summary,
+            ]
+        )
+    return rows
+
+
+def main() -> None:
+    settings = Settings(calls_dir=HERE.parent / "calls", call_id="empowerment-2023")
+    out = HERE / "applications.xlsx"
+    write_applications_template(settings, out, lang="fr", rows=application_rows(), notes=NOTES)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
