@@ -13,6 +13,7 @@ contacts, the themes of the named projects) is illustrative, and the workbook sa
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -227,11 +228,101 @@ def application_rows() -> list[list[object]]:
     return rows
 
 
+# The committee's view of each project, as a mark out of 10 before each member's and
+# each criterion's habits are added (illustrative). The six best-marked projects are
+# the six funded ones: together they ask EUR 251,000 of the EUR 255,000.
+QUALITY = {
+    "EMP23-09": "9.0",
+    "EMP23-03": "8.7",
+    "EMP23-12": "8.5",
+    "EMP23-07": "8.3",
+    "EMP23-14": "8.0",
+    "EMP23-05": "7.8",
+    "EMP23-01": "7.2",
+    "EMP23-13": "7.0",
+    "EMP23-04": "6.8",
+    "EMP23-06": "6.6",
+    "EMP23-10": "6.4",
+    "EMP23-08": "6.2",
+    "EMP23-02": "6.0",
+    "EMP23-11": "5.6",
+    "EMP23-15": "5.4",
+}
+MEMBER_HABIT = {
+    "action-sociale-1": "0.5",
+    "action-sociale-2": "-0.5",
+    "finances": "0",
+    "expert-cohesion": "0.5",
+    "expert-participation": "-0.5",
+}
+CRITERION_HABIT = {
+    "empowerment": "0.5",
+    "partnership": "0",
+    "participation": "-0.5",
+    "feasibility": "0",
+    "sustainability": "0",
+}
+# One member doubts one project much more than the others: the ranking flags it.
+DOUBT = {("EMP23-06", "finances"): "-3"}
+
+
+def variation(reference: str, member: str, criterion: str) -> Decimal:
+    """A fixed, pseudo-random -0.5, 0 or +0.5 per mark: members do not agree on everything."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{reference}/{member}/{criterion}".encode()).digest()
+    return (Decimal("-0.5"), Decimal(0), Decimal(0), Decimal("0.5"))[digest[0] % 4]
+
+
+def mark(reference: str, member: str, criterion: str) -> Decimal:
+    """A mark rounded to the half point, within 0..10."""
+    raw = (
+        Decimal(QUALITY[reference])
+        + Decimal(MEMBER_HABIT[member])
+        + Decimal(CRITERION_HABIT[criterion])
+        + Decimal(DOUBT.get((reference, member), "0"))
+        + variation(reference, member, criterion)
+    )
+    halves = (raw * 2).to_integral_value()
+    return min(max(halves / 2, Decimal(0)), Decimal(10))
+
+
+def score_rows(blank: list[list[object]], criteria: list[str]) -> list[list[object]]:
+    """The template's rows (reference, title, member, marks..., comment), filled in."""
+    rows = []
+    for reference, title, member, *_ in blank:
+        marks = [mark(str(reference), str(member), c) for c in criteria]
+        comment = "Budget peu réaliste." if (reference, member) in DOUBT else None
+        rows.append([reference, title, member, *marks, comment])
+    return rows
+
+
 def main() -> None:
+    import tempfile
+
+    from slrbcall.services import intake, write_scores_template
+
     settings = Settings(calls_dir=HERE.parent / "calls", call_id="empowerment-2023")
-    out = HERE / "applications.xlsx"
-    write_applications_template(settings, out, lang="fr", rows=application_rows(), notes=NOTES)
-    print(f"wrote {out}")
+    applications = HERE / "applications.xlsx"
+    write_applications_template(
+        settings, applications, lang="fr", rows=application_rows(), notes=NOTES
+    )
+    print(f"wrote {applications}")
+
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = replace(settings, db=Path(folder) / "examples.db")
+        intake(workspace, applications)
+        blank = HERE / "scores.blank.xlsx"
+        loaded, _ = write_scores_template(workspace, blank, lang="fr")
+        from slrbcall.sheets import read_workbook
+
+        sheet = read_workbook(blank).sheets[0]
+        rows = [[c.value for c in cells[:3]] for cells in sheet.rows[1:]]
+        blank.unlink()
+        criteria = [c.key for c in loaded.call.criteria]
+        scores = HERE / "scores.xlsx"
+        write_scores_template(workspace, scores, lang="fr", rows=score_rows(rows, criteria))
+    print(f"wrote {scores}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.intake import assess, content_hash
+from slrbcall.eligibility import assess, content_hash
 from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 
 if TYPE_CHECKING:

@@ -155,7 +155,9 @@ class EligibilitySpec(_Strict):
 class CriterionSpec(_Strict):
     key: Key
     label: LocalizedSpec
-    weight: Number = Field(description="Relative weight; weights need not sum to 100.")
+    weight: Number = Field(
+        gt=0, description="Relative weight (above 0); weights need not sum to 100."
+    )
     max_mark: StrictInt = Field(ge=1, le=1000)
 
 

@@ -77,7 +77,7 @@ def test_every_call_key_is_documented(key: str) -> None:
 
 
 def test_every_spreadsheet_header_and_alias_is_documented() -> None:
-    from slrbcall.intake import FIELDS
+    from slrbcall.fields import FIELDS
 
     doc = (REPO / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
     for spec in FIELDS:

@@ -137,12 +137,27 @@ def root(
 
 
 def _register() -> None:
-    from slrbcall.cli import applications, calls, demo, intake, template, workspace
+    from slrbcall.cli import (
+        allocation,
+        applications,
+        calls,
+        committee,
+        demo,
+        intake,
+        template,
+        workspace,
+    )
 
     app.add_typer(calls.app, name="calls")
     app.command()(intake.intake)
     app.add_typer(applications.app, name="applications")
     app.add_typer(template.app, name="template")
+    app.command()(committee.score)
+    app.command()(committee.ranking)
+    app.command()(allocation.allocate)
+    app.command()(allocation.scenarios)
+    app.command()(allocation.explain)
+    app.add_typer(allocation.app, name="allocations")
     app.command()(demo.demo)
     app.command()(workspace.status)
     app.command()(workspace.doctor)

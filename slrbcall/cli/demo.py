@@ -47,6 +47,8 @@ def demo(
                         sum(a.requested_cents for a in result.intake.applications)
                     ),
                 },
+                "marks": result.scores.marks,
+                "allocation": result.allocation.result.to_json(),
             }
         )
         return
@@ -93,4 +95,44 @@ def demo(
             eur(sum(a.requested_cents for a in chosen)),
         )
     console.print(by_theme)
+    marks = result.scores
+    console.print(
+        text(
+            f"4. Took in {marks.marks} marks from {marks.file.name}: "
+            f"{len(result.ranking.loaded.call.committee)} committee members, "
+            + (
+                "every application fully marked."
+                if not marks.missing
+                else f"{len(marks.missing)} applications still missing marks."
+            ),
+            "bold",
+        )
+    )
+    flagged = [
+        f"{line.reference} ({', '.join(line.flags)})"
+        for _, line, _ in result.ranking.lines
+        if line.flags
+    ]
+    conflicts = sorted(
+        f"{member} on {ref}"
+        for ref, members in result.ranking.conflicts.items()
+        for member in members
+    )
+    console.print(
+        text(
+            f"5. Ranked them. Conflicts of interest left out: {', '.join(conflicts) or 'none'}. "
+            f"Flags: {', '.join(flagged) or 'none'}.",
+            "bold",
+        )
+    )
+    allocated = result.allocation.result
+    console.print(
+        text(
+            f"6. Allocated {eur(allocated.options.budget_cents)} ({allocated.policy.value}):",
+            "bold",
+        )
+    )
+    from slrbcall.cli.allocation import render_result
+
+    render_result(allocated, title=f"{taken.call_id}: {allocated.policy.value}")
     console.print(text(f"The workspace and files are in {result.out_dir}"))

@@ -36,3 +36,35 @@ def applications(
     out_console().print(
         text(f"Wrote {output} for {loaded.call.id}: fill it in, then 'slrbcall intake {output}'.")
     )
+
+
+@app.command()
+def scores(
+    ctx: typer.Context,
+    output: Output,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the headers and instructions: nl, fr or en.")
+    ] = "fr",
+) -> None:
+    """Write the marking workbook: a row per eligible application and committee member.
+
+    Members with a declared link to the applicant or the partner are left out, and
+    listed as conflicts.
+
+    Example: slrbcall template scores -o notes.xlsx
+    """
+    from slrbcall import services
+    from slrbcall.errors import RefusedError
+
+    if lang not in ("nl", "fr", "en"):
+        raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
+    loaded, left_out = services.write_scores_template(settings(ctx), output, lang=lang)
+    console = out_console()
+    console.print(
+        text(
+            f"Wrote {output} for {loaded.call.id}: fill in the marks, "
+            f"then 'slrbcall score {output}'."
+        )
+    )
+    for reference, member in left_out:
+        console.print(text(f"Conflict of interest: {member} does not mark {reference}."))

@@ -38,16 +38,10 @@ from slrbcall.sheets.model import (
     where_row,
 )
 from slrbcall.sheets.read import read_workbook
+from slrbcall.sheets.report import CellMark, write_problem_report
 from slrbcall.sheets.sniff import ZipLimits, preflight_zip, sniff
-from slrbcall.sheets.write import (
-    AMOUNT_FORMAT,
-    CellMark,
-    TemplateColumn,
-    safe_text,
-    write_atomic,
-    write_problem_report,
-    write_template,
-)
+from slrbcall.sheets.template import TemplateColumn, write_template
+from slrbcall.sheets.write import AMOUNT_FORMAT, safe_text, write_atomic
 
 __all__ = [
     "AMOUNT_FORMAT",

@@ -2,8 +2,9 @@
 
 Only this module talks to SQLite. Rules (docs/concepts.md, "Workspace"):
 
-* Schema changes are numbered migrations (:data:`MIGRATIONS`), each applied in its own
-  transaction; ``PRAGMA user_version`` records how many have run.
+* Schema changes are numbered migrations (:data:`MIGRATIONS`, in
+  :mod:`slrbcall.migrations`), each applied in its own transaction; ``PRAGMA
+  user_version`` records how many have run.
 * Tables are STRICT with CHECK constraints; foreign keys are on; the journal is WAL.
 * Every write is one ``BEGIN IMMEDIATE`` transaction (:meth:`Workspace.write`), so a
   second writer waits up to the busy timeout and then gets :class:`BusyError`; a run
@@ -26,6 +27,9 @@ from typing import Any
 
 from slrbcall import __version__
 from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError
+from slrbcall.migrations import APPLICATION_COLUMNS, MIGRATIONS
+from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
+from slrbcall.store.decisions import DecisionReads, DecisionWrites
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -39,127 +43,6 @@ __all__ = [
 
 #: Seconds a writer waits for another writer before giving up with exit code 4.
 DEFAULT_BUSY_TIMEOUT = 10.0
-
-#: Each migration is a tuple of statements, run in one transaction. Never edit a
-#: migration that has shipped: add a new one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # 1: call snapshots, the calls a workspace holds, and the audit trail.
-    (
-        """
-        CREATE TABLE call_snapshot (
-            id INTEGER PRIMARY KEY,
-            call_id TEXT NOT NULL CHECK (length(call_id) BETWEEN 1 AND 64),
-            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
-            source_path TEXT NOT NULL,
-            content TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            UNIQUE (call_id, sha256)
-        ) STRICT
-        """,
-        """
-        CREATE TABLE workspace_call (
-            call_id TEXT PRIMARY KEY,
-            snapshot_id INTEGER NOT NULL REFERENCES call_snapshot (id),
-            added_at TEXT NOT NULL
-        ) STRICT
-        """,
-        """
-        CREATE TABLE audit (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            command TEXT NOT NULL,
-            action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'event')),
-            entity TEXT NOT NULL,
-            entity_key TEXT,
-            before_json TEXT,
-            after_json TEXT,
-            input_file TEXT,
-            input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),
-            tool_version TEXT NOT NULL
-        ) STRICT
-        """,
-        """
-        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END
-        """,
-        """
-        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END
-        """,
-    ),
-    # 2: applications and the files they came from.
-    (
-        """
-        CREATE TABLE intake_file (
-            id INTEGER PRIMARY KEY,
-            call_id TEXT NOT NULL REFERENCES workspace_call (call_id),
-            file_name TEXT NOT NULL,
-            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
-            sheet TEXT NOT NULL,
-            rows INTEGER NOT NULL CHECK (rows >= 0),
-            added INTEGER NOT NULL CHECK (added >= 0),
-            changed INTEGER NOT NULL CHECK (changed >= 0),
-            unchanged INTEGER NOT NULL CHECK (unchanged >= 0),
-            at TEXT NOT NULL
-        ) STRICT
-        """,
-        """
-        CREATE TABLE application (
-            id INTEGER PRIMARY KEY,
-            call_id TEXT NOT NULL REFERENCES workspace_call (call_id),
-            reference TEXT NOT NULL CHECK (length(reference) BETWEEN 1 AND 200),
-            snapshot_id INTEGER NOT NULL REFERENCES call_snapshot (id),
-            applicant TEXT,
-            applicant_name TEXT NOT NULL,
-            title TEXT NOT NULL,
-            requested_cents INTEGER NOT NULL CHECK (requested_cents >= 0),
-            language TEXT NOT NULL CHECK (language IN ('nl', 'fr')),
-            partner TEXT,
-            partner_enterprise_number TEXT,
-            theme TEXT,
-            theme_text TEXT,
-            duration_months INTEGER CHECK (duration_months > 0),
-            start_date TEXT CHECK (start_date IS NULL OR date(start_date) IS start_date),
-            residents_targeted INTEGER CHECK (residents_targeted >= 0),
-            contact_name TEXT,
-            contact_email TEXT,
-            summary TEXT,
-            status TEXT NOT NULL CHECK (status IN ('eligible', 'ineligible')),
-            reasons_json TEXT NOT NULL,
-            content_sha256 TEXT NOT NULL CHECK (length(content_sha256) = 64),
-            intake_file_id INTEGER NOT NULL REFERENCES intake_file (id),
-            source_row INTEGER NOT NULL CHECK (source_row > 0),
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            UNIQUE (call_id, reference)
-        ) STRICT
-        """,
-        "CREATE INDEX application_applicant ON application (call_id, applicant)",
-    ),
-)
-
-#: The columns of ``application`` that hold an :class:`Application`'s own fields.
-APPLICATION_COLUMNS = (
-    "reference",
-    "applicant",
-    "applicant_name",
-    "title",
-    "requested_cents",
-    "language",
-    "partner",
-    "partner_enterprise_number",
-    "theme",
-    "theme_text",
-    "duration_months",
-    "start_date",
-    "residents_targeted",
-    "contact_name",
-    "contact_email",
-    "summary",
-    "status",
-    "reasons_json",
-    "source_row",
-)
 
 
 def _now() -> str:
@@ -199,7 +82,7 @@ class AuditRow:
     tool_version: str
 
 
-class Transaction:
+class Transaction(ApplicationWrites, DecisionWrites):
     """One write transaction; it records its own audit rows."""
 
     def __init__(
@@ -249,76 +132,6 @@ class Transaction:
             ),
         )
 
-    def add_intake_file(
-        self, call_id: str, *, file_name: str, sha256: str, sheet: str, rows: int
-    ) -> int:
-        """Record an intake of a file; its counts are set by :meth:`set_intake_counts`."""
-        cursor = self._conn.execute(
-            "INSERT INTO intake_file (call_id, file_name, sha256, sheet, rows, added, changed,"
-            " unchanged, at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
-            (call_id, file_name, sha256, sheet, rows, self.at),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    def set_intake_counts(self, file_id: int, *, added: int, changed: int, unchanged: int) -> None:
-        self._conn.execute(
-            "UPDATE intake_file SET added = ?, changed = ?, unchanged = ? WHERE id = ?",
-            (added, changed, unchanged, file_id),
-        )
-
-    def stored_hashes(self, call_id: str) -> dict[str, str]:
-        """reference -> content hash of the applications stored for a call."""
-        return _application_hashes(self._conn, call_id)
-
-    def stored_rows(self, call_id: str) -> list[dict[str, Any]]:
-        """The stored applications of a call, as rows of :data:`APPLICATION_COLUMNS`."""
-        return _application_rows(self._conn, call_id)
-
-    def insert_application(
-        self, call_id: str, row: Mapping[str, Any], *, sha256: str, snapshot_id: int, file_id: int
-    ) -> None:
-        columns = ", ".join(APPLICATION_COLUMNS)
-        marks = ", ".join("?" for _ in APPLICATION_COLUMNS)
-        self._conn.execute(
-            f"INSERT INTO application (call_id, {columns}, content_sha256, snapshot_id,"
-            f" intake_file_id, created_at, updated_at) VALUES (?, {marks}, ?, ?, ?, ?, ?)",
-            (
-                call_id,
-                *(row[c] for c in APPLICATION_COLUMNS),
-                sha256,
-                snapshot_id,
-                file_id,
-                self.at,
-                self.at,
-            ),
-        )
-
-    def update_application(
-        self, call_id: str, row: Mapping[str, Any], *, sha256: str, snapshot_id: int, file_id: int
-    ) -> None:
-        sets = ", ".join(f"{c} = ?" for c in APPLICATION_COLUMNS if c != "reference")
-        self._conn.execute(
-            f"UPDATE application SET {sets}, content_sha256 = ?, snapshot_id = ?,"
-            " intake_file_id = ?, updated_at = ? WHERE call_id = ? AND reference = ?",
-            (
-                *(row[c] for c in APPLICATION_COLUMNS if c != "reference"),
-                sha256,
-                snapshot_id,
-                file_id,
-                self.at,
-                call_id,
-                row["reference"],
-            ),
-        )
-
-    def set_status(self, call_id: str, reference: str, status: str, reasons_json: str) -> None:
-        self._conn.execute(
-            "UPDATE application SET status = ?, reasons_json = ?, updated_at = ?"
-            " WHERE call_id = ? AND reference = ?",
-            (status, reasons_json, self.at, call_id, reference),
-        )
-
     def record_call(self, call_id: str, sha256: str, source_path: str, content: str) -> int:
         """Hold ``call_id`` in the workspace with this definition; return the snapshot id.
 
@@ -363,20 +176,7 @@ class Transaction:
         return snapshot_id
 
 
-@dataclass(frozen=True, slots=True)
-class StoredApplication:
-    """An application as stored: its fields (as a plain row) and bookkeeping."""
-
-    call_id: str
-    row: dict[str, Any]
-    content_sha256: str
-    snapshot_id: int
-    file_name: str
-    created_at: str
-    updated_at: str
-
-
-class Workspace:
+class Workspace(ApplicationReads, DecisionReads):
     """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -513,37 +313,6 @@ class Workspace:
             for r in rows
         ]
 
-    def stored_hashes(self, call_id: str) -> dict[str, str]:
-        """reference -> content hash of the applications stored for a call."""
-        return _application_hashes(self._conn, call_id)
-
-    def stored_rows(self, call_id: str) -> list[dict[str, Any]]:
-        """The stored applications of a call, as rows of :data:`APPLICATION_COLUMNS`."""
-        return _application_rows(self._conn, call_id)
-
-    def applications(self, call_id: str) -> list[StoredApplication]:
-        """The stored applications of a call, in reference order."""
-        rows = self._conn.execute(
-            "SELECT a.call_id, a.content_sha256, a.snapshot_id, f.file_name, a.created_at,"
-            " a.updated_at, a.reference FROM application a"
-            " JOIN intake_file f ON f.id = a.intake_file_id WHERE a.call_id = ?",
-            (call_id,),
-        ).fetchall()
-        fields = {r["reference"]: r for r in _application_rows(self._conn, call_id)}
-        stored = [
-            StoredApplication(
-                call_id=r[0],
-                row=fields[r[6]],
-                content_sha256=r[1],
-                snapshot_id=r[2],
-                file_name=r[3],
-                created_at=r[4],
-                updated_at=r[5],
-            )
-            for r in rows
-        ]
-        return sorted(stored, key=lambda a: str(a.row["reference"]))
-
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
         tables = [
@@ -571,22 +340,6 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _application_hashes(conn: sqlite3.Connection, call_id: str) -> dict[str, str]:
-    rows = conn.execute(
-        "SELECT reference, content_sha256 FROM application WHERE call_id = ?", (call_id,)
-    ).fetchall()
-    return {str(reference): str(digest) for reference, digest in rows}
-
-
-def _application_rows(conn: sqlite3.Connection, call_id: str) -> list[dict[str, Any]]:
-    cursor = conn.execute(
-        f"SELECT {', '.join(APPLICATION_COLUMNS)} FROM application WHERE call_id = ?"
-        " ORDER BY reference",
-        (call_id,),
-    )
-    return [dict(zip(APPLICATION_COLUMNS, row, strict=True)) for row in cursor]
 
 
 def _busy_timeout() -> float:

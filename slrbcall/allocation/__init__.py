@@ -1,0 +1,83 @@
+"""The allocation engine: who is funded, with how much, and why. Pure: no I/O.
+
+:func:`allocate` ranks the eligible candidates (score descending, then the
+tie-break chain, then the reference) and applies the policy of DESIGN.md §6:
+
+* ``greedy`` funds every request that fits what remains, in rank order;
+* ``strict`` stops at the first request that does not fit (the funding line);
+* ``max-score`` funds the set with the highest total score, proven optimal by HiGHS,
+  ties between optimal sets going to the better-ranked applications; it makes no
+  partial awards (``partial`` is ignored under it).
+
+Invariants of every result, whatever the policy and options:
+
+* the total awarded is at most the budget, and total + remainder == budget;
+* every award satisfies grant minimum <= award <= min(request, grant maximum);
+* ``funded_full`` if and only if award == request; at most one ``funded_partial``;
+* no application below ``min_score`` is funded; no organisation gets more than
+  ``org_cap`` projects; no capped theme receives more than its cap;
+* the result (and its ``to_json()``) does not depend on the order of the candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slrbcall.model import Policy
+
+from .explain import ineligible_line, ranked_line
+from .inputs import AllocationOptions, Candidate, OptionOverrides
+from .optimal import max_score
+from .policies import Ledger, guarantee_themes, walk
+from .ranking import rank
+from .result import AllocationResult, Decision, DecisionLine, ReasonCode
+from .solver import OptimalityNotProvenError
+
+__all__ = [
+    "AllocationOptions",
+    "AllocationResult",
+    "Candidate",
+    "Decision",
+    "DecisionLine",
+    "OptimalityNotProvenError",
+    "OptionOverrides",
+    "ReasonCode",
+    "allocate",
+]
+
+
+def allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> AllocationResult:
+    """Allocate ``options.budget_cents`` among ``candidates`` under ``options.policy``.
+
+    Raises ValueError for inputs no policy can allocate (duplicate references,
+    negative requests, an eligible request outside the grant range, a score outside
+    0-100), and :class:`OptimalityNotProvenError` (exit code 1) when ``max-score``
+    cannot prove its optimum within ``options.time_limit_seconds``.
+    """
+    from .inputs import validate_candidates
+
+    validate_candidates(candidates, options)
+    eligible = [c for c in candidates if c.eligible]
+    ranked = rank(eligible, options.tie_break)
+    ledger = Ledger.start(options)
+    decided = guarantee_themes(ranked, options, ledger) if options.theme_guarantee else {}
+    optimum = None
+    if options.policy is Policy.MAX_SCORE:
+        verdicts, optimum = max_score(ranked, options, ledger, decided)
+    else:
+        verdicts = walk(ranked, options, ledger, decided)
+    lines = [ranked_line(r, verdicts[r.index], len(ranked), options) for r in ranked]
+    ineligible = sorted((c for c in candidates if not c.eligible), key=lambda c: c.reference)
+    lines.extend(ineligible_line(c) for c in ineligible)
+    total = sum(line.amount_cents for line in lines)
+    if total > options.budget_cents:  # pragma: no cover - the policies never overspend
+        raise AssertionError(f"allocated {total} cents of a budget of {options.budget_cents}")
+    return AllocationResult(
+        lines=tuple(lines),
+        total_awarded_cents=total,
+        remainder_cents=options.budget_cents - total,
+        policy=options.policy,
+        options=options,
+        optimum=optimum,
+        proven_optimal=True if optimum is not None else None,
+    )

@@ -1,0 +1,265 @@
+"""Decisions in words: one plain English sentence per application, with all the numbers.
+
+Public decisions must state their reasons (Belgian law of 29 July 1991 on the formal
+motivation of administrative acts), refusals included. The same numbers go into
+``facts`` as plain values, so that Dutch and French letters can be written from them
+without parsing the English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from slrbcall.model import Policy
+from slrbcall.money import format_eur, format_plain
+
+from .inputs import AllocationOptions, Candidate
+from .policies import Facts, Verdict
+from .ranking import Ranked, describe_key
+from .result import Decision, DecisionLine, ReasonCode
+
+__all__ = ["ineligible_line", "ranked_line", "score_text"]
+
+
+def score_text(score: Decimal | str | int) -> str:
+    """A score with at least two decimals: ``61.7`` -> ``61.70``; more are kept."""
+    value = score if isinstance(score, Decimal) else Decimal(str(score))
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:
+        return f"{value:.2f}"
+    return format(value, "f")
+
+
+def _eur(plain: str | int) -> str:
+    """A plain decimal amount from the facts (``"22000.00"``) in words' notation."""
+    return format_eur(int(Decimal(str(plain)) * 100))
+
+
+def _percent(share: Decimal) -> str:
+    return format(share * 100, "f").rstrip("0").rstrip(".") if share else "0"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    ranked_count: int
+    options: AllocationOptions
+
+    @property
+    def max_score(self) -> bool:
+        return self.options.policy is Policy.MAX_SCORE
+
+
+def _funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    if x.max_score:
+        return (
+            f"it is in the set with the highest total score ({score_text(f['optimum'])}, "
+            f"proven optimal), so its request of {format_eur(c.requested_cents)} was funded "
+            f"in full, leaving {format_eur(v.after)}"
+        )
+    return (
+        f"it asked for {format_eur(c.requested_cents)} and {format_eur(v.before)} remained, "
+        f"so it was funded in full, leaving {format_eur(v.after)}"
+    )
+
+
+def _partial(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    rounded = ""
+    if v.amount != v.before:
+        step = format_eur(x.options.granularity_cents)
+        rounded = f" ({format_eur(v.amount)} once rounded down to a multiple of {step})"
+    share = ""
+    if x.options.partial_min_share:
+        share = f" and at least {_percent(x.options.partial_min_share)} % of the request"
+    return (
+        f"it asked for {format_eur(c.requested_cents)} but {format_eur(v.before)} remained"
+        f"{rounded}; that is at least the minimum grant of "
+        f"{format_eur(x.options.grant_min_cents)}{share}, so {format_eur(v.amount)} "
+        f"({f['share_percent']} %) was awarded as a partial grant"
+    )
+
+
+_REFUSED_OFFER = {
+    "nothing_left": "; nothing remained to offer as a partial grant",
+    "below_minimum": "; the remainder of {offer} is below the minimum grant of {grant_min}, "
+    "so no partial grant was made",
+    "below_share": "; the remainder of {offer} is below {share} % of the request, "
+    "so no partial grant was made",
+}
+
+
+def _does_not_fit(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    if x.max_score:
+        return (
+            f"it asked for {format_eur(c.requested_cents)}, more than the "
+            f"{_eur(f['available'])} available, so no funded set can include it"
+        )
+    outcome = "the funding line was drawn here and " if f.get("draws_line") else ""
+    offer = ""
+    if "offer_refused" in f:
+        offer = _REFUSED_OFFER[str(f["offer_refused"])].format(
+            offer=_eur(f["offer"]),
+            grant_min=_eur(f["grant_min"]),
+            share=_percent(Decimal(str(f["partial_min_share"]))),
+        )
+    return (
+        f"it asked for {format_eur(c.requested_cents)} but only {format_eur(v.before)} "
+        f"remained, so {outcome}it was not funded{offer}"
+    )
+
+
+def _below_line(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    return (
+        f"it comes after the funding line drawn at rank {f['line_rank']} "
+        f"({f['line_reference']}), so it was not funded"
+    )
+
+
+def _below_threshold(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    return (
+        f"its score is below the minimum score of {score_text(f['min_score'])}, "
+        "so it was not funded"
+    )
+
+
+def _org_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    projects = "project" if f["org_funded"] == 1 else "projects"
+    return (
+        f"its applicant {c.applicant} already has {f['org_funded']} funded {projects}, "
+        f"the most one organisation may get ({f['org_cap']}), so it was skipped"
+    )
+
+
+def _theme_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    return (
+        f"its theme '{c.theme}' already received {_eur(f['theme_spent'])} of its cap of "
+        f"{_eur(f['theme_cap'])}, and its request of {format_eur(c.requested_cents)} "
+        "would exceed the cap, so it was skipped"
+    )
+
+
+def _guarantee(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    return (
+        f"it is the best-ranked application of theme '{c.theme}' that fits, so the theme "
+        f"guarantee funded its request of {format_eur(c.requested_cents)} in full first, "
+        f"out of {format_eur(v.before)}, leaving {format_eur(v.after)}"
+    )
+
+
+def _not_in_optimum(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+    best = f"the set with the highest total score ({score_text(f['optimum'])}, proven optimal)"
+    if "drop" not in f:
+        return (
+            f"{best} does not include it, so it was not funded "
+            "(what forcing it in would cost was not computed)"
+        )
+    if Decimal(str(f["drop"])) == 0:
+        return (
+            f"forcing it in gives an equally good set (total {score_text(f['optimum'])}), "
+            "but ties between optimal sets go to the better-ranked applications, "
+            "so it was not funded"
+        )
+    return (
+        f"{best} does not include it; forcing it in would lower the best total to "
+        f"{score_text(f['optimum_with'])}, a loss of {score_text(f['drop'])}, "
+        "so it was not funded"
+    )
+
+
+_Body = Callable[[Candidate, Verdict, Mapping[str, str | int], _Context], str]
+_BODIES: dict[ReasonCode, _Body] = {
+    ReasonCode.FUNDED: _funded,
+    ReasonCode.PARTIAL_REMAINDER: _partial,
+    ReasonCode.DOES_NOT_FIT: _does_not_fit,
+    ReasonCode.BELOW_LINE: _below_line,
+    ReasonCode.BELOW_THRESHOLD: _below_threshold,
+    ReasonCode.ORG_CAP: _org_cap,
+    ReasonCode.THEME_CAP: _theme_cap,
+    ReasonCode.THEME_GUARANTEE: _guarantee,
+    ReasonCode.NOT_IN_OPTIMUM: _not_in_optimum,
+}
+
+
+def ranked_line(
+    r: Ranked, v: Verdict, ranked_count: int, options: AllocationOptions
+) -> DecisionLine:
+    """The decision line of a ranked application, with its sentence and facts."""
+    c = r.candidate
+    if v.amount == 0:
+        decision = Decision.NOT_FUNDED
+    elif v.amount == c.requested_cents:
+        decision = Decision.FUNDED_FULL
+    else:
+        decision = Decision.FUNDED_PARTIAL
+    facts: Facts = {
+        "reference": c.reference,
+        "applicant": c.applicant,
+        "rank": r.rank,
+        "ranked": ranked_count,
+        "score": str(c.score),
+        "requested": format_plain(c.requested_cents),
+        "amount": format_plain(v.amount),
+        "remaining_before": format_plain(v.before),
+        "remaining_after": format_plain(v.after),
+        "decision": decision.value,
+        "reason": v.reason.value,
+        "policy": options.policy.value,
+    }
+    if c.theme is not None:
+        facts["theme"] = c.theme
+    facts.update(v.detail)
+    if decision is Decision.FUNDED_PARTIAL:
+        facts["share_percent"] = v.amount * 100 // c.requested_cents  # rounded down
+    tie = ""
+    if r.tie_key is not None and r.tied_with is not None:
+        facts["tie_break_key"] = r.tie_key
+        facts["tied_with"] = r.tied_with
+        facts["tie_position"] = "ahead" if r.ahead else "after"
+        place = "ahead of" if r.ahead else "after"
+        tie = f", tied with {r.tied_with} and placed {place} it by {describe_key(r.tie_key)}"
+    body = _BODIES[v.reason](c, v, facts, _Context(ranked_count, options))
+    sentence = f"Ranked {r.rank} of {ranked_count} (score {score_text(c.score)}{tie}): {body}."
+    return DecisionLine(
+        reference=c.reference,
+        rank=r.rank,
+        score=c.score,
+        requested_cents=c.requested_cents,
+        amount_cents=v.amount,
+        decision=decision,
+        reason=v.reason,
+        remaining_before_cents=v.before,
+        remaining_after_cents=v.after,
+        tie_break_key=r.tie_key,
+        explanation=sentence,
+        facts=facts,
+    )
+
+
+def ineligible_line(c: Candidate) -> DecisionLine:
+    """An ineligible application: listed with its reason, never ranked or funded."""
+    why = f" ({c.ineligible_reason})" if c.ineligible_reason else ""
+    facts: Facts = {
+        "reference": c.reference,
+        "applicant": c.applicant,
+        "requested": format_plain(c.requested_cents),
+        "amount": format_plain(0),
+        "decision": Decision.INELIGIBLE.value,
+        "reason": ReasonCode.INELIGIBLE.value,
+    }
+    if c.ineligible_reason:
+        facts["ineligible_reason"] = c.ineligible_reason
+    return DecisionLine(
+        reference=c.reference,
+        rank=None,
+        score=c.score,
+        requested_cents=c.requested_cents,
+        amount_cents=0,
+        decision=Decision.INELIGIBLE,
+        reason=ReasonCode.INELIGIBLE,
+        remaining_before_cents=None,
+        remaining_after_cents=None,
+        tie_break_key=None,
+        explanation=f"Not eligible{why}, so it was not ranked or funded.",
+        facts=facts,
+    )

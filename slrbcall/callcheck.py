@@ -1,0 +1,334 @@
+"""The checks of a call definition that pydantic does not make, and its errors in the user's words.
+
+* :func:`shape_problems` turns a pydantic ``ValidationError`` into one
+  :class:`~slrbcall.errors.Problem` per place, as ``file:line:col: message``, with the
+  path as the user wrote it and a "did you mean" for an unknown key;
+* :func:`check_rules` checks the rules that span several keys (grant range, unique
+  keys, theme caps, tie-breaks, tranches, signatories, known organisations...).
+
+Called by :mod:`slrbcall.calls`, which reads the file and builds the call.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from slrbcall.errors import Problem
+from slrbcall.yamlstrict import Located
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from slrbcall.callspec import CallSpec
+    from slrbcall.model import OrgKind
+    from slrbcall.registry import Registry
+
+__all__ = [
+    "TIE_BREAK_KEYS",
+    "check_rules",
+    "did_you_mean",
+    "line_col",
+    "shape_problems",
+]
+
+TIE_BREAK_KEYS = ("id", "request-asc", "request-desc")
+_PATH = tuple[str | int, ...]
+
+
+# -- shape -----------------------------------------------------------------------------
+
+
+def shape_problems(model: type[BaseModel], exc: ValidationError, located: Located) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc: _PATH = tuple(error["loc"])
+        if any(loc[: len(bad)] == bad for bad in located.flawed):
+            continue  # the reader already reported this value
+        # Union members add their type names to loc; keep the path as the user wrote it.
+        loc = tuple(part for part in loc if _in_data(located.data, loc, part))
+        kind = error["type"]
+        if kind == "missing":
+            name = str(error["loc"][-1])
+            problems.append(
+                Problem(located.where(loc[:-1] if loc else ()), f"missing key '{name}'")
+            )
+            continue
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            known = _field_names(model, loc[:-1])
+            hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            allowed = f"; allowed here: {', '.join(sorted(known))}" if not hint else ""
+            problems.append(
+                Problem(located.where(loc, key=True), f"unknown key '{name}'{suggestion}{allowed}")
+            )
+            continue
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(Problem(located.where(loc), f"{_dotted(loc)}: {message}"))
+    # One problem per place and message: unions repeat themselves.
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: line_col(p.where))
+
+
+def _in_data(data: Any, loc: _PATH, part: str | int) -> bool:
+    """True when ``part`` is a real key/index on the way down ``loc`` (not a union tag)."""
+    node = data
+    for step in loc:
+        if step == part:
+            return (
+                (isinstance(node, dict) and part in node)
+                or (isinstance(node, list) and isinstance(part, int))
+                or not isinstance(node, dict | list)
+            )
+        in_dict = isinstance(node, dict) and step in node
+        in_list = isinstance(node, list) and isinstance(step, int) and step < len(node)
+        if in_dict or in_list:
+            node = node[step]
+    return True
+
+
+def _field_names(model: type[BaseModel], loc: _PATH) -> list[str]:
+    """The keys allowed in the mapping at ``loc`` of ``model``."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    for step in loc:
+        current = _unwrap(current, step)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _core(annotation: Any) -> Any:
+    """Strip Annotated and Optional/Union down to the model, list or dict inside."""
+    import typing
+
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _core(typing.get_args(annotation)[0])
+    if origin in (list, dict, tuple) or (
+        isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    ):
+        return annotation
+    for arg in typing.get_args(annotation):  # a union: its first structured member
+        inner = _core(arg)
+        if typing.get_origin(inner) in (list, dict) or (
+            isinstance(inner, type) and issubclass(inner, BaseModel)
+        ):
+            return inner
+    return annotation
+
+
+def _unwrap(annotation: Any, step: str | int) -> Any:
+    """The annotation one step (a key or an index) below ``annotation``."""
+    import typing
+
+    from pydantic import BaseModel
+
+    annotation = _core(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            if step in (name, info.alias):
+                return _core(info.annotation)
+        return None
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple) and args:
+        return _core(args[0])
+    if origin is dict and len(args) == 2:
+        return _core(args[1])
+    return None
+
+
+def _dotted(loc: _PATH) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "file"
+
+
+def line_col(where: str) -> tuple[int, int]:
+    match = re.search(r":(\d+):(\d+)$", where)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+# -- rules that span several keys --------------------------------------------------------
+
+
+def check_rules(
+    spec: CallSpec, located: Located, registry: Registry, path: Path
+) -> Iterator[Problem]:
+    from slrbcall.model import OrgKind, SignatoryRole
+
+    at = located.where
+
+    if spec.id != path.stem:
+        yield Problem(
+            at(("id",)),
+            f"the id '{spec.id}' differs from the file name '{path.name}': rename one of them",
+        )
+
+    authority = registry.get(spec.authority)
+    if authority is None or authority.kind is not OrgKind.AUTHORITY:
+        yield Problem(at(("authority",)), _unknown_org(spec.authority, registry, OrgKind.AUTHORITY))
+
+    grant = spec.grant
+    if grant.minimum > grant.maximum:
+        yield Problem(
+            at(("grant", "minimum")),
+            f"the grant minimum ({_euro(grant.minimum)}) is above the maximum "
+            f"({_euro(grant.maximum)})",
+        )
+    if grant.maximum > spec.budget:
+        yield Problem(
+            at(("grant", "maximum")),
+            f"the grant maximum ({_euro(grant.maximum)}) is above the budget "
+            f"({_euro(spec.budget)})",
+        )
+    if grant.granularity <= 0:
+        yield Problem(at(("grant", "granularity")), "the granularity must be at least 0.01")
+    if spec.budget <= 0:
+        yield Problem(at(("budget",)), "the budget must be above zero")
+
+    yield from _unique(located, "themes", [t.key for t in spec.themes])
+    yield from _unique(located, "scoring", [c.key for c in spec.scoring.criteria], "criteria")
+    yield from _unique(located, "committee", [m.key for m in spec.committee])
+    yield from _unique(located, "timeline", [m.key for m in spec.timeline.milestones], "milestones")
+    yield from _unique(located, "timeline", [d.key for d in spec.timeline.deadlines], "deadlines")
+    yield from _unique(located, "signatories", [s.role.value for s in spec.signatories])
+
+    theme_keys = [t.key for t in spec.themes]
+    for theme, cap in spec.allocation.theme_caps.items():
+        if theme not in theme_keys:
+            yield Problem(
+                at(("allocation", "theme_caps", theme), key=True),
+                f"theme cap for '{theme}', which is not a theme of this call"
+                f"{did_you_mean(theme, theme_keys)}",
+            )
+        if isinstance(cap, str) and Decimal(cap.rstrip("% ")) > 100:
+            yield Problem(at(("allocation", "theme_caps", theme)), "a theme cap is at most 100%")
+
+    criteria = [c.key for c in spec.scoring.criteria]
+    for i, key in enumerate(spec.allocation.tie_break):
+        if key in TIE_BREAK_KEYS:
+            continue
+        if key.startswith("criterion:"):
+            if key.removeprefix("criterion:") not in criteria:
+                yield Problem(
+                    at(("allocation", "tie_break", i)),
+                    f"tie-break on unknown criterion '{key.removeprefix('criterion:')}'"
+                    f"{did_you_mean(key.removeprefix('criterion:'), criteria)}",
+                )
+        elif not re.fullmatch(r"lottery:\d+", key):
+            yield Problem(
+                at(("allocation", "tie_break", i)),
+                f"unknown tie-break key '{key}' (use id, request-asc, request-desc, "
+                "criterion:KEY or lottery:SEED)",
+            )
+    share = spec.allocation.partial_min_share
+    if not Decimal(0) <= share <= Decimal(1):
+        yield Problem(
+            at(("allocation", "partial_min_share")), "partial_min_share is a share between 0 and 1"
+        )
+
+    total = sum((t.percent for t in spec.tranches), Decimal(0))
+    if total != 100:
+        yield Problem(at(("tranches",)), f"the tranches sum to {total}%, not 100%")
+    for i, tranche in enumerate(spec.tranches):
+        if tranche.percent <= 0:
+            yield Problem(at(("tranches", i, "percent")), "a tranche is more than 0%")
+        if tranche.month is not None and tranche.month > spec.duration_months + 12:
+            yield Problem(
+                at(("tranches", i, "month")),
+                f"month {tranche.month} is long after the project's end "
+                f"(it lasts {spec.duration_months} months)",
+            )
+
+    for i, milestone in enumerate(spec.timeline.milestones):
+        if (milestone.date is None) == (milestone.month is None):
+            yield Problem(
+                at(("timeline", "milestones", i)),
+                f"milestone '{milestone.key}' needs either a date (2023-12-15) "
+                "or a month (2023-12)",
+            )
+
+    for i, member in enumerate(spec.committee):
+        for j, link in enumerate(member.links):
+            if registry.get(link) is None:
+                yield Problem(
+                    at(("committee", i, "links", j)),
+                    _unknown_org(link, registry, None),
+                )
+
+    roles = {s.role for s in spec.signatories}
+    for needed in (SignatoryRole.AUTHORITY, SignatoryRole.HOUSING_COMPANY):
+        if needed not in roles:
+            yield Problem(at(("signatories",)), f"the signatories must include the {needed.value}")
+    if spec.eligibility.partner_required and SignatoryRole.PARTNER not in roles:
+        yield Problem(
+            at(("signatories",)), "a partner is required, so the partner must be a signatory"
+        )
+    for i, signatory in enumerate(spec.signatories):
+        if signatory.min > signatory.max:
+            yield Problem(at(("signatories", i, "min")), "min is above max")
+
+    from slrbcall.callspec import APPLICATION_FIELDS
+
+    for i, name in enumerate(spec.required_fields):
+        if name not in APPLICATION_FIELDS:
+            yield Problem(
+                at(("required_fields", i)),
+                f"unknown application field '{name}'{did_you_mean(name, APPLICATION_FIELDS)}",
+            )
+    for field_name in ("reference", "applicant", "title", "requested_amount"):
+        if field_name not in spec.required_fields:
+            yield Problem(at(("required_fields",)), f"the field '{field_name}' is always required")
+
+    top_level = list(type(spec).model_fields)
+    for i, name in enumerate(spec.illustrative):
+        if name not in top_level:
+            yield Problem(
+                at(("illustrative", i)),
+                f"'{name}' is not a key of a call{did_you_mean(name, top_level)}",
+            )
+
+
+def _unique(
+    located: Located, section: str, keys: Sequence[str], sub: str | None = None
+) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    base: _PATH = (section, sub) if sub else (section,)
+    for i, key in enumerate(keys):
+        if key in seen:
+            yield Problem(
+                located.where((*base, i)),
+                f"'{key}' is defined twice in {sub or section} (also item {seen[key] + 1})",
+            )
+        else:
+            seen[key] = i
+
+
+def _unknown_org(key: str, registry: Registry, kind: OrgKind | None) -> str:
+    from slrbcall.model import OrgKind
+
+    candidates = [o.key for o in registry.organisations if kind is None or o.kind is kind]
+    what = "an authority" if kind is OrgKind.AUTHORITY else "an organisation"
+    return f"'{key}' is not {what} of the registry{did_you_mean(key, candidates)}"
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
+
+
+def _euro(cents: int) -> str:
+    from slrbcall.money import format_eur
+
+    return format_eur(cents)

@@ -1,0 +1,184 @@
+"""The workspace's schema: the numbered migrations, as SQL text, and the columns of an
+application row.
+
+SQL text only: :mod:`slrbcall.store` runs the migrations (each in its own transaction,
+``PRAGMA user_version`` counting how many have run) and re-exports both names.
+"""
+
+from __future__ import annotations
+
+__all__ = ["APPLICATION_COLUMNS", "MIGRATIONS"]
+
+#: Each migration is a tuple of statements, run in one transaction. Never edit a
+#: migration that has shipped: add a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: call snapshots, the calls a workspace holds, and the audit trail.
+    (
+        """
+        CREATE TABLE call_snapshot (
+            id INTEGER PRIMARY KEY,
+            call_id TEXT NOT NULL CHECK (length(call_id) BETWEEN 1 AND 64),
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            source_path TEXT NOT NULL,
+            content TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (call_id, sha256)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE workspace_call (
+            call_id TEXT PRIMARY KEY,
+            snapshot_id INTEGER NOT NULL REFERENCES call_snapshot (id),
+            added_at TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            command TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'event')),
+            entity TEXT NOT NULL,
+            entity_key TEXT,
+            before_json TEXT,
+            after_json TEXT,
+            input_file TEXT,
+            input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),
+            tool_version TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END
+        """,
+        """
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END
+        """,
+    ),
+    # 2: applications and the files they came from.
+    (
+        """
+        CREATE TABLE intake_file (
+            id INTEGER PRIMARY KEY,
+            call_id TEXT NOT NULL REFERENCES workspace_call (call_id),
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            sheet TEXT NOT NULL,
+            rows INTEGER NOT NULL CHECK (rows >= 0),
+            added INTEGER NOT NULL CHECK (added >= 0),
+            changed INTEGER NOT NULL CHECK (changed >= 0),
+            unchanged INTEGER NOT NULL CHECK (unchanged >= 0),
+            at TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE application (
+            id INTEGER PRIMARY KEY,
+            call_id TEXT NOT NULL REFERENCES workspace_call (call_id),
+            reference TEXT NOT NULL CHECK (length(reference) BETWEEN 1 AND 200),
+            snapshot_id INTEGER NOT NULL REFERENCES call_snapshot (id),
+            applicant TEXT,
+            applicant_name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            requested_cents INTEGER NOT NULL CHECK (requested_cents >= 0),
+            language TEXT NOT NULL CHECK (language IN ('nl', 'fr')),
+            partner TEXT,
+            partner_enterprise_number TEXT,
+            theme TEXT,
+            theme_text TEXT,
+            duration_months INTEGER CHECK (duration_months > 0),
+            start_date TEXT CHECK (start_date IS NULL OR date(start_date) IS start_date),
+            residents_targeted INTEGER CHECK (residents_targeted >= 0),
+            contact_name TEXT,
+            contact_email TEXT,
+            summary TEXT,
+            status TEXT NOT NULL CHECK (status IN ('eligible', 'ineligible')),
+            reasons_json TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL CHECK (length(content_sha256) = 64),
+            intake_file_id INTEGER NOT NULL REFERENCES intake_file (id),
+            source_row INTEGER NOT NULL CHECK (source_row > 0),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (call_id, reference)
+        ) STRICT
+        """,
+        "CREATE INDEX application_applicant ON application (call_id, applicant)",
+    ),
+    # 3: the committee's marks and the allocation runs.
+    (
+        """
+        CREATE TABLE mark (
+            id INTEGER PRIMARY KEY,
+            call_id TEXT NOT NULL,
+            reference TEXT NOT NULL,
+            reviewer TEXT NOT NULL,
+            criterion TEXT NOT NULL,
+            mark TEXT NOT NULL CHECK (mark GLOB '[0-9]*' AND mark NOT GLOB '*[^0-9.]*'),
+            comment TEXT,
+            source_file TEXT NOT NULL,
+            source_place TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (call_id, reference, reviewer, criterion),
+            FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE allocation_run (
+            id INTEGER PRIMARY KEY,
+            call_id TEXT NOT NULL REFERENCES workspace_call (call_id),
+            at TEXT NOT NULL,
+            policy TEXT NOT NULL,
+            parameters_json TEXT NOT NULL,
+            input_sha256 TEXT NOT NULL CHECK (length(input_sha256) = 64),
+            tool_version TEXT NOT NULL,
+            budget_cents INTEGER NOT NULL CHECK (budget_cents > 0),
+            awarded_cents INTEGER NOT NULL
+                CHECK (awarded_cents >= 0 AND awarded_cents <= budget_cents),
+            result_json TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE allocation_decision (
+            run_id INTEGER NOT NULL REFERENCES allocation_run (id),
+            reference TEXT NOT NULL,
+            rank INTEGER CHECK (rank IS NULL OR rank > 0),
+            amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+            decision TEXT NOT NULL CHECK (
+                decision IN ('funded_full', 'funded_partial', 'not_funded', 'ineligible')
+            ),
+            reason TEXT NOT NULL,
+            explanation TEXT NOT NULL,
+            PRIMARY KEY (run_id, reference)
+        ) STRICT
+        """,
+        """
+        CREATE TRIGGER allocation_run_frozen BEFORE UPDATE ON allocation_run
+        BEGIN SELECT RAISE(ABORT, 'allocation runs are kept as they were made'); END
+        """,
+    ),
+)
+
+#: The columns of ``application`` that hold an :class:`Application`'s own fields.
+APPLICATION_COLUMNS = (
+    "reference",
+    "applicant",
+    "applicant_name",
+    "title",
+    "requested_cents",
+    "language",
+    "partner",
+    "partner_enterprise_number",
+    "theme",
+    "theme_text",
+    "duration_months",
+    "start_date",
+    "residents_targeted",
+    "contact_name",
+    "contact_email",
+    "summary",
+    "status",
+    "reasons_json",
+    "source_row",
+)

@@ -1,0 +1,79 @@
+"""The demo: every stage that exists, run on the shipped example in a fresh workspace."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from slrbcall.calls import LoadedCall, call_files, load_call, registry_file
+from slrbcall.errors import RefusedError
+from slrbcall.resources import examples_dir
+from slrbcall.services.allocation import Allocation, allocate
+from slrbcall.services.calls import validate_calls
+from slrbcall.services.intake import IntakeResult, intake
+from slrbcall.services.scoring import Ranking, ScoreIntake, ranking, take_scores
+from slrbcall.services.workspace import WorkspaceStatus, record_calls, workspace_status
+from slrbcall.settings import Settings
+
+__all__ = ["DEMO_CALL", "DemoResult", "run_demo"]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """What the demo did, for the CLI to tell as a story."""
+
+    out_dir: Path
+    db_path: Path
+    calls: tuple[LoadedCall, ...]
+    intake: IntakeResult
+    scores: ScoreIntake
+    ranking: Ranking
+    allocation: Allocation
+    status: WorkspaceStatus
+
+
+def run_demo(settings: Settings, *, out: Path | None = None) -> DemoResult:
+    """Run every stage that exists on the shipped example, in a fresh workspace.
+
+    ``out`` must be empty or absent; by default a new temporary folder is used.
+    """
+    if out is None:
+        out_dir = Path(tempfile.mkdtemp(prefix="slrbcall-demo-"))
+    else:
+        out_dir = out
+        if out_dir.exists() and any(out_dir.iterdir()):
+            raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
+        out_dir.mkdir(parents=True, exist_ok=True)
+    db_path = out_dir / "slrbcall.db"
+    demo_settings = Settings(
+        db=db_path, calls_dir=settings.calls_dir, templates_dir=settings.templates_dir
+    )
+    from slrbcall.store import Workspace
+
+    files = call_files(demo_settings.calls_path)
+    validate_calls(demo_settings, files)
+    registry = registry_file(demo_settings.calls_path)
+    calls = tuple(load_call(path, registry=registry) for path in files)
+    with Workspace.open(db_path) as ws:
+        record_calls(ws, calls, command="demo")
+    example = replace(demo_settings, call_id=DEMO_CALL)
+    taken = intake(example, examples_dir() / "applications.xlsx")
+    marks = take_scores(example, examples_dir() / "scores.xlsx")
+    ranked = ranking(example)
+    allocated = allocate(example, budget_cents=DEMO_BUDGET_CENTS)
+    return DemoResult(
+        out_dir=out_dir,
+        db_path=db_path,
+        calls=calls,
+        intake=taken,
+        scores=marks,
+        ranking=ranked,
+        allocation=allocated,
+        status=workspace_status(demo_settings),
+    )
+
+
+#: The call the shipped example data belongs to, and the budget the demo allocates.
+DEMO_CALL = "empowerment-2023"
+DEMO_BUDGET_CENTS = 255_000_00

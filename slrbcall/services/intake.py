@@ -1,0 +1,397 @@
+"""Use cases on applications: take them in from a spreadsheet (with a problem report),
+list and show the stored ones, and write the applications template to fill in."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slrbcall.calls import LoadedCall, load_registry
+from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.services.calls import held_calls, resolve_call
+from slrbcall.settings import Settings
+
+if TYPE_CHECKING:
+    from slrbcall.applications import Merge
+    from slrbcall.model import Application, Call
+    from slrbcall.store import Transaction
+
+__all__ = [
+    "IntakeResult",
+    "StoredView",
+    "intake",
+    "list_applications",
+    "show_application",
+    "write_applications_template",
+    "write_report",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    """What ``slrbcall intake`` did (or, with ``dry_run``, would do)."""
+
+    file: Path
+    call_id: str
+    sheet: str
+    rows: int
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    status_moves: tuple[str, ...]
+    applications: tuple[Application, ...]
+    warnings: tuple[str, ...]
+    dry_run: bool
+    db_path: Path
+
+
+def intake(
+    settings: Settings,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    report_xlsx: Path | None = None,
+    on_row: Callable[[int, int], None] | None = None,
+) -> IntakeResult:
+    """Take in the applications of a spreadsheet: all of the file, or nothing.
+
+    Data errors raise :class:`InputFileError` (and, with ``report_xlsx``, write a copy
+    of the workbook with each bad cell marked). Readable applications are merged with
+    what the workspace holds, in one transaction, and the whole call is re-assessed.
+    """
+    from slrbcall.applications import merge
+    from slrbcall.eligibility import likely_duplicates
+    from slrbcall.fields import field, match_header, recognise_sheet
+    from slrbcall.intake import read_applications
+    from slrbcall.sheets import choose_sheet, find_header, read_workbook
+    from slrbcall.store import Workspace
+
+    if report_xlsx is not None and report_xlsx.resolve() == path.resolve():
+        raise RefusedError("--report-xlsx must name a new file, not the file taken in")
+    workbook = read_workbook(path)
+    held = held_calls(settings)
+    loaded = resolve_call(
+        settings, held=held, recorded_in_file=workbook.properties.get("slrbcall.call")
+    )
+    call = loaded.call
+    registry = load_registry(settings.calls_path)
+    try:
+        chosen = choose_sheet(workbook, recognise=recognise_sheet, requested=sheet)
+        header = find_header(
+            chosen,
+            match=match_header,
+            required=call.required_fields,
+            names={f: field(f).labels["en"] for f in call.required_fields},
+        )
+        read = read_applications(
+            chosen, header, call=call, registry=registry, date1904=workbook.date1904, on_row=on_row
+        )
+        if read.problems:
+            raise InputFileError(read.problems)
+    except InputFileError as exc:
+        if report_xlsx is not None:
+            write_report(path, report_xlsx, exc.problems)
+        raise
+    warnings = [*read.warnings, *likely_duplicates(read.applications)]
+    if held and call.id in held and held[call.id] != loaded.sha256:
+        warnings.append(
+            f"the definition of {call.id} changed since it was last used "
+            f"({held[call.id][:12]} -> {loaded.sha256[:12]}); the change is recorded"
+        )
+
+    def result(change: Merge, db_path: Path) -> IntakeResult:
+        return IntakeResult(
+            file=path,
+            call_id=call.id,
+            sheet=chosen.name,
+            rows=len(read.applications),
+            added=tuple(a.reference for a in change.added),
+            changed=tuple(after.reference for _, after in change.changed),
+            unchanged=tuple(a.reference for a in change.unchanged),
+            status_moves=tuple(after.reference for _, after in change.status_moves),
+            applications=change.file_view,
+            warnings=tuple(warnings),
+            dry_run=dry_run,
+            db_path=db_path,
+        )
+
+    db_path = settings.db_path
+    if dry_run:
+        if db_path.exists():
+            with Workspace.open(db_path, create=False) as ws:
+                stored, hashes = ws.stored_rows(call.id), ws.stored_hashes(call.id)
+        else:
+            stored, hashes = [], {}
+        change = merge(read.applications, stored, hashes, call=call, registry=registry)
+        return result(change, db_path)
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with (
+        Workspace.open(db_path) as ws,
+        ws.write(command="intake", input_file=path.name, input_sha256=digest) as tx,
+    ):
+        snapshot = tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
+        # Read what is stored inside the write transaction: a concurrent intake that
+        # committed first is taken into account, never overwritten.
+        change = merge(
+            read.applications,
+            tx.stored_rows(call.id),
+            tx.stored_hashes(call.id),
+            call=call,
+            registry=registry,
+        )
+        file_id = tx.add_intake_file(
+            call.id,
+            file_name=path.name,
+            sha256=digest,
+            sheet=chosen.name,
+            rows=len(read.applications),
+        )
+        _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
+    return result(change, db_path)
+
+
+def _store_change(
+    tx: Transaction, call_id: str, change: Merge, *, snapshot_id: int, file_id: int
+) -> None:
+    from slrbcall.applications import to_row
+
+    for app in change.added:
+        row = to_row(app)
+        tx.insert_application(
+            call_id,
+            row,
+            sha256=change.hashes[app.reference],
+            snapshot_id=snapshot_id,
+            file_id=file_id,
+        )
+        tx.audit("insert", "application", f"{call_id}/{app.reference}", after=row)
+    for before, after in change.changed:
+        row = to_row(after)
+        tx.update_application(
+            call_id,
+            row,
+            sha256=change.hashes[after.reference],
+            snapshot_id=snapshot_id,
+            file_id=file_id,
+        )
+        tx.audit(
+            "update",
+            "application",
+            f"{call_id}/{after.reference}",
+            before=to_row(before),
+            after=row,
+        )
+    for before, after in change.status_moves:
+        row = to_row(after)
+        tx.set_status(call_id, after.reference, row["status"], row["reasons_json"])
+        tx.audit(
+            "update",
+            "application",
+            f"{call_id}/{after.reference}",
+            before={"status": before.status.value, "reasons_json": to_row(before)["reasons_json"]},
+            after={"status": row["status"], "reasons_json": row["reasons_json"]},
+        )
+    tx.set_intake_counts(
+        file_id,
+        added=len(change.added),
+        changed=len(change.changed),
+        unchanged=len(change.unchanged),
+    )
+
+
+_WHERE_CELL = re.compile(r": sheet '(?P<sheet>.*)', row (?P<row>\d+)(?:, column (?P<col>[A-Z]+))?")
+
+
+def write_report(source: Path, out: Path, problems: Sequence[Problem]) -> None:
+    """A copy of the workbook with every bad cell marked (``--report-xlsx``)."""
+    from slrbcall.sheets import CellMark, write_problem_report
+
+    marks = []
+    for problem in problems:
+        found = _WHERE_CELL.search(problem.where)
+        if found is None:
+            marks.append(CellMark(sheet="", row=0, col=0, message=str(problem)))
+            continue
+        letters = found.group("col") or ""
+        col = 0
+        for letter in letters:
+            col = col * 26 + ord(letter) - ord("A") + 1
+        marks.append(
+            CellMark(
+                sheet=found.group("sheet"),
+                row=int(found.group("row")),
+                col=col,
+                message=problem.message,
+            )
+        )
+    write_problem_report(source, out, problems=marks)
+
+
+# -- applications -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredView:
+    """A stored application with where it came from."""
+
+    application: Application
+    file_name: str
+    created_at: str
+    updated_at: str
+
+
+def list_applications(
+    settings: Settings,
+    *,
+    status: str | None = None,
+    applicant: str | None = None,
+    theme: str | None = None,
+) -> tuple[LoadedCall, list[StoredView]]:
+    """The stored applications of the call, filtered; in reference order."""
+    from slrbcall.applications import from_row
+    from slrbcall.store import Workspace
+
+    with Workspace.open(settings.db_path, create=False) as ws:
+        loaded = resolve_call(settings, held={c.call_id: c.sha256 for c in ws.calls()})
+        stored = ws.applications(loaded.call.id)
+    registry = load_registry(settings.calls_path)
+    wanted_applicant = None
+    if applicant:
+        match = registry.match(applicant)
+        wanted_applicant = match.key if match else applicant
+    views = []
+    for item in stored:
+        app = from_row(item.row)
+        if status and app.status.value != status:
+            continue
+        if wanted_applicant and wanted_applicant not in (app.applicant, app.applicant_name):
+            continue
+        if theme and theme not in (app.theme, app.theme_text):
+            continue
+        views.append(StoredView(app, item.file_name, item.created_at, item.updated_at))
+    return loaded, views
+
+
+def show_application(settings: Settings, reference: str) -> tuple[LoadedCall, StoredView]:
+    loaded, views = list_applications(settings)
+    for view in views:
+        if view.application.reference == reference:
+            return loaded, view
+    references = [v.application.reference for v in views]
+    hint = difflib.get_close_matches(reference, references, n=1)
+    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+    raise RefusedError(f"no application '{reference}' in {loaded.call.id}{suggestion}")
+
+
+# -- templates ----------------------------------------------------------------------------
+
+
+def write_applications_template(
+    settings: Settings,
+    out: Path,
+    *,
+    lang: str = "fr",
+    rows: Sequence[Sequence[object]] = (),
+    notes: Sequence[str] = (),
+) -> LoadedCall:
+    """A workbook for applicants or officers, ready to fill in and take in again.
+
+    ``rows`` pre-fills it (in the order of ``fields.FIELDS``); ``notes`` are added to
+    the instructions (the shipped example says which of its values are illustrative).
+    """
+    from slrbcall.fields import FIELDS, FieldKind
+    from slrbcall.model import OrgKind
+    from slrbcall.sheets import TemplateColumn, write_template
+
+    loaded = resolve_call(settings, held=held_calls(settings))
+    call = loaded.call
+    registry = load_registry(settings.calls_path)
+    kinds = {
+        FieldKind.IDENTIFIER: "identifier",
+        FieldKind.TEXT: "text",
+        FieldKind.LONG_TEXT: "long_text",
+        FieldKind.ORGANISATION: "choice",
+        FieldKind.AMOUNT: "amount",
+        FieldKind.COUNT: "count",
+        FieldKind.DATE: "date",
+        FieldKind.LANGUAGE: "choice",
+        FieldKind.EMAIL: "text",
+        FieldKind.ENTERPRISE_NUMBER: "identifier",
+        FieldKind.THEME: "choice",
+    }
+    choices = {"applicant": "applicants", "theme": "themes", "language": "languages"}
+    text_lang = "nl" if lang == "nl" else "fr"
+    columns = [
+        TemplateColumn(
+            key=spec.key,
+            header=spec.labels[lang],
+            kind=kinds[spec.kind],
+            required=spec.key in call.required_fields,
+            note=spec.hint,
+            choices=choices.get(spec.key),
+            width=40 if spec.kind is FieldKind.LONG_TEXT else 22,
+        )
+        for spec in FIELDS
+    ]
+    allowed = set(call.eligibility.applicant_kinds) or {OrgKind.HOUSING_COMPANY}
+    applicants = sorted(
+        (o.name[text_lang] for o in registry.organisations if o.kind in allowed), key=str.casefold
+    )
+    lists = {
+        "applicants": applicants,
+        "themes": [t.label[text_lang] for t in call.themes],
+        "languages": ["nl", "fr"],
+    }
+    write_template(
+        out,
+        title=call.title[text_lang],
+        sheet_name=_SHEET_NAMES[lang],
+        columns=columns,
+        instructions=[*_instructions(call, lang), *notes],
+        properties={"slrbcall.call": call.id, "slrbcall.template": "applications"},
+        lists=lists,
+        rows=rows,
+    )
+    return loaded
+
+
+_SHEET_NAMES = {"en": "Applications", "fr": "Candidatures", "nl": "Aanvragen"}
+
+
+def _instructions(call: Call, lang: str) -> list[str]:
+    from slrbcall.money import format_eur
+
+    low, high = format_eur(call.grant_min_cents), format_eur(call.grant_max_cents)
+    if lang == "nl":
+        return [
+            f"Eén rij per aanvraag voor de oproep '{call.title.nl}' ({call.id}).",
+            "Kolommen met een * zijn verplicht. Laat de kopregel ongewijzigd.",
+            f"Gevraagd bedrag in euro, tussen {low} en {high} (bijvoorbeeld 44.058,00).",
+            f"Duur in maanden: {call.duration_months}. Datums als 01/01/2024.",
+            "Kies de huisvestingsmaatschappij, het thema en de taal in de keuzelijsten.",
+            f"Inlezen: slrbcall intake BESTAND.xlsx --call {call.id}",
+        ]
+    if lang == "en":
+        return [
+            f"One row per application to the call '{call.title.fr}' ({call.id}).",
+            "Columns marked * are required. Keep the header row as it is.",
+            f"Requested amount in euro, between {low} and {high} (e.g. 44058 or 44.058,00).",
+            f"Duration in months: {call.duration_months}. Dates as 01/01/2024.",
+            "Pick the housing company, the theme and the language from the drop-down lists.",
+            f"Take it in with: slrbcall intake FILE.xlsx --call {call.id}",
+        ]
+    return [
+        f"Une ligne par candidature à l'appel « {call.title.fr} » ({call.id}).",
+        "Les colonnes marquées d'un * sont obligatoires. Ne modifiez pas la ligne d'en-tête.",
+        f"Montant demandé en euros, entre {low} et {high} (par exemple 44.058,00).",
+        f"Durée en mois : {call.duration_months}. Dates au format 01/01/2024.",
+        "Choisissez la société de logement, le thème et la langue dans les listes déroulantes.",
+        f"Pour l'importer : slrbcall intake FICHIER.xlsx --call {call.id}",
+    ]

@@ -1,0 +1,324 @@
+"""Use cases of the committee: the marking workbook, taking the marks in, the ranking."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slrbcall.calls import LoadedCall, load_registry
+from slrbcall.errors import InputFileError, RefusedError
+from slrbcall.services.calls import resolve_call
+from slrbcall.services.intake import write_report
+from slrbcall.settings import Settings
+
+if TYPE_CHECKING:
+    from slrbcall.model import Application
+    from slrbcall.scoring import Mark, ScoreLine
+    from slrbcall.store import Workspace
+
+__all__ = [
+    "Ranking",
+    "ScoreIntake",
+    "ranking",
+    "stored_state",
+    "take_scores",
+    "write_scores_template",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreIntake:
+    """What ``slrbcall score`` did (or, with ``dry_run``, would do)."""
+
+    file: Path
+    call_id: str
+    sheet: str
+    layout: str
+    marks: int
+    added: int
+    changed: int
+    unchanged: int
+    missing: Mapping[str, tuple[tuple[str, str], ...]]
+    dry_run: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    loaded: LoadedCall
+    applications: tuple[Application, ...]
+    lines: tuple[tuple[int | None, ScoreLine, bool], ...]
+    conflicts: Mapping[str, frozenset[str]]
+
+
+def _open(settings: Settings) -> Workspace:
+    from slrbcall.store import Workspace
+
+    if not settings.db_path.exists():
+        raise RefusedError(
+            f"no workspace at {settings.db_path} yet: take the applications in first "
+            "('slrbcall intake FILE')"
+        )
+    return Workspace.open(settings.db_path, create=False)
+
+
+def stored_state(
+    settings: Settings, *, recorded_in_file: str | None = None
+) -> tuple[LoadedCall, list[Application], list[Mark]]:
+    """The call, its stored applications and its stored marks."""
+    from slrbcall.applications import from_row
+    from slrbcall.scoring import Mark
+
+    with _open(settings) as ws:
+        loaded = resolve_call(
+            settings,
+            held={c.call_id: c.sha256 for c in ws.calls()},
+            recorded_in_file=recorded_in_file,
+        )
+        applications = [from_row(row) for row in ws.stored_rows(loaded.call.id)]
+        marks = [
+            Mark(
+                reference=m.reference,
+                reviewer=m.reviewer,
+                criterion=m.criterion,
+                mark=Decimal(m.mark),
+                comment=m.comment,
+                where=f"{m.source_file}: {m.source_place}",
+            )
+            for m in ws.marks(loaded.call.id)
+        ]
+    if not applications:
+        raise RefusedError(
+            f"no applications for {loaded.call.id} yet: 'slrbcall intake FILE' takes them in"
+        )
+    return loaded, applications, marks
+
+
+def take_scores(
+    settings: Settings,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    report_xlsx: Path | None = None,
+) -> ScoreIntake:
+    """Take in the committee's marks: the whole file, or nothing."""
+    from slrbcall import scoring
+    from slrbcall.marks import mark_matcher, read_marks, recognise_marks_sheet
+    from slrbcall.sheets import choose_sheet, find_header, read_workbook
+    from slrbcall.store import StoredMark
+
+    workbook = read_workbook(path)
+    loaded, applications, stored = stored_state(
+        settings, recorded_in_file=workbook.properties.get("slrbcall.call")
+    )
+    call = loaded.call
+    conflicts = scoring.conflicts(call, applications, load_registry(settings.calls_path))
+    try:
+        chosen = choose_sheet(workbook, recognise=recognise_marks_sheet(call), requested=sheet)
+        header = find_header(
+            chosen,
+            match=mark_matcher(call),
+            required=("reference", "reviewer"),
+            names={"reference": "Reference", "reviewer": "Reviewer"},
+        )
+        read = read_marks(chosen, header, call=call)
+        problems = [
+            *read.problems,
+            *scoring.check_marks(
+                read.marks, call=call, applications=applications, conflicts=conflicts
+            ),
+        ]
+        if problems:
+            raise InputFileError(problems)
+    except InputFileError as exc:
+        if report_xlsx is not None:
+            write_report(path, report_xlsx, exc.problems)
+        raise
+    incoming = {(m.reference, m.reviewer, m.criterion): m for m in read.marks}
+    combined = {(m.reference, m.reviewer, m.criterion): m for m in stored} | incoming
+    missing = scoring.missing_marks(
+        list(combined.values()), call=call, applications=applications, conflicts=conflicts
+    )
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    if dry_run:
+        before = {(m.reference, m.reviewer, m.criterion): m for m in stored}
+        for key, mark in incoming.items():
+            old = before.get(key)
+            if old is None:
+                counts["added"] += 1
+            elif (old.mark, old.comment) == (mark.mark, mark.comment):
+                counts["unchanged"] += 1
+            else:
+                counts["changed"] += 1
+    else:
+        from slrbcall.store import Workspace
+
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with (
+            Workspace.open(settings.db_path, create=False) as ws,
+            ws.write(command="score", input_file=path.name, input_sha256=digest) as tx,
+        ):
+            tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
+            previous = {(m.reference, m.reviewer, m.criterion): m for m in tx.marks(call.id)}
+            for key, mark in sorted(incoming.items()):
+                row = StoredMark(
+                    reference=mark.reference,
+                    reviewer=mark.reviewer,
+                    criterion=mark.criterion,
+                    mark=_plain(mark.mark),
+                    comment=mark.comment,
+                    source_file=path.name,
+                    source_place=mark.where.removeprefix(f"{path.name}: "),
+                )
+                outcome = tx.put_mark(call.id, row)
+                counts[outcome] += 1
+                if outcome != "unchanged":
+                    was = previous.get(key)
+                    tx.audit(
+                        "insert" if was is None else "update",
+                        "mark",
+                        f"{call.id}/{'/'.join(key)}",
+                        before=None if was is None else {"mark": was.mark, "comment": was.comment},
+                        after={"mark": row.mark, "comment": row.comment},
+                    )
+    return ScoreIntake(
+        file=path,
+        call_id=call.id,
+        sheet=chosen.name,
+        layout=read.layout,
+        marks=len(incoming),
+        missing={ref: gaps for ref, gaps in missing.items() if gaps},
+        dry_run=dry_run,
+        **counts,
+    )
+
+
+def _plain(value: Decimal) -> str:
+    """A mark as stored: plain digits, never an exponent (``7.5``, ``8``)."""
+    return format(value.normalize(), "f")
+
+
+def ranking(settings: Settings, *, allow_incomplete: str | None = None) -> Ranking:
+    """The ranked list of the call's eligible applications, with scores and flags."""
+    from slrbcall import scoring
+
+    loaded, applications, marks = stored_state(settings)
+    call = loaded.call
+    conflicts = scoring.conflicts(call, applications, load_registry(settings.calls_path))
+    lines = scoring.score(
+        marks,
+        call=call,
+        applications=applications,
+        conflicts=conflicts,
+        allow_incomplete=allow_incomplete,
+    )
+    return Ranking(
+        loaded=loaded,
+        applications=tuple(applications),
+        lines=tuple(scoring.rank(lines)),
+        conflicts=conflicts,
+    )
+
+
+def write_scores_template(
+    settings: Settings,
+    out: Path,
+    *,
+    lang: str = "fr",
+    rows: Sequence[Sequence[object]] | None = None,
+) -> tuple[LoadedCall, list[tuple[str, str]]]:
+    """The marking workbook: a row per (eligible application, member not in conflict).
+
+    Returns the call and the conflicts left out, as (reference, member) pairs.
+    ``rows`` replaces the blank marks (the shipped example fills them in).
+    """
+    from slrbcall import scoring
+    from slrbcall.sheets import TemplateColumn, write_template
+
+    loaded, applications, _ = stored_state(settings)
+    call = loaded.call
+    conflicts = scoring.conflicts(call, applications, load_registry(settings.calls_path))
+    text_lang = "nl" if lang == "nl" else "fr"
+    heads = _HEADS[lang]
+    columns = [
+        TemplateColumn("reference", heads[0], "identifier", True, "", width=14),
+        TemplateColumn(
+            "title", heads[1], "text", False, "Not read back: for information.", width=34
+        ),
+        TemplateColumn("reviewer", heads[2], "identifier", True, "", width=22),
+        *(
+            TemplateColumn(
+                f"criterion:{c.key}",
+                c.label[text_lang],
+                "mark",
+                True,
+                f"0 to {c.max_mark} (weight {c.weight})",
+                width=18,
+                maximum=c.max_mark,
+            )
+            for c in call.criteria
+        ),
+        TemplateColumn("comment", heads[3], "long_text", False, "", width=40),
+    ]
+    blank: list[list[object]] = []
+    left_out: list[tuple[str, str]] = []
+    for app in sorted(applications, key=lambda a: a.reference):
+        if app.status.value != "eligible":
+            continue
+        for member in call.committee:
+            if member.key in conflicts.get(app.reference, frozenset()):
+                left_out.append((app.reference, member.key))
+                continue
+            blank.append(
+                [app.reference, app.title, member.key, *([None] * len(call.criteria)), None]
+            )
+    if not blank and not rows:
+        raise RefusedError(f"no eligible application to mark in {call.id}")
+    conflict_lines = [f"{ref}: {member}" for ref, member in left_out] or ["-"]
+    write_template(
+        out,
+        title=call.title[text_lang],
+        sheet_name=_SHEETS[lang],
+        columns=columns,
+        instructions=[
+            *_INSTRUCTIONS[lang],
+            "",
+            _CONFLICTS[lang],
+            *conflict_lines,
+        ],
+        properties={"slrbcall.call": call.id, "slrbcall.template": "scores"},
+        rows=rows if rows is not None else blank,
+    )
+    return loaded, left_out
+
+
+_SHEETS = {"en": "Marks", "fr": "Notes", "nl": "Punten"}
+_HEADS = {
+    "en": ("Reference", "Project title", "Reviewer", "Comment"),
+    "fr": ("Référence", "Titre du projet", "Membre du comité", "Commentaire"),
+    "nl": ("Referentie", "Projecttitel", "Beoordelaar", "Opmerking"),
+}
+_INSTRUCTIONS = {
+    "en": [
+        "One row per application and committee member. Give a mark from 0 to the maximum",
+        "shown in each criterion's header note; leave a cell empty if you do not mark it.",
+    ],
+    "fr": [
+        "Une ligne par candidature et par membre du comité. Donnez une note de 0 au maximum",
+        "indiqué dans la note de l'en-tête de chaque critère ; laissez vide ce que vous ne "
+        "notez pas.",
+    ],
+    "nl": [
+        "Eén rij per aanvraag en per lid van het comité. Geef punten van 0 tot het maximum",
+        "in de notitie bij elke criteriumkop; laat leeg wat u niet beoordeelt.",
+    ],
+}
+_CONFLICTS = {
+    "en": "Left out for a declared link (conflict of interest):",
+    "fr": "Exclus pour un lien déclaré (conflit d'intérêts) :",
+    "nl": "Weggelaten wegens een verklaarde band (belangenconflict):",
+}

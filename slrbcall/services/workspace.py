@@ -1,0 +1,223 @@
+"""Use cases on the workspace and the machine: what the workspace holds, which calls it
+holds, and what slrbcall needs from this machine (``doctor``)."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slrbcall import __version__
+from slrbcall.calls import LoadedCall, find_call
+from slrbcall.errors import SlrbcallError
+from slrbcall.services.calls import list_calls
+from slrbcall.settings import Settings
+
+if TYPE_CHECKING:
+    from slrbcall.store import Workspace
+
+__all__ = [
+    "Check",
+    "HeldCall",
+    "WorkspaceStatus",
+    "doctor",
+    "record_calls",
+    "workspace_status",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCall:
+    call_id: str
+    sha256: str
+    recorded_at: str
+    source_path: str
+    #: ``same``, ``changed`` (the YAML file was edited since) or ``missing``.
+    file_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceStatus:
+    path: Path
+    exists: bool
+    schema_version: int = 0
+    calls: tuple[HeldCall, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+    last_change: str | None = None
+
+
+def workspace_status(settings: Settings) -> WorkspaceStatus:
+    """What the workspace holds; it is not created if it does not exist."""
+    from slrbcall.store import Workspace
+
+    path = settings.db_path
+    if not path.exists():
+        return WorkspaceStatus(path=path, exists=False)
+    with Workspace.open(path, create=False) as ws:
+        held = []
+        for record in ws.calls():
+            held.append(
+                HeldCall(
+                    call_id=record.call_id,
+                    sha256=record.sha256,
+                    recorded_at=record.recorded_at,
+                    source_path=record.source_path,
+                    file_state=_file_state(settings, record.call_id, record.sha256),
+                )
+            )
+        audit = ws.audit_rows()
+        return WorkspaceStatus(
+            path=path,
+            exists=True,
+            schema_version=ws.schema_version,
+            calls=tuple(held),
+            counts=ws.counts(),
+            last_change=audit[-1].at if audit else None,
+        )
+
+
+def _file_state(settings: Settings, call_id: str, sha256: str) -> str:
+    try:
+        path = find_call(call_id, settings.calls_path)
+    except SlrbcallError:
+        return "missing"
+    return "same" if hashlib.sha256(path.read_bytes()).hexdigest() == sha256 else "changed"
+
+
+def record_calls(workspace: Workspace, calls: Sequence[LoadedCall], *, command: str) -> None:
+    """Hold these calls in the workspace, snapshotting their definitions."""
+    with workspace.write(command=command) as tx:
+        for loaded in calls:
+            tx.record_call(loaded.call.id, loaded.sha256, str(loaded.path), loaded.content)
+
+
+# -- doctor -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    hint: str | None = None
+    #: A failed optional check is a warning: the tool works, one feature does not.
+    optional: bool = False
+
+
+def doctor(settings: Settings) -> list[Check]:
+    """Check what slrbcall needs from this machine."""
+    import importlib.metadata
+
+    from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
+
+    checks = [
+        Check(
+            "python", sys.version_info >= (3, 11), f"{platform.python_version()} ({sys.executable})"
+        ),
+        Check("slrbcall", True, __version__),
+    ]
+    import sqlite3  # noqa: TID251 - only the version string, no data access
+
+    checks.append(
+        Check(
+            "sqlite",
+            sqlite3.sqlite_version_info >= (3, 37, 0),
+            sqlite3.sqlite_version,
+            "SQLite 3.37 or newer is needed for STRICT tables: upgrade Python",
+        )
+    )
+    for dist in ("typer", "rich", "pydantic", "PyYAML", "python-stdnum"):
+        try:
+            checks.append(Check(dist, True, importlib.metadata.version(dist)))
+        except importlib.metadata.PackageNotFoundError:
+            checks.append(Check(dist, False, "not installed", "reinstall slrbcall with pip"))
+
+    try:
+        listings = list_calls(settings)
+        bad = [item for item in listings if item.call is None]
+        checks.append(
+            Check(
+                "calls",
+                not bad and bool(listings),
+                f"{len(listings)} in {settings.calls_path}"
+                + (f", {len(bad)} with problems" if bad else ""),
+                "run 'slrbcall calls validate FILE' to see the problems" if bad else None,
+            )
+        )
+    except SlrbcallError as exc:
+        checks.append(Check("calls", False, str(exc).splitlines()[0]))
+
+    templates = settings.templates_path
+    checks.append(
+        Check(
+            "templates", templates.is_dir(), str(templates), "pass --templates-dir", optional=True
+        )
+    )
+
+    from slrbcall.store import Workspace
+
+    db = settings.db_path
+    folder = db.resolve().parent
+    writable = folder.is_dir() and _writable(folder)
+    checks.append(
+        Check(
+            "workspace",
+            writable,
+            f"{db} ({'exists' if db.exists() else 'will be created'})",
+            f"the folder {folder} is not writable: pass --db PATH",
+        )
+    )
+    if db.exists():
+        try:
+            with Workspace.open(db, create=False) as ws:
+                state = ws.integrity()
+            checks.append(Check("workspace integrity", state == "ok", state))
+        except SlrbcallError as exc:
+            checks.append(Check("workspace integrity", False, str(exc).splitlines()[0]))
+
+    office = find_libreoffice()
+    version = libreoffice_version(office) if office else None
+    checks.append(
+        Check(
+            "libreoffice",
+            office is not None,
+            f"{version or 'unknown version'} ({office})"
+            if office
+            else "not found (needed for --pdf)",
+            INSTALL_HINT,
+            optional=True,
+        )
+    )
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        import subprocess
+
+        fonts = subprocess.run(
+            [fc_list, ":", "family"], capture_output=True, text=True, check=False, encoding="utf-8"
+        ).stdout
+        wanted = ("Liberation Serif", "Liberation Sans", "DejaVu Sans", "Carlito", "Caladea")
+        present = [f for f in wanted if f in fonts]
+        checks.append(
+            Check(
+                "fonts",
+                bool(present),
+                ", ".join(present) or "no metric-compatible fonts found",
+                "install fonts-liberation so that PDFs keep Word's layout",
+                optional=True,
+            )
+        )
+    return checks
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False

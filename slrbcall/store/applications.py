@@ -1,0 +1,150 @@
+"""Queries on applications and intake files, mixed into the workspace's classes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slrbcall.migrations import APPLICATION_COLUMNS
+
+__all__ = ["ApplicationReads", "ApplicationWrites", "StoredApplication"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredApplication:
+    """An application as stored: its fields (as a plain row) and bookkeeping."""
+
+    call_id: str
+    row: dict[str, Any]
+    content_sha256: str
+    snapshot_id: int
+    file_name: str
+    created_at: str
+    updated_at: str
+
+
+class ApplicationQueries:
+    """Reads that both a transaction and an open workspace offer."""
+
+    _conn: sqlite3.Connection
+
+    def stored_hashes(self, call_id: str) -> dict[str, str]:
+        """reference -> content hash of the applications stored for a call."""
+        return _application_hashes(self._conn, call_id)
+
+    def stored_rows(self, call_id: str) -> list[dict[str, Any]]:
+        """The stored applications of a call, as rows of :data:`APPLICATION_COLUMNS`."""
+        return _application_rows(self._conn, call_id)
+
+
+class ApplicationWrites(ApplicationQueries):
+    """Writes of one transaction (see :class:`slrbcall.store.Transaction`)."""
+
+    at: str
+
+    def add_intake_file(
+        self, call_id: str, *, file_name: str, sha256: str, sheet: str, rows: int
+    ) -> int:
+        """Record an intake of a file; its counts are set by :meth:`set_intake_counts`."""
+        cursor = self._conn.execute(
+            "INSERT INTO intake_file (call_id, file_name, sha256, sheet, rows, added, changed,"
+            " unchanged, at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
+            (call_id, file_name, sha256, sheet, rows, self.at),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def set_intake_counts(self, file_id: int, *, added: int, changed: int, unchanged: int) -> None:
+        self._conn.execute(
+            "UPDATE intake_file SET added = ?, changed = ?, unchanged = ? WHERE id = ?",
+            (added, changed, unchanged, file_id),
+        )
+
+    def insert_application(
+        self, call_id: str, row: Mapping[str, Any], *, sha256: str, snapshot_id: int, file_id: int
+    ) -> None:
+        columns = ", ".join(APPLICATION_COLUMNS)
+        marks = ", ".join("?" for _ in APPLICATION_COLUMNS)
+        self._conn.execute(
+            f"INSERT INTO application (call_id, {columns}, content_sha256, snapshot_id,"
+            f" intake_file_id, created_at, updated_at) VALUES (?, {marks}, ?, ?, ?, ?, ?)",
+            (
+                call_id,
+                *(row[c] for c in APPLICATION_COLUMNS),
+                sha256,
+                snapshot_id,
+                file_id,
+                self.at,
+                self.at,
+            ),
+        )
+
+    def update_application(
+        self, call_id: str, row: Mapping[str, Any], *, sha256: str, snapshot_id: int, file_id: int
+    ) -> None:
+        sets = ", ".join(f"{c} = ?" for c in APPLICATION_COLUMNS if c != "reference")
+        self._conn.execute(
+            f"UPDATE application SET {sets}, content_sha256 = ?, snapshot_id = ?,"
+            " intake_file_id = ?, updated_at = ? WHERE call_id = ? AND reference = ?",
+            (
+                *(row[c] for c in APPLICATION_COLUMNS if c != "reference"),
+                sha256,
+                snapshot_id,
+                file_id,
+                self.at,
+                call_id,
+                row["reference"],
+            ),
+        )
+
+    def set_status(self, call_id: str, reference: str, status: str, reasons_json: str) -> None:
+        self._conn.execute(
+            "UPDATE application SET status = ?, reasons_json = ?, updated_at = ?"
+            " WHERE call_id = ? AND reference = ?",
+            (status, reasons_json, self.at, call_id, reference),
+        )
+
+
+class ApplicationReads(ApplicationQueries):
+    """Reads of an open workspace (see :class:`slrbcall.store.Workspace`)."""
+
+    def applications(self, call_id: str) -> list[StoredApplication]:
+        """The stored applications of a call, in reference order."""
+        rows = self._conn.execute(
+            "SELECT a.call_id, a.content_sha256, a.snapshot_id, f.file_name, a.created_at,"
+            " a.updated_at, a.reference FROM application a"
+            " JOIN intake_file f ON f.id = a.intake_file_id WHERE a.call_id = ?",
+            (call_id,),
+        ).fetchall()
+        fields = {r["reference"]: r for r in _application_rows(self._conn, call_id)}
+        stored = [
+            StoredApplication(
+                call_id=r[0],
+                row=fields[r[6]],
+                content_sha256=r[1],
+                snapshot_id=r[2],
+                file_name=r[3],
+                created_at=r[4],
+                updated_at=r[5],
+            )
+            for r in rows
+        ]
+        return sorted(stored, key=lambda a: str(a.row["reference"]))
+
+
+def _application_hashes(conn: sqlite3.Connection, call_id: str) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT reference, content_sha256 FROM application WHERE call_id = ?", (call_id,)
+    ).fetchall()
+    return {str(reference): str(digest) for reference, digest in rows}
+
+
+def _application_rows(conn: sqlite3.Connection, call_id: str) -> list[dict[str, Any]]:
+    cursor = conn.execute(
+        f"SELECT {', '.join(APPLICATION_COLUMNS)} FROM application WHERE call_id = ?"
+        " ORDER BY reference",
+        (call_id,),
+    )
+    return [dict(zip(APPLICATION_COLUMNS, row, strict=True)) for row in cursor]

@@ -1,0 +1,173 @@
+"""Queries on the committee's marks and the allocation runs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["DecisionReads", "DecisionWrites", "StoredMark", "StoredRun"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMark:
+    reference: str
+    reviewer: str
+    criterion: str
+    mark: str  # the exact decimal, as text
+    comment: str | None
+    source_file: str
+    source_place: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    """One stored allocation run; the last one of a call is its adopted decision."""
+
+    id: int
+    call_id: str
+    at: str
+    policy: str
+    parameters: dict[str, Any]
+    input_sha256: str
+    tool_version: str
+    budget_cents: int
+    awarded_cents: int
+    result: dict[str, Any]
+
+
+class DecisionQueries:
+    """Reads that both a transaction and an open workspace offer."""
+
+    _conn: sqlite3.Connection
+
+    def marks(self, call_id: str) -> list[StoredMark]:
+        rows = self._conn.execute(
+            "SELECT reference, reviewer, criterion, mark, comment, source_file, source_place"
+            " FROM mark WHERE call_id = ? ORDER BY reference, reviewer, criterion",
+            (call_id,),
+        ).fetchall()
+        return [StoredMark(*row) for row in rows]
+
+    def runs(self, call_id: str) -> list[StoredRun]:
+        """The stored allocation runs of a call, oldest first."""
+        rows = self._conn.execute(
+            "SELECT id, call_id, at, policy, parameters_json, input_sha256, tool_version,"
+            " budget_cents, awarded_cents, result_json FROM allocation_run"
+            " WHERE call_id = ? ORDER BY id",
+            (call_id,),
+        ).fetchall()
+        return [
+            StoredRun(
+                id=r[0],
+                call_id=r[1],
+                at=r[2],
+                policy=r[3],
+                parameters=json.loads(r[4]),
+                input_sha256=r[5],
+                tool_version=r[6],
+                budget_cents=r[7],
+                awarded_cents=r[8],
+                result=json.loads(r[9]),
+            )
+            for r in rows
+        ]
+
+
+class DecisionWrites(DecisionQueries):
+    at: str
+
+    def put_mark(
+        self,
+        call_id: str,
+        mark: StoredMark,
+    ) -> str:
+        """Insert or update one mark; ``added``, ``changed`` or ``unchanged``."""
+        before = self._conn.execute(
+            "SELECT mark, comment FROM mark WHERE call_id = ? AND reference = ? AND reviewer = ?"
+            " AND criterion = ?",
+            (call_id, mark.reference, mark.reviewer, mark.criterion),
+        ).fetchone()
+        if before is None:
+            self._conn.execute(
+                "INSERT INTO mark (call_id, reference, reviewer, criterion, mark, comment,"
+                " source_file, source_place, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    call_id,
+                    mark.reference,
+                    mark.reviewer,
+                    mark.criterion,
+                    mark.mark,
+                    mark.comment,
+                    mark.source_file,
+                    mark.source_place,
+                    self.at,
+                    self.at,
+                ),
+            )
+            return "added"
+        if tuple(before) == (mark.mark, mark.comment):
+            return "unchanged"
+        self._conn.execute(
+            "UPDATE mark SET mark = ?, comment = ?, source_file = ?, source_place = ?,"
+            " updated_at = ? WHERE call_id = ? AND reference = ? AND reviewer = ?"
+            " AND criterion = ?",
+            (
+                mark.mark,
+                mark.comment,
+                mark.source_file,
+                mark.source_place,
+                self.at,
+                call_id,
+                mark.reference,
+                mark.reviewer,
+                mark.criterion,
+            ),
+        )
+        return "changed"
+
+    def add_run(
+        self,
+        call_id: str,
+        *,
+        policy: str,
+        parameters: Mapping[str, Any],
+        input_sha256: str,
+        tool_version: str,
+        budget_cents: int,
+        awarded_cents: int,
+        result: Mapping[str, Any],
+        decisions: Sequence[tuple[str, int | None, int, str, str, str]],
+    ) -> int:
+        """Store a run and its decisions (reference, rank, amount, decision, reason, text)."""
+        cursor = self._conn.execute(
+            "INSERT INTO allocation_run (call_id, at, policy, parameters_json, input_sha256,"
+            " tool_version, budget_cents, awarded_cents, result_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                call_id,
+                self.at,
+                policy,
+                json.dumps(parameters, sort_keys=True, ensure_ascii=False),
+                input_sha256,
+                tool_version,
+                budget_cents,
+                awarded_cents,
+                json.dumps(result, ensure_ascii=False),
+            ),
+        )
+        run_id = cursor.lastrowid
+        assert run_id is not None
+        self._conn.executemany(
+            "INSERT INTO allocation_decision (run_id, reference, rank, amount_cents, decision,"
+            " reason, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, *decision) for decision in decisions],
+        )
+        return run_id
+
+
+class DecisionReads(DecisionQueries):
+    pass
