@@ -84,3 +84,15 @@ def test_every_spreadsheet_header_and_alias_is_documented() -> None:
         assert f"`{spec.key}`" in doc
         for name in (*spec.labels.values(), *spec.aliases):
             assert name in doc, f"docs/spreadsheets.md does not name the header '{name}'"
+
+
+def test_every_document_context_key_is_documented() -> None:
+    from slrbcall.documents.context import sample_context
+
+    doc = (REPO / "docs" / "documents.md").read_text(encoding="utf-8")
+    context = sample_context("convention", "fr")
+    for key, value in context.items():
+        assert f"`{key}`" in doc, f"docs/documents.md does not name `{key}`"
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for inner in value[0]:
+                assert f"`{inner}`" in doc, f"docs/documents.md does not name `{key}.{inner}`"

@@ -1,0 +1,301 @@
+"""The context of a document: one plain, JSON-serialisable dict per (project, language).
+
+Every key is always present (``None`` when empty), and every value is either raw (dates
+in ISO form, cents) or a ready string in the document's language (``amount_figures``,
+``amount_words``, ``start_date_text``). Templates only print; they compute nothing.
+``slrbcall render-conventions --context REF --json`` prints a context, and
+docs/documents.md lists every key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slrbcall.model import Application, Call, Organisation
+    from slrbcall.registry import Registry
+
+__all__ = ["KINDS", "document_context", "sample_context"]
+
+#: The documents, by kind: the convention of a funded project and the two letters.
+KINDS = ("convention", "letter-award", "letter-refusal")
+
+_ROLE = {
+    "authority": {"fr": "l'autorité subsidiante", "nl": "de subsidiërende overheid"},
+    "housing_company": {
+        "fr": "la société immobilière de service public",
+        "nl": "de openbare vastgoedmaatschappij",
+    },
+    "partner": {"fr": "le partenaire associatif", "nl": "de partnervereniging"},
+    "commune": {"fr": "la commune", "nl": "de gemeente"},
+}
+_CONDITION = {
+    "signature": {
+        "fr": "à la signature de la convention",
+        "nl": "bij de ondertekening van de overeenkomst",
+    },
+    "interim_report": {
+        "fr": "après l'entretien intermédiaire",
+        "nl": "na het tussentijds gesprek",
+    },
+    "yearly_report": {
+        "fr": "après approbation du rapport annuel",
+        "nl": "na goedkeuring van het jaarverslag",
+    },
+    "final_report": {
+        "fr": "après approbation du rapport final",
+        "nl": "na goedkeuring van het eindverslag",
+    },
+}
+_SIGNATORY = {
+    "fr": "La Direction de l'Action sociale",
+    "nl": "De Directie Sociale Actie",
+}
+_PLACE = {"fr": "Bruxelles", "nl": "Brussel"}
+_BLANK = "……………………"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _short(org: Organisation, lang: str) -> str:
+    """The authority's acronym in ``lang``: the registry lists the French one first."""
+    if not org.short_names:
+        return org.name[lang]
+    return org.short_names[0] if lang == "fr" else org.short_names[-1]
+
+
+def project_dates(call: Call, application: Application) -> tuple[dt.date | None, dt.date | None]:
+    """Start and end of a project: ``duration`` months from its start, the day before."""
+    from slrbcall.documents.l10n import month_offset
+
+    start = application.start_date
+    if start is None:
+        return None, None
+    months = application.duration_months or call.duration_months
+    return start, month_offset(start, months) - dt.timedelta(days=1)
+
+
+def deadlines(call: Call, start: dt.date | None, end: dt.date | None) -> list[tuple[str, dt.date]]:
+    """The project's due dates (key, date), from the call's offsets, in date order."""
+    from slrbcall.documents.l10n import month_offset
+
+    if start is None or end is None:
+        return []
+    found: list[tuple[str, dt.date]] = []
+    for deadline in call.deadlines:
+        anchor = start if deadline.anchor.value == "start" else end
+        due = month_offset(anchor, deadline.months)
+        found.append((deadline.key, due))
+        if deadline.every_months:
+            while True:
+                due = month_offset(due, deadline.every_months)
+                if due > end:
+                    break
+                found.append((deadline.key, due))
+    return sorted(found, key=lambda item: (item[1], item[0]))
+
+
+def document_context(
+    kind: str,
+    *,
+    call: Call,
+    registry: Registry,
+    application: Application,
+    line: Mapping[str, Any],
+    budget_cents: int,
+    lang: str,
+    date: dt.date,
+    place: str | None = None,
+) -> dict[str, Any]:
+    """The context of one document of ``kind`` for ``application`` in ``lang``.
+
+    ``line`` is the application's line of the adopted allocation run (its JSON form).
+    """
+    from slrbcall.documents.l10n import (
+        amount_in_words,
+        format_amount,
+        format_date,
+        format_percent,
+        split_tranches,
+    )
+    from slrbcall.documents.reasons import decision_sentences, score_text
+    from slrbcall.money import cents_from_decimal
+
+    authority = registry.get(call.authority)
+    assert authority is not None  # the call's validation guarantees it
+    amount = cents_from_decimal(Decimal(line["amount"]))
+    start, end = project_dates(call, application)
+    theme = call.theme(application.theme) if application.theme else None
+    tranche_amounts = split_tranches(amount, [t.percent for t in call.tranches]) if amount else []
+    names = {d.key: d.label[lang] for d in call.deadlines}
+    context: dict[str, Any] = {
+        "kind": kind,
+        "lang": lang,
+        "call_id": call.id,
+        "call_title": _lower_first(call.title[lang]),
+        "call_title_heading": call.title[lang],
+        "authority_name": authority.name[lang],
+        "authority_short": _short(authority, lang),
+        "reference": application.reference,
+        "project_title": application.title,
+        "theme_label": theme.label[lang] if theme else application.theme_text,
+        "summary": application.summary,
+        "residents_targeted": application.residents_targeted,
+        "requested_cents": application.requested_cents,
+        "requested_figures": format_amount(application.requested_cents, lang),
+        "requested_words": amount_in_words(application.requested_cents, lang),
+        "amount_cents": amount,
+        "amount_figures": format_amount(amount, lang),
+        "amount_words": amount_in_words(amount, lang),
+        "partial": line["decision"] == "funded_partial",
+        "decision": line["decision"],
+        "rank": line["rank"],
+        "score_text": score_text(line["score"], lang) if line["rank"] else None,
+        "explanation": " ".join(
+            decision_sentences(
+                line, call=call, application=application, budget_cents=budget_cents, lang=lang
+            )
+        ),
+        "reasons": decision_sentences(
+            line, call=call, application=application, budget_cents=budget_cents, lang=lang
+        ),
+        "duration_months": application.duration_months or call.duration_months,
+        "start_date": start.isoformat() if start else None,
+        "end_date": end.isoformat() if end else None,
+        "start_date_text": format_date(start, lang) if start else _BLANK,
+        "end_date_text": format_date(end, lang) if end else _BLANK,
+        "tranches": [
+            {
+                "number": tranche.number,
+                "percent": str(tranche.percent),
+                "percent_text": format_percent(tranche.percent, lang),
+                "amount_cents": cents,
+                "amount_figures": format_amount(cents, lang),
+                "condition": tranche.condition.value,
+                "condition_text": _CONDITION[tranche.condition.value][lang],
+                "label": tranche.label[lang],
+            }
+            for tranche, cents in zip(call.tranches, tranche_amounts, strict=False)
+        ],
+        "deadlines": [
+            {
+                "key": key,
+                "label": names[key],
+                "date": due.isoformat(),
+                "date_text": format_date(due, lang),
+            }
+            for key, due in deadlines(call, start, end)
+        ],
+        "legal_bases": [basis[lang] for basis in call.legal_bases],
+        "parties": _parties(call, registry, application, authority, lang),
+        "recipient_name": _recipient(registry, application, lang),
+        "recipient_address": _address(registry, application),
+        "place": place or _PLACE[lang],
+        "date": date.isoformat(),
+        "date_text": format_date(date, lang),
+        "signatory": _SIGNATORY[lang],
+    }
+    return context
+
+
+def _recipient(registry: Registry, application: Application, lang: str) -> str:
+    org = registry.get(application.applicant) if application.applicant else None
+    return org.name[lang] if org else application.applicant_name
+
+
+def _address(registry: Registry, application: Application) -> str | None:
+    org = registry.get(application.applicant) if application.applicant else None
+    return org.address if org else None
+
+
+def _parties(
+    call: Call,
+    registry: Registry,
+    application: Application,
+    authority: Organisation,
+    lang: str,
+) -> list[dict[str, Any]]:
+    """The signatories of the convention, in the call's order, each with every key."""
+    parties: list[dict[str, Any]] = []
+
+    def party(role: str, org: Organisation | None, name: str, number: str | None) -> None:
+        parties.append(
+            {
+                "role": role,
+                "role_label": _ROLE[role][lang],
+                "name": name,
+                "legal_form": org.legal_form[lang] if org and org.legal_form else None,
+                "enterprise_number": number or (org.enterprise_number if org else None),
+                "address": org.address if org else None,
+                "representative": None,
+            }
+        )
+
+    for signatory in call.signatories:
+        role = signatory.role.value
+        if role == "authority":
+            party(role, authority, authority.name[lang], None)
+        elif role == "housing_company":
+            org = registry.get(application.applicant) if application.applicant else None
+            party(role, org, org.name[lang] if org else application.applicant_name, None)
+        elif role == "partner" and application.partner:
+            party(role, None, application.partner, application.partner_enterprise_number)
+        elif role == "commune" and signatory.min > 0:
+            party(role, None, _BLANK, None)
+    return parties
+
+
+def sample_context(kind: str, lang: str) -> dict[str, Any]:
+    """A full context for checking templates: every key, realistic values, tricky text."""
+    from slrbcall.calls import load_call, load_registry
+    from slrbcall.model import Application, ApplicationStatus, Lang, Reason
+    from slrbcall.resources import shipped_dir
+
+    folder = shipped_dir("calls")
+    call = load_call(folder / "empowerment-2023.yaml").call
+    registry = load_registry(folder)
+    refused = kind == "letter-refusal"
+    application = Application(
+        reference="EMP23-09",
+        applicant="logement-molenbeekois",
+        applicant_name="Le Logement Molenbeekois",
+        title="Mimosa 1080 & Co <pilote>",
+        requested_cents=52_000_00,
+        language=Lang(lang),
+        partner="ASBL Maison des Familles",
+        partner_enterprise_number=None,
+        theme="single-parenthood",
+        theme_text="Monoparentalité",
+        duration_months=12,
+        start_date=dt.date(2024, 1, 1),
+        residents_targeted=40,
+        summary="Un lieu pour les mères seules de Molenbeek.",
+        status=ApplicationStatus.ELIGIBLE,
+        reasons=() if not refused else (Reason("amount_above_maximum", ""),),
+    )
+    line: dict[str, Any] = {
+        "reference": "EMP23-09",
+        "rank": 7 if refused else 1,
+        "score": "70.0500" if refused else "91.0500",
+        "requested": "52000.00",
+        "amount": "0.00" if refused else "52000.00",
+        "decision": "not_funded" if refused else "funded_full",
+        "reason": "does_not_fit" if refused else "funded",
+        "remaining_before": "4000.00" if refused else "255000.00",
+        "facts": {"rank": 7 if refused else 1, "ranked": 15},
+    }
+    return document_context(
+        kind,
+        call=call,
+        registry=registry,
+        application=application,
+        line=line,
+        budget_cents=call.budget_cents,
+        lang=lang,
+        date=dt.date(2023, 12, 15),
+    )

@@ -1,0 +1,161 @@
+"""The reasons of a decision, in Dutch and French, for the decision letters.
+
+A refusal is a public decision and must state its reasons (law of 29 July 1991 on the
+formal motivation of administrative acts). The allocation explains each decision in
+English for the officers, with its numbers in ``facts``; the letters need the same
+reasons in the applicant's language. They are written here from the reason codes and
+the numbers, never translated from the English sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from slrbcall.money import cents_from_decimal
+
+if TYPE_CHECKING:
+    from slrbcall.model import Application, Call
+
+__all__ = ["decision_sentences", "eligibility_sentences", "score_text"]
+
+
+def _eur(value: str | int, lang: str) -> str:
+    from slrbcall.documents.l10n import format_amount
+
+    cents = value if isinstance(value, int) else cents_from_decimal(Decimal(str(value)))
+    return format_amount(cents, lang)
+
+
+def score_text(score: str | Decimal, lang: str) -> str:
+    """A score with two decimals and a decimal comma (both languages): ``85,30``."""
+    return f"{Decimal(str(score)):.2f}".replace(".", ",")
+
+
+def _rank(rank: int, ranked: int, lang: str) -> str:
+    if lang == "nl":
+        return f"staat op plaats {rank} van {ranked}"
+    return f"est classé {'1er' if rank == 1 else f'{rank}e'} sur {ranked}"
+
+
+def decision_sentences(
+    line: Mapping[str, Any], *, call: Call, application: Application, budget_cents: int, lang: str
+) -> list[str]:
+    """Why this decision, in ``lang``: one or more complete sentences with the numbers."""
+    facts = line.get("facts", {})
+    reason = line["reason"]
+    if reason == "ineligible":
+        return eligibility_sentences(application, call=call, lang=lang)
+    rank, ranked = int(facts.get("rank") or line["rank"]), int(facts.get("ranked", 0))
+    score = score_text(line["score"], lang)
+    place = _rank(rank, ranked, lang)
+    requested = _eur(line["requested"], lang)
+    remaining = _eur(line.get("remaining_before") or "0", lang)
+    budget = _eur(budget_cents, lang)
+    if lang == "nl":
+        first = f"Het project {place}, met een score van {score} op 100."
+        by_reason = {
+            "does_not_fit": (
+                f"Het vroeg {requested}, maar toen het aan de beurt was, bleef er van het "
+                f"budget van {budget} nog {remaining} over."
+            ),
+            "below_line": (
+                f"Het staat onder de financieringslijn: de hoger gerangschikte projecten "
+                f"hebben het budget van {budget} opgebruikt."
+            ),
+            "below_threshold": (
+                f"De score ligt onder de minimumscore van "
+                f"{score_text(facts.get('min_score', '0'), lang)}."
+            ),
+            "org_cap": (
+                f"De huisvestingsmaatschappij krijgt al het maximale aantal van "
+                f"{facts.get('org_cap', '')} gefinancierde projecten."
+            ),
+            "theme_cap": "Het maximumbedrag voor het thema van het project is bereikt.",
+            "not_in_optimum": (
+                f"De combinatie van projecten met de hoogste totale score binnen het budget "
+                f"van {budget} bevat dit project niet."
+            ),
+        }
+        partial = (
+            f"Het vroeg {requested}; er bleef nog {remaining} over, wat ten minste de "
+            f"minimale subsidie is, zodat dat bedrag werd toegekend."
+        )
+    else:
+        first = f"Le projet {place}, avec un score de {score} sur 100."
+        by_reason = {
+            "does_not_fit": (
+                f"Il demandait {requested}, mais lorsque son tour est venu, il ne restait que "
+                f"{remaining} du budget de {budget}."
+            ),
+            "below_line": (
+                f"Il se situe sous la ligne de financement : les projets mieux classés ont "
+                f"épuisé le budget de {budget}."
+            ),
+            "below_threshold": (
+                f"Ce score est inférieur au score minimal de "
+                f"{score_text(facts.get('min_score', '0'), lang)}."
+            ),
+            "org_cap": (
+                f"La société de logement obtient déjà le nombre maximal de "
+                f"{facts.get('org_cap', '')} projets financés."
+            ),
+            "theme_cap": "Le plafond prévu pour le thème du projet est atteint.",
+            "not_in_optimum": (
+                f"La combinaison de projets qui obtient le score total le plus élevé dans le "
+                f"budget de {budget} ne le comprend pas."
+            ),
+        }
+        partial = (
+            f"Il demandait {requested} ; il restait {remaining}, ce qui atteint au moins la "
+            f"subvention minimale, et ce montant a été octroyé."
+        )
+    if reason == "partial_remainder":
+        return [first, partial]
+    second = by_reason.get(reason)
+    return [first, second] if second else [first]
+
+
+def eligibility_sentences(application: Application, *, call: Call, lang: str) -> list[str]:
+    """The eligibility reasons of an application, in ``lang``, in the order of its codes."""
+    sentences = []
+    for reason in application.reasons:
+        sentences.append(_eligibility(reason.code, application, call, lang))
+    return sentences or [
+        "De aanvraag voldoet niet aan de voorwaarden van de oproep."
+        if lang == "nl"
+        else "La candidature ne remplit pas les conditions de l'appel."
+    ]
+
+
+def _eligibility(code: str, app: Application, call: Call, lang: str) -> str:
+    requested = _eur(app.requested_cents, lang)
+    low, high = _eur(call.grant_min_cents, lang), _eur(call.grant_max_cents, lang)
+    months, call_months = app.duration_months, call.duration_months
+    limit = call.eligibility.max_applications_per_applicant
+    theme = app.theme_text or ""
+    nl = {
+        "applicant_unknown": f"{app.applicant_name} is geen openbare vastgoedmaatschappij.",
+        "applicant_kind": f"{app.applicant_name} is geen openbare vastgoedmaatschappij.",
+        "partner_missing": "De oproep vereist een partnervereniging, en er wordt er geen vermeld.",
+        "theme_unknown": f"Het thema „{theme}” is geen thema van de oproep.",
+        "amount_below_minimum": f"Het gevraagde bedrag ({requested}) ligt onder de minimale subsidie van {low}.",
+        "amount_above_maximum": f"Het gevraagde bedrag ({requested}) ligt boven de maximale subsidie van {high}.",
+        "duration_not_call": f"Het project duurt {months} maanden; de projecten van deze oproep duren {call_months} maanden.",
+        "duration_too_long": f"Het project duurt {months} maanden; de projecten van deze oproep duren hoogstens {call_months} maanden.",
+        "too_many_applications": f"De huisvestingsmaatschappij diende meer dan {limit} aanvragen in, het maximum van de oproep.",
+    }
+    fr = {
+        "applicant_unknown": f"{app.applicant_name} n'est pas une société immobilière de service public.",
+        "applicant_kind": f"{app.applicant_name} n'est pas une société immobilière de service public.",
+        "partner_missing": "L'appel exige un partenaire associatif, et aucun n'est mentionné.",
+        "theme_unknown": f"Le thème « {theme} » ne fait pas partie des thèmes de l'appel.",
+        "amount_below_minimum": f"Le montant demandé ({requested}) est inférieur à la subvention minimale de {low}.",
+        "amount_above_maximum": f"Le montant demandé ({requested}) dépasse la subvention maximale de {high}.",
+        "duration_not_call": f"Le projet dure {months} mois ; les projets de cet appel durent {call_months} mois.",
+        "duration_too_long": f"Le projet dure {months} mois ; les projets de cet appel durent au plus {call_months} mois.",
+        "too_many_applications": f"La société de logement a introduit plus de {limit} candidatures, le maximum fixé par l'appel.",
+    }
+    table = nl if lang == "nl" else fr
+    return table.get(code, code)

@@ -1,0 +1,375 @@
+"""Build the Word templates of the conventions and decision letters.
+
+    python templates/build_templates.py
+
+The templates are Word documents with Jinja tags, rendered by docxtpl. They are
+built here from readable text, so that a change to a clause is a reviewable change to
+this file; run the script and commit both. Officers may also edit the .docx files
+directly in Word or LibreOffice (then `slrbcall templates check` checks them).
+
+Every variable used below is documented in docs/documents.md. Clauses that only the
+authority's lawyers can settle are marked as drafts in the text itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# -- the text, per language ------------------------------------------------------------
+
+TEXT = {
+    "fr": {
+        "convention_title": "Convention de subvention",
+        "between": "Entre les parties suivantes :",
+        "hereafter": "ci-après dénommées ensemble « les parties »,",
+        "represented": "représentée par",
+        "bce": "n° BCE",
+        "having_regard": "Vu :",
+        "agreed": "Il est convenu ce qui suit.",
+        "art_object": "Article 1. Objet",
+        "object": (
+            "La présente convention règle l'octroi d'une subvention pour le projet "
+            "« {{ project_title }} » (réf. {{ reference }}), déposé dans le cadre de "
+            "l'{{ call_title }}, thème « {{ theme_label }} »."
+        ),
+        "summary": "Description du projet : {{ summary }}",
+        "residents": "Public visé : {{ residents_targeted }} habitants.",
+        "art_amount": "Article 2. Montant",
+        "amount": (
+            "La {{ authority_name }} ({{ authority_short }}) octroie une subvention de "
+            "{{ amount_figures }} "
+            "({{ amount_words }})."
+        ),
+        "art_duration": "Article 3. Durée",
+        "duration": (
+            "Le projet dure {{ duration_months }} mois, du {{ start_date_text }} au "
+            "{{ end_date_text }}."
+        ),
+        "art_payment": "Article 4. Paiement",
+        "payment": "La subvention est versée en tranches, aux conditions suivantes :",
+        "col_tranche": "Tranche",
+        "col_share": "Part",
+        "col_amount": "Montant",
+        "col_condition": "Condition",
+        "art_reporting": "Article 5. Suivi et rapports",
+        "reporting": "Le bénéficiaire participe au suivi du projet aux échéances suivantes :",
+        "art_control": "Article 6. Contrôle et récupération",
+        "control": (
+            "La {{ authority_short }} peut contrôler sur place et sur pièces l'emploi de la "
+            "subvention. Les montants non justifiés ou utilisés à d'autres fins que "
+            "l'objet de la présente convention sont remboursés."
+        ),
+        "art_publicity": "Article 7. Publicité",
+        "publicity": (
+            "Toute communication relative au projet mentionne le soutien de la "
+            "{{ authority_short }}."
+        ),
+        "art_privacy": "Article 8. Protection des données",
+        "privacy": (
+            "Les parties traitent les données à caractère personnel des habitants "
+            "conformément au règlement (UE) 2016/679 (RGPD), aux seules fins du projet et "
+            "de son suivi."
+        ),
+        "art_disputes": "Article 9. Litiges",
+        "disputes": (
+            "Les parties recherchent d'abord une solution amiable. À défaut, les cours et "
+            "tribunaux de Bruxelles sont seuls compétents."
+        ),
+        "draft": "[Projet de clause, à valider par le service juridique.]",
+        "signed": "Fait à {{ place }}, le {{ date_text }}, en autant d'exemplaires que de parties.",
+        "for": "Pour :",
+        "signature": "Signature : ………………………………",
+        "unknown": "……………………",
+        # letters
+        "subject": "Objet :",
+        "letter_award_subject": "{{ call_title_heading }} : octroi d'une subvention",
+        "greeting": "Madame, Monsieur,",
+        "award_body": (
+            "Nous avons le plaisir de vous informer que le projet « {{ project_title }} » "
+            "(réf. {{ reference }}) reçoit une subvention de {{ amount_figures }} "
+            "({{ amount_words }}), pour {{ duration_months }} mois à partir du "
+            "{{ start_date_text }}."
+        ),
+        "award_partial": (
+            "Ce montant est inférieur à votre demande de {{ requested_figures }} : "
+            "{{ explanation }}"
+        ),
+        "award_next": (
+            "Vous recevrez la convention de subvention à signer. La première tranche sera "
+            "versée après sa signature par toutes les parties."
+        ),
+        "letter_refusal_subject": "{{ call_title_heading }} : décision",
+        "refusal_body": (
+            "Nous avons examiné avec attention le projet « {{ project_title }} » (réf. "
+            "{{ reference }}), pour lequel vous demandiez {{ requested_figures }}. Nous "
+            "regrettons de vous informer qu'il ne peut pas être financé."
+        ),
+        "refusal_reasons": "Cette décision est motivée comme suit :",
+        "refusal_appeal": (
+            "Cette décision peut faire l'objet d'un recours en annulation devant le Conseil "
+            "d'État dans les soixante jours de sa notification."
+        ),
+        "closing": "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.",
+    },
+    "nl": {
+        "convention_title": "Subsidieovereenkomst",
+        "between": "Tussen de volgende partijen:",
+        "hereafter": "hierna samen „de partijen” genoemd,",
+        "represented": "vertegenwoordigd door",
+        "bce": "KBO-nr.",
+        "having_regard": "Gelet op:",
+        "agreed": "Wordt het volgende overeengekomen.",
+        "art_object": "Artikel 1. Voorwerp",
+        "object": (
+            "Deze overeenkomst regelt de toekenning van een subsidie voor het project "
+            "„{{ project_title }}” (ref. {{ reference }}), ingediend in het kader van de "
+            "{{ call_title }}, thema „{{ theme_label }}”."
+        ),
+        "summary": "Beschrijving van het project: {{ summary }}",
+        "residents": "Doelpubliek: {{ residents_targeted }} bewoners.",
+        "art_amount": "Artikel 2. Bedrag",
+        "amount": (
+            "De {{ authority_name }} ({{ authority_short }}) kent een subsidie toe van "
+            "{{ amount_figures }} ({{ amount_words }})."
+        ),
+        "art_duration": "Artikel 3. Duur",
+        "duration": (
+            "Het project duurt {{ duration_months }} maanden, van {{ start_date_text }} tot "
+            "{{ end_date_text }}."
+        ),
+        "art_payment": "Artikel 4. Betaling",
+        "payment": "De subsidie wordt in schijven betaald, onder de volgende voorwaarden:",
+        "col_tranche": "Schijf",
+        "col_share": "Aandeel",
+        "col_amount": "Bedrag",
+        "col_condition": "Voorwaarde",
+        "art_reporting": "Artikel 5. Opvolging en verslagen",
+        "reporting": "De begunstigde neemt deel aan de opvolging van het project op deze data:",
+        "art_control": "Artikel 6. Controle en terugvordering",
+        "control": (
+            "De {{ authority_short }} kan de besteding van de subsidie ter plaatse en op stukken "
+            "controleren. Bedragen die niet verantwoord zijn of voor een ander doel dan het "
+            "voorwerp van deze overeenkomst gebruikt werden, worden terugbetaald."
+        ),
+        "art_publicity": "Artikel 7. Bekendmaking",
+        "publicity": (
+            "Elke communicatie over het project vermeldt de steun van de {{ authority_short }}."
+        ),
+        "art_privacy": "Artikel 8. Gegevensbescherming",
+        "privacy": (
+            "De partijen verwerken de persoonsgegevens van de bewoners overeenkomstig "
+            "verordening (EU) 2016/679 (AVG), enkel voor het project en de opvolging ervan."
+        ),
+        "art_disputes": "Artikel 9. Geschillen",
+        "disputes": (
+            "De partijen zoeken eerst een minnelijke oplossing. Lukt dat niet, dan zijn "
+            "enkel de hoven en rechtbanken van Brussel bevoegd."
+        ),
+        "draft": "[Ontwerpclausule, te valideren door de juridische dienst.]",
+        "signed": (
+            "Opgemaakt te {{ place }} op {{ date_text }}, in evenveel exemplaren als er "
+            "partijen zijn."
+        ),
+        "for": "Voor:",
+        "signature": "Handtekening: ………………………………",
+        "unknown": "……………………",
+        "subject": "Betreft:",
+        "letter_award_subject": "{{ call_title_heading }}: toekenning van een subsidie",
+        "greeting": "Geachte mevrouw, geachte heer,",
+        "award_body": (
+            "Met genoegen delen wij u mee dat het project „{{ project_title }}” (ref. "
+            "{{ reference }}) een subsidie krijgt van {{ amount_figures }} "
+            "({{ amount_words }}), voor {{ duration_months }} maanden vanaf "
+            "{{ start_date_text }}."
+        ),
+        "award_partial": (
+            "Dat bedrag is lager dan uw aanvraag van {{ requested_figures }}: {{ explanation }}"
+        ),
+        "award_next": (
+            "U ontvangt de subsidieovereenkomst ter ondertekening. De eerste schijf wordt "
+            "betaald nadat alle partijen ze ondertekend hebben."
+        ),
+        "letter_refusal_subject": "{{ call_title_heading }}: beslissing",
+        "refusal_body": (
+            "Wij hebben het project „{{ project_title }}” (ref. {{ reference }}), waarvoor u "
+            "{{ requested_figures }} vroeg, aandachtig onderzocht. Tot onze spijt kunnen wij "
+            "het niet financieren."
+        ),
+        "refusal_reasons": "Deze beslissing is als volgt gemotiveerd:",
+        "refusal_appeal": (
+            "Tegen deze beslissing kan binnen zestig dagen na de kennisgeving een beroep tot "
+            "nietigverklaring worden ingesteld bij de Raad van State."
+        ),
+        "closing": "Met de meeste hoogachting,",
+    },
+}
+
+
+def build(lang: str, out: Path, body: Callable[[object, dict[str, str]], None]) -> None:
+    """A document with A4 margins and a footer, filled in by ``body``."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.5))
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    normal = document.styles["Normal"]
+    normal.font.name = "Liberation Serif"
+    normal.font.size = Pt(11)
+    section.footer.paragraphs[0].text = "{{ authority_name }} · {{ call_id }} · {{ reference }}"
+    body(document, TEXT[lang])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    document.save(out)
+
+
+def convention(document: object, t: dict[str, str]) -> None:
+    d = document  # python-docx's Document (untyped here: a build script)
+    d.add_heading(t["convention_title"], level=0)  # type: ignore[attr-defined]
+    d.add_paragraph("{{ call_title }} · {{ reference }}")  # type: ignore[attr-defined]
+    p = d.add_paragraph  # type: ignore[attr-defined]
+    p(t["between"])
+    p("{%p for party in parties %}")
+    p(
+        "{{ loop.index }}. {{ party.name }}{% if party.legal_form %}, {{ party.legal_form }}"
+        "{% endif %}, " + t["bce"] + " {{ party.enterprise_number or '" + t["unknown"] + "' }}, "
+        "{{ party.address or '"
+        + t["unknown"]
+        + "' }}, "
+        + t["represented"]
+        + " {{ party.representative or '"
+        + t["unknown"]
+        + "' }} ({{ party.role_label }});",
+        style="List Paragraph",
+    )
+    p("{%p endfor %}")
+    p(t["hereafter"])
+    p(t["having_regard"])
+    p("{%p for basis in legal_bases %}")
+    p("– {{ basis }};", style="List Paragraph")
+    p("{%p endfor %}")
+    p(t["agreed"])
+    articles = [
+        ("art_object", ["object", "summary", "residents"]),
+        ("art_amount", ["amount"]),
+        ("art_duration", ["duration"]),
+        ("art_payment", ["payment"]),
+    ]
+    for heading, keys in articles:
+        d.add_heading(t[heading], level=2)  # type: ignore[attr-defined]
+        for key in keys:
+            if key == "summary":
+                p("{%p if summary %}")
+                p(t[key])
+                p("{%p endif %}")
+            elif key == "residents":
+                p("{%p if residents_targeted %}")
+                p(t[key])
+                p("{%p endif %}")
+            else:
+                p(t[key])
+    table = d.add_table(rows=4, cols=4)  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for cell, key in zip(
+        table.rows[0].cells,
+        ("col_tranche", "col_share", "col_amount", "col_condition"),
+        strict=True,
+    ):
+        cell.text = t[key]
+        cell.paragraphs[0].runs[0].bold = True
+    table.rows[1].cells[0].text = "{%tr for tranche in tranches %}"
+    values = (
+        "{{ tranche.number }}",
+        "{{ tranche.percent_text }}",
+        "{{ tranche.amount_figures }}",
+        "{{ tranche.condition_text }}",
+    )
+    for cell, value in zip(table.rows[2].cells, values, strict=True):
+        cell.text = value
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    d.add_heading(t["art_reporting"], level=2)  # type: ignore[attr-defined]
+    p(t["reporting"])
+    p("{%p for deadline in deadlines %}")
+    p(
+        "– {{ deadline.label }} : {{ deadline.date_text }}"
+        if t is TEXT["fr"]
+        else "– {{ deadline.label }}: {{ deadline.date_text }}",
+        style="List Paragraph",
+    )
+    p("{%p endfor %}")
+    for heading, key in (
+        ("art_control", "control"),
+        ("art_publicity", "publicity"),
+        ("art_privacy", "privacy"),
+        ("art_disputes", "disputes"),
+    ):
+        d.add_heading(t[heading], level=2)  # type: ignore[attr-defined]
+        p(t[key])
+        if key in ("control", "privacy", "disputes"):
+            p(t["draft"]).runs[0].italic = True
+    p("")
+    p(t["signed"])
+    p("{%p for party in parties %}")
+    p(t["for"] + " {{ party.name }} ({{ party.role_label }}),")
+    p("{{ party.representative or '" + t["unknown"] + "' }}")
+    p(t["signature"])
+    p("{%p endfor %}")
+
+
+def letter_head(d: object, t: dict[str, str], subject_key: str) -> None:
+    p = d.add_paragraph  # type: ignore[attr-defined]
+    p("{{ authority_name }}")
+    p("")
+    p("{{ recipient_name }}")
+    p("{{ recipient_address or '' }}")
+    p("")
+    p("{{ place }}, {{ date_text }}")
+    p(t["subject"] + " " + t[subject_key])
+    p("Réf. {{ reference }}" if t is TEXT["fr"] else "Ref. {{ reference }}")
+    p("")
+    p(t["greeting"])
+
+
+def letter_award(document: object, t: dict[str, str]) -> None:
+    p = document.add_paragraph  # type: ignore[attr-defined]
+    letter_head(document, t, "letter_award_subject")
+    p(t["award_body"])
+    p("{%p if partial %}")
+    p(t["award_partial"])
+    p("{%p endif %}")
+    p(t["award_next"])
+    p(t["closing"])
+    p("")
+    p("{{ signatory }}")
+
+
+def letter_refusal(document: object, t: dict[str, str]) -> None:
+    p = document.add_paragraph  # type: ignore[attr-defined]
+    letter_head(document, t, "letter_refusal_subject")
+    p(t["refusal_body"])
+    p(t["refusal_reasons"])
+    p("{%p for reason in reasons %}")
+    p("– {{ reason }}", style="List Paragraph")
+    p("{%p endfor %}")
+    p(t["refusal_appeal"])
+    p(t["draft"]).runs[0].italic = True
+    p(t["closing"])
+    p("")
+    p("{{ signatory }}")
+
+
+def main() -> None:
+    for lang in ("nl", "fr"):
+        build(lang, HERE / f"convention.{lang}.docx", convention)
+        build(lang, HERE / f"letter-award.{lang}.docx", letter_award)
+        build(lang, HERE / f"letter-refusal.{lang}.docx", letter_refusal)
+    print(f"wrote the templates in {HERE}")
+
+
+if __name__ == "__main__":
+    main()

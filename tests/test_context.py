@@ -1,0 +1,83 @@
+"""Document contexts: every key always there, the numbers right in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from slrbcall.documents.context import KINDS, deadlines, project_dates, sample_context
+from slrbcall.model import Application, Lang
+
+from .conftest import SHIPPED_CALLS
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_key_is_present_and_plain(kind: str, lang: str) -> None:
+    context = sample_context(kind, lang)
+    json.dumps(context)  # plain JSON values only
+    assert set(context) == set(sample_context("convention", "fr"))
+    assert context["lang"] == lang
+
+
+def test_convention_numbers_in_french() -> None:
+    context = sample_context("convention", "fr")
+    assert context["amount_figures"] == "52\u202f000,00\u00a0€"
+    assert context["amount_words"] == "cinquante-deux mille euros"
+    assert context["start_date_text"] == "1er janvier 2024"
+    assert context["end_date_text"] == "31 décembre 2024"
+    assert [t["percent_text"] for t in context["tranches"]] == [
+        "50\u00a0%",
+        "30\u00a0%",
+        "20\u00a0%",
+    ]
+    assert sum(t["amount_cents"] for t in context["tranches"]) == context["amount_cents"]
+    assert [(d["key"], d["date_text"]) for d in context["deadlines"]] == [
+        ("interim-interview", "1er juillet 2024"),
+        ("questionnaire", "1er octobre 2024"),
+        ("final-report", "31 mars 2025"),
+    ]
+    assert [p["role"] for p in context["parties"]] == ["authority", "housing_company", "partner"]
+    assert context["authority_short"] == "SLRB"
+    assert context["call_title"] == "appel à projets Empowerment 2023"
+
+
+def test_convention_numbers_in_dutch() -> None:
+    context = sample_context("convention", "nl")
+    assert context["amount_figures"] == "€\u00a052.000,00"
+    assert context["amount_words"] == "tweeënvijftigduizend euro"
+    assert context["start_date_text"] == "1 januari 2024"
+    assert context["authority_short"] == "BGHM"
+    assert context["parties"][1]["role_label"] == "de openbare vastgoedmaatschappij"
+
+
+def test_refusal_reasons_are_in_the_letter_language() -> None:
+    fr = sample_context("letter-refusal", "fr")["reasons"]
+    nl = sample_context("letter-refusal", "nl")["reasons"]
+    assert fr[0] == "Le projet est classé 7e sur 15, avec un score de 70,05 sur 100."
+    assert "il ne restait que 4\u202f000,00\u00a0€ du budget de 255\u202f000,00\u00a0€" in fr[1]
+    assert nl[0] == "Het project staat op plaats 7 van 15, met een score van 70,05 op 100."
+
+
+def test_multi_year_projects_get_yearly_deadlines() -> None:
+    from slrbcall.calls import load_call
+
+    call = load_call(SHIPPED_CALLS / "cohesion-sociale-2021.yaml").call
+    app = Application(
+        reference="PCS-01",
+        applicant="logiris",
+        applicant_name="Log'iris",
+        title="x",
+        requested_cents=100_000_00,
+        language=Lang.FR,
+        duration_months=60,
+        start_date=dt.date(2022, 1, 1),
+    )
+    start, end = project_dates(call, app)
+    assert (start, end) == (dt.date(2022, 1, 1), dt.date(2026, 12, 31))
+    due = deadlines(call, start, end)
+    yearly = [d for key, d in due if key == "yearly-report"]
+    assert yearly == [dt.date(y, 1, 1) for y in range(2023, 2027)]
+    assert due[-1] == ("final-report", dt.date(2027, 3, 31))
