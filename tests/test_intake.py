@@ -503,15 +503,11 @@ def test_an_intake_killed_half_way_leaves_no_row(
         import os, signal, sys
         from slrbcall import store
         from slrbcall.cli.app import main
-        original = store.Transaction.insert_application
-        count = 0
+        original = store.Transaction.insert_applications
         def insert_then_die(self, *args, **kwargs):
-            global count
-            original(self, *args, **kwargs)
-            count += 1
-            if count == 20:
-                os.kill(os.getpid(), signal.SIGKILL)
-        store.Transaction.insert_application = insert_then_die
+            original(self, *args, **kwargs)  # the rows are written, not yet committed
+            os.kill(os.getpid(), signal.SIGKILL)
+        store.Transaction.insert_applications = insert_then_die
         sys.argv = ["slrbcall", "--db", {str(db)!r}, "--call", "empowerment-2023", "intake", {str(path)!r}]
         main()
         """

@@ -162,16 +162,11 @@ def _store_change(
 ) -> None:
     from slrbcall.applications import to_row
 
-    for app in change.added:
-        row = to_row(app)
-        tx.insert_application(
-            call_id,
-            row,
-            sha256=change.hashes[app.reference],
-            snapshot_id=snapshot_id,
-            file_id=file_id,
-        )
-        tx.audit("insert", "application", f"{call_id}/{app.reference}", after=row)
+    added = [(to_row(app), change.hashes[app.reference]) for app in change.added]
+    tx.insert_applications(call_id, added, snapshot_id=snapshot_id, file_id=file_id)
+    tx.audit_many(
+        [("insert", "application", f"{call_id}/{row['reference']}", None, row) for row, _ in added]
+    )
     for before, after in change.changed:
         row = to_row(after)
         tx.update_application(

@@ -141,6 +141,8 @@ def exact(raw: _RawValue) -> CellValue:
     ``repr`` gives the shortest text that reads back as the same float, which is
     what Excel wrote (``44058.1``, not ``44058.099999999998545``).
     """
+    if raw.__class__ is float:  # the usual case first: it runs once per number cell
+        return int(raw) if raw.is_integer() else Decimal(repr(raw))
     if isinstance(raw, bool | int | str | datetime.date | datetime.time):
         return raw
     if isinstance(raw, datetime.timedelta):
@@ -164,14 +166,23 @@ def _build_sheet(
     found: dict[int, dict[int, Cell]] = {}
     top, left = data.start or (0, 0)
     values = data.to_python() if data.start is not None else []
+    new_cell = Cell  # local names: this loop runs once per cell of the sheet
     for i, raw_row in enumerate(values):
         row = top + i + 1
-        for j, raw in enumerate(raw_row):
-            if isinstance(raw, str) and raw == "":
-                continue  # empty, or an error / uncached formula that the overlay restores
-            col = left + j + 1
-            value = exact(raw)
-            found.setdefault(row, {})[col] = Cell(row, col, value, None, isinstance(raw, str))
+        cells = {
+            left + j + 1: new_cell(
+                row,
+                left + j + 1,
+                raw if raw.__class__ is str else exact(raw),
+                None,
+                raw.__class__ is str,
+            )
+            for j, raw in enumerate(raw_row)
+            # "" is empty, or an error / uncached formula that the overlay restores
+            if raw != "" or raw.__class__ is not str
+        }
+        if cells:
+            found[row] = cells
     for (row, col), error in extras.errors.items():
         found.setdefault(row, {})[col] = Cell(row, col, None, error, False)
     last_row = max(found, default=0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +79,34 @@ class ApplicationWrites(ApplicationQueries):
                 self.at,
                 self.at,
             ),
+        )
+
+    def insert_applications(
+        self,
+        call_id: str,
+        rows: Sequence[tuple[Mapping[str, Any], str]],
+        *,
+        snapshot_id: int,
+        file_id: int,
+    ) -> None:
+        """Insert many applications at once: (row, content hash) each."""
+        columns = ", ".join(APPLICATION_COLUMNS)
+        marks = ", ".join("?" for _ in APPLICATION_COLUMNS)
+        self._conn.executemany(
+            f"INSERT INTO application (call_id, {columns}, content_sha256, snapshot_id,"
+            f" intake_file_id, created_at, updated_at) VALUES (?, {marks}, ?, ?, ?, ?, ?)",
+            [
+                (
+                    call_id,
+                    *(row[c] for c in APPLICATION_COLUMNS),
+                    sha256,
+                    snapshot_id,
+                    file_id,
+                    self.at,
+                    self.at,
+                )
+                for row, sha256 in rows
+            ],
         )
 
     def update_application(

@@ -132,6 +132,34 @@ class Transaction(ApplicationWrites, DecisionWrites):
             ),
         )
 
+    def audit_many(
+        self,
+        entries: Sequence[
+            tuple[str, str, str | None, Mapping[str, Any] | None, Mapping[str, Any] | None]
+        ],
+    ) -> None:
+        """Many audit rows at once: (action, entity, key, before, after) each."""
+        self._conn.executemany(
+            "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
+            " after_json, input_file, input_sha256, tool_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    self.at,
+                    self.command,
+                    action,
+                    entity,
+                    key,
+                    _json(before),
+                    _json(after),
+                    self.input_file,
+                    self.input_sha256,
+                    __version__,
+                )
+                for action, entity, key, before, after in entries
+            ],
+        )
+
     def record_call(self, call_id: str, sha256: str, source_path: str, content: str) -> int:
         """Hold ``call_id`` in the workspace with this definition; return the snapshot id.
 
