@@ -91,7 +91,25 @@ def test_max_score_on_the_example_is_proven_optimal(cli: Invoke, db_copy: Path) 
     assert result.exit_code == 0, result
     data = json.loads(result.stdout)
     assert data["proven_optimal"] is True
-    assert int(data["total_awarded"].split(".")[0]) <= 255000
+    assert data["optimum"] == "533.2500"
+    # As docs/concepts.md shows: seven cheaper projects beat the six best-ranked ones.
+    assert set(funded(data)) == {
+        "EMP23-01",
+        "EMP23-02",
+        "EMP23-05",
+        "EMP23-07",
+        "EMP23-09",
+        "EMP23-12",
+        "EMP23-15",
+    }
+    assert data["total_awarded"] == "255000.00"
+
+
+def test_min_score_on_the_example(cli: Invoke, db_copy: Path) -> None:
+    result = cli("--db", db_copy, *CALL, "allocate", "--min-score", "85", "--dry-run", "--json")
+    data = json.loads(result.stdout)
+    assert set(funded(data)) == {"EMP23-03", "EMP23-07", "EMP23-09", "EMP23-12"}
+    assert data["total_awarded"] == "165500.00"
 
 
 def test_partial_remainder_on_the_example(cli: Invoke, db_copy: Path) -> None:
