@@ -149,12 +149,12 @@ def test_demo_in_a_fresh_folder(tmp_path: Path, cli: Invoke) -> None:
     assert "Validated 2 call definitions" in result.stdout
     assert (out / "slrbcall.db").exists()
     status = json.loads(cli("--db", out / "slrbcall.db", "status", "--json").stdout)
-    assert {c["id"] for c in status["calls"]} == {"empowerment-2023", "cohesion-sociale-2021"}
+    assert {c["id"] for c in status["calls"]} == {"empowerment-2023"}
     assert status["counts"]["application"] == 15
     assert status["counts"]["mark"] == 370  # 15 x 5 members x 5 criteria, less one conflict
     assert status["counts"]["allocation_run"] == 1
-    # two calls, fifteen applications, the marks and the allocation run
-    assert status["counts"]["audit"] == 2 + 15 + 370 + 1
+    # the call, fifteen applications, the marks and the allocation run
+    assert status["counts"]["audit"] == 1 + 15 + 370 + 1
     assert "6 funded: € 251,000.00 awarded of € 255,000.00; € 4,000.00 left." in result.stdout
     assert (
         "3. Took in 15 applications for empowerment-2023 from applications.xlsx: 13 housing companies, € 650,000.00 requested, 15 eligible, 0 ineligible."

@@ -144,6 +144,7 @@ def _register() -> None:
         committee,
         demo,
         intake,
+        reports,
         template,
         workspace,
     )
@@ -158,6 +159,8 @@ def _register() -> None:
     app.command()(allocation.scenarios)
     app.command()(allocation.explain)
     app.add_typer(allocation.app, name="allocations")
+    app.command()(reports.report)
+    app.add_typer(reports.export_app, name="export")
     app.command()(demo.demo)
     app.command()(workspace.status)
     app.command()(workspace.doctor)

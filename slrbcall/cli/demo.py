@@ -9,6 +9,7 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.services.demo import DEMO_CALL
 
 
 def demo(
@@ -27,6 +28,7 @@ def demo(
     Example: slrbcall demo --out demo-run
     """
     from slrbcall import services
+    from slrbcall.reports.figures import figures_json
 
     result = services.run_demo(settings(ctx), out=out)
     if as_json:
@@ -48,6 +50,7 @@ def demo(
                     ),
                 },
                 "marks": result.scores.marks,
+                "report": figures_json(result.report.figures),
                 "allocation": result.allocation.result.to_json(),
             }
         )
@@ -67,7 +70,7 @@ def demo(
     console.print(view)
     console.print(
         text(
-            f"2. Recorded them in a fresh workspace {result.db_path} "
+            f"2. Recorded {DEMO_CALL} in a fresh workspace {result.db_path} "
             f"(schema {result.status.schema_version})",
             "bold",
         )
@@ -135,4 +138,16 @@ def demo(
     from slrbcall.cli.allocation import render_result
 
     render_result(allocated, title=f"{taken.call_id}: {allocated.policy.value}")
+    fig = result.report.figures
+    console.print(
+        text(
+            f"7. Key figures: {fig.applications} applications from {fig.companies} housing "
+            f"companies; {fig.funded} funded; grants between {eur(fig.grant_min_cents)} and "
+            f"{eur(fig.grant_max_cents)} over {fig.duration_months} months; "
+            f"{eur(fig.requested_cents)} requested against {eur(fig.budget_cents)} available; "
+            f"{eur(fig.awarded_cents)} awarded. The board's workbook: "
+            f"{result.out_dir / 'report.xlsx'}",
+            "bold",
+        )
+    )
     console.print(text(f"The workspace and files are in {result.out_dir}"))

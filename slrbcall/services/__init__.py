@@ -36,6 +36,7 @@ from slrbcall.services.intake import (
     show_application,
     write_applications_template,
 )
+from slrbcall.services.reports import CallReport, call_report, export_360giving
 from slrbcall.services.scoring import (
     Ranking,
     ScoreIntake,
@@ -57,6 +58,7 @@ __all__ = [
     "DEMO_CALL",
     "Allocation",
     "CallListing",
+    "CallReport",
     "Check",
     "DemoResult",
     "HeldCall",
@@ -69,8 +71,10 @@ __all__ = [
     "adopted_run",
     "allocate",
     "allocation_runs",
+    "call_report",
     "doctor",
     "explain",
+    "export_360giving",
     "intake",
     "list_applications",
     "list_calls",

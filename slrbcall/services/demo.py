@@ -12,6 +12,7 @@ from slrbcall.resources import examples_dir
 from slrbcall.services.allocation import Allocation, allocate
 from slrbcall.services.calls import validate_calls
 from slrbcall.services.intake import IntakeResult, intake
+from slrbcall.services.reports import CallReport, call_report
 from slrbcall.services.scoring import Ranking, ScoreIntake, ranking, take_scores
 from slrbcall.services.workspace import WorkspaceStatus, record_calls, workspace_status
 from slrbcall.settings import Settings
@@ -30,6 +31,7 @@ class DemoResult:
     scores: ScoreIntake
     ranking: Ranking
     allocation: Allocation
+    report: CallReport
     status: WorkspaceStatus
 
 
@@ -55,8 +57,11 @@ def run_demo(settings: Settings, *, out: Path | None = None) -> DemoResult:
     validate_calls(demo_settings, files)
     registry = registry_file(demo_settings.calls_path)
     calls = tuple(load_call(path, registry=registry) for path in files)
+    # The workspace holds the example's call only, so that every command run on it
+    # afterwards finds its call without --call.
+    demo_call = next(item for item in calls if item.call.id == DEMO_CALL)
     with Workspace.open(db_path) as ws:
-        record_calls(ws, calls, command="demo")
+        record_calls(ws, [demo_call], command="demo")
     example = replace(demo_settings, call_id=DEMO_CALL)
     taken = intake(example, examples_dir() / "applications.xlsx")
     marks = take_scores(example, examples_dir() / "scores.xlsx")
@@ -70,6 +75,7 @@ def run_demo(settings: Settings, *, out: Path | None = None) -> DemoResult:
         scores=marks,
         ranking=ranked,
         allocation=allocated,
+        report=call_report(example, xlsx=out_dir / "report.xlsx"),
         status=workspace_status(demo_settings),
     )
 

@@ -1,0 +1,123 @@
+"""``slrbcall report`` and ``slrbcall export``: the call's figures, for people and as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.output import emit_json, eur, out_console, table, text
+
+export_app = typer.Typer(no_args_is_help=True, help="Export the call's data.")
+
+
+def report(
+    ctx: typer.Context,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="Also write the board's workbook (sheets, formats, a chart)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The call's key figures: applications, eligibility, funding, by theme and by company.
+
+    Example: slrbcall report --xlsx report.xlsx
+    """
+    from slrbcall import services
+    from slrbcall.reports.figures import figures_json
+    from slrbcall.reports.terminal import bars, budget_caption
+
+    done = services.call_report(settings(ctx), xlsx=xlsx)
+    fig = done.figures
+    if as_json:
+        emit_json(figures_json(fig))
+        return
+    console = out_console()
+    summary = table("figure", "value", title=f"{fig.call_id}: key figures")
+    ratio = f" ({fig.requested_ratio}× the budget)" if fig.requested_ratio is not None else ""
+    rows = [
+        ("applications", f"{fig.applications} from {fig.companies} housing companies"),
+        ("eligible", f"{fig.eligible} ({fig.ineligible} ineligible)"),
+        *((f"  ineligible: {code}", str(count)) for code, count in fig.ineligible_reasons),
+        (
+            "grants",
+            f"{eur(fig.grant_min_cents)} to {eur(fig.grant_max_cents)}, "
+            f"{fig.duration_months} months",
+        ),
+        (
+            "requested",
+            f"{eur(fig.requested_cents)} against a budget of {eur(fig.budget_cents)}{ratio}",
+        ),
+    ]
+    if fig.allocated:
+        rows += [
+            ("funded", f"{fig.funded} ({fig.funded_full} in full, {fig.funded_partial} partly)"),
+            ("awarded", f"{eur(fig.awarded_cents)}; {eur(fig.remainder_cents or 0)} left"),
+            (
+                "grants awarded",
+                f"average {eur(fig.average_grant_cents)}, median {eur(fig.median_grant_cents)}, "
+                f"from {eur(fig.smallest_grant_cents)} to {eur(fig.largest_grant_cents)}",
+            ),
+        ]
+    else:
+        rows.append(("funded", "no allocation yet ('slrbcall allocate')"))
+    for name, value in rows:
+        summary.add_row(text(name), text(value))
+    console.print(summary)
+    for title, groups in (("By theme", fig.by_theme), ("By housing company", fig.by_company)):
+        view = table(
+            title.split()[-1],
+            "applications",
+            "requested",
+            "funded",
+            "awarded",
+            title=title,
+            numeric=("applications", "requested", "funded", "awarded"),
+        )
+        for group in groups:
+            view.add_row(
+                text(group.label.fr),
+                text(group.applications),
+                eur(group.requested_cents),
+                text(group.funded),
+                eur(group.awarded_cents),
+            )
+        console.print(view)
+    chart = table("project", "", "requested (grey) and awarded (green)", title="Per project")
+    for reference, requested, awarded in bars(fig.projects):
+        bar = text(requested + "\n", "bright_black")
+        bar.append(text(awarded, "green"))
+        chart.add_row(text(reference), text("asked\ngot"), bar)
+    console.print(chart)
+    console.print(text(budget_caption(fig)))
+    if xlsx is not None:
+        console.print(text(f"Wrote {xlsx}."))
+
+
+@export_app.command("360giving")
+def giving360(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file: .json or .csv.")],
+    prefix: Annotated[
+        str, typer.Option("--prefix", help="The identifier prefix 360Giving issued (360G-...).")
+    ] = "360G-slrb",
+    award_date: Annotated[
+        str | None, typer.Option("--award-date", help="The award date (default: the call's).")
+    ] = None,
+) -> None:
+    """Export the funded grants in the 360Giving Data Standard (JSON or CSV).
+
+    Example: slrbcall export 360giving -o grants.json --prefix 360G-slrb
+    """
+    from slrbcall import services
+    from slrbcall.errors import RefusedError
+
+    try:
+        date = dt.date.fromisoformat(award_date) if award_date else None
+    except ValueError:
+        raise RefusedError(f"--award-date: not a date: {award_date!r} (write 2023-12-15)") from None
+    count = services.export_360giving(settings(ctx), output, prefix=prefix, award_date=date)
+    out_console().print(text(f"Wrote {count} grants to {output}."))

@@ -1,0 +1,384 @@
+"""Open data: the funded grants in the 360Giving Data Standard, as JSON or CSV.
+
+:func:`grants_360` turns the adopted allocation into one flat record per FUNDED grant,
+keyed by the standard's spreadsheet column titles (:data:`COLUMNS`, in that order;
+``None`` where a value is unknown). :func:`validate_360` lists what would make the
+file invalid; :func:`write_360_json` and :func:`write_360_csv` refuse to write
+(:class:`~slrbcall.errors.RefusedError`) while there is any problem, and write
+atomically otherwise.
+
+Choices, where the standard leaves room:
+
+- **Identifiers.** A grant is ``{prefix}-{call id}-{reference}``. An organisation is
+  ``BE-BCE_KBO-<10 digits>`` (the org-id.guide scheme of the Belgian Crossroads Bank
+  for Enterprises) when its enterprise number is known; otherwise, since none is ever
+  invented, ``{prefix}-org-{registry key}``, an identifier of the publisher's own, as
+  the standard allows for organisations without a registered number.
+- **Language.** Names and the programme title are in the project's language (the
+  language of its title and convention); the registry holds both.
+- **Amounts** are exact. JSON gets real numbers written from the Decimal (``52000.00``),
+  never through a float; the CSV gets the same plain decimal text.
+- **Award date**: the ``award_date`` given, else the day of the call's
+  ``grants-awarded`` milestone, or the first day of its month when only the month is
+  known.
+- **Planned dates**: the project's start, its end (``duration`` months later, the day
+  before, as in the convention) and the duration in months.
+- **One recipient.** The housing company that applied, signs the convention and is
+  paid is the recipient. The partner is not published as a second recipient: the
+  standard's spreadsheet form (flattened, one ``Recipient Org`` per row) holds only
+  one, and a second recipient would make aggregators such as GrantNav count the
+  whole grant twice.
+- **Beneficiary location**: the first commune the housing company covers, when the
+  registry knows it, and the country code ``BE``.
+- **CSV** is UTF-8 without a byte-order mark (360Giving's converters read the first
+  title as is), with CRLF line ends; text that a spreadsheet would read as a formula
+  (starting with ``=``, ``+``, ``-``, ``@``, a tab or a line break) gets a leading
+  apostrophe, and control characters are stripped (DESIGN.md §8).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from slrbcall.errors import RefusedError
+from slrbcall.model import Application, Call, Lang, Organisation
+from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
+from slrbcall.registry import Registry
+from slrbcall.reports.figures import FUNDED_DECISIONS
+
+__all__ = [
+    "AWARD_MILESTONE",
+    "COLUMNS",
+    "REQUIRED",
+    "Grant",
+    "grants_360",
+    "org_identifier",
+    "to_package",
+    "validate_360",
+    "write_360_csv",
+    "write_360_json",
+]
+
+#: A grant as a flat record: column title -> text, exact number, or None.
+Grant = dict[str, str | Decimal | int | None]
+
+#: The milestone of the call whose date (or month) is the award date by default.
+AWARD_MILESTONE = "grants-awarded"
+
+#: The columns written, in order: the spreadsheet title and the JSON path. A path of
+#: two names is a property of the first (and only) object of an array.
+COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Identifier", ("id",)),
+    ("Title", ("title",)),
+    ("Description", ("description",)),
+    ("Currency", ("currency",)),
+    ("Amount Applied For", ("amountAppliedFor",)),
+    ("Amount Awarded", ("amountAwarded",)),
+    ("Award Date", ("awardDate",)),
+    ("Planned Dates:Start Date", ("plannedDates", "startDate")),
+    ("Planned Dates:End Date", ("plannedDates", "endDate")),
+    ("Planned Dates:Duration (months)", ("plannedDates", "duration")),
+    ("Recipient Org:Identifier", ("recipientOrganization", "id")),
+    ("Recipient Org:Name", ("recipientOrganization", "name")),
+    ("Funding Org:Identifier", ("fundingOrganization", "id")),
+    ("Funding Org:Name", ("fundingOrganization", "name")),
+    ("Grant Programme:Code", ("grantProgramme", "code")),
+    ("Grant Programme:Title", ("grantProgramme", "title")),
+    ("From An Open Call?", ("fromOpenCall",)),
+    ("Beneficiary Location:Name", ("beneficiaryLocation", "name")),
+    ("Beneficiary Location:Country Code", ("beneficiaryLocation", "countryCode")),
+)
+
+#: The ten fields the standard requires of every grant.
+REQUIRED = (
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+)
+_AMOUNTS = ("Amount Applied For", "Amount Awarded")
+_DATES = ("Award Date", "Planned Dates:Start Date", "Planned Dates:End Date")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+# -- building ----------------------------------------------------------------------------
+
+
+def org_identifier(org: Organisation, *, prefix: str) -> str:
+    """``BE-BCE_KBO-0403170701`` from a known enterprise number, else ``{prefix}-org-{key}``."""
+    if org.enterprise_number:
+        digits = re.sub(r"\D", "", org.enterprise_number)
+        if len(digits) != 10:
+            raise ValueError(
+                f"{org.key}: enterprise number {org.enterprise_number!r} is not 10 digits"
+            )
+        return f"BE-BCE_KBO-{digits}"
+    return f"{prefix}-org-{org.key}"
+
+
+def _award_date(call: Call) -> dt.date | None:
+    for milestone in call.milestones:
+        if milestone.key != AWARD_MILESTONE:
+            continue
+        if milestone.date is not None:
+            return milestone.date
+        if milestone.month is not None:
+            year, month = (int(part) for part in milestone.month.split("-"))
+            return dt.date(year, month, 1)
+    return None
+
+
+def _location(org: Organisation | None, registry: Registry, lang: Lang) -> str | None:
+    if org is None or not org.communes:
+        return None
+    commune = registry.get(org.communes[0])
+    return commune.name[lang] if commune is not None else None
+
+
+def _euro(cents: int) -> Decimal:
+    return to_decimal(cents)
+
+
+def grants_360(
+    *,
+    call: Call,
+    applications: Sequence[Application],
+    lines: Sequence[Mapping[str, Any]],
+    registry: Registry,
+    prefix: str = "360G-slrb",
+    award_date: dt.date | None = None,
+) -> list[Grant]:
+    """One flat record per funded line of ``lines`` (the adopted run's JSON lines), in
+    the run's order, with every column of :data:`COLUMNS` (``None`` when unknown).
+
+    Missing facts are left ``None`` for :func:`validate_360` to name; raises
+    :class:`RefusedError` only when a funded line names an application that
+    ``applications`` does not hold.
+    """
+    from slrbcall.documents.context import project_dates
+
+    by_reference = {a.reference: a for a in applications}
+    when = award_date or _award_date(call)
+    authority = registry.get(call.authority)
+    grants: list[Grant] = []
+    for line in lines:
+        if line.get("decision") not in FUNDED_DECISIONS:
+            continue
+        reference = str(line["reference"])
+        application = by_reference.get(reference)
+        if application is None:
+            raise RefusedError(
+                f"the allocation funds {reference}, which the workspace does not hold: "
+                "allocate again ('slrbcall allocate')"
+            )
+        lang = application.language
+        recipient = registry.get(application.applicant) if application.applicant else None
+        start, end = project_dates(call, application)
+        awarded = cents_from_decimal(decimal_from_text(str(line["amount"])))
+        grant: Grant = {
+            "Identifier": f"{prefix}-{call.id}-{reference}",
+            "Title": application.title,
+            "Description": application.summary or application.title,
+            "Currency": "EUR",
+            "Amount Applied For": _euro(application.requested_cents),
+            "Amount Awarded": _euro(awarded),
+            "Award Date": when.isoformat() if when else None,
+            "Planned Dates:Start Date": start.isoformat() if start else None,
+            "Planned Dates:End Date": end.isoformat() if end else None,
+            "Planned Dates:Duration (months)": application.duration_months or call.duration_months,
+            "Recipient Org:Identifier": org_identifier(recipient, prefix=prefix)
+            if recipient
+            else None,
+            "Recipient Org:Name": recipient.name[lang] if recipient else None,
+            "Funding Org:Identifier": org_identifier(authority, prefix=prefix)
+            if authority
+            else None,
+            "Funding Org:Name": authority.name[lang] if authority else None,
+            "Grant Programme:Code": call.id,
+            "Grant Programme:Title": call.title[lang],
+            "From An Open Call?": "Yes",
+            "Beneficiary Location:Name": _location(recipient, registry, lang),
+            "Beneficiary Location:Country Code": "BE",
+        }
+        grants.append(grant)
+    return grants
+
+
+# -- checking ----------------------------------------------------------------------------
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def validate_360(grants: Sequence[Mapping[str, object]]) -> list[str]:
+    """Every problem that would make the file invalid, one line each; empty when none.
+
+    Checked: there is at least one grant; the :data:`REQUIRED` fields are present and
+    not blank; amounts are exact numbers (Decimal or int, never a float), not
+    negative; dates are ISO ``YYYY-MM-DD``; identifiers are unique. A grant is named
+    by its identifier, or by its position when it has none.
+    """
+    if not grants:
+        return ["no funded grant to publish: allocate first ('slrbcall allocate')"]
+    problems: list[str] = []
+    first_at: dict[str, int] = {}
+    for number, grant in enumerate(grants, start=1):
+        identifier = grant.get("Identifier")
+        name = (
+            identifier if isinstance(identifier, str) and identifier.strip() else f"grant {number}"
+        )
+        problems += [f"{name}: missing {field}" for field in REQUIRED if _blank(grant.get(field))]
+        for field in _AMOUNTS:
+            amount = grant.get(field)
+            if amount is None:
+                continue
+            if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+                problems.append(f"{name}: {field} is not an exact number: {amount!r}")
+            elif not Decimal(amount).is_finite() or amount < 0:
+                problems.append(f"{name}: {field} must be a positive amount, not {amount}")
+        for field in _DATES:
+            value = grant.get(field)
+            if _blank(value):
+                continue
+            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                problems.append(f"{name}: {field} is not an ISO date (YYYY-MM-DD): {value!r}")
+                continue
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                problems.append(f"{name}: {field} is not a date: {value!r}")
+        if isinstance(identifier, str) and identifier.strip():
+            if identifier in first_at:
+                problems.append(
+                    f"{name}: duplicate Identifier (grants {first_at[identifier]} and {number})"
+                )
+            first_at.setdefault(identifier, number)
+    return problems
+
+
+def _refuse_problems(grants: Sequence[Mapping[str, object]], path: Path) -> None:
+    problems = validate_360(grants)
+    if problems:
+        count = len(problems)
+        head = f"{path.name}: not written, {count} problem{'s' if count != 1 else ''}:"
+        raise RefusedError("\n".join([head, *problems]))
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+class _Bytes:
+    """Bytes that :func:`~slrbcall.sheets.write.write_atomic` can save like a workbook."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def save(self, filename: IO[bytes], /) -> None:
+        filename.write(self._data)
+
+
+def to_package(grants: Sequence[Mapping[str, object]]) -> dict[str, Any]:
+    """The 360Giving JSON package ``{"grants": [...]}``: each flat record nested along
+    :data:`COLUMNS` (``recipientOrganization: [{id, name}]``, ...), blanks left out."""
+    nested: list[dict[str, Any]] = []
+    for grant in grants:
+        item: dict[str, Any] = {}
+        for title, path in COLUMNS:
+            value = grant.get(title)
+            if _blank(value):
+                continue
+            if len(path) == 1:
+                item[path[0]] = value
+            else:
+                item.setdefault(path[0], [{}])[0][path[1]] = value
+        nested.append(item)
+    return {"grants": nested}
+
+
+def _json(value: object, level: int = 0) -> str:
+    """``value`` as JSON, indented by 2; a Decimal becomes a number written exactly.
+
+    :mod:`json` can only write a number through ``float``, which would turn an amount
+    into a binary approximation; hence this small writer for plain data.
+    """
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, level + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(f"{inner}{_json(v, level + 1)}" for v in value) + f"\n{pad}]"
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a JSON number: {value}")
+        return format(value, "f")
+    if isinstance(value, float):
+        raise TypeError(f"a float cannot be written exactly: {value!r}")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_360_json(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
+    """Write the 360Giving JSON package to ``path`` (UTF-8), atomically.
+
+    Refuses (:class:`RefusedError`, listing every problem) when :func:`validate_360`
+    finds any; nothing is written then.
+    """
+    from slrbcall.sheets.write import write_atomic
+
+    _refuse_problems(grants, path)
+    text = _json(to_package(grants)) + "\n"
+    write_atomic(_Bytes(text.encode("utf-8")), path)
+
+
+def _csv_text(value: object) -> str:
+    from slrbcall.sheets.write import safe_text
+
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"cannot write a {type(value).__name__} to the CSV: {value!r}")
+    text = safe_text(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_360_csv(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
+    """Write the grants as a 360Giving CSV (the :data:`COLUMNS` titles) to ``path``.
+
+    UTF-8 without BOM, CRLF line ends, formula-looking text neutralised. Refuses
+    (:class:`RefusedError`, listing every problem) when :func:`validate_360` finds
+    any; nothing is written then. Atomic.
+    """
+    from slrbcall.sheets.write import write_atomic
+
+    _refuse_problems(grants, path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([title for title, _ in COLUMNS])
+    for grant in grants:
+        writer.writerow([_csv_text(grant.get(title)) for title, _ in COLUMNS])
+    write_atomic(_Bytes(buffer.getvalue().encode("utf-8")), path)

@@ -1,0 +1,98 @@
+"""Use cases of reporting: the call's key figures, the board's workbook, open data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from slrbcall.calls import LoadedCall, load_registry
+from slrbcall.errors import RefusedError
+from slrbcall.settings import Settings
+
+if TYPE_CHECKING:
+    from slrbcall.model import Application
+    from slrbcall.reports.figures import KeyFigures
+    from slrbcall.scoring import ScoreLine
+
+__all__ = ["CallReport", "call_report", "export_360giving"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallReport:
+    loaded: LoadedCall
+    figures: KeyFigures
+    applications: tuple[Application, ...]
+    score_lines: tuple[ScoreLine, ...]
+    lines: tuple[dict[str, Any], ...] | None
+    run_id: int | None
+
+
+def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
+    """The key figures from the stored data and the adopted allocation (if any)."""
+    from slrbcall.reports.figures import key_figures
+    from slrbcall.services.allocation import allocation_runs
+    from slrbcall.services.scoring import ranking
+
+    ranked = ranking(settings, allow_incomplete="skip-reviewer")
+    loaded = ranked.loaded
+    _, runs = allocation_runs(settings)
+    run = runs[-1] if runs else None
+    lines = tuple(run.result["lines"]) if run else None
+    registry = load_registry(settings.calls_path)
+    figures = key_figures(
+        call=loaded.call,
+        applications=ranked.applications,
+        lines=lines,
+        registry=registry,
+        budget_cents=run.budget_cents if run else None,
+    )
+    score_lines = tuple(line for _, line, _ in ranked.lines)
+    if xlsx is not None:
+        from slrbcall.reports.excel import write_report
+
+        write_report(
+            xlsx,
+            figures,
+            call=loaded.call,
+            applications=ranked.applications,
+            score_lines=score_lines,
+            lines=lines,
+        )
+    return CallReport(
+        loaded=loaded,
+        figures=figures,
+        applications=ranked.applications,
+        score_lines=score_lines,
+        lines=lines,
+        run_id=run.id if run else None,
+    )
+
+
+def export_360giving(
+    settings: Settings, out: Path, *, prefix: str = "360G-slrb", award_date: dt.date | None = None
+) -> int:
+    """The funded grants of the adopted allocation in the 360Giving standard; returns the count.
+
+    The format follows the file's suffix: ``.json`` or ``.csv``.
+    """
+    from slrbcall.reports.giving360 import grants_360, write_360_csv, write_360_json
+    from slrbcall.services.allocation import adopted_run
+    from slrbcall.services.scoring import stored_state
+
+    suffix = out.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise RefusedError(f"{out}: name a .json or a .csv file")
+    loaded, run = adopted_run(settings)
+    _, applications, _ = stored_state(settings)
+    grants = grants_360(
+        call=loaded.call,
+        applications=applications,
+        lines=run.result["lines"],
+        registry=load_registry(settings.calls_path),
+        prefix=prefix,
+        award_date=award_date,
+    )
+    (write_360_json if suffix == ".json" else write_360_csv)(out, grants)
+    return len(grants)

@@ -1,0 +1,82 @@
+"""`slrbcall report` and `slrbcall export 360giving` on the shipped example."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, Invoke
+
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="module")
+def allocated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from slrbcall.services import run_demo
+    from slrbcall.settings import Settings
+
+    out = tmp_path_factory.mktemp("demo") / "d"
+    return run_demo(Settings(), out=out).db_path
+
+
+@pytest.fixture
+def db(allocated_db: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "ws.db"
+    shutil.copy(allocated_db, copy)
+    return copy
+
+
+def test_report_states_the_acceptance_figures(cli: Invoke, db: Path) -> None:
+    data = json.loads(cli("--db", db, "report", "--json").stdout)
+    assert data["applications"]["received"] == 15
+    assert data["applications"]["companies"] == 13
+    assert data["decisions"]["funded"] == 6
+    assert data["grant"] == {"minimum": "10000.00", "maximum": "65000.00", "duration_months": 12}
+    assert (data["money"]["requested"], data["money"]["budget"]) == ("650000.00", "255000.00")
+    assert data["money"]["awarded"] == "251000.00"
+    assert data["money"]["remainder"] == "4000.00"
+    by_theme = data["by_theme"]
+    assert sum(int(g["requested"].split(".")[0]) for g in by_theme) == 650000
+
+
+def test_report_for_people_and_the_workbook(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "report.xlsx"
+    result = cli("--db", db, "report", "--xlsx", out)
+    assert result.exit_code == 0, result
+    assert "15 from 13 housing companies" in result.stdout
+    assert "€ 650,000.00 against a budget of € 255,000.00 (2.55× the budget)" in result.stdout
+    assert "6 (6 in full, 0 partly)" in result.stdout
+    book = openpyxl.load_workbook(out)
+    assert "Summary" in book.sheetnames
+    assert any(sheet._charts for sheet in book.worksheets)
+
+
+def test_export_360giving_json_and_csv(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "grants.json"
+    result = cli("--db", db, "export", "360giving", "-o", out, "--prefix", "360G-test")
+    assert result.exit_code == 0, result
+    assert result.stdout.strip() == f"Wrote 6 grants to {out}."
+    grants = json.loads(out.read_text(encoding="utf-8"))["grants"]
+    assert len(grants) == 6
+    assert all(g["id"].startswith("360G-test-empowerment-2023-EMP23-") for g in grants)
+    assert sorted(g["amountAwarded"] for g in grants) == [30000, 38500, 41500, 44000, 45000, 52000]
+    csv_out = tmp_path / "grants.csv"
+    assert cli("--db", db, "export", "360giving", "-o", csv_out).exit_code == 0
+    with csv_out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 6
+    assert {row["Currency"] for row in rows} == {"EUR"}
+
+
+def test_export_refuses_another_format(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    result = cli("--db", db, "export", "360giving", "-o", tmp_path / "grants.xlsx")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == f"Error: {tmp_path / 'grants.xlsx'}: name a .json or a .csv file"
+    )
