@@ -25,12 +25,13 @@ from collections.abc import Sequence
 
 from slrbcall.model import Policy
 
-from .explain import ineligible_line, ranked_line
-from .inputs import AllocationOptions, Candidate, OptionOverrides
+from .codes import Decision, ReasonCode
+from .explain import Context
+from .inputs import AllocationOptions, Candidate, OptionOverrides, validate_candidates
 from .optimal import max_score
 from .policies import Ledger, guarantee_themes, walk
 from .ranking import rank
-from .result import AllocationResult, Decision, DecisionLine, ReasonCode
+from .result import AllocationResult, DecisionLine, gc_paused
 from .solver import OptimalityNotProvenError
 
 __all__ = [
@@ -54,8 +55,11 @@ def allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> All
     0-100), and :class:`OptimalityNotProvenError` (exit code 1) when ``max-score``
     cannot prove its optimum within ``options.time_limit_seconds``.
     """
-    from .inputs import validate_candidates
+    with gc_paused():
+        return _allocate(candidates, options)
 
+
+def _allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> AllocationResult:
     validate_candidates(candidates, options)
     eligible = [c for c in candidates if c.eligible]
     ranked = rank(eligible, options.tie_break)
@@ -66,9 +70,10 @@ def allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> All
         verdicts, optimum = max_score(ranked, options, ledger, decided)
     else:
         verdicts = walk(ranked, options, ledger, decided)
-    lines = [ranked_line(r, verdicts[r.index], len(ranked), options) for r in ranked]
+    context = Context(len(ranked), options)
+    lines = [DecisionLine.ranked(r, verdicts[r.position], context) for r in ranked]
     ineligible = sorted((c for c in candidates if not c.eligible), key=lambda c: c.reference)
-    lines.extend(ineligible_line(c) for c in ineligible)
+    lines.extend(DecisionLine.ineligible(c, context) for c in ineligible)
     total = sum(line.amount_cents for line in lines)
     if total > options.budget_cents:  # pragma: no cover - the policies never overspend
         raise AssertionError(f"allocated {total} cents of a budget of {options.budget_cents}")

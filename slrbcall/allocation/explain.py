@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from slrbcall.model import Policy
 from slrbcall.money import format_eur, format_plain
 
+from .codes import Decision, ReasonCode
 from .inputs import AllocationOptions, Candidate
 from .policies import Facts, Verdict
 from .ranking import Ranked, describe_key
-from .result import Decision, DecisionLine, ReasonCode
 
-__all__ = ["ineligible_line", "ranked_line", "score_text"]
+__all__ = ["Context", "LineSource", "decision_of", "facts", "score_text", "sentence"]
 
 
 def score_text(score: Decimal | str | int) -> str:
@@ -42,7 +43,9 @@ def _percent(share: Decimal) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Context:
+class Context:
+    """What every line of one allocation shares."""
+
     ranked_count: int
     options: AllocationOptions
 
@@ -51,7 +54,17 @@ class _Context:
         return self.options.policy is Policy.MAX_SCORE
 
 
-def _funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+class LineSource(NamedTuple):
+    """Everything a line's words and facts are made from (``ranked`` is None when
+    the application is ineligible)."""
+
+    candidate: Candidate
+    ranked: Ranked | None
+    verdict: Verdict | None
+    context: Context
+
+
+def _funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     if x.max_score:
         return (
             f"it is in the set with the highest total score ({score_text(f['optimum'])}, "
@@ -64,7 +77,7 @@ def _funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -
     )
 
 
-def _partial(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _partial(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     rounded = ""
     if v.amount != v.before:
         step = format_eur(x.options.granularity_cents)
@@ -89,7 +102,7 @@ _REFUSED_OFFER = {
 }
 
 
-def _does_not_fit(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _does_not_fit(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     if x.max_score:
         return (
             f"it asked for {format_eur(c.requested_cents)}, more than the "
@@ -109,21 +122,21 @@ def _does_not_fit(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Cont
     )
 
 
-def _below_line(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _below_line(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     return (
         f"it comes after the funding line drawn at rank {f['line_rank']} "
         f"({f['line_reference']}), so it was not funded"
     )
 
 
-def _below_threshold(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _below_threshold(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     return (
         f"its score is below the minimum score of {score_text(f['min_score'])}, "
         "so it was not funded"
     )
 
 
-def _org_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _org_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     projects = "project" if f["org_funded"] == 1 else "projects"
     return (
         f"its applicant {c.applicant} already has {f['org_funded']} funded {projects}, "
@@ -131,7 +144,7 @@ def _org_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) 
     )
 
 
-def _theme_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _theme_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     return (
         f"its theme '{c.theme}' already received {_eur(f['theme_spent'])} of its cap of "
         f"{_eur(f['theme_cap'])}, and its request of {format_eur(c.requested_cents)} "
@@ -139,7 +152,7 @@ def _theme_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context
     )
 
 
-def _guarantee(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _guarantee(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     return (
         f"it is the best-ranked application of theme '{c.theme}' that fits, so the theme "
         f"guarantee funded its request of {format_eur(c.requested_cents)} in full first, "
@@ -147,7 +160,7 @@ def _guarantee(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context
     )
 
 
-def _not_in_optimum(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Context) -> str:
+def _not_in_optimum(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
     best = f"the set with the highest total score ({score_text(f['optimum'])}, proven optimal)"
     if "drop" not in f:
         return (
@@ -167,7 +180,7 @@ def _not_in_optimum(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: _Co
     )
 
 
-_Body = Callable[[Candidate, Verdict, Mapping[str, str | int], _Context], str]
+_Body = Callable[[Candidate, Verdict, Mapping[str, str | int], Context], str]
 _BODIES: dict[ReasonCode, _Body] = {
     ReasonCode.FUNDED: _funded,
     ReasonCode.PARTIAL_REMAINDER: _partial,
@@ -181,22 +194,33 @@ _BODIES: dict[ReasonCode, _Body] = {
 }
 
 
-def ranked_line(
-    r: Ranked, v: Verdict, ranked_count: int, options: AllocationOptions
-) -> DecisionLine:
-    """The decision line of a ranked application, with its sentence and facts."""
-    c = r.candidate
-    if v.amount == 0:
-        decision = Decision.NOT_FUNDED
-    elif v.amount == c.requested_cents:
-        decision = Decision.FUNDED_FULL
-    else:
-        decision = Decision.FUNDED_PARTIAL
-    facts: Facts = {
+def decision_of(amount: int, requested: int) -> Decision:
+    if amount == 0:
+        return Decision.NOT_FUNDED
+    return Decision.FUNDED_FULL if amount == requested else Decision.FUNDED_PARTIAL
+
+
+def facts(source: LineSource) -> Facts:
+    """The numbers of a line as plain values; money as plain decimal strings."""
+    c, r, v, x = source
+    if r is None or v is None:
+        out: Facts = {
+            "reference": c.reference,
+            "applicant": c.applicant,
+            "requested": format_plain(c.requested_cents),
+            "amount": format_plain(0),
+            "decision": Decision.INELIGIBLE.value,
+            "reason": ReasonCode.INELIGIBLE.value,
+        }
+        if c.ineligible_reason:
+            out["ineligible_reason"] = c.ineligible_reason
+        return out
+    decision = decision_of(v.amount, c.requested_cents)
+    out = {
         "reference": c.reference,
         "applicant": c.applicant,
         "rank": r.rank,
-        "ranked": ranked_count,
+        "ranked": x.ranked_count,
         "score": str(c.score),
         "requested": format_plain(c.requested_cents),
         "amount": format_plain(v.amount),
@@ -204,62 +228,32 @@ def ranked_line(
         "remaining_after": format_plain(v.after),
         "decision": decision.value,
         "reason": v.reason.value,
-        "policy": options.policy.value,
+        "policy": x.options.policy.value,
     }
     if c.theme is not None:
-        facts["theme"] = c.theme
-    facts.update(v.detail)
+        out["theme"] = c.theme
+    out.update(v.detail)
     if decision is Decision.FUNDED_PARTIAL:
-        facts["share_percent"] = v.amount * 100 // c.requested_cents  # rounded down
+        out["share_percent"] = v.amount * 100 // c.requested_cents  # rounded down
+    if r.tie_key is not None and r.tied_with is not None:
+        out["tie_break_key"] = r.tie_key
+        out["tied_with"] = r.tied_with
+        out["tie_position"] = "ahead" if r.ahead else "after"
+    return out
+
+
+def sentence(source: LineSource, numbers: Mapping[str, str | int] | None = None) -> str:
+    """The line's reason as one plain English sentence with all the numbers.
+
+    ``numbers`` are the line's :func:`facts`, when the caller has them already.
+    """
+    c, r, v, x = source
+    if r is None or v is None:
+        why = f" ({c.ineligible_reason})" if c.ineligible_reason else ""
+        return f"Not eligible{why}, so it was not ranked or funded."
     tie = ""
     if r.tie_key is not None and r.tied_with is not None:
-        facts["tie_break_key"] = r.tie_key
-        facts["tied_with"] = r.tied_with
-        facts["tie_position"] = "ahead" if r.ahead else "after"
         place = "ahead of" if r.ahead else "after"
         tie = f", tied with {r.tied_with} and placed {place} it by {describe_key(r.tie_key)}"
-    body = _BODIES[v.reason](c, v, facts, _Context(ranked_count, options))
-    sentence = f"Ranked {r.rank} of {ranked_count} (score {score_text(c.score)}{tie}): {body}."
-    return DecisionLine(
-        reference=c.reference,
-        rank=r.rank,
-        score=c.score,
-        requested_cents=c.requested_cents,
-        amount_cents=v.amount,
-        decision=decision,
-        reason=v.reason,
-        remaining_before_cents=v.before,
-        remaining_after_cents=v.after,
-        tie_break_key=r.tie_key,
-        explanation=sentence,
-        facts=facts,
-    )
-
-
-def ineligible_line(c: Candidate) -> DecisionLine:
-    """An ineligible application: listed with its reason, never ranked or funded."""
-    why = f" ({c.ineligible_reason})" if c.ineligible_reason else ""
-    facts: Facts = {
-        "reference": c.reference,
-        "applicant": c.applicant,
-        "requested": format_plain(c.requested_cents),
-        "amount": format_plain(0),
-        "decision": Decision.INELIGIBLE.value,
-        "reason": ReasonCode.INELIGIBLE.value,
-    }
-    if c.ineligible_reason:
-        facts["ineligible_reason"] = c.ineligible_reason
-    return DecisionLine(
-        reference=c.reference,
-        rank=None,
-        score=c.score,
-        requested_cents=c.requested_cents,
-        amount_cents=0,
-        decision=Decision.INELIGIBLE,
-        reason=ReasonCode.INELIGIBLE,
-        remaining_before_cents=None,
-        remaining_after_cents=None,
-        tie_break_key=None,
-        explanation=f"Not eligible{why}, so it was not ranked or funded.",
-        facts=facts,
-    )
+    body = _BODIES[v.reason](c, v, facts(source) if numbers is None else numbers, x)
+    return f"Ranked {r.rank} of {x.ranked_count} (score {score_text(c.score)}{tie}): {body}."

@@ -181,6 +181,10 @@ class AllocationOptions:
         return caps
 
 
+def _valid_score(score: Decimal) -> bool:
+    return score.is_finite() and Decimal(0) <= score <= SCORE_MAX
+
+
 def validate_candidates(candidates: Sequence[Candidate], options: AllocationOptions) -> None:
     """Refuse what no policy can allocate: every problem is named in one ValueError.
 
@@ -193,21 +197,25 @@ def validate_candidates(candidates: Sequence[Candidate], options: AllocationOpti
     duplicates = sorted(ref for ref, n in counts.items() if n > 1)
     if duplicates:
         problems.append("duplicate references: " + ", ".join(duplicates))
+    top = options.grant_max_cents
+    bottom = max(options.grant_min_cents, 1)
     for c in candidates:
         if c.requested_cents < 0:
             problems.append(f"{c.reference}: negative request ({format_eur(c.requested_cents)})")
-        elif c.eligible and c.requested_cents > options.grant_max_cents:
+        elif c.eligible and not bottom <= c.requested_cents <= top:
+            limit = "above the maximum" if c.requested_cents > top else "below the minimum"
+            grant = top if c.requested_cents > top else bottom
             problems.append(
-                f"{c.reference}: request {format_eur(c.requested_cents)} is above the maximum "
-                f"grant of {format_eur(options.grant_max_cents)}"
+                f"{c.reference}: request {format_eur(c.requested_cents)} is {limit} grant "
+                f"of {format_eur(grant)}"
             )
-        elif c.eligible and c.requested_cents < max(options.grant_min_cents, 1):
-            problems.append(
-                f"{c.reference}: request {format_eur(c.requested_cents)} is below the minimum "
-                f"grant of {format_eur(max(options.grant_min_cents, 1))}"
-            )
-        if not c.score.is_finite() or not Decimal(0) <= c.score <= SCORE_MAX:
-            problems.append(f"{c.reference}: score {c.score} is not between 0 and 100")
+    # Each distinct score once: 100,000 applications share a few thousand scores.
+    bad = {s for s in {c.score for c in candidates} if not _valid_score(s)}
+    problems.extend(
+        f"{c.reference}: score {c.score} is not between 0 and 100"
+        for c in candidates
+        if c.score in bad
+    )
     if problems:
         shown = problems[:20]
         if len(problems) > len(shown):

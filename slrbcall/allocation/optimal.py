@@ -33,10 +33,10 @@ from fractions import Fraction
 
 from slrbcall.money import format_plain
 
+from .codes import ReasonCode
 from .inputs import AllocationOptions
 from .policies import Facts, Ledger, Verdict, below_threshold
 from .ranking import Ranked
-from .result import ReasonCode
 from .solver import Knapsack, Solver
 
 __all__ = ["Optimum", "max_score", "solve_max_score"]
@@ -175,19 +175,22 @@ def _best(
 ) -> frozenset[int]:
     """The optimum (containing ``forced``, if given), starting from a feasible ``incumbent``.
 
-    A small exact "core" problem over the items whose reduced profit is nearest zero
-    (everything else kept as in the incumbent) usually finds the optimum itself; its
-    value then lets the bound fix most items, and HiGHS proves the rest.
+    The bound fixes what it can against the incumbent's value. When much is left, a
+    small exact "core" problem over the items whose reduced profit is nearest zero
+    (everything else kept as in the incumbent) usually finds the optimum itself, and
+    its value lets the bound fix more. HiGHS proves the rest.
     """
-    core = [i for i in bounds.core if i != forced]
-    core_set = set(core)
-    better = solver.solve(
-        core, [i for i in incumbent if i not in core_set], start=incumbent, what=what
-    )
-    if better is not None and p.value(better) > p.value(incumbent):
-        incumbent = better
     out, inside = bounds.fixings(p.value(incumbent), forced)
     free = [i for i in range(len(p)) if i not in out and i not in inside]
+    if len(free) > _CORE:
+        core = [i for i in bounds.core if i != forced]
+        core_set = set(core)
+        kept = [i for i in incumbent if i not in core_set]
+        better = solver.solve(core, kept, start=incumbent, what=what)
+        if better is not None and p.value(better) > p.value(incumbent):
+            incumbent = better
+            out, inside = bounds.fixings(p.value(incumbent), forced)
+            free = [i for i in range(len(p)) if i not in out and i not in inside]
     best = solver.solve(free, inside, start=incumbent, what=what)
     if best is None:  # pragma: no cover - the incumbent satisfies every fixing
         raise AssertionError(f"{what}: the fixed problem lost the incumbent")
@@ -241,13 +244,33 @@ def solve_max_score(p: Knapsack, *, time_limit: float, counterfactuals: bool) ->
         for item in range(n):
             if item in chosen:
                 continue
-            witness = frozenset(_with(p, chosen, item, by_profit))
-            if p.value(witness) >= bounds.ceiling(item):
-                forced[item] = p.value(witness)  # the bound meets a feasible set
-                continue
-            what = f"what forcing in item {item} would cost"
-            forced[item] = p.value(_best(p, solver, bounds, witness, forced=item, what=what))
+            forced[item] = _forced_optimum(p, solver, bounds, chosen, item, by_profit)
     return Optimum(chosen, optimum, forced, solver.solves)
+
+
+def _forced_optimum(
+    p: Knapsack,
+    solver: Solver,
+    bounds: _Bounds,
+    chosen: frozenset[int],
+    item: int,
+    by_profit: Sequence[int],
+) -> int:
+    """The best total value of a set that must contain ``item`` (which fits on its own)."""
+    witness = frozenset(_with(p, chosen, item, by_profit))
+    if p.value(witness) >= bounds.ceiling(item):
+        return p.value(witness)  # the bound meets a feasible set: nothing to solve
+    # The LP with the item forced in gives multipliers that fit this question.
+    lp_values, budget, org, theme = solver.relaxation(forced=item)
+    local = _Bounds(p, budget, org, theme)
+    rounded = sorted(range(len(p)), key=lambda i: (-lp_values[i], -local.reduced[i], i))
+    other = frozenset(_fill(p, {item}, rounded))
+    if p.value(other) > p.value(witness):
+        witness = other
+    if p.value(witness) >= local.ceiling(item):
+        return p.value(witness)
+    what = f"what forcing in item {item} would cost"
+    return p.value(_best(p, solver, local, witness, forced=item, what=what))
 
 
 def scale_scores(scores: Sequence[Decimal]) -> tuple[list[int], int]:
@@ -286,18 +309,18 @@ def max_score(
     verdicts = dict(decided)
     pool: list[Ranked] = []
     for r in ranked:
-        if r.index in verdicts:
+        if r.position in verdicts:
             continue
         c = r.candidate
         here = ledger.remaining
         if below_threshold(c, options):
             detail: Facts = {"min_score": str(options.min_score)}
-            verdicts[r.index] = Verdict(0, ReasonCode.BELOW_THRESHOLD, here, here, detail)
+            verdicts[r.position] = Verdict(0, ReasonCode.BELOW_THRESHOLD, here, here, detail)
         elif (blocked := ledger.blocked(c)) is not None:
-            verdicts[r.index] = Verdict(0, blocked[0], here, here, blocked[1])
+            verdicts[r.position] = Verdict(0, blocked[0], here, here, blocked[1])
         elif c.requested_cents > here:
             detail = {"available": format_plain(here)}
-            verdicts[r.index] = Verdict(0, ReasonCode.DOES_NOT_FIT, here, here, detail)
+            verdicts[r.position] = Verdict(0, ReasonCode.DOES_NOT_FIT, here, here, detail)
         else:
             pool.append(r)
 
@@ -340,29 +363,31 @@ def max_score(
         return guaranteed + Decimal(value).scaleb(-places)
 
     optimum = as_score(result.value)
-    chosen = {pool[i].index for i in result.chosen}
-    forced = {pool[i].index: value for i, value in result.forced.items()}
+    chosen = {pool[i].position for i in result.chosen}
+    forced = {pool[i].position: value for i, value in result.forced.items()}
     remaining = ledger.remaining
     for r in ranked:
         c = r.candidate
-        if r.index in chosen:
+        if r.position in chosen:
             before, remaining = remaining, remaining - c.requested_cents
             ledger.fund(c, c.requested_cents)
             detail = {"optimum": str(optimum)}
-            verdicts[r.index] = Verdict(
+            verdicts[r.position] = Verdict(
                 c.requested_cents, ReasonCode.FUNDED, before, remaining, detail
             )
-        elif r.index not in verdicts:
+        elif r.position not in verdicts:
             detail = {"optimum": str(optimum)}
-            if r.index in forced:
-                detail["optimum_with"] = str(as_score(forced[r.index]))
-                detail["drop"] = str(optimum - as_score(forced[r.index]))
+            if r.position in forced:
+                detail["optimum_with"] = str(as_score(forced[r.position]))
+                detail["drop"] = str(optimum - as_score(forced[r.position]))
             else:
                 detail["counterfactual"] = "not_computed"
-            verdicts[r.index] = Verdict(0, ReasonCode.NOT_IN_OPTIMUM, remaining, remaining, detail)
+            verdicts[r.position] = Verdict(
+                0, ReasonCode.NOT_IN_OPTIMUM, remaining, remaining, detail
+            )
         else:
-            v = verdicts[r.index]
+            v = verdicts[r.position]
             if v.reason is not ReasonCode.THEME_GUARANTEE:
                 # Walk the budget in rank order so that before/after read as in greedy.
-                verdicts[r.index] = Verdict(v.amount, v.reason, remaining, remaining, v.detail)
+                verdicts[r.position] = Verdict(v.amount, v.reason, remaining, remaining, v.detail)
     return verdicts, optimum

@@ -11,28 +11,35 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
+from typing import NamedTuple
 
 from slrbcall.model import PartialPolicy, Policy
 from slrbcall.money import format_plain
 
+from .codes import ReasonCode
 from .inputs import AllocationOptions, Candidate
 from .ranking import Ranked
-from .result import ReasonCode
 
 __all__ = ["Ledger", "Verdict", "guarantee_themes", "walk"]
 
 Facts = dict[str, str | int]
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """How one ranked application was decided, before it is put into words."""
+_NO_DETAIL: Mapping[str, str | int] = MappingProxyType({})
+
+
+class Verdict(NamedTuple):
+    """How one ranked application was decided, before it is put into words.
+
+    A NamedTuple for speed, as :class:`Ranked`: one is made per application.
+    """
 
     amount: int
     reason: ReasonCode
     before: int
     after: int
-    detail: Mapping[str, str | int] = field(default_factory=dict)
+    detail: Mapping[str, str | int] = _NO_DETAIL
 
 
 @dataclass(slots=True)
@@ -81,7 +88,8 @@ class Ledger:
 
     def fund(self, c: Candidate, amount: int) -> None:
         self.remaining -= amount
-        self.org_funded[c.applicant] = self.org_funded.get(c.applicant, 0) + 1
+        if self.org_cap is not None:
+            self.org_funded[c.applicant] = self.org_funded.get(c.applicant, 0) + 1
         if c.theme is not None and c.theme in self.theme_caps:
             self.theme_spent[c.theme] = self.theme_spent.get(c.theme, 0) + amount
 
@@ -110,7 +118,7 @@ def guarantee_themes(
         before = ledger.remaining
         ledger.fund(c, c.requested_cents)
         covered.add(c.theme)
-        verdicts[r.index] = Verdict(
+        verdicts[r.position] = Verdict(
             c.requested_cents,
             ReasonCode.THEME_GUARANTEE,
             before,
@@ -137,6 +145,28 @@ def _partial_offer(c: Candidate, remaining: int, options: AllocationOptions) -> 
     return offer, facts
 
 
+def _skipped(
+    r: Ranked, options: AllocationOptions, ledger: Ledger, line: Ranked | None
+) -> Verdict | None:
+    """The verdict on an application passed over before its request is weighed, if any.
+
+    In this order: below the score threshold, below the funding line, blocked by a cap.
+    """
+    c = r.candidate
+    here = ledger.remaining
+    if below_threshold(c, options):
+        return Verdict(
+            0, ReasonCode.BELOW_THRESHOLD, here, here, {"min_score": str(options.min_score)}
+        )
+    if line is not None:
+        detail: Facts = {"line_rank": line.rank, "line_reference": line.candidate.reference}
+        return Verdict(0, ReasonCode.BELOW_LINE, here, here, detail)
+    blocked = ledger.blocked(c)
+    if blocked is not None:
+        return Verdict(0, blocked[0], here, here, blocked[1])
+    return None
+
+
 def walk(
     ranked: Sequence[Ranked],
     options: AllocationOptions,
@@ -151,37 +181,28 @@ def walk(
     With ``partial=remainder`` the first request that does not fit is offered the
     remainder rounded down to the granularity, if that is at least the minimum grant
     and at least ``partial_min_share`` of the request: at most one partial award.
+    Returns the verdicts by ranking position.
     """
     strict = options.policy is Policy.STRICT
     offer_made = options.partial is PartialPolicy.OFF
+    # Measured: on 100,000 applications the per-line checks are most of the time, so
+    # they are skipped when no threshold, cap or line can apply.
+    checks = options.min_score is not None or ledger.org_cap is not None or bool(ledger.theme_caps)
     line: Ranked | None = None
     verdicts = dict(decided)
     for r in ranked:
-        if r.index in verdicts:
+        if r.position in verdicts:
             continue
         c = r.candidate
         before = ledger.remaining
-        if below_threshold(c, options):
-            verdicts[r.index] = Verdict(
-                0, ReasonCode.BELOW_THRESHOLD, before, before, {"min_score": str(options.min_score)}
-            )
-            continue
-        if line is not None:
-            verdicts[r.index] = Verdict(
-                0,
-                ReasonCode.BELOW_LINE,
-                before,
-                before,
-                {"line_rank": line.rank, "line_reference": line.candidate.reference},
-            )
-            continue
-        blocked = ledger.blocked(c)
-        if blocked is not None:
-            verdicts[r.index] = Verdict(0, blocked[0], before, before, blocked[1])
-            continue
+        if checks or line is not None:
+            skipped = _skipped(r, options, ledger, line)
+            if skipped is not None:
+                verdicts[r.position] = skipped
+                continue
         if c.requested_cents <= before:
             ledger.fund(c, c.requested_cents)
-            verdicts[r.index] = Verdict(
+            verdicts[r.position] = Verdict(
                 c.requested_cents, ReasonCode.FUNDED, before, ledger.remaining
             )
             continue
@@ -192,7 +213,7 @@ def walk(
             offer, detail = _partial_offer(c, before, options)
             if "offer_refused" not in detail:
                 ledger.fund(c, offer)
-                verdicts[r.index] = Verdict(
+                verdicts[r.position] = Verdict(
                     offer, ReasonCode.PARTIAL_REMAINDER, before, ledger.remaining, detail
                 )
                 if strict:
@@ -201,5 +222,5 @@ def walk(
         if strict:
             line = r
             detail["draws_line"] = 1
-        verdicts[r.index] = Verdict(0, ReasonCode.DOES_NOT_FIT, before, before, detail)
+        verdicts[r.position] = Verdict(0, ReasonCode.DOES_NOT_FIT, before, before, detail)
     return verdicts

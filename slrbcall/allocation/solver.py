@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slrbcall.errors import RefusedError
+from slrbcall.errors import EnvironmentProblemError, RefusedError
 
 __all__ = ["Knapsack", "OptimalityNotProvenError", "Solver"]
 
@@ -60,6 +60,12 @@ class Solver:
     """Solves reduced copies of one knapsack with HiGHS, within one overall time limit."""
 
     def __init__(self, problem: Knapsack, time_limit: float) -> None:
+        try:
+            import highspy  # noqa: F401
+        except ImportError as exc:
+            raise EnvironmentProblemError(
+                "max-score needs the HiGHS solver: install it with 'pip install highspy'"
+            ) from exc
         self.problem = problem
         self.time_limit = time_limit
         self.deadline = time.monotonic() + time_limit
@@ -71,16 +77,20 @@ class Solver:
             f"({what}); raise the time limit or choose another policy"
         )
 
-    def relaxation(self) -> tuple[list[float], float, list[float], list[float]]:
-        """The LP relaxation: column values and the row duals (budget, orgs, themes).
+    def relaxation(
+        self, forced: int | None = None
+    ) -> tuple[dict[int, float], float, list[float], list[float]]:
+        """The LP relaxation (with ``forced`` fixed in): item values and the row duals.
 
-        The duals only ever serve as multipliers of an exact Lagrangian bound, which
-        is valid for any non-negative multipliers, so their float error costs strength,
-        never correctness.
+        The duals (budget, organisations, themes) only ever serve as multipliers of an
+        exact Lagrangian bound, which is valid for any non-negative multipliers, so
+        their float error costs strength, never correctness.
         """
         p = self.problem
-        model = self._model(list(range(len(p))), (), list(p.values), None, integral=False)
-        if model is None:  # pragma: no cover - all-zero is always feasible
+        free = [i for i in range(len(p)) if i != forced]
+        ones = () if forced is None else (forced,)
+        model = self._model(free, ones, [p.values[i] for i in free], None, integral=False)
+        if model is None:  # pragma: no cover - every pooled item fits on its own
             raise AssertionError("the relaxation is infeasible")
         highs, rows = model
         status = self._run(highs, "the relaxation")
@@ -98,7 +108,10 @@ class Solver:
                 org[index] = dual
             elif kind == "theme":
                 theme[index] = dual
-        return [float(v) for v in solution.col_value], budget, org, theme
+        values = dict(zip(free, (float(v) for v in solution.col_value), strict=True))
+        if forced is not None:
+            values[forced] = 1.0
+        return values, budget, org, theme
 
     def solve(
         self,
@@ -180,7 +193,6 @@ class Solver:
         cannot bind are left out; the returned list names each row that was added.
         """
         import highspy
-        import numpy as np
 
         p = self.problem
         budget = p.budget - sum(p.costs[i] for i in ones)
@@ -203,27 +215,20 @@ class Solver:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", 0.0)
-        none = np.array([], dtype=np.int32)
-        h.addCols(
-            n,
-            np.array(objective, dtype=np.float64),
-            np.zeros(n),
-            np.ones(n),
-            0,
-            none,
-            none,
-            np.array([], dtype=np.float64),
-        )
+        # Measured: on these small knapsacks HiGHS spent most of its time in sub-MIP
+        # heuristics and restarts; we always hand it a good start solution instead.
+        for heuristic in ("rins", "rens", "root_reduced_cost", "feasibility_jump"):
+            h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
+        h.setOptionValue("mip_allow_restart", False)
+        h.addCols(n, [float(v) for v in objective], [0.0] * n, [1.0] * n, 0, [], [], [])
         if integral:
-            h.changeColsIntegrality(
-                n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
-            )
+            h.changeColsIntegrality(n, list(range(n)), [highspy.HighsVarType.kInteger] * n)
         rows: list[tuple[str, int]] = []
 
         def add(
             kind: str, index: int, cols: list[int], coefs: list[int], lo: float, hi: float
         ) -> None:
-            h.addRow(lo, hi, len(cols), np.array(cols, dtype=np.int32), np.array(coefs, float))
+            h.addRow(lo, hi, len(cols), cols, [float(v) for v in coefs])
             rows.append((kind, index))
 
         inf = highspy.kHighsInf
