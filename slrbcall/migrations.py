@@ -7,10 +7,89 @@ SQL text only: :mod:`slrbcall.store` runs the migrations (each in its own transa
 
 from __future__ import annotations
 
-__all__ = ["APPLICATION_COLUMNS", "MIGRATIONS"]
+__all__ = ["APPLICATION_COLUMNS", "FOLLOWUP_MIGRATION", "MIGRATIONS"]
 
 #: Each migration is a tuple of statements, run in one transaction. Never edit a
 #: migration that has shipped: add a new one.
+#: 4: follow-up of the funded projects: milestones, payments, monitoring reports.
+FOLLOWUP_MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE followup_milestone (
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        key TEXT NOT NULL CHECK (
+            length(key) BETWEEN 1 AND 64 AND key GLOB '[a-z]*' AND key NOT GLOB '*[^a-z0-9_:]*'
+        ),
+        on_date TEXT NOT NULL CHECK (date(on_date) IS on_date),
+        note TEXT,
+        recorded_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (call_id, reference, key),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+    ) STRICT
+    """,
+    """
+    CREATE TABLE payment (
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        tranche INTEGER NOT NULL CHECK (tranche >= 1),
+        paid_on TEXT NOT NULL CHECK (date(paid_on) IS paid_on),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        forced INTEGER NOT NULL CHECK (forced IN (0, 1)),
+        reason TEXT,
+        note TEXT,
+        source TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (call_id, reference, tranche),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference),
+        CHECK (forced = 0 OR length(trim(coalesce(reason, ''))) > 0)
+    ) STRICT
+    """,
+    # The award is the amount of the project in the adopted run: the call's last one.
+    """
+    CREATE TRIGGER payment_within_award BEFORE INSERT ON payment
+    WHEN NEW.amount_cents + (
+            SELECT coalesce(sum(amount_cents), 0) FROM payment
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ) > coalesce((
+            SELECT d.amount_cents FROM allocation_decision d
+            WHERE d.reference = NEW.reference AND d.run_id = (
+                SELECT max(id) FROM allocation_run WHERE call_id = NEW.call_id
+            )
+        ), 0)
+    BEGIN SELECT RAISE(ABORT, 'the payments of a project may never exceed its award'); END
+    """,
+    """
+    CREATE TRIGGER payment_no_update BEFORE UPDATE ON payment
+    BEGIN SELECT RAISE(ABORT, 'payments are kept as they were recorded'); END
+    """,
+    """
+    CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment
+    BEGIN SELECT RAISE(ABORT, 'payments are kept as they were recorded'); END
+    """,
+    """
+    CREATE TABLE monitoring_report (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        report_date TEXT NOT NULL CHECK (date(report_date) IS report_date),
+        residents_involved INTEGER CHECK (residents_involved >= 0),
+        residents_trained INTEGER CHECK (residents_trained >= 0),
+        activities INTEGER CHECK (activities >= 0),
+        participants INTEGER CHECK (participants >= 0),
+        deliverables TEXT,
+        deliverable_kinds_json TEXT NOT NULL CHECK (json_valid(deliverable_kinds_json)),
+        remarks TEXT,
+        source_file TEXT NOT NULL,
+        source_place TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (call_id, reference, report_date),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+    ) STRICT
+    """,
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
@@ -158,7 +237,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         BEGIN SELECT RAISE(ABORT, 'allocation runs are kept as they were made'); END
         """,
     ),
+    # 4: follow-up of the funded projects (defined above).
+    FOLLOWUP_MIGRATION,
 )
+
 
 #: The columns of ``application`` that hold an :class:`Application`'s own fields.
 APPLICATION_COLUMNS = (

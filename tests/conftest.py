@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +22,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("SLRBCALL_BUSY_TIMEOUT", "0.2")
+    # No LibreOffice unless a test asks for it: PDF conversion takes seconds per batch.
+    monkeypatch.setenv("SLRBCALL_SOFFICE", "")
 
 
 @pytest.fixture
@@ -75,3 +78,26 @@ def empowerment_text(**replace: str) -> str:
 
 # Spreadsheet builders (make_xlsx, make_csv, make_ods, make_bomb, patch) for every test.
 from .builders import make_bomb, make_csv, make_ods, make_xlsx, patch  # noqa: E402, F401
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The demo, run once per test session (applications, marks, allocation, documents)."""
+    from slrbcall.services import run_demo
+    from slrbcall.settings import Settings
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SLRBCALL_SOFFICE", "")
+        env.setenv("SLRBCALL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        env.delenv("SLRBCALL_DB", raising=False)
+        return run_demo(Settings(), out=tmp_path_factory.mktemp("demo") / "run")
+
+
+@pytest.fixture
+def demo_db(demo_run: Any, tmp_path: Path) -> Path:
+    """A private copy of the demo's workspace, for a test to change freely."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_run.db_path, copy)
+    return copy

@@ -153,8 +153,9 @@ def test_demo_in_a_fresh_folder(tmp_path: Path, cli: Invoke) -> None:
     assert status["counts"]["application"] == 15
     assert status["counts"]["mark"] == 370  # 15 x 5 members x 5 criteria, less one conflict
     assert status["counts"]["allocation_run"] == 1
-    # the call, fifteen applications, the marks and the allocation run
-    assert status["counts"]["audit"] == 1 + 15 + 370 + 1
+    # the call, 15 applications, 370 marks, the allocation run, then the follow-up:
+    # 17 milestones, 9 payments and 12 monitoring reports
+    assert status["counts"]["audit"] == 1 + 15 + 370 + 1 + 17 + 9 + 12
     assert "6 funded: € 251,000.00 awarded of € 255,000.00; € 4,000.00 left." in result.stdout
     assert (
         "3. Took in 15 applications for empowerment-2023 from applications.xlsx: 13 housing companies, € 650,000.00 requested, 15 eligible, 0 ineligible."

@@ -32,8 +32,7 @@ from slrbcall.reports import (
     write_360_csv,
     write_360_json,
 )
-from slrbcall.services import DemoResult, run_demo
-from slrbcall.settings import Settings
+from slrbcall.services import DemoResult
 
 CALLS = Path(__file__).resolve().parent.parent / "calls"
 TITLES = [title for title, _ in COLUMNS]
@@ -50,13 +49,9 @@ def registry() -> Registry:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    """The demo, run once for the module, in its own workspace and cache."""
-    base = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SLRBCALL_CACHE_DIR", str(base / "cache"))
-        patch.delenv("SLRBCALL_DB", raising=False)
-        return run_demo(Settings(), out=base / "d")
+def demo(demo_run: DemoResult) -> DemoResult:
+    """The session's demo run (see conftest.py); read, never changed."""
+    return demo_run
 
 
 @pytest.fixture(scope="module")

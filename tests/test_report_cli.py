@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,20 +13,9 @@ from .conftest import REPO, Invoke
 EXAMPLES = REPO / "examples"
 
 
-@pytest.fixture(scope="module")
-def allocated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from slrbcall.services import run_demo
-    from slrbcall.settings import Settings
-
-    out = tmp_path_factory.mktemp("demo") / "d"
-    return run_demo(Settings(), out=out).db_path
-
-
 @pytest.fixture
-def db(allocated_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ws.db"
-    shutil.copy(allocated_db, copy)
-    return copy
+def db(demo_db: Path) -> Path:
+    return demo_db
 
 
 def test_report_states_the_acceptance_figures(cli: Invoke, db: Path) -> None:
@@ -80,3 +68,15 @@ def test_export_refuses_another_format(cli: Invoke, db: Path, tmp_path: Path) ->
     assert (
         result.stderr.strip() == f"Error: {tmp_path / 'grants.xlsx'}: name a .json or a .csv file"
     )
+
+
+def test_report_shows_the_outcomes_after_monitoring(cli: Invoke, db: Path) -> None:
+    data = json.loads(cli("--db", db, "report", "--json").stdout)
+    totals = data["outcomes"]["totals"]
+    # The call's published outcome: about 200 residents involved, nearly 100 trained,
+    # 45 activities per project on average.
+    assert totals["residents_involved"] == 202
+    assert totals["residents_trained"] == 98
+    assert totals["average_activities"] == "45.0"
+    digital = next(p for p in data["outcomes"]["projects"] if p["reference"] == "EMP23-03")
+    assert digital["participants"] > 60

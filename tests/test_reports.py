@@ -38,8 +38,7 @@ from slrbcall.reports import (
 )
 from slrbcall.reports.figures import median_cents, round_cents
 from slrbcall.scoring import ScoreLine
-from slrbcall.services import DemoResult, run_demo
-from slrbcall.settings import Settings
+from slrbcall.services import DemoResult
 from slrbcall.sheets.write import AMOUNT_FORMAT, DATE_FORMAT
 
 CALLS = Path(__file__).resolve().parent.parent / "calls"
@@ -64,13 +63,9 @@ def registry() -> Registry:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    """The demo, run once for the module, in its own workspace and cache."""
-    base = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SLRBCALL_CACHE_DIR", str(base / "cache"))
-        patch.delenv("SLRBCALL_DB", raising=False)
-        return run_demo(Settings(), out=base / "d")
+def demo(demo_run: DemoResult) -> DemoResult:
+    """The session's demo run (see conftest.py); read, never changed."""
+    return demo_run
 
 
 def app(

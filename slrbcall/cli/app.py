@@ -143,6 +143,8 @@ def _register() -> None:
         calls,
         committee,
         demo,
+        documents,
+        followup,
         intake,
         reports,
         template,
@@ -159,6 +161,16 @@ def _register() -> None:
     app.command()(allocation.scenarios)
     app.command()(allocation.explain)
     app.add_typer(allocation.app, name="allocations")
+    app.command()(documents.render_conventions)
+    app.command()(documents.render_letters)
+    app.add_typer(documents.templates_app, name="templates")
+    app.command()(followup.timeline)
+    app.add_typer(followup.payments_app, name="payments")
+    app.add_typer(followup.followup_app, name="followup")
+    app.command()(followup.monitor)
+    template.app.command()(followup.monitoring)
+    template.app.command("payments")(followup.payments_template)
+    calls.app.command()(followup.renew)
     app.command()(reports.report)
     app.add_typer(reports.export_app, name="export")
     app.command()(demo.demo)

@@ -51,6 +51,8 @@ def demo(
                 },
                 "marks": result.scores.marks,
                 "report": figures_json(result.report.figures),
+                "conventions": list(result.conventions.files),
+                "letters": list(result.letters.files),
                 "allocation": result.allocation.result.to_json(),
             }
         )
@@ -147,6 +149,44 @@ def demo(
             f"{eur(fig.requested_cents)} requested against {eur(fig.budget_cents)} available; "
             f"{eur(fig.awarded_cents)} awarded. The board's workbook: "
             f"{result.out_dir / 'report.xlsx'}",
+            "bold",
+        )
+    )
+    documents = [
+        f"{len(done.files)} {label}" + (f" (and {len(done.pdfs)} PDF files)" if done.pdfs else "")
+        for label, done in (("conventions", result.conventions), ("letters", result.letters))
+    ]
+    console.print(
+        text(
+            f"8. Rendered {' and '.join(documents)} in {result.conventions.out_dir} and "
+            f"{result.letters.out_dir}",
+            "bold",
+        )
+    )
+    from slrbcall.followup import ItemStatus
+
+    follow = result.followup
+    assert follow is not None  # the command always runs the follow-up stage
+    line = follow.timeline.timeline
+    first = follow.payments[0].payment
+    console.print(
+        text(
+            f"9. Followed the projects up to {line.today.isoformat()}: "
+            f"{len(follow.milestones)} milestones recorded, {len(follow.payments)} tranches "
+            f"paid (e.g. {first.reference} tranche {first.tranche}: "
+            f"{eur(first.amount_cents)}); "
+            f"timeline: {line.count(ItemStatus.OVERDUE)} overdue, "
+            f"{line.count(ItemStatus.DUE_WITHIN)} due within {line.within} days.",
+            "bold",
+        )
+    )
+    totals = follow.outcomes.outcomes.totals
+    console.print(
+        text(
+            f"10. Outcomes from {follow.monitoring.file.name}: "
+            f"{totals.residents_involved} residents involved, "
+            f"{totals.residents_trained} trained, {totals.activities} activities "
+            f"({totals.average_activities} per project), {totals.participants} participants.",
             "bold",
         )
     )

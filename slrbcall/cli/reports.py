@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,7 +33,11 @@ def report(
     done = services.call_report(settings(ctx), xlsx=xlsx)
     fig = done.figures
     if as_json:
-        emit_json(figures_json(fig))
+        from slrbcall.followup import outcomes_json
+
+        data = figures_json(fig)
+        data["outcomes"] = outcomes_json(done.outcomes) if done.outcomes else None
+        emit_json(data)
         return
     console = out_console()
     summary = table("figure", "value", title=f"{fig.call_id}: key figures")
@@ -93,6 +97,8 @@ def report(
         chart.add_row(text(reference), text("asked\ngot"), bar)
     console.print(chart)
     console.print(text(budget_caption(fig)))
+    if done.outcomes is not None:
+        _print_outcomes(done)
     if xlsx is not None:
         console.print(text(f"Wrote {xlsx}."))
 
@@ -121,3 +127,68 @@ def giving360(
         raise RefusedError(f"--award-date: not a date: {award_date!r} (write 2023-12-15)") from None
     count = services.export_360giving(settings(ctx), output, prefix=prefix, award_date=date)
     out_console().print(text(f"Wrote {count} grants to {output}."))
+
+
+def _print_outcomes(done: Any) -> None:
+    """The outcomes of the funded projects, from their latest monitoring reports."""
+    outcomes = done.outcomes
+    themes = {t.key: t.label.fr for t in done.loaded.call.themes}
+    view = table(
+        "project",
+        "targeted",
+        "involved",
+        "trained",
+        "activities",
+        "participants",
+        "reach",
+        title="Outcomes (latest report of each project)",
+        numeric=("targeted", "involved", "trained", "activities", "participants", "reach"),
+    )
+    for item in outcomes.projects:
+        report = item.report
+        view.add_row(
+            text(item.project.reference),
+            text(item.project.residents_targeted or "-"),
+            text(report.residents_involved if report else "-"),
+            text(report.residents_trained if report else "-"),
+            text(report.activities if report else "-"),
+            text(report.participants if report else "-"),
+            text(f"{item.reach_percent} %" if item.reach_percent is not None else "-"),
+        )
+    totals = outcomes.totals
+    view.add_row(
+        text("total", "bold"),
+        text(totals.residents_targeted),
+        text(totals.residents_involved),
+        text(totals.residents_trained),
+        text(totals.activities),
+        text(totals.participants),
+        text(f"{totals.reach_percent} %" if totals.reach_percent is not None else "-"),
+    )
+    console = out_console()
+    console.print(view)
+    console.print(
+        text(
+            f"{totals.reporting} of {totals.projects} projects reported: on average "
+            f"{totals.average_involved} residents involved, {totals.average_trained} trained "
+            f"and {totals.average_activities} activities per project."
+        )
+    )
+    by_theme = table(
+        "theme",
+        "projects",
+        "involved",
+        "trained",
+        "activities",
+        title="Outcomes by theme",
+        numeric=("projects", "involved", "trained", "activities"),
+    )
+    for key, group in outcomes.by_theme.items():
+        by_theme.add_row(
+            text(themes.get(key or "", key or "-")),
+            text(group.projects),
+            text(group.residents_involved),
+            text(group.residents_trained),
+            text(group.activities),
+        )
+    console.print(by_theme)

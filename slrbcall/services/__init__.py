@@ -28,6 +28,13 @@ from slrbcall.services.calls import (
     validate_calls,
 )
 from slrbcall.services.demo import DEMO_CALL, DemoResult, run_demo
+from slrbcall.services.documents import (
+    Rendered,
+    context_of,
+    render,
+    templates_check,
+    templates_init,
+)
 from slrbcall.services.intake import (
     IntakeResult,
     StoredView,
@@ -64,6 +71,7 @@ __all__ = [
     "HeldCall",
     "IntakeResult",
     "Ranking",
+    "Rendered",
     "Scenario",
     "ScoreIntake",
     "StoredView",
@@ -72,6 +80,7 @@ __all__ = [
     "allocate",
     "allocation_runs",
     "call_report",
+    "context_of",
     "doctor",
     "explain",
     "export_360giving",
@@ -81,6 +90,7 @@ __all__ = [
     "ranking",
     "record_calls",
     "registry",
+    "render",
     "resolve_call",
     "run_demo",
     "scenarios",
@@ -88,6 +98,8 @@ __all__ = [
     "show_call",
     "stored_state",
     "take_scores",
+    "templates_check",
+    "templates_init",
     "validate_calls",
     "workspace_status",
     "write_applications_template",

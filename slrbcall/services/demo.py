@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,6 +12,8 @@ from slrbcall.errors import RefusedError
 from slrbcall.resources import examples_dir
 from slrbcall.services.allocation import Allocation, allocate
 from slrbcall.services.calls import validate_calls
+from slrbcall.services.documents import Rendered, render
+from slrbcall.services.followup import FollowupDemo, run_followup_demo
 from slrbcall.services.intake import IntakeResult, intake
 from slrbcall.services.reports import CallReport, call_report
 from slrbcall.services.scoring import Ranking, ScoreIntake, ranking, take_scores
@@ -32,14 +35,23 @@ class DemoResult:
     ranking: Ranking
     allocation: Allocation
     report: CallReport
+    conventions: Rendered
+    letters: Rendered
+    followup: FollowupDemo | None
     status: WorkspaceStatus
 
 
-def run_demo(settings: Settings, *, out: Path | None = None) -> DemoResult:
+def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = True) -> DemoResult:
     """Run every stage that exists on the shipped example, in a fresh workspace.
 
-    ``out`` must be empty or absent; by default a new temporary folder is used.
+    ``out`` must be empty or absent; by default a new temporary folder is used. The
+    documents are converted to PDF when LibreOffice is installed. ``followup=False``
+    stops after the documents (the follow-up stage records illustrative milestones,
+    payments and reports, which tests of the follow-up want to record themselves).
     """
+    from slrbcall.documents.libreoffice import find_libreoffice
+
+    pdf = find_libreoffice() is not None
     if out is None:
         out_dir = Path(tempfile.mkdtemp(prefix="slrbcall-demo-"))
     else:
@@ -76,6 +88,9 @@ def run_demo(settings: Settings, *, out: Path | None = None) -> DemoResult:
         ranking=ranked,
         allocation=allocated,
         report=call_report(example, xlsx=out_dir / "report.xlsx"),
+        conventions=render(example, out=out_dir / "conventions", date=DEMO_DATE, pdf=pdf),
+        letters=render(example, letters=True, out=out_dir / "outbox", date=DEMO_DATE, pdf=pdf),
+        followup=run_followup_demo(example) if followup else None,
         status=workspace_status(demo_settings),
     )
 
@@ -83,3 +98,5 @@ def run_demo(settings: Settings, *, out: Path | None = None) -> DemoResult:
 #: The call the shipped example data belongs to, and the budget the demo allocates.
 DEMO_CALL = "empowerment-2023"
 DEMO_BUDGET_CENTS = 255_000_00
+#: The date the demo's documents bear: the month the call's grants were awarded.
+DEMO_DATE = dt.date(2023, 12, 15)

@@ -12,6 +12,7 @@ from slrbcall.errors import RefusedError
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
+    from slrbcall.followup import Outcomes
     from slrbcall.model import Application
     from slrbcall.reports.figures import KeyFigures
     from slrbcall.scoring import ScoreLine
@@ -27,6 +28,8 @@ class CallReport:
     score_lines: tuple[ScoreLine, ...]
     lines: tuple[dict[str, Any], ...] | None
     run_id: int | None
+    #: The projects' outcomes from their monitoring reports (None before any report).
+    outcomes: Outcomes | None
 
 
 def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
@@ -67,7 +70,16 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
         score_lines=score_lines,
         lines=lines,
         run_id=run.id if run else None,
+        outcomes=_outcomes(settings) if run else None,
     )
+
+
+def _outcomes(settings: Settings) -> Outcomes | None:
+    """The outcome figures, once at least one monitoring report is stored."""
+    from slrbcall.services.followup import outcomes
+
+    found = outcomes(settings).outcomes
+    return found if found.totals.reporting else None
 
 
 def export_360giving(

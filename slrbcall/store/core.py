@@ -30,6 +30,7 @@ from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError
 from slrbcall.migrations import APPLICATION_COLUMNS, MIGRATIONS
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
+from slrbcall.store.followup import FollowupReads, FollowupWrites
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -82,7 +83,7 @@ class AuditRow:
     tool_version: str
 
 
-class Transaction(ApplicationWrites, DecisionWrites):
+class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
     """One write transaction; it records its own audit rows."""
 
     def __init__(
@@ -204,7 +205,7 @@ class Transaction(ApplicationWrites, DecisionWrites):
         return snapshot_id
 
 
-class Workspace(ApplicationReads, DecisionReads):
+class Workspace(ApplicationReads, DecisionReads, FollowupReads):
     """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

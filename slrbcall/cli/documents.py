@@ -1,0 +1,217 @@
+"""``slrbcall render-conventions``, ``render-letters`` and ``templates``: the documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.output import emit_json, err_console, out_console, text
+from slrbcall.errors import RefusedError
+
+templates_app = typer.Typer(no_args_is_help=True, help="The Word templates of the documents.")
+
+Lang = Annotated[
+    str,
+    typer.Option("--lang", help="nl, fr, auto (the application's language) or both."),
+]
+Only = Annotated[str | None, typer.Option("--only", help="Only this application (its reference).")]
+Pdf = Annotated[bool, typer.Option("--pdf", help="Also convert them to PDF (needs LibreOffice).")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="The date the documents bear (default: today).")
+]
+#: From this many documents on, a progress bar shows on stderr.
+PROGRESS_FROM = 20
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RefusedError(f"--date: not a date: {value!r} (write 2023-12-15)") from None
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    if not enabled:
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def on_done(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if "bar" not in state:
+            from rich.progress import Progress
+
+            state["bar"] = Progress(console=err_console(), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task("Rendering", total=total)
+        state["bar"].update(state["task"], completed=done)
+
+    try:
+        yield on_done
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def _render(
+    ctx: typer.Context,
+    *,
+    letters: bool,
+    out: Path,
+    lang: str,
+    only: str | None,
+    pdf: bool,
+    date: str | None,
+    context: str | None,
+    as_json: bool,
+) -> None:
+    from slrbcall import services
+
+    if context is not None:
+        emit_json(services.context_of(settings(ctx), context, letters=letters, lang=lang))
+        return
+    with _progress(not as_json) as progress:
+        done = services.render(
+            settings(ctx),
+            letters=letters,
+            out=out,
+            lang=lang,
+            only=only,
+            pdf=pdf,
+            date=_date(date),
+            progress=progress,
+        )
+    if as_json:
+        emit_json(
+            {
+                "call": done.loaded.call.id,
+                "run": done.run_id,
+                "out": str(done.out_dir),
+                "files": list(done.files),
+                "pdfs": [p.name for p in done.pdfs],
+                "manifest": str(done.manifest),
+            }
+        )
+        return
+    what = "letters" if letters else "conventions"
+    console = out_console()
+    console.print(
+        text(
+            f"Rendered {len(done.files)} {what} of {done.loaded.call.id} (allocation run "
+            f"{done.run_id}) in {done.out_dir}"
+            + (f", and {len(done.pdfs)} PDF files" if done.pdfs else "")
+            + "."
+        )
+    )
+    for name in done.files:
+        console.print(text(f"  {name}"))
+    console.print(text(f"Manifest with SHA-256 of each file: {done.manifest}"))
+
+
+def render_conventions(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="The output folder.")] = Path("conventions"),
+    lang: Lang = "auto",
+    only: Only = None,
+    pdf: Pdf = False,
+    date: DateOption = None,
+    context: Annotated[
+        str | None,
+        typer.Option(
+            "--context",
+            metavar="REF",
+            help="Print the context of REF's convention; render nothing.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Render the conventions of the funded projects of the adopted allocation (DOCX).
+
+    Example: slrbcall render-conventions --out conventions --lang both --pdf
+    """
+    _render(
+        ctx,
+        letters=False,
+        out=out,
+        lang=lang,
+        only=only,
+        pdf=pdf,
+        date=date,
+        context=context,
+        as_json=as_json,
+    )
+
+
+def render_letters(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="The outbox folder.")] = Path("outbox"),
+    lang: Lang = "auto",
+    only: Only = None,
+    pdf: Pdf = False,
+    date: DateOption = None,
+    context: Annotated[
+        str | None,
+        typer.Option(
+            "--context", metavar="REF", help="Print the context of REF's letter; render nothing."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Render a decision letter for every application: award or refusal, with its reasons.
+
+    The letters go to an outbox folder; nothing is sent.
+
+    Example: slrbcall render-letters --out outbox
+    """
+    _render(
+        ctx,
+        letters=True,
+        out=out,
+        lang=lang,
+        only=only,
+        pdf=pdf,
+        date=date,
+        context=context,
+        as_json=as_json,
+    )
+
+
+@templates_app.command()
+def init(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Where to copy them.")] = Path("templates"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Copy the default templates out for editing (then pass --templates-dir or use ./templates).
+
+    Example: slrbcall templates init templates
+    """
+    from slrbcall import services
+
+    written = services.templates_init(settings(ctx), folder, force=force)
+    out_console().print(text(f"Copied {len(written)} files to {folder}."))
+
+
+@templates_app.command()
+def check(ctx: typer.Context) -> None:
+    """Render every template in both languages with a full sample context, and report problems.
+
+    Reports syntax errors, undefined variables, leftover tags and variables used in one
+    language's template but not in the other's (exit 3).
+
+    Example: slrbcall templates check --templates-dir templates
+    """
+    from slrbcall import services
+
+    checked = services.templates_check(settings(ctx))
+    out_console().print(text(f"{len(checked)} templates checked: no problem."))

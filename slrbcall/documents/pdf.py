@@ -1,0 +1,137 @@
+"""Converting rendered documents to PDF with LibreOffice, in one headless call.
+
+LibreOffice starts slowly (about 2 s with a fresh profile) and converts quickly, so all
+files go in one call. The call uses a private, temporary user profile: it neither
+clashes with an instance the officer has open nor touches the officer's settings.
+LibreOffice may exit 0 and still skip a file it cannot load, so every PDF is checked.
+The PDFs are written to a temporary folder inside ``out_dir`` and moved into place
+when all exist: an old PDF of the same name can never pass for a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
+from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+
+__all__ = ["convert_to_pdf"]
+
+#: How many of LibreOffice's last output lines an error quotes.
+TAIL_LINES = 8
+
+
+def convert_to_pdf(
+    files: Sequence[Path],
+    *,
+    out_dir: Path,
+    soffice: Path | None = None,
+    timeout: float = 600,
+) -> list[Path]:
+    """Convert ``files`` to ``out_dir/<stem>.pdf`` in one LibreOffice call; return the PDFs.
+
+    Raises :class:`EnvironmentProblemError` (exit 5) when LibreOffice is missing, fails,
+    times out or leaves a PDF missing or empty; nothing is written then.
+    """
+    program = soffice or find_libreoffice()
+    if program is None:
+        raise EnvironmentProblemError(
+            f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
+        )
+    sources = [Path(file).resolve() for file in files]
+    missing = [Problem(str(file), "file not found") for file in sources if not file.is_file()]
+    if missing:
+        raise InputFileError(missing)
+    names = [file.stem + ".pdf" for file in sources]
+    folded = Counter(name.casefold() for name in names)
+    clashes = sorted({name for name in names if folded[name.casefold()] > 1})
+    if clashes:
+        raise RefusedError(f"several files would become {', '.join(clashes)}")
+    if not sources:
+        return []
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RefusedError(f"the output folder {out_dir} is a file")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
+    # ignore_cleanup_errors: on Windows LibreOffice may hold its profile a moment longer.
+    with (
+        tempfile.TemporaryDirectory(prefix="slrbcall-lo-", ignore_cleanup_errors=True) as profile,
+        tempfile.TemporaryDirectory(prefix=".slrbcall-pdf-", dir=out_dir) as staging,
+    ):
+        command = [
+            str(program),
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            staging,
+            *map(str, sources),
+        ]
+        output = _run(command, timeout=timeout, count=len(sources))
+        produced = [Path(staging) / name for name in names]
+        failed = [f.name for f, pdf in zip(sources, produced, strict=True) if not _non_empty(pdf)]
+        if failed:
+            raise EnvironmentProblemError(
+                f"LibreOffice did not convert {len(failed)} of {len(sources)} files to PDF: "
+                + ", ".join(failed)
+                + output
+            )
+        return [pdf.replace(out_dir / pdf.name) for pdf in produced]
+
+
+def _non_empty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+def _run(command: list[str], *, timeout: float, count: int) -> str:
+    """Run LibreOffice and return the tail of its output.
+
+    On a timeout, kill it with its children: soffice starts soffice.bin.
+    """
+    posix = sys.platform != "win32"
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=posix,
+        )
+    except OSError as error:
+        raise EnvironmentProblemError(f"cannot run LibreOffice ({command[0]}): {error}") from error
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if posix:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+        stdout, stderr = process.communicate()
+        raise EnvironmentProblemError(
+            f"LibreOffice did not convert {count} files to PDF within {timeout:g} s"
+            + _tail(stderr, stdout)
+        ) from None
+    if process.returncode != 0:
+        raise EnvironmentProblemError(
+            f"LibreOffice failed (exit code {process.returncode}) converting to PDF"
+            + _tail(stderr, stdout)
+        )
+    return _tail(stderr, stdout)
+
+
+def _tail(stderr: bytes, stdout: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip() or stdout.decode("utf-8", "replace").strip()
+    lines = [line for line in text.splitlines() if line.strip()][-TAIL_LINES:]
+    return (":\n" + "\n".join(lines)) if lines else ""

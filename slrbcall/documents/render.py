@@ -1,0 +1,561 @@
+"""Rendering DOCX documents from Word templates with docxtpl, many at a time.
+
+docxtpl's ``DocxTemplate.render`` re-reads the .docx, re-runs its XML clean-up and
+re-compiles the Jinja template for every document: 58 ms a convention, 40 of them
+compiling. :class:`Renderer` does that work once per template and keeps only immutable
+results: the compiled Jinja templates (reentrant), the document element without its
+body, and a ZIP of the parts that never change, compressed once. Each render builds its
+own body tree, docPr numbers and ZIP buffer, so nothing leaks from one document into
+the next. The XML transformations are docxtpl's own (``patch_xml``, ``resolve_listing``,
+``fix_tables``); only the packaging is ours, and it yields docxtpl's XML parts
+(``tests/test_render.py`` compares them) in 3.5 ms a convention (``bench/render.py``).
+
+The Jinja environment is sandboxed, undefined variables are errors, and every value is
+XML-escaped and rid of the characters XML forbids: applicant text is data, never
+template source.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import re
+import shutil
+import sys
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import unescape
+
+from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
+
+__all__ = [
+    "MANIFEST_NAME",
+    "Manifest",
+    "ManifestEntry",
+    "RenderJob",
+    "Renderer",
+    "jinja_environment",
+    "render_documents",
+    "safe_filename",
+]
+
+MANIFEST_NAME = "manifest.json"
+MAX_FILENAME = 120
+_REL = "http://schemas.openxmlformats.org/"
+_HEADER = _REL + "officeDocument/2006/relationships/header"
+_FOOTER = _REL + "officeDocument/2006/relationships/footer"
+_CORE = _REL + "package/2006/relationships/metadata/core-properties"
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+# The core properties that docxtpl renders as templates (the document's title, ...).
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_CORE_TAGS = [
+    _DC + tag for tag in ("creator", "description", "identifier", "language", "subject", "title")
+]
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def jinja_environment(*, autoescape: bool = True) -> SandboxedEnvironment:
+    """The sandboxed, strict Jinja environment of every template; no extra globals.
+
+    Autoescape keeps ``Foyer & Co <SCRL>`` text in the XML. ``autoescape=False`` is
+    only for the document properties, which lxml escapes itself.
+    """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=autoescape, finalize=_xml_characters
+    )
+
+
+# XML 1.0 forbids these; lxml would drop them silently (body) or fail (headers, footers).
+# \a and \f stay: docxtpl turns them into a new paragraph and a page break.
+_NOT_XML = re.compile("[\x00-\x06\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_characters(value: Any) -> Any:
+    """Every ``{{ }}`` value: Word's line break (\v, in copied text) becomes a line break."""
+    if isinstance(value, str):
+        cleaned = _NOT_XML.sub("", value.replace("\v", "\n"))
+        return type(value)(cleaned) if cleaned != value else value
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    member: str  # ZIP member name, e.g. "word/footer1.xml"
+    label: str  # for messages: "body", "header", "footer", "footnotes", "properties"
+    source: str  # what Jinja compiled: docxtpl's pre-processed XML, a paragraph a line
+    template: Template
+    tag: str = ""  # for "properties": the core property's element
+
+
+class Renderer:
+    """One Word template, parsed once, rendered into as many documents as needed.
+
+    Raises :class:`InputFileError` when the file is missing, is not a .docx or holds a
+    Jinja syntax error; :meth:`render` raises it for undefined variables and sandbox
+    refusals. It names the template file, the part when not the body, and the tag.
+    """
+
+    def __init__(self, path: Path, *, data: bytes | None = None) -> None:
+        self.path = path
+        self.name = str(path)
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
+                hint = "(run 'slrbcall templates init' or pass --templates-dir)"
+                raise self._error(f"template not found {hint}") from error
+            except OSError as error:
+                raise self._error(f"cannot read the template: {error.strerror}") from error
+        self.data = data
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self._load(data)
+
+    def _load(self, data: bytes) -> None:
+        from docx import Document
+        from docx.opc.exceptions import PackageNotFoundError
+        from docx.opc.oxml import parse_xml
+        from docxtpl import DocxTemplate
+        from lxml import etree  # type: ignore[import-untyped]
+
+        try:
+            document = Document(io.BytesIO(data))
+        except (zipfile.BadZipFile, PackageNotFoundError) as error:
+            raise self._error("not a Word document (.docx): it is not a ZIP package") from error
+        except ValueError as error:  # python-docx: "... is not a Word file, content type is ..."
+            message = "not a Word document (.docx): it is another kind of Office file"
+            raise self._error(message) from error
+        except (KeyError, etree.XMLSyntaxError) as error:
+            raise self._error(f"not a Word document (.docx): it is damaged ({error})") from error
+        # Only docxtpl's stateless XML helpers are used; this object is never rendered.
+        self._tools = DocxTemplate(io.BytesIO(data))
+        root, package = document.element, document.part.package
+        self._body_index = root.index(root.body)
+        self._shell = copy.deepcopy(root)
+        del self._shell[self._body_index]
+        found = {document.part.partname: ("body", root.body)}
+        for rel in document.part.rels.values():
+            if rel.reltype in (_HEADER, _FOOTER) and not rel.is_external and rel.target_part.blob:
+                label = "header" if rel.reltype == _HEADER else "footer"
+                found[rel.target_part.partname] = (label, parse_xml(rel.target_part.blob))
+        for part in package.iter_parts():
+            if part.content_type == _FOOTNOTES:
+                found[part.partname] = ("footnotes", parse_xml(part.blob))
+        env = jinja_environment()
+        self._parts: list[_Part] = []
+        for partname, (label, element) in found.items():
+            xml = self._tools.patch_xml(etree.tostring(element, encoding="unicode"))
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: a paragraph a line
+            template = self._compile(env, source, label)
+            self._parts.append(_Part(str(partname).lstrip("/"), label, source, template))
+        self._core: list[_Part] = []
+        self._core_xml = b""
+        for rel in package.rels.values():
+            if rel.reltype == _CORE and not rel.is_external:
+                self._core_xml = rel.target_part.blob
+                properties = etree.fromstring(self._core_xml, _parser())
+                for tag in _CORE_TAGS:
+                    text = properties.findtext(tag) or ""
+                    if "{{" in text or "{%" in text:
+                        template = self._compile(
+                            jinja_environment(autoescape=False), text, "properties"
+                        )
+                        member = str(rel.target_part.partname).lstrip("/")
+                        self._core.append(_Part(member, "properties", text, template, tag))
+        dynamic = {part.member for part in self._parts + self._core}
+        self._static, self._infos = _static_package(data, dynamic)
+
+    def _compile(self, env: SandboxedEnvironment, source: str, label: str) -> Template:
+        from jinja2 import TemplateSyntaxError
+
+        try:
+            return env.from_string(source)
+        except TemplateSyntaxError as error:
+            near = _place(source, error.lineno, None)
+            message = f"template syntax error: {(error.message or '').rstrip('.')}"
+            message += f", near {near}" if near else ""
+            raise self._error(message, label) from error
+
+    def _error(self, message: str, label: str = "body") -> InputFileError:
+        where = self.name if label == "body" else f"{self.name}: {label}"
+        return InputFileError([Problem(where, message)])
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """The names the template reads from the context (loop variables excluded)."""
+        from jinja2 import meta
+
+        env = jinja_environment()
+        names: set[str] = set()
+        for part in self._parts + self._core:
+            names |= meta.find_undeclared_variables(env.parse(part.source))
+        return frozenset(names - set(env.globals))
+
+    def render(self, context: Mapping[str, Any]) -> bytes:
+        """The rendered .docx. The same context always gives the same bytes."""
+        from lxml import etree
+
+        values = dict(context)
+        rendered: dict[str, bytes] = {}
+        for part in self._parts:
+            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", self._run(part, values))
+            for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+                xml = xml.replace(escaped, plain)
+            xml = self._tools.resolve_listing(xml)
+            if part.label == "body":
+                root = copy.deepcopy(self._shell)
+                body = self._tools.fix_tables(xml)
+                for number, shape in enumerate(body.iter(_DOC_PR), start=1001):
+                    shape.set("id", str(number))  # as docxtpl: drawing ids must stay unique
+                root.insert(self._body_index, body)
+            else:
+                try:
+                    root = etree.fromstring(xml.encode("utf-8"), _parser())
+                except etree.XMLSyntaxError as error:
+                    message = f"the rendered {part.label} is not well-formed XML: {error}"
+                    raise self._error(message, part.label) from error
+            rendered[part.member] = etree.tostring(root, encoding="UTF-8", standalone=True)
+        if self._core:
+            properties = etree.fromstring(self._core_xml, _parser())
+            for part in self._core:
+                properties.find(part.tag).text = self._run(part, values)
+            member = self._core[0].member
+            rendered[member] = etree.tostring(properties, encoding="UTF-8", standalone=True)
+        buffer = io.BytesIO(self._static)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+            for member, blob in rendered.items():
+                package.writestr(_member_info(self._infos[member]), blob)
+        return buffer.getvalue()
+
+    def _run(self, part: _Part, values: dict[str, Any]) -> str:
+        try:
+            return part.template.render(values)
+        except Exception as error:
+            message = _runtime_message(error, part.source)
+            if message is None:
+                raise  # not the template's doing: a bug, which keeps its traceback
+            raise self._error(message, part.label) from error
+
+
+def _parser() -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+
+
+def _member_info(original: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(original.filename, original.date_time)  # keeps output stable
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = original.external_attr
+    return info
+
+
+def _static_package(data: bytes, dynamic: set[str]) -> tuple[bytes, dict[str, zipfile.ZipInfo]]:
+    """A ZIP of the members that no render changes, and the ZipInfo of every member.
+
+    Compressing styles.xml and its kin (800 kB in python-docx's default template) took a
+    third of docxtpl's time per document; here it happens once, and renders append.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            if info.filename not in dynamic:
+                target.writestr(_member_info(info), source.read(info))
+        infos = {info.filename: info for info in source.infolist()}
+    return buffer.getvalue(), infos
+
+
+def _runtime_message(error: Exception, source: str) -> str | None:
+    """The user's message for an error raised while rendering; ``None`` if not Jinja's."""
+    from jinja2 import TemplateError
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    lineno = None
+    trace = error.__traceback__
+    while trace is not None:  # Jinja rewrites tracebacks: template frames carry its lines
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            lineno = trace.tb_lineno
+        trace = trace.tb_next
+    if lineno is None and not isinstance(error, TemplateError):
+        return None
+    text = str(error).rstrip(".")
+    name = re.fullmatch(r"'(\w+)' is undefined", text)
+    attribute = re.search(r"attribute '(\w+)'", text)
+    hint = name.group(1) if name else attribute.group(1) if attribute else None
+    if isinstance(error, SecurityError):
+        message = f"the sandbox refuses access to Python internals ({text})"
+    elif isinstance(error, UndefinedError):
+        message = f"undefined variable '{hint}'" if name else f"undefined attribute '{hint}'"
+    else:
+        message = text if isinstance(error, TemplateError) else f"{type(error).__name__}: {text}"
+    near = _place(source, lineno, hint)
+    return f"{message} in {near}" if near else message
+
+
+def _place(source: str, lineno: int | None, hint: str | None) -> str | None:
+    """The tags (or the text) of line ``lineno``, preferring a tag that mentions ``hint``."""
+    lines = source.split("\n")
+    if lineno is None or not 1 <= lineno <= len(lines):
+        return None
+    tags = [unescape(re.sub(r"<[^>]*>", "", tag)) for tag in _TAG.findall(lines[lineno - 1])]
+    for tag in tags:
+        if hint and re.search(rf"\b{re.escape(hint)}\b", tag):
+            return tag
+    if tags:
+        return " ".join(tags[:3])
+    text = unescape(re.sub(r"<[^>]*>", "", lines[lineno - 1])).strip()
+    return f"'{text[:80]}'" if text else None
+
+
+# -- file names ------------------------------------------------------------------------
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
+# Letters that NFKD leaves whole but French and Dutch names use.
+_LIGATURES = str.maketrans(
+    {"Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss", "Ø": "O", "ø": "o"}
+)
+
+
+def safe_filename(*parts: str, suffix: str) -> str:
+    """A file name safe on every system: ``parts`` cleaned, joined by ``_``, plus ``suffix``.
+
+    Only ASCII letters, digits, ``.``, ``_`` and ``-``; no path separator, no ``..``, no
+    leading dot; never empty; at most 120 characters; never a Windows device name
+    (``CON.docx`` becomes ``CON_.docx``). ``suffix`` (``.docx``) is kept whole.
+    """
+    if not re.fullmatch(r"(\.[A-Za-z0-9]+)*", suffix):
+        raise ValueError(f"not a file suffix: {suffix!r}")
+    cleaned = []
+    for part in parts:
+        text = unicodedata.normalize("NFKD", part.translate(_LIGATURES))
+        text = re.sub(r"[^A-Za-z0-9._-]+", "-", text.encode("ascii", "ignore").decode("ascii"))
+        text = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", text)).strip(".-")
+        if text:
+            cleaned.append(text)
+    stem = "_".join(cleaned)[: MAX_FILENAME - len(suffix)].rstrip(".-") or "document"
+    first, dot, rest = stem.partition(".")
+    if first.upper() in _RESERVED:  # Windows refuses CON, CON.docx, con.fr.docx, ...
+        stem = f"{first}_{dot}{rest}"[: MAX_FILENAME - len(suffix)]
+    return stem + suffix
+
+
+# -- batches ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """One document: ``filename`` (made by :func:`safe_filename`) in the output folder."""
+
+    template: Path
+    context: Mapping[str, Any]
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    file: str  # a file name in the manifest's folder
+    sha256: str
+    size: int  # bytes
+    template: str
+    template_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What one batch wrote; ``path`` is its ``manifest.json``."""
+
+    files: tuple[ManifestEntry, ...]
+    path: Path
+
+
+def render_documents(
+    jobs: Sequence[RenderJob],
+    *,
+    out_dir: Path,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Manifest:
+    """Render every job into ``out_dir``, then write ``manifest.json``: all or nothing.
+
+    Each template is parsed once (and once in each worker process). The documents go
+    to a hidden temporary folder inside ``out_dir`` and are moved into place with
+    ``os.replace`` only once all of them rendered, the manifest last; after a failure
+    no file of the batch is left (same-named files of an earlier batch are kept, unless
+    the failure happens during the moves, which only an unwritable folder can cause).
+    ``workers=None`` uses the cores when there are many jobs (see :func:`_pool_plan`);
+    ``workers=n`` > 1 always uses n processes. ``progress(done, total)`` follows the jobs.
+    """
+    _check_filenames(jobs)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RefusedError(f"the output folder {out_dir} is a file")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".slrbcall-rendering-", dir=out_dir))
+    except OSError as error:
+        raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
+    try:
+        # Every template is parsed here first, so that a broken one stops the batch early.
+        templates = dict.fromkeys(job.template for job in jobs)
+        renderers = {path: Renderer(path) for path in templates}
+        method, count = _pool_plan(workers, len(jobs))
+        if count > 1:
+            results = _render_in_pool(jobs, renderers, staging, method, count, progress)
+        else:
+            results = {}
+            for index, job in enumerate(jobs):
+                item = (index, job.filename, job.context)
+                results.update(_write_all(renderers[job.template], [item], staging))
+                if progress:
+                    progress(index + 1, len(jobs))
+        entries = tuple(
+            ManifestEntry(
+                job.filename, *results[i], str(job.template), renderers[job.template].sha256
+            )
+            for i, job in enumerate(jobs)
+        )
+        files = [asdict(entry) for entry in entries]
+        text = json.dumps({"files": files}, indent=2, ensure_ascii=False) + "\n"
+        (staging / MANIFEST_NAME).write_text(text, encoding="utf-8")
+        _publish(staging, out_dir, [job.filename for job in jobs] + [MANIFEST_NAME])
+    except OSError as error:
+        raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Manifest(entries, out_dir / MANIFEST_NAME)
+
+
+def _check_filenames(jobs: Sequence[RenderJob]) -> None:
+    seen: set[str] = set()
+    for job in jobs:
+        name = job.filename
+        if name != safe_filename(name, suffix="") or name.casefold() == MANIFEST_NAME:
+            raise ValueError(f"unsafe document file name {name!r}: make it with safe_filename()")
+        if name.casefold() in seen:  # casefold: on Windows and macOS they would be one file
+            raise RefusedError(
+                f"two documents would both be written to {name}: "
+                "their references differ only in characters a file name cannot hold"
+            )
+        seen.add(name.casefold())
+
+
+def _pool_plan(workers: int | None, jobs: int) -> tuple[str, int]:
+    """The start method and the number of processes.
+
+    Measured with bench/render.py on 2 cores: a convention takes 4 ms here. fork starts
+    two workers in 0.05 s, so it pays from about 50 jobs; spawn (Windows, macOS, or a
+    process that runs other threads, which fork could deadlock) takes 0.7 s, since each
+    worker imports docxtpl again, and pays from about 400.
+    """
+    import os
+    import threading
+
+    forkable = sys.platform == "linux" and threading.active_count() == 1
+    method = "fork" if forkable else "spawn"
+    if workers is not None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        return method, min(workers, jobs)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    enough = jobs >= (50 if forkable else 400)
+    return method, min(cores or 1, 8) if enough else 1
+
+
+def _write_all(
+    renderer: Renderer, items: Sequence[tuple[int, str, Mapping[str, Any]]], folder: Path
+) -> dict[int, tuple[str, int]]:
+    written = {}
+    for index, filename, context in items:
+        blob = renderer.render(context)
+        (folder / filename).write_bytes(blob)
+        written[index] = (hashlib.sha256(blob).hexdigest(), len(blob))
+    return written
+
+
+# A worker keeps its renderers from chunk to chunk. Forked workers inherit the parent's.
+_WORKER_RENDERERS: dict[tuple[str, str], Renderer] = {}
+
+
+def _render_chunk(
+    template: str, data: bytes, sha: str, items: list[tuple[int, str, Any]], folder: str
+) -> dict[int, tuple[str, int]] | tuple[Problem, ...]:
+    """Runs in a worker. An InputFileError does not survive pickling: return its problems."""
+    try:
+        renderer = _WORKER_RENDERERS.get((template, sha))
+        if renderer is None:
+            renderer = _WORKER_RENDERERS[(template, sha)] = Renderer(Path(template), data=data)
+        return _write_all(renderer, items, Path(folder))
+    except InputFileError as error:
+        return error.problems
+
+
+def _render_in_pool(
+    jobs: Sequence[RenderJob],
+    renderers: Mapping[Path, Renderer],
+    staging: Path,
+    method: str,
+    count: int,
+    progress: Callable[[int, int], None] | None,
+) -> dict[int, tuple[str, int]]:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    groups: dict[Path, list[tuple[int, str, dict[str, Any]]]] = {path: [] for path in renderers}
+    for index, job in enumerate(jobs):
+        groups[job.template].append((index, job.filename, dict(job.context)))
+    size = max(1, min(50, len(jobs) // (count * 4)))  # small chunks: even load, live progress
+    results: dict[int, tuple[str, int]] = {}
+    if method == "fork":
+        _WORKER_RENDERERS.update({(str(p), r.sha256): r for p, r in renderers.items()})
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as pool:
+            pending: set[Future[Any]] = set()
+            for path, items in groups.items():
+                data, sha = renderers[path].data, renderers[path].sha256
+                for start in range(0, len(items), size):
+                    chunk = items[start : start + size]
+                    pending.add(
+                        pool.submit(_render_chunk, str(path), data, sha, chunk, str(staging))
+                    )
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        outcome = future.result()  # a worker's other exceptions rise here
+                        if isinstance(outcome, tuple):
+                            raise InputFileError(outcome)
+                        results.update(outcome)
+                    if progress:
+                        progress(len(results), len(jobs))
+            except BaseException:
+                for future in pending:  # leaving the pool waits for the running chunks only
+                    future.cancel()
+                raise
+    finally:
+        _WORKER_RENDERERS.clear()
+    return results
+
+
+def _publish(staging: Path, out_dir: Path, names: Sequence[str]) -> None:
+    """Move the batch into place; if a move fails, remove the ones already moved."""
+    moved: list[Path] = []
+    try:
+        for name in names:
+            moved.append((staging / name).replace(out_dir / name))
+    except OSError:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,102 @@
+"""The follow-up of funded projects: pure domain functions, no I/O.
+
+* :mod:`.model`: funded projects and what is recorded about them (milestones,
+  payments, monitoring reports), and the statuses;
+* :mod:`.schedule`: each project's milestones and tranches, and the rules for
+  recording a milestone or a payment;
+* :mod:`.timeline`: the call's steps and the projects' due dates on a given day, and
+  the same as an iCalendar file;
+* :mod:`.outcomes`: monitoring checks, deliverables and the outcome figures.
+
+Nothing here reads the clock: every function that needs "today" takes it.
+"""
+
+from slrbcall.followup.model import (
+    ItemKind,
+    ItemStatus,
+    MilestoneRecord,
+    Payment,
+    Project,
+    Report,
+    TrancheStatus,
+    funded_projects,
+)
+from slrbcall.followup.outcomes import (
+    DELIVERABLES,
+    OTHER_DELIVERABLE,
+    Outcomes,
+    OutcomeTotals,
+    ProjectOutcome,
+    check_reports,
+    deliverable_kinds,
+    outcome_figures,
+    outcomes_json,
+    report_history,
+)
+from slrbcall.followup.schedule import (
+    FINAL_REPORT,
+    INTERIM_REPORT,
+    SIGNATURE,
+    YEARLY_REPORT,
+    Duty,
+    PaymentCheck,
+    TrancheDue,
+    TrancheState,
+    check_milestone,
+    check_payment,
+    condition_keys,
+    duties,
+    milestone_key,
+    schedule,
+    tranche_blockers,
+    tranche_states,
+)
+from slrbcall.followup.timeline import (
+    Timeline,
+    TimelineItem,
+    build_timeline,
+    item_status,
+    timeline_ics,
+)
+
+__all__ = [
+    "DELIVERABLES",
+    "FINAL_REPORT",
+    "INTERIM_REPORT",
+    "OTHER_DELIVERABLE",
+    "SIGNATURE",
+    "YEARLY_REPORT",
+    "Duty",
+    "ItemKind",
+    "ItemStatus",
+    "MilestoneRecord",
+    "OutcomeTotals",
+    "Outcomes",
+    "Payment",
+    "PaymentCheck",
+    "Project",
+    "ProjectOutcome",
+    "Report",
+    "Timeline",
+    "TimelineItem",
+    "TrancheDue",
+    "TrancheState",
+    "TrancheStatus",
+    "build_timeline",
+    "check_milestone",
+    "check_payment",
+    "check_reports",
+    "condition_keys",
+    "deliverable_kinds",
+    "duties",
+    "funded_projects",
+    "item_status",
+    "milestone_key",
+    "outcome_figures",
+    "outcomes_json",
+    "report_history",
+    "schedule",
+    "timeline_ics",
+    "tranche_blockers",
+    "tranche_states",
+]

@@ -1,0 +1,202 @@
+"""The follow-up timeline: the call's steps and each funded project's due dates, with
+where each stands on a given day, and the same as an iCalendar file.
+
+Statuses (:class:`ItemStatus`), on day ``today`` with a window of ``within`` days:
+
+* ``done``: the project's milestone is recorded, or the tranche is paid; a step of the
+  call itself counts as done once its day (its month's last day) has passed, since the
+  call's own steps are the authority's and are not recorded;
+* ``overdue``: its last day is before ``today`` and it is not done;
+* ``due-within``: it falls (or its month overlaps) ``today`` .. ``today + within``;
+* ``later``: after that.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slrbcall.followup.model import (
+    ItemKind,
+    ItemStatus,
+    MilestoneRecord,
+    Payment,
+    Project,
+)
+from slrbcall.followup.schedule import duties, schedule
+
+if TYPE_CHECKING:
+    from slrbcall.model import Call, Localized
+
+__all__ = ["Timeline", "TimelineItem", "build_timeline", "item_status", "timeline_ics"]
+
+_KIND_ORDER = {ItemKind.CALL: 0, ItemKind.DUTY: 1, ItemKind.PAYMENT: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    """One dated item. ``due`` .. ``until`` is one day, or a whole month for a step of
+    the call known only by its month (then ``month`` is ``YYYY-MM``)."""
+
+    due: dt.date
+    until: dt.date
+    kind: ItemKind
+    key: str
+    label: Localized
+    status: ItemStatus
+    reference: str | None = None
+    title: str | None = None
+    done_on: dt.date | None = None
+    month: str | None = None
+    amount_cents: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every item in date order, and the funded projects whose dates are unknown."""
+
+    call_id: str
+    today: dt.date
+    within: int
+    items: tuple[TimelineItem, ...]
+    undated: tuple[str, ...] = ()
+
+    def count(self, status: ItemStatus) -> int:
+        return sum(1 for item in self.items if item.status is status)
+
+
+def item_status(
+    due: dt.date, until: dt.date, *, done: bool, today: dt.date, within: int
+) -> ItemStatus:
+    """Where an item stands on ``today`` (see the module docstring)."""
+    if done:
+        return ItemStatus.DONE
+    if until < today:
+        return ItemStatus.OVERDUE
+    if due <= today + dt.timedelta(days=within):
+        return ItemStatus.DUE_WITHIN
+    return ItemStatus.LATER
+
+
+def build_timeline(
+    call: Call,
+    projects: Iterable[Project],
+    *,
+    milestones: Iterable[MilestoneRecord],
+    payments: Iterable[Payment],
+    today: dt.date,
+    within: int = 30,
+) -> Timeline:
+    """The timeline on ``today``; ``within`` (days, at least 0) is the "due soon" window."""
+    if within < 0:
+        raise ValueError("the window (--within) is a number of days, 0 or more")
+    items = []
+    for step in call.milestones:
+        if step.date is not None:
+            due = until = step.date
+        else:
+            assert step.month is not None  # the call's validation: a date or a month
+            year, month = (int(part) for part in step.month.split("-"))
+            due = dt.date(year, month, 1)
+            until = dt.date(year, month, calendar.monthrange(year, month)[1])
+        items.append(
+            TimelineItem(
+                due=due,
+                until=until,
+                kind=ItemKind.CALL,
+                key=step.key,
+                label=step.label,
+                status=item_status(due, until, done=until < today, today=today, within=within),
+                month=step.month,
+            )
+        )
+    recorded = {(m.reference, m.key): m.on for m in milestones}
+    paid = {(p.reference, p.tranche): p for p in payments}
+    undated = []
+    for project in projects:
+        if project.start is None:
+            undated.append(project.reference)
+            continue
+        for duty in duties(call, project):
+            done_on = recorded.get((project.reference, duty.key))
+            items.append(
+                TimelineItem(
+                    due=duty.due,
+                    until=duty.due,
+                    kind=ItemKind.DUTY,
+                    key=duty.key,
+                    label=duty.label,
+                    status=item_status(
+                        duty.due, duty.due, done=done_on is not None, today=today, within=within
+                    ),
+                    reference=project.reference,
+                    title=project.title,
+                    done_on=done_on,
+                )
+            )
+        for tranche in schedule(call, project):
+            when = tranche.expected or project.start
+            payment = paid.get((project.reference, tranche.number))
+            items.append(
+                TimelineItem(
+                    due=when,
+                    until=when,
+                    kind=ItemKind.PAYMENT,
+                    key=f"tranche:{tranche.number}",
+                    label=tranche.label,
+                    status=item_status(
+                        when, when, done=payment is not None, today=today, within=within
+                    ),
+                    reference=project.reference,
+                    title=project.title,
+                    done_on=payment.paid_on if payment else None,
+                    amount_cents=tranche.amount_cents,
+                )
+            )
+    items.sort(key=lambda i: (i.due, i.reference or "", _KIND_ORDER[i.kind], i.key))
+    return Timeline(call.id, today, within, tuple(items), tuple(undated))
+
+
+def timeline_ics(timeline: Timeline, *, name: str, lang: str) -> bytes:
+    """The timeline as an iCalendar (RFC 5545) file: one all-day event per item.
+
+    Each event's UID is stable (call, project, key), so importing a newer file updates
+    the events instead of doubling them. DTSTAMP is ``timeline.today`` (not the wall
+    clock), so the same timeline gives the same bytes.
+    """
+    from icalendar import Calendar, Event  # type: ignore[import-untyped]
+
+    from slrbcall.money import format_eur
+
+    stamp = dt.datetime.combine(timeline.today, dt.time(0), tzinfo=dt.UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//slrbcall//follow-up//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for item in timeline.items:
+        event = Event()
+        owner = item.reference or "call"
+        event.add("uid", f"{timeline.call_id}/{owner}/{item.key}@slrbcall")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.until + dt.timedelta(days=1))
+        label = item.label[lang]
+        summary = f"{item.reference} – {label}" if item.reference else label
+        event.add("summary", summary)
+        lines = [f"{timeline.call_id}: {label}"]
+        if item.title:
+            lines.append(f"{item.reference}: {item.title}")
+        if item.amount_cents is not None:
+            lines.append(f"Amount: {format_eur(item.amount_cents)}")
+        done = f" ({item.done_on})" if item.done_on else ""
+        lines.append(f"Status on {timeline.today}: {item.status.value}{done}")
+        event.add("description", "\n".join(lines))
+        event.add("categories", [item.kind.value])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data

@@ -1,0 +1,181 @@
+"""Use cases of the documents: conventions and decision letters, and their templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from slrbcall.calls import LoadedCall, load_registry
+from slrbcall.errors import InputFileError, RefusedError
+from slrbcall.settings import Settings
+
+if TYPE_CHECKING:
+    from slrbcall.documents.render import RenderJob
+    from slrbcall.model import Application, Call
+
+__all__ = ["Rendered", "context_of", "render", "templates_check", "templates_init"]
+
+#: The decisions that make a project funded: it gets a convention and an award letter.
+FUNDED = ("funded_full", "funded_partial")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    loaded: LoadedCall
+    run_id: int
+    out_dir: Path
+    files: tuple[str, ...]
+    manifest: Path
+    pdfs: tuple[Path, ...]
+
+
+def _template_file(call: Call, kind: str, lang: str) -> str:
+    pair = {
+        "convention": call.documents.convention,
+        "letter-award": call.documents.letter_award,
+        "letter-refusal": call.documents.letter_refusal,
+    }[kind]
+    return pair[lang]
+
+
+def _languages(application: Application, lang: str) -> list[str]:
+    if lang == "auto":
+        return [application.language.value]
+    if lang == "both":
+        return ["nl", "fr"]
+    if lang in ("nl", "fr"):
+        return [lang]
+    raise RefusedError(f"--lang must be nl, fr, auto or both, not '{lang}'")
+
+
+def _jobs(
+    settings: Settings,
+    *,
+    letters: bool,
+    lang: str,
+    only: str | None,
+    date: dt.date,
+) -> tuple[LoadedCall, int, list[RenderJob]]:
+    from slrbcall.documents.context import document_context
+    from slrbcall.documents.render import RenderJob, safe_filename
+    from slrbcall.services.allocation import adopted_run
+    from slrbcall.services.scoring import stored_state
+
+    loaded, run = adopted_run(settings)
+    call = loaded.call
+    _, applications, _ = stored_state(settings)
+    by_reference = {app.reference: app for app in applications}
+    registry = load_registry(settings.calls_path)
+    lines = run.result["lines"]
+    if only is not None and only not in {line["reference"] for line in lines}:
+        raise RefusedError(f"no application '{only}' in the adopted allocation (run {run.id})")
+    jobs = []
+    for line in lines:
+        if only is not None and line["reference"] != only:
+            continue
+        funded = line["decision"] in FUNDED
+        if not letters and not funded:
+            continue
+        kind = ("letter-award" if funded else "letter-refusal") if letters else "convention"
+        application = by_reference[line["reference"]]
+        for language in _languages(application, lang):
+            context = document_context(
+                kind,
+                call=call,
+                registry=registry,
+                application=application,
+                line=line,
+                budget_cents=run.budget_cents,
+                lang=language,
+                date=date,
+            )
+            jobs.append(
+                RenderJob(
+                    template=settings.templates_path / _template_file(call, kind, language),
+                    context=context,
+                    filename=safe_filename(
+                        call.id, application.reference, kind, language, suffix=".docx"
+                    ),
+                )
+            )
+    return loaded, run.id, jobs
+
+
+def render(
+    settings: Settings,
+    *,
+    letters: bool = False,
+    out: Path,
+    lang: str = "auto",
+    only: str | None = None,
+    pdf: bool = False,
+    date: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Rendered:
+    """Render the conventions (or, with ``letters``, the decision letters) of the adopted run.
+
+    All or nothing: the files appear only once every document rendered, with a
+    ``manifest.json`` listing each with its SHA-256. ``pdf`` converts them all in one
+    LibreOffice call (exit 5 without LibreOffice, checked before anything is rendered).
+    """
+    from slrbcall.documents.render import render_documents
+
+    if pdf:
+        from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
+        from slrbcall.errors import EnvironmentProblemError
+
+        if find_libreoffice() is None:
+            raise EnvironmentProblemError(
+                f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
+            )
+    loaded, run_id, jobs = _jobs(
+        settings, letters=letters, lang=lang, only=only, date=date or dt.date.today()
+    )
+    if not jobs:
+        raise RefusedError(
+            f"no project of {loaded.call.id} is funded: there is no convention to render"
+        )
+    manifest = render_documents(jobs, out_dir=out, progress=progress)
+    files = tuple(entry.file for entry in manifest.files)
+    pdfs: tuple[Path, ...] = ()
+    if pdf:
+        from slrbcall.documents.pdf import convert_to_pdf
+
+        pdfs = tuple(convert_to_pdf([out / name for name in files], out_dir=out))
+    return Rendered(loaded, run_id, out, files, manifest.path, pdfs)
+
+
+def context_of(
+    settings: Settings, reference: str, *, letters: bool = False, lang: str = "auto"
+) -> list[dict[str, Any]]:
+    """The contexts of ``reference``'s documents (one per language), for template authors."""
+    _, _, jobs = _jobs(settings, letters=letters, lang=lang, only=reference, date=dt.date.today())
+    if not jobs:
+        raise RefusedError(f"{reference} is not funded: it has no convention (try --letters)")
+    return [dict(job.context) for job in jobs]
+
+
+def templates_init(settings: Settings, target: Path, *, force: bool = False) -> list[Path]:
+    """Copy the shipped templates out for editing."""
+    from slrbcall.documents.check import init_templates
+    from slrbcall.resources import shipped_dir
+
+    return init_templates(shipped_dir("templates"), target, force=force)
+
+
+def templates_check(settings: Settings) -> list[str]:
+    """Render every template in both languages with a full sample context.
+
+    Returns the templates checked; raises InputFileError listing every problem.
+    """
+    from slrbcall.documents.check import KINDS, LANGS, check_templates
+    from slrbcall.documents.context import sample_context
+
+    folder = settings.templates_path
+    problems = check_templates(folder, context_for=sample_context)
+    if problems:
+        raise InputFileError(problems)
+    return [f"{kind}.{lang}.docx" for kind in KINDS for lang in LANGS]

@@ -1,0 +1,515 @@
+"""Use cases of milestones and payments: record them, list the tranches, take in a
+payments workbook, write its template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slrbcall.calls import LoadedCall
+from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.followup import (
+    MilestoneRecord,
+    Payment,
+    Project,
+    TrancheDue,
+    TrancheState,
+    TrancheStatus,
+)
+from slrbcall.services.calls import resolve_call
+from slrbcall.services.followup.state import (
+    FollowupState,
+    check_lang,
+    followup_state,
+    held_calls_of,
+    open_workspace,
+    read_state,
+)
+from slrbcall.settings import Settings
+
+if TYPE_CHECKING:
+    from slrbcall.monitoring import PaymentRow
+    from slrbcall.store import Transaction
+
+__all__ = [
+    "PaymentsIntake",
+    "PaymentsView",
+    "ProjectPayments",
+    "RecordedMilestone",
+    "RecordedPayment",
+    "payments",
+    "record_milestone",
+    "record_payment",
+    "take_payments",
+    "write_payments_template",
+]
+
+
+# -- milestones ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedMilestone:
+    """A milestone recorded (``outcome``: added, changed or unchanged) and the tranches
+    of the project that it made payable."""
+
+    call_id: str
+    reference: str
+    key: str
+    on: dt.date
+    outcome: str
+    previous: dt.date | None
+    now_due: tuple[TrancheDue, ...]
+
+
+def record_milestone(
+    settings: Settings,
+    reference: str,
+    *,
+    key: str,
+    on: dt.date,
+    today: dt.date,
+    note: str | None = None,
+) -> RecordedMilestone:
+    """Record that project ``reference`` reached milestone ``key`` on ``on``.
+
+    Recording it again with another date re-dates it (audited, before and after).
+    """
+    from slrbcall.followup import check_milestone, tranche_states
+    from slrbcall.store.followup import StoredMilestone, followup_writes
+
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(settings, held=held_calls_of(ws))
+        with ws.write(command="followup record") as tx:
+            writes = followup_writes(tx)
+            state = read_state(tx, writes, loaded)
+            project = state.project(reference)
+            canonical, errors = check_milestone(loaded.call, project, key=key, on=on, today=today)
+            if errors:
+                raise RefusedError(f"{reference}: " + "; ".join(errors))
+            previous = next(
+                (m.on for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
+                None,
+            )
+            outcome = writes.put_milestone(
+                loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
+            )
+            if outcome != "unchanged":
+                tx.audit(
+                    "insert" if previous is None else "update",
+                    "milestone",
+                    f"{loaded.call.id}/{reference}/{canonical}",
+                    before=None if previous is None else {"date": previous.isoformat()},
+                    after={"date": on.isoformat(), "note": note},
+                )
+    milestones = [
+        *(m for m in state.milestones if (m.reference, m.key) != (reference, canonical)),
+        MilestoneRecord(reference, canonical, on, note),
+    ]
+    before = tranche_states(
+        loaded.call, project, payments=state.payments, milestones=state.milestones, today=today
+    )
+    after = tranche_states(
+        loaded.call, project, payments=state.payments, milestones=milestones, today=today
+    )
+    now_due = tuple(
+        a.due
+        for b, a in zip(before, after, strict=True)
+        if a.status is TrancheStatus.DUE and b.status is not TrancheStatus.DUE
+    )
+    return RecordedMilestone(loaded.call.id, reference, canonical, on, outcome, previous, now_due)
+
+
+# -- payments ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectPayments:
+    project: Project
+    tranches: tuple[TrancheState, ...]
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(t.payment.amount_cents for t in self.tranches if t.payment is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentsView:
+    """Each funded project's tranches on ``today``: paid, due or blocked."""
+
+    loaded: LoadedCall
+    today: dt.date
+    projects: tuple[ProjectPayments, ...]
+
+    @property
+    def awarded_cents(self) -> int:
+        return sum(p.project.award_cents for p in self.projects)
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(p.paid_cents for p in self.projects)
+
+
+def payments(settings: Settings, *, today: dt.date) -> PaymentsView:
+    """Every tranche of every funded project, as it stands on ``today``."""
+    from slrbcall.followup import tranche_states
+
+    state = followup_state(settings)
+    return PaymentsView(
+        loaded=state.loaded,
+        today=today,
+        projects=tuple(
+            ProjectPayments(
+                project,
+                tranche_states(
+                    state.loaded.call,
+                    project,
+                    payments=state.payments,
+                    milestones=state.milestones,
+                    today=today,
+                ),
+            )
+            for project in state.projects
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPayment:
+    """A payment recorded; ``overridden`` lists what ``--force`` let through."""
+
+    call_id: str
+    payment: Payment
+    tranche: TrancheDue
+    overridden: tuple[str, ...]
+    paid_cents: int  # the project's payments, this one included
+    award_cents: int
+
+
+def _store_payment(tx: Transaction, call_id: str, payment: Payment, *, source: str) -> None:
+    from slrbcall.store.followup import StoredPayment, followup_writes
+
+    followup_writes(tx).add_payment(
+        call_id,
+        StoredPayment(
+            reference=payment.reference,
+            tranche=payment.tranche,
+            paid_on=payment.paid_on.isoformat(),
+            amount_cents=payment.amount_cents,
+            forced=payment.forced,
+            reason=payment.reason,
+            note=payment.note,
+            source=source,
+        ),
+    )
+
+
+def record_payment(
+    settings: Settings,
+    reference: str,
+    *,
+    tranche: int,
+    paid_on: dt.date,
+    today: dt.date,
+    amount_cents: int | None = None,
+    force: bool = False,
+    reason: str | None = None,
+    note: str | None = None,
+) -> RecordedPayment:
+    """Record the payment of a tranche (by default its full amount).
+
+    Refused (:class:`RefusedError`) by the rules of :mod:`slrbcall.followup.schedule`;
+    with ``force``, a payment whose condition is not met goes through, and ``reason``
+    (required) goes to the audit with what was overridden.
+    """
+    from slrbcall.followup import check_payment, schedule
+    from slrbcall.store.followup import followup_writes
+
+    reason = reason.strip() if reason else None
+    if force and not reason:
+        raise RefusedError("--force needs --reason TEXT: the reason goes to the audit")
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(settings, held=held_calls_of(ws))
+        call = loaded.call
+        with ws.write(command="payments record") as tx:
+            state = read_state(tx, followup_writes(tx), loaded)
+            project = state.project(reference)
+            check = check_payment(
+                call,
+                project,
+                payments=state.payments,
+                milestones=state.milestones,
+                tranche=tranche,
+                paid_on=paid_on,
+                amount_cents=amount_cents,
+                today=today,
+            )
+            if check.errors:
+                raise RefusedError(
+                    f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
+                )
+            if check.blockers and not force:
+                condition = schedule(call, project)[tranche - 1].condition
+                raise RefusedError(
+                    f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
+                    + "; ".join(check.blockers)
+                    + f" (record the milestone with 'slrbcall followup record {reference} "
+                    f"--milestone {condition} --date D', or pay anyway with --force "
+                    "--reason TEXT)"
+                )
+            payment = Payment(
+                reference=reference,
+                tranche=tranche,
+                paid_on=paid_on,
+                amount_cents=check.amount_cents,
+                forced=bool(check.blockers),
+                reason=reason,
+                note=note,
+            )
+            _store_payment(tx, call.id, payment, source="command")
+            tx.audit(
+                "insert",
+                "payment",
+                f"{call.id}/{reference}/{tranche}",
+                after={
+                    "paid_on": paid_on.isoformat(),
+                    "amount_cents": payment.amount_cents,
+                    "forced": payment.forced,
+                    "reason": reason,
+                    "overridden": list(check.blockers),
+                    "note": note,
+                },
+            )
+    paid = sum(p.amount_cents for p in state.payments if p.reference == reference)
+    return RecordedPayment(
+        call_id=call.id,
+        payment=payment,
+        tranche=schedule(call, project)[tranche - 1],
+        overridden=check.blockers,
+        paid_cents=paid + payment.amount_cents,
+        award_cents=project.award_cents,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentsIntake:
+    """What ``slrbcall payments take`` did (or, with ``dry_run``, would do)."""
+
+    file: Path
+    call_id: str
+    sheet: str
+    rows: int
+    added: tuple[Payment, ...]
+    unchanged: int
+    left_out: int
+    dry_run: bool
+
+
+def _plan_payments(
+    state: FollowupState, rows: Sequence[PaymentRow], *, today: dt.date
+) -> tuple[list[Payment], int, list[Problem]]:
+    """The new payments of the rows, how many are already stored as they are, and the
+    problems. Each row is checked against what is stored and the rows above it."""
+    from slrbcall.followup import check_payment, schedule
+
+    call = state.loaded.call
+    funded = {p.reference: p for p in state.projects}
+    stored = {(p.reference, p.tranche): p for p in state.payments}
+    running = list(state.payments)
+    added: list[Payment] = []
+    unchanged = 0
+    problems: list[Problem] = []
+    for row in rows:
+        project = funded.get(row.reference)
+        if project is None:
+            problems.append(
+                Problem(
+                    row.where,
+                    f"'{row.reference}' is not a funded project of {call.id} "
+                    f"(the funded projects are {', '.join(funded) or 'none'})",
+                )
+            )
+            continue
+        plan = schedule(call, project)
+        before = stored.get((row.reference, row.tranche))
+        if before is not None and 1 <= row.tranche <= len(plan):
+            amount = row.amount_cents or plan[row.tranche - 1].amount_cents
+            if (before.paid_on, before.amount_cents) == (row.paid_on, amount):
+                unchanged += 1  # taken in before: the same file again changes nothing
+                continue
+        check = check_payment(
+            call,
+            project,
+            payments=running,
+            milestones=state.milestones,
+            tranche=row.tranche,
+            paid_on=row.paid_on,
+            amount_cents=row.amount_cents,
+            today=today,
+        )
+        # A refusal cannot be forced: listing what --force could pass would mislead.
+        found = list(check.errors or check.blockers)
+        if not check.errors and check.blockers:
+            found[-1] += (
+                f" (to pay it anyway: 'slrbcall payments record {row.reference} --tranche "
+                f"{row.tranche} --date {row.paid_on} --force --reason TEXT')"
+            )
+        if found:
+            problems.extend(
+                Problem(row.where, f"{row.reference}, tranche {row.tranche}: {message}")
+                for message in found
+            )
+            continue
+        payment = Payment(
+            reference=row.reference,
+            tranche=row.tranche,
+            paid_on=row.paid_on,
+            amount_cents=check.amount_cents,
+            note=row.note,
+        )
+        running.append(payment)
+        added.append(payment)
+    return added, unchanged, problems
+
+
+def take_payments(
+    settings: Settings,
+    path: Path,
+    *,
+    today: dt.date,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    report_xlsx: Path | None = None,
+) -> PaymentsIntake:
+    """Take in a payments workbook: all of its payments, or none (exit 3)."""
+    from slrbcall.monitoring import PAYMENT_COLUMNS, matcher, read_payment_rows, recogniser
+    from slrbcall.services.intake import write_report
+    from slrbcall.sheets import choose_sheet, find_header, read_workbook
+    from slrbcall.store.followup import followup_reads, followup_writes
+
+    workbook = read_workbook(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(
+            settings,
+            held=held_calls_of(ws),
+            recorded_in_file=workbook.properties.get("slrbcall.call"),
+        )
+        try:
+            chosen = choose_sheet(workbook, recognise=recogniser(PAYMENT_COLUMNS), requested=sheet)
+            header = find_header(
+                chosen,
+                match=matcher(PAYMENT_COLUMNS),
+                required=("reference", "tranche", "paid_on"),
+                names={"reference": "Reference", "tranche": "Tranche", "paid_on": "Payment date"},
+            )
+            read = read_payment_rows(chosen, header, date1904=workbook.date1904)
+            if read.problems:
+                raise InputFileError(read.problems)
+            if dry_run:
+                state = read_state(ws, followup_reads(ws), loaded)
+                added, unchanged, problems = _plan_payments(state, read.rows, today=today)
+                if problems:
+                    raise InputFileError(problems)
+            else:
+                with ws.write(
+                    command="payments take", input_file=path.name, input_sha256=digest
+                ) as tx:
+                    state = read_state(tx, followup_writes(tx), loaded)
+                    added, unchanged, problems = _plan_payments(state, read.rows, today=today)
+                    if problems:
+                        raise InputFileError(problems)
+                    for payment, row in zip(added, _rows_of(read.rows, added), strict=True):
+                        _store_payment(tx, loaded.call.id, payment, source=row.where)
+                        tx.audit(
+                            "insert",
+                            "payment",
+                            f"{loaded.call.id}/{payment.reference}/{payment.tranche}",
+                            after={
+                                "paid_on": payment.paid_on.isoformat(),
+                                "amount_cents": payment.amount_cents,
+                                "note": payment.note,
+                                "place": row.where,
+                            },
+                        )
+        except InputFileError as exc:
+            if report_xlsx is not None:
+                write_report(path, report_xlsx, exc.problems)
+            raise
+    return PaymentsIntake(
+        file=path,
+        call_id=loaded.call.id,
+        sheet=chosen.name,
+        rows=len(read.rows),
+        added=tuple(added),
+        unchanged=unchanged,
+        left_out=read.left_out,
+        dry_run=dry_run,
+    )
+
+
+def _rows_of(rows: Sequence[PaymentRow], added: Sequence[Payment]) -> list[PaymentRow]:
+    by_key = {(r.reference, r.tranche): r for r in rows}
+    return [by_key[(p.reference, p.tranche)] for p in added]
+
+
+def write_payments_template(
+    settings: Settings, out: Path, *, lang: str = "fr"
+) -> tuple[LoadedCall, int]:
+    """The payments workbook: a row per tranche not paid yet. Returns the call and the
+    number of rows."""
+    from slrbcall.money import to_decimal
+    from slrbcall.monitoring import PAYMENT_COLUMNS, PAYMENT_INSTRUCTIONS, PAYMENT_SHEETS
+    from slrbcall.sheets import TemplateColumn, write_template
+
+    check_lang(lang)
+    view = payments(settings, today=dt.date.min)
+    call = view.loaded.call
+    kinds = {
+        "reference": ("identifier", True),
+        "title": ("text", False),
+        "tranche": ("count", True),
+        "amount_due": ("amount", False),
+        "paid_on": ("date", True),
+        "amount": ("amount", False),
+        "note": ("long_text", False),
+    }
+    notes = {
+        "title": "Not read back: for information.",
+        "amount_due": "Not read back: the tranche's amount.",
+        "amount": "Empty: the amount due.",
+    }
+    columns = [
+        TemplateColumn(
+            c.key,
+            c.labels[lang],
+            kinds[c.key][0],
+            kinds[c.key][1],
+            notes.get(c.key, ""),
+            width=34 if c.key in ("title", "note") else 16,
+        )
+        for c in PAYMENT_COLUMNS
+    ]
+    rows: list[list[object]] = [
+        [p.project.reference, p.project.title, t.due.number, to_decimal(t.due.amount_cents)]
+        for p in view.projects
+        for t in p.tranches
+        if t.payment is None
+    ]
+    if not rows:
+        raise RefusedError(f"every tranche of {call.id} is paid: no payments workbook to fill in")
+    text_lang = "nl" if lang == "nl" else "fr"
+    write_template(
+        out,
+        title=call.title[text_lang],
+        sheet_name=PAYMENT_SHEETS[lang],
+        columns=columns,
+        instructions=list(PAYMENT_INSTRUCTIONS[lang]),
+        properties={"slrbcall.call": call.id, "slrbcall.template": "payments"},
+        rows=rows,
+    )
+    return view.loaded, len(rows)

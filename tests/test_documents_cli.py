@@ -1,0 +1,140 @@
+"""Conventions and letters through the command line, read back like a reader would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import Invoke
+
+
+@pytest.fixture
+def db(demo_db: Path) -> Path:
+    return demo_db
+
+
+def document_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(parts)
+
+
+def test_conventions_of_the_funded_projects(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "conventions"
+    result = cli("--db", db, "render-conventions", "--out", out, "--date", "2023-12-15", "--json")
+    assert result.exit_code == 0, result
+    data = json.loads(result.stdout)
+    assert len(data["files"]) == 6  # one per funded project, in its own language
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {entry["file"] for entry in manifest["files"]} == set(data["files"])
+    text = document_text(out / "empowerment-2023_EMP23-09_convention_fr.docx")
+    assert "Mimosa 1080" in text
+    assert "52\u202f000,00\u00a0€ (cinquante-deux mille euros)" in text
+    assert "du 1er janvier 2024 au 31 décembre 2024" in text
+    assert "26\u202f000,00\u00a0€" in text  # the first tranche, 50 %
+    assert "Fait à Bruxelles, le 15 décembre 2023" in text
+    assert "{{" not in text
+    assert "{%" not in text
+    dutch = document_text(out / "empowerment-2023_EMP23-07_convention_nl.docx")
+    assert "€\u00a038.500,00 (achtendertigduizend vijfhonderd euro)" in dutch
+    assert "van 1 januari 2024 tot 31 december 2024" in dutch
+
+
+def test_letters_for_every_application(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "outbox"
+    result = cli("--db", db, "render-letters", "--out", out, "--date", "2023-12-15", "--json")
+    assert result.exit_code == 0, result
+    files = json.loads(result.stdout)["files"]
+    assert sum("letter-award" in f for f in files) == 6
+    assert sum("letter-refusal" in f for f in files) == 9
+    refusal = document_text(out / "empowerment-2023_EMP23-13_letter-refusal_fr.docx")
+    assert "Le projet est classé 7e sur 15, avec un score de 70,05 sur 100." in refusal
+    assert "il ne restait que 4\u202f000,00\u00a0€ du budget de 255\u202f000,00\u00a0€" in refusal
+
+
+def test_both_languages_and_one_reference(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "one"
+    result = cli(
+        "--db",
+        db,
+        "render-conventions",
+        "--out",
+        out,
+        "--only",
+        "EMP23-03",
+        "--lang",
+        "both",
+        "--json",
+    )
+    assert json.loads(result.stdout)["files"] == [
+        "empowerment-2023_EMP23-03_convention_nl.docx",
+        "empowerment-2023_EMP23-03_convention_fr.docx",
+    ]
+
+
+def test_context_for_template_authors(cli: Invoke, db: Path) -> None:
+    result = cli(
+        "--db", db, "render-conventions", "--context", "EMP23-03", "--lang", "fr", "--json"
+    )
+    assert result.exit_code == 0, result
+    (context,) = json.loads(result.stdout)
+    assert context["amount_words"] == "quarante-cinq mille euros"
+    assert context["theme_label"] == "Fracture numérique"
+
+
+def test_without_an_allocation(cli: Invoke, tmp_path: Path) -> None:
+    from .conftest import REPO
+
+    db = tmp_path / "ws.db"
+    assert (
+        cli(
+            "--db",
+            db,
+            "--call",
+            "empowerment-2023",
+            "intake",
+            REPO / "examples" / "applications.xlsx",
+        ).exit_code
+        == 0
+    )
+    result = cli("--db", db, "render-conventions", "--out", tmp_path / "c")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: no allocation for empowerment-2023 yet: run 'slrbcall allocate --budget AMOUNT'"
+    )
+    assert not (tmp_path / "c").exists()
+
+
+def test_pdf_without_libreoffice(
+    cli: Invoke, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLRBCALL_SOFFICE", "")
+    result = cli("--db", db, "render-conventions", "--out", tmp_path / "c", "--pdf")
+    assert result.exit_code == 5
+    assert result.stderr.startswith(
+        "Error: --pdf needs LibreOffice, which was not found: install LibreOffice"
+    )
+    assert not (tmp_path / "c").exists()
+
+
+def test_templates_init_and_check(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    assert cli("templates", "init", folder).exit_code == 0
+    assert (folder / "convention.fr.docx").exists()
+    result = cli("--templates-dir", folder, "templates", "check")
+    assert result.exit_code == 0, result
+    assert result.stdout.strip() == "6 templates checked: no problem."
+    again = cli("templates", "init", folder)
+    assert again.exit_code == 1
+    (folder / "letter-award.nl.docx").unlink()
+    broken = cli("--templates-dir", folder, "templates", "check")
+    assert broken.exit_code == 3
+    assert "letter-award.nl.docx" in broken.stderr
