@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from slrbcall.cache import cached
-from slrbcall.callcheck import check_rules, did_you_mean, line_col, shape_problems
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.resources import shipped_dir
 from slrbcall.yamlstrict import Located, decode_source, parse_yaml, read_source
@@ -174,6 +173,8 @@ def _build_call(
         return exc.problems
     if located.problems:  # values the reader refused; the rest of the file was checked
         return located.problems
+    from slrbcall.callcheck import check_rules
+
     problems = tuple(check_rules(spec, located, registry, path))
     if problems:
         return problems
@@ -213,6 +214,8 @@ def _validate(model: type[_M], located: Located) -> _M:
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
+        from slrbcall.callcheck import line_col, shape_problems
+
         found = shape_problems(model, exc, located)
         raise InputFileError(
             sorted([*located.problems, *found], key=lambda p: line_col(p.where))
@@ -386,9 +389,15 @@ def _registry_from(located: Located) -> Registry:
                 problems.append(
                     Problem(
                         located.where(("organisations", i, "communes", j)),
-                        f"unknown commune '{commune}'{did_you_mean(commune, sorted(keys))}",
+                        f"unknown commune '{commune}'{_did_you_mean(commune, sorted(keys))}",
                     )
                 )
     if problems:
         raise InputFileError(problems)
     return Registry(organisations=tuple(organisations))
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    from slrbcall.callcheck import did_you_mean
+
+    return did_you_mean(word, choices)

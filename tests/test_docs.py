@@ -8,7 +8,7 @@ import pytest
 import typer
 
 from slrbcall.callspec import CallSpec, OrganisationSpec
-from slrbcall.cli.app import app
+from slrbcall.cli.app import COMMANDS, app, load_command
 
 from .conftest import REPO
 
@@ -16,15 +16,24 @@ CLI_DOC = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
 CALL_DOC = (REPO / "docs" / "call-definition.md").read_text(encoding="utf-8")
 
 
+def subcommands(command: object) -> dict[str, object]:
+    """The subcommands of a group: the root loads its commands lazily (COMMANDS)."""
+    if command is ROOT:
+        return {name: load_command(name) for name in COMMANDS}
+    return dict(getattr(command, "commands", None) or {})
+
+
+ROOT = typer.main.get_command(app)
+
+
 def commands() -> list[tuple[str, list[str]]]:
     """(command path, its option names) for every command of the tool."""
-    root = typer.main.get_command(app)
     found: list[tuple[str, list[str]]] = []
 
     def walk(command: object, path: str) -> None:
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
+        children = subcommands(command)
+        if children:
+            for name, sub in children.items():
                 walk(sub, f"{path} {name}".strip())
             return
         options = [
@@ -35,7 +44,7 @@ def commands() -> list[tuple[str, list[str]]]:
         ]
         found.append((path, options))
 
-    walk(root, "")
+    walk(ROOT, "")
     return found
 
 
@@ -49,17 +58,25 @@ def test_every_command_and_option_is_documented(path: str, options: list[str]) -
 
 
 def test_every_help_ends_with_an_example() -> None:
-    root = typer.main.get_command(app)
-
     def walk(command: object) -> None:
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for sub in subcommands.values():
+        children = subcommands(command)
+        if children:
+            for sub in children.values():
                 walk(sub)
             return
         assert "Example: slrbcall" in (getattr(command, "help", "") or ""), command
 
-    walk(root)
+    walk(ROOT)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_the_root_help_line_matches_the_command(name: str) -> None:
+    """The root's --help is written from COMMANDS without importing the commands."""
+    command = load_command(name)
+    assert command.name == name
+    summary = COMMANDS[name][2]
+    assert summary.endswith(".")
+    assert len(summary) <= 60, "keep the root help to one short line"
 
 
 def keys(model: type) -> set[str]:

@@ -41,11 +41,83 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return hoisted + rest
 
 
+#: Every command: name -> (module, attribute, one line of help). A command's module is
+#: imported only when that command runs, so that ``slrbcall --help`` and light commands
+#: start fast (bench/startup.py); the help lines are checked against the commands' own
+#: docstrings by tests/test_docs.py. The attribute is a command function or a Typer app.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("slrbcall.cli.demo", "demo", "Run every stage on the shipped example call."),
+    "calls": ("slrbcall.cli.calls", "app", "List, show, check and renew call definitions."),
+    "intake": ("slrbcall.cli.intake", "intake", "Take in the applications of a spreadsheet."),
+    "applications": ("slrbcall.cli.applications", "app", "The stored applications of the call."),
+    "template": ("slrbcall.cli.template", "app", "Write blank workbooks to fill in."),
+    "score": ("slrbcall.cli.committee", "score", "Take in the committee's marks."),
+    "ranking": ("slrbcall.cli.committee", "ranking", "Show the ranked list."),
+    "allocate": ("slrbcall.cli.allocation", "allocate", "Allocate the budget, with reasons."),
+    "scenarios": ("slrbcall.cli.allocation", "scenarios", "Compare allocations side by side."),
+    "explain": ("slrbcall.cli.allocation", "explain", "Why an application got what it got."),
+    "allocations": ("slrbcall.cli.allocation", "app", "The stored allocation runs."),
+    "render-conventions": (
+        "slrbcall.cli.documents",
+        "render_conventions",
+        "Render the conventions of the funded projects.",
+    ),
+    "render-letters": (
+        "slrbcall.cli.documents",
+        "render_letters",
+        "Render the award and refusal letters.",
+    ),
+    "templates": (
+        "slrbcall.cli.documents",
+        "templates_app",
+        "The Word templates of the documents.",
+    ),
+    "timeline": ("slrbcall.cli.followup", "timeline", "The call's and the projects' due dates."),
+    "followup": ("slrbcall.cli.followup", "followup_app", "Record and review the follow-up."),
+    "payments": ("slrbcall.cli.followup", "payments_app", "The tranches: due, paid, blocked."),
+    "monitor": ("slrbcall.cli.followup", "monitor", "Take in the projects' monitoring reports."),
+    "report": ("slrbcall.cli.reports", "report", "The call's key figures."),
+    "export": ("slrbcall.cli.reports", "export_app", "Export the call's data (360Giving)."),
+    "status": ("slrbcall.cli.workspace", "status", "What the workspace holds."),
+    "doctor": ("slrbcall.cli.workspace", "doctor", "Check this machine."),
+}
+
+
+def load_command(name: str) -> Any:
+    """The click command ``name`` of :data:`COMMANDS`, built from its module."""
+    import importlib
+
+    module, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    command: Any
+    if isinstance(target, typer.Typer):
+        target.rich_markup_mode = None  # plain help, as the root's (Rich costs start-up time)
+        command = typer.main.get_group(target)  # a group even with one command
+    else:
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(name=name)(target)
+        command = typer.main.get_command(single)  # one command, no callback: the command
+    command.name = name
+    return command
+
+
 class SlrbcallGroup(TyperGroup):
     """The root group: hoists global options and turns SlrbcallError into an exit code."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(args))
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from :data:`COMMANDS`, without importing any command."""
+        rows = [(name, summary) for name, (_, _, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -134,51 +206,6 @@ def root(
 ) -> None:
     """Global options work before or after the command name."""
     ctx.obj = Settings(db=db, calls_dir=calls_dir, templates_dir=templates_dir, call_id=call)
-
-
-def _register() -> None:
-    from slrbcall.cli import (
-        allocation,
-        applications,
-        calls,
-        committee,
-        demo,
-        documents,
-        followup,
-        intake,
-        reports,
-        template,
-        workspace,
-    )
-
-    app.add_typer(calls.app, name="calls")
-    app.command()(intake.intake)
-    app.add_typer(applications.app, name="applications")
-    app.add_typer(template.app, name="template")
-    app.command()(committee.score)
-    app.command()(committee.ranking)
-    app.command()(allocation.allocate)
-    app.command()(allocation.scenarios)
-    app.command()(allocation.explain)
-    app.add_typer(allocation.app, name="allocations")
-    app.command()(documents.render_conventions)
-    app.command()(documents.render_letters)
-    app.add_typer(documents.templates_app, name="templates")
-    app.command()(followup.timeline)
-    app.add_typer(followup.payments_app, name="payments")
-    app.add_typer(followup.followup_app, name="followup")
-    app.command()(followup.monitor)
-    template.app.command()(followup.monitoring)
-    template.app.command("payments")(followup.payments_template)
-    calls.app.command()(followup.renew)
-    app.command()(reports.report)
-    app.add_typer(reports.export_app, name="export")
-    app.command()(demo.demo)
-    app.command()(workspace.status)
-    app.command()(workspace.doctor)
-
-
-_register()
 
 
 def main() -> None:

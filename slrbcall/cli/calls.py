@@ -16,7 +16,7 @@ from slrbcall.money import format_eur
 if TYPE_CHECKING:
     from slrbcall.calls import CallSummary, LoadedCall
 
-app = typer.Typer(no_args_is_help=True, help="List, show and check call definitions.")
+app = typer.Typer(no_args_is_help=True, help="List, show, check and renew call definitions.")
 
 
 @app.command("list")
@@ -343,3 +343,12 @@ def render_call(loaded: LoadedCall) -> None:
             title_align="left",
         )
     )
+
+
+def _register_renew() -> None:
+    from slrbcall.cli import followup
+
+    app.command()(followup.renew)
+
+
+_register_renew()

@@ -9,7 +9,6 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
-from slrbcall.services.demo import DEMO_CALL
 
 
 def demo(
@@ -72,7 +71,7 @@ def demo(
     console.print(view)
     console.print(
         text(
-            f"2. Recorded {DEMO_CALL} in a fresh workspace {result.db_path} "
+            f"2. Recorded {result.intake.call_id} in a fresh workspace {result.db_path} "
             f"(schema {result.status.schema_version})",
             "bold",
         )

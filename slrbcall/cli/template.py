@@ -68,3 +68,13 @@ def scores(
     )
     for reference, member in left_out:
         console.print(text(f"Conflict of interest: {member} does not mark {reference}."))
+
+
+def _register_followup() -> None:
+    from slrbcall.cli import followup
+
+    app.command()(followup.monitoring)
+    app.command("payments")(followup.payments_template)
+
+
+_register_followup()

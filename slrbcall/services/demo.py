@@ -11,10 +11,10 @@ from slrbcall.calls import LoadedCall, call_files, load_call, registry_file
 from slrbcall.errors import RefusedError
 from slrbcall.resources import examples_dir
 from slrbcall.services.allocation import Allocation, allocate
+from slrbcall.services.applications import IntakeResult, intake
 from slrbcall.services.calls import validate_calls
 from slrbcall.services.documents import Rendered, render
 from slrbcall.services.followup import FollowupDemo, run_followup_demo
-from slrbcall.services.intake import IntakeResult, intake
 from slrbcall.services.reports import CallReport, call_report
 from slrbcall.services.scoring import Ranking, ScoreIntake, ranking, take_scores
 from slrbcall.services.workspace import WorkspaceStatus, record_calls, workspace_status

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls import LoadedCall, load_registry
 from slrbcall.errors import InputFileError, RefusedError
+from slrbcall.services.applications import write_report
 from slrbcall.services.calls import resolve_call
-from slrbcall.services.intake import write_report
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:

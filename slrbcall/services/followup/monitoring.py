@@ -121,7 +121,7 @@ def take_monitoring(
     """
     from slrbcall.followup import check_reports
     from slrbcall.monitoring import MONITORING_COLUMNS, matcher, read_reports, recogniser
-    from slrbcall.services.intake import write_report
+    from slrbcall.services.applications import write_report
     from slrbcall.sheets import choose_sheet, find_header, read_workbook
     from slrbcall.store.followup import StoredReport, followup_reads, followup_writes
 

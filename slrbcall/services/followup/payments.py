@@ -387,7 +387,7 @@ def take_payments(
 ) -> PaymentsIntake:
     """Take in a payments workbook: all of its payments, or none (exit 3)."""
     from slrbcall.monitoring import PAYMENT_COLUMNS, matcher, read_payment_rows, recogniser
-    from slrbcall.services.intake import write_report
+    from slrbcall.services.applications import write_report
     from slrbcall.sheets import choose_sheet, find_header, read_workbook
     from slrbcall.store.followup import followup_reads, followup_writes
 
