@@ -30,15 +30,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
 from slrbcall.documents.libreoffice import find_libreoffice, libreoffice_version
 from slrbcall.documents.pdf import convert_to_pdf
-from slrbcall.documents.render import (
-    Renderer,
-    RenderJob,
-    jinja_environment,
-    render_documents,
-    safe_filename,
-)
+from slrbcall.documents.render import Renderer, jinja_environment
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "convention.fr.docx"
 THEMES = ["Alimentation durable", "Monoparentalité", "Fracture numérique", "Culture"]

@@ -22,14 +22,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slrbcall.documents.render import (
-    MANIFEST_NAME,
-    Renderer,
-    RenderJob,
-    jinja_environment,
-    render_documents,
-    safe_filename,
-)
+from slrbcall.documents.batch import MANIFEST_NAME, RenderJob, render_documents, safe_filename
+from slrbcall.documents.render import Renderer, jinja_environment
 from slrbcall.errors import InputFileError, RefusedError
 
 REPO = Path(__file__).resolve().parent.parent

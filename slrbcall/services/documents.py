@@ -13,7 +13,7 @@ from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
-    from slrbcall.documents.render import RenderJob
+    from slrbcall.documents.batch import RenderJob
     from slrbcall.model import Application, Call
 
 __all__ = ["Rendered", "context_of", "render", "templates_check", "templates_init"]
@@ -59,8 +59,8 @@ def _jobs(
     only: str | None,
     date: dt.date,
 ) -> tuple[LoadedCall, int, list[RenderJob]]:
+    from slrbcall.documents.batch import RenderJob, safe_filename
     from slrbcall.documents.context import document_context
-    from slrbcall.documents.render import RenderJob, safe_filename
     from slrbcall.services.allocation import adopted_run
     from slrbcall.services.scoring import stored_state
 
@@ -121,7 +121,7 @@ def render(
     ``manifest.json`` listing each with its SHA-256. ``pdf`` converts them all in one
     LibreOffice call (exit 5 without LibreOffice, checked before anything is rendered).
     """
-    from slrbcall.documents.render import render_documents
+    from slrbcall.documents.batch import render_documents
 
     if pdf:
         from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
