@@ -25,23 +25,9 @@ def flat(output: str) -> str:
 
 
 def followup_app() -> typer.Typer:
-    """The follow-up commands under the real root callback and error funnel."""
-    from slrbcall.cli import followup
-    from slrbcall.cli.app import SlrbcallGroup, root
+    """The real command line (the follow-up commands are registered in COMMANDS)."""
+    from slrbcall.cli.app import app
 
-    app = typer.Typer(cls=SlrbcallGroup, add_completion=False, pretty_exceptions_enable=False)
-    app.callback()(root)
-    app.command()(followup.timeline)
-    app.add_typer(followup.payments_app, name="payments")
-    app.add_typer(followup.followup_app, name="followup")
-    app.command()(followup.monitor)
-    template = typer.Typer(no_args_is_help=True)
-    template.command()(followup.monitoring)
-    template.command("payments")(followup.payments_template)
-    app.add_typer(template, name="template")
-    calls = typer.Typer(no_args_is_help=True)
-    calls.command()(followup.renew)
-    app.add_typer(calls, name="calls")
     return app
 
 
@@ -65,20 +51,6 @@ def run(funded_db: Path, tmp_path: Path) -> Callable[..., Result]:
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
-
-
-def test_every_command_has_an_example() -> None:
-    root = typer.main.get_command(followup_app())
-
-    def walk(command: object) -> None:
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for sub in subcommands.values():
-                walk(sub)
-            return
-        assert "Example: slrbcall" in (getattr(command, "help", "") or ""), command
-
-    walk(root)
 
 
 def test_a_payment_through_the_command_line(run: Callable[..., Result]) -> None:

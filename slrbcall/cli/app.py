@@ -74,7 +74,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "timeline": ("slrbcall.cli.followup", "timeline", "The call's and the projects' due dates."),
     "followup": ("slrbcall.cli.followup", "followup_app", "Record and review the follow-up."),
-    "payments": ("slrbcall.cli.followup", "payments_app", "The tranches: due, paid, blocked."),
+    "payments": ("slrbcall.cli.payments", "payments_app", "The tranches: due, paid, blocked."),
     "monitor": ("slrbcall.cli.followup", "monitor", "Take in the projects' monitoring reports."),
     "report": ("slrbcall.cli.reports", "report", "The call's key figures."),
     "export": ("slrbcall.cli.reports", "export_app", "Export the call's data (360Giving)."),

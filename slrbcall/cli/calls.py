@@ -346,9 +346,9 @@ def render_call(loaded: LoadedCall) -> None:
 
 
 def _register_renew() -> None:
-    from slrbcall.cli import followup
+    from slrbcall.cli import renew
 
-    app.command()(followup.renew)
+    app.command()(renew.renew)
 
 
 _register_renew()

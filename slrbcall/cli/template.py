@@ -71,10 +71,10 @@ def scores(
 
 
 def _register_followup() -> None:
-    from slrbcall.cli import followup
+    from slrbcall.cli import followup, payments
 
     app.command()(followup.monitoring)
-    app.command("payments")(followup.payments_template)
+    app.command("payments")(payments.payments_template)
 
 
 _register_followup()

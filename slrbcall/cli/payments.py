@@ -1,0 +1,281 @@
+"""``slrbcall payments`` and ``template payments``: the tranches of the funded projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.followup import (
+    _STYLE,
+    DryRun,
+    Output,
+    ReportXlsx,
+    Sheet,
+    TemplateLang,
+    TodayOption,
+    _money,
+    _today,
+    parse_day,
+)
+from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.money import format_eur
+
+if TYPE_CHECKING:
+    from slrbcall.followup import TrancheState
+
+__all__ = ["payments_app", "payments_template"]
+
+# -- payments ----------------------------------------------------------------------------
+
+# Its help is the callback's docstring: `slrbcall payments` alone lists the tranches.
+payments_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+
+
+def _tranche_json(state: TrancheState) -> dict[str, Any]:
+    due, payment = state.due, state.payment
+    return {
+        "number": due.number,
+        "percent": str(due.percent),
+        "amount": plain_money(due.amount_cents),
+        "condition": due.condition,
+        "label": {"nl": due.label.nl, "fr": due.label.fr},
+        "payable_from": due.payable_from.isoformat() if due.payable_from else None,
+        "expected": due.expected.isoformat() if due.expected else None,
+        "status": state.status.value,
+        "paid_on": payment.paid_on.isoformat() if payment else None,
+        "paid": plain_money(payment.amount_cents) if payment else None,
+        "forced": payment.forced if payment else False,
+        "waiting_for": list(state.waiting_for),
+    }
+
+
+@payments_app.callback()
+def payments(
+    ctx: typer.Context,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List each funded project's tranches: paid, due (its condition is met) or blocked
+    (and what it waits for). 'payments record' and 'payments take' record payments.
+
+    Example: slrbcall payments
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from slrbcall.services import followup as service
+
+    view = service.payments(settings(ctx), today=_today(today))
+    if as_json:
+        emit_json(
+            {
+                "call": view.loaded.call.id,
+                "today": view.today.isoformat(),
+                "awarded": plain_money(view.awarded_cents),
+                "paid": plain_money(view.paid_cents),
+                "projects": [
+                    {
+                        "reference": p.project.reference,
+                        "title": p.project.title,
+                        "award": plain_money(p.project.award_cents),
+                        "paid": plain_money(p.paid_cents),
+                        "tranches": [_tranche_json(t) for t in p.tranches],
+                    }
+                    for p in view.projects
+                ],
+            }
+        )
+        return
+    listing = table(
+        "project",
+        "tranche",
+        "condition",
+        "amount",
+        "status",
+        "paid on / waiting for",
+        title=f"{view.loaded.call.id}: payments on {view.today}",
+        numeric=("tranche", "amount"),
+    )
+    for project in view.projects:
+        for state in project.tranches:
+            if state.payment is not None:
+                detail = f"{state.payment.paid_on}: {format_eur(state.payment.amount_cents)}"
+                if state.payment.forced:
+                    detail += " (forced)"
+            else:
+                detail = "; ".join(state.waiting_for)
+            listing.add_row(
+                text(f"{project.project.reference} {project.project.title}"),
+                text(state.due.number),
+                text(state.due.condition),
+                eur(state.due.amount_cents),
+                text(state.status.value, _STYLE[state.status.value]),
+                text(detail),
+            )
+    console = out_console()
+    console.print(listing)
+    to_pay = view.awarded_cents - view.paid_cents
+    console.print(
+        text(
+            f"Awarded {format_eur(view.awarded_cents)}, paid {format_eur(view.paid_cents)}, "
+            f"to pay {format_eur(to_pay)}."
+        )
+    )
+
+
+@payments_app.command("record")
+def record_payment(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    tranche: Annotated[int, typer.Option("--tranche", min=1, help="The tranche's number.")],
+    date: Annotated[str, typer.Option("--date", metavar="DATE", help="The payment date.")],
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="The amount in euro (default: the tranche's amount)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Pay although the tranche's condition is not met.")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why --force: it goes to the audit.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note kept with it.")] = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the payment of a tranche.
+
+    Refused: a tranche paid twice, a total above the award, a date before the project's
+    start or after today. Paying before the tranche's condition is met (signature,
+    reports) needs --force and --reason.
+
+    Example: slrbcall payments record EMP23-03 --tranche 1 --date 2024-01-15
+    """
+    from slrbcall.services import followup as service
+
+    done = service.record_payment(
+        settings(ctx),
+        reference,
+        tranche=tranche,
+        paid_on=parse_day(date, "--date"),
+        today=_today(today),
+        amount_cents=_money(amount, "--amount") if amount is not None else None,
+        force=force,
+        reason=reason,
+        note=note,
+    )
+    if as_json:
+        emit_json(
+            {
+                "call": done.call_id,
+                "reference": done.payment.reference,
+                "tranche": done.payment.tranche,
+                "paid_on": done.payment.paid_on.isoformat(),
+                "amount": plain_money(done.payment.amount_cents),
+                "forced": done.payment.forced,
+                "overridden": list(done.overridden),
+                "paid": plain_money(done.paid_cents),
+                "award": plain_money(done.award_cents),
+            }
+        )
+        return
+    console = out_console()
+    console.print(
+        text(
+            f"Recorded the payment of tranche {done.payment.tranche} of "
+            f"{done.payment.reference}: {format_eur(done.payment.amount_cents)} on "
+            f"{done.payment.paid_on}. Paid so far: {format_eur(done.paid_cents)} of "
+            f"{format_eur(done.award_cents)}."
+        )
+    )
+    if done.overridden:
+        console.print(
+            text(
+                "Forced past: " + "; ".join(done.overridden) + ". The reason is in the audit.",
+                "yellow",
+            )
+        )
+
+
+@payments_app.command("take")
+def take_payments(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The payments workbook.")],
+    sheet: Sheet = None,
+    dry_run: DryRun = False,
+    report_xlsx: ReportXlsx = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take in a payments workbook under the intake contract: every problem at once
+    (exit 3) and nothing stored, or every payment stored. The same file again changes
+    nothing.
+
+    Example: slrbcall payments take paiements.xlsx
+    """
+    from slrbcall.services import followup as service
+
+    done = service.take_payments(
+        settings(ctx),
+        file,
+        today=_today(today),
+        sheet=sheet,
+        dry_run=dry_run,
+        report_xlsx=report_xlsx,
+    )
+    if as_json:
+        emit_json(
+            {
+                "file": str(done.file),
+                "call": done.call_id,
+                "sheet": done.sheet,
+                "rows": done.rows,
+                "new": len(done.added),
+                "unchanged": done.unchanged,
+                "left_out": done.left_out,
+                "payments": [
+                    {
+                        "reference": p.reference,
+                        "tranche": p.tranche,
+                        "paid_on": p.paid_on.isoformat(),
+                        "amount": plain_money(p.amount_cents),
+                    }
+                    for p in done.added
+                ],
+                "dry_run": done.dry_run,
+            }
+        )
+        return
+    verb = "Would take in" if done.dry_run else "Took in"
+    total = sum(p.amount_cents for p in done.added)
+    console = out_console()
+    console.print(
+        text(
+            f"{verb} {done.rows} payments from {done.file.name} (sheet '{done.sheet}') for "
+            f"{done.call_id}: {len(done.added)} new ({format_eur(total)}), {done.unchanged} "
+            "already recorded."
+        )
+    )
+    if done.left_out:
+        console.print(text(f"{done.left_out} rows without a payment date were left out."))
+    if done.dry_run:
+        console.print(text("Dry run: nothing was stored."))
+
+
+def payments_template(ctx: typer.Context, output: Output, lang: TemplateLang = "fr") -> None:
+    """Write the payments workbook: a row per tranche not paid yet, to fill in with the
+    payment dates.
+
+    Example: slrbcall template payments -o paiements.xlsx
+    """
+    from slrbcall.services import followup as service
+
+    loaded, rows = service.write_payments_template(settings(ctx), output, lang=lang)
+    out_console().print(
+        text(
+            f"Wrote {output} for {loaded.call.id} ({rows} tranches to pay): fill in the "
+            f"payment dates, then 'slrbcall payments take {output}'."
+        )
+    )

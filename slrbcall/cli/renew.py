@@ -1,0 +1,72 @@
+"""``slrbcall calls renew``: draft the next call from an existing one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.output import emit_json, out_console, text
+
+__all__ = ["renew"]
+
+# -- the next call -------------------------------------------------------------------------
+
+
+def renew(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="ID", help="The call to start from.")],
+    new_id: Annotated[str, typer.Option("--id", help="The new call's id (its file name).")],
+    duration: Annotated[
+        int, typer.Option("--duration", min=1, max=240, help="The projects' duration in months.")
+    ],
+    years: Annotated[
+        int | None,
+        typer.Option(
+            "--years", help="Move the dates by this many years (default: from the two ids)."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Draft the next call from an existing one: dates moved to the new year, the new
+    duration (with yearly tranches and a yearly report for multi-year projects), and the
+    open questions (budget, grant range, criteria, committee) marked TO FILL IN. Writes
+    <new id>.yaml into the calls folder in use, never over an existing file.
+
+    Example: slrbcall calls renew empowerment-2023 --id empowerment-2025 --duration 36
+    """
+    from slrbcall.services import followup as service
+
+    done = service.renew_call(
+        settings(ctx), source, new_id=new_id, duration_months=duration, years=years
+    )
+    renewal = done.renewal
+    if as_json:
+        emit_json(
+            {
+                "file": str(done.path),
+                "call": renewal.new_id,
+                "from": renewal.source_id,
+                "shift_years": renewal.shift_years,
+                "duration_months": renewal.duration_months,
+                "multi_year": renewal.multi_year,
+                "to_fill_in": list(renewal.to_fill_in),
+            }
+        )
+        return
+    console = out_console()
+    console.print(
+        text(
+            f"Wrote {done.path} from {renewal.source_id}: dates moved by "
+            f"{renewal.shift_years} years, projects of {renewal.duration_months} months"
+            + (" with yearly tranches and reports." if renewal.multi_year else ".")
+        )
+    )
+    console.print(
+        text(
+            "To fill in (marked '# TO FILL IN'): " + ", ".join(renewal.to_fill_in) + ". "
+            f"Then: slrbcall calls validate {done.path}",
+            "yellow",
+        )
+    )
