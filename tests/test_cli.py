@@ -156,7 +156,10 @@ def test_demo_in_a_fresh_folder(tmp_path: Path, cli: Invoke) -> None:
     # the call, 15 applications, 370 marks, the allocation run, then the follow-up:
     # 17 milestones, 9 payments and 12 monitoring reports
     assert status["counts"]["audit"] == 1 + 15 + 370 + 1 + 17 + 9 + 12
-    assert "6 funded: € 251,000.00 awarded of € 255,000.00; € 4,000.00 left." in result.stdout
+    assert "€ 251,000.00 awarded, € 4,000.00 left; every decision has its reason" in result.stdout
+    assert "6 funded;" in result.stdout
+    assert "8. Rendered 6 conventions and 15 letters" in result.stdout
+    assert "10. Outcomes from monitoring.xlsx: 202 residents involved, 98 trained" in result.stdout
     assert (
         "3. Took in 15 applications for empowerment-2023 from applications.xlsx: 13 housing companies, € 650,000.00 requested, 15 eligible, 0 ineligible."
         in result.stdout

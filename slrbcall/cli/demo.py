@@ -136,9 +136,34 @@ def demo(
             "bold",
         )
     )
-    from slrbcall.cli.allocation import render_result
-
-    render_result(allocated, title=f"{taken.call_id}: {allocated.policy.value}")
+    titles = {a.reference: a.title for a in taken.applications}
+    decisions = table(
+        "rank",
+        "reference",
+        "project",
+        "score",
+        "requested",
+        "awarded",
+        "decision",
+        numeric=("rank", "score", "requested", "awarded"),
+    )
+    for decision in allocated.lines:
+        decisions.add_row(
+            text(decision.rank or "-"),
+            text(decision.reference),
+            text(titles.get(decision.reference, "")),
+            text(f"{decision.score:.2f}" if decision.rank else "-"),
+            eur(decision.requested_cents),
+            eur(decision.amount_cents),
+            text(decision.decision.value, "green" if decision.amount_cents else ""),
+        )
+    console.print(decisions)
+    console.print(
+        text(
+            f"   {eur(allocated.total_awarded_cents)} awarded, {eur(allocated.remainder_cents)} "
+            "left; every decision has its reason ('slrbcall explain EMP23-13')."
+        )
+    )
     fig = result.report.figures
     console.print(
         text(
