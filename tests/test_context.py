@@ -81,3 +81,44 @@ def test_multi_year_projects_get_yearly_deadlines() -> None:
     yearly = [d for key, d in due if key == "yearly-report"]
     assert yearly == [dt.date(y, 1, 1) for y in range(2023, 2027)]
     assert due[-1] == ("final-report", dt.date(2027, 3, 31))
+
+
+def test_yearly_tranches_say_from_when_they_are_payable() -> None:
+    from slrbcall.calls import load_call, load_registry
+    from slrbcall.documents.context import document_context
+
+    call = load_call(SHIPPED_CALLS / "cohesion-sociale-2021.yaml").call
+    app = Application(
+        reference="PCS-01",
+        applicant="logiris",
+        applicant_name="Log'iris",
+        title="Vivre ensemble",
+        requested_cents=100_000_00,
+        language=Lang.FR,
+        partner="ASBL X",
+        duration_months=60,
+        start_date=dt.date(2022, 1, 1),
+    )
+    line = {
+        "amount": "100000.00",
+        "decision": "funded_full",
+        "rank": 1,
+        "score": "80",
+        "reason": "funded",
+        "requested": "100000.00",
+    }
+    context = document_context(
+        "convention",
+        call=call,
+        registry=load_registry(SHIPPED_CALLS),
+        application=app,
+        line=line,
+        budget_cents=call.budget_cents,
+        lang="fr",
+        date=dt.date(2021, 12, 1),
+    )
+    conditions = [t["condition_text"] for t in context["tranches"]]
+    assert conditions[0] == "à la signature de la convention"
+    assert conditions[1] == "après approbation du rapport annuel, à partir du 1er janvier 2023"
+    assert conditions[4] == "après approbation du rapport final, à partir du 1er janvier 2026"
+    assert sum(t["amount_cents"] for t in context["tranches"]) == 100_000_00

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from slrbcall.model import Application, Call, Organisation
+    from slrbcall.model import Application, Call, Organisation, Tranche
     from slrbcall.registry import Registry
 
 __all__ = ["KINDS", "document_context", "sample_context"]
@@ -177,7 +177,7 @@ def document_context(
                 "amount_cents": cents,
                 "amount_figures": format_amount(cents, lang),
                 "condition": tranche.condition.value,
-                "condition_text": _CONDITION[tranche.condition.value][lang],
+                "condition_text": _condition_text(tranche, start, lang),
                 "label": tranche.label[lang],
             }
             for tranche, cents in zip(call.tranches, tranche_amounts, strict=False)
@@ -201,6 +201,18 @@ def document_context(
         "signatory": _SIGNATORY[lang],
     }
     return context
+
+
+def _condition_text(tranche: Tranche, start: dt.date | None, lang: str) -> str:
+    """The condition of a tranche, and from when it is payable when the call says so
+    (the yearly tranches of a multi-year project differ only by that date)."""
+    from slrbcall.documents.l10n import format_date, month_offset
+
+    text = _CONDITION[tranche.condition.value][lang]
+    if tranche.month is None or tranche.month == 0 or start is None:
+        return text
+    from_day = format_date(month_offset(start, tranche.month), lang)
+    return f"{text}, vanaf {from_day}" if lang == "nl" else f"{text}, à partir du {from_day}"
 
 
 def _recipient(registry: Registry, application: Application, lang: str) -> str:
