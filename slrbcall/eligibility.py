@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from slrbcall.migrations import APPLICATION_FIELDS
 from slrbcall.model import Application, ApplicationStatus, Call, DurationRule, Reason
 from slrbcall.money import format_eur
 
@@ -131,29 +132,10 @@ def _reasons(app: Application, call: Call, registry: Registry) -> Iterable[Reaso
 
 # -- identity and duplicates --------------------------------------------------------------
 
-_HASHED = (
-    "reference",
-    "applicant",
-    "applicant_name",
-    "title",
-    "requested_cents",
-    "language",
-    "partner",
-    "partner_enterprise_number",
-    "theme",
-    "theme_text",
-    "duration_months",
-    "start_date",
-    "residents_targeted",
-    "contact_name",
-    "contact_email",
-    "summary",
-)
-
 
 def content_hash(app: Application) -> str:
     """SHA-256 over the normalised content: equal for the same data, however saved."""
-    data = {key: getattr(app, key) for key in _HASHED}
+    data = {key: getattr(app, key) for key in APPLICATION_FIELDS}
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -7,7 +7,7 @@ SQL text only: :mod:`slrbcall.store` runs the migrations (each in its own transa
 
 from __future__ import annotations
 
-__all__ = ["APPLICATION_COLUMNS", "FOLLOWUP_MIGRATION", "MIGRATIONS"]
+__all__ = ["APPLICATION_COLUMNS", "APPLICATION_FIELDS", "FOLLOWUP_MIGRATION", "MIGRATIONS"]
 
 #: Each migration is a tuple of statements, run in one transaction. Never edit a
 #: migration that has shipped: add a new one.
@@ -242,8 +242,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
-#: The columns of ``application`` that hold an :class:`Application`'s own fields.
-APPLICATION_COLUMNS = (
+#: The columns of ``application`` that hold an application's content: the fields of
+#: :class:`~slrbcall.model.Application` that its content hash covers.
+APPLICATION_FIELDS = (
     "reference",
     "applicant",
     "applicant_name",
@@ -260,7 +261,7 @@ APPLICATION_COLUMNS = (
     "contact_name",
     "contact_email",
     "summary",
-    "status",
-    "reasons_json",
-    "source_row",
 )
+
+#: The columns of ``application`` that hold an :class:`Application`'s own fields.
+APPLICATION_COLUMNS = (*APPLICATION_FIELDS, "status", "reasons_json", "source_row")

@@ -115,23 +115,8 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
     ) -> None:
-        self._conn.execute(
-            "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
-            " after_json, input_file, input_sha256, tool_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                self.at,
-                self.command,
-                action,
-                entity,
-                key,
-                _json(before),
-                _json(after),
-                self.input_file,
-                self.input_sha256,
-                __version__,
-            ),
-        )
+        """One audit row: what changed (``before``/``after``), by this transaction's command."""
+        self.audit_many([(action, entity, key, before, after)])
 
     def audit_many(
         self,
