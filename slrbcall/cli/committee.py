@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import (
+    DryRunOption,
+    JsonOption,
+    ReportXlsxOption,
+    SheetOption,
+    settings,
+)
 from slrbcall.cli.output import emit_json, out_console, table, text
 
 AllowIncomplete = Annotated[
@@ -22,14 +28,9 @@ AllowIncomplete = Annotated[
 def score(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The marks workbook (wide or long layout).")],
-    sheet: Annotated[str | None, typer.Option("--sheet", help="The sheet to read.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, store nothing.")] = False,
-    report_xlsx: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-xlsx", help="On problems, also write a copy with the bad cells marked."
-        ),
-    ] = None,
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    report_xlsx: ReportXlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Take in the committee's marks: the whole file, or nothing.

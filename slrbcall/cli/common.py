@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from slrbcall.settings import Settings
 
-__all__ = ["JsonOption", "settings"]
+__all__ = [
+    "DryRunOption",
+    "JsonOption",
+    "OutputOption",
+    "ReportXlsxOption",
+    "SheetOption",
+    "TemplateLangOption",
+    "settings",
+]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+# The options of every command that reads a workbook under the intake contract.
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="The sheet to read (default: the one that fits).")
+]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check and report, store nothing.")]
+ReportXlsxOption = Annotated[
+    Path | None,
+    typer.Option("--report-xlsx", help="On problems, also write a copy with the bad cells marked."),
+]
+
+# The options of every command that writes a workbook to fill in.
+OutputOption = Annotated[
+    Path, typer.Option("-o", "--output", help="The workbook to write (.xlsx).")
+]
+TemplateLangOption = Annotated[
+    str, typer.Option("--lang", help="Language of the headers and instructions: nl, fr or en.")
+]
 
 
 def settings(ctx: typer.Context) -> Settings:

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import (
+    DryRunOption,
+    JsonOption,
+    OutputOption,
+    ReportXlsxOption,
+    SheetOption,
+    TemplateLangOption,
+    settings,
+)
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.errors import RefusedError
 from slrbcall.money import format_eur
@@ -36,16 +44,11 @@ TodayOption = Annotated[
     ),
 ]
 Lang = Annotated[str, typer.Option("--lang", help="Language of the labels: nl or fr.")]
-TemplateLang = Annotated[
-    str, typer.Option("--lang", help="Language of the headers and instructions: nl, fr or en.")
-]
-Output = Annotated[Path, typer.Option("-o", "--output", help="The workbook to write (.xlsx).")]
-Sheet = Annotated[str | None, typer.Option("--sheet", help="The sheet to read.")]
-DryRun = Annotated[bool, typer.Option("--dry-run", help="Check, store nothing.")]
-ReportXlsx = Annotated[
-    Path | None,
-    typer.Option("--report-xlsx", help="On problems, also write a copy with the bad cells marked."),
-]
+TemplateLang = TemplateLangOption
+Output = OutputOption
+Sheet = SheetOption
+DryRun = DryRunOption
+ReportXlsx = ReportXlsxOption
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import (
+    DryRunOption,
+    JsonOption,
+    ReportXlsxOption,
+    SheetOption,
+    settings,
+)
 from slrbcall.cli.output import emit_json, err_console, eur, out_console, plain_money, table, text
 
 if TYPE_CHECKING:
@@ -22,18 +28,9 @@ PROGRESS_FROM = 5000
 def intake(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A spreadsheet: .xlsx, .xlsm, .ods, .xls or .csv.")],
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="The sheet to read (default: the one that fits).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check and report, but store nothing.")
-    ] = False,
-    report_xlsx: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-xlsx", help="On problems, also write a copy with the bad cells marked."
-        ),
-    ] = None,
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    report_xlsx: ReportXlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Take in the applications of a spreadsheet: the whole file, or nothing.

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
-from slrbcall.cli.common import settings
+from slrbcall.cli.common import OutputOption, TemplateLangOption, settings
 from slrbcall.cli.output import out_console, text
 
 app = typer.Typer(no_args_is_help=True, help="Write blank workbooks to fill in.")
 
-Output = Annotated[Path, typer.Option("-o", "--output", help="The workbook to write (.xlsx).")]
+Output = OutputOption
 
 
 @app.command()
 def applications(
     ctx: typer.Context,
     output: Output,
-    lang: Annotated[
-        str, typer.Option("--lang", help="Language of the headers and instructions: nl, fr or en.")
-    ] = "fr",
+    lang: TemplateLangOption = "fr",
 ) -> None:
     """Write the applications workbook: headers, instructions, drop-down lists.
 
@@ -42,9 +37,7 @@ def applications(
 def scores(
     ctx: typer.Context,
     output: Output,
-    lang: Annotated[
-        str, typer.Option("--lang", help="Language of the headers and instructions: nl, fr or en.")
-    ] = "fr",
+    lang: TemplateLangOption = "fr",
 ) -> None:
     """Write the marking workbook: a row per eligible application and committee member.
 
