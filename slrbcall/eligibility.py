@@ -1,9 +1,9 @@
-"""Eligibility under a call's rules, and the identity of an application.
+"""Eligibility under a call's rules, and applications that look alike.
 
 :func:`assess` gives each readable application its status and a reason code and a
 sentence for each rule it breaks (ineligible applications are stored, not refused);
-:func:`content_hash` tells whether an application changed; :func:`likely_duplicates`
-warns about applications that look alike under different references.
+:func:`likely_duplicates` warns about applications that look alike under different
+references.
 
 Pure: no file is read and nothing is stored here (see :mod:`slrbcall.services`).
 """
@@ -11,21 +11,18 @@ Pure: no file is read and nothing is stored here (see :mod:`slrbcall.services`).
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from slrbcall.migrations import APPLICATION_FIELDS
 from slrbcall.model import Application, ApplicationStatus, Call, DurationRule, Reason
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from slrbcall.registry import Registry
 
-__all__ = ["REASON_ORDER", "assess", "content_hash", "likely_duplicates"]
+__all__ = ["REASON_ORDER", "assess", "likely_duplicates"]
 
 
 #: The order in which reasons are listed, whatever order the rules ran in.
@@ -130,14 +127,7 @@ def _reasons(app: Application, call: Call, registry: Registry) -> Iterable[Reaso
             )
 
 
-# -- identity and duplicates --------------------------------------------------------------
-
-
-def content_hash(app: Application) -> str:
-    """SHA-256 over the normalised content: equal for the same data, however saved."""
-    data = {key: getattr(app, key) for key in APPLICATION_FIELDS}
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+# -- duplicates --------------------------------------------------------------------------
 
 
 #: Above this many applications from one applicant, only identical titles are compared:

@@ -17,19 +17,22 @@ Pure: no file is read and nothing is stored here (see :mod:`slrbcall.services`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
+from unicodedata import is_normalized
 
 from slrbcall.errors import Problem
 from slrbcall.fields import FIELDS, FieldKind, field, header_language
-from slrbcall.model import Application, Call, Lang
+from slrbcall.model import Application, ApplicationStatus, Call, Lang
 
 if TYPE_CHECKING:
     from slrbcall.registry import Registry
     from slrbcall.sheets import Cell, Header, Sheet
+    from slrbcall.sheets.grid import Grid, RawValue
 
 __all__ = ["RowsRead", "read_applications"]
 
@@ -71,9 +74,15 @@ def read_applications(
 ) -> RowsRead:
     """Read every data row below ``header``; collect every data error of the sheet.
 
-    ``on_row(done, total)`` is called every 1,000 rows (for a progress bar).
+    Column by column: each value goes through a quick check of the usual cases (a
+    plain text, a whole or two-decimal number, a date cell, a name seen before), and
+    anything else through the cell readers of :mod:`slrbcall.sheets.cells`, which
+    decide and word every problem. Both give the same value for the same cell (a
+    property test holds them together). ``on_row(done, total)`` reports progress,
+    in rows, once per column.
     """
     from slrbcall.sheets import column_letters, where_row
+    from slrbcall.sheets.grid import grid_of
 
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -82,63 +91,72 @@ def read_applications(
             f"{sheet.file_label}: sheet '{sheet.name}', column {column_letters(col)} "
             f"('{text}') is not a known column and was ignored"
         )
-    data_rows = [cells for cells in sheet.rows if cells[0].row > header.row]
-    problems.extend(_layout_problems(sheet, header, data_rows))
+    grid = grid_of(sheet.rows)
+    keys = list(header.columns)
+    rows, raw_columns = grid.columns([header.columns[key] for key in keys], below=header.row)
+    problems.extend(_layout_problems(sheet, header))
 
-    default_lang = header_language(header)
-    applications: list[Application] = []
-    first_row_of: dict[str, int] = {}
+    found: list[tuple[int, int, int, Problem]] = []  # (row, stage, position, problem)
+    bad_rows: set[int] = set()
+    bad_cells: set[tuple[int, int]] = set()
+
+    def bad(row: int, message: str, *, col: int, stage: int, position: int) -> None:
+        bad_rows.add(row)
+        bad_cells.add((row, col))
+        found.append(
+            (row, stage, position, Problem(sheet.where(row, col, header.label(col)), message))
+        )
+
     readers = _readers(call, registry, date1904)
-    for number, cells in enumerate(data_rows, start=1):
-        if on_row is not None and number % 1000 == 0:
-            on_row(number, len(data_rows))
-        used = [cells[col - 1] for col in header.columns.values() if col <= len(cells)]
-        if all(c.is_empty for c in used):
+    quick = _quick_readers(call, readers)
+    columns: dict[str, list[Any]] = {}
+    for position, (key, raw) in enumerate(zip(keys, raw_columns, strict=True)):
+        col = header.columns[key]
+        if on_row is not None and len(rows) >= 1000:
+            on_row(len(rows) * position // len(keys), len(rows))
+        columns[key] = _read_column(
+            raw,
+            rows,
+            col,
+            grid=grid,
+            quick=quick[key],
+            bad=partial(bad, col=col, stage=0, position=position),
+        )
+    for position, key in enumerate(call.required_fields):
+        if key not in columns:
             continue
-        values: dict[str, Any] = {}
-        row_problems: list[Problem] = []
-        for key, col in header.columns.items():
-            cell = cells[col - 1]
-            try:
-                values[key] = readers[key](cell)
-            except _CellProblem as exc:
-                row_problems.append(
-                    Problem(sheet.where(cell.row, col, header.label(col)), str(exc))
+        col = header.columns[key]
+        for row, value in zip(rows, columns[key], strict=True):
+            if value is None and (row, col) not in bad_cells:
+                bad(
+                    row,
+                    f"empty, but the call requires it (write {field(key).hint or 'a value'})",
+                    col=col,
+                    stage=1,
+                    position=position,
                 )
-                values[key] = None
-        row = cells[0].row
-        for key in call.required_fields:
-            if (
-                key in header.columns
-                and values.get(key) is None
-                and not any(
-                    p.where.startswith(sheet.where(row, header.columns[key])) for p in row_problems
-                )
-            ):
-                col = header.columns[key]
-                row_problems.append(
-                    Problem(
-                        sheet.where(row, col, header.label(col)),
-                        f"empty, but the call requires it (write {field(key).hint or 'a value'})",
-                    )
-                )
-        reference = values.get("reference")
-        if reference is not None:
+    if "reference" in columns:
+        col = header.columns["reference"]
+        first_row_of: dict[str, int] = {}
+        for row, reference in zip(rows, columns["reference"], strict=True):
+            if reference is None:
+                continue
             if reference in first_row_of:
-                col = header.columns["reference"]
-                row_problems.append(
-                    Problem(
-                        sheet.where(row, col, header.label(col)),
-                        f"the reference '{reference}' is also on row {first_row_of[reference]}: "
-                        "each application needs its own reference",
-                    )
+                bad(
+                    row,
+                    f"the reference '{reference}' is also on row {first_row_of[reference]}: "
+                    "each application needs its own reference",
+                    col=col,
+                    stage=2,
+                    position=0,
                 )
             else:
                 first_row_of[reference] = row
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        applications.append(_application(values, registry, default_lang, row))
+    found.sort(key=lambda item: item[:3])
+    problems.extend(problem for *_, problem in found)
+    applications = _applications(columns, rows, bad_rows, registry, header_language(header))
+    if on_row is not None and len(rows) >= 1000:
+        on_row(len(rows), len(rows))
     if not applications and not problems:
         problems.append(
             Problem(
@@ -149,15 +167,13 @@ def read_applications(
     return RowsRead(tuple(applications), tuple(problems), tuple(warnings), header)
 
 
-def _layout_problems(
-    sheet: Sheet, header: Header, rows: Sequence[tuple[Cell, ...]]
-) -> Iterable[Problem]:
+def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
     """Hidden rows and merged cells inside the table: never read silently."""
     from slrbcall.sheets import where_row
 
-    if not rows:
+    last = sheet.rows[-1][0].row if sheet.rows else 0
+    if last <= header.row:
         return
-    last = rows[-1][0].row
     for row in sorted(sheet.hidden_rows):
         if header.row < row <= last:
             yield Problem(
@@ -288,34 +304,224 @@ def _theme_keys(call: Call) -> dict[str, str]:
     }
 
 
-def _application(
-    values: Mapping[str, Any], registry: Registry, default_lang: Lang | None, row: int
-) -> Application:
-    applicant_key, applicant_name = values["applicant"]
-    theme_key, theme_text = values.get("theme") or (None, None)
-    language = values.get("language")
-    if language is None:
-        org = registry.get(applicant_key) if applicant_key else None
-        if org is not None and len(org.languages) == 1:
-            language = org.languages[0]
+#: What a quick reader returns for a value it leaves to the cell readers.
+_SLOW: Any = object()
+
+
+def _read_column(
+    raw: Sequence[RawValue],
+    rows: Sequence[int],
+    col: int,
+    *,
+    grid: Grid,
+    quick: _Quick,
+    bad: Callable[[int, str], None],
+) -> list[Any]:
+    """One column's values: the quick reader first, the cell reader for what it left.
+
+    The cell reader reads each distinct value once (a column of housing companies
+    holds sixteen names, not a hundred thousand): its value, or its problem, goes to
+    every cell that holds the same. An error cell holds ``""`` among the raw values,
+    which the quick readers take as empty: each goes to the cell reader, which reports
+    it.
+    """
+    values = quick.column(raw) if quick.column is not None else [_SLOW] * len(raw)
+    errors = {row for row, c in grid.errors if c == col}
+    same: dict[object, list[int]] = {}
+    error_at = {i for i, row in enumerate(rows) if row in errors} if errors else set()
+    for i in error_at:
+        same[("error", i)] = [i]
+    for i in [i for i, value in enumerate(values) if value is _SLOW]:
+        if i not in error_at:
+            held = raw[i]
+            # By class too: 1.0 == 1 == True, but they are not read alike.
+            key = held if held.__class__ is str else (held.__class__, held)
+            same.setdefault(key, []).append(i)
+    for indexes in same.values():
+        try:
+            value = quick.cell(grid.cell(rows[indexes[0]], col))
+        except _CellProblem as exc:
+            for i in indexes:
+                values[i] = None
+                bad(rows[i], str(exc))
         else:
-            language = default_lang or Lang.FR
-    return Application(
-        reference=values["reference"],
-        applicant=applicant_key,
-        applicant_name=applicant_name,
-        title=values["title"],
-        requested_cents=values["requested_amount"],
-        language=language,
-        partner=values.get("partner"),
-        partner_enterprise_number=values.get("partner_enterprise_number"),
-        theme=theme_key,
-        theme_text=theme_text,
-        duration_months=values.get("duration_months"),
-        start_date=values.get("start_date"),
-        residents_targeted=values.get("residents_targeted"),
-        contact_name=values.get("contact_name"),
-        contact_email=values.get("contact_email"),
-        summary=values.get("summary"),
-        source_row=row,
-    )
+            for i in indexes:
+                values[i] = value
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class _Quick:
+    """How a field is read: ``column`` takes the usual raw values of a whole column
+    and marks the others :data:`_SLOW` (``None``: every value goes to ``cell``, for
+    fields with few distinct values); ``cell`` reads one cell, or raises."""
+
+    column: Callable[[Sequence[RawValue]], list[Any]] | None
+    cell: Callable[[Cell], Any]
+
+
+def _quick_readers(call: Call, readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, _Quick]:
+    """Per field, a whole-column reader of the usual raw values, and the cell reader.
+
+    Each column reader gives exactly what the field's cell reader gives, or leaves the
+    value to it (a property test holds them together): text that is printable and NFC
+    needs no cleaning but a trim; a whole number or one with at most two decimals is
+    exact. Names, themes and languages have no quick reader: they are few, and each
+    distinct one is read once. One comprehension per column: a call per value would
+    cost as much as the check itself.
+    """
+    from slrbcall.fields import FIELDS
+
+    slow, date_class = _SLOW, dt.date
+
+    def text(raw: Sequence[RawValue]) -> list[Any]:
+        return [
+            value.strip() or None
+            if value.__class__ is str
+            and value.isprintable()
+            and (value.isascii() or is_normalized("NFC", value))
+            else slow
+            for value in raw
+        ]
+
+    def email(raw: Sequence[RawValue]) -> list[Any]:
+        match = _EMAIL.fullmatch
+        return [
+            found if found is None or found is slow or match(found) else slow for found in text(raw)
+        ]
+
+    def amount(raw: Sequence[RawValue]) -> list[Any]:
+        # A float with at most two decimals is the float nearest to cents / 100, and
+        # then that division gives it back exactly (below 1e12, where floats are much
+        # finer than a cent); anything else goes to read_amount and its Decimal.
+        return [
+            cents
+            if value.__class__ is float
+            and 0 <= value < 1e12
+            and (cents := round(value * 100)) / 100 == value
+            else (None if value == "" else slow)
+            for value in raw
+        ]
+
+    def count(minimum: int) -> Callable[[Sequence[RawValue]], list[Any]]:
+        def column(raw: Sequence[RawValue]) -> list[Any]:
+            return [
+                int(value)
+                if value.__class__ is float and value.is_integer() and value >= minimum
+                else (None if value == "" else slow)
+                for value in raw
+            ]
+
+        return column
+
+    def date(raw: Sequence[RawValue]) -> list[Any]:
+        return [
+            value if value.__class__ is date_class else (None if value == "" else slow)
+            for value in raw
+        ]
+
+    quick: dict[str, _Quick] = {}
+    for spec in FIELDS:
+        read_cell = readers[spec.key]
+        if spec.kind in (FieldKind.IDENTIFIER, FieldKind.TEXT, FieldKind.LONG_TEXT):
+            quick[spec.key] = _Quick(text, read_cell)
+        elif spec.kind is FieldKind.EMAIL:
+            quick[spec.key] = _Quick(email, read_cell)
+        elif spec.kind is FieldKind.AMOUNT:
+            quick[spec.key] = _Quick(amount, read_cell)
+        elif spec.kind is FieldKind.DATE:
+            quick[spec.key] = _Quick(date, read_cell)
+        elif spec.kind is FieldKind.COUNT:
+            quick[spec.key] = _Quick(count(1 if spec.key == "duration_months" else 0), read_cell)
+        else:  # organisation, language, theme, enterprise number: few distinct values
+            quick[spec.key] = _Quick(None, read_cell)
+    return quick
+
+
+def _applications(
+    columns: Mapping[str, list[Any]],
+    rows: Sequence[int],
+    bad_rows: Collection[int],
+    registry: Registry,
+    default_lang: Lang | None,
+) -> list[Application]:
+    """The applications of the rows without a data error, in row order."""
+    empty: list[Any] = [None] * len(rows)
+
+    def column(key: str) -> list[Any]:
+        return columns.get(key, empty)
+
+    languages: dict[str | None, Lang] = {}
+
+    def language_of(applicant: str | None) -> Lang:
+        if applicant not in languages:
+            org = registry.get(applicant) if applicant else None
+            if org is not None and len(org.languages) == 1:
+                languages[applicant] = org.languages[0]
+            else:
+                languages[applicant] = default_lang or Lang.FR
+        return languages[applicant]
+
+    applications = []
+    for (
+        row,
+        reference,
+        applicant,
+        title,
+        requested,
+        language,
+        partner,
+        enterprise_number,
+        theme,
+        duration,
+        start,
+        residents,
+        contact_name,
+        contact_email,
+        summary,
+    ) in zip(
+        rows,
+        column("reference"),
+        column("applicant"),
+        column("title"),
+        column("requested_amount"),
+        column("language"),
+        column("partner"),
+        column("partner_enterprise_number"),
+        column("theme"),
+        column("duration_months"),
+        column("start_date"),
+        column("residents_targeted"),
+        column("contact_name"),
+        column("contact_email"),
+        column("summary"),
+        strict=True,
+    ):
+        if row in bad_rows:
+            continue
+        applicant_key, applicant_name = applicant
+        theme_key, theme_text = theme or (None, None)
+        applications.append(
+            Application(
+                reference,
+                applicant_key,
+                applicant_name,
+                title,
+                requested,
+                language or language_of(applicant_key),
+                partner,
+                enterprise_number,
+                theme_key,
+                theme_text,
+                duration,
+                start,
+                residents,
+                contact_name,
+                contact_email,
+                summary,
+                ApplicationStatus.ELIGIBLE,
+                (),
+                row,
+            )
+        )
+    return applications

@@ -368,6 +368,39 @@ def test_a_changed_row_is_updated_with_before_and_after_in_the_audit(
     assert source == "v2.xlsx"
 
 
+def test_each_new_application_is_audited_with_its_content_hash_and_row(
+    make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
+) -> None:
+    import hashlib
+
+    from slrbcall.migrations import APPLICATION_FIELDS
+
+    assert intake(make_xlsx([HEADER, row("E-02"), row("E-01", "Lojega")])).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        audited = conn.execute(
+            "SELECT entity_key, before_json, after_json, command, input_file FROM audit"
+            " WHERE action = 'insert' AND entity = 'application' ORDER BY id"
+        ).fetchall()
+        stored = conn.execute(
+            f"SELECT {', '.join(APPLICATION_FIELDS)}, content_sha256, source_row"
+            " FROM application ORDER BY reference"
+        ).fetchall()
+    by_key = {
+        key: (before, json.loads(after), command, file)
+        for key, before, after, command, file in audited
+    }
+    assert sorted(by_key) == ["empowerment-2023/E-01", "empowerment-2023/E-02"]
+    for *content, digest, source_row in stored:
+        text = json.dumps(content, ensure_ascii=False)
+        assert digest == hashlib.sha256(text.encode()).hexdigest()
+        before, after, command, file = by_key[f"empowerment-2023/{content[0]}"]
+        assert before is None
+        assert command == "intake"
+        assert file == "applications.xlsx"
+        assert after == {"content_sha256": digest, "source_row": source_row}
+    assert [r[-1] for r in stored] == [3, 2]
+
+
 def test_likely_duplicates_are_warned_not_merged(
     make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
 ) -> None:

@@ -125,10 +125,10 @@ def intake(
     if dry_run:
         if db_path.exists():
             with Workspace.open(db_path, create=False) as ws:
-                stored, hashes = ws.stored_rows(call.id), ws.stored_hashes(call.id)
+                stored = ws.stored_rows(call.id)
         else:
-            stored, hashes = [], {}
-        change = merge(read.applications, stored, hashes, call=call, registry=registry)
+            stored = []
+        change = merge(read.applications, stored, call=call, registry=registry)
         return result(change, db_path)
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -139,13 +139,7 @@ def intake(
         snapshot = tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
         # Read what is stored inside the write transaction: a concurrent intake that
         # committed first is taken into account, never overwritten.
-        change = merge(
-            read.applications,
-            tx.stored_rows(call.id),
-            tx.stored_hashes(call.id),
-            call=call,
-            registry=registry,
-        )
+        change = merge(read.applications, tx.stored_rows(call.id), call=call, registry=registry)
         file_id = tx.add_intake_file(
             call.id,
             file_name=path.name,
@@ -160,15 +154,17 @@ def intake(
 def _store_change(
     tx: Transaction, call_id: str, change: Merge, *, snapshot_id: int, file_id: int
 ) -> None:
-    from slrbcall.applications import to_row
+    from slrbcall.applications import reasons_json, to_row
+    from slrbcall.migrations import APPLICATION_COLUMNS
 
-    added = [(to_row(app), change.hashes[app.reference]) for app in change.added]
-    tx.insert_applications(call_id, added, snapshot_id=snapshot_id, file_id=file_id)
-    tx.audit_many(
-        [("insert", "application", f"{call_id}/{row['reference']}", None, row) for row, _ in added]
+    tx.insert_applications(
+        call_id,
+        [(*change.rows[app.reference], change.hashes[app.reference]) for app in change.added],
+        snapshot_id=snapshot_id,
+        file_id=file_id,
     )
     for before, after in change.changed:
-        row = to_row(after)
+        row = dict(zip(APPLICATION_COLUMNS, change.rows[after.reference], strict=True))
         tx.update_application(
             call_id,
             row,
@@ -184,14 +180,13 @@ def _store_change(
             after=row,
         )
     for before, after in change.status_moves:
-        row = to_row(after)
-        tx.set_status(call_id, after.reference, row["status"], row["reasons_json"])
+        tx.set_status(call_id, after.reference, after.status.value, reasons_json(after.reasons))
         tx.audit(
             "update",
             "application",
             f"{call_id}/{after.reference}",
-            before={"status": before.status.value, "reasons_json": to_row(before)["reasons_json"]},
-            after={"status": row["status"], "reasons_json": row["reasons_json"]},
+            before={"status": before.status.value, "reasons_json": reasons_json(before.reasons)},
+            after={"status": after.status.value, "reasons_json": reasons_json(after.reasons)},
         )
     tx.set_intake_counts(
         file_id,

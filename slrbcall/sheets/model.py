@@ -8,7 +8,7 @@ user sees in Excel or LibreOffice (1-based), whatever rows were dropped.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -77,12 +77,13 @@ class Sheet:
     Invariants: ``rows`` holds the rows that have at least one non-empty cell,
     in order; every row has exactly ``width`` cells, and its cell ``i`` is
     column ``i + 1`` (so ``row[col - 1]`` is always valid for ``col <= width``).
-    ``hidden_rows`` only names rows inside the area that holds data.
+    ``hidden_rows`` only names rows inside the area that holds data. A sheet read
+    from a file builds its cells when asked (:class:`~slrbcall.sheets.grid.GridRows`).
     """
 
     file_label: str
     name: str
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: Sequence[tuple[Cell, ...]]
     hidden_rows: frozenset[int] = frozenset()
     merged_ranges: tuple[str, ...] = ()
     visible: bool = True

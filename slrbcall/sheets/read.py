@@ -21,37 +21,27 @@ What python-calamine 0.9.1 does, measured on real files and relied on here:
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from slrbcall.errors import InputFileError, Problem
 from slrbcall.sheets.delimited import read_csv
+from slrbcall.sheets.grid import Grid, GridRows, RawValue, exact
 from slrbcall.sheets.header import pick_sheet_name
-from slrbcall.sheets.model import Cell, CellValue, Format, Sheet, Workbook, column_letters
+from slrbcall.sheets.model import Format, Sheet, Workbook, column_letters
 from slrbcall.sheets.sniff import preflight_zip, sniff
 
 if TYPE_CHECKING:
-    from python_calamine import CalamineSheet
+    from python_calamine import CalamineWorkbook
 
     from slrbcall.sheets.xmlparts import SheetExtras, XmlScan
 
 __all__ = ["exact", "read_workbook"]
 
 _ZIPPED = (Format.XLSX, Format.XLSM, Format.ODS)
-_RawValue = (
-    int
-    | float
-    | str
-    | bool
-    | datetime.time
-    | datetime.date
-    | datetime.datetime
-    | datetime.timedelta
-)
-_SECONDS_PER_DAY = Decimal(86_400)
 _PASSWORD = (
     "the workbook is protected by a password: open it in Excel or LibreOffice, "
     "remove the password and save it again"
@@ -64,12 +54,18 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
     Raises :class:`InputFileError` for a file that is not a usable spreadsheet
     and for an unknown ``sheet`` (the message lists the sheet names). Chart and
     macro sheets are left out: they hold no cells.
+
+    python-calamine parses a sheet without holding the GIL, so it runs in a worker
+    thread while this one makes the XML or BIFF pass: on a large file the pass is
+    then free (bench/intake.py).
     """
     fmt = sniff(path)
     if fmt is Format.CSV:
         return read_csv(path, sheet=sheet)
     if fmt in _ZIPPED:
         preflight_zip(path)
+
+    from concurrent.futures import ThreadPoolExecutor
 
     import python_calamine
 
@@ -85,17 +81,22 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
             if sheet is not None:
                 chosen = pick_sheet_name(path.name, [meta.name for meta in metas], sheet)
                 metas = [meta for meta in metas if meta.name == chosen]
-            scan = _scan(path, fmt, [meta.name for meta in metas])
-            sheets = tuple(
-                _build_sheet(
-                    path.name,
-                    meta.name,
-                    book.get_sheet_by_name(meta.name),
-                    visible=meta.visible == python_calamine.SheetVisibleEnum.Visible,
-                    extras=scan.sheets.get(meta.name, SheetExtras()),
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-read")
+            try:
+                loading = [pool.submit(_load, book, meta.name) for meta in metas]
+                scan = _scan(path, fmt, [meta.name for meta in metas])
+                sheets = tuple(
+                    _build_sheet(
+                        path.name,
+                        meta.name,
+                        future.result(),
+                        visible=meta.visible == python_calamine.SheetVisibleEnum.Visible,
+                        extras=scan.sheets.get(meta.name, SheetExtras()),
+                    )
+                    for meta, future in zip(metas, loading, strict=True)
                 )
-                for meta in metas
-            )
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
     except python_calamine.PasswordError as exc:
         raise _refuse(path, _PASSWORD) from exc
     except python_calamine.CalamineError as exc:
@@ -111,6 +112,22 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
         properties=MappingProxyType(scan.properties),
         date1904=scan.date1904,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What calamine gives of one sheet: where its values start, the values, merges."""
+
+    start: tuple[int, int] | None
+    values: Sequence[Sequence[RawValue]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def _load(book: CalamineWorkbook, name: str) -> _Loaded:
+    data = book.get_sheet_by_name(name)
+    start = data.start
+    values = data.to_python() if start is not None else []
+    return _Loaded(start, values, list(data.merged_cell_ranges or []))
 
 
 def _refuse(path: Path, message: str) -> InputFileError:
@@ -135,58 +152,19 @@ def _scan(path: Path, fmt: Format, names: list[str]) -> XmlScan:
     return XmlScan(sheets={}, properties={}, date1904=False)
 
 
-def exact(raw: _RawValue) -> CellValue:
-    """calamine's value made exact: whole floats become ints, others Decimal(repr).
-
-    ``repr`` gives the shortest text that reads back as the same float, which is
-    what Excel wrote (``44058.1``, not ``44058.099999999998545``).
-    """
-    if raw.__class__ is float:  # the usual case first: it runs once per number cell
-        return int(raw) if raw.is_integer() else Decimal(repr(raw))
-    if isinstance(raw, bool | int | str | datetime.date | datetime.time):
-        return raw
-    if isinstance(raw, datetime.timedelta):
-        # A duration cell ([h]:mm) as a number of days, like its serial value.
-        micros = Decimal(raw.days * 86_400_000_000 + raw.seconds * 1_000_000 + raw.microseconds)
-        return micros / (_SECONDS_PER_DAY * 1_000_000)
-    if raw.is_integer():
-        return int(raw)
-    return Decimal(repr(raw))
-
-
 def _build_sheet(
     file_label: str,
     name: str,
-    data: CalamineSheet,
+    data: _Loaded,
     *,
     visible: bool,
     extras: SheetExtras,
 ) -> Sheet:
-    """Overlay the XML extras on calamine's values; rows become dense and numbered."""
-    found: dict[int, dict[int, Cell]] = {}
+    """calamine's values and the XML extras as one sheet; no cell is built here."""
     top, left = data.start or (0, 0)
-    values = data.to_python() if data.start is not None else []
-    new_cell = Cell  # local names: this loop runs once per cell of the sheet
-    for i, raw_row in enumerate(values):
-        row = top + i + 1
-        cells = {
-            left + j + 1: new_cell(
-                row,
-                left + j + 1,
-                raw if raw.__class__ is str else exact(raw),
-                None,
-                raw.__class__ is str,
-            )
-            for j, raw in enumerate(raw_row)
-            # "" is empty, or an error / uncached formula that the overlay restores
-            if raw != "" or raw.__class__ is not str
-        }
-        if cells:
-            found[row] = cells
-    for (row, col), error in extras.errors.items():
-        found.setdefault(row, {})[col] = Cell(row, col, None, error, False)
-    last_row = max(found, default=0)
-    if extras.last_row > last_row:
+    grid = _cover(data.values, top + 1, left + 1, extras.errors)
+    rows = GridRows(grid)
+    if extras.last_row > rows.last_row:
         raise InputFileError(
             [
                 Problem(
@@ -196,20 +174,48 @@ def _build_sheet(
                 )
             ]
         )
-    width = max((max(cols) for cols in found.values()), default=0)
-    rows = tuple(
-        tuple(found[row].get(col) or Cell(row, col, None) for col in range(1, width + 1))
-        for row in sorted(found)
-    )
     merged = [
         f"{column_letters(c0 + 1)}{r0 + 1}:{column_letters(c1 + 1)}{r1 + 1}"
-        for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])
+        for (r0, c0), (r1, c1) in data.merged
     ]
     return Sheet(
         file_label=file_label,
         name=name,
         rows=rows,
-        hidden_rows=extras.hidden_rows(last_row),
+        hidden_rows=extras.hidden_rows(rows.last_row),
         merged_ranges=tuple(merged or extras.merged),
         visible=visible,
     )
+
+
+def _cover(
+    values: Sequence[Sequence[RawValue]], top: int, left: int, errors: dict[tuple[int, int], str]
+) -> Grid:
+    """A grid of calamine's values that also covers every error cell.
+
+    calamine may leave a formula without a cached value out of its range, and a
+    sheet may (in theory) give rows of unequal length: both are padded with empty
+    values, which only happens for such files.
+    """
+    if not values and not errors:
+        return Grid(values=[], top=1, left=1, width=0)
+    if not values:
+        top, left = min(errors)[0], min(col for _, col in errors)
+    width = max((len(row) for row in values), default=0)
+    bottom, right = top + len(values) - 1, left + width - 1
+    rows_cols = list(errors)
+    new_top = min([top, *(r for r, _ in rows_cols)])
+    new_left = min([left, *(c for _, c in rows_cols)])
+    new_bottom = max([bottom, *(r for r, _ in rows_cols)])
+    new_right = max([right, *(c for _, c in rows_cols)])
+    frozen_errors = MappingProxyType(dict(errors))
+    if (new_top, new_left, new_bottom, new_right) == (top, left, bottom, right) and all(
+        len(row) == width for row in values
+    ):
+        return Grid(values=values, top=top, left=left, width=width, errors=frozen_errors)
+    new_width = new_right - new_left + 1
+    padded: list[list[RawValue]] = [[""] * new_width for _ in range(new_bottom - new_top + 1)]
+    for i, row in enumerate(values):
+        line = padded[top - new_top + i]
+        line[left - new_left : left - new_left + len(row)] = row
+    return Grid(values=padded, top=new_top, left=new_left, width=new_width, errors=frozen_errors)

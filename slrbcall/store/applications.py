@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from slrbcall import __version__
 from slrbcall.migrations import APPLICATION_COLUMNS
 
 __all__ = ["ApplicationReads", "ApplicationWrites", "StoredApplication"]
@@ -30,10 +31,6 @@ class ApplicationQueries:
 
     _conn: sqlite3.Connection
 
-    def stored_hashes(self, call_id: str) -> dict[str, str]:
-        """reference -> content hash of the applications stored for a call."""
-        return _application_hashes(self._conn, call_id)
-
     def stored_rows(self, call_id: str) -> list[dict[str, Any]]:
         """The stored applications of a call, as rows of :data:`APPLICATION_COLUMNS`."""
         return _application_rows(self._conn, call_id)
@@ -43,6 +40,9 @@ class ApplicationWrites(ApplicationQueries):
     """Writes of one transaction (see :class:`slrbcall.store.Transaction`)."""
 
     at: str
+    command: str
+    input_file: str | None
+    input_sha256: str | None
 
     def add_intake_file(
         self, call_id: str, *, file_name: str, sha256: str, sheet: str, rows: int
@@ -62,51 +62,42 @@ class ApplicationWrites(ApplicationQueries):
             (added, changed, unchanged, file_id),
         )
 
-    def insert_application(
-        self, call_id: str, row: Mapping[str, Any], *, sha256: str, snapshot_id: int, file_id: int
-    ) -> None:
-        columns = ", ".join(APPLICATION_COLUMNS)
-        marks = ", ".join("?" for _ in APPLICATION_COLUMNS)
-        self._conn.execute(
-            f"INSERT INTO application (call_id, {columns}, content_sha256, snapshot_id,"
-            f" intake_file_id, created_at, updated_at) VALUES (?, {marks}, ?, ?, ?, ?, ?)",
-            (
-                call_id,
-                *(row[c] for c in APPLICATION_COLUMNS),
-                sha256,
-                snapshot_id,
-                file_id,
-                self.at,
-                self.at,
-            ),
-        )
-
     def insert_applications(
         self,
         call_id: str,
-        rows: Sequence[tuple[Mapping[str, Any], str]],
+        rows: Sequence[Sequence[Any]],
         *,
         snapshot_id: int,
         file_id: int,
     ) -> None:
-        """Insert many applications at once: (row, content hash) each."""
+        """Insert new applications, each given as its :data:`APPLICATION_COLUMNS` values
+        followed by its content hash; audit each insertion.
+
+        The audit row of an insertion names the application, its content hash and its
+        row in the file; the values are in the application row, and every later change
+        records them before and after. Written by SQLite from the rows just inserted
+        (this file's, before any update gives a stored row the same file id): copying
+        every value into the audit as well took longer than the rest of an intake.
+        """
         columns = ", ".join(APPLICATION_COLUMNS)
         marks = ", ".join("?" for _ in APPLICATION_COLUMNS)
+        at = self.at
         self._conn.executemany(
             f"INSERT INTO application (call_id, {columns}, content_sha256, snapshot_id,"
             f" intake_file_id, created_at, updated_at) VALUES (?, {marks}, ?, ?, ?, ?, ?)",
-            [
-                (
-                    call_id,
-                    *(row[c] for c in APPLICATION_COLUMNS),
-                    sha256,
-                    snapshot_id,
-                    file_id,
-                    self.at,
-                    self.at,
-                )
-                for row, sha256 in rows
-            ],
+            [(call_id, *row, snapshot_id, file_id, at, at) for row in rows],
+        )
+        self._audit_inserted(file_id)
+
+    def _audit_inserted(self, file_id: int) -> None:
+        self._conn.execute(
+            "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
+            " after_json, input_file, input_sha256, tool_version)"
+            " SELECT ?, ?, 'insert', 'application', call_id || '/' || reference, NULL,"
+            ' printf(\'{"content_sha256": "%s", "source_row": %d}\','
+            " content_sha256, source_row), ?, ?, ?"
+            " FROM application WHERE intake_file_id = ? ORDER BY id",
+            (self.at, self.command, self.input_file, self.input_sha256, __version__, file_id),
         )
 
     def update_application(
@@ -160,13 +151,6 @@ class ApplicationReads(ApplicationQueries):
             for r in rows
         ]
         return sorted(stored, key=lambda a: str(a.row["reference"]))
-
-
-def _application_hashes(conn: sqlite3.Connection, call_id: str) -> dict[str, str]:
-    rows = conn.execute(
-        "SELECT reference, content_sha256 FROM application WHERE call_id = ?", (call_id,)
-    ).fetchall()
-    return {str(reference): str(digest) for reference, digest in rows}
 
 
 def _application_rows(conn: sqlite3.Connection, call_id: str) -> list[dict[str, Any]]:

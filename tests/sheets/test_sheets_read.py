@@ -21,7 +21,7 @@ from slrbcall.sheets import (
     read_amount,
     read_workbook,
 )
-from slrbcall.sheets.read import _build_sheet, exact
+from slrbcall.sheets.read import _build_sheet, _Loaded, exact
 from slrbcall.sheets.xmlparts import SheetExtras
 
 SHEET_XML = "xl/worksheets/sheet1.xml"
@@ -217,21 +217,10 @@ def test_a_dtd_in_sheet_xml_is_refused_unexpanded(
 
 
 def test_a_short_read_is_refused_rather_than_trusted() -> None:
-    class ShortSheet:  # what calamine would return if it trusted a wrong <dimension>
-        start = (0, 0)
-        merged_cell_ranges = None
-
-        def to_python(self) -> list[list[object]]:
-            return [["Ref"], ["A-1"]]
-
+    # What calamine would return if it trusted a wrong <dimension>.
+    short = _Loaded(start=(0, 0), values=[["Ref"], ["A-1"]], merged=[])
     with pytest.raises(InputFileError) as caught:
-        _build_sheet(
-            "a.xlsx",
-            "S",
-            ShortSheet(),
-            visible=True,
-            extras=SheetExtras(last_row=9),  # type: ignore[arg-type]
-        )
+        _build_sheet("a.xlsx", "S", short, visible=True, extras=SheetExtras(last_row=9))
     assert str(caught.value) == (
         "a.xlsx: sheet 'S': row 9 holds data that could not be read: "
         "open the file in Excel or LibreOffice and save it again"

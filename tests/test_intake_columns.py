@@ -1,0 +1,164 @@
+"""The intake's quick column readers give exactly what the cell readers give.
+
+The quick readers exist for speed only (bench/intake.py): for any raw value, reading
+a column with them must give the same values and the same problems as reading each
+cell with the cell readers of ``slrbcall.sheets.cells``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from slrbcall.calls import load_call, load_registry
+from slrbcall.fields import FIELDS
+from slrbcall.intake import _Quick, _quick_readers, _read_column, _readers
+from slrbcall.sheets.grid import Grid, GridRows, grid_of
+
+from .conftest import SHIPPED_CALLS
+
+CALL = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
+REGISTRY = load_registry(SHIPPED_CALLS)
+
+# Text that exercises every branch of clean_text: accents composed and not, NBSP,
+# zero-width and bidirectional characters, line breaks, tabs, controls.
+_PIECES = st.sampled_from(
+    [
+        *"aZ09 .,'-@",
+        "é",
+        "e\u0301",
+        "\u00a0",
+        "\u202f",
+        "\u200b",
+        "\u202e",
+        "\n",
+        "\r",
+        "\t",
+        "\x07",
+        "’",
+        "ß",
+        "€",
+    ]
+)
+_TEXTS = st.one_of(
+    st.lists(_PIECES, max_size=12).map("".join),
+    st.sampled_from(
+        [
+            "",
+            "  ",
+            "fr",
+            "NL",
+            "Nederlands",
+            "xx",
+            "Log'iris",
+            "Comensia",
+            "Comensai",
+            "Fracture numérique",
+            "Digitale kloof",
+            "unknown theme",
+            "name@example.be",
+            "name@example",
+            "44.058,00",
+            "1,500",
+            "12",
+            "12,0",
+            "01/03/2024",
+            "2024-03-01",
+            "0403.170.701",
+            "BE 0403 170 701",
+        ]
+    ),
+)
+_NUMBERS = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e13, max_value=1e13),
+    st.integers(min_value=0, max_value=10**9).map(lambda cents: cents / 100),
+    st.integers(min_value=-5, max_value=10**6).map(float),
+    st.integers(min_value=-5, max_value=10**6),
+    st.decimals(min_value=-(10**6), max_value=10**6, places=3),
+)
+_VALUES = st.one_of(
+    _TEXTS,
+    _NUMBERS,
+    st.booleans(),
+    st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2200, 1, 1)),
+    st.datetimes(min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1)),
+    st.times(),
+)
+
+
+def _read(key: str, raw: list[Any], errors: dict[tuple[int, int], str], *, quick: bool) -> Any:
+    rows = list(range(2, len(raw) + 2))
+    grid = Grid(values=[[value] for value in raw], top=2, left=1, width=1, errors=errors)
+    readers = _readers(CALL, REGISTRY, False)
+    reader = _quick_readers(CALL, readers)[key]
+    if not quick:
+        reader = _Quick(None, reader.cell)
+    problems: list[tuple[int, str]] = []
+    values = _read_column(
+        [value if (row, 1) not in errors else "" for row, value in zip(rows, raw, strict=True)],
+        rows,
+        1,
+        grid=grid,
+        quick=reader,
+        bad=lambda row, message: problems.append((row, message)),
+    )
+    return values, sorted(problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from([spec.key for spec in FIELDS]),
+    raw=st.lists(_VALUES, max_size=8),
+    error_at=st.sets(st.integers(min_value=0, max_value=7), max_size=2),
+)
+def test_quick_readers_agree_with_the_cell_readers(
+    key: str, raw: list[Any], error_at: set[int]
+) -> None:
+    errors = {(i + 2, 1): "#DIV/0!" for i in error_at if i < len(raw)}
+    assert _read(key, raw, errors, quick=True) == _read(key, raw, errors, quick=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cents=st.integers(min_value=0, max_value=10**13))
+def test_two_decimal_floats_are_exact_cents(cents: int) -> None:
+    value = cents / 100
+    quick, _ = _read("requested_amount", [value], {}, quick=True)
+    slow, _ = _read("requested_amount", [value], {}, quick=False)
+    assert quick == slow
+    assert quick == [int(Decimal(repr(value)) * 100)]
+
+
+def test_a_column_is_read_with_the_same_values_as_its_cells() -> None:
+    grid = Grid(
+        values=[["Ref", "Amount", ""], ["A-1", 12.5, ""], ["", "", ""], ["A-2", "", ""]],
+        top=3,
+        left=2,
+        width=3,
+        errors={(6, 3): "#N/A"},
+    )
+    rows, columns = grid.columns([2, 3, 9], below=3)
+    assert rows == [4, 6]
+    assert columns == [["A-1", "A-2"], [12.5, ""], ["", ""]]
+    assert grid.cell(6, 3).error == "#N/A"
+    assert grid.cell(4, 3).value == Decimal("12.5")
+    assert grid.cell(1, 1).is_empty
+    assert grid.cell(99, 99).is_empty
+
+
+def test_grid_rows_are_dense_from_column_one_and_skip_empty_rows() -> None:
+    grid = Grid(values=[["a", 1.0], ["", ""], ["", 2.5]], top=2, left=2, width=2)
+    rows = GridRows(grid)
+    assert len(rows) == 2
+    assert [[(c.row, c.col, c.value) for c in cells] for cells in rows] == [
+        [(2, 1, None), (2, 2, "a"), (2, 3, 1)],
+        [(4, 1, None), (4, 2, None), (4, 3, Decimal("2.5"))],
+    ]
+    assert rows[-1][2].value == Decimal("2.5")
+    assert rows.last_row == 4
+    assert grid_of(rows) is grid
+    rebuilt = grid_of(tuple(rows))
+    assert [c.value for c in GridRows(rebuilt)[1]] == [None, None, Decimal("2.5")]
