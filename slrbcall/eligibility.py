@@ -171,9 +171,9 @@ def _listing(references: Sequence[str]) -> str:
 
 
 def _similar_titles(group: Sequence[Application]) -> Iterable[tuple[Application, Application]]:
-    from slrbcall.sheets import normalise_header
+    from slrbcall.sheets import fold_many
 
-    titles = [normalise_header(app.title) for app in group]
+    titles = fold_many(app.title for app in group)
     if len(group) > FUZZY_GROUP_LIMIT:
         first_with: dict[str, Application] = {}
         for app, title in zip(group, titles, strict=True):

@@ -25,7 +25,14 @@ from slrbcall.sheets.cells import (
     read_identifier,
     read_int,
 )
-from slrbcall.sheets.header import Header, choose_sheet, find_header, normalise_header
+from slrbcall.sheets.header import (
+    Header,
+    choose_sheet,
+    find_header,
+    fold,
+    fold_many,
+    normalise_header,
+)
 from slrbcall.sheets.model import (
     NO_CACHED_VALUE,
     Cell,
@@ -60,6 +67,8 @@ __all__ = [
     "clean_text",
     "column_letters",
     "find_header",
+    "fold",
+    "fold_many",
     "normalise_header",
     "preflight_zip",
     "read_amount",

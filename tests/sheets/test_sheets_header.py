@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slrbcall.errors import InputFileError
 from slrbcall.sheets import (
@@ -15,10 +18,13 @@ from slrbcall.sheets import (
     choose_sheet,
     column_letters,
     find_header,
+    fold,
+    fold_many,
     normalise_header,
     read_workbook,
     where,
 )
+from slrbcall.sheets.header import _DECORATION, _NOT_WORD
 from slrbcall.sheets.model import Format
 
 ALIASES = {
@@ -71,6 +77,37 @@ def sheet_of(rows: list[list[object]], name: str = "Applications") -> Sheet:
 )
 def test_normalise_header(text: str, expected: str) -> None:
     assert normalise_header(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=20) | st.text("aéÉèçñßĳﬁ①Ⅻ\u0301\u00a0 *:()_-𝐀", max_size=20))
+def test_normalise_header_drops_every_combining_mark(text: str) -> None:
+    assert normalise_header.__wrapped__(text) == _reference(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20) | st.text("aéÉèçñßĳﬁ①\u0301\u05b8 .!_-𝐀", max_size=20))
+def test_fold_drops_case_accents_and_punctuation(text: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    assert fold(text) == _NOT_WORD.sub(" ", plain).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("aé É\u00a0\u2003\x1c.!_-\u0301\n\t𝐀ﬁ", max_size=12), max_size=6))
+def test_folding_many_texts_word_by_word_folds_each_whole(texts: list[str]) -> None:
+    assert fold_many(texts) == [fold(text) for text in texts]
+
+
+def _reference(text: str) -> str:
+    """The definition, one character at a time; the function takes shortcuts."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    undecorated = plain
+    while (shorter := _DECORATION.sub("", undecorated)) != undecorated:
+        undecorated = shorter
+    words = _NOT_WORD.sub(" ", undecorated).strip()
+    return words or _NOT_WORD.sub(" ", plain).strip()
 
 
 def test_header_below_title_rows_with_unknown_columns() -> None:
