@@ -19,6 +19,7 @@ from slrbcall.settings import Settings
 if TYPE_CHECKING:
     from slrbcall.applications import Merge
     from slrbcall.model import Application, Call
+    from slrbcall.registry import Registry
     from slrbcall.store import Transaction
 
 __all__ = [
@@ -65,6 +66,8 @@ def intake(
     of the workbook with each bad cell marked). Readable applications are merged with
     what the workspace holds, in one transaction, and the whole call is re-assessed.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from slrbcall.applications import merge
     from slrbcall.eligibility import likely_duplicates
     from slrbcall.fields import field, match_header, recognise_sheet
@@ -74,13 +77,16 @@ def intake(
 
     if report_xlsx is not None and report_xlsx.resolve() == path.resolve():
         raise RefusedError("--report-xlsx must name a new file, not the file taken in")
-    workbook = read_workbook(path)
-    held = held_calls(settings)
-    loaded = resolve_call(
+    # Reading a large file leaves this thread idle while calamine parses (it releases
+    # the GIL): the call and the registry are loaded meanwhile, in a worker thread.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-call") as pool:
+        preparing = pool.submit(_prepare, settings)
+        workbook = read_workbook(path)
+        held, early, registry = preparing.result()
+    loaded = early or resolve_call(
         settings, held=held, recorded_in_file=workbook.properties.get("slrbcall.call")
     )
     call = loaded.call
-    registry = load_registry(settings.calls_path)
     try:
         chosen = choose_sheet(workbook, recognise=recognise_sheet, requested=sheet)
         header = find_header(
@@ -149,6 +155,14 @@ def intake(
         )
         _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
     return result(change, db_path)
+
+
+def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Registry]:
+    """The calls the workspace holds, the call when the file cannot change which one
+    (``--call``, or a workspace that holds calls), and the registry."""
+    held = held_calls(settings)
+    early = resolve_call(settings, held=held) if settings.call_id or held else None
+    return held, early, load_registry(settings.calls_path)
 
 
 def _store_change(
