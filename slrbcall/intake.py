@@ -108,7 +108,7 @@ def read_applications(
         )
 
     readers = _readers(call, registry, date1904)
-    quick = _quick_readers(call, readers)
+    quick = _quick_readers(readers)
     columns: dict[str, list[Any]] = {}
     for position, (key, raw) in enumerate(zip(keys, raw_columns, strict=True)):
         col = header.columns[key]
@@ -193,6 +193,10 @@ def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
 def _first_row(area: str) -> int | None:
     match = re.match(r"[A-Z]+(\d+)", area)
     return int(match.group(1)) if match else None
+
+
+#: The least whole number a count column takes, where it is not 0.
+_MINIMUM = {"duration_months": 1}
 
 
 class _CellProblem(ValueError):
@@ -288,9 +292,9 @@ def _readers(call: Call, registry: Registry, date1904: bool) -> dict[str, Callab
         FieldKind.ENTERPRISE_NUMBER: enterprise_number,
         FieldKind.THEME: theme,
     }
-    readers = {spec.key: guard(kinds.get(spec.kind, count(0))) for spec in FIELDS}
-    readers["duration_months"] = guard(count(1))
-    return readers
+    return {
+        spec.key: guard(kinds.get(spec.kind, count(_MINIMUM.get(spec.key, 0)))) for spec in FIELDS
+    }
 
 
 def _theme_keys(call: Call) -> dict[str, str]:
@@ -360,7 +364,7 @@ class _Quick:
     cell: Callable[[Cell], Any]
 
 
-def _quick_readers(call: Call, readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, _Quick]:
+def _quick_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, _Quick]:
     """Per field, a whole-column reader of the usual raw values, and the cell reader.
 
     Each column reader gives exactly what the field's cell reader gives, or leaves the
@@ -432,7 +436,7 @@ def _quick_readers(call: Call, readers: Mapping[str, Callable[[Cell], Any]]) -> 
         elif spec.kind is FieldKind.DATE:
             quick[spec.key] = _Quick(date, read_cell)
         elif spec.kind is FieldKind.COUNT:
-            quick[spec.key] = _Quick(count(1 if spec.key == "duration_months" else 0), read_cell)
+            quick[spec.key] = _Quick(count(_MINIMUM.get(spec.key, 0)), read_cell)
         else:  # organisation, language, theme, enterprise number: few distinct values
             quick[spec.key] = _Quick(None, read_cell)
     return quick

@@ -94,7 +94,7 @@ def _read(key: str, raw: list[Any], errors: dict[tuple[int, int], str], *, quick
     rows = list(range(2, len(raw) + 2))
     grid = Grid(values=[[value] for value in raw], top=2, left=1, width=1, errors=errors)
     readers = _readers(CALL, REGISTRY, False)
-    reader = _quick_readers(CALL, readers)[key]
+    reader = _quick_readers(readers)[key]
     if not quick:
         reader = _Quick(None, reader.cell)
     problems: list[tuple[int, str]] = []

@@ -75,11 +75,6 @@ class Grid:
     width: int = 0
     errors: Mapping[tuple[int, int], str] = field(default_factory=lambda: MappingProxyType({}))
 
-    @property
-    def bottom(self) -> int:
-        """The last row of the rectangle (``top - 1`` when it is empty)."""
-        return self.top + len(self.values) - 1
-
     def cell(self, row: int, col: int) -> Cell:
         """The cell at ``row``, ``col``; an empty cell outside the rectangle."""
         error = self.errors.get((row, col))
