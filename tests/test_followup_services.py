@@ -1,9 +1,8 @@
 """The follow-up's use cases on a funded workspace: the shipped example after its
 allocation (six funded projects, starting on 2024-01-01).
 
-The workspace is made by ``run_demo`` (migrated with ``MIGRATIONS``); the follow-up
-opens it with :func:`followup_migrations`, which appends the follow-up migration unless
-``MIGRATIONS`` already holds it, so these tests pass before and after that wiring.
+The workspace is made by ``run_demo`` (migrated with ``MIGRATIONS``, which hold the
+follow-up tables).
 """
 
 from __future__ import annotations

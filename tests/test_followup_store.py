@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from slrbcall.settings import Settings
-from slrbcall.store import Workspace
+from slrbcall.store import MIGRATIONS, Workspace
 from slrbcall.store.followup import (
     FOLLOWUP_MIGRATION,
     StoredMilestone,
     StoredPayment,
-    followup_migrations,
     followup_reads,
     followup_writes,
 )
@@ -37,20 +36,13 @@ def db(funded_db: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def test_the_migration_is_appended_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from slrbcall.store import core
-
-    migrations = followup_migrations()
-    assert migrations[-1] == FOLLOWUP_MIGRATION
-    assert migrations.count(FOLLOWUP_MIGRATION) == 1
-    # Once the lead appends it to MIGRATIONS, it is MIGRATIONS as it is.
-    monkeypatch.setattr(core, "MIGRATIONS", migrations)
-    assert followup_migrations() == migrations
+def test_the_workspace_migrations_hold_the_follow_up_once() -> None:
+    assert MIGRATIONS.count(FOLLOWUP_MIGRATION) == 1
 
 
 def test_the_tables_are_strict(tmp_path: Path) -> None:
-    with Workspace.open(tmp_path / "ws.db", migrations=followup_migrations()) as ws:
-        assert ws.schema_version == len(followup_migrations())
+    with Workspace.open(tmp_path / "ws.db", migrations=MIGRATIONS) as ws:
+        assert ws.schema_version == len(MIGRATIONS)
     with sqlite3.connect(tmp_path / "ws.db") as conn:
         strict = dict(conn.execute("SELECT name, strict FROM pragma_table_list").fetchall())
     for table in ("followup_milestone", "payment", "monitoring_report"):
@@ -73,7 +65,7 @@ def payment(tranche: int, cents: int, **changes: object) -> StoredPayment:
 
 
 def test_the_schema_never_lets_payments_exceed_the_award(db: Path) -> None:
-    with Workspace.open(db, create=False, migrations=followup_migrations()) as ws:
+    with Workspace.open(db, create=False, migrations=MIGRATIONS) as ws:
         with ws.write(command="test") as tx:
             followup_writes(tx).add_payment("empowerment-2023", payment(1, 20_000_00))
         with (
@@ -95,7 +87,7 @@ def test_the_schema_never_lets_payments_exceed_the_award(db: Path) -> None:
     ids=["update", "delete"],
 )
 def test_payments_are_never_changed(db: Path, statement: str, message: str) -> None:
-    with Workspace.open(db, create=False, migrations=followup_migrations()) as ws:
+    with Workspace.open(db, create=False, migrations=MIGRATIONS) as ws:
         with ws.write(command="test") as tx:
             followup_writes(tx).add_payment("empowerment-2023", payment(1, 15_000_00))
         with pytest.raises(sqlite3.IntegrityError, match=message), ws.write(command="t") as tx:
@@ -116,7 +108,7 @@ def test_payments_are_never_changed(db: Path, statement: str, message: str) -> N
 )
 def test_checks_refuse_bad_payments(db: Path, bad: StoredPayment) -> None:
     with (
-        Workspace.open(db, create=False, migrations=followup_migrations()) as ws,
+        Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
         pytest.raises(sqlite3.IntegrityError),
         ws.write(command="test") as tx,
     ):
@@ -125,7 +117,7 @@ def test_checks_refuse_bad_payments(db: Path, bad: StoredPayment) -> None:
 
 def test_a_milestone_key_is_canonical(db: Path) -> None:
     with (
-        Workspace.open(db, create=False, migrations=followup_migrations()) as ws,
+        Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
         pytest.raises(sqlite3.IntegrityError),
         ws.write(command="test") as tx,
     ):
@@ -136,7 +128,7 @@ def test_a_milestone_key_is_canonical(db: Path) -> None:
 
 def test_a_monitoring_count_is_never_negative(db: Path) -> None:
     with (
-        Workspace.open(db, create=False, migrations=followup_migrations()) as ws,
+        Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
         pytest.raises(sqlite3.IntegrityError),
         ws.write(command="test") as tx,
     ):

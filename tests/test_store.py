@@ -129,3 +129,51 @@ def test_no_workspace_is_not_created_for_reading(db: Path) -> None:
     with pytest.raises(RefusedError, match="no workspace at"):
         Workspace.open(db, create=False)
     assert not db.exists()
+
+
+@pytest.mark.parametrize("count", [0, 1, 40, 83], ids=["none", "one", "one-batch", "batches"])
+def test_applications_are_inserted_in_order_each_audited(db: Path, count: int) -> None:
+    from slrbcall.applications import content_sha256, row_values
+    from slrbcall.model import Application, Lang
+
+    apps = [
+        Application(
+            f"E-{count - i:03d}",
+            "logiris",
+            "Log'iris",
+            f"Projet {i}",
+            1_000_000 + i,
+            Lang.FR,
+            source_row=i + 2,
+        )
+        for i in range(count)
+    ]
+    rows = [(*row_values(a), content_sha256(row_values(a)[:16])) for a in apps]
+    with Workspace.open(db) as ws, ws.write(command="intake", input_file="f.xlsx") as tx:
+        snapshot = tx.record_call("empowerment-2023", SHA, "calls/empowerment-2023.yaml", "id: x")
+        file_id = tx.add_intake_file(
+            "empowerment-2023", file_name="f.xlsx", sha256=SHA, sheet="s", rows=count
+        )
+        tx.insert_applications("empowerment-2023", rows, snapshot_id=snapshot, file_id=file_id)
+    conn = raw(db)
+    stored = conn.execute(
+        "SELECT reference, requested_cents, content_sha256, source_row, call_id, snapshot_id,"
+        " intake_file_id, created_at = updated_at FROM application ORDER BY id"
+    ).fetchall()
+    assert stored == [
+        (
+            a.reference,
+            a.requested_cents,
+            row[-1],
+            a.source_row,
+            "empowerment-2023",
+            snapshot,
+            file_id,
+            1,
+        )
+        for a, row in zip(apps, rows, strict=True)
+    ]
+    audited = conn.execute(
+        "SELECT entity_key FROM audit WHERE entity = 'application' ORDER BY id"
+    ).fetchall()
+    assert audited == [(f"empowerment-2023/{a.reference}",) for a in apps]

@@ -2,9 +2,9 @@
 
 Mixed into the workspace's classes like :mod:`.decisions` (:class:`FollowupReads` into
 ``Workspace``, :class:`FollowupWrites` into ``Transaction``), with its schema in
-:data:`FOLLOWUP_MIGRATION`. Until that wiring exists, :func:`followup_reads` and
-:func:`followup_writes` give the same queries over a workspace's connection, and
-:func:`followup_migrations` is the list of migrations to open a workspace with.
+:data:`FOLLOWUP_MIGRATION` (migration 4 of ``MIGRATIONS``). Until that wiring exists,
+:func:`followup_reads` and :func:`followup_writes` give the same queries over a
+workspace's connection.
 
 This module imports nothing of slrbcall at module level, so that ``migrations.py`` or
 ``core.py`` can import :data:`FOLLOWUP_MIGRATION` from it without an import cycle.
@@ -38,22 +38,11 @@ __all__ = [
     "StoredMilestone",
     "StoredPayment",
     "StoredReport",
-    "followup_migrations",
     "followup_reads",
     "followup_writes",
 ]
 
-#: The follow-up tables: one migration, to append to ``MIGRATIONS``.
-
-
-def followup_migrations() -> tuple[tuple[str, ...], ...]:
-    """The workspace's migrations with :data:`FOLLOWUP_MIGRATION`, whether or not
-    ``MIGRATIONS`` already holds it (then it is ``MIGRATIONS`` itself)."""
-    from slrbcall.store.core import MIGRATIONS
-
-    if FOLLOWUP_MIGRATION in MIGRATIONS:
-        return tuple(tuple(m) for m in MIGRATIONS)
-    return (*MIGRATIONS, FOLLOWUP_MIGRATION)
+#: The follow-up tables: migration 4 of ``MIGRATIONS``.
 
 
 @dataclass(frozen=True, slots=True)

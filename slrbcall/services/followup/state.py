@@ -58,14 +58,13 @@ class FollowupState:
 
 def open_workspace(settings: Settings) -> Workspace:
     from slrbcall.store import Workspace
-    from slrbcall.store.followup import followup_migrations
 
     if not settings.db_path.exists():
         raise RefusedError(
             f"no workspace at {settings.db_path} yet: take the applications in first "
             "('slrbcall intake FILE')"
         )
-    return Workspace.open(settings.db_path, create=False, migrations=followup_migrations())
+    return Workspace.open(settings.db_path, create=False)
 
 
 def read_state(
