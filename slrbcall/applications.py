@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from json.encoder import encode_basestring
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, overload
 
-from slrbcall.eligibility import assess
+from slrbcall.eligibility import rule_breaks
 from slrbcall.migrations import APPLICATION_COLUMNS, APPLICATION_FIELDS
 from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 
@@ -23,11 +25,16 @@ if TYPE_CHECKING:
     from slrbcall.registry import Registry
 
 __all__ = [
+    "ApplicationRows",
+    "AssessedRows",
     "Merge",
     "content_sha256",
+    "content_sha256s",
     "content_values",
     "from_row",
+    "from_values",
     "merge",
+    "reasons_json",
     "row_values",
     "to_row",
 ]
@@ -87,6 +94,46 @@ def content_sha256(content: Sequence[Any]) -> str:
     return hashlib.sha256(_ENCODE(content).encode()).hexdigest()
 
 
+def content_sha256s(columns: Sequence[Sequence[Any]]) -> list[str]:
+    """:func:`content_sha256` of each content, given column by column.
+
+    ``columns`` are the contents' columns, in ``APPLICATION_FIELDS`` order. The same
+    JSON text as the encoder writes (``[v1, v2, ...]``, text as with
+    ``ensure_ascii=False``), encoded a column at a time: a content holds only text,
+    whole numbers and nulls, each encoded by itself. A hash per row through the
+    encoder cost more than reading the cells of a large file (bench/intake.py).
+    """
+    encoded = [_encode_column(column) for column in columns]
+    sha256, join = hashlib.sha256, ", ".join
+    return [
+        sha256(f"[{join(values)}]".encode()).hexdigest() for values in zip(*encoded, strict=True)
+    ]
+
+
+def _encode_column(column: Sequence[Any]) -> Sequence[str]:
+    kinds = set(map(type, column))
+    kinds.discard(type(None))
+    if not kinds:
+        return ["null"] * len(column)
+    if kinds == {str}:
+        encode = encode_basestring
+    elif kinds == {int}:
+        encode = int.__repr__
+    else:
+        encode = _encode_value
+    if None in column:
+        return [encode(value) if value is not None else "null" for value in column]
+    return list(map(encode, column))
+
+
+def _encode_value(value: Any) -> str:
+    if value.__class__ is str:
+        return encode_basestring(value)
+    if value.__class__ is int:
+        return int.__repr__(value)
+    return _ENCODE(value)  # not in a content; kept exact rather than refused
+
+
 def reasons_json(reasons: Sequence[Reason]) -> str:
     if not reasons:  # most applications: no reason to encode
         return "[]"
@@ -94,53 +141,149 @@ def reasons_json(reasons: Sequence[Reason]) -> str:
 
 
 def from_row(row: Mapping[str, Any]) -> Application:
-    start = row["start_date"]
+    """An application from its stored row (a mapping of ``APPLICATION_COLUMNS``)."""
+    return from_values(tuple(row[name] for name in APPLICATION_COLUMNS))
+
+
+def from_values(values: Sequence[Any]) -> Application:
+    """An application from its stored form, in ``APPLICATION_COLUMNS`` order."""
+    (
+        reference,
+        applicant,
+        applicant_name,
+        title,
+        requested_cents,
+        language,
+        partner,
+        partner_enterprise_number,
+        theme,
+        theme_text,
+        duration_months,
+        start_date,
+        residents_targeted,
+        contact_name,
+        contact_email,
+        summary,
+        status,
+        reasons,
+        source_row,
+    ) = values
     return Application(
-        reference=row["reference"],
-        applicant=row["applicant"],
-        applicant_name=row["applicant_name"],
-        title=row["title"],
-        requested_cents=row["requested_cents"],
-        language=Lang(row["language"]),
-        partner=row["partner"],
-        partner_enterprise_number=row["partner_enterprise_number"],
-        theme=row["theme"],
-        theme_text=row["theme_text"],
-        duration_months=row["duration_months"],
-        start_date=dt.date.fromisoformat(start) if start else None,
-        residents_targeted=row["residents_targeted"],
-        contact_name=row["contact_name"],
-        contact_email=row["contact_email"],
-        summary=row["summary"],
-        status=ApplicationStatus(row["status"]),
-        reasons=tuple(Reason(r["code"], r["message"]) for r in json.loads(row["reasons_json"])),
-        source_row=row["source_row"],
+        reference=reference,
+        applicant=applicant,
+        applicant_name=applicant_name,
+        title=title,
+        requested_cents=requested_cents,
+        language=Lang(language),
+        partner=partner,
+        partner_enterprise_number=partner_enterprise_number,
+        theme=theme,
+        theme_text=theme_text,
+        duration_months=duration_months,
+        start_date=dt.date.fromisoformat(start_date) if start_date else None,
+        residents_targeted=residents_targeted,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        summary=summary,
+        status=ApplicationStatus(status),
+        reasons=tuple(Reason(r["code"], r["message"]) for r in json.loads(reasons)),
+        source_row=source_row,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRows:
+    """Applications read from a file, normalised, in their stored form, column by column.
+
+    ``columns`` holds a list per name of :data:`APPLICATION_FIELDS` (stored form: the
+    language code, the ISO date), one value per application, and ``source_rows`` the
+    row of each in the file. No status yet: eligibility is judged on the whole call
+    when the file is merged with what is stored. Kept as columns because a large file
+    is checked and stored column by column; :class:`Application` values are made only
+    for what is shown.
+    """
+
+    columns: Mapping[str, Sequence[Any]]
+    source_rows: Sequence[int]
+
+    def __len__(self) -> int:
+        return len(self.source_rows)
+
+    def contents(self) -> list[tuple[Any, ...]]:
+        """The content of each application (:func:`content_values`), in file order."""
+        return list(zip(*(self.columns[name] for name in APPLICATION_FIELDS), strict=True))
+
+    @classmethod
+    def of(cls, applications: Sequence[Application]) -> ApplicationRows:
+        """The rows of applications already made (tests, small files)."""
+        contents = [content_values(app) for app in applications]
+        columns = {
+            name: [content[i] for content in contents] for i, name in enumerate(APPLICATION_FIELDS)
+        }
+        return cls(columns, [app.source_row for app in applications])
+
+
+class AssessedRows(Sequence[Application]):
+    """A file's applications as assessed, in reference order, made when read.
+
+    Holds stored-form rows (:func:`row_values` order): a file of 100,000 applications
+    is stored without making 100,000 :class:`Application` values.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, item: int) -> Application: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[Application]: ...
+
+    def __getitem__(self, item: int | slice) -> Application | list[Application]:
+        if isinstance(item, slice):
+            return [from_values(row) for row in self._rows[item]]
+        return from_values(self._rows[item])
+
+    def __iter__(self) -> Iterator[Application]:
+        return map(from_values, self._rows)
+
+    def ineligible(self) -> list[Application]:
+        """The ineligible ones, in reference order (without making the others)."""
+        status = len(APPLICATION_FIELDS)
+        return [from_values(row) for row in self._rows if row[status] == "ineligible"]
 
 
 @dataclass(frozen=True, slots=True)
 class Merge:
     """What taking in a file changes, against what is stored.
 
-    ``added`` and ``changed`` are this file's applications, assessed; ``status_moves``
-    are stored applications (not in the file) whose status the file changes, e.g. an
-    applicant's third application makes a stored one exceed the limit. ``file_view``
-    is every application of the file, assessed, in reference order. ``rows`` holds the
-    stored form (:func:`row_values`) and ``hashes`` the content hash of every added
-    and changed application.
+    ``added``, ``changed`` and ``unchanged`` are references of this file's
+    applications; ``status_moves`` are references of stored applications (not in the
+    file) whose status the file changes, e.g. an applicant's third application makes a
+    stored one exceed the limit. ``rows`` holds the stored form (:func:`row_values`
+    order) of every added, changed and moved application, ``hashes`` the content hash
+    of every added and changed one, ``before`` the stored row of every changed and
+    moved one. ``file_view`` is every application of the file, assessed, in
+    reference order.
     """
 
-    added: tuple[Application, ...]
-    changed: tuple[tuple[Application, Application], ...]  # (before, after)
-    unchanged: tuple[Application, ...]
-    status_moves: tuple[tuple[Application, Application], ...]
-    file_view: tuple[Application, ...]
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    status_moves: tuple[str, ...]
     rows: Mapping[str, tuple[Any, ...]]
     hashes: Mapping[str, str]
+    before: Mapping[str, Mapping[str, Any]]
+    file_view: AssessedRows
 
 
 def merge(
-    incoming: Sequence[Application],
+    incoming: ApplicationRows,
     stored_rows: Sequence[Mapping[str, Any]],
     *,
     call: Call,
@@ -150,49 +293,82 @@ def merge(
 
     An application of the file is changed when its content (:func:`content_values`)
     differs from the stored one, or when the file moves its status; the same data
-    taken in again changes nothing.
+    taken in again changes nothing. Stored applications keep their place in the
+    assessment (e.g. an applicant's limit counts them), and move status only when the
+    file makes them.
     """
-    stored = {row["reference"]: from_row(row) for row in stored_rows}
-    stored_content = {
-        row["reference"]: tuple(row[key] for key in APPLICATION_FIELDS) for row in stored_rows
+    references = incoming.columns["reference"]
+    in_file = set(references)
+    kept = [row for row in stored_rows if row["reference"] not in in_file]
+    combined = {
+        name: [*(row[name] for row in kept), *incoming.columns[name]] for name in APPLICATION_FIELDS
     }
-    combined = dict(stored)
-    contents: dict[str, tuple[Any, ...]] = {}
-    for app in incoming:
-        combined[app.reference] = app
-        contents[app.reference] = content_values(app)
-    assessed = {
-        app.reference: app for app in assess(list(combined.values()), call=call, registry=registry)
-    }
-    added, changed, unchanged, moves = [], [], [], []
-    for app in incoming:
-        now = assessed[app.reference]
-        before = stored.get(app.reference)
-        if before is None:
-            added.append(now)
-        elif stored_content[app.reference] != contents[app.reference] or (
-            (before.status, before.reasons) != (now.status, now.reasons)
-        ):
-            changed.append((before, now))
-        else:
-            unchanged.append(now)
-    rows, hashes = {}, {}
-    for app in (*added, *(after for _, after in changed)):
-        content = contents[app.reference]
-        rows[app.reference] = (
-            *content,
-            app.status.value,
-            reasons_json(app.reasons),
-            app.source_row,
+    breaks = rule_breaks(combined, call=call, registry=registry)
+    statuses = ["eligible"] * len(incoming)
+    reasons = ["[]"] * len(incoming)
+    for index, found in breaks.items():
+        if index >= len(kept):
+            statuses[index - len(kept)] = "ineligible"
+            reasons[index - len(kept)] = reasons_json(found)
+    after = list(
+        zip(
+            *(incoming.columns[name] for name in APPLICATION_FIELDS),
+            statuses,
+            reasons,
+            incoming.source_rows,
+            strict=True,
         )
-        hashes[app.reference] = content_sha256(content)
-    in_file = {app.reference for app in incoming}
-    for reference, before in stored.items():
-        now = assessed[reference]
-        if reference not in in_file and (before.status, before.reasons) != (
-            now.status,
-            now.reasons,
+    )
+    stored = {row["reference"]: row for row in stored_rows}
+    size = len(APPLICATION_FIELDS)
+    added: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for reference, now in zip(references, after, strict=True):
+        before = stored.get(reference)
+        if before is None:
+            added.append(reference)
+        elif (
+            tuple(before[name] for name in APPLICATION_FIELDS) != now[:size]
+            or before["status"] != now[size]
+            or not _same_reasons(before["reasons_json"], now[size + 1])
         ):
-            moves.append((before, now))
-    view = tuple(sorted((assessed[a.reference] for a in incoming), key=lambda a: a.reference))
-    return Merge(tuple(added), tuple(changed), tuple(unchanged), tuple(moves), view, rows, hashes)
+            changed.append(reference)
+        else:
+            unchanged.append(reference)
+    rows = dict(zip(references, after, strict=True))
+    if len(added) == len(after):  # every row is new: hash them a column at a time
+        columns = [incoming.columns[name] for name in APPLICATION_FIELDS]
+        hashes = dict(zip(references, content_sha256s(columns), strict=True))
+    else:
+        rows = {reference: rows[reference] for reference in (*added, *changed)}
+        hashes = {reference: content_sha256(rows[reference][:size]) for reference in rows}
+    moves = []
+    for index, row in enumerate(kept):
+        found = breaks.get(index, ())
+        status = "ineligible" if found else "eligible"
+        encoded = reasons_json(found)
+        if row["status"] != status or not _same_reasons(row["reasons_json"], encoded):
+            moves.append(row["reference"])
+            rows[row["reference"]] = (
+                *(row[name] for name in APPLICATION_FIELDS),
+                status,
+                encoded,
+                row["source_row"],
+            )
+    return Merge(
+        added=tuple(added),
+        changed=tuple(changed),
+        unchanged=tuple(unchanged),
+        status_moves=tuple(moves),
+        rows=rows,
+        hashes=hashes,
+        before={reference: stored[reference] for reference in (*changed, *moves)},
+        file_view=AssessedRows(sorted(after, key=itemgetter(0))),
+    )
+
+
+def _same_reasons(stored: str, now: str) -> bool:
+    """Whether two encoded reason lists say the same (the stored one may predate a
+    change in how reasons are encoded)."""
+    return stored == now or json.loads(stored) == json.loads(now)

@@ -27,9 +27,10 @@ from unicodedata import is_normalized
 
 from slrbcall.errors import Problem
 from slrbcall.fields import FIELDS, FieldKind, field, header_language
-from slrbcall.model import Application, ApplicationStatus, Call, Lang
+from slrbcall.model import Call, Lang
 
 if TYPE_CHECKING:
+    from slrbcall.applications import ApplicationRows
     from slrbcall.registry import Registry
     from slrbcall.sheets import Cell, Header, Sheet
     from slrbcall.sheets.grid import Grid, RawValue
@@ -41,7 +42,7 @@ __all__ = ["RowsRead", "read_applications"]
 class RowsRead:
     """What a sheet yields: applications (not yet assessed), data errors, warnings."""
 
-    applications: tuple[Application, ...]
+    applications: ApplicationRows
     problems: tuple[Problem, ...]
     warnings: tuple[str, ...]
     header: Header
@@ -154,17 +155,17 @@ def read_applications(
                 first_row_of[reference] = row
     found.sort(key=lambda item: item[:3])
     problems.extend(problem for *_, problem in found)
-    applications = _applications(columns, rows, bad_rows, registry, header_language(header))
+    applications = _stored_form(columns, rows, bad_rows, registry, header_language(header))
     if on_row is not None and len(rows) >= 1000:
         on_row(len(rows), len(rows))
-    if not applications and not problems:
+    if not len(applications) and not problems:
         problems.append(
             Problem(
                 where_row(sheet.file_label, sheet.name, header.row),
                 "no application below the header row",
             )
         )
-    return RowsRead(tuple(applications), tuple(problems), tuple(warnings), header)
+    return RowsRead(applications, tuple(problems), tuple(warnings), header)
 
 
 def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
@@ -329,28 +330,45 @@ def _read_column(
     which the quick readers take as empty: each goes to the cell reader, which reports
     it.
     """
-    values = quick.column(raw) if quick.column is not None else [_SLOW] * len(raw)
     errors = {row for row, c in grid.errors if c == col}
-    same: dict[object, list[int]] = {}
-    error_at = {i for i, row in enumerate(rows) if row in errors} if errors else set()
-    for i in error_at:
-        same[("error", i)] = [i]
-    for i in [i for i, value in enumerate(values) if value is _SLOW]:
-        if i not in error_at:
-            held = raw[i]
-            # By class too: 1.0 == 1 == True, but they are not read alike.
-            key = held if held.__class__ is str else (held.__class__, held)
-            same.setdefault(key, []).append(i)
-    for indexes in same.values():
+    error_at = [i for i, row in enumerate(rows) if row in errors] if errors else []
+    if quick.column is None:
+        values: list[Any] = [_SLOW] * len(raw)
+        slow: Sequence[int] = range(len(raw))
+    else:
+        values = quick.column(raw)
+        slow = [i for i, value in enumerate(values) if value is _SLOW]
+    if error_at:
+        skip = set(error_at)
+        slow = [i for i in slow if i not in skip]
+    # By class too: 1.0 == 1 == True, but they are not read alike.
+    keys = [
+        held if held.__class__ is str else (held.__class__, held)
+        for held in map(raw.__getitem__, slow)
+    ]
+    first = dict(zip(reversed(keys), reversed(slow), strict=True))
+    readings: dict[object, Any] = {}
+    failing: dict[object, str] = {}
+    for key, i in first.items():
         try:
-            value = quick.cell(grid.cell(rows[indexes[0]], col))
+            readings[key] = quick.cell(grid.cell(rows[i], col))
         except _CellProblem as exc:
-            for i in indexes:
+            failing[key] = str(exc)
+    if not failing and len(keys) == len(values):  # the whole column, read by value
+        values = list(map(readings.__getitem__, keys))
+    else:
+        for i, key in zip(slow, keys, strict=True):
+            if key in failing:
                 values[i] = None
-                bad(rows[i], str(exc))
-        else:
-            for i in indexes:
-                values[i] = value
+                bad(rows[i], failing[key])
+            else:
+                values[i] = readings[key]
+    for i in error_at:
+        try:
+            values[i] = quick.cell(grid.cell(rows[i], col))
+        except _CellProblem as exc:
+            values[i] = None
+            bad(rows[i], str(exc))
     return values
 
 
@@ -442,90 +460,67 @@ def _quick_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, _Q
     return quick
 
 
-def _applications(
+def _stored_form(
     columns: Mapping[str, list[Any]],
     rows: Sequence[int],
     bad_rows: Collection[int],
     registry: Registry,
     default_lang: Lang | None,
-) -> list[Application]:
-    """The applications of the rows without a data error, in row order."""
+) -> ApplicationRows:
+    """The applications of the rows without a data error, in row order, in their
+    stored form (see :class:`~slrbcall.applications.ApplicationRows`)."""
+    from slrbcall.applications import ApplicationRows
+
+    if bad_rows:
+        keep = [i for i, row in enumerate(rows) if row not in bad_rows]
+        columns = {key: [values[i] for i in keep] for key, values in columns.items()}
+        rows = [rows[i] for i in keep]
     empty: list[Any] = [None] * len(rows)
 
     def column(key: str) -> list[Any]:
         return columns.get(key, empty)
 
-    languages: dict[str | None, Lang] = {}
+    languages: dict[str | None, str] = {}
 
-    def language_of(applicant: str | None) -> Lang:
+    def language_of(applicant: str | None) -> str:
         if applicant not in languages:
             org = registry.get(applicant) if applicant else None
             if org is not None and len(org.languages) == 1:
-                languages[applicant] = org.languages[0]
+                languages[applicant] = org.languages[0].value
             else:
-                languages[applicant] = default_lang or Lang.FR
+                languages[applicant] = (default_lang or Lang.FR).value
         return languages[applicant]
 
-    applications = []
-    for (
-        row,
-        reference,
-        applicant,
-        title,
-        requested,
-        language,
-        partner,
-        enterprise_number,
-        theme,
-        duration,
-        start,
-        residents,
-        contact_name,
-        contact_email,
-        summary,
-    ) in zip(
-        rows,
-        column("reference"),
-        column("applicant"),
-        column("title"),
-        column("requested_amount"),
-        column("language"),
-        column("partner"),
-        column("partner_enterprise_number"),
-        column("theme"),
-        column("duration_months"),
-        column("start_date"),
-        column("residents_targeted"),
-        column("contact_name"),
-        column("contact_email"),
-        column("summary"),
-        strict=True,
-    ):
-        if row in bad_rows:
-            continue
-        applicant_key, applicant_name = applicant
-        theme_key, theme_text = theme or (None, None)
-        applications.append(
-            Application(
-                reference,
-                applicant_key,
-                applicant_name,
-                title,
-                requested,
-                language or language_of(applicant_key),
-                partner,
-                enterprise_number,
-                theme_key,
-                theme_text,
-                duration,
-                start,
-                residents,
-                contact_name,
-                contact_email,
-                summary,
-                ApplicationStatus.ELIGIBLE,
-                (),
-                row,
-            )
-        )
-    return applications
+    applicant_keys, applicant_names = _pairs(column("applicant"))
+    theme_keys, theme_texts = _pairs(column("theme"))
+    iso = {day: day.isoformat() for day in set(column("start_date")) if day is not None}
+    codes = {lang: lang.value for lang in Lang}  # Enum.value is a slow property
+    return ApplicationRows(
+        {
+            "reference": column("reference"),
+            "applicant": applicant_keys,
+            "applicant_name": applicant_names,
+            "title": column("title"),
+            "requested_cents": column("requested_amount"),
+            "language": [
+                codes[lang] if lang is not None else language_of(applicant)
+                for lang, applicant in zip(column("language"), applicant_keys, strict=True)
+            ],
+            "partner": column("partner"),
+            "partner_enterprise_number": column("partner_enterprise_number"),
+            "theme": theme_keys,
+            "theme_text": theme_texts,
+            "duration_months": column("duration_months"),
+            "start_date": [iso.get(day) for day in column("start_date")],
+            "residents_targeted": column("residents_targeted"),
+            "contact_name": column("contact_name"),
+            "contact_email": column("contact_email"),
+            "summary": column("summary"),
+        },
+        list(rows),
+    )
+
+
+def _pairs(values: Sequence[tuple[Any, Any] | None]) -> tuple[list[Any], list[Any]]:
+    """A column of (key, text) pairs, or None, as a column of keys and one of texts."""
+    return [p[0] if p else None for p in values], [p[1] if p else None for p in values]

@@ -401,6 +401,29 @@ def test_each_new_application_is_audited_with_its_content_hash_and_row(
     assert [r[-1] for r in stored] == [3, 2]
 
 
+def test_a_file_can_move_the_status_of_a_stored_application(
+    make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
+) -> None:
+    first = [HEADER, row("E-01", "Foyer du Sud"), row("E-02", "Foyer du Sud")]
+    assert intake(make_xlsx(first)).exit_code == 0
+    # The call takes two applications per applicant, the first ones by reference:
+    # E-00 comes first, so the stored E-02 is now the third.
+    result = intake(make_xlsx([HEADER, row("E-00", "Foyer du Sud")], name="late.xlsx"))
+    assert result.exit_code == 0, result
+    assert "1 new, 0 changed, 0 unchanged; 1 eligible, 0 ineligible." in result.stdout
+    assert "Status changed for stored applications: E-02" in result.stdout
+    with sqlite3.connect(db) as conn:
+        stored = dict(conn.execute("SELECT reference, status FROM application").fetchall())
+        before, after = conn.execute(
+            "SELECT before_json, after_json FROM audit WHERE action = 'update'"
+            " AND entity_key = 'empowerment-2023/E-02'"
+        ).fetchone()
+    assert stored == {"E-00": "eligible", "E-01": "eligible", "E-02": "ineligible"}
+    assert json.loads(before) == {"status": "eligible", "reasons_json": "[]"}
+    assert json.loads(after)["status"] == "ineligible"
+    assert "by reference, this is number 3" in json.loads(after)["reasons_json"]
+
+
 def test_likely_duplicates_are_warned_not_merged(
     make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
 ) -> None:

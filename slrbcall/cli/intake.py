@@ -53,7 +53,7 @@ def intake(
             on_row=on_row,
         )
     apps = result.applications
-    eligible = [a for a in apps if a.status.value == "eligible"]
+    eligible = len(apps) - len(result.ineligible)
     if as_json:
         emit_json(
             {
@@ -66,8 +66,8 @@ def intake(
                 "changed": list(result.changed),
                 "unchanged": len(result.unchanged),
                 "status_changed": list(result.status_moves),
-                "eligible": len(eligible),
-                "ineligible": len(apps) - len(eligible),
+                "eligible": eligible,
+                "ineligible": len(result.ineligible),
                 "applications": [application_json(a) for a in apps],
                 "warnings": list(result.warnings),
             }
@@ -80,16 +80,15 @@ def intake(
             f"{verb} {result.rows} application{'s' if result.rows != 1 else ''} from "
             f"{result.file.name} (sheet '{result.sheet}') for {result.call_id}: "
             f"{len(result.added)} new, {len(result.changed)} changed, "
-            f"{len(result.unchanged)} unchanged; {len(eligible)} eligible, "
-            f"{len(apps) - len(eligible)} ineligible."
+            f"{len(result.unchanged)} unchanged; {eligible} eligible, "
+            f"{len(result.ineligible)} ineligible."
         )
     )
-    ineligible = [a for a in apps if a.status.value != "eligible"]
-    if ineligible:
+    if result.ineligible:
         view = table(
             "reference", "applicant", "requested", "why it is ineligible", numeric=("requested",)
         )
-        for app in ineligible:
+        for app in result.ineligible:
             view.add_row(
                 text(app.reference),
                 text(app.applicant_name),
