@@ -337,7 +337,7 @@ def _read_column(
         slow: Sequence[int] = range(len(raw))
     else:
         values = quick.column(raw)
-        slow = [i for i, value in enumerate(values) if value is _SLOW]
+        slow = [i for i, value in enumerate(values) if value is _SLOW] if _SLOW in values else []
     if error_at:
         skip = set(error_at)
         slow = [i for i in slow if i not in skip]
@@ -382,6 +382,16 @@ class _Quick:
     cell: Callable[[Cell], Any]
 
 
+def _clean(text: str) -> bool:
+    """Whether a text needs no cleaning but a trim: printable and NFC.
+
+    True of texts joined by spaces exactly when true of each: a space is printable,
+    and it never composes or reorders with what stands around it, so NFC stops at
+    it. A column of clean texts is checked at once (a property test holds this).
+    """
+    return text.isprintable() and (text.isascii() or is_normalized("NFC", text))
+
+
 def _quick_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, _Quick]:
     """Per field, a whole-column reader of the usual raw values, and the cell reader.
 
@@ -397,12 +407,10 @@ def _quick_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, _Q
     slow, date_class = _SLOW, dt.date
 
     def text(raw: Sequence[RawValue]) -> list[Any]:
+        if set(map(type, raw)) == {str} and _clean(" ".join(raw)):  # type: ignore[arg-type]
+            return [value.strip() or None for value in raw]  # type: ignore[union-attr]
         return [
-            value.strip() or None
-            if value.__class__ is str
-            and value.isprintable()
-            and (value.isascii() or is_normalized("NFC", value))
-            else slow
+            value.strip() or None if value.__class__ is str and _clean(value) else slow
             for value in raw
         ]
 

@@ -401,6 +401,24 @@ def test_each_new_application_is_audited_with_its_content_hash_and_row(
     assert [r[-1] for r in stored] == [3, 2]
 
 
+def test_a_file_that_adds_and_changes_audits_each_once(
+    make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
+) -> None:
+    assert intake(make_xlsx([HEADER, row("E-01")])).exit_code == 0
+    both = make_xlsx([HEADER, row("E-01", amount=31000), row("E-02")], name="v2.xlsx")
+    assert "1 new, 1 changed, 0 unchanged" in intake(both).stdout
+    with sqlite3.connect(db) as conn:
+        audited = conn.execute(
+            "SELECT action, entity_key, input_file FROM audit WHERE entity = 'application'"
+            " ORDER BY id"
+        ).fetchall()
+    assert audited == [
+        ("insert", "empowerment-2023/E-01", "applications.xlsx"),
+        ("update", "empowerment-2023/E-01", "v2.xlsx"),
+        ("insert", "empowerment-2023/E-02", "v2.xlsx"),
+    ]
+
+
 def test_a_file_can_move_the_status_of_a_stored_application(
     make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
 ) -> None:

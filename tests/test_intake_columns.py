@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from slrbcall.calls import load_call, load_registry
 from slrbcall.fields import FIELDS
-from slrbcall.intake import _Quick, _quick_readers, _read_column, _readers
+from slrbcall.intake import _clean, _Quick, _quick_readers, _read_column, _readers
 from slrbcall.sheets.grid import Grid, GridRows, grid_of
 
 from .conftest import SHIPPED_CALLS
@@ -120,6 +120,29 @@ def test_quick_readers_agree_with_the_cell_readers(
 ) -> None:
     errors = {(i + 2, 1): "#DIV/0!" for i in error_at if i < len(raw)}
     assert _read(key, raw, errors, quick=True) == _read(key, raw, errors, quick=False)
+
+
+# Pieces that compose, reorder or stand alone under NFC: a text may start with a
+# combining mark, or end with a Hangul jamo that the next one would join.
+_NFC_PIECES = st.sampled_from(
+    ["a", " ", "e", "\u0301", "\u0323", "\u1100", "\u1161", "\u11a8", "가", "\u0344"]
+)
+_ANY_TEXTS = st.one_of(_TEXTS, st.text(max_size=6), st.lists(_NFC_PIECES, max_size=6).map("".join))
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(_ANY_TEXTS, max_size=6))
+def test_texts_joined_by_spaces_are_clean_when_each_is(texts: list[str]) -> None:
+    assert _clean(" ".join(texts)) == all(_clean(text) for text in texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from(["reference", "title", "summary", "contact_email"]),
+    raw=st.lists(_ANY_TEXTS, max_size=8),
+)
+def test_a_column_of_texts_is_read_alike_at_once_or_cell_by_cell(key: str, raw: list[str]) -> None:
+    assert _read(key, raw, {}, quick=True) == _read(key, raw, {}, quick=False)
 
 
 @settings(max_examples=300, deadline=None)

@@ -145,14 +145,14 @@ def _intake(
         if report_xlsx is not None:
             write_report(path, report_xlsx, exc.problems)
         raise
-    warnings = [*read.warnings, *likely_duplicates(read.applications.columns)]
+    redefined = []
     if held and call.id in held and held[call.id] != loaded.sha256:
-        warnings.append(
+        redefined.append(
             f"the definition of {call.id} changed since it was last used "
             f"({held[call.id][:12]} -> {loaded.sha256[:12]}); the change is recorded"
         )
 
-    def result(change: Merge, db_path: Path) -> IntakeResult:
+    def result(change: Merge, duplicates: Sequence[str], db_path: Path) -> IntakeResult:
         return IntakeResult(
             file=path,
             call_id=call.id,
@@ -164,7 +164,7 @@ def _intake(
             status_moves=change.status_moves,
             applications=change.file_view,
             ineligible=tuple(change.file_view.ineligible()),
-            warnings=tuple(warnings),
+            warnings=(*read.warnings, *duplicates, *redefined),
             dry_run=dry_run,
             db_path=db_path,
         )
@@ -177,10 +177,11 @@ def _intake(
         else:
             stored = []
         change = merge(read.applications, stored, call=call, registry=registry)
-        return result(change, db_path)
+        return result(change, likely_duplicates(read.applications.columns), db_path)
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-duplicates") as pool,
         Workspace.open(db_path) as ws,
         ws.write(command="intake", input_file=path.name, input_sha256=digest) as tx,
     ):
@@ -196,7 +197,12 @@ def _intake(
             rows=len(read.applications),
         )
         _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
-    return result(change, db_path)
+        # What is left is one statement (the audit of the new applications) and the
+        # commit, which SQLite runs without the GIL: the likely duplicates are found
+        # meanwhile. Never alongside a statement per row: each would wait for the GIL.
+        duplicates = pool.submit(likely_duplicates, read.applications.columns)
+        tx.audit_insertions()
+    return result(change, duplicates.result(), db_path)
 
 
 def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Registry]:

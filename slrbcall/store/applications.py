@@ -45,6 +45,9 @@ class ApplicationWrites(ApplicationQueries):
     command: str
     input_file: str | None
     input_sha256: str | None
+    #: The largest application id before this transaction's first insertion, until
+    #: :meth:`audit_insertions` has audited them.
+    _inserted_after: int | None = None
 
     def add_intake_file(
         self, call_id: str, *, file_name: str, sha256: str, sheet: str, rows: int
@@ -73,14 +76,13 @@ class ApplicationWrites(ApplicationQueries):
         file_id: int,
     ) -> None:
         """Insert new applications, each given as its :data:`APPLICATION_COLUMNS` values
-        followed by its content hash, in that order; audit each insertion.
-
-        The audit row of an insertion names the application, its content hash and its
-        row in the file; the values are in the application row, and every later change
-        records them before and after. Written by SQLite from the rows just inserted
-        (this file's, before any update gives a stored row the same file id): copying
-        every value into the audit as well took longer than the rest of an intake.
-        """
+        followed by its content hash, in that order; :meth:`audit_insertions` audits
+        them, once the transaction's other writes are done (row ids grow: the new rows
+        are those above the largest id before)."""
+        if self._inserted_after is None:
+            self._inserted_after = self._conn.execute(
+                "SELECT coalesce(max(id), 0) FROM application"
+            ).fetchone()[0]
         constants = (call_id, snapshot_id, file_id, self.at)
         full, rest = divmod(len(rows), _ROWS_PER_INSERT)
         chunks = (
@@ -93,18 +95,35 @@ class ApplicationWrites(ApplicationQueries):
         )
         if rest:
             self._conn.execute(_insert_sql(rest), (*chain.from_iterable(rows[-rest:]), *constants))
-        self._audit_inserted(file_id)
 
-    def _audit_inserted(self, file_id: int) -> None:
+    def audit_insertions(self) -> None:
+        """Audit each application this transaction inserted.
+
+        The audit row of an insertion names the application, its content hash and its
+        row in the file; the values are in the application row, and every later change
+        records them before and after. Written by SQLite in one statement from the rows
+        themselves: copying every value into the audit took longer than the rest of an
+        intake.
+        """
+        if self._inserted_after is None:
+            return
         self._conn.execute(
             "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
             " after_json, input_file, input_sha256, tool_version)"
             " SELECT ?, ?, 'insert', 'application', call_id || '/' || reference, NULL,"
             ' printf(\'{"content_sha256": "%s", "source_row": %d}\','
             " content_sha256, source_row), ?, ?, ?"
-            " FROM application WHERE intake_file_id = ? ORDER BY id",
-            (self.at, self.command, self.input_file, self.input_sha256, __version__, file_id),
+            " FROM application WHERE id > ? ORDER BY id",
+            (
+                self.at,
+                self.command,
+                self.input_file,
+                self.input_sha256,
+                __version__,
+                self._inserted_after,
+            ),
         )
+        self._inserted_after = None
 
     def update_application(
         self, call_id: str, row: Mapping[str, Any], *, sha256: str, snapshot_id: int, file_id: int

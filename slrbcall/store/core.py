@@ -284,11 +284,16 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         input_file: str | None = None,
         input_sha256: str | None = None,
     ) -> Iterator[Transaction]:
-        """One ``BEGIN IMMEDIATE`` transaction: all of it is stored, or none of it."""
+        """One ``BEGIN IMMEDIATE`` transaction: all of it is stored, or none of it.
+
+        Insertions of applications not audited yet are audited before the commit.
+        """
         with self._immediate():
-            yield Transaction(
+            tx = Transaction(
                 self._conn, command=command, input_file=input_file, input_sha256=input_sha256
             )
+            yield tx
+            tx.audit_insertions()
 
     # -- reading ------------------------------------------------------------------------
 
