@@ -341,11 +341,15 @@ def _read_column(
     if error_at:
         skip = set(error_at)
         slow = [i for i in slow if i not in skip]
-    # By class too: 1.0 == 1 == True, but they are not read alike.
-    keys = [
-        held if held.__class__ is str else (held.__class__, held)
-        for held in map(raw.__getitem__, slow)
-    ]
+    keys: Sequence[object]
+    if len(slow) == len(raw) and set(map(type, raw)) == {str}:
+        keys = raw  # a column of names: each text is its own key
+    else:
+        # By class too: 1.0 == 1 == True, but they are not read alike.
+        keys = [
+            held if held.__class__ is str else (held.__class__, held)
+            for held in map(raw.__getitem__, slow)
+        ]
     first = dict(zip(reversed(keys), reversed(slow), strict=True))
     readings: dict[object, Any] = {}
     failing: dict[object, str] = {}

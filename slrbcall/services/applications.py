@@ -111,12 +111,7 @@ def _intake(
 ) -> IntakeResult:
     from concurrent.futures import ThreadPoolExecutor
 
-    from slrbcall.applications import merge
-    from slrbcall.eligibility import likely_duplicates
-    from slrbcall.fields import field, match_header, recognise_sheet
-    from slrbcall.intake import read_applications
-    from slrbcall.sheets import choose_sheet, find_header, read_workbook
-    from slrbcall.store import Workspace
+    from slrbcall.sheets import read_workbook
 
     # Reading a large file leaves this thread idle while calamine parses (it releases
     # the GIL): the call and the registry are loaded meanwhile, in a worker thread.
@@ -124,6 +119,14 @@ def _intake(
         preparing = pool.submit(_prepare, settings)
         workbook = read_workbook(path)
         held, early, registry = preparing.result()
+
+    from slrbcall.applications import merge
+    from slrbcall.eligibility import likely_duplicates
+    from slrbcall.fields import field, match_header, recognise_sheet
+    from slrbcall.intake import read_applications
+    from slrbcall.sheets import choose_sheet, find_header
+    from slrbcall.store import Workspace
+
     loaded = early or resolve_call(
         settings, held=held, recorded_in_file=workbook.properties.get("slrbcall.call")
     )
@@ -207,7 +210,15 @@ def _intake(
 
 def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Registry]:
     """The calls the workspace holds, the call when the file cannot change which one
-    (``--call``, or a workspace that holds calls), and the registry."""
+    (``--call``, or a workspace that holds calls), and the registry.
+
+    Also imports the modules the intake needs once the file is read (a tenth of a
+    second of the intake's own start-up), since this runs while calamine parses.
+    """
+    import slrbcall.applications
+    import slrbcall.intake
+    import slrbcall.store  # noqa: F401
+
     held = held_calls(settings)
     early = resolve_call(settings, held=held) if settings.call_id or held else None
     return held, early, load_registry(settings.calls_path)

@@ -130,14 +130,18 @@ class GridRows(Sequence[tuple[Cell, ...]]):
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
-        blank: list[RawValue] = [""] * grid.width
-        with_data = {
+        # Every row of the grid has ``width`` values: it is blank when it equals a
+        # row of empty values (one comparison in C, not one per value). Rows are
+        # lists (calamine's) or tuples, and a list never equals a tuple.
+        blank_list, blank_tuple = [""] * grid.width, ("",) * grid.width
+        index = [
             grid.top + i
             for i, values in enumerate(grid.values)
-            if values != blank and any(value != "" for value in values)
-        }
-        with_data.update(row for row, _ in grid.errors)
-        self._index = sorted(with_data)
+            if values != blank_list and values != blank_tuple
+        ]
+        if grid.errors:
+            index = sorted({*index, *(row for row, _ in grid.errors)})
+        self._index = index
 
     def __len__(self) -> int:
         return len(self._index)
