@@ -148,13 +148,16 @@ def test_applications_are_inserted_in_order_each_audited(db: Path, count: int) -
         )
         for i in range(count)
     ]
-    rows = [(*row_values(a), content_sha256(row_values(a)[:16])) for a in apps]
+    rows = [row_values(a) for a in apps]
+    hashes = [content_sha256(row[:16]) for row in rows]
     with Workspace.open(db) as ws, ws.write(command="intake", input_file="f.xlsx") as tx:
         snapshot = tx.record_call("empowerment-2023", SHA, "calls/empowerment-2023.yaml", "id: x")
         file_id = tx.add_intake_file(
             "empowerment-2023", file_name="f.xlsx", sha256=SHA, sheet="s", rows=count
         )
-        tx.insert_applications("empowerment-2023", rows, snapshot_id=snapshot, file_id=file_id)
+        tx.insert_applications(
+            "empowerment-2023", rows, hashes, snapshot_id=snapshot, file_id=file_id
+        )
     conn = raw(db)
     stored = conn.execute(
         "SELECT reference, requested_cents, content_sha256, source_row, call_id, snapshot_id,"
@@ -164,14 +167,14 @@ def test_applications_are_inserted_in_order_each_audited(db: Path, count: int) -
         (
             a.reference,
             a.requested_cents,
-            row[-1],
+            digest,
             a.source_row,
             "empowerment-2023",
             snapshot,
             file_id,
             1,
         )
-        for a, row in zip(apps, rows, strict=True)
+        for a, digest in zip(apps, hashes, strict=True)
     ]
     audited = conn.execute(
         "SELECT entity_key FROM audit WHERE entity = 'application' ORDER BY id"

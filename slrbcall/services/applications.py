@@ -232,7 +232,8 @@ def _store_change(
     rows, hashes = change.rows, change.hashes
     tx.insert_applications(
         call_id,
-        [(*rows[reference], hashes[reference]) for reference in change.added],
+        [rows[reference] for reference in change.added],
+        [hashes[reference] for reference in change.added],
         snapshot_id=snapshot_id,
         file_id=file_id,
     )

@@ -71,30 +71,36 @@ class ApplicationWrites(ApplicationQueries):
         self,
         call_id: str,
         rows: Sequence[Sequence[Any]],
+        hashes: Sequence[str],
         *,
         snapshot_id: int,
         file_id: int,
     ) -> None:
-        """Insert new applications, each given as its :data:`APPLICATION_COLUMNS` values
-        followed by its content hash, in that order; :meth:`audit_insertions` audits
-        them, once the transaction's other writes are done (row ids grow: the new rows
-        are those above the largest id before)."""
+        """Insert new applications, each given as its :data:`APPLICATION_COLUMNS` values,
+        with its content hash; :meth:`audit_insertions` audits them, once the
+        transaction's other writes are done (row ids grow: the new rows are those above
+        the largest id before)."""
+        if len(rows) != len(hashes):
+            raise ValueError(f"{len(rows)} applications but {len(hashes)} content hashes")
         if self._inserted_after is None:
             self._inserted_after = self._conn.execute(
                 "SELECT coalesce(max(id), 0) FROM application"
             ).fetchone()[0]
         constants = (call_id, snapshot_id, file_id, self.at)
-        full, rest = divmod(len(rows), _ROWS_PER_INSERT)
-        chunks = (
-            rows[i : i + _ROWS_PER_INSERT]
-            for i in range(0, full * _ROWS_PER_INSERT, _ROWS_PER_INSERT)
-        )
+        step = _ROWS_PER_INSERT
+        full = len(rows) - len(rows) % step
         self._conn.executemany(
-            _insert_sql(_ROWS_PER_INSERT),
-            ((*chain.from_iterable(chunk), *constants) for chunk in chunks),
+            _insert_sql(step),
+            (
+                (*chain.from_iterable(rows[i : i + step]), *hashes[i : i + step], *constants)
+                for i in range(0, full, step)
+            ),
         )
-        if rest:
-            self._conn.execute(_insert_sql(rest), (*chain.from_iterable(rows[-rest:]), *constants))
+        if full < len(rows):
+            self._conn.execute(
+                _insert_sql(len(rows) - full),
+                (*chain.from_iterable(rows[full:]), *hashes[full:], *constants),
+            )
 
     def audit_insertions(self) -> None:
         """Audit each application this transaction inserted.
@@ -186,21 +192,21 @@ _ROWS_PER_INSERT = 40
 
 @cache
 def _insert_sql(count: int) -> str:
-    """``INSERT`` of ``count`` applications: each row's values (``APPLICATION_COLUMNS``
-    then the content hash) as ``?1``, ``?2``..., then the call, the snapshot, the file
-    and the time, bound once for all the rows."""
-    names = (*APPLICATION_COLUMNS, "content_sha256")
-    width, shared = len(names), count * len(names)
+    """``INSERT`` of ``count`` applications, bound as the rows' values in turn
+    (``APPLICATION_COLUMNS``), then their content hashes, then the call, the snapshot,
+    the file and the time, shared by all the rows."""
+    width = len(APPLICATION_COLUMNS)
+    hashes, shared = count * width, count * (width + 1)
     call, snapshot, file, at = (f"?{shared + i}" for i in range(1, 5))
     values = ", ".join(
         "("
         + ", ".join(f"?{row * width + i}" for i in range(1, width + 1))
-        + f", {call}, {snapshot}, {file}, {at}, {at})"
+        + f", ?{hashes + row + 1}, {call}, {snapshot}, {file}, {at}, {at})"
         for row in range(count)
     )
     return (
-        f"INSERT INTO application ({', '.join(names)}, call_id, snapshot_id, intake_file_id,"
-        f" created_at, updated_at) VALUES {values}"
+        f"INSERT INTO application ({', '.join(APPLICATION_COLUMNS)}, content_sha256, call_id,"
+        f" snapshot_id, intake_file_id, created_at, updated_at) VALUES {values}"
     )
 
 
