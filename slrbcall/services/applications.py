@@ -88,7 +88,9 @@ def _without_cycle_collection() -> Iterator[None]:
     A large file makes millions of objects (its cells, columns and rows), none of them
     in a reference cycle, and each full collection walks all of them: pausing it took
     about a tenth off a 100,000-row intake (bench/intake.py). Memory is still freed as
-    each object is dropped.
+    each object is dropped. What the intake made and keeps goes to the oldest
+    generation when the collector resumes; left young, the first collection would
+    walk all of it at once.
     """
     if not gc.isenabled():
         yield
@@ -97,6 +99,9 @@ def _without_cycle_collection() -> Iterator[None]:
     try:
         yield
     finally:
+        if not gc.get_freeze_count():  # nobody else's frozen objects to thaw
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
 
 
