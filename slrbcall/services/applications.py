@@ -119,11 +119,10 @@ def _intake(
     from slrbcall.sheets import read_workbook
 
     # Reading a large file leaves this thread idle while calamine parses (it releases
-    # the GIL): the call and the registry are loaded meanwhile, in a worker thread.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-call") as pool:
-        preparing = pool.submit(_prepare, settings)
-        workbook = read_workbook(path)
-        held, early, registry = preparing.result()
+    # the GIL): the call and the registry are loaded meanwhile.
+    prepared = []
+    workbook = read_workbook(path, meanwhile=lambda: prepared.append(_prepare(settings)))
+    held, early, registry = prepared[0]
 
     from slrbcall.applications import merge
     from slrbcall.eligibility import likely_duplicates

@@ -21,7 +21,7 @@ What python-calamine 0.9.1 does, measured on real files and relied on here:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -48,7 +48,9 @@ _PASSWORD = (
 )
 
 
-def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
+def read_workbook(
+    path: Path, *, sheet: str | None = None, meanwhile: Callable[[], object] | None = None
+) -> Workbook:
     """Read every worksheet of ``path``, or only the one named ``sheet``.
 
     Raises :class:`InputFileError` for a file that is not a usable spreadsheet
@@ -56,12 +58,17 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
     macro sheets are left out: they hold no cells.
 
     python-calamine parses a sheet without holding the GIL, so it runs in a worker
-    thread while this one makes the XML or BIFF pass: on a large file the pass is
-    then free (bench/intake.py).
+    thread while this one makes the XML or BIFF pass, then runs ``meanwhile`` (work
+    of the caller's that needs nothing from the file): on a large file both are then
+    free (bench/intake.py). ``meanwhile`` runs once the file is known to be a
+    spreadsheet; its exceptions propagate.
     """
     fmt = sniff(path)
     if fmt is Format.CSV:
-        return read_csv(path, sheet=sheet)
+        workbook = read_csv(path, sheet=sheet)
+        if meanwhile is not None:
+            meanwhile()
+        return workbook
     if fmt in _ZIPPED:
         preflight_zip(path)
 
@@ -85,6 +92,8 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
             try:
                 loading = [pool.submit(_load, book, meta.name) for meta in metas]
                 scan = _scan(path, fmt, [meta.name for meta in metas])
+                if meanwhile is not None:
+                    meanwhile()
                 sheets = tuple(
                     _build_sheet(
                         path.name,

@@ -387,3 +387,25 @@ def test_csv_that_is_not_utf8_further_down(make_csv: Callable[..., Path], tmp_pa
         "late.csv: line 20002 is not UTF-8 text: save the file as 'CSV UTF-8 (comma delimited)' "
         "in Excel, or as .xlsx"
     )
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_work_given_for_meanwhile_runs_once_while_the_file_is_read(
+    kind: str, make_xlsx: Callable[..., Path], make_csv: Callable[..., Path]
+) -> None:
+    path = make_xlsx([["Reference"], ["E-01"]]) if kind == "xlsx" else make_csv("Reference\nE-01")
+    done: list[str] = []
+    workbook = read_workbook(path, meanwhile=lambda: done.append("loaded"))
+    assert done == ["loaded"]
+    assert workbook.sheets[0].rows[1][0].value == "E-01"
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_before_the_work_for_meanwhile(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "page.xlsx"
+    path.write_text("<html><body>Sign in</body></html>", encoding="utf-8")
+    done: list[str] = []
+    with pytest.raises(InputFileError):
+        read_workbook(path, meanwhile=lambda: done.append("loaded"))
+    assert done == []
