@@ -462,6 +462,18 @@ def test_likely_duplicates_are_warned_not_merged(
     assert count_rows(db) == 4
 
 
+def test_a_flood_of_warnings_is_cut_short_and_json_lists_them_all(
+    make_xlsx: Callable[..., Path], intake: Callable[..., Any]
+) -> None:
+    # Sixty times the same project and partner: one warning for the partner, and one
+    # for each application after the first for the title.
+    path = make_xlsx([HEADER, *[row(f"E-{i:02d}", title="Potager") for i in range(60)]])
+    shown = intake(path, "--dry-run").stdout.splitlines()
+    assert sum(line.startswith("Warning: ") for line in shown) == 51
+    assert "Warning: 10 more warnings; --json lists them all." in shown
+    assert len(json.loads(intake(path, "--dry-run", "--json").stdout)["warnings"]) == 60
+
+
 def test_dry_run_stores_nothing(
     make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
 ) -> None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: Files with at least this many rows show a progress bar (on stderr, never with --json).
 PROGRESS_FROM = 5000
+#: Warnings printed at most; a bulk file can raise thousands, which --json lists.
+WARNINGS_SHOWN = 50
 
 
 def intake(
@@ -100,8 +102,11 @@ def intake(
         console.print(
             text(f"Status changed for stored applications: {', '.join(result.status_moves)}")
         )
-    for warning in result.warnings:
+    for warning in result.warnings[:WARNINGS_SHOWN]:
         console.print(text(f"Warning: {warning}", "yellow"))
+    if len(result.warnings) > WARNINGS_SHOWN:
+        more = len(result.warnings) - WARNINGS_SHOWN
+        console.print(text(f"Warning: {more:,} more warnings; --json lists them all.", "yellow"))
     if result.dry_run:
         console.print(text("Dry run: nothing was stored."))
     else:
