@@ -79,11 +79,11 @@ def intake(
     verb = "Would take in" if result.dry_run else "Took in"
     console.print(
         text(
-            f"{verb} {result.rows} application{'s' if result.rows != 1 else ''} from "
+            f"{verb} {result.rows:,} application{'s' if result.rows != 1 else ''} from "
             f"{result.file.name} (sheet '{result.sheet}') for {result.call_id}: "
-            f"{len(result.added)} new, {len(result.changed)} changed, "
-            f"{len(result.unchanged)} unchanged; {eligible} eligible, "
-            f"{len(result.ineligible)} ineligible."
+            f"{len(result.added):,} new, {len(result.changed):,} changed, "
+            f"{len(result.unchanged):,} unchanged; {eligible:,} eligible, "
+            f"{len(result.ineligible):,} ineligible."
         )
     )
     if result.ineligible:
