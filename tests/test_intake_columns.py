@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slrbcall.calls import load_call, load_registry
+from slrbcall.columns import ColumnReader, cell_readers, column_readers, is_clean_text, read_column
 from slrbcall.fields import FIELDS
-from slrbcall.intake import _clean, _Quick, _quick_readers, _read_column, _readers
 from slrbcall.sheets.grid import Grid, GridRows, grid_of
 
 from .conftest import SHIPPED_CALLS
@@ -93,17 +93,17 @@ _VALUES = st.one_of(
 def _read(key: str, raw: list[Any], errors: dict[tuple[int, int], str], *, quick: bool) -> Any:
     rows = list(range(2, len(raw) + 2))
     grid = Grid(values=[[value] for value in raw], top=2, left=1, width=1, errors=errors)
-    readers = _readers(CALL, REGISTRY, False)
-    reader = _quick_readers(readers)[key]
+    readers = cell_readers(CALL, REGISTRY, False)
+    reader = column_readers(readers)[key]
     if not quick:
-        reader = _Quick(None, reader.cell)
+        reader = ColumnReader(None, reader.cell)
     problems: list[tuple[int, str]] = []
-    values = _read_column(
+    values = read_column(
         [value if (row, 1) not in errors else "" for row, value in zip(rows, raw, strict=True)],
         rows,
         1,
         grid=grid,
-        quick=reader,
+        reader=reader,
         bad=lambda row, message: problems.append((row, message)),
     )
     return values, sorted(problems)
@@ -133,7 +133,7 @@ _ANY_TEXTS = st.one_of(_TEXTS, st.text(max_size=6), st.lists(_NFC_PIECES, max_si
 @settings(max_examples=500, deadline=None)
 @given(texts=st.lists(_ANY_TEXTS, max_size=6))
 def test_texts_joined_by_spaces_are_clean_when_each_is(texts: list[str]) -> None:
-    assert _clean(" ".join(texts)) == all(_clean(text) for text in texts)
+    assert is_clean_text(" ".join(texts)) == all(is_clean_text(text) for text in texts)
 
 
 @settings(max_examples=300, deadline=None)
