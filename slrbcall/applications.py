@@ -17,7 +17,7 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, overload
 
-from slrbcall.eligibility import rule_breaks
+from slrbcall.eligibility import Columns, rule_breaks
 from slrbcall.migrations import APPLICATION_COLUMNS, APPLICATION_FIELDS
 from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 
@@ -226,7 +226,7 @@ class ApplicationRows:
     for what is shown.
     """
 
-    columns: Mapping[str, Sequence[Any]]
+    columns: Columns
     source_rows: Sequence[int]
 
     def __len__(self) -> int:

@@ -64,7 +64,8 @@ def rule_breaks(
         if key is not None and (org := registry.get(key)) is not None and org.kind not in kinds
     }
     # Which rows may break a rule, one cheap pass per rule; a large file is mostly
-    # eligible, and only these rows are judged and worded.
+    # eligible, and only these rows are judged and worded. Each pass is the test of
+    # one rule of _reasons: a rule added there needs its pass here.
     suspects = {i for i, key in enumerate(applicants) if key is None or key in wrong_kind}
     if call.eligibility.partner_required:
         suspects.update(i for i, partner in enumerate(partners) if not partner)
