@@ -474,6 +474,19 @@ def test_a_flood_of_warnings_is_cut_short_and_json_lists_them_all(
     assert len(json.loads(intake(path, "--dry-run", "--json").stdout)["warnings"]) == 60
 
 
+def test_counts_of_a_large_file_have_thousands_separators(
+    make_csv: Callable[..., Path], intake: Callable[..., Any]
+) -> None:
+    rows = [HEADER, *[row(f"E-{i:04d}", title=f"Projet {i}", partner=f"P{i}") for i in range(1000)]]
+    text = "\n".join(";".join("" if v is None else str(v) for v in r) for r in rows)
+    result = intake(make_csv(text), "--dry-run")
+    assert result.exit_code == 0, result
+    assert result.stdout.startswith("Would take in 1,000 applications from")
+    assert "1,000 new, 0 changed, 0 unchanged; 2 eligible, 998 ineligible." in " ".join(
+        result.stdout.split()
+    )
+
+
 def test_dry_run_stores_nothing(
     make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
 ) -> None:
