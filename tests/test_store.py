@@ -39,6 +39,34 @@ def test_a_database_made_by_migration_1_upgrades_cleanly(db: Path) -> None:
         assert ws.integrity() == "ok"
 
 
+def test_the_audit_rebuilt_by_migration_6_keeps_its_rows_triggers_and_check(db: Path) -> None:
+    with Workspace.open(db, migrations=MIGRATIONS[:5]) as ws, ws.write(command="old") as tx:
+        tx.record_call("empowerment-2023", SHA, "calls/empowerment-2023.yaml", "id: x")
+        tx.audit("event", "test", "k", after={"x": 1})
+    before = raw(db).execute("SELECT * FROM audit ORDER BY id").fetchall()
+    with Workspace.open(db) as ws:
+        assert ws.schema_version == len(MIGRATIONS) >= 6
+        assert ws.integrity() == "ok"
+    conn = raw(db)
+    assert conn.execute("SELECT * FROM audit ORDER BY id").fetchall() == before
+    (table,) = conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'audit'").fetchone()
+    assert " IN (" not in table  # checked by comparisons, not a table built per row
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        conn.execute(
+            "INSERT INTO audit (at, command, action, entity, tool_version)"
+            " VALUES ('t', 'c', 'forge', 'e', 'v')"
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
+        conn.execute("DELETE FROM audit")
+    with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
+        conn.execute("UPDATE audit SET command = 'forged'")
+    conn.execute(
+        "INSERT INTO audit (at, command, action, entity, tool_version)"
+        " VALUES ('t', 'c', 'event', 'e', 'v')"
+    )
+    assert conn.execute("SELECT max(id) FROM audit").fetchone()[0] == len(before) + 1
+
+
 def test_a_newer_database_is_refused(db: Path) -> None:
     Workspace.open(db).close()
     raw(db).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
