@@ -12,6 +12,7 @@ only for a value its quick checks do not cover.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,6 +87,10 @@ class Grid:
         raw = self.values[i][j]
         if raw.__class__ is str:
             return Cell(row, col, raw or None, None, raw != "")
+        if raw.__class__ is float and not math.isfinite(raw):
+            # No spreadsheet stores one, but a hand-made file can write <v>inf</v>,
+            # which calamine reads; Excel shows #NUM! for a number it cannot hold.
+            return Cell(row, col, None, "#NUM!", False)
         return Cell(row, col, exact(raw), None, False)
 
     def columns(self, cols: Sequence[int], *, below: int) -> tuple[list[int], list[list[RawValue]]]:

@@ -132,6 +132,19 @@ def test_error_cells_are_errors_never_empty(
         read_amount(sheet.rows[1][0])
 
 
+def test_a_number_no_spreadsheet_can_hold_is_a_num_error(
+    make_xlsx: Callable[..., Path], patch: Callable[..., Path]
+) -> None:
+    path = make_xlsx([["Amount", "Months", "Title"], [1.5, 12, 3.5]])
+    patch(path, SHEET_XML, lambda xml: re.sub(r"<v>1\.5</v>", "<v>NaN</v>", xml))
+    patch(path, SHEET_XML, lambda xml: re.sub(r"<v>12</v>", "<v>inf</v>", xml))
+    patch(path, SHEET_XML, lambda xml: re.sub(r"<v>3\.5</v>", "<v>-inf</v>", xml))
+    sheet = only_sheet(path)
+    assert [(c.value, c.error) for c in sheet.rows[1]] == [(None, "#NUM!")] * 3
+    with pytest.raises(CellError, match="the cell shows the error #NUM!"):
+        read_amount(sheet.rows[1][0])
+
+
 def test_formula_without_cached_value(make_xlsx: Callable[..., Path]) -> None:
     # openpyxl writes formulas without their value, as some web exports do.
     sheet = only_sheet(make_xlsx([["Amount", "Total"], [100, "=A2*2"]]))
@@ -225,6 +238,21 @@ def test_a_short_read_is_refused_rather_than_trusted() -> None:
         "a.xlsx: sheet 'S': row 9 holds data that could not be read: "
         "open the file in Excel or LibreOffice and save it again"
     )
+
+
+def test_rows_of_unequal_length_and_errors_outside_calamine_range_are_covered() -> None:
+    loaded = _Loaded(start=(1, 1), values=[["Ref", "Amount"], ["A-1"], []], merged=[])
+    errors = {(5, 2): "#N/A"}  # an error cell below and left of calamine's range
+    sheet = _build_sheet(
+        "a.xlsx", "S", loaded, visible=True, extras=SheetExtras(errors=errors, last_row=5)
+    )
+    assert [[(c.row, c.col, c.value) for c in row if not c.is_empty] for row in sheet.rows] == [
+        [(2, 2, "Ref"), (2, 3, "Amount")],
+        [(3, 2, "A-1")],
+        [(5, 2, None)],  # row 4 is blank: skipped
+    ]
+    assert sheet.rows[-1][1].error == "#N/A"
+    assert sheet.rows[1][2].is_empty  # column C of the short row, padded
 
 
 # --- workbook level -----------------------------------------------------------------
