@@ -18,7 +18,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from itertools import repeat
+from operator import eq, mul, truediv
+from typing import TYPE_CHECKING, Any, TypeGuard
 from unicodedata import is_normalized
 
 from slrbcall.fields import FIELDS, FieldKind
@@ -270,6 +272,9 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
 
     slow, date_class = _SLOW, dt.date
 
+    def all_floats(raw: Sequence[RawValue]) -> TypeGuard[Sequence[float]]:
+        return bool(raw) and set(map(type, raw)) == {float}
+
     def text(raw: Sequence[RawValue]) -> list[Any]:
         if set(map(type, raw)) == {str} and is_clean_text(" ".join(raw)):  # type: ignore[arg-type]
             return [value.strip() or None for value in raw]  # type: ignore[union-attr]
@@ -288,6 +293,15 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
         # A float with at most two decimals is the float nearest to cents / 100, and
         # then that division gives it back exactly (below 1e12, where floats are much
         # finer than a cent); anything else goes to read_amount and its Decimal.
+        if all_floats(raw) and min(raw) >= 0 and max(raw) < 1e12:
+            # The usual column, checked in C a pass at a time (NaN fails to round).
+            try:
+                column = list(map(round, map(mul, raw, repeat(100))))
+            except ValueError:
+                pass
+            else:
+                if all(map(eq, map(truediv, column, repeat(100)), raw)):
+                    return column
         return [
             cents
             if value.__class__ is float
@@ -299,6 +313,14 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
 
     def count(minimum: int) -> Callable[[Sequence[RawValue]], list[Any]]:
         def column(raw: Sequence[RawValue]) -> list[Any]:
+            if all_floats(raw):  # the usual column, checked in C a pass at a time
+                try:
+                    counts = list(map(int, raw))
+                except (ValueError, OverflowError):  # NaN, infinity
+                    pass
+                else:
+                    if all(map(eq, map(float, counts), raw)) and min(counts) >= minimum:
+                        return counts
             return [
                 int(value)
                 if value.__class__ is float and value.is_integer() and value >= minimum

@@ -106,7 +106,7 @@ def read_applications(
             bad=partial(bad, col=col, stage=0, position=position),
         )
     for position, key in enumerate(call.required_fields):
-        if key not in columns:
+        if key not in columns or None not in columns[key]:  # usually none is empty
             continue
         col = header.columns[key]
         for row, value in zip(rows, columns[key], strict=True):
@@ -118,10 +118,11 @@ def read_applications(
                     stage=1,
                     position=position,
                 )
-    if "reference" in columns:
+    references = columns.get("reference", [])
+    if len(set(references) - {None}) < len(references) - references.count(None):  # a repeat
         col = header.columns["reference"]
         first_row_of: dict[str, int] = {}
-        for row, reference in zip(rows, columns["reference"], strict=True):
+        for row, reference in zip(rows, references, strict=True):
             if reference is None:
                 continue
             if reference in first_row_of:

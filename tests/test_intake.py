@@ -109,6 +109,34 @@ def test_every_bad_cell_is_reported_and_nothing_stored(
     assert count_rows(db) == 0
 
 
+def test_empty_required_cells_and_a_repeat_beside_an_empty_reference_are_each_reported(
+    make_xlsx: Callable[..., Path], intake: Callable[..., Any], db: Path
+) -> None:
+    path = make_xlsx(
+        [
+            HEADER,
+            row("E-01"),
+            row(None, title="Sans référence"),
+            row("E-03", title=None, amount=None),
+            row("E-01"),
+        ]
+    )
+    result = intake(path)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "applications.xlsx: sheet 'Applications', row 3, column A ('Reference'): empty, but "
+        "the call requires it (write a reference such as EMP-2023-01, unique in the call)",
+        "applications.xlsx: sheet 'Applications', row 4, column D ('Project title'): "
+        "empty, but the call requires it (write a value)",
+        "applications.xlsx: sheet 'Applications', row 4, column F ('Requested amount'): empty, "
+        "but the call requires it (write an amount in euro, e.g. 44058 or 44.058,00)",
+        "applications.xlsx: sheet 'Applications', row 5, column A ('Reference'): the reference "
+        "'E-01' is also on row 2: each application needs its own reference",
+        "4 problems; nothing was stored.",
+    ]
+    assert count_rows(db) == 0
+
+
 def _negative_message() -> str:
     from slrbcall.sheets import Cell, CellError, read_int
 

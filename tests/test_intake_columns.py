@@ -122,6 +122,28 @@ def test_quick_readers_agree_with_the_cell_readers(
     assert _read(key, raw, errors, quick=True) == _read(key, raw, errors, quick=False)
 
 
+_FLOATS = st.one_of(
+    st.floats(min_value=-1e13, max_value=1e13),
+    st.sampled_from([0.0, -0.0, 0.5, 1e12, 1e300, float("inf"), float("nan"), 2.0**53]),
+    st.integers(min_value=-5, max_value=10**9).map(lambda cents: cents / 100),
+    st.integers(min_value=-5, max_value=10**6).map(float),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from(
+        [spec.key for spec in FIELDS if spec.key in ("requested_amount", "duration_months")]
+        + ["residents_targeted"]
+    ),
+    raw=st.lists(_FLOATS, min_size=1, max_size=8),
+)
+def test_columns_of_numbers_alone_are_read_alike_at_once_or_cell_by_cell(
+    key: str, raw: list[float]
+) -> None:
+    assert _read(key, raw, {}, quick=True) == _read(key, raw, {}, quick=False)
+
+
 # Pieces that compose, reorder or stand alone under NFC: a text may start with a
 # combining mark, or end with a Hangul jamo that the next one would join.
 _NFC_PIECES = st.sampled_from(
@@ -170,6 +192,32 @@ def test_a_column_is_read_with_the_same_values_as_its_cells() -> None:
     assert grid.cell(4, 3).value == Decimal("12.5")
     assert grid.cell(1, 1).is_empty
     assert grid.cell(99, 99).is_empty
+
+
+@given(
+    values=st.lists(st.lists(st.sampled_from(["", "x", 1.0]), min_size=3, max_size=3), max_size=6),
+    cols=st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=3, unique=True),
+    errors=st.sets(st.tuples(st.integers(min_value=1, max_value=7), st.integers(1, 5))),
+    below=st.integers(min_value=0, max_value=3),
+)
+def test_the_rows_of_columns_are_those_with_a_value_or_an_error_in_them(
+    values: list[list[Any]], cols: list[int], errors: set[tuple[int, int]], below: int
+) -> None:
+    top, left = 1, 2  # the grid covers columns 2 to 4; 1 and 5 are outside it
+    grid = Grid(values=values, top=top, left=left, width=3, errors=dict.fromkeys(errors, "#N/A"))
+    rows, columns = grid.columns(cols, below=below)
+
+    def raw(row: int, col: int) -> Any:
+        inside = 0 <= row - top < len(values) and left <= col < left + 3
+        return values[row - top][col - left] if inside else ""
+
+    expected = [
+        row
+        for row in range(max(below + 1, top), top + len(values))
+        if any(raw(row, col) != "" or (row, col) in errors for col in cols)
+    ]
+    assert rows == expected
+    assert columns == [[raw(row, col) for row in expected] for col in cols]
 
 
 def test_grid_rows_are_dense_from_column_one_and_skip_empty_rows() -> None:

@@ -107,6 +107,9 @@ class Grid:
             [row[j] for row in rows] if 0 <= (j := col - self.left) < self.width else blank
             for col in cols
         ]
+        if any(column is not blank and "" not in column for column in picked):
+            # A column without an empty value: every row has a value (one pass in C).
+            return list(range(start + self.top, start + self.top + len(rows))), picked
         wanted = set(cols)
         error_rows = {row for row, col in self.errors if col in wanted and row > below}
         empty = ("",) * len(cols)
@@ -139,11 +142,14 @@ class GridRows(Sequence[tuple[Cell, ...]]):
         # row of empty values (one comparison in C, not one per value). Rows are
         # lists (calamine's) or tuples, and a list never equals a tuple.
         blank_list, blank_tuple = [""] * grid.width, ("",) * grid.width
-        index = [
-            grid.top + i
-            for i, values in enumerate(grid.values)
-            if values != blank_list and values != blank_tuple
-        ]
+        if blank_list in grid.values or blank_tuple in grid.values:
+            index = [
+                grid.top + i
+                for i, values in enumerate(grid.values)
+                if values != blank_list and values != blank_tuple
+            ]
+        else:  # the usual sheet: no blank row (one pass in C)
+            index = list(range(grid.top, grid.top + len(grid.values)))
         if grid.errors:
             index = sorted({*index, *(row for row, _ in grid.errors)})
         self._index = index

@@ -218,9 +218,9 @@ def _cover(
     new_bottom = max([bottom, *(r for r, _ in rows_cols)])
     new_right = max([right, *(c for _, c in rows_cols)])
     frozen_errors = MappingProxyType(dict(errors))
-    if (new_top, new_left, new_bottom, new_right) == (top, left, bottom, right) and all(
-        len(row) == width for row in values
-    ):
+    if (new_top, new_left, new_bottom, new_right) == (top, left, bottom, right) and set(
+        map(len, values)
+    ) <= {width}:
         return Grid(values=values, top=top, left=left, width=width, errors=frozen_errors)
     new_width = new_right - new_left + 1
     padded: list[list[RawValue]] = [[""] * new_width for _ in range(new_bottom - new_top + 1)]
