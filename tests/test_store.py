@@ -21,6 +21,8 @@ def raw(path: Path) -> sqlite3.Connection:
 def test_new_workspace_is_migrated_strict_and_wal(db: Path) -> None:
     with Workspace.open(db) as ws:
         assert ws.schema_version == len(MIGRATIONS)
+        # a large intake's transaction stays in memory until its commit
+        assert ws._conn.execute("PRAGMA cache_size").fetchone()[0] <= -64 * 1024
     conn = raw(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     strict = conn.execute("SELECT name FROM pragma_table_list WHERE strict = 1").fetchall()

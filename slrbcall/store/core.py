@@ -44,6 +44,8 @@ __all__ = [
 
 #: Seconds a writer waits for another writer before giving up with exit code 4.
 DEFAULT_BUSY_TIMEOUT = 10.0
+#: The most memory the workspace's page cache may take, in KiB (see Workspace.open).
+_CACHE_KIB = 128 * 1024
 
 
 def _now() -> str:
@@ -227,6 +229,10 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         workspace = cls(conn, path)
         try:
             conn.execute("PRAGMA foreign_keys = ON")
+            # Pages are cached as they are used, up to 128 MiB (SQLite's default is
+            # 2 MiB): a large intake's transaction then stays in memory until its
+            # commit, rather than being spilled to the log and read back.
+            conn.execute(f"PRAGMA cache_size = {-_CACHE_KIB}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None or str(mode[0]).lower() != "wal":  # pragma: no cover - odd filesystems
                 conn.execute("PRAGMA journal_mode = DELETE")
