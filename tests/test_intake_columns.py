@@ -160,6 +160,15 @@ def test_texts_joined_by_spaces_are_clean_when_each_is(texts: list[str]) -> None
 
 @settings(max_examples=300, deadline=None)
 @given(
+    text=st.text(st.characters(max_codepoint=0x7F), max_size=8),
+    repeat=st.sampled_from([1, 200, 2000]),
+)
+def test_ascii_text_is_clean_when_printable_short_or_long(text: str, repeat: int) -> None:
+    assert is_clean_text(text * repeat) == (text * repeat).isprintable()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
     key=st.sampled_from(["reference", "title", "summary", "contact_email"]),
     raw=st.lists(_ANY_TEXTS, max_size=8),
 )

@@ -119,10 +119,15 @@ def _intake(
     from slrbcall.sheets import read_workbook
 
     # Reading a large file leaves this thread idle while calamine parses (it releases
-    # the GIL): the call and the registry are loaded meanwhile.
+    # the GIL): the call and the registry are loaded, and the file hashed, meanwhile.
     prepared = []
-    workbook = read_workbook(path, meanwhile=lambda: prepared.append(_prepare(settings)))
-    held, early, registry = prepared[0]
+    workbook = read_workbook(
+        path,
+        meanwhile=lambda: prepared.append(
+            (*_prepare(settings), hashlib.sha256(path.read_bytes()).hexdigest())
+        ),
+    )
+    held, early, registry, digest = prepared[0]
 
     from slrbcall.applications import merge
     from slrbcall.eligibility import likely_duplicates
@@ -186,7 +191,6 @@ def _intake(
         change = merge(read.applications, stored, call=call, registry=registry)
         return result(change, likely_duplicates(read.applications.columns), db_path)
 
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-duplicates") as pool,
         Workspace.open(db_path) as ws,
