@@ -210,7 +210,8 @@ def _cover(
         return Grid(values=[], top=1, left=1, width=0)
     if not values:
         top, left = min(errors)[0], min(col for _, col in errors)
-    width = max((len(row) for row in values), default=0)
+    lengths = set(map(len, values))
+    width = max(lengths, default=0)
     bottom, right = top + len(values) - 1, left + width - 1
     rows_cols = list(errors)
     new_top = min([top, *(r for r, _ in rows_cols)])
@@ -218,9 +219,9 @@ def _cover(
     new_bottom = max([bottom, *(r for r, _ in rows_cols)])
     new_right = max([right, *(c for _, c in rows_cols)])
     frozen_errors = MappingProxyType(dict(errors))
-    if (new_top, new_left, new_bottom, new_right) == (top, left, bottom, right) and set(
-        map(len, values)
-    ) <= {width}:
+    if (new_top, new_left, new_bottom, new_right) == (top, left, bottom, right) and len(
+        lengths
+    ) <= 1:
         return Grid(values=values, top=top, left=left, width=width, errors=frozen_errors)
     new_width = new_right - new_left + 1
     padded: list[list[RawValue]] = [[""] * new_width for _ in range(new_bottom - new_top + 1)]
