@@ -41,6 +41,9 @@ __all__ = [
 ]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+#: Addresses, one per line. Each is an atomic group: once an address has matched, a
+#: failure further on never tries it again, so a column is matched in linear time.
+_EMAILS = re.compile(rf"(?>{_EMAIL.pattern})(?:\n(?>{_EMAIL.pattern}))*")
 _LANGUAGES = {
     "nl": Lang.NL,
     "n": Lang.NL,
@@ -198,8 +201,12 @@ def read_column(
         values: list[Any] = [_SLOW] * len(raw)
         slow: Sequence[int] = range(len(raw))
     else:
-        values = reader.column(raw)
-        slow = [i for i, value in enumerate(values) if value is _SLOW] if _SLOW in values else []
+        values, some_left = reader.column(raw)
+        slow = (
+            [i for i, value in enumerate(values) if value is _SLOW]
+            if some_left and _SLOW in values
+            else []
+        )
     if error_at:
         skip = set(error_at)
         slow = [i for i in slow if i not in skip]
@@ -241,10 +248,11 @@ def read_column(
 @dataclass(frozen=True, slots=True)
 class ColumnReader:
     """How a field is read: ``column`` takes the usual raw values of a whole column
-    and marks the others :data:`_SLOW` (``None``: every value goes to ``cell``, for
-    fields with few distinct values); ``cell`` reads one cell, or raises."""
+    and marks the others :data:`_SLOW`, and says whether it may have marked any
+    (``None``: every value goes to ``cell``, for fields with few distinct values);
+    ``cell`` reads one cell, or raises."""
 
-    column: Callable[[Sequence[RawValue]], list[Any]] | None
+    column: Callable[[Sequence[RawValue]], tuple[list[Any], bool]] | None
     cell: Callable[[Cell], Any]
 
 
@@ -288,21 +296,28 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
     def all_floats(raw: Sequence[RawValue]) -> TypeGuard[Sequence[float]]:
         return bool(raw) and set(map(type, raw)) == {float}
 
-    def text(raw: Sequence[RawValue]) -> list[Any]:
+    def text(raw: Sequence[RawValue]) -> tuple[list[Any], bool]:
         if set(map(type, raw)) == {str} and is_clean_text(" ".join(raw)):  # type: ignore[arg-type]
-            return [value.strip() or None for value in raw]  # type: ignore[union-attr]
+            return [value.strip() or None for value in raw], False  # type: ignore[union-attr]
         return [
             value.strip() or None if value.__class__ is str and is_clean_text(value) else slow
             for value in raw
-        ]
+        ], True
 
-    def email(raw: Sequence[RawValue]) -> list[Any]:
+    def email(raw: Sequence[RawValue]) -> tuple[list[Any], bool]:
+        values, some_left = text(raw)
+        if not some_left:
+            present = [value for value in values if value is not None]
+            # Clean texts hold no line break, and an address none either: the column
+            # matches at once exactly when each text is an address.
+            if _EMAILS.fullmatch("\n".join(present)):
+                return values, False
         match = _EMAIL.fullmatch
         return [
-            found if found is None or found is slow or match(found) else slow for found in text(raw)
-        ]
+            found if found is None or found is slow or match(found) else slow for found in values
+        ], True
 
-    def amount(raw: Sequence[RawValue]) -> list[Any]:
+    def amount(raw: Sequence[RawValue]) -> tuple[list[Any], bool]:
         # A float with at most two decimals is the float nearest to cents / 100, and
         # then that division gives it back exactly (below 1e12, where floats are much
         # finer than a cent); anything else goes to read_amount and its Decimal.
@@ -314,7 +329,7 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
                 pass
             else:
                 if all(map(eq, map(truediv, column, repeat(100)), raw)):
-                    return column
+                    return column, False
         return [
             cents
             if value.__class__ is float
@@ -322,10 +337,10 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
             and (cents := round(value * 100)) / 100 == value
             else (None if value == "" else slow)
             for value in raw
-        ]
+        ], True
 
-    def count(minimum: int) -> Callable[[Sequence[RawValue]], list[Any]]:
-        def column(raw: Sequence[RawValue]) -> list[Any]:
+    def count(minimum: int) -> Callable[[Sequence[RawValue]], tuple[list[Any], bool]]:
+        def column(raw: Sequence[RawValue]) -> tuple[list[Any], bool]:
             if all_floats(raw):  # the usual column, checked in C a pass at a time
                 try:
                     counts = list(map(int, raw))
@@ -333,21 +348,21 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
                     pass
                 else:
                     if all(map(eq, map(float, counts), raw)) and min(counts) >= minimum:
-                        return counts
+                        return counts, False
             return [
                 int(value)
                 if value.__class__ is float and value.is_integer() and value >= minimum
                 else (None if value == "" else slow)
                 for value in raw
-            ]
+            ], True
 
         return column
 
-    def date(raw: Sequence[RawValue]) -> list[Any]:
+    def date(raw: Sequence[RawValue]) -> tuple[list[Any], bool]:
         return [
             value if value.__class__ is date_class else (None if value == "" else slow)
             for value in raw
-        ]
+        ], True
 
     quick: dict[str, ColumnReader] = {}
     for spec in FIELDS:

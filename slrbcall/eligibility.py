@@ -66,24 +66,27 @@ def rule_breaks(
     # Which rows may break a rule, one cheap pass per rule; a large file is mostly
     # eligible, and only these rows are judged and worded. Each pass is the test of
     # one rule of _reasons: a rule added there needs its pass here.
-    suspects = {i for i, key in enumerate(applicants) if key is None or key in wrong_kind}
-    if call.eligibility.partner_required:
+    # Each pass first asks, in one C pass over the column, whether any row can fail.
+    suspects: set[int] = set()
+    if None in applicants or wrong_kind:
+        suspects.update(i for i, key in enumerate(applicants) if key is None or key in wrong_kind)
+    if call.eligibility.partner_required and (None in partners or "" in partners):
         suspects.update(i for i, partner in enumerate(partners) if not partner)
-    suspects.update(
-        i
-        for i, (theme, text) in enumerate(zip(themes, theme_texts, strict=True))
-        if theme is None and text is not None
-    )
+    if None in themes:
+        suspects.update(
+            i
+            for i, (theme, text) in enumerate(zip(themes, theme_texts, strict=True))
+            if theme is None and text is not None
+        )
     low, high = call.grant_min_cents, call.grant_max_cents
-    suspects.update(i for i, amount in enumerate(cents) if not low <= amount <= high)
+    if cents and not low <= min(cents) <= max(cents) <= high:
+        suspects.update(i for i, amount in enumerate(cents) if not low <= amount <= high)
+    wanted = call.duration_months
     if call.eligibility.duration is DurationRule.EQUAL:
-        suspects.update(
-            i for i, m in enumerate(months) if m is not None and m != call.duration_months
-        )
-    else:
-        suspects.update(
-            i for i, m in enumerate(months) if m is not None and m > call.duration_months
-        )
+        if not set(months) <= {wanted, None}:
+            suspects.update(i for i, m in enumerate(months) if m is not None and m != wanted)
+    elif any(m is not None and m > wanted for m in set(months)):
+        suspects.update(i for i, m in enumerate(months) if m is not None and m > wanted)
     found: dict[int, list[Reason]] = {}
     for i in suspects:
         reasons = list(

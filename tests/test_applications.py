@@ -3,6 +3,7 @@ is stored, and the rules judged on columns."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from typing import Any
@@ -22,8 +23,8 @@ from slrbcall.applications import (
     to_row,
 )
 from slrbcall.calls import load_call, load_registry
-from slrbcall.eligibility import likely_duplicates, rule_breaks
-from slrbcall.model import Application, ApplicationStatus, Lang, Reason
+from slrbcall.eligibility import _reasons, likely_duplicates, rule_breaks
+from slrbcall.model import Application, ApplicationStatus, DurationRule, Lang, Reason
 
 from .conftest import SHIPPED_CALLS
 
@@ -139,6 +140,62 @@ def test_the_rules_do_not_depend_on_the_order_of_the_rows(
             ref for ref in mine if any(r.code == "too_many_applications" for r in judged(apps)[ref])
         ]
         assert over == mine[limit:]
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["logiris", "lojega", "commune-anderlecht", None]),
+            st.sampled_from([None, "", "ASBL Voisins"]),
+            st.sampled_from([("digital", "Fracture numérique"), (None, "Sport"), (None, None)]),
+            st.integers(min_value=900_000, max_value=6_600_000),
+            st.sampled_from([None, 6, 12, 24]),
+        ),
+        max_size=8,
+    ),
+    rule=st.sampled_from(list(DurationRule)),
+    partner_required=st.booleans(),
+)
+@settings(max_examples=300)
+def test_the_quick_passes_find_every_row_that_breaks_a_rule(
+    rows: list[tuple[Any, ...]], rule: DurationRule, partner_required: bool
+) -> None:
+    call = dataclasses.replace(
+        CALL,
+        eligibility=dataclasses.replace(
+            CALL.eligibility,
+            duration=rule,
+            partner_required=partner_required,
+            max_applications_per_applicant=None,
+        ),
+    )
+    apps = [
+        app(
+            f"E-{i:02d}",
+            applicant,
+            partner=partner,
+            theme=theme,
+            theme_text=text,
+            requested_cents=cents,
+            duration_months=months,
+        )
+        for i, (applicant, partner, (theme, text), cents, months) in enumerate(rows)
+    ]
+    columns = ApplicationRows.of(apps).columns
+    breaks = rule_breaks(columns, call=call, registry=REGISTRY)
+    for i, a in enumerate(apps):
+        every_rule = _reasons(
+            a.applicant,
+            a.applicant_name,
+            a.partner,
+            a.theme,
+            a.theme_text,
+            a.requested_cents,
+            a.duration_months,
+            call=call,
+            registry=REGISTRY,
+        )
+        assert {r.code for r in breaks.get(i, ())} == {r.code for r in every_rule}
 
 
 @pytest.mark.parametrize(

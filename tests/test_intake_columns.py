@@ -158,6 +158,23 @@ def test_texts_joined_by_spaces_are_clean_when_each_is(texts: list[str]) -> None
     assert is_clean_text(" ".join(texts)) == all(is_clean_text(text) for text in texts)
 
 
+_ADDRESS_PIECES = st.sampled_from(["a", "é", ".", "@", "b", "cd", "-", " ", "\n", "\u00a0"])
+_ADDRESSES = st.one_of(
+    st.sampled_from(
+        ["a@b.be", "x.y@z.co.uk", "a@b.cd.e", "a@b.c", "x@y", "@b.cd", "a b@c.de", "a@@b.cd", ""]
+    ),
+    st.lists(_ADDRESS_PIECES, max_size=10).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.lists(_ADDRESSES, min_size=1, max_size=8))
+def test_a_column_of_addresses_is_read_alike_at_once_or_cell_by_cell(raw: list[str]) -> None:
+    assert _read("contact_email", raw, {}, quick=True) == _read(
+        "contact_email", raw, {}, quick=False
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.text(st.characters(max_codepoint=0x7F), max_size=8),
