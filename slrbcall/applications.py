@@ -321,7 +321,7 @@ def merge(
     file makes them.
     """
     references = incoming.columns["reference"]
-    in_file = set(references)
+    in_file = set(references) if stored_rows else set()
     kept = [row for row in stored_rows if row["reference"] not in in_file]
     combined = (
         {
@@ -352,7 +352,7 @@ def merge(
     added: list[str] = []
     changed: list[str] = []
     unchanged: list[str] = []
-    for reference, now in zip(references, after, strict=True):
+    for reference, now in zip(references, after, strict=True) if stored else ():
         before = stored.get(reference)
         if before is None:
             added.append(reference)
@@ -364,6 +364,8 @@ def merge(
             changed.append(reference)
         else:
             unchanged.append(reference)
+    if not stored:  # a first intake: every application is new
+        added = list(references)
     rows = dict(zip(references, after, strict=True))
     if len(added) == len(after):  # every row is new: hash them a column at a time
         columns = [incoming.columns[name] for name in APPLICATION_FIELDS]
