@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -244,6 +245,12 @@ def test_the_rows_of_columns_are_those_with_a_value_or_an_error_in_them(
     ]
     assert rows == expected
     assert columns == [[raw(row, col) for row in expected] for col in cols]
+
+
+def test_a_grid_whose_rows_break_the_width_is_refused_not_misread() -> None:
+    grid = Grid(values=[["a", 1.0], ["b"]], top=1, left=1, width=2)
+    with pytest.raises(ValueError, match="a grid row does not hold 2 values"):
+        grid.columns([1, 2], below=0)
 
 
 def test_grid_rows_are_dense_from_column_one_and_skip_empty_rows() -> None:
