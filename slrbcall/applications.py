@@ -288,17 +288,21 @@ class Merge:
     ``added``, ``changed`` and ``unchanged`` are references of this file's
     applications; ``status_moves`` are references of stored applications (not in the
     file) whose status the file changes, e.g. an applicant's third application makes a
-    stored one exceed the limit. ``rows`` holds the stored form (:func:`row_values`
-    order) of every added, changed and moved application, ``hashes`` the content hash
-    of every added and changed one, ``before`` the stored row of every changed and
-    moved one. ``file_view`` is every application of the file, assessed, in
-    reference order.
+    stored one exceed the limit. ``added_rows`` and ``added_hashes`` hold the stored
+    form (:func:`row_values` order) and the content hash of each added application, in
+    the order of ``added`` (a file of new applications is inserted from them, with no
+    lookup by reference); ``rows`` holds the stored form of every changed and moved
+    application, ``hashes`` the content hash of every changed one, ``before`` the
+    stored row of every changed and moved one. ``file_view`` is every application of
+    the file, assessed, in reference order.
     """
 
     added: tuple[str, ...]
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
     status_moves: tuple[str, ...]
+    added_rows: Sequence[tuple[Any, ...]]
+    added_hashes: Sequence[str]
     rows: Mapping[str, tuple[Any, ...]]
     hashes: Mapping[str, str]
     before: Mapping[str, Mapping[str, Any]]
@@ -366,13 +370,17 @@ def merge(
             unchanged.append(reference)
     if not stored:  # a first intake: every application is new
         added = list(references)
-    rows = dict(zip(references, after, strict=True))
+    added_rows: Sequence[tuple[Any, ...]]
     if len(added) == len(after):  # every row is new: hash them a column at a time
-        columns = [incoming.columns[name] for name in APPLICATION_FIELDS]
-        hashes = dict(zip(references, content_sha256s(columns), strict=True))
+        added_rows = after
+        added_hashes = content_sha256s([incoming.columns[name] for name in APPLICATION_FIELDS])
+        rows: dict[str, tuple[Any, ...]] = {}
     else:
-        rows = {reference: rows[reference] for reference in (*added, *changed)}
-        hashes = {reference: content_sha256(rows[reference][:size]) for reference in rows}
+        by_reference = dict(zip(references, after, strict=True))
+        added_rows = [by_reference[reference] for reference in added]
+        added_hashes = [content_sha256(row[:size]) for row in added_rows]
+        rows = {reference: by_reference[reference] for reference in changed}
+    hashes = {reference: content_sha256(rows[reference][:size]) for reference in changed}
     moves = []
     for index, row in enumerate(kept):
         found = breaks.get(index, ())
@@ -391,6 +399,8 @@ def merge(
         changed=tuple(changed),
         unchanged=tuple(unchanged),
         status_moves=tuple(moves),
+        added_rows=added_rows,
+        added_hashes=added_hashes,
         rows=rows,
         hashes=hashes,
         before={reference: stored[reference] for reference in (*changed, *moves)},

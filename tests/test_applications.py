@@ -84,8 +84,13 @@ def test_a_first_intake_adds_every_row_with_its_status_and_hash() -> None:
     assert [a.reference for a in change.file_view] == ["E-01", "E-02"]
     assert [a.reference for a in change.file_view.ineligible()] == ["E-01"]
     assert change.file_view[0].reasons[0].code == "amount_below_minimum"
-    assert change.rows["E-02"][-3:] == ("eligible", "[]", 2)
-    assert change.hashes["E-02"] == content_sha256(content_values(app("E-02")))
+    assert [row[0] for row in change.added_rows] == ["E-02", "E-01"]
+    assert change.added_rows[0][-3:] == ("eligible", "[]", 2)
+    assert change.added_hashes[0] == content_sha256(content_values(app("E-02")))
+    assert change.added_hashes[1] == content_sha256(
+        content_values(app("E-01", requested_cents=500_000))
+    )
+    assert (change.rows, change.hashes) == ({}, {})
 
 
 def test_the_same_rows_again_change_nothing_and_a_new_amount_changes_one() -> None:
@@ -100,6 +105,15 @@ def test_the_same_rows_again_change_nothing_and_a_new_amount_changes_one() -> No
     assert (change.changed, change.unchanged) == (("E-02",), ("E-01",))
     assert change.before["E-02"]["requested_cents"] == 3_000_000
     assert change.rows["E-02"][4] == 3_100_000
+    assert change.hashes["E-02"] == content_sha256(
+        content_values(app("E-02", requested_cents=3_100_000))
+    )
+    grown = [*moved_row, app("E-00", source_row=4)]  # one new beside the stored ones
+    change = merge(ApplicationRows.of(grown), stored, call=CALL, registry=REGISTRY)
+    assert (change.added, change.changed) == (("E-00",), ("E-02",))
+    assert [row[0] for row in change.added_rows] == ["E-00"]
+    assert change.added_hashes == [content_sha256(content_values(app("E-00", source_row=4)))]
+    assert set(change.rows) == {"E-02"}
 
 
 def merge_file(applications: list[Application]) -> list[Application]:

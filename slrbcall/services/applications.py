@@ -239,11 +239,7 @@ def _store_change(
 
     rows, hashes = change.rows, change.hashes
     tx.insert_applications(
-        call_id,
-        [rows[reference] for reference in change.added],
-        [hashes[reference] for reference in change.added],
-        snapshot_id=snapshot_id,
-        file_id=file_id,
+        call_id, change.added_rows, change.added_hashes, snapshot_id=snapshot_id, file_id=file_id
     )
     for reference in change.changed:
         row = dict(zip(APPLICATION_COLUMNS, rows[reference], strict=True))
