@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slrbcall.calls import LoadedCall, load_registry
 from slrbcall.errors import InputFileError, Problem, RefusedError
-from slrbcall.services.calls import held_calls, resolve_call
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
     from slrbcall.applications import Merge
+    from slrbcall.calls import LoadedCall
     from slrbcall.model import Application, Call
     from slrbcall.registry import Registry
     from slrbcall.store import Transaction
@@ -133,6 +132,7 @@ def _intake(
     from slrbcall.eligibility import likely_duplicates
     from slrbcall.fields import field, match_header, recognise_sheet
     from slrbcall.intake import read_applications
+    from slrbcall.services.calls import resolve_call
     from slrbcall.sheets import choose_sheet, find_header
     from slrbcall.store import Workspace
 
@@ -226,6 +226,8 @@ def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Reg
     import slrbcall.applications
     import slrbcall.intake
     import slrbcall.store  # noqa: F401
+    from slrbcall.calls import load_registry
+    from slrbcall.services.calls import held_calls, resolve_call
 
     held = held_calls(settings)
     early = resolve_call(settings, held=held) if settings.call_id or held else None
@@ -326,6 +328,8 @@ def list_applications(
 ) -> tuple[LoadedCall, list[StoredView]]:
     """The stored applications of the call, filtered; in reference order."""
     from slrbcall.applications import from_row
+    from slrbcall.calls import load_registry
+    from slrbcall.services.calls import resolve_call
     from slrbcall.store import Workspace
 
     with Workspace.open(settings.db_path, create=False) as ws:
@@ -376,8 +380,10 @@ def write_applications_template(
     ``rows`` pre-fills it (in the order of ``fields.FIELDS``); ``notes`` are added to
     the instructions (the shipped example says which of its values are illustrative).
     """
+    from slrbcall.calls import load_registry
     from slrbcall.fields import FIELDS, FieldKind
     from slrbcall.model import OrgKind
+    from slrbcall.services.calls import held_calls, resolve_call
     from slrbcall.sheets import TemplateColumn, write_template
 
     loaded = resolve_call(settings, held=held_calls(settings))
