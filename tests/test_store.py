@@ -69,6 +69,35 @@ def test_the_audit_rebuilt_by_migration_6_keeps_its_rows_triggers_and_check(db: 
     assert conn.execute("SELECT max(id) FROM audit").fetchone()[0] == len(before) + 1
 
 
+class _LockedAtFirst:
+    """A connection whose switch to WAL is refused ``times`` times, as SQLite refuses
+    it (at once, without its busy handler) while another process opens a new
+    workspace."""
+
+    def __init__(self, times: int) -> None:
+        self.times = times
+        self.tries = 0
+
+    def execute(self, sql: str) -> sqlite3.Cursor:
+        assert sql == "PRAGMA journal_mode = WAL"
+        self.tries += 1
+        if self.tries <= self.times:
+            raise sqlite3.OperationalError("database is locked")
+        return sqlite3.connect(":memory:").execute("SELECT 'wal'")
+
+
+def test_the_switch_to_wal_is_tried_again_while_another_opens_the_workspace() -> None:
+    from slrbcall.store.core import _journal_mode_wal
+
+    conn = _LockedAtFirst(times=3)
+    assert _journal_mode_wal(conn, timeout=5) == ("wal",)  # type: ignore[arg-type]
+    assert conn.tries == 4
+    always = _LockedAtFirst(times=10**6)
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        _journal_mode_wal(always, timeout=0.05)  # type: ignore[arg-type]
+    assert always.tries > 1
+
+
 def test_a_newer_database_is_refused(db: Path) -> None:
     Workspace.open(db).close()
     raw(db).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")

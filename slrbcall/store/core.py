@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -233,7 +234,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             # 2 MiB): a large intake's transaction then stays in memory until its
             # commit, rather than being spilled to the log and read back.
             conn.execute(f"PRAGMA cache_size = {-_CACHE_KIB}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            mode = _journal_mode_wal(conn, timeout)
             if mode is None or str(mode[0]).lower() != "wal":  # pragma: no cover - odd filesystems
                 conn.execute("PRAGMA journal_mode = DELETE")
             workspace._migrate(migrations)
@@ -365,6 +366,24 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:
+    """``PRAGMA journal_mode = WAL``, retried for up to ``timeout`` seconds.
+
+    Turning a new database to WAL needs it to itself, and SQLite answers "database is
+    locked" at once, without its busy handler, while another connection opens it
+    (two intakes started together into a new workspace): the switch is tried again
+    until the other has done it.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _busy_timeout() -> float:
