@@ -224,7 +224,9 @@ def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Reg
     second of the intake's own start-up), since this runs while calamine parses.
     """
     import slrbcall.applications
+    import slrbcall.columns
     import slrbcall.intake
+    import slrbcall.sheets.cells
     import slrbcall.store  # noqa: F401
     from slrbcall.calls import load_registry
     from slrbcall.services.calls import held_calls, resolve_call

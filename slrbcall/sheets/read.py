@@ -76,8 +76,6 @@ def read_workbook(
 
     import python_calamine
 
-    from slrbcall.sheets.xmlparts import SheetExtras
-
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
             metas = [
@@ -91,6 +89,8 @@ def read_workbook(
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-read")
             try:
                 loading = [pool.submit(_load, book, meta.name) for meta in metas]
+                from slrbcall.sheets.xmlparts import SheetExtras  # while calamine parses
+
                 scan = _scan(path, fmt, [meta.name for meta in metas])
                 if meanwhile is not None:
                     meanwhile()
