@@ -113,8 +113,6 @@ def _intake(
     report_xlsx: Path | None,
     on_row: Callable[[int, int], None] | None,
 ) -> IntakeResult:
-    from concurrent.futures import ThreadPoolExecutor
-
     from slrbcall.sheets import read_workbook
 
     # Reading a large file leaves this thread idle while calamine parses (it releases
@@ -127,6 +125,8 @@ def _intake(
         ),
     )
     held, early, registry, digest = prepared[0]
+
+    from concurrent.futures import ThreadPoolExecutor
 
     from slrbcall.applications import merge
     from slrbcall.eligibility import likely_duplicates
@@ -223,6 +223,8 @@ def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Reg
     Also imports the modules the intake needs once the file is read (a tenth of a
     second of the intake's own start-up), since this runs while calamine parses.
     """
+    from concurrent.futures import ThreadPoolExecutor  # noqa: F401
+
     import slrbcall.applications
     import slrbcall.columns
     import slrbcall.intake

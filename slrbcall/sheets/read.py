@@ -72,7 +72,7 @@ def read_workbook(
     if fmt in _ZIPPED:
         preflight_zip(path)
 
-    from concurrent.futures import ThreadPoolExecutor
+    import threading
 
     import python_calamine
 
@@ -86,26 +86,45 @@ def read_workbook(
             if sheet is not None:
                 chosen = pick_sheet_name(path.name, [meta.name for meta in metas], sheet)
                 metas = [meta for meta in metas if meta.name == chosen]
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-read")
+            # A plain thread rather than concurrent.futures, whose import (with logging's)
+            # would delay calamine's start.
+            loaded: list[_Loaded] = []
+            failed: list[BaseException] = []
+            stop = threading.Event()
+
+            def load_all() -> None:
+                try:
+                    for meta in metas:
+                        if stop.is_set():
+                            return
+                        loaded.append(_load(book, meta.name))
+                except BaseException as exc:  # raised again in this thread, below
+                    failed.append(exc)
+
+            worker = threading.Thread(target=load_all, name="slrbcall-read")
+            worker.start()
             try:
-                loading = [pool.submit(_load, book, meta.name) for meta in metas]
                 from slrbcall.sheets.xmlparts import SheetExtras  # while calamine parses
 
                 scan = _scan(path, fmt, [meta.name for meta in metas])
                 if meanwhile is not None:
                     meanwhile()
+                worker.join()
+                if failed:
+                    raise failed[0]
                 sheets = tuple(
                     _build_sheet(
                         path.name,
                         meta.name,
-                        future.result(),
+                        data,
                         visible=meta.visible == python_calamine.SheetVisibleEnum.Visible,
                         extras=scan.sheets.get(meta.name, SheetExtras()),
                     )
-                    for meta, future in zip(metas, loading, strict=True)
+                    for meta, data in zip(metas, loaded, strict=True)
                 )
             finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+                stop.set()
+                worker.join()
     except python_calamine.PasswordError as exc:
         raise _refuse(path, _PASSWORD) from exc
     except python_calamine.CalamineError as exc:

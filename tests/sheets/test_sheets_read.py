@@ -428,6 +428,51 @@ def test_work_given_for_meanwhile_runs_once_while_the_file_is_read(
     assert workbook.sheets[0].rows[1][0].value == "E-01"
 
 
+def test_a_sheet_calamine_cannot_parse_is_refused_from_the_reading_thread(
+    make_xlsx: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import python_calamine
+
+    import slrbcall.sheets.read as read
+
+    def fail(book: object, name: str) -> None:
+        raise python_calamine.CalamineError("bad cell reference")
+
+    monkeypatch.setattr(read, "_load", fail)
+    path = make_xlsx([["Reference"], ["E-01"]])
+    with pytest.raises(InputFileError) as caught:
+        read_workbook(path)
+    assert str(caught.value) == (
+        "applications.xlsx: the file is damaged and cannot be read (bad cell reference): "
+        "open it in Excel or LibreOffice and save it again"
+    )
+
+
+def test_the_reading_thread_is_waited_for_when_the_work_for_meanwhile_fails(
+    make_xlsx: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import slrbcall.sheets.read as read
+
+    finished = threading.Event()
+    load = read._load
+
+    def slow_load(book: object, name: str) -> object:
+        data = load(book, name)  # type: ignore[arg-type]
+        finished.set()
+        return data
+
+    def meanwhile() -> None:
+        raise RuntimeError("the call is unreadable")
+
+    monkeypatch.setattr(read, "_load", slow_load)
+    with pytest.raises(RuntimeError, match="the call is unreadable"):
+        read_workbook(make_xlsx([["Reference"], ["E-01"]]), meanwhile=meanwhile)
+    assert finished.is_set()  # not left running behind the error
+    assert not [t for t in threading.enumerate() if t.name == "slrbcall-read"]
+
+
 def test_a_file_that_is_no_spreadsheet_is_refused_before_the_work_for_meanwhile(
     tmp_path: Path,
 ) -> None:
