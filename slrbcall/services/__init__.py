@@ -13,8 +13,9 @@ submodules load on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from slrbcall.lazy import loader
 
 if TYPE_CHECKING:
     from slrbcall.services.allocation import (
@@ -168,11 +169,4 @@ _HOMES: dict[str, str] = {
     "write_scores_template": "slrbcall.services.scoring",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'slrbcall.services' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = loader(__name__, _HOMES)

@@ -19,8 +19,9 @@ DESIGN.md §4 (:func:`where`).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from slrbcall.lazy import loader
 
 # Eager: ``sniff`` is both a submodule and its function, and the function must win.
 from slrbcall.sheets.sniff import ZipLimits, preflight_zip, sniff
@@ -128,11 +129,4 @@ _HOMES: dict[str, str] = {
     "write_template": "slrbcall.sheets.template",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'slrbcall.sheets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = loader(__name__, _HOMES)
