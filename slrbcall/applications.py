@@ -232,10 +232,6 @@ class ApplicationRows:
     def __len__(self) -> int:
         return len(self.source_rows)
 
-    def contents(self) -> list[tuple[Any, ...]]:
-        """The content of each application (:func:`content_values`), in file order."""
-        return list(zip(*(self.columns[name] for name in APPLICATION_FIELDS), strict=True))
-
     @classmethod
     def of(cls, applications: Sequence[Application]) -> ApplicationRows:
         """The rows of applications already made (tests, small files)."""
@@ -356,20 +352,21 @@ def merge(
     added: list[str] = []
     changed: list[str] = []
     unchanged: list[str] = []
-    for reference, now in zip(references, after, strict=True) if stored else ():
-        before = stored.get(reference)
-        if before is None:
-            added.append(reference)
-        elif (
-            tuple(before[name] for name in APPLICATION_FIELDS) != now[:size]
-            or before["status"] != now[size]
-            or not _same_reasons(before["reasons_json"], now[size + 1])
-        ):
-            changed.append(reference)
-        else:
-            unchanged.append(reference)
     if not stored:  # a first intake: every application is new
-        added = list(references)
+        added.extend(references)
+    else:
+        for reference, now in zip(references, after, strict=True):
+            before = stored.get(reference)
+            if before is None:
+                added.append(reference)
+            elif (
+                tuple(before[name] for name in APPLICATION_FIELDS) != now[:size]
+                or before["status"] != now[size]
+                or not _same_reasons(before["reasons_json"], now[size + 1])
+            ):
+                changed.append(reference)
+            else:
+                unchanged.append(reference)
     added_rows: Sequence[tuple[Any, ...]]
     if len(added) == len(after):  # every row is new: hash them a column at a time
         added_rows = after

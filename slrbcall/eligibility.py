@@ -65,8 +65,8 @@ def rule_breaks(
     }
     # Which rows may break a rule, one cheap pass per rule; a large file is mostly
     # eligible, and only these rows are judged and worded. Each pass is the test of
-    # one rule of _reasons: a rule added there needs its pass here.
-    # Each pass first asks, in one C pass over the column, whether any row can fail.
+    # one rule of _reasons (a rule added there needs its pass here), and runs only if
+    # a first pass over the column, in C, finds a value that can break the rule.
     suspects: set[int] = set()
     if None in applicants or wrong_kind:
         suspects.update(i for i, key in enumerate(applicants) if key is None or key in wrong_kind)

@@ -213,6 +213,7 @@ def _stored_form(
 
     applicant_keys, applicant_names = _pairs(column("applicant"))
     theme_keys, theme_texts = _pairs(column("theme"))
+    language_column = column("language")
     iso = {day: day.isoformat() for day in set(column("start_date")) if day is not None}
     codes = {lang: lang.value for lang in Lang}  # Enum.value is a slow property
     return ApplicationRows(
@@ -222,11 +223,11 @@ def _stored_form(
             "applicant_name": applicant_names,
             "title": column("title"),
             "requested_cents": column("requested_amount"),
-            "language": list(map(codes.__getitem__, column("language")))
-            if None not in column("language")
+            "language": list(map(codes.__getitem__, language_column))
+            if None not in language_column
             else [
                 codes[lang] if lang is not None else language_of(applicant)
-                for lang, applicant in zip(column("language"), applicant_keys, strict=True)
+                for lang, applicant in zip(language_column, applicant_keys, strict=True)
             ],
             "partner": column("partner"),
             "partner_enterprise_number": column("partner_enterprise_number"),
