@@ -122,15 +122,19 @@ def content_sha256s(columns: Sequence[Sequence[Any]]) -> list[str]:
 
 def _encode_column(column: Sequence[Any]) -> tuple[str, Sequence[Any] | None]:
     """How a column goes into the JSON text: a format and the values it takes."""
-    kinds = set(map(type, column))
-    if kinds == {str}:
-        if _plain_texts(column):
+    try:  # a pass in C, which is also the check that every value is a text
+        joined = "".join(column)
+    except TypeError:
+        joined = None
+    if joined is not None:
+        if _plain_text(joined):
             return '"%s"', column  # each text is its own encoding, without the quotes
         # The encoder writes a list of texts as ["a", "b"]. Inside an encoded text
         # every quote is escaped, so '", "' stands only between two texts: split
         # there, the encoded texts come back without their quotes, in one C call
         # for the column rather than one call per text.
         return '"%s"', _ENCODE(column)[2:-2].split('", "')
+    kinds = set(map(type, column))
     if kinds == {int}:
         return "%d", column
     if kinds == {type(None)}:
@@ -143,9 +147,10 @@ def _encode_column(column: Sequence[Any]) -> tuple[str, Sequence[Any] | None]:
 _ESCAPED = bytes([*range(0x20), ord('"'), ord("\\")])
 
 
-def _plain_texts(texts: Sequence[str]) -> bool:
-    """Whether JSON writes each of the texts as it is, between quotes."""
-    data = "".join(texts).encode()
+def _plain_text(text: str) -> bool:
+    """Whether JSON writes the text as it is, between quotes (and so each of the texts
+    it joins)."""
+    data = text.encode()
     return len(data.translate(None, _ESCAPED)) == len(data)
 
 

@@ -176,6 +176,10 @@ def _theme_keys(call: Call) -> dict[str, str]:
 
 #: What a quick reader returns for a value it leaves to the cell readers.
 _SLOW: Any = object()
+#: Up to this many distinct names, a column finds where each first stands with one
+#: search each (in C, and short: names recur from the first rows on); above it, with
+#: one pass that pairs every value with its place.
+_FEW = 64
 
 
 def read_column(
@@ -211,15 +215,24 @@ def read_column(
         skip = set(error_at)
         slow = [i for i in slow if i not in skip]
     keys: Sequence[object]
-    if len(slow) == len(raw) and set(map(type, raw)) == {str}:
-        keys = raw  # a column of names: each text is its own key
+    first: dict[object, int]  # a key, and the first of its values to read
+    distinct = dict.fromkeys(raw) if len(slow) == len(raw) else {}
+    if distinct and all(key.__class__ is str for key in distinct):
+        # A column of names: each text is its own key. A text equals only a text, so
+        # the column holds nothing but texts when its distinct values are texts.
+        keys = raw
+        first = (
+            {key: raw.index(key) for key in distinct}  # each found where it first stands
+            if len(distinct) <= _FEW
+            else dict(zip(reversed(keys), reversed(slow), strict=True))
+        )
     else:
         # By class too: 1.0 == 1 == True, but they are not read alike.
         keys = [
             held if held.__class__ is str else (held.__class__, held)
             for held in map(raw.__getitem__, slow)
         ]
-    first = dict(zip(reversed(keys), reversed(slow), strict=True))
+        first = dict(zip(reversed(keys), reversed(slow), strict=True))
     readings: dict[object, Any] = {}
     failing: dict[object, str] = {}
     for key, i in first.items():
@@ -297,7 +310,11 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
         return bool(raw) and set(map(type, raw)) == {float}
 
     def text(raw: Sequence[RawValue]) -> tuple[list[Any], bool]:
-        if set(map(type, raw)) == {str} and is_clean_text(" ".join(raw)):  # type: ignore[arg-type]
+        try:  # a pass in C, which is also the check that every value is a text
+            joined = " ".join(raw)  # type: ignore[arg-type]
+        except TypeError:
+            joined = None
+        if joined is not None and is_clean_text(joined):
             return [value.strip() or None for value in raw], False  # type: ignore[union-attr]
         return [
             value.strip() or None if value.__class__ is str and is_clean_text(value) else slow

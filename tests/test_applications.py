@@ -36,6 +36,7 @@ _VALUES = st.one_of(
     st.text(),
     st.integers(min_value=-(2**70), max_value=2**70),
     st.sampled_from(["", "é", "e\u0301", '"', "\\", "\u2028", "\x00", "😀", "€ 1.500"]),
+    st.sampled_from([Lang.FR, Lang.NL]),  # a text of a kind of its own, as an Application holds
 )
 
 
