@@ -125,6 +125,14 @@ def test_strict_tables_refuse_wrong_types(db: Path) -> None:
         )
 
 
+def test_none_is_bound_as_null_by_the_quick_adapter(db: Path) -> None:
+    # Registered when the store loads: without it, each None costs a failed lookup.
+    assert sqlite3.adapters.get((type(None), sqlite3.PrepareProtocol)) is not None
+    with Workspace.open(db) as ws:
+        row = ws._conn.execute("SELECT ? IS NULL, typeof(?2), ?3", (None, None, 0)).fetchone()
+    assert row == (1, "null", 0)
+
+
 def test_a_failed_write_leaves_nothing(db: Path) -> None:
     def write_then_fail(ws: Workspace) -> None:
         with ws.write(command="test") as tx:
