@@ -105,7 +105,7 @@ PHASES = {
     """,
     "intake": """
         from pathlib import Path
-        from slrbcall.services import intake
+        from slrbcall.intake.service import intake
         from slrbcall.settings import Settings
         settings = Settings(db=Path(DB), calls_dir=Path(CALLS), call_id="empowerment-2023")
         result = intake(settings, Path(PATH))

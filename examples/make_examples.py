@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from slrbcall.services import write_applications_template
+
 from slrbcall.settings import Settings
 
 HERE = Path(__file__).resolve().parent

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from slrbcall.services import run_demo
 from slrbcall.services.followup import followup_state, write_monitoring_template
+
 from slrbcall.settings import Settings
 
 HERE = Path(__file__).resolve().parent

@@ -1,5 +1,6 @@
 """Plain, frozen domain values. No I/O, no validation library: the boundary
-(:mod:`slrbcall.calls`, :mod:`slrbcall.intake`) builds these from checked input."""
+(:mod:`slrbcall.calls.definition`, :mod:`slrbcall.intake.reading`) builds these from
+checked input."""
 
 from __future__ import annotations
 

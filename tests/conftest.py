@@ -83,7 +83,7 @@ from .builders import make_bomb, make_csv, make_ods, make_xlsx, patch  # noqa: E
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The demo, run once per test session (applications, marks, allocation, documents)."""
-    from slrbcall.services import run_demo
+    from slrbcall.demo import run_demo
     from slrbcall.settings import Settings
 
     with pytest.MonkeyPatch.context() as env:

@@ -21,7 +21,7 @@ from slrbcall.allocation import (
     ReasonCode,
     allocate,
 )
-from slrbcall.calls import load_call
+from slrbcall.calls.definition import load_call
 from slrbcall.errors import (
     EXIT_ENVIRONMENT,
     EXIT_REFUSED,

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slrbcall.applications import (
+from slrbcall.calls.definition import load_call, load_registry
+from slrbcall.intake.eligibility import _reasons, likely_duplicates, rule_breaks
+from slrbcall.intake.merge import (
     ApplicationRows,
     content_sha256,
     content_sha256s,
@@ -22,8 +24,6 @@ from slrbcall.applications import (
     row_values,
     to_row,
 )
-from slrbcall.calls import load_call, load_registry
-from slrbcall.eligibility import _reasons, likely_duplicates, rule_breaks
 from slrbcall.model import Application, ApplicationStatus, DurationRule, Lang, Reason
 
 from .conftest import SHIPPED_CALLS

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from slrbcall.calls import call_files, load_call, load_registry, summarise_call
+from slrbcall.calls.definition import call_files, load_call, load_registry, summarise_call
 from slrbcall.errors import InputFileError
 from slrbcall.model import Aggregation, Anchor, PartialPolicy, Policy, SignatoryRole
 

@@ -19,7 +19,8 @@ CALL = ("--call", "empowerment-2023")
 @pytest.fixture(scope="module")
 def scored_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace holding the example applications and marks (built once)."""
-    from slrbcall.services import intake, take_scores
+    from slrbcall.committee.service import take_scores
+    from slrbcall.intake.service import intake
     from slrbcall.settings import Settings
 
     db = tmp_path_factory.mktemp("scored") / "ws.db"

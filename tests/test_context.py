@@ -62,7 +62,7 @@ def test_refusal_reasons_are_in_the_letter_language() -> None:
 
 
 def test_multi_year_projects_get_yearly_deadlines() -> None:
-    from slrbcall.calls import load_call
+    from slrbcall.calls.definition import load_call
 
     call = load_call(SHIPPED_CALLS / "cohesion-sociale-2021.yaml").call
     app = Application(
@@ -84,7 +84,7 @@ def test_multi_year_projects_get_yearly_deadlines() -> None:
 
 
 def test_yearly_tranches_say_from_when_they_are_payable() -> None:
-    from slrbcall.calls import load_call, load_registry
+    from slrbcall.calls.definition import load_call, load_registry
     from slrbcall.documents.context import document_context
 
     call = load_call(SHIPPED_CALLS / "cohesion-sociale-2021.yaml").call

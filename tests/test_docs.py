@@ -7,7 +7,8 @@ import re
 import pytest
 import typer
 
-from slrbcall.callspec import CallSpec, OrganisationSpec
+from slrbcall.calls import spec as call_spec
+from slrbcall.calls.spec import CallSpec, OrganisationSpec
 from slrbcall.cli.app import COMMANDS, app, load_command
 
 from .conftest import REPO
@@ -83,8 +84,8 @@ def keys(model: type) -> set[str]:
     found: set[str] = set()
     for name, info in model.model_fields.items():  # type: ignore[attr-defined]
         found.add(info.alias or name)
-        for inner in re.findall(r"slrbcall\.callspec\.(\w+)", repr(info.annotation)):
-            found |= keys(getattr(__import__("slrbcall.callspec").callspec, inner))
+        for inner in re.findall(r"slrbcall\.calls\.spec\.(\w+)", repr(info.annotation)):
+            found |= keys(getattr(call_spec, inner))
     return found
 
 
@@ -94,7 +95,7 @@ def test_every_call_key_is_documented(key: str) -> None:
 
 
 def test_every_spreadsheet_header_and_alias_is_documented() -> None:
-    from slrbcall.fields import FIELDS
+    from slrbcall.intake.fields import FIELDS
 
     doc = (REPO / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
     for spec in FIELDS:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from slrbcall.calls import load_call
+from slrbcall.calls.definition import load_call
 from slrbcall.followup import (
     ItemKind,
     ItemStatus,

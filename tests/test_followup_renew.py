@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from slrbcall.calls import load_call
+from slrbcall.calls.definition import load_call
+from slrbcall.calls.renew import call_year, renew_text
+from slrbcall.calls.service import renew_call
 from slrbcall.errors import RefusedError
-from slrbcall.renew import call_year, renew_text
-from slrbcall.services.followup import renew_call
 from slrbcall.settings import Settings
 
 from .conftest import SHIPPED_CALLS

@@ -16,8 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from slrbcall.demo import run_followup_demo
 from slrbcall.errors import InputFileError, RefusedError
-from slrbcall.services import followup
+from slrbcall.followup.service.monitoring import (
+    outcomes,
+    take_monitoring,
+    write_monitoring_template,
+)
+from slrbcall.followup.service.payments import (
+    payments,
+    record_milestone,
+    record_payment,
+    take_payments,
+    write_payments_template,
+)
+from slrbcall.followup.service.state import followup_state, timeline, write_timeline_ics
 from slrbcall.settings import Settings
 
 from .conftest import REPO
@@ -43,7 +56,7 @@ PAYMENTS_HEAD = ["Reference", "Tranche", "Payment date", "Amount paid", "Note"]
 @pytest.fixture(scope="module")
 def funded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's workspace: applications, marks and the adopted allocation (built once)."""
-    from slrbcall.services import run_demo
+    from slrbcall.demo import run_demo
 
     out = tmp_path_factory.mktemp("funded") / "demo"
     return run_demo(Settings(calls_dir=REPO / "calls"), out=out, followup=False).db_path
@@ -72,14 +85,14 @@ def audit(settings: Settings, entity: str) -> list[tuple[str, str, str | None, s
 
 def sign(settings: Settings, *references: str) -> None:
     for reference in references or FUNDED:
-        followup.record_milestone(settings, reference, key="signature", on=SIGNED, today=TODAY)
+        record_milestone(settings, reference, key="signature", on=SIGNED, today=TODAY)
 
 
 # -- the funded projects -------------------------------------------------------------------
 
 
 def test_the_funded_projects_are_those_of_the_adopted_run(settings: Settings) -> None:
-    state = followup.followup_state(settings)
+    state = followup_state(settings)
     assert [p.reference for p in state.projects] == FUNDED
     digital = state.project("EMP23-03")
     assert (digital.title, digital.award_cents, digital.start, digital.end) == (
@@ -91,7 +104,7 @@ def test_the_funded_projects_are_those_of_the_adopted_run(settings: Settings) ->
 
 
 def test_an_unfunded_project_is_refused(settings: Settings) -> None:
-    state = followup.followup_state(settings)
+    state = followup_state(settings)
     with pytest.raises(RefusedError) as caught:
         state.project("EMP23-01")
     assert str(caught.value) == (
@@ -101,30 +114,24 @@ def test_an_unfunded_project_is_refused(settings: Settings) -> None:
 
 
 def test_no_allocation_yet_is_refused(tmp_path: Path) -> None:
-    from slrbcall.services import intake
+    from slrbcall.intake.service import intake
 
     settings = Settings(db=tmp_path / "ws.db", calls_dir=REPO / "calls", call_id="empowerment-2023")
     intake(settings, EXAMPLES / "applications.xlsx")
     with pytest.raises(RefusedError, match=r"no allocation for empowerment-2023 yet"):
-        followup.timeline(settings, today=TODAY)
+        timeline(settings, today=TODAY)
 
 
 # -- milestones ----------------------------------------------------------------------------
 
 
 def test_recording_a_milestone_unblocks_its_tranche(settings: Settings) -> None:
-    done = followup.record_milestone(
-        settings, "EMP23-03", key="signature", on=D(2023, 12, 15), today=TODAY
-    )
+    done = record_milestone(settings, "EMP23-03", key="signature", on=D(2023, 12, 15), today=TODAY)
     assert (done.key, done.outcome, done.previous) == ("signature", "added", None)
     assert [t.number for t in done.now_due] == [1]
-    again = followup.record_milestone(
-        settings, "EMP23-03", key="signature", on=D(2023, 12, 15), today=TODAY
-    )
+    again = record_milestone(settings, "EMP23-03", key="signature", on=D(2023, 12, 15), today=TODAY)
     assert again.outcome == "unchanged"
-    moved = followup.record_milestone(
-        settings, "EMP23-03", key="signed", on=D(2023, 12, 18), today=TODAY
-    )
+    moved = record_milestone(settings, "EMP23-03", key="signed", on=D(2023, 12, 18), today=TODAY)
     assert (moved.outcome, moved.previous) == ("changed", D(2023, 12, 15))
     assert [(a, k) for a, k, _, _ in audit(settings, "milestone")] == [
         ("insert", "empowerment-2023/EMP23-03/signature"),
@@ -135,7 +142,7 @@ def test_recording_a_milestone_unblocks_its_tranche(settings: Settings) -> None:
 
 def test_a_milestone_before_the_start_is_refused(settings: Settings) -> None:
     with pytest.raises(RefusedError) as caught:
-        followup.record_milestone(
+        record_milestone(
             settings, "EMP23-03", key="interim-interview", on=D(2023, 12, 1), today=TODAY
         )
     assert str(caught.value) == (
@@ -149,9 +156,7 @@ def test_a_milestone_before_the_start_is_refused(settings: Settings) -> None:
 
 def test_a_payment_is_recorded_and_audited(settings: Settings) -> None:
     sign(settings, "EMP23-03")
-    done = followup.record_payment(
-        settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY
-    )
+    done = record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY)
     assert (done.payment.amount_cents, done.paid_cents, done.award_cents) == (
         22_500_00,
         22_500_00,
@@ -165,11 +170,9 @@ def test_a_payment_is_recorded_and_audited(settings: Settings) -> None:
 
 def test_a_double_payment_is_refused(settings: Settings) -> None:
     sign(settings, "EMP23-03")
-    followup.record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY)
+    record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY)
     with pytest.raises(RefusedError) as caught:
-        followup.record_payment(
-            settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 20), today=TODAY
-        )
+        record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 20), today=TODAY)
     assert str(caught.value) == (
         "cannot pay tranche 1 of EMP23-03: tranche 1 is already paid (€ 22,500.00 on "
         "2024-01-15): a tranche is paid once"
@@ -180,7 +183,7 @@ def test_a_double_payment_is_refused(settings: Settings) -> None:
 def test_a_payment_above_the_award_is_refused(settings: Settings) -> None:
     sign(settings, "EMP23-12")
     with pytest.raises(RefusedError) as caught:
-        followup.record_payment(
+        record_payment(
             settings,
             "EMP23-12",
             tranche=1,
@@ -200,9 +203,7 @@ def test_a_payment_above_the_award_is_refused(settings: Settings) -> None:
 def test_a_payment_before_the_start_is_refused(settings: Settings) -> None:
     sign(settings, "EMP23-03")
     with pytest.raises(RefusedError) as caught:
-        followup.record_payment(
-            settings, "EMP23-03", tranche=1, paid_on=D(2023, 12, 20), today=TODAY
-        )
+        record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2023, 12, 20), today=TODAY)
     assert str(caught.value) == (
         "cannot pay tranche 1 of EMP23-03: the payment date 2023-12-20 is before the "
         "project's start (2024-01-01)"
@@ -211,9 +212,7 @@ def test_a_payment_before_the_start_is_refused(settings: Settings) -> None:
 
 def test_paying_before_the_condition_is_met_is_refused(settings: Settings) -> None:
     with pytest.raises(RefusedError) as caught:
-        followup.record_payment(
-            settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY
-        )
+        record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY)
     assert str(caught.value) == (
         "cannot pay tranche 1 of EMP23-03 on 2024-01-15: the milestone 'signature' is not "
         "recorded (record the milestone with 'slrbcall followup record EMP23-03 --milestone "
@@ -224,13 +223,13 @@ def test_paying_before_the_condition_is_met_is_refused(settings: Settings) -> No
 
 def test_force_needs_a_reason(settings: Settings) -> None:
     with pytest.raises(RefusedError, match=r"^--force needs --reason TEXT"):
-        followup.record_payment(
+        record_payment(
             settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY, force=True
         )
 
 
 def test_a_forced_payment_keeps_its_reason_in_the_audit(settings: Settings) -> None:
-    done = followup.record_payment(
+    done = record_payment(
         settings,
         "EMP23-03",
         tranche=1,
@@ -249,8 +248,8 @@ def test_a_forced_payment_keeps_its_reason_in_the_audit(settings: Settings) -> N
 
 def test_the_payments_view(settings: Settings) -> None:
     sign(settings, "EMP23-03", "EMP23-05")
-    followup.record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY)
-    view = followup.payments(settings, today=TODAY)
+    record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY)
+    view = payments(settings, today=TODAY)
     statuses = {p.project.reference: [t.status.value for t in p.tranches] for p in view.projects}
     assert statuses["EMP23-03"] == ["paid", "blocked", "blocked"]
     assert statuses["EMP23-05"] == ["due", "blocked", "blocked"]
@@ -275,13 +274,13 @@ def test_a_payments_workbook_is_taken_in_once(
         name="paiements.xlsx",
         sheet="Paiements",
     )
-    done = followup.take_payments(settings, path, today=TODAY)
+    done = take_payments(settings, path, today=TODAY)
     assert [(p.reference, p.amount_cents) for p in done.added] == [
         ("EMP23-03", 22_500_00),
         ("EMP23-05", 20_750_00),
     ]
     assert (done.unchanged, done.left_out) == (0, 1)
-    again = followup.take_payments(settings, path, today=TODAY)
+    again = take_payments(settings, path, today=TODAY)
     assert (len(again.added), again.unchanged) == (0, 2)
     assert rows_of(settings, "payment") == 2
 
@@ -291,7 +290,7 @@ def test_the_payments_template_round_trips(settings: Settings, tmp_path: Path) -
 
     sign(settings)
     path = tmp_path / "paiements.xlsx"
-    _, rows = followup.write_payments_template(settings, path)
+    _, rows = write_payments_template(settings, path)
     assert rows == 18
     book = load_workbook(path)
     sheet = book["Paiements"]
@@ -304,7 +303,7 @@ def test_the_payments_template_round_trips(settings: Settings, tmp_path: Path) -
     ]
     sheet["E2"] = dt.datetime(2024, 1, 15)
     book.save(path)
-    done = followup.take_payments(settings, path, today=TODAY)
+    done = take_payments(settings, path, today=TODAY)
     assert [(p.reference, p.tranche) for p in done.added] == [("EMP23-03", 1)]
     assert done.left_out == 17
 
@@ -364,7 +363,7 @@ def test_a_bad_payments_workbook_stores_nothing(
     path = make_xlsx([PAYMENTS_HEAD[:4], *rows], name="p.xlsx", sheet="Payments")
     before = rows_of(settings, "audit")
     with pytest.raises(InputFileError) as caught:
-        followup.take_payments(settings, path, today=TODAY)
+        take_payments(settings, path, today=TODAY)
     assert [str(p) for p in caught.value.problems] == [f"p.xlsx: sheet 'Payments', {message}"]
     assert rows_of(settings, "payment") == 0
     assert rows_of(settings, "audit") == before
@@ -374,9 +373,9 @@ def test_a_bad_payments_workbook_stores_nothing(
 
 
 def test_the_example_gives_the_outcome_figures_of_the_call(settings: Settings) -> None:
-    done = followup.take_monitoring(settings, EXAMPLES / "monitoring.xlsx")
+    done = take_monitoring(settings, EXAMPLES / "monitoring.xlsx")
     assert (done.reports, done.added, done.warnings) == (12, 12, ())
-    found = followup.outcomes(settings).outcomes
+    found = outcomes(settings).outcomes
     totals = found.totals
     assert totals.reporting == 6
     assert 190 <= totals.residents_involved <= 210  # "about 200 residents involved"
@@ -403,8 +402,8 @@ def test_monitoring_is_idempotent_and_keeps_every_report(
         [MONITORING_HEAD, ["EMP23-03", "30/06/2024", 25, 12, 24, 38, "Brochure", None]],
         name="m1.xlsx",
     )
-    assert followup.take_monitoring(settings, first).added == 1
-    again = followup.take_monitoring(settings, first)
+    assert take_monitoring(settings, first).added == 1
+    again = take_monitoring(settings, first)
     assert (again.added, again.changed, again.unchanged) == (0, 0, 1)
     changed = make_xlsx(
         [
@@ -414,9 +413,9 @@ def test_monitoring_is_idempotent_and_keeps_every_report(
         ],
         name="m2.xlsx",
     )
-    done = followup.take_monitoring(settings, changed)
+    done = take_monitoring(settings, changed)
     assert (done.added, done.changed, done.unchanged) == (1, 1, 0)
-    history = followup.outcomes(settings).history["EMP23-03"]
+    history = outcomes(settings).history["EMP23-03"]
     assert [(r.report_date, r.residents_involved) for r in history] == [
         (D(2024, 6, 30), 26),
         (D(2025, 1, 31), 42),
@@ -464,7 +463,7 @@ def test_a_bad_monitoring_workbook_stores_nothing(
 ) -> None:
     path = make_xlsx([MONITORING_HEAD, row], name="m.xlsx", sheet="Monitoring")
     with pytest.raises(InputFileError) as caught:
-        followup.take_monitoring(settings, path)
+        take_monitoring(settings, path)
     assert [str(p) for p in caught.value.problems] == [f"m.xlsx: sheet 'Monitoring', {message}"]
     assert rows_of(settings, "monitoring_report") == 0
 
@@ -477,7 +476,7 @@ def test_trained_above_involved_is_a_warning_and_stored(
         name="m.xlsx",
         sheet="Monitoring",
     )
-    done = followup.take_monitoring(settings, path)
+    done = take_monitoring(settings, path)
     assert done.warnings == (
         "m.xlsx: sheet 'Monitoring', row 2: EMP23-05: 12 residents trained but only 10 "
         "involved (stored as given: check the figures)",
@@ -486,7 +485,7 @@ def test_trained_above_involved_is_a_warning_and_stored(
 
 
 def test_a_dry_run_stores_nothing(settings: Settings) -> None:
-    done = followup.take_monitoring(settings, EXAMPLES / "monitoring.xlsx", dry_run=True)
+    done = take_monitoring(settings, EXAMPLES / "monitoring.xlsx", dry_run=True)
     assert (done.added, done.dry_run) == (12, True)
     assert rows_of(settings, "monitoring_report") == 0
 
@@ -495,9 +494,9 @@ def test_the_monitoring_template_round_trips(settings: Settings, tmp_path: Path)
     from openpyxl import load_workbook
 
     path = tmp_path / "suivi.xlsx"
-    _, rows = followup.write_monitoring_template(settings, path, lang="nl")
+    _, rows = write_monitoring_template(settings, path, lang="nl")
     assert rows == 6
-    blank = followup.take_monitoring(settings, path)
+    blank = take_monitoring(settings, path)
     assert (blank.reports, blank.left_out) == (0, 6)
     book = load_workbook(path)
     sheet = book["Opvolging"]
@@ -517,9 +516,9 @@ def test_the_monitoring_template_round_trips(settings: Settings, tmp_path: Path)
     for col, value in zip("CDEFGH", filled, strict=True):
         sheet[f"{col}2"] = value
     book.save(path)
-    done = followup.take_monitoring(settings, path)
+    done = take_monitoring(settings, path)
     assert (done.added, done.left_out) == (1, 5)
-    [report] = followup.followup_state(settings).reports
+    [report] = followup_state(settings).reports
     assert (report.report_date, report.participants, report.deliverable_kinds) == (
         D(2024, 6, 30),
         61,
@@ -532,22 +531,22 @@ def test_the_monitoring_template_round_trips(settings: Settings, tmp_path: Path)
 
 def test_the_timeline_and_its_calendar_file(settings: Settings, tmp_path: Path) -> None:
     sign(settings)
-    result = followup.timeline(settings, today=D(2024, 6, 20), within=30)
+    result = timeline(settings, today=D(2024, 6, 20), within=30)
     found = result.timeline
     signatures = [i for i in found.items if i.key == "signature"]
     assert [i.status.value for i in signatures] == ["done"] * 6
     interim = [i for i in found.items if i.key == "interim_report"]
     assert {i.status.value for i in interim} == {"due-within"}
-    path = followup.write_timeline_ics(result, tmp_path / "suivi.ics", lang="fr")
+    path = write_timeline_ics(result, tmp_path / "suivi.ics", lang="fr")
     assert path.read_bytes().startswith(b"BEGIN:VCALENDAR")
     with pytest.raises(RefusedError, match=r"ends in \.ics"):
-        followup.write_timeline_ics(result, tmp_path / "suivi.txt")
+        write_timeline_ics(result, tmp_path / "suivi.txt")
 
 
 def test_the_demo_follow_up(settings: Settings) -> None:
     from slrbcall.followup import ItemStatus
 
-    demo = followup.run_followup_demo(settings)
+    demo = run_followup_demo(settings)
     found = demo.timeline.timeline
     assert demo.monitoring.added == 12
     assert len(demo.payments) == 9

@@ -23,7 +23,7 @@ from .conftest import REPO
 
 @pytest.fixture(scope="module")
 def funded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from slrbcall.services import run_demo
+    from slrbcall.demo import run_demo
 
     out = tmp_path_factory.mktemp("funded") / "demo"
     return run_demo(Settings(calls_dir=REPO / "calls"), out=out, followup=False).db_path

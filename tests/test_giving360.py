@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 
-from slrbcall.calls import load_call, load_registry
+from slrbcall.calls.definition import load_call, load_registry
+from slrbcall.calls.registry import Registry
+from slrbcall.demo import DemoResult
 from slrbcall.errors import RefusedError
 from slrbcall.model import Application, Call, Lang, Localized, Organisation, OrgKind
 from slrbcall.money import format_plain
-from slrbcall.registry import Registry
 from slrbcall.reports import (
     COLUMNS,
     REQUIRED,
@@ -32,7 +33,6 @@ from slrbcall.reports import (
     write_360_csv,
     write_360_json,
 )
-from slrbcall.services import DemoResult
 
 CALLS = Path(__file__).resolve().parent.parent / "calls"
 TITLES = [title for title, _ in COLUMNS]

@@ -401,7 +401,7 @@ def test_each_new_application_is_audited_with_its_content_hash_and_row(
 ) -> None:
     import hashlib
 
-    from slrbcall.migrations import APPLICATION_FIELDS
+    from slrbcall.store.migrations import APPLICATION_FIELDS
 
     assert intake(make_xlsx([HEADER, row("E-02"), row("E-01", "Lojega")])).exit_code == 0
     with sqlite3.connect(db) as conn:
@@ -678,7 +678,7 @@ def _unused(_: Sequence[Any]) -> None:  # keeps imports honest for type checkers
 def test_the_cycle_collector_resumes_after_an_intake_even_a_refused_one() -> None:
     import gc
 
-    from slrbcall.services.applications import _without_cycle_collection
+    from slrbcall.intake.service import _without_cycle_collection
 
     def refused_intake() -> None:
         with _without_cycle_collection():

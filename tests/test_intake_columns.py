@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slrbcall.calls import load_call, load_registry
-from slrbcall.columns import (
+from slrbcall.calls.definition import load_call, load_registry
+from slrbcall.intake.columns import (
     CellProblem,
     ColumnReader,
     cell_readers,
@@ -24,7 +24,7 @@ from slrbcall.columns import (
     is_clean_text,
     read_column,
 )
-from slrbcall.fields import FIELDS
+from slrbcall.intake.fields import FIELDS
 from slrbcall.sheets.grid import Grid, GridRows, grid_of
 
 from .conftest import SHIPPED_CALLS
@@ -154,7 +154,7 @@ def test_a_column_of_recurring_names_is_read_as_each_of_its_cells(
 ) -> None:
     errors = {(i + 2, 1): "#N/A" for i in error_at if i < len(raw)}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("slrbcall.columns._FEW", few)  # both ways of finding first places
+        patch.setattr("slrbcall.intake.columns._FEW", few)  # both ways of finding first places
         assert _read(key, raw, errors, quick=True) == _read_each(key, raw, errors)
 
 

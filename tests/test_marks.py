@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from slrbcall.calls import load_call
+from slrbcall.calls.definition import load_call
+from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.errors import InputFileError
-from slrbcall.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.model import Call
 from slrbcall.sheets import choose_sheet, find_header, read_workbook
 

@@ -1,4 +1,4 @@
-"""Tests of :mod:`slrbcall.registry`: name matching, suggestions, identifiers, and the
+"""Tests of :mod:`slrbcall.calls.registry`: name matching, suggestions, identifiers, and the
 shipped registry data in ``calls/organisations.yaml``."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from slrbcall.calls.registry import Registry, check_enterprise_number, check_iban, normalise_name
 from slrbcall.model import Lang, Localized, Organisation, OrgKind
-from slrbcall.registry import Registry, check_enterprise_number, check_iban, normalise_name
 
 REGISTRY_YAML = Path(__file__).resolve().parent.parent / "calls" / "organisations.yaml"
 

@@ -21,11 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slrbcall.calls import load_call, load_registry
+from slrbcall.calls.definition import load_call, load_registry
+from slrbcall.calls.registry import Registry
+from slrbcall.committee.scoring import ScoreLine
+from slrbcall.demo import DemoResult
 from slrbcall.errors import RefusedError
 from slrbcall.model import Application, ApplicationStatus, Call, Lang, Localized, Reason
 from slrbcall.money import format_plain
-from slrbcall.registry import Registry
 from slrbcall.reports import (
     SHEETS,
     KeyFigures,
@@ -37,8 +39,6 @@ from slrbcall.reports import (
     write_report,
 )
 from slrbcall.reports.figures import median_cents, round_cents
-from slrbcall.scoring import ScoreLine
-from slrbcall.services import DemoResult
 from slrbcall.sheets.write import AMOUNT_FORMAT, DATE_FORMAT
 
 CALLS = Path(__file__).resolve().parent.parent / "calls"

@@ -17,7 +17,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slrbcall.calls import load_call, load_registry
+from slrbcall.calls.definition import load_call, load_registry
+from slrbcall.calls.registry import Registry
+from slrbcall.committee.scoring import (
+    Mark,
+    ScoreLine,
+    check_marks,
+    conflicts,
+    missing_marks,
+    rank,
+    score,
+    score_line_json,
+)
 from slrbcall.errors import InputFileError, Problem
 from slrbcall.model import (
     Aggregation,
@@ -29,17 +40,6 @@ from slrbcall.model import (
     Localized,
     Organisation,
     OrgKind,
-)
-from slrbcall.registry import Registry
-from slrbcall.scoring import (
-    Mark,
-    ScoreLine,
-    check_marks,
-    conflicts,
-    missing_marks,
-    rank,
-    score,
-    score_line_json,
 )
 
 CALLS = Path(__file__).resolve().parent.parent / "calls"

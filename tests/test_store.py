@@ -200,7 +200,7 @@ def test_no_workspace_is_not_created_for_reading(db: Path) -> None:
 
 @pytest.mark.parametrize("count", [0, 1, 40, 83], ids=["none", "one", "one-batch", "batches"])
 def test_applications_are_inserted_in_order_each_audited(db: Path, count: int) -> None:
-    from slrbcall.applications import content_sha256, row_values
+    from slrbcall.intake.merge import content_sha256, row_values
     from slrbcall.model import Application, Lang
 
     apps = [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from slrbcall.calls.yamlstrict import load_yaml, parse_yaml
 from slrbcall.errors import InputFileError
-from slrbcall.yamlstrict import load_yaml, parse_yaml
 
 
 def problems(text: str) -> list[str]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from slrbcall.allocation import service as allocation_service
 from slrbcall.cli.committee import AllowIncomplete
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
@@ -152,7 +153,6 @@ def allocate(
 
     Example: slrbcall allocate --budget 255000 --policy greedy
     """
-    from slrbcall import services
 
     chosen = overrides(
         policy=policy,
@@ -166,7 +166,7 @@ def allocate(
         tie_break=tie_break,
     )
     try:
-        done = services.allocate(
+        done = allocation_service.allocate(
             settings(ctx),
             budget_cents=_money(budget, "--budget") if budget is not None else None,
             overrides=chosen,
@@ -252,7 +252,6 @@ def scenarios(
 
     Example: slrbcall scenarios --budget 255000 --budget 300000 --policy greedy --policy max-score
     """
-    from slrbcall import services
 
     chosen = overrides(
         policy=None,
@@ -266,7 +265,7 @@ def scenarios(
         tie_break=None,
     )
     try:
-        loaded, found = services.scenarios(
+        loaded, found = allocation_service.scenarios(
             settings(ctx),
             budgets=[_money(b, "--budget") for b in budget or []],
             policies=policy or [],
@@ -315,9 +314,8 @@ def explain(
 
     Example: slrbcall explain EMP23-09
     """
-    from slrbcall import services
 
-    loaded, run, line = services.explain(settings(ctx), reference)
+    loaded, run, line = allocation_service.explain(settings(ctx), reference)
     if as_json:
         emit_json({"call": loaded.call.id, "run": run.id, **line})
         return
@@ -332,10 +330,9 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: slrbcall allocations list
     """
-    from slrbcall import services
     from slrbcall.money import format_plain
 
-    loaded, runs = services.allocation_runs(settings(ctx))
+    loaded, runs = allocation_service.allocation_runs(settings(ctx))
     if as_json:
         emit_json(
             [
@@ -390,9 +387,8 @@ def show(
 
     Example: slrbcall allocations show
     """
-    from slrbcall import services
 
-    loaded, stored = services.adopted_run(settings(ctx), run)
+    loaded, stored = allocation_service.adopted_run(settings(ctx), run)
     if as_json:
         emit_json({"run": stored.id, "at": stored.at, **stored.result})
         return

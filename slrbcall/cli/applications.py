@@ -8,6 +8,7 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
+from slrbcall.intake import service as intake_service
 
 app = typer.Typer(no_args_is_help=True, help="The stored applications of the call.")
 
@@ -26,10 +27,9 @@ def list_(
 
     Example: slrbcall applications list --status ineligible
     """
-    from slrbcall import services
     from slrbcall.cli.intake import application_json
 
-    loaded, views = services.list_applications(
+    loaded, views = intake_service.list_applications(
         settings(ctx), status=status, applicant=applicant, theme=theme
     )
     if as_json:
@@ -75,10 +75,9 @@ def show(
     """
     from rich.table import Table
 
-    from slrbcall import services
     from slrbcall.cli.intake import application_json
 
-    loaded, item = services.show_application(settings(ctx), reference)
+    loaded, item = intake_service.show_application(settings(ctx), reference)
     a = item.application
     if as_json:
         emit_json(

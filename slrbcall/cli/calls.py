@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from slrbcall.calls import service as calls_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.calls import CallSummary, LoadedCall
+    from slrbcall.calls.definition import CallSummary, LoadedCall
 
 app = typer.Typer(no_args_is_help=True, help="List, show, check and renew call definitions.")
 
@@ -25,9 +26,8 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: slrbcall calls list
     """
-    from slrbcall import services
 
-    listings = services.list_calls(settings(ctx))
+    listings = calls_service.list_calls(settings(ctx))
     if as_json:
         emit_json(
             [
@@ -83,9 +83,8 @@ def show(
 
     Example: slrbcall calls show empowerment-2023
     """
-    from slrbcall import services
 
-    loaded = services.show_call(settings(ctx), call_id)
+    loaded = calls_service.show_call(settings(ctx), call_id)
     if as_json:
         emit_json(call_detail(loaded))
         return
@@ -104,9 +103,8 @@ def validate(
 
     Example: slrbcall calls validate calls/empowerment-2023.yaml
     """
-    from slrbcall import services
 
-    valid = services.validate_calls(settings(ctx), files)
+    valid = calls_service.validate_calls(settings(ctx), files)
     if as_json:
         emit_json([{"file": str(path), "valid": True} for path in valid])
         return
@@ -121,7 +119,7 @@ def schema() -> None:
 
     Example: slrbcall calls schema > call.schema.json
     """
-    from slrbcall.calls import json_schema
+    from slrbcall.calls.definition import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
 

@@ -15,6 +15,7 @@ from slrbcall.cli.common import (
     settings,
 )
 from slrbcall.cli.output import emit_json, out_console, table, text
+from slrbcall.committee import service as committee_service
 
 AllowIncomplete = Annotated[
     str | None,
@@ -40,9 +41,8 @@ def score(
 
     Example: slrbcall score scores.xlsx
     """
-    from slrbcall import services
 
-    result = services.take_scores(
+    result = committee_service.take_scores(
         settings(ctx), file, sheet=sheet, dry_run=dry_run, report_xlsx=report_xlsx
     )
     if as_json:
@@ -94,10 +94,9 @@ def ranking(
 
     Example: slrbcall ranking
     """
-    from slrbcall import services
-    from slrbcall.scoring import score_line_json
+    from slrbcall.committee.scoring import score_line_json
 
-    result = services.ranking(settings(ctx), allow_incomplete=allow_incomplete)
+    result = committee_service.ranking(settings(ctx), allow_incomplete=allow_incomplete)
     apps = {a.reference: a for a in result.applications}
     if as_json:
         emit_json(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from slrbcall import demo as demo_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 
@@ -26,10 +27,9 @@ def demo(
 
     Example: slrbcall demo --out demo-run
     """
-    from slrbcall import services
     from slrbcall.reports.figures import figures_json
 
-    result = services.run_demo(settings(ctx), out=out)
+    result = demo_service.run_demo(settings(ctx), out=out)
     if as_json:
         emit_json(
             {

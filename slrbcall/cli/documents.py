@@ -12,6 +12,7 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, err_console, out_console, text
+from slrbcall.documents import service as documents_service
 from slrbcall.errors import RefusedError
 
 templates_app = typer.Typer(no_args_is_help=True, help="The Word templates of the documents.")
@@ -75,13 +76,12 @@ def _render(
     context: str | None,
     as_json: bool,
 ) -> None:
-    from slrbcall import services
 
     if context is not None:
-        emit_json(services.context_of(settings(ctx), context, letters=letters, lang=lang))
+        emit_json(documents_service.context_of(settings(ctx), context, letters=letters, lang=lang))
         return
     with _progress(not as_json) as progress:
-        done = services.render(
+        done = documents_service.render(
             settings(ctx),
             letters=letters,
             out=out,
@@ -196,9 +196,8 @@ def init(
 
     Example: slrbcall templates init templates
     """
-    from slrbcall import services
 
-    written = services.templates_init(settings(ctx), folder, force=force)
+    written = documents_service.templates_init(settings(ctx), folder, force=force)
     out_console().print(text(f"Copied {len(written)} files to {folder}."))
 
 
@@ -211,7 +210,6 @@ def check(ctx: typer.Context) -> None:
 
     Example: slrbcall templates check --templates-dir templates
     """
-    from slrbcall import services
 
-    checked = services.templates_check(settings(ctx))
+    checked = documents_service.templates_check(settings(ctx))
     out_console().print(text(f"{len(checked)} templates checked: no problem."))

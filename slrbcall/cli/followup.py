@@ -26,11 +26,14 @@ from slrbcall.cli.common import (
 )
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.errors import RefusedError
+from slrbcall.followup.service import monitoring as monitoring_service
+from slrbcall.followup.service import payments as payments_service
+from slrbcall.followup.service import state as followup_service
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from slrbcall.followup import TimelineItem
-    from slrbcall.services.followup import OutcomeReport
+    from slrbcall.followup.service.monitoring import OutcomeReport
 
 __all__ = ["followup_app", "monitor", "monitoring", "timeline"]
 
@@ -127,14 +130,13 @@ def timeline(
     Example: slrbcall timeline --within 30 --ics suivi.ics
     """
     from slrbcall.followup import ItemStatus
-    from slrbcall.services import followup as service
 
     if lang not in ("nl", "fr"):
         raise RefusedError(f"--lang must be nl or fr, not '{lang}'")
-    result = service.timeline(settings(ctx), today=_today(today), within=within)
+    result = followup_service.timeline(settings(ctx), today=_today(today), within=within)
     found = result.timeline
     if ics is not None:
-        service.write_timeline_ics(result, ics, lang=lang)
+        followup_service.write_timeline_ics(result, ics, lang=lang)
     counts = {status.value: found.count(status) for status in ItemStatus}
     if as_json:
         emit_json(
@@ -218,9 +220,8 @@ def record_milestone(
 
     Example: slrbcall followup record EMP23-03 --milestone signature --date 2023-12-15
     """
-    from slrbcall.services import followup as service
 
-    done = service.record_milestone(
+    done = payments_service.record_milestone(
         settings(ctx),
         reference,
         key=milestone,
@@ -347,9 +348,8 @@ def outcomes(ctx: typer.Context, as_json: JsonOption = False) -> None:
     Example: slrbcall followup outcomes
     """
     from slrbcall.followup import outcomes_json
-    from slrbcall.services import followup as service
 
-    report = service.outcomes(settings(ctx))
+    report = monitoring_service.outcomes(settings(ctx))
     if as_json:
         emit_json({"call": report.loaded.call.id, **outcomes_json(report.outcomes)})
         return
@@ -368,9 +368,8 @@ def reports(
 
     Example: slrbcall followup reports EMP23-03
     """
-    from slrbcall.services import followup as service
 
-    report = service.outcomes(settings(ctx))
+    report = monitoring_service.outcomes(settings(ctx))
     history = {
         ref: found for ref, found in report.history.items() if reference is None or ref == reference
     }
@@ -439,9 +438,8 @@ def monitor(
 
     Example: slrbcall monitor suivi.xlsx
     """
-    from slrbcall.services import followup as service
 
-    done = service.take_monitoring(
+    done = monitoring_service.take_monitoring(
         settings(ctx), file, sheet=sheet, dry_run=dry_run, report_xlsx=report_xlsx
     )
     if as_json:
@@ -483,9 +481,8 @@ def monitoring(ctx: typer.Context, output: Output, lang: TemplateLang = "fr") ->
 
     Example: slrbcall template monitoring -o suivi.xlsx
     """
-    from slrbcall.services import followup as service
 
-    loaded, rows = service.write_monitoring_template(settings(ctx), output, lang=lang)
+    loaded, rows = monitoring_service.write_monitoring_template(settings(ctx), output, lang=lang)
     out_console().print(
         text(
             f"Wrote {output} for {loaded.call.id} ({rows} funded projects): fill in the "

@@ -17,6 +17,7 @@ from slrbcall.cli.common import (
     settings,
 )
 from slrbcall.cli.output import emit_json, err_console, eur, out_console, plain_money, table, text
+from slrbcall.intake import service as intake_service
 
 if TYPE_CHECKING:
     from slrbcall.model import Application
@@ -43,10 +44,9 @@ def intake(
 
     Example: slrbcall intake applications.xlsx --call empowerment-2023
     """
-    from slrbcall import services
 
     with _progress(enabled=not as_json) as on_row:
-        result = services.intake(
+        result = intake_service.intake(
             settings(ctx),
             file,
             sheet=sheet,

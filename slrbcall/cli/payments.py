@@ -21,6 +21,7 @@ from slrbcall.cli.followup import (
     parse_day,
 )
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.followup.service import payments as payments_service
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
@@ -65,9 +66,8 @@ def payments(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from slrbcall.services import followup as service
 
-    view = service.payments(settings(ctx), today=_today(today))
+    view = payments_service.payments(settings(ctx), today=_today(today))
     if as_json:
         emit_json(
             {
@@ -153,9 +153,8 @@ def record_payment(
 
     Example: slrbcall payments record EMP23-03 --tranche 1 --date 2024-01-15
     """
-    from slrbcall.services import followup as service
 
-    done = service.record_payment(
+    done = payments_service.record_payment(
         settings(ctx),
         reference,
         tranche=tranche,
@@ -215,9 +214,8 @@ def take_payments(
 
     Example: slrbcall payments take paiements.xlsx
     """
-    from slrbcall.services import followup as service
 
-    done = service.take_payments(
+    done = payments_service.take_payments(
         settings(ctx),
         file,
         today=_today(today),
@@ -270,9 +268,8 @@ def payments_template(ctx: typer.Context, output: Output, lang: TemplateLang = "
 
     Example: slrbcall template payments -o paiements.xlsx
     """
-    from slrbcall.services import followup as service
 
-    loaded, rows = service.write_payments_template(settings(ctx), output, lang=lang)
+    loaded, rows = payments_service.write_payments_template(settings(ctx), output, lang=lang)
     out_console().print(
         text(
             f"Wrote {output} for {loaded.call.id} ({rows} tranches to pay): fill in the "

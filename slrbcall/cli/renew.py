@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from slrbcall.calls import service as calls_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, out_console, text
 
@@ -36,9 +37,8 @@ def renew(
 
     Example: slrbcall calls renew empowerment-2023 --id empowerment-2025 --duration 36
     """
-    from slrbcall.services import followup as service
 
-    done = service.renew_call(
+    done = calls_service.renew_call(
         settings(ctx), source, new_id=new_id, duration_months=duration, years=years
     )
     renewal = done.renewal

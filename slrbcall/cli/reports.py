@@ -10,6 +10,7 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
+from slrbcall.reports import service as reports_service
 
 export_app = typer.Typer(no_args_is_help=True, help="Export the call's data.")
 
@@ -26,11 +27,10 @@ def report(
 
     Example: slrbcall report --xlsx report.xlsx
     """
-    from slrbcall import services
     from slrbcall.reports.figures import figures_json
     from slrbcall.reports.terminal import bars, budget_caption
 
-    done = services.call_report(settings(ctx), xlsx=xlsx)
+    done = reports_service.call_report(settings(ctx), xlsx=xlsx)
     fig = done.figures
     if as_json:
         from slrbcall.followup import outcomes_json
@@ -118,14 +118,13 @@ def giving360(
 
     Example: slrbcall export 360giving -o grants.json --prefix 360G-slrb
     """
-    from slrbcall import services
     from slrbcall.errors import RefusedError
 
     try:
         date = dt.date.fromisoformat(award_date) if award_date else None
     except ValueError:
         raise RefusedError(f"--award-date: not a date: {award_date!r} (write 2023-12-15)") from None
-    count = services.export_360giving(settings(ctx), output, prefix=prefix, award_date=date)
+    count = reports_service.export_360giving(settings(ctx), output, prefix=prefix, award_date=date)
     out_console().print(text(f"Wrote {count} grants to {output}."))
 
 

@@ -6,6 +6,8 @@ import typer
 
 from slrbcall.cli.common import OutputOption, TemplateLangOption, settings
 from slrbcall.cli.output import out_console, text
+from slrbcall.committee import service as committee_service
+from slrbcall.intake import service as intake_service
 
 app = typer.Typer(no_args_is_help=True, help="Write blank workbooks to fill in.")
 
@@ -22,12 +24,11 @@ def applications(
 
     Example: slrbcall template applications -o candidatures.xlsx --lang fr
     """
-    from slrbcall import services
     from slrbcall.errors import RefusedError
 
     if lang not in ("nl", "fr", "en"):
         raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
-    loaded = services.write_applications_template(settings(ctx), output, lang=lang)
+    loaded = intake_service.write_applications_template(settings(ctx), output, lang=lang)
     out_console().print(
         text(f"Wrote {output} for {loaded.call.id}: fill it in, then 'slrbcall intake {output}'.")
     )
@@ -46,12 +47,11 @@ def scores(
 
     Example: slrbcall template scores -o notes.xlsx
     """
-    from slrbcall import services
     from slrbcall.errors import RefusedError
 
     if lang not in ("nl", "fr", "en"):
         raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
-    loaded, left_out = services.write_scores_template(settings(ctx), output, lang=lang)
+    loaded, left_out = committee_service.write_scores_template(settings(ctx), output, lang=lang)
     console = out_console()
     console.print(
         text(

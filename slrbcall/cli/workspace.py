@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from slrbcall import workspace as workspace_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.errors import EXIT_ENVIRONMENT
@@ -14,9 +15,8 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: slrbcall status --db grants.db
     """
-    from slrbcall import services
 
-    result = services.workspace_status(settings(ctx))
+    result = workspace_service.workspace_status(settings(ctx))
     if as_json:
         emit_json(
             {
@@ -80,9 +80,8 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: slrbcall doctor
     """
-    from slrbcall import services
 
-    checks = services.doctor(settings(ctx))
+    checks = workspace_service.doctor(settings(ctx))
     failed = [c for c in checks if not c.ok and not c.optional]
     if as_json:
         emit_json(

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from slrbcall.calls.registry import Registry
     from slrbcall.model import Application, Call, Organisation, Tranche
-    from slrbcall.registry import Registry
 
 __all__ = ["KINDS", "document_context", "sample_context"]
 
@@ -264,7 +264,7 @@ def _parties(
 
 def sample_context(kind: str, lang: str) -> dict[str, Any]:
     """A full context for checking templates: every key, realistic values, tricky text."""
-    from slrbcall.calls import load_call, load_registry
+    from slrbcall.calls.definition import load_call, load_registry
     from slrbcall.model import Application, ApplicationStatus, Lang, Reason
     from slrbcall.resources import shipped_dir
 

@@ -338,7 +338,7 @@ def check_milestone(
     today, nor before the project's start (except the signature, which often
     precedes it).
     """
-    from slrbcall.callcheck import did_you_mean
+    from slrbcall.calls.check import did_you_mean
 
     ref = project.reference
     try:

@@ -25,10 +25,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from slrbcall.committee.scoring import ScoreLine, rank
 from slrbcall.model import Application, Call, Localized
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
 from slrbcall.reports.figures import GroupFigures, KeyFigures, ProjectRow
-from slrbcall.scoring import ScoreLine, rank
 
 __all__ = ["SHEETS", "write_report"]
 

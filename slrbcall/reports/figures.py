@@ -29,10 +29,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from slrbcall.calls.registry import Registry, normalise_name
 from slrbcall.errors import RefusedError
 from slrbcall.model import Application, ApplicationStatus, Call, Localized
 from slrbcall.money import cents_from_decimal, decimal_from_text, format_eur, format_plain
-from slrbcall.registry import Registry, normalise_name
 
 __all__ = [
     "FUNDED_DECISIONS",

@@ -48,10 +48,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from slrbcall.calls.registry import Registry
 from slrbcall.errors import RefusedError
 from slrbcall.model import Application, Call, Lang, Organisation
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
-from slrbcall.registry import Registry
 from slrbcall.reports.figures import FUNDED_DECISIONS
 
 __all__ = [

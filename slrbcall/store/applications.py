@@ -10,7 +10,7 @@ from itertools import chain
 from typing import Any
 
 from slrbcall import __version__
-from slrbcall.migrations import APPLICATION_COLUMNS
+from slrbcall.store.migrations import APPLICATION_COLUMNS
 
 __all__ = ["ApplicationReads", "ApplicationWrites", "StoredApplication"]
 

@@ -3,7 +3,7 @@
 Only this module talks to SQLite. Rules (docs/concepts.md, "Workspace"):
 
 * Schema changes are numbered migrations (:data:`MIGRATIONS`, in
-  :mod:`slrbcall.migrations`), each applied in its own transaction; ``PRAGMA
+  :mod:`slrbcall.store.migrations`), each applied in its own transaction; ``PRAGMA
   user_version`` records how many have run.
 * Tables are STRICT with CHECK constraints; foreign keys are on; the journal is WAL.
 * Every write is one ``BEGIN IMMEDIATE`` transaction (:meth:`Workspace.write`), so a
@@ -28,10 +28,10 @@ from typing import Any
 
 from slrbcall import __version__
 from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError
-from slrbcall.migrations import APPLICATION_COLUMNS, MIGRATIONS
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
+from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
 
 __all__ = [
     "APPLICATION_COLUMNS",

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slrbcall.migrations import FOLLOWUP_MIGRATION
+from slrbcall.store.migrations import FOLLOWUP_MIGRATION
 
 if TYPE_CHECKING:
     from slrbcall.store.core import Transaction, Workspace

@@ -6,7 +6,7 @@ refused);
 :func:`likely_duplicates` warns about applications that look alike under different
 references.
 
-Pure: no file is read and nothing is stored here (see :mod:`slrbcall.services`).
+Pure: no file is read and nothing is stored here (see :mod:`slrbcall.intake.service`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from slrbcall.model import Call, DurationRule, Reason
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.registry import Registry
+    from slrbcall.calls.registry import Registry
 
 __all__ = ["REASON_ORDER", "Columns", "likely_duplicates", "rule_breaks"]
 

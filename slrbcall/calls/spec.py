@@ -1,7 +1,7 @@
 """The shape of a call definition file, as pydantic models.
 
-This is the boundary: YAML parsed by :mod:`slrbcall.yamlstrict` is checked here for
-shape and types, then :mod:`slrbcall.calls` checks the rules that span several keys
+This is the boundary: YAML parsed by :mod:`slrbcall.calls.yamlstrict` is checked here for
+shape and types, then :mod:`slrbcall.calls.definition` checks the rules that span several keys
 and builds the frozen :class:`slrbcall.model.Call`. Nothing else imports pydantic.
 The JSON Schema printed by ``slrbcall calls schema`` is generated from these models.
 

@@ -9,15 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slrbcall.calls import LoadedCall, load_registry
+from slrbcall.calls.definition import LoadedCall, load_registry
+from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, RefusedError
-from slrbcall.services.applications import write_report
-from slrbcall.services.calls import resolve_call
+from slrbcall.intake.service import write_report
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
+    from slrbcall.committee.scoring import Mark, ScoreLine
     from slrbcall.model import Application
-    from slrbcall.scoring import Mark, ScoreLine
     from slrbcall.store import Workspace
 
 __all__ = [
@@ -69,8 +69,8 @@ def stored_state(
     settings: Settings, *, recorded_in_file: str | None = None
 ) -> tuple[LoadedCall, list[Application], list[Mark]]:
     """The call, its stored applications and its stored marks."""
-    from slrbcall.applications import from_row
-    from slrbcall.scoring import Mark
+    from slrbcall.committee.scoring import Mark
+    from slrbcall.intake.merge import from_row
 
     with _open(settings) as ws:
         loaded = resolve_call(
@@ -106,8 +106,8 @@ def take_scores(
     report_xlsx: Path | None = None,
 ) -> ScoreIntake:
     """Take in the committee's marks: the whole file, or nothing."""
-    from slrbcall import scoring
-    from slrbcall.marks import mark_matcher, read_marks, recognise_marks_sheet
+    from slrbcall.committee import scoring
+    from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
     from slrbcall.sheets import choose_sheet, find_header, read_workbook
     from slrbcall.store import StoredMark
 
@@ -204,7 +204,7 @@ def _plain(value: Decimal) -> str:
 
 def ranking(settings: Settings, *, allow_incomplete: str | None = None) -> Ranking:
     """The ranked list of the call's eligible applications, with scores and flags."""
-    from slrbcall import scoring
+    from slrbcall.committee import scoring
 
     loaded, applications, marks = stored_state(settings)
     call = loaded.call
@@ -236,7 +236,7 @@ def write_scores_template(
     Returns the call and the conflicts left out, as (reference, member) pairs.
     ``rows`` replaces the blank marks (the shipped example fills them in).
     """
-    from slrbcall import scoring
+    from slrbcall.committee import scoring
     from slrbcall.sheets import TemplateColumn, write_template
 
     loaded, applications, _ = stored_state(settings)

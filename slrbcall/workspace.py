@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slrbcall import __version__
-from slrbcall.calls import LoadedCall, find_call
+from slrbcall.calls.definition import LoadedCall, find_call
+from slrbcall.calls.service import list_calls
 from slrbcall.errors import SlrbcallError
-from slrbcall.services.calls import list_calls
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@
 * :func:`check_rules` checks the rules that span several keys (grant range, unique
   keys, theme caps, tie-breaks, tranches, signatories, known organisations...).
 
-Called by :mod:`slrbcall.calls`, which reads the file and builds the call.
+Called by :mod:`slrbcall.calls.definition`, which reads the file and builds the call.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.calls.yamlstrict import Located
 from slrbcall.errors import Problem
-from slrbcall.yamlstrict import Located
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from slrbcall.callspec import CallSpec
+    from slrbcall.calls.registry import Registry
+    from slrbcall.calls.spec import CallSpec
     from slrbcall.model import OrgKind
-    from slrbcall.registry import Registry
 
 __all__ = [
     "TIE_BREAK_KEYS",
@@ -279,7 +279,7 @@ def check_rules(
         if signatory.min > signatory.max:
             yield Problem(at(("signatories", i, "min")), "min is above max")
 
-    from slrbcall.callspec import APPLICATION_FIELDS
+    from slrbcall.calls.spec import APPLICATION_FIELDS
 
     for i, name in enumerate(spec.required_fields):
         if name not in APPLICATION_FIELDS:

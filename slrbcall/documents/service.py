@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.calls import LoadedCall, load_registry
+from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.settings import Settings
 
@@ -59,10 +59,10 @@ def _jobs(
     only: str | None,
     date: dt.date,
 ) -> tuple[LoadedCall, int, list[RenderJob]]:
+    from slrbcall.allocation.service import adopted_run
+    from slrbcall.committee.service import stored_state
     from slrbcall.documents.batch import RenderJob, safe_filename
     from slrbcall.documents.context import document_context
-    from slrbcall.services.allocation import adopted_run
-    from slrbcall.services.scoring import stored_state
 
     loaded, run = adopted_run(settings)
     call = loaded.call

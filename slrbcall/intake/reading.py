@@ -9,11 +9,11 @@ Two kinds of trouble, kept apart (DESIGN.md §5):
   range, an unknown theme, a missing partner). Such applications are stored, with a
   reason code and a sentence for each rule they break.
 
-This module finds the data errors. The columns are defined in :mod:`slrbcall.fields`
-and read by :mod:`slrbcall.columns`; ineligibility is judged by
-:mod:`slrbcall.eligibility`.
+This module finds the data errors. The columns are defined in :mod:`slrbcall.intake.fields`
+and read by :mod:`slrbcall.intake.columns`; ineligibility is judged by
+:mod:`slrbcall.intake.eligibility`.
 
-Pure: no file is read and nothing is stored here (see :mod:`slrbcall.services`).
+Pure: no file is read and nothing is stored here (see :mod:`slrbcall.intake.service`).
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.errors import Problem
-from slrbcall.fields import field, header_language
+from slrbcall.intake.fields import field, header_language
 from slrbcall.model import Call, Lang
 
 if TYPE_CHECKING:
-    from slrbcall.applications import ApplicationRows
-    from slrbcall.registry import Registry
+    from slrbcall.calls.registry import Registry
+    from slrbcall.intake.merge import ApplicationRows
     from slrbcall.sheets import Header, Sheet
 
 __all__ = ["RowsRead", "read_applications"]
@@ -61,10 +61,10 @@ def read_applications(
     Column by column: each value goes through a quick check of the usual cases (a
     plain text, a whole or two-decimal number, a date cell, a name seen before), and
     anything else through the cell readers, which decide and word every problem (see
-    :mod:`slrbcall.columns`). ``on_row(done, total)`` reports progress,
+    :mod:`slrbcall.intake.columns`). ``on_row(done, total)`` reports progress,
     in rows, once per column.
     """
-    from slrbcall.columns import cell_readers, column_readers, read_column
+    from slrbcall.intake.columns import cell_readers, column_readers, read_column
     from slrbcall.sheets import column_letters, where_row
     from slrbcall.sheets.grid import grid_of
 
@@ -188,8 +188,8 @@ def _stored_form(
     default_lang: Lang | None,
 ) -> ApplicationRows:
     """The applications of the rows without a data error, in row order, in their
-    stored form (see :class:`~slrbcall.applications.ApplicationRows`)."""
-    from slrbcall.applications import ApplicationRows
+    stored form (see :class:`~slrbcall.intake.merge.ApplicationRows`)."""
+    from slrbcall.intake.merge import ApplicationRows
 
     if bad_rows:
         keep = [i for i, row in enumerate(rows) if row not in bad_rows]

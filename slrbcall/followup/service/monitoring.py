@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from slrbcall.calls import LoadedCall
+from slrbcall.calls.definition import LoadedCall
+from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.followup import Outcomes, Report
-from slrbcall.services.calls import resolve_call
-from slrbcall.services.followup.state import (
+from slrbcall.followup.service.state import (
     check_lang,
     followup_state,
     held_calls_of,
@@ -45,7 +45,7 @@ def write_monitoring_template(
     in). ``rows`` replaces those rows and ``notes`` are added to the instructions (the
     shipped example fills them in and says what is illustrative). Returns the call and
     the number of rows."""
-    from slrbcall.monitoring import (
+    from slrbcall.followup.workbooks import (
         DELIVERABLE_WORDS,
         MONITORING_COLUMNS,
         MONITORING_INSTRUCTIONS,
@@ -120,8 +120,8 @@ def take_monitoring(
     a new date is added next to the earlier ones.
     """
     from slrbcall.followup import check_reports
-    from slrbcall.monitoring import MONITORING_COLUMNS, matcher, read_reports, recogniser
-    from slrbcall.services.applications import write_report
+    from slrbcall.followup.workbooks import MONITORING_COLUMNS, matcher, read_reports, recogniser
+    from slrbcall.intake.service import write_report
     from slrbcall.sheets import choose_sheet, find_header, read_workbook
     from slrbcall.store.followup import StoredReport, followup_reads, followup_writes
 

@@ -34,6 +34,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
+from slrbcall.calls.registry import Registry, normalise_name
 from slrbcall.errors import InputFileError, Problem
 from slrbcall.model import (
     Aggregation,
@@ -43,7 +44,6 @@ from slrbcall.model import (
     Criterion,
     Organisation,
 )
-from slrbcall.registry import Registry, normalise_name
 
 __all__ = [
     "FLAG_CONFLICT_EXCLUDED",

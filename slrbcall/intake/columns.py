@@ -23,11 +23,11 @@ from operator import eq, mul, truediv
 from typing import TYPE_CHECKING, Any, TypeGuard
 from unicodedata import is_normalized
 
-from slrbcall.fields import FIELDS, FieldKind
+from slrbcall.intake.fields import FIELDS, FieldKind
 from slrbcall.model import Call, Lang
 
 if TYPE_CHECKING:
-    from slrbcall.registry import Registry
+    from slrbcall.calls.registry import Registry
     from slrbcall.sheets import Cell
     from slrbcall.sheets.grid import Grid, RawValue
 
@@ -70,7 +70,7 @@ class CellProblem(ValueError):
 def cell_readers(
     call: Call, registry: Registry, date1904: bool
 ) -> dict[str, Callable[[Cell], Any]]:
-    from slrbcall.registry import check_enterprise_number
+    from slrbcall.calls.registry import check_enterprise_number
     from slrbcall.sheets import (
         CellError,
         clean_text,
@@ -302,7 +302,7 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
     distinct one is read once. One comprehension per column: a call per value would
     cost as much as the check itself.
     """
-    from slrbcall.fields import FIELDS
+    from slrbcall.intake.fields import FIELDS
 
     slow, date_class = _SLOW, dt.date
 

@@ -17,13 +17,13 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, overload
 
-from slrbcall.eligibility import Columns, rule_breaks
-from slrbcall.migrations import APPLICATION_COLUMNS, APPLICATION_FIELDS
+from slrbcall.intake.eligibility import Columns, rule_breaks
 from slrbcall.model import Application, ApplicationStatus, Lang, Reason
+from slrbcall.store.migrations import APPLICATION_COLUMNS, APPLICATION_FIELDS
 
 if TYPE_CHECKING:
+    from slrbcall.calls.registry import Registry
     from slrbcall.model import Call
-    from slrbcall.registry import Registry
 
 __all__ = [
     "ApplicationRows",

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slrbcall.calls import LoadedCall
+from slrbcall.calls.definition import LoadedCall
+from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.followup import (
     MilestoneRecord,
@@ -20,8 +21,7 @@ from slrbcall.followup import (
     TrancheState,
     TrancheStatus,
 )
-from slrbcall.services.calls import resolve_call
-from slrbcall.services.followup.state import (
+from slrbcall.followup.service.state import (
     FollowupState,
     check_lang,
     followup_state,
@@ -32,7 +32,7 @@ from slrbcall.services.followup.state import (
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
-    from slrbcall.monitoring import PaymentRow
+    from slrbcall.followup.workbooks import PaymentRow
     from slrbcall.store import Transaction
 
 __all__ = [
@@ -386,8 +386,8 @@ def take_payments(
     report_xlsx: Path | None = None,
 ) -> PaymentsIntake:
     """Take in a payments workbook: all of its payments, or none (exit 3)."""
-    from slrbcall.monitoring import PAYMENT_COLUMNS, matcher, read_payment_rows, recogniser
-    from slrbcall.services.applications import write_report
+    from slrbcall.followup.workbooks import PAYMENT_COLUMNS, matcher, read_payment_rows, recogniser
+    from slrbcall.intake.service import write_report
     from slrbcall.sheets import choose_sheet, find_header, read_workbook
     from slrbcall.store.followup import followup_reads, followup_writes
 
@@ -462,8 +462,8 @@ def write_payments_template(
 ) -> tuple[LoadedCall, int]:
     """The payments workbook: a row per tranche not paid yet. Returns the call and the
     number of rows."""
+    from slrbcall.followup.workbooks import PAYMENT_COLUMNS, PAYMENT_INSTRUCTIONS, PAYMENT_SHEETS
     from slrbcall.money import to_decimal
-    from slrbcall.monitoring import PAYMENT_COLUMNS, PAYMENT_INSTRUCTIONS, PAYMENT_SHEETS
     from slrbcall.sheets import TemplateColumn, write_template
 
     check_lang(lang)

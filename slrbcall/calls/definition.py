@@ -1,8 +1,8 @@
 """Call definitions: find them, read them strictly, check them, build :class:`Call`.
 
-Reading goes YAML text -> :mod:`slrbcall.yamlstrict` (positions kept) -> pydantic
-shape check (:mod:`slrbcall.callspec`) -> the rules that span several keys
-(:mod:`slrbcall.callcheck`) -> frozen :class:`~slrbcall.model.Call`. Every problem of a
+Reading goes YAML text -> :mod:`slrbcall.calls.yamlstrict` (positions kept) -> pydantic
+shape check (:mod:`slrbcall.calls.spec`) -> the rules that span several keys
+(:mod:`slrbcall.calls.check`) -> frozen :class:`~slrbcall.model.Call`. Every problem of a
 file is reported at once as ``file:line:col: message``.
 """
 
@@ -15,17 +15,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from slrbcall.cache import cached
+from slrbcall.calls.cache import cached
+from slrbcall.calls.yamlstrict import Located, decode_source, parse_yaml, read_source
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.resources import shipped_dir
-from slrbcall.yamlstrict import Located, decode_source, parse_yaml, read_source
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from slrbcall.callspec import CallSpec, LocalizedSpec, RegistrySpec
+    from slrbcall.calls.registry import Registry
+    from slrbcall.calls.spec import CallSpec, LocalizedSpec, RegistrySpec
     from slrbcall.model import Call, Localized
-    from slrbcall.registry import Registry
 
 __all__ = [
     "REGISTRY_FILE",
@@ -102,7 +102,7 @@ def load_registry(calls_dir: Path | None = None) -> Registry:
     path = registry_file(calls_dir)
     label = _label(path)
     raw = read_source(path, label=label)
-    from slrbcall.registry import Registry
+    from slrbcall.calls.registry import Registry
 
     result = cached("registry", [label, raw], lambda: _build_registry(raw, label))
     if isinstance(result, Registry):
@@ -163,7 +163,7 @@ def _build_call(
     path: Path, label: str, raw: bytes, registry_path: Path
 ) -> LoadedCall | tuple[Problem, ...]:
     """The call, or its problems (returned, not raised, so that they can be cached)."""
-    from slrbcall.callspec import CallSpec
+    from slrbcall.calls.spec import CallSpec
 
     try:
         registry = load_registry(registry_path.parent)
@@ -173,7 +173,7 @@ def _build_call(
         return exc.problems
     if located.problems:  # values the reader refused; the rest of the file was checked
         return located.problems
-    from slrbcall.callcheck import check_rules
+    from slrbcall.calls.check import check_rules
 
     problems = tuple(check_rules(spec, located, registry, path))
     if problems:
@@ -189,7 +189,7 @@ def _build_call(
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a call definition file, for editors."""
-    from slrbcall.callspec import CallSpec
+    from slrbcall.calls.spec import CallSpec
 
     schema = CallSpec.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -214,7 +214,7 @@ def _validate(model: type[_M], located: Located) -> _M:
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
-        from slrbcall.callcheck import line_col, shape_problems
+        from slrbcall.calls.check import line_col, shape_problems
 
         found = shape_problems(model, exc, located)
         raise InputFileError(
@@ -345,9 +345,9 @@ def _build_registry(raw: bytes, label: str) -> Registry | tuple[Problem, ...]:
 
 
 def _registry_from(located: Located) -> Registry:
-    from slrbcall.callspec import RegistrySpec
+    from slrbcall.calls.registry import Registry, check_enterprise_number
+    from slrbcall.calls.spec import RegistrySpec
     from slrbcall.model import Lang, Organisation
-    from slrbcall.registry import Registry, check_enterprise_number
 
     spec: RegistrySpec = _validate(RegistrySpec, located)
     problems: list[Problem] = []
@@ -398,6 +398,6 @@ def _registry_from(located: Located) -> Registry:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    from slrbcall.callcheck import did_you_mean
+    from slrbcall.calls.check import did_you_mean
 
     return did_you_mean(word, choices)

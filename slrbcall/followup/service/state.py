@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from slrbcall.calls import LoadedCall
+from slrbcall.calls.definition import LoadedCall
+from slrbcall.calls.service import resolve_call
 from slrbcall.errors import RefusedError
 from slrbcall.followup import MilestoneRecord, Payment, Project, Report, Timeline
-from slrbcall.services.calls import resolve_call
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -70,8 +70,8 @@ def open_workspace(settings: Settings) -> Workspace:
 def read_state(
     source: Workspace | Transaction, queries: FollowupQueries, loaded: LoadedCall
 ) -> FollowupState:
-    from slrbcall.applications import from_row
     from slrbcall.followup import funded_projects
+    from slrbcall.intake.merge import from_row
 
     call = loaded.call
     runs = source.runs(call.id)

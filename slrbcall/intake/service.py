@@ -17,10 +17,10 @@ from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
-    from slrbcall.applications import Merge
-    from slrbcall.calls import LoadedCall
+    from slrbcall.calls.definition import LoadedCall
+    from slrbcall.calls.registry import Registry
+    from slrbcall.intake.merge import Merge
     from slrbcall.model import Application, Call
-    from slrbcall.registry import Registry
     from slrbcall.store import Transaction
 
 __all__ = [
@@ -128,11 +128,11 @@ def _intake(
 
     from concurrent.futures import ThreadPoolExecutor
 
-    from slrbcall.applications import merge
-    from slrbcall.eligibility import likely_duplicates
-    from slrbcall.fields import field, match_header, recognise_sheet
-    from slrbcall.intake import read_applications
-    from slrbcall.services.calls import resolve_call
+    from slrbcall.calls.service import resolve_call
+    from slrbcall.intake.eligibility import likely_duplicates
+    from slrbcall.intake.fields import field, match_header, recognise_sheet
+    from slrbcall.intake.merge import merge
+    from slrbcall.intake.reading import read_applications
     from slrbcall.sheets import choose_sheet, find_header
     from slrbcall.store import Workspace
 
@@ -225,13 +225,13 @@ def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Reg
     """
     from concurrent.futures import ThreadPoolExecutor  # noqa: F401
 
-    import slrbcall.applications
-    import slrbcall.columns
-    import slrbcall.intake
+    import slrbcall.intake.columns
+    import slrbcall.intake.merge
+    import slrbcall.intake.reading
     import slrbcall.sheets.cells
     import slrbcall.store  # noqa: F401
-    from slrbcall.calls import load_registry
-    from slrbcall.services.calls import held_calls, resolve_call
+    from slrbcall.calls.definition import load_registry
+    from slrbcall.calls.service import held_calls, resolve_call
 
     held = held_calls(settings)
     early = resolve_call(settings, held=held) if settings.call_id or held else None
@@ -241,7 +241,7 @@ def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Reg
 def _store_change(
     tx: Transaction, call_id: str, change: Merge, *, snapshot_id: int, file_id: int
 ) -> None:
-    from slrbcall.migrations import APPLICATION_COLUMNS
+    from slrbcall.store.migrations import APPLICATION_COLUMNS
 
     rows, hashes = change.rows, change.hashes
     tx.insert_applications(
@@ -331,9 +331,9 @@ def list_applications(
     theme: str | None = None,
 ) -> tuple[LoadedCall, list[StoredView]]:
     """The stored applications of the call, filtered; in reference order."""
-    from slrbcall.applications import from_row
-    from slrbcall.calls import load_registry
-    from slrbcall.services.calls import resolve_call
+    from slrbcall.calls.definition import load_registry
+    from slrbcall.calls.service import resolve_call
+    from slrbcall.intake.merge import from_row
     from slrbcall.store import Workspace
 
     with Workspace.open(settings.db_path, create=False) as ws:
@@ -384,10 +384,10 @@ def write_applications_template(
     ``rows`` pre-fills it (in the order of ``fields.FIELDS``); ``notes`` are added to
     the instructions (the shipped example says which of its values are illustrative).
     """
-    from slrbcall.calls import load_registry
-    from slrbcall.fields import FIELDS, FieldKind
+    from slrbcall.calls.definition import load_registry
+    from slrbcall.calls.service import held_calls, resolve_call
+    from slrbcall.intake.fields import FIELDS, FieldKind
     from slrbcall.model import OrgKind
-    from slrbcall.services.calls import held_calls, resolve_call
     from slrbcall.sheets import TemplateColumn, write_template
 
     loaded = resolve_call(settings, held=held_calls(settings))

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.calls import LoadedCall, load_registry
+from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.errors import RefusedError
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
+    from slrbcall.committee.scoring import ScoreLine
     from slrbcall.followup import Outcomes
     from slrbcall.model import Application
     from slrbcall.reports.figures import KeyFigures
-    from slrbcall.scoring import ScoreLine
 
 __all__ = ["CallReport", "call_report", "export_360giving"]
 
@@ -34,9 +34,9 @@ class CallReport:
 
 def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
     """The key figures from the stored data and the adopted allocation (if any)."""
+    from slrbcall.allocation.service import allocation_runs
+    from slrbcall.committee.service import ranking
     from slrbcall.reports.figures import key_figures
-    from slrbcall.services.allocation import allocation_runs
-    from slrbcall.services.scoring import ranking
 
     ranked = ranking(settings, allow_incomplete="skip-reviewer")
     loaded = ranked.loaded
@@ -76,7 +76,7 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
 
 def _outcomes(settings: Settings) -> Outcomes | None:
     """The outcome figures, once at least one monitoring report is stored."""
-    from slrbcall.services.followup import outcomes
+    from slrbcall.followup.service.monitoring import outcomes
 
     found = outcomes(settings).outcomes
     return found if found.totals.reporting else None
@@ -89,9 +89,9 @@ def export_360giving(
 
     The format follows the file's suffix: ``.json`` or ``.csv``.
     """
+    from slrbcall.allocation.service import adopted_run
+    from slrbcall.committee.service import stored_state
     from slrbcall.reports.giving360 import grants_360, write_360_csv, write_360_json
-    from slrbcall.services.allocation import adopted_run
-    from slrbcall.services.scoring import stored_state
 
     suffix = out.suffix.lower()
     if suffix not in (".json", ".csv"):

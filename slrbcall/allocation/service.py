@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slrbcall import __version__
+from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
-from slrbcall.services.scoring import ranking
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
     from slrbcall.allocation import AllocationResult, Candidate, OptionOverrides
-    from slrbcall.calls import LoadedCall
+    from slrbcall.calls.definition import LoadedCall
     from slrbcall.store import StoredRun
 
 __all__ = [
@@ -170,7 +170,7 @@ def allocate(
 
 def allocation_runs(settings: Settings) -> tuple[LoadedCall, list[StoredRun]]:
     """The stored runs of the call, oldest first (the last one is adopted)."""
-    from slrbcall.services.calls import resolve_call
+    from slrbcall.calls.service import resolve_call
     from slrbcall.store import Workspace
 
     if not settings.db_path.exists():

@@ -1,4 +1,4 @@
-"""The committee's marks in: a scores workbook -> :class:`~slrbcall.scoring.Mark` values.
+"""The committee's marks in: a scores workbook -> :class:`~slrbcall.committee.scoring.Mark` values.
 
 Two layouts are read (docs/scoring.md):
 
@@ -9,7 +9,7 @@ Two layouts are read (docs/scoring.md):
 
 Cells follow the intake contract (:mod:`slrbcall.sheets`): every unreadable cell is a
 problem, all of them are reported at once, and nothing is stored. Whether a mark is
-allowed (range, conflicts, duplicates) is :func:`slrbcall.scoring.check_marks`'s job.
+allowed (range, conflicts, duplicates) is :func:`slrbcall.committee.scoring.check_marks`'s job.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from slrbcall.errors import Problem
 
 if TYPE_CHECKING:
+    from slrbcall.committee.scoring import Mark
     from slrbcall.model import Call
-    from slrbcall.scoring import Mark
     from slrbcall.sheets import Cell, Header, Sheet
 
 __all__ = ["MarksRead", "mark_matcher", "read_marks", "recognise_marks_sheet"]
@@ -100,7 +100,7 @@ class MarksRead:
 
 def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
     """Every mark of the sheet below ``header``, with every unreadable cell as a problem."""
-    from slrbcall.scoring import Mark
+    from slrbcall.committee.scoring import Mark
     from slrbcall.sheets import CellError, clean_text, read_identifier
 
     columns = header.columns

@@ -159,8 +159,8 @@ def renew_text(
     source_label: str = "source",
 ) -> Renewal:
     """The YAML text of the new call drafted from ``source`` (a valid call's YAML)."""
+    from slrbcall.calls.yamlstrict import parse_yaml
     from slrbcall.money import format_eur
-    from slrbcall.yamlstrict import parse_yaml
 
     data: dict[str, Any] = dict(parse_yaml(source, source=source_label).data)
     source_id = str(data["id"])
@@ -254,7 +254,7 @@ def _cents(value: Any) -> int:
 
 
 def _dump(data: Mapping[str, Any]) -> str:
-    """YAML that :mod:`slrbcall.yamlstrict` reads back to the same values: no tags, no
+    """YAML that :mod:`slrbcall.calls.yamlstrict` reads back to the same values: no tags, no
     anchors, decimals as plain numbers, ``{nl: ..., fr: ...}`` texts on one line."""
     import yaml
 

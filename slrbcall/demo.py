@@ -7,20 +7,41 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from slrbcall.calls import LoadedCall, call_files, load_call, registry_file
+from slrbcall.allocation.service import Allocation, allocate
+from slrbcall.calls.definition import LoadedCall, call_files, load_call, registry_file
+from slrbcall.calls.service import validate_calls
+from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
+from slrbcall.documents.service import Rendered, render
 from slrbcall.errors import RefusedError
+from slrbcall.followup.service.monitoring import (
+    MonitoringIntake,
+    OutcomeReport,
+    outcomes,
+    take_monitoring,
+)
+from slrbcall.followup.service.payments import (
+    PaymentsView,
+    RecordedMilestone,
+    RecordedPayment,
+    payments,
+    record_milestone,
+    record_payment,
+)
+from slrbcall.followup.service.state import TimelineResult, followup_state, timeline
+from slrbcall.intake.service import IntakeResult, intake
+from slrbcall.reports.service import CallReport, call_report
 from slrbcall.resources import examples_dir
-from slrbcall.services.allocation import Allocation, allocate
-from slrbcall.services.applications import IntakeResult, intake
-from slrbcall.services.calls import validate_calls
-from slrbcall.services.documents import Rendered, render
-from slrbcall.services.followup import FollowupDemo, run_followup_demo
-from slrbcall.services.reports import CallReport, call_report
-from slrbcall.services.scoring import Ranking, ScoreIntake, ranking, take_scores
-from slrbcall.services.workspace import WorkspaceStatus, record_calls, workspace_status
 from slrbcall.settings import Settings
+from slrbcall.workspace import WorkspaceStatus, record_calls, workspace_status
 
-__all__ = ["DEMO_CALL", "DemoResult", "run_demo"]
+__all__ = [
+    "DEMO_CALL",
+    "DEMO_TODAY",
+    "DemoResult",
+    "FollowupDemo",
+    "run_demo",
+    "run_followup_demo",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +121,69 @@ DEMO_CALL = "empowerment-2023"
 DEMO_BUDGET_CENTS = 255_000_00
 #: The date the demo's documents bear: the month the call's grants were awarded.
 DEMO_DATE = dt.date(2023, 12, 15)
+
+
+# -- the demo's follow-up ------------------------------------------------------------------
+
+
+#: The day the demo's follow-up is seen from: a month before the final reports are due.
+DEMO_TODAY = dt.date(2025, 3, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupDemo:
+    milestones: tuple[RecordedMilestone, ...]
+    payments: tuple[RecordedPayment, ...]
+    monitoring: MonitoringIntake
+    timeline: TimelineResult
+    payments_view: PaymentsView
+    outcomes: OutcomeReport
+
+
+def run_followup_demo(settings: Settings, *, today: dt.date = DEMO_TODAY) -> FollowupDemo:
+    """The follow-up of the shipped example (after its allocation), with illustrative
+    dates: every convention signed and every interim interview held; the questionnaire
+    returned by all projects but the last; the first tranche paid to all, the second to
+    the first three; then the reports of ``examples/monitoring.xlsx`` taken in. Seen on
+    ``today``, some items are overdue (a questionnaire, second tranches) and the final
+    reports are due within 30 days."""
+    from slrbcall.resources import examples_dir
+
+    projects = followup_state(settings).projects
+    recorded = []
+    paid = []
+    for number, project in enumerate(projects):
+        steps = [("signature", _DEMO_SIGNED), ("interim-interview", _DEMO_INTERIM)]
+        if number < len(projects) - 1:
+            steps.append(("questionnaire", _DEMO_QUESTIONNAIRE))
+        for key, on in steps:
+            recorded.append(
+                record_milestone(settings, project.reference, key=key, on=on, today=today)
+            )
+        paid.append(
+            record_payment(
+                settings, project.reference, tranche=1, paid_on=_DEMO_FIRST_PAID, today=today
+            )
+        )
+        if number < 3:
+            paid.append(
+                record_payment(
+                    settings, project.reference, tranche=2, paid_on=_DEMO_SECOND_PAID, today=today
+                )
+            )
+    taken = take_monitoring(settings, examples_dir() / "monitoring.xlsx")
+    return FollowupDemo(
+        milestones=tuple(recorded),
+        payments=tuple(paid),
+        monitoring=taken,
+        timeline=timeline(settings, today=today),
+        payments_view=payments(settings, today=today),
+        outcomes=outcomes(settings),
+    )
+
+
+_DEMO_SIGNED = dt.date(2023, 12, 15)
+_DEMO_FIRST_PAID = dt.date(2024, 1, 15)
+_DEMO_INTERIM = dt.date(2024, 6, 28)
+_DEMO_SECOND_PAID = dt.date(2024, 7, 15)
+_DEMO_QUESTIONNAIRE = dt.date(2024, 9, 30)
