@@ -19,20 +19,23 @@ import tempfile
 import time
 
 
-def median_seconds(command: list[str], runs: int, env: dict[str, str]) -> float:
-    # Warm the OS cache and write the bytecode.
-    subprocess.run(command, capture_output=True, check=True, env=env)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def median_seconds(commands: list[tuple[list[str], dict[str, str]]], runs: int) -> list[float]:
+    """The median time of each command, the commands run in turn in every round, so that
+    a drift in the machine's speed (it drifts here) touches them all alike."""
+    for command, env in commands:  # warm the OS cache and write the bytecode
         subprocess.run(command, capture_output=True, check=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for i, (command, env) in enumerate(commands):
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True, env=env)
+            times[i].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
     env = {**os.environ, "SLRBCALL_CACHE_DIR": tempfile.mkdtemp(prefix="slrbcall-bench-")}
@@ -41,31 +44,25 @@ def main() -> None:
     # while typer's come compiled. The warm-up run of each command writes it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     python = sys.executable
-    baseline = median_seconds([python, "-c", "import typer"], args.runs, env)
-    rows = [
-        ("python -c 'import typer'", baseline, None),
-        (
-            "slrbcall --help",
-            median_seconds([python, "-m", "slrbcall", "--help"], args.runs, env),
-            1.5,
-        ),
-        (
-            "slrbcall calls list",
-            median_seconds([python, "-m", "slrbcall", "calls", "list"], args.runs, env),
-            2.0,
-        ),
+    cold = {**env, "SLRBCALL_CACHE_DIR": ""}
+    commands = [
+        ("python -c 'import typer'", [python, "-c", "import typer"], env, None),
+        ("slrbcall --help", [python, "-m", "slrbcall", "--help"], env, 1.5),
+        ("slrbcall calls list", [python, "-m", "slrbcall", "calls", "list"], env, 2.0),
         (
             "slrbcall calls list (cold cache)",
-            median_seconds(
-                [python, "-m", "slrbcall", "calls", "list"],
-                args.runs,
-                {**env, "SLRBCALL_CACHE_DIR": ""},
-            ),
+            [python, "-m", "slrbcall", "calls", "list"],
+            cold,
             None,
         ),
     ]
+    medians = median_seconds([(command, e) for _, command, e, _ in commands], args.runs)
+    baseline = medians[0]
+    rows = [
+        (name, seconds, goal) for (name, _, _, goal), seconds in zip(commands, medians, strict=True)
+    ]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
-    print(f"python:  {platform.python_version()}; median of {args.runs} runs\n")
+    print(f"python:  {platform.python_version()}; median of {args.runs} rounds\n")
     print(f"{'command':36} {'median':>9} {'ratio':>7} {'goal':>6}")
     for name, seconds, goal in rows:
         ratio = seconds / baseline

@@ -11,6 +11,7 @@ from slrbcall.allocation.service import Allocation, allocate
 from slrbcall.calls.definition import LoadedCall, call_files, load_call, registry_file
 from slrbcall.calls.service import validate_calls
 from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
+from slrbcall.documents.libreoffice import find_libreoffice
 from slrbcall.documents.service import Rendered, render
 from slrbcall.errors import RefusedError
 from slrbcall.followup.service.monitoring import (
@@ -32,6 +33,7 @@ from slrbcall.intake.service import IntakeResult, intake
 from slrbcall.reports.service import CallReport, call_report
 from slrbcall.resources import examples_dir
 from slrbcall.settings import Settings
+from slrbcall.store import Workspace
 from slrbcall.workspace import WorkspaceStatus, record_calls, workspace_status
 
 __all__ = [
@@ -70,7 +72,6 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     stops after the documents (the follow-up stage records illustrative milestones,
     payments and reports, which tests of the follow-up want to record themselves).
     """
-    from slrbcall.documents.libreoffice import find_libreoffice
 
     pdf = find_libreoffice() is not None
     if out is None:
@@ -84,7 +85,6 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     demo_settings = Settings(
         db=db_path, calls_dir=settings.calls_dir, templates_dir=settings.templates_dir
     )
-    from slrbcall.store import Workspace
 
     files = call_files(demo_settings.calls_path)
     validate_calls(demo_settings, files)
@@ -147,7 +147,6 @@ def run_followup_demo(settings: Settings, *, today: dt.date = DEMO_TODAY) -> Fol
     the first three; then the reports of ``examples/monitoring.xlsx`` taken in. Seen on
     ``today``, some items are overdue (a questionnaire, second tranches) and the final
     reports are due within 30 days."""
-    from slrbcall.resources import examples_dir
 
     projects = followup_state(settings).projects
     recorded = []

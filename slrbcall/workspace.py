@@ -4,8 +4,10 @@ holds, and what slrbcall needs from this machine (``doctor``)."""
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -16,8 +18,11 @@ from typing import TYPE_CHECKING
 from slrbcall import __version__
 from slrbcall.calls.definition import LoadedCall, find_call
 from slrbcall.calls.service import list_calls
+from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import SlrbcallError
 from slrbcall.settings import Settings
+from slrbcall.store import Workspace
+from slrbcall.store.core import SQLITE_VERSION
 
 if TYPE_CHECKING:
     from slrbcall.store import Workspace
@@ -54,7 +59,6 @@ class WorkspaceStatus:
 
 def workspace_status(settings: Settings) -> WorkspaceStatus:
     """What the workspace holds; it is not created if it does not exist."""
-    from slrbcall.store import Workspace
 
     path = settings.db_path
     if not path.exists():
@@ -112,9 +116,6 @@ class Check:
 
 def doctor(settings: Settings) -> list[Check]:
     """Check what slrbcall needs from this machine."""
-    import importlib.metadata
-
-    from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 
     checks = [
         Check(
@@ -122,13 +123,12 @@ def doctor(settings: Settings) -> list[Check]:
         ),
         Check("slrbcall", True, __version__),
     ]
-    import sqlite3  # noqa: TID251 - only the version string, no data access
 
     checks.append(
         Check(
             "sqlite",
-            sqlite3.sqlite_version_info >= (3, 37, 0),
-            sqlite3.sqlite_version,
+            SQLITE_VERSION[1] >= (3, 37, 0),
+            SQLITE_VERSION[0],
             "SQLite 3.37 or newer is needed for STRICT tables: upgrade Python",
         )
     )
@@ -159,8 +159,6 @@ def doctor(settings: Settings) -> list[Check]:
             "templates", templates.is_dir(), str(templates), "pass --templates-dir", optional=True
         )
     )
-
-    from slrbcall.store import Workspace
 
     db = settings.db_path
     folder = db.resolve().parent
@@ -196,8 +194,6 @@ def doctor(settings: Settings) -> list[Check]:
     )
     fc_list = shutil.which("fc-list")
     if fc_list:
-        import subprocess
-
         fonts = subprocess.run(
             [fc_list, ":", "family"], capture_output=True, text=True, check=False, encoding="utf-8"
         ).stdout

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slrbcall import __version__
+from slrbcall.allocation import AllocationOptions, Candidate
+from slrbcall.allocation import allocate as run_policy
+from slrbcall.calls.service import resolve_call
 from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
+from slrbcall.model import Policy
+from slrbcall.money import format_eur
 from slrbcall.settings import Settings
+from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
     from slrbcall.allocation import AllocationResult, Candidate, OptionOverrides
@@ -43,7 +51,6 @@ def _candidates(
     settings: Settings, allow_incomplete: str | None
 ) -> tuple[LoadedCall, list[Candidate]]:
     """Every application of the call as a candidate: eligible ones with their score."""
-    from slrbcall.allocation import Candidate
 
     ranked = ranking(settings, allow_incomplete=allow_incomplete)
     lines = {line.reference: line for _, line, _ in ranked.lines}
@@ -77,7 +84,6 @@ def _candidates(
 
 
 def _zero() -> Any:
-    from decimal import Decimal
 
     return Decimal(0)
 
@@ -115,9 +121,6 @@ def allocate(
     dry_run: bool = False,
 ) -> Allocation:
     """Allocate the budget; unless ``dry_run``, store the run, which becomes the adopted one."""
-    from slrbcall.allocation import AllocationOptions
-    from slrbcall.allocation import allocate as run_policy
-    from slrbcall.store import Workspace
 
     loaded, candidates = _candidates(settings, allow_incomplete)
     options = AllocationOptions.from_call(
@@ -170,8 +173,6 @@ def allocate(
 
 def allocation_runs(settings: Settings) -> tuple[LoadedCall, list[StoredRun]]:
     """The stored runs of the call, oldest first (the last one is adopted)."""
-    from slrbcall.calls.service import resolve_call
-    from slrbcall.store import Workspace
 
     if not settings.db_path.exists():
         raise RefusedError(f"no workspace at {settings.db_path} yet")
@@ -197,7 +198,6 @@ def adopted_run(settings: Settings, run_id: int | None = None) -> tuple[LoadedCa
 
 def explain(settings: Settings, reference: str) -> tuple[LoadedCall, StoredRun, dict[str, Any]]:
     """Why ``reference`` got what it got in the adopted run."""
-    import difflib
 
     loaded, run = adopted_run(settings)
     for line in run.result["lines"]:
@@ -225,10 +225,6 @@ def scenarios(
     allow_incomplete: str | None = None,
 ) -> tuple[LoadedCall, list[Scenario]]:
     """Every (budget, policy) combination, side by side; nothing is stored."""
-    from slrbcall.allocation import AllocationOptions
-    from slrbcall.allocation import allocate as run_policy
-    from slrbcall.model import Policy
-    from slrbcall.money import format_eur
 
     loaded, candidates = _candidates(settings, allow_incomplete)
     chosen_budgets = list(budgets) or [loaded.call.budget_cents]

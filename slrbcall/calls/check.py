@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.calls.spec import APPLICATION_FIELDS
 from slrbcall.calls.yamlstrict import Located
 from slrbcall.errors import Problem
+from slrbcall.model import OrgKind, SignatoryRole
+from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -106,7 +110,6 @@ def _field_names(model: type[BaseModel], loc: _PATH) -> list[str]:
 
 def _core(annotation: Any) -> Any:
     """Strip Annotated and Optional/Union down to the model, list or dict inside."""
-    import typing
 
     from pydantic import BaseModel
 
@@ -128,7 +131,6 @@ def _core(annotation: Any) -> Any:
 
 def _unwrap(annotation: Any, step: str | int) -> Any:
     """The annotation one step (a key or an index) below ``annotation``."""
-    import typing
 
     from pydantic import BaseModel
 
@@ -165,7 +167,6 @@ def line_col(where: str) -> tuple[int, int]:
 def check_rules(
     spec: CallSpec, located: Located, registry: Registry, path: Path
 ) -> Iterator[Problem]:
-    from slrbcall.model import OrgKind, SignatoryRole
 
     at = located.where
 
@@ -279,8 +280,6 @@ def check_rules(
         if signatory.min > signatory.max:
             yield Problem(at(("signatories", i, "min")), "min is above max")
 
-    from slrbcall.calls.spec import APPLICATION_FIELDS
-
     for i, name in enumerate(spec.required_fields):
         if name not in APPLICATION_FIELDS:
             yield Problem(
@@ -316,7 +315,6 @@ def _unique(
 
 
 def _unknown_org(key: str, registry: Registry, kind: OrgKind | None) -> str:
-    from slrbcall.model import OrgKind
 
     candidates = [o.key for o in registry.organisations if kind is None or o.kind is kind]
     what = "an authority" if kind is OrgKind.AUTHORITY else "an organisation"
@@ -329,6 +327,5 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 
 def _euro(cents: int) -> str:
-    from slrbcall.money import format_eur
 
     return format_eur(cents)

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from slrbcall.calls.yamlstrict import parse_yaml
+from slrbcall.money import cents_from_decimal, format_eur, split_largest_remainder
+
 __all__ = ["TO_CHECK", "TO_FILL_IN", "Renewal", "call_year", "renew_text"]
 
 TO_FILL_IN = "TO FILL IN"
@@ -104,7 +107,6 @@ def _tranche_label(year: int, lang: str) -> str:
 
 def yearly_tranches(tranches: list[Any], duration_months: int) -> list[dict[str, Any]]:
     """Yearly tranches for a project of ``duration_months`` (see the module docstring)."""
-    from slrbcall.money import split_largest_remainder
 
     held_back = sum(
         (Decimal(str(t["percent"])) for t in tranches if t.get("condition") == "final_report"),
@@ -159,8 +161,6 @@ def renew_text(
     source_label: str = "source",
 ) -> Renewal:
     """The YAML text of the new call drafted from ``source`` (a valid call's YAML)."""
-    from slrbcall.calls.yamlstrict import parse_yaml
-    from slrbcall.money import format_eur
 
     data: dict[str, Any] = dict(parse_yaml(source, source=source_label).data)
     source_id = str(data["id"])
@@ -248,7 +248,6 @@ def renew_text(
 
 
 def _cents(value: Any) -> int:
-    from slrbcall.money import cents_from_decimal
 
     return cents_from_decimal(Decimal(str(value)))
 

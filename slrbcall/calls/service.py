@@ -4,6 +4,8 @@ being :mod:`slrbcall.calls.renew`)."""
 
 from __future__ import annotations
 
+import re
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,9 @@ from slrbcall.calls.definition import (
     registry_file,
     summarise_call,
 )
+from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CallListing",
     "RenewedCall",
-    "held_calls",
     "list_calls",
     "registry",
     "renew_call",
@@ -122,16 +125,6 @@ def registry(settings: Settings) -> Registry:
     return load_registry(settings.calls_path)
 
 
-def held_calls(settings: Settings) -> dict[str, str]:
-    """call id -> definition hash, of the calls the workspace holds (if it exists)."""
-    from slrbcall.store import Workspace
-
-    if not settings.db_path.exists():
-        return {}
-    with Workspace.open(settings.db_path, create=False) as ws:
-        return {record.call_id: record.sha256 for record in ws.calls()}
-
-
 # -- the next call -------------------------------------------------------------------------
 
 
@@ -156,12 +149,6 @@ def renew_call(
     The file goes into the calls folder in use, never over an existing one, and only
     once it validates.
     """
-    import re
-    import tempfile
-
-    from slrbcall.calls.definition import call_files, find_call, load_call, registry_file
-    from slrbcall.calls.renew import call_year, renew_text
-    from slrbcall.resources import shipped_dir
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", new_id):
         raise RefusedError(

@@ -12,6 +12,8 @@ from slrbcall.cli.committee import AllowIncomplete
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.errors import RefusedError
+from slrbcall.model import PartialPolicy, Policy, ThemeCap
+from slrbcall.money import AmountError, format_plain, parse_amount
 
 if TYPE_CHECKING:
     from slrbcall.allocation import AllocationResult, OptionOverrides
@@ -41,7 +43,7 @@ MinScore = Annotated[str | None, typer.Option("--min-score", help="Fund nothing 
 OrgCap = Annotated[
     int | None, typer.Option("--org-cap", help="At most this many funded projects per applicant.")
 ]
-ThemeCap = Annotated[
+ThemeCapOption = Annotated[
     list[str] | None,
     typer.Option("--theme-cap", help="THEME=AMOUNT or THEME=PCT%; repeat for several themes."),
 ]
@@ -63,7 +65,6 @@ TieBreak = Annotated[
 
 
 def _money(text_value: str, option: str) -> int:
-    from slrbcall.money import AmountError, parse_amount
 
     try:
         return parse_amount(text_value)
@@ -91,8 +92,6 @@ def overrides(
     tie_break: list[str] | None,
 ) -> OptionOverrides:
     """The options given on the command line (the others come from the call)."""
-    from slrbcall.model import PartialPolicy, Policy, ThemeCap
-
     chosen: OptionOverrides = {}
     try:
         if policy is not None:
@@ -138,7 +137,7 @@ def allocate(
     granularity: Granularity = None,
     min_score: MinScore = None,
     org_cap: OrgCap = None,
-    theme_cap: ThemeCap = None,
+    theme_cap: ThemeCapOption = None,
     theme_guarantee: ThemeGuarantee = None,
     tie_break: TieBreak = None,
     allow_incomplete: AllowIncomplete = None,
@@ -330,7 +329,6 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: slrbcall allocations list
     """
-    from slrbcall.money import format_plain
 
     loaded, runs = allocation_service.allocation_runs(settings(ctx))
     if as_json:

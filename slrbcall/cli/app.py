@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from slrbcall import __version__
+from slrbcall.cli.output import err_console, text
 from slrbcall.errors import InputFileError, SlrbcallError
 from slrbcall.settings import Settings
 
@@ -85,7 +87,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 def load_command(name: str) -> Any:
     """The click command ``name`` of :data:`COMMANDS`, built from its module."""
-    import importlib
 
     module, attribute, _ = COMMANDS[name]
     target = getattr(importlib.import_module(module), attribute)
@@ -129,7 +130,6 @@ class SlrbcallGroup(TyperGroup):
 
 def report_error(exc: SlrbcallError) -> None:
     """Print the error on stderr: one line per problem, then what happened."""
-    from slrbcall.cli.output import err_console, text
 
     console = err_console()
     if isinstance(exc, InputFileError):

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.intake import application_json
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.intake import service as intake_service
 
@@ -27,7 +28,6 @@ def list_(
 
     Example: slrbcall applications list --status ineligible
     """
-    from slrbcall.cli.intake import application_json
 
     loaded, views = intake_service.list_applications(
         settings(ctx), status=status, applicant=applicant, theme=theme
@@ -74,8 +74,6 @@ def show(
     Example: slrbcall applications show EMP-2023-04
     """
     from rich.table import Table
-
-    from slrbcall.cli.intake import application_json
 
     loaded, item = intake_service.show_application(settings(ctx), reference)
     a = item.application

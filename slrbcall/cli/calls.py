@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from slrbcall.calls import service as calls_service
+from slrbcall.calls.definition import json_schema
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.cli.renew import renew
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
@@ -119,8 +121,6 @@ def schema() -> None:
 
     Example: slrbcall calls schema > call.schema.json
     """
-    from slrbcall.calls.definition import json_schema
-
     sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
@@ -234,8 +234,6 @@ def render_call(loaded: LoadedCall) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from slrbcall.model import Lang
-
     call = loaded.call
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -294,7 +292,7 @@ def render_call(loaded: LoadedCall) -> None:
 
     themes = table("theme", "nl", "fr", title="Themes")
     for theme in call.themes:
-        themes.add_row(text(theme.key), text(theme.label[Lang.NL]), text(theme.label[Lang.FR]))
+        themes.add_row(text(theme.key), text(theme.label.nl), text(theme.label.fr))
 
     criteria = table(
         "criterion",
@@ -343,10 +341,5 @@ def render_call(loaded: LoadedCall) -> None:
     )
 
 
-def _register_renew() -> None:
-    from slrbcall.cli import renew
-
-    app.command()(renew.renew)
-
-
-_register_renew()
+# Registered last, so that it comes last in the group's help.
+app.command()(renew)

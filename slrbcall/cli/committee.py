@@ -16,6 +16,7 @@ from slrbcall.cli.common import (
 )
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.committee import service as committee_service
+from slrbcall.committee.scoring import score_line_json
 
 AllowIncomplete = Annotated[
     str | None,
@@ -94,7 +95,6 @@ def ranking(
 
     Example: slrbcall ranking
     """
-    from slrbcall.committee.scoring import score_line_json
 
     result = committee_service.ranking(settings(ctx), allow_incomplete=allow_incomplete)
     apps = {a.reference: a for a in result.applications}

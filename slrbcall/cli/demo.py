@@ -10,6 +10,8 @@ import typer
 from slrbcall import demo as demo_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.followup import ItemStatus
+from slrbcall.reports.figures import figures_json
 
 
 def demo(
@@ -27,7 +29,6 @@ def demo(
 
     Example: slrbcall demo --out demo-run
     """
-    from slrbcall.reports.figures import figures_json
 
     result = demo_service.run_demo(settings(ctx), out=out)
     if as_json:
@@ -187,7 +188,6 @@ def demo(
             "bold",
         )
     )
-    from slrbcall.followup import ItemStatus
 
     follow = result.followup
     assert follow is not None  # the command always runs the follow-up stage

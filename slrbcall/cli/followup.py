@@ -26,10 +26,11 @@ from slrbcall.cli.common import (
 )
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.errors import RefusedError
+from slrbcall.followup import ItemStatus, OutcomeTotals, outcomes_json
 from slrbcall.followup.service import monitoring as monitoring_service
 from slrbcall.followup.service import payments as payments_service
 from slrbcall.followup.service import state as followup_service
-from slrbcall.money import format_eur
+from slrbcall.money import AmountError, format_eur, parse_amount
 
 if TYPE_CHECKING:
     from slrbcall.followup import TimelineItem
@@ -79,7 +80,6 @@ def _today(value: str | None) -> dt.date:
 
 
 def _money(value: str, option: str) -> int:
-    from slrbcall.money import AmountError, parse_amount
 
     try:
         return parse_amount(value)
@@ -129,7 +129,6 @@ def timeline(
 
     Example: slrbcall timeline --within 30 --ics suivi.ics
     """
-    from slrbcall.followup import ItemStatus
 
     if lang not in ("nl", "fr"):
         raise RefusedError(f"--lang must be nl or fr, not '{lang}'")
@@ -258,7 +257,6 @@ def record_milestone(
 
 
 def _outcomes_table(report: OutcomeReport) -> None:
-    from slrbcall.followup import OutcomeTotals
 
     found = report.outcomes
     console = out_console()
@@ -347,7 +345,6 @@ def outcomes(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: slrbcall followup outcomes
     """
-    from slrbcall.followup import outcomes_json
 
     report = monitoring_service.outcomes(settings(ctx))
     if as_json:

@@ -10,7 +10,11 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
+from slrbcall.errors import RefusedError
+from slrbcall.followup import outcomes_json
 from slrbcall.reports import service as reports_service
+from slrbcall.reports.figures import figures_json
+from slrbcall.reports.terminal import bars, budget_caption
 
 export_app = typer.Typer(no_args_is_help=True, help="Export the call's data.")
 
@@ -27,14 +31,10 @@ def report(
 
     Example: slrbcall report --xlsx report.xlsx
     """
-    from slrbcall.reports.figures import figures_json
-    from slrbcall.reports.terminal import bars, budget_caption
 
     done = reports_service.call_report(settings(ctx), xlsx=xlsx)
     fig = done.figures
     if as_json:
-        from slrbcall.followup import outcomes_json
-
         data = figures_json(fig)
         data["outcomes"] = outcomes_json(done.outcomes) if done.outcomes else None
         emit_json(data)
@@ -118,7 +118,6 @@ def giving360(
 
     Example: slrbcall export 360giving -o grants.json --prefix 360G-slrb
     """
-    from slrbcall.errors import RefusedError
 
     try:
         date = dt.date.fromisoformat(award_date) if award_date else None

@@ -5,8 +5,11 @@ from __future__ import annotations
 import typer
 
 from slrbcall.cli.common import OutputOption, TemplateLangOption, settings
+from slrbcall.cli.followup import monitoring
 from slrbcall.cli.output import out_console, text
+from slrbcall.cli.payments import payments_template
 from slrbcall.committee import service as committee_service
+from slrbcall.errors import RefusedError
 from slrbcall.intake import service as intake_service
 
 app = typer.Typer(no_args_is_help=True, help="Write blank workbooks to fill in.")
@@ -24,7 +27,6 @@ def applications(
 
     Example: slrbcall template applications -o candidatures.xlsx --lang fr
     """
-    from slrbcall.errors import RefusedError
 
     if lang not in ("nl", "fr", "en"):
         raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
@@ -47,7 +49,6 @@ def scores(
 
     Example: slrbcall template scores -o notes.xlsx
     """
-    from slrbcall.errors import RefusedError
 
     if lang not in ("nl", "fr", "en"):
         raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
@@ -63,11 +64,6 @@ def scores(
         console.print(text(f"Conflict of interest: {member} does not mark {reference}."))
 
 
-def _register_followup() -> None:
-    from slrbcall.cli import followup, payments
-
-    app.command()(followup.monitoring)
-    app.command("payments")(payments.payments_template)
-
-
-_register_followup()
+# The follow-up's templates are written by the follow-up's commands.
+app.command()(monitoring)
+app.command("payments")(payments_template)

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from slrbcall.committee.scoring import Mark
 from slrbcall.errors import Problem
+from slrbcall.sheets import CellError, clean_text, normalise_header, read_identifier
 
 if TYPE_CHECKING:
     from slrbcall.committee.scoring import Mark
@@ -64,7 +66,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 def mark_matcher(call: Call) -> Callable[[str], str | None]:
     """A header matcher: the fixed columns, and ``criterion:KEY`` per criterion."""
-    from slrbcall.sheets import normalise_header
 
     index: dict[str, str] = {}
     for key, names in _ALIASES.items():
@@ -80,7 +81,6 @@ def recognise_marks_sheet(call: Call) -> Callable[[Sheet], bool]:
     match = mark_matcher(call)
 
     def recognise(sheet: Sheet) -> bool:
-        from slrbcall.sheets import normalise_header
 
         for cells in sheet.rows[:30]:
             found = {match(normalise_header(c.value)) for c in cells if isinstance(c.value, str)}
@@ -100,8 +100,6 @@ class MarksRead:
 
 def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
     """Every mark of the sheet below ``header``, with every unreadable cell as a problem."""
-    from slrbcall.committee.scoring import Mark
-    from slrbcall.sheets import CellError, clean_text, read_identifier
 
     columns = header.columns
     criteria = {
@@ -182,7 +180,6 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
 
 
 def _fold(text: str) -> str:
-    from slrbcall.sheets import normalise_header
 
     return normalise_header(text)
 
@@ -206,7 +203,6 @@ def _criterion_index(call: Call) -> dict[str, str]:
 
 def _mark_value(cell: Cell) -> Decimal | None:
     """A mark: a number cell taken exactly, or text such as ``7,5`` or ``7.5``."""
-    from slrbcall.sheets import CellError, clean_text
 
     value = cell.value
     if cell.error is None and isinstance(value, int | Decimal) and not isinstance(value, bool):

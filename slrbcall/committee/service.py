@@ -11,9 +11,15 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.service import resolve_call
+from slrbcall.committee import scoring
+from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
+from slrbcall.committee.scoring import Mark
 from slrbcall.errors import InputFileError, RefusedError
+from slrbcall.intake.merge import from_row
 from slrbcall.intake.service import write_report
 from slrbcall.settings import Settings
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
+from slrbcall.store import StoredMark, Workspace
 
 if TYPE_CHECKING:
     from slrbcall.committee.scoring import Mark, ScoreLine
@@ -55,7 +61,6 @@ class Ranking:
 
 
 def _open(settings: Settings) -> Workspace:
-    from slrbcall.store import Workspace
 
     if not settings.db_path.exists():
         raise RefusedError(
@@ -69,8 +74,6 @@ def stored_state(
     settings: Settings, *, recorded_in_file: str | None = None
 ) -> tuple[LoadedCall, list[Application], list[Mark]]:
     """The call, its stored applications and its stored marks."""
-    from slrbcall.committee.scoring import Mark
-    from slrbcall.intake.merge import from_row
 
     with _open(settings) as ws:
         loaded = resolve_call(
@@ -106,10 +109,6 @@ def take_scores(
     report_xlsx: Path | None = None,
 ) -> ScoreIntake:
     """Take in the committee's marks: the whole file, or nothing."""
-    from slrbcall.committee import scoring
-    from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
-    from slrbcall.sheets import choose_sheet, find_header, read_workbook
-    from slrbcall.store import StoredMark
 
     workbook = read_workbook(path)
     loaded, applications, stored = stored_state(
@@ -155,8 +154,6 @@ def take_scores(
             else:
                 counts["changed"] += 1
     else:
-        from slrbcall.store import Workspace
-
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with (
             Workspace.open(settings.db_path, create=False) as ws,
@@ -204,7 +201,6 @@ def _plain(value: Decimal) -> str:
 
 def ranking(settings: Settings, *, allow_incomplete: str | None = None) -> Ranking:
     """The ranked list of the call's eligible applications, with scores and flags."""
-    from slrbcall.committee import scoring
 
     loaded, applications, marks = stored_state(settings)
     call = loaded.call
@@ -236,8 +232,6 @@ def write_scores_template(
     Returns the call and the conflicts left out, as (reference, member) pairs.
     ``rows`` replaces the blank marks (the shipped example fills them in).
     """
-    from slrbcall.committee import scoring
-    from slrbcall.sheets import TemplateColumn, write_template
 
     loaded, applications, _ = stored_state(settings)
     call = loaded.call

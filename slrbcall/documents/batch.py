@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import shutil
 import sys
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -174,8 +178,6 @@ def _pool_plan(workers: int | None, jobs: int) -> tuple[str, int]:
     process that runs other threads, which fork could deadlock) takes 0.7 s, since each
     worker imports docxtpl again, and pays from about 400.
     """
-    import os
-    import threading
 
     forkable = sys.platform == "linux" and threading.active_count() == 1
     method = "fork" if forkable else "spawn"
@@ -224,8 +226,6 @@ def _render_in_pool(
     count: int,
     progress: Callable[[int, int], None] | None,
 ) -> dict[int, tuple[str, int]]:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     groups: dict[Path, list[tuple[int, str, dict[str, Any]]]] = {path: [] for path in renderers}
     for index, job in enumerate(jobs):

@@ -14,6 +14,20 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.calls.definition import load_call, load_registry
+from slrbcall.documents.l10n import (
+    amount_in_words,
+    format_amount,
+    format_date,
+    format_percent,
+    month_offset,
+    split_tranches,
+)
+from slrbcall.documents.reasons import decision_sentences, score_text
+from slrbcall.model import Application, ApplicationStatus, Lang, Reason
+from slrbcall.money import cents_from_decimal
+from slrbcall.resources import shipped_dir
+
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
     from slrbcall.model import Application, Call, Organisation, Tranche
@@ -71,7 +85,6 @@ def _short(org: Organisation, lang: str) -> str:
 
 def project_dates(call: Call, application: Application) -> tuple[dt.date | None, dt.date | None]:
     """Start and end of a project: ``duration`` months from its start, the day before."""
-    from slrbcall.documents.l10n import month_offset
 
     start = application.start_date
     if start is None:
@@ -82,7 +95,6 @@ def project_dates(call: Call, application: Application) -> tuple[dt.date | None,
 
 def deadlines(call: Call, start: dt.date | None, end: dt.date | None) -> list[tuple[str, dt.date]]:
     """The project's due dates (key, date), from the call's offsets, in date order."""
-    from slrbcall.documents.l10n import month_offset
 
     if start is None or end is None:
         return []
@@ -116,15 +128,6 @@ def document_context(
 
     ``line`` is the application's line of the adopted allocation run (its JSON form).
     """
-    from slrbcall.documents.l10n import (
-        amount_in_words,
-        format_amount,
-        format_date,
-        format_percent,
-        split_tranches,
-    )
-    from slrbcall.documents.reasons import decision_sentences, score_text
-    from slrbcall.money import cents_from_decimal
 
     authority = registry.get(call.authority)
     assert authority is not None  # the call's validation guarantees it
@@ -206,7 +209,6 @@ def document_context(
 def _condition_text(tranche: Tranche, start: dt.date | None, lang: str) -> str:
     """The condition of a tranche, and from when it is payable when the call says so
     (the yearly tranches of a multi-year project differ only by that date)."""
-    from slrbcall.documents.l10n import format_date, month_offset
 
     text = _CONDITION[tranche.condition.value][lang]
     if tranche.month is None or tranche.month == 0 or start is None:
@@ -264,9 +266,6 @@ def _parties(
 
 def sample_context(kind: str, lang: str) -> dict[str, Any]:
     """A full context for checking templates: every key, realistic values, tricky text."""
-    from slrbcall.calls.definition import load_call, load_registry
-    from slrbcall.model import Application, ApplicationStatus, Lang, Reason
-    from slrbcall.resources import shipped_dir
 
     folder = shipped_dir("calls")
     call = load_call(folder / "empowerment-2023.yaml").call

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.documents.l10n import format_amount
 from slrbcall.money import cents_from_decimal
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ __all__ = ["decision_sentences", "eligibility_sentences", "score_text"]
 
 
 def _eur(value: str | int, lang: str) -> str:
-    from slrbcall.documents.l10n import format_amount
 
     cents = value if isinstance(value, int) else cents_from_decimal(Decimal(str(value)))
     return format_amount(cents, lang)

@@ -8,8 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.allocation.service import adopted_run
 from slrbcall.calls.definition import LoadedCall, load_registry
-from slrbcall.errors import InputFileError, RefusedError
+from slrbcall.committee.service import stored_state
+from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
+from slrbcall.documents.check import KINDS, LANGS, check_templates, init_templates
+from slrbcall.documents.context import document_context, sample_context
+from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
+from slrbcall.documents.pdf import convert_to_pdf
+from slrbcall.errors import EnvironmentProblemError, InputFileError, RefusedError
+from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,10 +67,6 @@ def _jobs(
     only: str | None,
     date: dt.date,
 ) -> tuple[LoadedCall, int, list[RenderJob]]:
-    from slrbcall.allocation.service import adopted_run
-    from slrbcall.committee.service import stored_state
-    from slrbcall.documents.batch import RenderJob, safe_filename
-    from slrbcall.documents.context import document_context
 
     loaded, run = adopted_run(settings)
     call = loaded.call
@@ -121,16 +125,11 @@ def render(
     ``manifest.json`` listing each with its SHA-256. ``pdf`` converts them all in one
     LibreOffice call (exit 5 without LibreOffice, checked before anything is rendered).
     """
-    from slrbcall.documents.batch import render_documents
 
-    if pdf:
-        from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
-        from slrbcall.errors import EnvironmentProblemError
-
-        if find_libreoffice() is None:
-            raise EnvironmentProblemError(
-                f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
-            )
+    if pdf and find_libreoffice() is None:
+        raise EnvironmentProblemError(
+            f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
+        )
     loaded, run_id, jobs = _jobs(
         settings, letters=letters, lang=lang, only=only, date=date or dt.date.today()
     )
@@ -142,8 +141,6 @@ def render(
     files = tuple(entry.file for entry in manifest.files)
     pdfs: tuple[Path, ...] = ()
     if pdf:
-        from slrbcall.documents.pdf import convert_to_pdf
-
         pdfs = tuple(convert_to_pdf([out / name for name in files], out_dir=out))
     return Rendered(loaded, run_id, out, files, manifest.path, pdfs)
 
@@ -160,8 +157,6 @@ def context_of(
 
 def templates_init(settings: Settings, target: Path, *, force: bool = False) -> list[Path]:
     """Copy the shipped templates out for editing."""
-    from slrbcall.documents.check import init_templates
-    from slrbcall.resources import shipped_dir
 
     return init_templates(shipped_dir("templates"), target, force=force)
 
@@ -171,8 +166,6 @@ def templates_check(settings: Settings) -> list[str]:
 
     Returns the templates checked; raises InputFileError listing every problem.
     """
-    from slrbcall.documents.check import KINDS, LANGS, check_templates
-    from slrbcall.documents.context import sample_context
 
     folder = settings.templates_path
     problems = check_templates(folder, context_for=sample_context)

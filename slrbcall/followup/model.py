@@ -9,6 +9,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.documents.context import project_dates
+from slrbcall.money import cents_from_decimal
+
 if TYPE_CHECKING:
     from slrbcall.model import Application, Call
 
@@ -113,8 +116,6 @@ def funded_projects(
     ``funded_full`` or ``funded_partial`` with an amount above zero. Raises
     ``ValueError`` for a funded line without its application (a damaged workspace).
     """
-    from slrbcall.documents.context import project_dates
-    from slrbcall.money import cents_from_decimal
 
     by_reference = {a.reference: a for a in applications}
     projects = []

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from slrbcall.calls.check import did_you_mean
+from slrbcall.documents.context import deadlines
+from slrbcall.documents.l10n import month_offset, split_tranches
 from slrbcall.followup.model import (
     MilestoneRecord,
     Payment,
@@ -36,6 +39,7 @@ from slrbcall.followup.model import (
     TrancheStatus,
 )
 from slrbcall.model import Localized
+from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from slrbcall.model import Call
@@ -123,8 +127,6 @@ def duties(call: Call, project: Project) -> tuple[Duty, ...]:
     call stands for is still a duty: an interim report half-way, the *k*-th yearly
     report *k* years after the start, the final report at the end.
     """
-    from slrbcall.documents.context import deadlines
-    from slrbcall.documents.l10n import month_offset
 
     start, end = project.start, project.end
     if start is None or end is None:
@@ -184,7 +186,6 @@ def schedule(call: Call, project: Project) -> tuple[TrancheDue, ...]:
 
     Invariant: the amounts add up exactly to the award.
     """
-    from slrbcall.documents.l10n import month_offset, split_tranches
 
     amounts = split_tranches(project.award_cents, [t.percent for t in call.tranches])
     due_on = {d.key: d.due for d in duties(call, project)}
@@ -291,7 +292,6 @@ def check_payment(
     """Check a payment of ``tranche`` (by default of its full amount) against the rules
     of the module docstring. ``payments`` are those already recorded (of any project).
     The messages do not repeat the project's reference: the caller says which it is."""
-    from slrbcall.money import format_eur
 
     ref = project.reference
     plan = schedule(call, project)
@@ -338,7 +338,6 @@ def check_milestone(
     today, nor before the project's start (except the signature, which often
     precedes it).
     """
-    from slrbcall.calls.check import did_you_mean
 
     ref = project.reference
     try:

@@ -27,6 +27,7 @@ from slrbcall.followup.model import (
     Project,
 )
 from slrbcall.followup.schedule import duties, schedule
+from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from slrbcall.model import Call, Localized
@@ -168,8 +169,6 @@ def timeline_ics(timeline: Timeline, *, name: str, lang: str) -> bytes:
     clock), so the same timeline gives the same bytes.
     """
     from icalendar import Calendar, Event  # type: ignore[import-untyped]
-
-    from slrbcall.money import format_eur
 
     stamp = dt.datetime.combine(timeline.today, dt.time(0), tzinfo=dt.UTC)
     cal = Calendar()

@@ -21,6 +21,16 @@ from typing import TYPE_CHECKING
 from slrbcall.errors import Problem
 from slrbcall.followup.model import Report
 from slrbcall.followup.outcomes import deliverable_kinds
+from slrbcall.sheets import (
+    CellError,
+    clean_text,
+    normalise_header,
+    read_amount,
+    read_date,
+    read_identifier,
+    read_int,
+    where_row,
+)
 
 if TYPE_CHECKING:
     from slrbcall.sheets import Cell, Header, Sheet
@@ -139,7 +149,6 @@ PAYMENT_COLUMNS: tuple[Column, ...] = (
 
 def matcher(columns: tuple[Column, ...]) -> Callable[[str], str | None]:
     """A header matcher for :func:`slrbcall.sheets.find_header` over ``columns``."""
-    from slrbcall.sheets import normalise_header
 
     index: dict[str, str] = {}
     for column in columns:
@@ -155,7 +164,6 @@ def recogniser(columns: tuple[Column, ...]) -> Callable[[Sheet], bool]:
     read = {column.key for column in columns if column.read}
 
     def recognise(sheet: Sheet) -> bool:
-        from slrbcall.sheets import normalise_header
 
         for cells in sheet.rows[:30]:
             found = {match(normalise_header(c.value)) for c in cells if isinstance(c.value, str)}
@@ -199,14 +207,6 @@ def read_reports(sheet: Sheet, header: Header, *, date1904: bool = False) -> Rep
     A count cannot be negative; the reference and the report date are required in a
     row that reports anything.
     """
-    from slrbcall.sheets import (
-        CellError,
-        clean_text,
-        read_date,
-        read_identifier,
-        read_int,
-        where_row,
-    )
 
     columns = header.columns
     reports: list[Report] = []
@@ -302,15 +302,6 @@ class PaymentsRead:
 def read_payment_rows(sheet: Sheet, header: Header, *, date1904: bool = False) -> PaymentsRead:
     """Every payment of the sheet below ``header``; reference, tranche and payment
     date are required in a row that pays anything."""
-    from slrbcall.sheets import (
-        CellError,
-        clean_text,
-        read_amount,
-        read_date,
-        read_identifier,
-        read_int,
-        where_row,
-    )
 
     columns = header.columns
     rows: list[PaymentRow] = []

@@ -23,8 +23,18 @@ from operator import eq, mul, truediv
 from typing import TYPE_CHECKING, Any, TypeGuard
 from unicodedata import is_normalized
 
+from slrbcall.calls.registry import check_enterprise_number
 from slrbcall.intake.fields import FIELDS, FieldKind
 from slrbcall.model import Call, Lang
+from slrbcall.sheets import (
+    CellError,
+    clean_text,
+    normalise_header,
+    read_amount,
+    read_date,
+    read_identifier,
+    read_int,
+)
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
@@ -70,15 +80,6 @@ class CellProblem(ValueError):
 def cell_readers(
     call: Call, registry: Registry, date1904: bool
 ) -> dict[str, Callable[[Cell], Any]]:
-    from slrbcall.calls.registry import check_enterprise_number
-    from slrbcall.sheets import (
-        CellError,
-        clean_text,
-        read_amount,
-        read_date,
-        read_identifier,
-        read_int,
-    )
 
     def guard(function: Callable[[Cell], Any]) -> Callable[[Cell], Any]:
         def read(cell: Cell) -> Any:
@@ -123,7 +124,6 @@ def cell_readers(
         return text
 
     def language(cell: Cell) -> Lang | None:
-        from slrbcall.sheets import normalise_header
 
         text = clean_text(cell)
         if text is None:
@@ -136,7 +136,6 @@ def cell_readers(
     theme_keys = _theme_keys(call)
 
     def theme(cell: Cell) -> Any:
-        from slrbcall.sheets import normalise_header
 
         text = clean_text(cell)
         if text is None:
@@ -165,7 +164,6 @@ def cell_readers(
 
 def _theme_keys(call: Call) -> dict[str, str]:
     """Normalised key or label (nl, fr) -> theme key."""
-    from slrbcall.sheets import normalise_header
 
     return {
         normalise_header(name): theme.key
@@ -302,7 +300,6 @@ def column_readers(readers: Mapping[str, Callable[[Cell], Any]]) -> dict[str, Co
     distinct one is read once. One comprehension per column: a call per value would
     cost as much as the check itself.
     """
-    from slrbcall.intake.fields import FIELDS
 
     slow, date_class = _SLOW, dt.date
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from slrbcall.model import Call, DurationRule, Reason
 from slrbcall.money import format_eur
+from slrbcall.sheets import fold_many, normalise_header
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
@@ -226,7 +227,6 @@ def likely_duplicates(columns: Columns) -> list[str]:
     the columns ``reference``, ``applicant``, ``applicant_name``, ``partner`` and
     ``title``.
     """
-    from slrbcall.sheets import normalise_header
 
     references, applicants = columns["reference"], columns["applicant"]
     names, partners, titles = columns["applicant_name"], columns["partner"], columns["title"]
@@ -259,7 +259,6 @@ def _listing(references: Sequence[str]) -> str:
 
 def _similar_titles(titles: Sequence[str]) -> Iterable[tuple[int, int]]:
     """Pairs of positions (first, second) whose titles are alike."""
-    from slrbcall.sheets import fold_many
 
     folded = fold_many(titles)
     if len(folded) > FUZZY_GROUP_LIMIT:

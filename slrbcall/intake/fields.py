@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from slrbcall.model import Lang
+from slrbcall.sheets import normalise_header
 
 if TYPE_CHECKING:
     from slrbcall.sheets import Header, Sheet
@@ -258,7 +259,6 @@ def field(key: str) -> Field:
 @cache
 def _header_index() -> dict[str, tuple[str, str | None]]:
     """Normalised header -> (field key, language of that header or None)."""
-    from slrbcall.sheets import normalise_header
 
     index: dict[str, tuple[str, str | None]] = {}
     for spec in FIELDS:
@@ -278,7 +278,6 @@ def match_header(normalised: str) -> str | None:
 
 def header_language(header: Header) -> Lang | None:
     """nl or fr when most of the header row is written in that language."""
-    from slrbcall.sheets import normalise_header
 
     votes: Counter[str] = Counter()
     for text in header.labels.values():
@@ -293,7 +292,6 @@ def header_language(header: Header) -> Lang | None:
 
 def recognise_sheet(sheet: Sheet) -> bool:
     """True when one of the first rows has at least three application headers."""
-    from slrbcall.sheets import normalise_header
 
     for cells in sheet.rows[:30]:
         hits = {

@@ -26,8 +26,12 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.errors import Problem
+from slrbcall.intake.columns import cell_readers, column_readers, read_column
 from slrbcall.intake.fields import field, header_language
+from slrbcall.intake.merge import ApplicationRows
 from slrbcall.model import Call, Lang
+from slrbcall.sheets import column_letters, where_row
+from slrbcall.sheets.grid import grid_of
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
@@ -64,9 +68,6 @@ def read_applications(
     :mod:`slrbcall.intake.columns`). ``on_row(done, total)`` reports progress,
     in rows, once per column.
     """
-    from slrbcall.intake.columns import cell_readers, column_readers, read_column
-    from slrbcall.sheets import column_letters, where_row
-    from slrbcall.sheets.grid import grid_of
 
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -154,7 +155,6 @@ def read_applications(
 
 def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
     """Hidden rows and merged cells inside the table: never read silently."""
-    from slrbcall.sheets import where_row
 
     last = sheet.rows[-1][0].row if sheet.rows else 0
     if last <= header.row:
@@ -189,7 +189,6 @@ def _stored_form(
 ) -> ApplicationRows:
     """The applications of the rows without a data error, in row order, in their
     stored form (see :class:`~slrbcall.intake.merge.ApplicationRows`)."""
-    from slrbcall.intake.merge import ApplicationRows
 
     if bad_rows:
         keep = [i for i, row in enumerate(rows) if row not in bad_rows]

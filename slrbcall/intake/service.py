@@ -8,13 +8,33 @@ import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slrbcall.calls.definition import load_registry
+from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.intake.eligibility import likely_duplicates
+from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
+from slrbcall.intake.merge import from_row, merge
+from slrbcall.intake.reading import read_applications
+from slrbcall.model import OrgKind
+from slrbcall.money import format_eur
 from slrbcall.settings import Settings
+from slrbcall.sheets import (
+    CellMark,
+    TemplateColumn,
+    choose_sheet,
+    find_header,
+    read_workbook,
+    write_problem_report,
+    write_template,
+)
+from slrbcall.store import Workspace
+from slrbcall.store.migrations import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
@@ -113,7 +133,6 @@ def _intake(
     report_xlsx: Path | None,
     on_row: Callable[[int, int], None] | None,
 ) -> IntakeResult:
-    from slrbcall.sheets import read_workbook
 
     # Reading a large file leaves this thread idle while calamine parses (it releases
     # the GIL): the call and the registry are loaded, and the file hashed, meanwhile.
@@ -125,16 +144,6 @@ def _intake(
         ),
     )
     held, early, registry, digest = prepared[0]
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    from slrbcall.calls.service import resolve_call
-    from slrbcall.intake.eligibility import likely_duplicates
-    from slrbcall.intake.fields import field, match_header, recognise_sheet
-    from slrbcall.intake.merge import merge
-    from slrbcall.intake.reading import read_applications
-    from slrbcall.sheets import choose_sheet, find_header
-    from slrbcall.store import Workspace
 
     loaded = early or resolve_call(
         settings, held=held, recorded_in_file=workbook.properties.get("slrbcall.call")
@@ -219,21 +228,8 @@ def _intake(
 def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Registry]:
     """The calls the workspace holds, the call when the file cannot change which one
     (``--call``, or a workspace that holds calls), and the registry.
-
-    Also imports the modules the intake needs once the file is read (a tenth of a
-    second of the intake's own start-up), since this runs while calamine parses.
     """
-    from concurrent.futures import ThreadPoolExecutor  # noqa: F401
-
-    import slrbcall.intake.columns
-    import slrbcall.intake.merge
-    import slrbcall.intake.reading
-    import slrbcall.sheets.cells
-    import slrbcall.store  # noqa: F401
-    from slrbcall.calls.definition import load_registry
-    from slrbcall.calls.service import held_calls, resolve_call
-
-    held = held_calls(settings)
+    held = _held_calls(settings)
     early = resolve_call(settings, held=held) if settings.call_id or held else None
     return held, early, load_registry(settings.calls_path)
 
@@ -241,7 +237,6 @@ def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Reg
 def _store_change(
     tx: Transaction, call_id: str, change: Merge, *, snapshot_id: int, file_id: int
 ) -> None:
-    from slrbcall.store.migrations import APPLICATION_COLUMNS
 
     rows, hashes = change.rows, change.hashes
     tx.insert_applications(
@@ -287,7 +282,6 @@ _WHERE_CELL = re.compile(r": sheet '(?P<sheet>.*)', row (?P<row>\d+)(?:, column 
 
 def write_report(source: Path, out: Path, problems: Sequence[Problem]) -> None:
     """A copy of the workbook with every bad cell marked (``--report-xlsx``)."""
-    from slrbcall.sheets import CellMark, write_problem_report
 
     marks = []
     for problem in problems:
@@ -331,10 +325,6 @@ def list_applications(
     theme: str | None = None,
 ) -> tuple[LoadedCall, list[StoredView]]:
     """The stored applications of the call, filtered; in reference order."""
-    from slrbcall.calls.definition import load_registry
-    from slrbcall.calls.service import resolve_call
-    from slrbcall.intake.merge import from_row
-    from slrbcall.store import Workspace
 
     with Workspace.open(settings.db_path, create=False) as ws:
         loaded = resolve_call(settings, held={c.call_id: c.sha256 for c in ws.calls()})
@@ -384,13 +374,8 @@ def write_applications_template(
     ``rows`` pre-fills it (in the order of ``fields.FIELDS``); ``notes`` are added to
     the instructions (the shipped example says which of its values are illustrative).
     """
-    from slrbcall.calls.definition import load_registry
-    from slrbcall.calls.service import held_calls, resolve_call
-    from slrbcall.intake.fields import FIELDS, FieldKind
-    from slrbcall.model import OrgKind
-    from slrbcall.sheets import TemplateColumn, write_template
 
-    loaded = resolve_call(settings, held=held_calls(settings))
+    loaded = resolve_call(settings, held=_held_calls(settings))
     call = loaded.call
     registry = load_registry(settings.calls_path)
     kinds = {
@@ -446,7 +431,6 @@ _SHEET_NAMES = {"en": "Applications", "fr": "Candidatures", "nl": "Aanvragen"}
 
 
 def _instructions(call: Call, lang: str) -> list[str]:
-    from slrbcall.money import format_eur
 
     low, high = format_eur(call.grant_min_cents), format_eur(call.grant_max_cents)
     if lang == "nl":
@@ -475,3 +459,11 @@ def _instructions(call: Call, lang: str) -> list[str]:
         "Choisissez la société de logement, le thème et la langue dans les listes déroulantes.",
         f"Pour l'importer : slrbcall intake FICHIER.xlsx --call {call.id}",
     ]
+
+
+def _held_calls(settings: Settings) -> dict[str, str]:
+    """call id -> definition hash, of the calls the workspace holds (if it exists)."""
+    if not settings.db_path.exists():
+        return {}
+    with Workspace.open(settings.db_path, create=False) as ws:
+        return ws.held_calls()

@@ -29,6 +29,16 @@ from slrbcall.committee.scoring import ScoreLine, rank
 from slrbcall.model import Application, Call, Localized
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
 from slrbcall.reports.figures import GroupFigures, KeyFigures, ProjectRow
+from slrbcall.sheets.write import (
+    AMOUNT_FORMAT,
+    AUTHOR,
+    COUNT_FORMAT,
+    DATE_FORMAT,
+    check_suffix,
+    put_text,
+    put_value,
+    write_atomic,
+)
 
 __all__ = ["SHEETS", "write_report"]
 
@@ -80,7 +90,6 @@ def _euro_text(text: object) -> Decimal | None:
 
 
 def _format_of(kind: str) -> str | None:
-    from slrbcall.sheets.write import AMOUNT_FORMAT, COUNT_FORMAT, DATE_FORMAT
 
     return {
         "amount": AMOUNT_FORMAT,
@@ -117,8 +126,6 @@ def _table(
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-    from slrbcall.sheets.write import put_text
-
     bold = Font(bold=True)
     widths = [len(c.title) for c in columns]
     for index, column in enumerate(columns, start=1):
@@ -153,7 +160,6 @@ def _put_row(
     values: Sequence[object],
     widths: list[int],
 ) -> None:
-    from slrbcall.sheets.write import put_value
 
     for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
         kind = column.kind
@@ -431,8 +437,6 @@ def write_report(
     ``.xlsx`` (:class:`~slrbcall.errors.RefusedError`).
     """
     from openpyxl import Workbook  # type: ignore[import-untyped]
-
-    from slrbcall.sheets.write import AUTHOR, check_suffix, write_atomic
 
     check_suffix(path, (".xlsx",))
     projects = {p.reference: p for p in fig.projects}

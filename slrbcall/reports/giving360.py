@@ -49,10 +49,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from slrbcall.calls.registry import Registry
+from slrbcall.documents.context import project_dates
 from slrbcall.errors import RefusedError
 from slrbcall.model import Application, Call, Lang, Organisation
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
 from slrbcall.reports.figures import FUNDED_DECISIONS
+from slrbcall.sheets.write import safe_text, write_atomic
 
 __all__ = [
     "AWARD_MILESTONE",
@@ -169,7 +171,6 @@ def grants_360(
     :class:`RefusedError` only when a funded line names an application that
     ``applications`` does not hold.
     """
-    from slrbcall.documents.context import project_dates
 
     by_reference = {a.reference: a for a in applications}
     when = award_date or _award_date(call)
@@ -344,7 +345,6 @@ def write_360_json(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
     Refuses (:class:`RefusedError`, listing every problem) when :func:`validate_360`
     finds any; nothing is written then.
     """
-    from slrbcall.sheets.write import write_atomic
 
     _refuse_problems(grants, path)
     text = _json(to_package(grants)) + "\n"
@@ -352,7 +352,6 @@ def write_360_json(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
 
 
 def _csv_text(value: object) -> str:
-    from slrbcall.sheets.write import safe_text
 
     if value is None:
         return ""
@@ -373,7 +372,6 @@ def write_360_csv(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
     (:class:`RefusedError`, listing every problem) when :func:`validate_360` finds
     any; nothing is written then. Atomic.
     """
-    from slrbcall.sheets.write import write_atomic
 
     _refuse_problems(grants, path)
     buffer = io.StringIO()

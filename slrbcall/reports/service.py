@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.allocation.service import adopted_run, allocation_runs
 from slrbcall.calls.definition import LoadedCall, load_registry
+from slrbcall.committee.service import ranking, stored_state
 from slrbcall.errors import RefusedError
+from slrbcall.followup.service.monitoring import outcomes
+from slrbcall.reports.excel import write_report
+from slrbcall.reports.figures import key_figures
+from slrbcall.reports.giving360 import grants_360, write_360_csv, write_360_json
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,9 +40,6 @@ class CallReport:
 
 def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
     """The key figures from the stored data and the adopted allocation (if any)."""
-    from slrbcall.allocation.service import allocation_runs
-    from slrbcall.committee.service import ranking
-    from slrbcall.reports.figures import key_figures
 
     ranked = ranking(settings, allow_incomplete="skip-reviewer")
     loaded = ranked.loaded
@@ -53,8 +56,6 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
     )
     score_lines = tuple(line for _, line, _ in ranked.lines)
     if xlsx is not None:
-        from slrbcall.reports.excel import write_report
-
         write_report(
             xlsx,
             figures,
@@ -76,7 +77,6 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
 
 def _outcomes(settings: Settings) -> Outcomes | None:
     """The outcome figures, once at least one monitoring report is stored."""
-    from slrbcall.followup.service.monitoring import outcomes
 
     found = outcomes(settings).outcomes
     return found if found.totals.reporting else None
@@ -89,9 +89,6 @@ def export_360giving(
 
     The format follows the file's suffix: ``.json`` or ``.csv``.
     """
-    from slrbcall.allocation.service import adopted_run
-    from slrbcall.committee.service import stored_state
-    from slrbcall.reports.giving360 import grants_360, write_360_csv, write_360_json
 
     suffix = out.suffix.lower()
     if suffix not in (".json", ".csv"):

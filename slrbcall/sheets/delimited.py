@@ -10,6 +10,8 @@ Excel shows when it opens the file (a quoted field may span several lines).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from pathlib import Path
 from types import MappingProxyType
@@ -39,7 +41,6 @@ def sniff_delimiter(text: str) -> str:
     amount or a comma in a title moves ``,``'s counts around while ``;`` stays
     constant across rows. When neither splits anything, ``;``.
     """
-    import csv
 
     lines = [line for line in text.splitlines() if line.strip()][:_SCAN_LINES]
     best, best_score = _DELIMITERS[0], (0, 0)
@@ -54,8 +55,6 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(path: Path, *, sheet: str | None = None) -> Workbook:
     """The CSV at ``path`` as a workbook with one sheet named after the file."""
-    import csv
-    import io
 
     name = path.stem
     if sheet is not None:

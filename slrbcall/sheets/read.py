@@ -21,6 +21,7 @@ What python-calamine 0.9.1 does, measured on real files and relied on here:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +29,15 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.sheets.biff import scan_xls
 from slrbcall.sheets.delimited import read_csv
 from slrbcall.sheets.grid import Grid, GridRows, RawValue, exact
 from slrbcall.sheets.header import pick_sheet_name
 from slrbcall.sheets.model import Format, Sheet, Workbook, column_letters
+from slrbcall.sheets.ods import scan_ods
+from slrbcall.sheets.ooxml import scan_ooxml
 from slrbcall.sheets.sniff import preflight_zip, sniff
+from slrbcall.sheets.xmlparts import SheetExtras, XmlScan
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -72,8 +77,6 @@ def read_workbook(
     if fmt in _ZIPPED:
         preflight_zip(path)
 
-    import threading
-
     import python_calamine
 
     try:
@@ -104,8 +107,6 @@ def read_workbook(
             worker = threading.Thread(target=load_all, name="slrbcall-read")
             worker.start()
             try:
-                from slrbcall.sheets.xmlparts import SheetExtras  # while calamine parses
-
                 scan = _scan(path, fmt, [meta.name for meta in metas])
                 if meanwhile is not None:
                     meanwhile()
@@ -163,19 +164,12 @@ def _refuse(path: Path, message: str) -> InputFileError:
 
 
 def _scan(path: Path, fmt: Format, names: list[str]) -> XmlScan:
-    from slrbcall.sheets.xmlparts import XmlScan
 
     if fmt in (Format.XLSX, Format.XLSM):
-        from slrbcall.sheets.ooxml import scan_ooxml
-
         return scan_ooxml(path, wanted=names)
     if fmt is Format.ODS:
-        from slrbcall.sheets.ods import scan_ods
-
         return scan_ods(path, wanted=names)
     if fmt is Format.XLS:
-        from slrbcall.sheets.biff import scan_xls
-
         return scan_xls(path, wanted=names)
     return XmlScan(sheets={}, properties={}, date1904=False)
 

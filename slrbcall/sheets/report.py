@@ -17,6 +17,8 @@ from typing import Any
 
 from slrbcall.errors import EnvironmentProblemError, RefusedError
 from slrbcall.sheets.model import Format, Workbook, column_letters
+from slrbcall.sheets.read import read_workbook
+from slrbcall.sheets.sniff import preflight_zip, sniff
 from slrbcall.sheets.write import (
     check_suffix,
     comment,
@@ -74,7 +76,6 @@ def write_problem_report(source: Path, out: Path, *, problems: Sequence[CellMark
     Refuses (:class:`RefusedError`) an ``out`` that is ``source`` itself or not
     named .xlsx (or .xlsm for an .xlsm source). The write is atomic.
     """
-    from slrbcall.sheets.sniff import preflight_zip, sniff
 
     if out.resolve() == source.resolve() or (out.exists() and out.samefile(source)):
         raise RefusedError(f"{out.name}: the report cannot overwrite the file it reports on")
@@ -99,7 +100,6 @@ def write_problem_report(source: Path, out: Path, *, problems: Sequence[CellMark
 
 
 def _read(source: Path) -> Workbook:
-    from slrbcall.sheets.read import read_workbook
 
     return read_workbook(source)
 

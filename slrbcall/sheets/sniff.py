@@ -11,6 +11,7 @@ decompressed), so a zip bomb is refused in milliseconds and with little memory.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,7 +130,6 @@ def _first_directory_sector(path: Path, head: bytes) -> bytes:
 
 def _sniff_zip(path: Path) -> Format:
     """A zip: OOXML spreadsheet, ODS, or another kind of document."""
-    import zipfile
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -241,7 +241,6 @@ def preflight_zip(path: Path, *, limits: ZipLimits = ZipLimits()) -> None:
     Python's zipfile never inflates a member beyond its declared size, so the
     later XML passes are bounded by what is checked here.
     """
-    import zipfile
 
     try:
         with zipfile.ZipFile(path) as archive:

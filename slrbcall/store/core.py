@@ -36,12 +36,16 @@ from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
 __all__ = [
     "APPLICATION_COLUMNS",
     "MIGRATIONS",
+    "SQLITE_VERSION",
     "AuditRow",
     "CallRecord",
     "StoredApplication",
     "Transaction",
     "Workspace",
 ]
+
+#: The SQLite library this Python runs, as text and as numbers (``slrbcall doctor``).
+SQLITE_VERSION: tuple[str, tuple[int, ...]] = (sqlite3.sqlite_version, sqlite3.sqlite_version_info)
 
 #: Seconds a writer waits for another writer before giving up with exit code 4.
 DEFAULT_BUSY_TIMEOUT = 10.0
@@ -322,6 +326,10 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
     @property
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def held_calls(self) -> dict[str, str]:
+        """call id -> definition hash, of every call the workspace holds."""
+        return {record.call_id: record.sha256 for record in self.calls()}
 
     def calls(self) -> list[CallRecord]:
         rows = self._conn.execute(

@@ -11,15 +11,26 @@ from pathlib import Path
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, RefusedError
-from slrbcall.followup import Outcomes, Report
+from slrbcall.followup import Outcomes, Report, check_reports, outcome_figures, report_history
 from slrbcall.followup.service.state import (
     check_lang,
     followup_state,
-    held_calls_of,
     open_workspace,
     read_state,
 )
+from slrbcall.followup.workbooks import (
+    DELIVERABLE_WORDS,
+    MONITORING_COLUMNS,
+    MONITORING_INSTRUCTIONS,
+    MONITORING_SHEETS,
+    matcher,
+    read_reports,
+    recogniser,
+)
+from slrbcall.intake.service import write_report
 from slrbcall.settings import Settings
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
+from slrbcall.store.followup import StoredReport, followup_reads, followup_writes
 
 __all__ = [
     "MonitoringIntake",
@@ -45,13 +56,6 @@ def write_monitoring_template(
     in). ``rows`` replaces those rows and ``notes`` are added to the instructions (the
     shipped example fills them in and says what is illustrative). Returns the call and
     the number of rows."""
-    from slrbcall.followup.workbooks import (
-        DELIVERABLE_WORDS,
-        MONITORING_COLUMNS,
-        MONITORING_INSTRUCTIONS,
-        MONITORING_SHEETS,
-    )
-    from slrbcall.sheets import TemplateColumn, write_template
 
     check_lang(lang)
     state = followup_state(settings)
@@ -119,11 +123,6 @@ def take_monitoring(
     a changed figure updates that report (audited, before and after), and a report of
     a new date is added next to the earlier ones.
     """
-    from slrbcall.followup import check_reports
-    from slrbcall.followup.workbooks import MONITORING_COLUMNS, matcher, read_reports, recogniser
-    from slrbcall.intake.service import write_report
-    from slrbcall.sheets import choose_sheet, find_header, read_workbook
-    from slrbcall.store.followup import StoredReport, followup_reads, followup_writes
 
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -131,7 +130,7 @@ def take_monitoring(
     with open_workspace(settings) as ws:
         loaded = resolve_call(
             settings,
-            held=held_calls_of(ws),
+            held=ws.held_calls(),
             recorded_in_file=workbook.properties.get("slrbcall.call"),
         )
         call = loaded.call
@@ -231,7 +230,6 @@ def outcomes(settings: Settings) -> OutcomeReport:
     """The outcome figures of the funded projects, from their latest reports: totals and
     averages per project, by theme, and against the residents the applications targeted.
     """
-    from slrbcall.followup import outcome_figures, report_history
 
     state = followup_state(settings)
     return OutcomeReport(

@@ -20,16 +20,36 @@ from slrbcall.followup import (
     TrancheDue,
     TrancheState,
     TrancheStatus,
+    check_milestone,
+    check_payment,
+    schedule,
+    tranche_states,
 )
 from slrbcall.followup.service.state import (
     FollowupState,
     check_lang,
     followup_state,
-    held_calls_of,
     open_workspace,
     read_state,
 )
+from slrbcall.followup.workbooks import (
+    PAYMENT_COLUMNS,
+    PAYMENT_INSTRUCTIONS,
+    PAYMENT_SHEETS,
+    matcher,
+    read_payment_rows,
+    recogniser,
+)
+from slrbcall.intake.service import write_report
+from slrbcall.money import to_decimal
 from slrbcall.settings import Settings
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
+from slrbcall.store.followup import (
+    StoredMilestone,
+    StoredPayment,
+    followup_reads,
+    followup_writes,
+)
 
 if TYPE_CHECKING:
     from slrbcall.followup.workbooks import PaymentRow
@@ -79,11 +99,9 @@ def record_milestone(
 
     Recording it again with another date re-dates it (audited, before and after).
     """
-    from slrbcall.followup import check_milestone, tranche_states
-    from slrbcall.store.followup import StoredMilestone, followup_writes
 
     with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=held_calls_of(ws))
+        loaded = resolve_call(settings, held=ws.held_calls())
         with ws.write(command="followup record") as tx:
             writes = followup_writes(tx)
             state = read_state(tx, writes, loaded)
@@ -156,7 +174,6 @@ class PaymentsView:
 
 def payments(settings: Settings, *, today: dt.date) -> PaymentsView:
     """Every tranche of every funded project, as it stands on ``today``."""
-    from slrbcall.followup import tranche_states
 
     state = followup_state(settings)
     return PaymentsView(
@@ -191,8 +208,6 @@ class RecordedPayment:
 
 
 def _store_payment(tx: Transaction, call_id: str, payment: Payment, *, source: str) -> None:
-    from slrbcall.store.followup import StoredPayment, followup_writes
-
     followup_writes(tx).add_payment(
         call_id,
         StoredPayment(
@@ -226,14 +241,12 @@ def record_payment(
     with ``force``, a payment whose condition is not met goes through, and ``reason``
     (required) goes to the audit with what was overridden.
     """
-    from slrbcall.followup import check_payment, schedule
-    from slrbcall.store.followup import followup_writes
 
     reason = reason.strip() if reason else None
     if force and not reason:
         raise RefusedError("--force needs --reason TEXT: the reason goes to the audit")
     with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=held_calls_of(ws))
+        loaded = resolve_call(settings, held=ws.held_calls())
         call = loaded.call
         with ws.write(command="payments record") as tx:
             state = read_state(tx, followup_writes(tx), loaded)
@@ -314,7 +327,6 @@ def _plan_payments(
 ) -> tuple[list[Payment], int, list[Problem]]:
     """The new payments of the rows, how many are already stored as they are, and the
     problems. Each row is checked against what is stored and the rows above it."""
-    from slrbcall.followup import check_payment, schedule
 
     call = state.loaded.call
     funded = {p.reference: p for p in state.projects}
@@ -386,17 +398,13 @@ def take_payments(
     report_xlsx: Path | None = None,
 ) -> PaymentsIntake:
     """Take in a payments workbook: all of its payments, or none (exit 3)."""
-    from slrbcall.followup.workbooks import PAYMENT_COLUMNS, matcher, read_payment_rows, recogniser
-    from slrbcall.intake.service import write_report
-    from slrbcall.sheets import choose_sheet, find_header, read_workbook
-    from slrbcall.store.followup import followup_reads, followup_writes
 
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with open_workspace(settings) as ws:
         loaded = resolve_call(
             settings,
-            held=held_calls_of(ws),
+            held=ws.held_calls(),
             recorded_in_file=workbook.properties.get("slrbcall.call"),
         )
         try:
@@ -462,9 +470,6 @@ def write_payments_template(
 ) -> tuple[LoadedCall, int]:
     """The payments workbook: a row per tranche not paid yet. Returns the call and the
     number of rows."""
-    from slrbcall.followup.workbooks import PAYMENT_COLUMNS, PAYMENT_INSTRUCTIONS, PAYMENT_SHEETS
-    from slrbcall.money import to_decimal
-    from slrbcall.sheets import TemplateColumn, write_template
 
     check_lang(lang)
     view = payments(settings, today=dt.date.min)

@@ -10,8 +10,21 @@ from typing import IO, TYPE_CHECKING
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
 from slrbcall.errors import RefusedError
-from slrbcall.followup import MilestoneRecord, Payment, Project, Report, Timeline
+from slrbcall.followup import (
+    MilestoneRecord,
+    Payment,
+    Project,
+    Report,
+    Timeline,
+    build_timeline,
+    funded_projects,
+    timeline_ics,
+)
+from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
+from slrbcall.sheets import write_atomic
+from slrbcall.store import Workspace
+from slrbcall.store.followup import followup_reads
 
 if TYPE_CHECKING:
     from slrbcall.store import Transaction, Workspace
@@ -22,7 +35,6 @@ __all__ = [
     "TimelineResult",
     "check_lang",
     "followup_state",
-    "held_calls_of",
     "open_workspace",
     "read_state",
     "timeline",
@@ -57,7 +69,6 @@ class FollowupState:
 
 
 def open_workspace(settings: Settings) -> Workspace:
-    from slrbcall.store import Workspace
 
     if not settings.db_path.exists():
         raise RefusedError(
@@ -70,8 +81,6 @@ def open_workspace(settings: Settings) -> Workspace:
 def read_state(
     source: Workspace | Transaction, queries: FollowupQueries, loaded: LoadedCall
 ) -> FollowupState:
-    from slrbcall.followup import funded_projects
-    from slrbcall.intake.merge import from_row
 
     call = loaded.call
     runs = source.runs(call.id)
@@ -119,16 +128,11 @@ def read_state(
     )
 
 
-def held_calls_of(ws: Workspace) -> dict[str, str]:
-    return {c.call_id: c.sha256 for c in ws.calls()}
-
-
 def followup_state(settings: Settings, *, recorded_in_file: str | None = None) -> FollowupState:
     """The follow-up as stored: refused without a workspace or an allocation."""
-    from slrbcall.store.followup import followup_reads
 
     with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=held_calls_of(ws), recorded_in_file=recorded_in_file)
+        loaded = resolve_call(settings, held=ws.held_calls(), recorded_in_file=recorded_in_file)
         return read_state(ws, followup_reads(ws), loaded)
 
 
@@ -143,7 +147,6 @@ class TimelineResult:
 
 def timeline(settings: Settings, *, today: dt.date, within: int = 30) -> TimelineResult:
     """The call's steps and the funded projects' due dates, as they stand on ``today``."""
-    from slrbcall.followup import build_timeline
 
     if within < 0:
         raise RefusedError("--within is a number of days, 0 or more")
@@ -171,8 +174,6 @@ class _Bytes:
 
 def write_timeline_ics(result: TimelineResult, path: Path, *, lang: str = "fr") -> Path:
     """Write the timeline as an iCalendar file (``.ics``), atomically."""
-    from slrbcall.followup import timeline_ics
-    from slrbcall.sheets import write_atomic
 
     if path.suffix.lower() != ".ics":
         raise RefusedError(f"{path.name}: an iCalendar file ends in .ics")

@@ -1,0 +1,227 @@
+"""Building a call definition: YAML text -> pydantic shape -> the rules across keys ->
+frozen :class:`~slrbcall.model.Call` (and the same for the organisations registry).
+
+The expensive half of reading a call: pydantic and the domain model load here, and
+:mod:`slrbcall.calls.definition` imports this module only when a file is not in the
+cache (``slrbcall calls list`` runs all day, and reads the cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from slrbcall.calls.check import check_rules, did_you_mean, line_col, shape_problems
+from slrbcall.calls.definition import LoadedCall
+from slrbcall.calls.registry import Registry, check_enterprise_number
+from slrbcall.calls.spec import CallSpec, LocalizedSpec, RegistrySpec
+from slrbcall.calls.yamlstrict import Located, decode_source, parse_yaml
+from slrbcall.errors import InputFileError, Problem
+from slrbcall.model import (
+    AllocationDefaults,
+    Call,
+    CommitteeMember,
+    Criterion,
+    DocumentTemplates,
+    Eligibility,
+    Lang,
+    Localized,
+    Milestone,
+    Organisation,
+    ProjectDeadline,
+    Signatory,
+    Theme,
+    ThemeCap,
+    Tranche,
+)
+
+__all__ = ["build_call", "build_registry"]
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def build_call(
+    path: Path, label: str, raw: bytes, registry: Registry
+) -> LoadedCall | tuple[Problem, ...]:
+    """The call, or its problems (returned, not raised, so that they can be cached)."""
+    try:
+        located = parse_yaml(decode_source(raw, source=label), source=label, partial=True)
+        spec = _validate(CallSpec, located)
+    except InputFileError as exc:
+        return exc.problems
+    if located.problems:  # values the reader refused; the rest of the file was checked
+        return located.problems
+
+    problems = tuple(check_rules(spec, located, registry, path))
+    if problems:
+        return problems
+    digest = hashlib.sha256(raw).hexdigest()
+    return LoadedCall(
+        call=_to_call(spec, digest),
+        path=path,
+        content=decode_source(raw, source=label),
+        sha256=digest,
+    )
+
+
+def _validate(model: type[_M], located: Located) -> _M:
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        found = shape_problems(model, exc, located)
+        raise InputFileError(
+            sorted([*located.problems, *found], key=lambda p: line_col(p.where))
+        ) from None
+
+
+def _loc(spec: LocalizedSpec) -> Localized:
+
+    return Localized(nl=spec.nl, fr=spec.fr)
+
+
+def _to_call(spec: CallSpec, digest: str) -> Call:
+
+    caps = []
+    for theme, cap in spec.allocation.theme_caps.items():
+        if isinstance(cap, str):
+            caps.append(ThemeCap(theme=theme, percent=Decimal(cap.rstrip("% "))))
+        else:
+            caps.append(ThemeCap(theme=theme, amount_cents=cap))
+    allocation = spec.allocation
+    return Call(
+        id=spec.id,
+        title=_loc(spec.title),
+        description=_loc(spec.description) if spec.description else None,
+        authority=spec.authority,
+        budget_cents=spec.budget,
+        grant_min_cents=spec.grant.minimum,
+        grant_max_cents=spec.grant.maximum,
+        granularity_cents=spec.grant.granularity,
+        duration_months=spec.duration_months,
+        target_public=_loc(spec.target_public) if spec.target_public else None,
+        themes=tuple(Theme(key=t.key, label=_loc(t.label)) for t in spec.themes),
+        eligibility=Eligibility(
+            applicant_kinds=tuple(spec.eligibility.applicant_kinds),
+            partner_required=spec.eligibility.partner_required,
+            max_applications_per_applicant=spec.eligibility.max_applications_per_applicant,
+            duration=spec.eligibility.duration,
+        ),
+        required_fields=tuple(spec.required_fields),
+        criteria=tuple(
+            Criterion(key=c.key, label=_loc(c.label), weight=c.weight, max_mark=c.max_mark)
+            for c in spec.scoring.criteria
+        ),
+        aggregation=spec.scoring.aggregation,
+        disagreement_threshold=spec.scoring.disagreement_threshold,
+        committee=tuple(
+            CommitteeMember(key=m.key, name=m.name, links=tuple(m.links)) for m in spec.committee
+        ),
+        allocation=AllocationDefaults(
+            policy=allocation.policy,
+            partial=allocation.partial,
+            partial_min_share=allocation.partial_min_share,
+            min_score=allocation.min_score,
+            org_cap=allocation.org_cap,
+            theme_caps=tuple(caps),
+            theme_guarantee=allocation.theme_guarantee,
+            tie_break=tuple(allocation.tie_break),
+        ),
+        milestones=tuple(
+            Milestone(key=m.key, label=_loc(m.label), date=m.date, month=m.month)
+            for m in spec.timeline.milestones
+        ),
+        deadlines=tuple(
+            ProjectDeadline(
+                key=d.key,
+                label=_loc(d.label),
+                anchor=d.from_,
+                months=d.months,
+                every_months=d.every_months,
+            )
+            for d in spec.timeline.deadlines
+        ),
+        tranches=tuple(
+            Tranche(
+                number=i,
+                percent=t.percent,
+                condition=t.condition,
+                label=_loc(t.label),
+                month=t.month,
+            )
+            for i, t in enumerate(spec.tranches, start=1)
+        ),
+        signatories=tuple(Signatory(role=s.role, min=s.min, max=s.max) for s in spec.signatories),
+        legal_bases=tuple(_loc(b) for b in spec.legal_bases),
+        documents=DocumentTemplates(
+            convention=Localized(nl=spec.documents.convention.nl, fr=spec.documents.convention.fr),
+            letter_award=Localized(
+                nl=spec.documents.letter_award.nl, fr=spec.documents.letter_award.fr
+            ),
+            letter_refusal=Localized(
+                nl=spec.documents.letter_refusal.nl, fr=spec.documents.letter_refusal.fr
+            ),
+        ),
+        illustrative=tuple(spec.illustrative),
+        source_sha256=digest,
+    )
+
+
+def build_registry(raw: bytes, label: str) -> Registry | tuple[Problem, ...]:
+    try:
+        located = parse_yaml(decode_source(raw, source=label), source=label)
+        return _registry_from(located)
+    except InputFileError as exc:
+        return exc.problems
+
+
+def _registry_from(located: Located) -> Registry:
+    spec: RegistrySpec = _validate(RegistrySpec, located)
+    problems: list[Problem] = []
+    organisations: list[Organisation] = []
+    seen: set[str] = set()
+    for i, org in enumerate(spec.organisations):
+        number = org.enterprise_number
+        if org.key in seen:
+            problems.append(
+                Problem(located.where(("organisations", i, "key")), f"'{org.key}' is defined twice")
+            )
+        seen.add(org.key)
+        if number is not None:
+            try:
+                number = check_enterprise_number(number)
+            except ValueError as exc:
+                problems.append(
+                    Problem(located.where(("organisations", i, "enterprise_number")), str(exc))
+                )
+        organisations.append(
+            Organisation(
+                key=org.key,
+                kind=org.kind,
+                name=_loc(org.name),
+                short_names=tuple(org.short_names),
+                languages=tuple(Lang(x) for x in org.languages),
+                communes=tuple(org.communes),
+                enterprise_number=number,
+                legal_form=_loc(org.legal_form) if org.legal_form else None,
+                address=org.address,
+                postal_code=org.postal_code,
+                nis_code=org.nis_code,
+            )
+        )
+    keys = {o.key for o in organisations}
+    for i, org in enumerate(spec.organisations):
+        for j, commune in enumerate(org.communes):
+            if commune not in keys:
+                problems.append(
+                    Problem(
+                        located.where(("organisations", i, "communes", j)),
+                        f"unknown commune '{commune}'{did_you_mean(commune, sorted(keys))}",
+                    )
+                )
+    if problems:
+        raise InputFileError(problems)
+    return Registry(organisations=tuple(organisations))

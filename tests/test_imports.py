@@ -1,0 +1,137 @@
+"""The house's import rules: stages import down the life of a call, one lazy seam."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+PACKAGE = REPO / "slrbcall"
+
+#: The life of a call, top to bottom: a module may import its own part and the parts
+#: before it, never one after it.
+ORDER = (
+    "errors",
+    "money",
+    "model",
+    "resources",
+    "settings",
+    "sheets",
+    "store",
+    "calls",
+    "intake",
+    "committee",
+    "allocation",
+    "documents",
+    "followup",
+    "reports",
+    "workspace",
+    "demo",
+    "cli",
+    "__main__",
+)
+
+
+def part_of(module: str) -> str:
+    """``slrbcall.intake.service`` -> ``intake``."""
+    return module.split(".")[1]
+
+
+def modules() -> list[tuple[str, Path]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found.append((".".join(parts), path))
+    return found
+
+
+def imported(tree: ast.AST) -> list[tuple[str, ast.stmt]]:
+    """(module, statement) for every slrbcall module a tree imports by absolute name."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+            if node.module == "slrbcall":
+                names = [f"slrbcall.{alias.name}" for alias in node.names]
+            found += [(name, node) for name in names if name.startswith("slrbcall.")]
+        elif isinstance(node, ast.Import):
+            found += [(a.name, node) for a in node.names if a.name.startswith("slrbcall.")]
+    return found
+
+
+def test_every_part_of_the_package_has_its_place_in_the_order() -> None:
+    parts = {part_of(name) for name, _ in modules() if name != "slrbcall"}
+    assert parts <= set(ORDER), sorted(parts - set(ORDER))
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda v: str(v))
+def test_imports_run_down_the_life_of_a_call(module: str, path: Path) -> None:
+    if module == "slrbcall":
+        return
+    mine = ORDER.index(part_of(module))
+    for name, node in imported(ast.parse(path.read_text(encoding="utf-8"))):
+        if name == "slrbcall.__version__":
+            continue
+        theirs = ORDER.index(part_of(name))
+        assert theirs <= mine, f"{module} (line {node.lineno}) imports {name}, a later stage"
+
+
+def heavy_libraries() -> list[str]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    tidy = config["tool"]["ruff"]["lint"]["flake8-tidy-imports"]
+    return list(tidy["banned-module-level-imports"])
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda v: str(v))
+def test_an_import_inside_a_function_is_a_heavy_library_or_says_why(
+    module: str, path: Path
+) -> None:
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    heavy = tuple(heavy_libraries())
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for inner in ast.walk(node):
+            if not isinstance(inner, ast.Import | ast.ImportFrom):
+                continue
+            names = (
+                [a.name for a in inner.names]
+                if isinstance(inner, ast.Import)
+                else [inner.module or ""]
+            )
+            if all(name.split(".")[0] in heavy for name in names):
+                continue
+            line = lines[inner.lineno - 1]
+            assert re.search(r"# noqa: [A-Z0-9, ]*PLC0415 \(.+\)", line), (
+                f"{module}, line {inner.lineno}: an import inside a function names a "
+                f"heavy library of pyproject.toml, or says why: {line.strip()}"
+            )
+
+
+def test_the_root_help_loads_no_command_and_no_heavy_library() -> None:
+    code = (
+        "import sys\n"
+        "from slrbcall.cli.app import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('slrbcall.cli.'))))\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    cli_modules, loaded = done.stdout.strip().splitlines()[-2:]
+    assert cli_modules.split() == ["slrbcall.cli.app", "slrbcall.cli.output"]
+    assert set(loaded.split()) & set(heavy_libraries()) == set()
