@@ -103,17 +103,46 @@ CASES = [
     pytest.param(
         {"budget: 255000 ": "budget: 255000.001 "},
         [
-            "call.yaml:22:9: budget: more than two decimals: 255000.001 (amounts are in euro and cents)"
+            "call.yaml:22:9: budget: 255000.001: write whole euro, or an amount with cents"
+            " in quotes, e.g. '255.000,50'"
         ],
         id="budget-three-decimals",
     ),
     pytest.param(
         {"budget: 255000 ": "budget: '255,000' "},
         [
-            "call.yaml:22:9: budget: not a plain decimal amount: '255,000' "
-            "(write e.g. 255000 or 255000.00)"
+            "call.yaml:22:9: budget: ambiguous amount: '255,000' could be thousands or decimals"
+            " (write 1500 or 1.500 for fifteen hundred, 1,50 for one and a half)"
         ],
         id="budget-text",
+    ),
+    pytest.param(
+        {"budget: 255000 ": "budget: 600.000 "},
+        [
+            "call.yaml:22:9: budget: 600.000 is ambiguous: YAML reads a point as decimals, a"
+            " Belgian reader as thousands (€ 600.000,00); write whole euro, e.g. 600000, or"
+            " quote the amount, e.g. '600.000,00'"
+        ],
+        id="budget-belgian-thousands-unquoted",
+    ),
+    pytest.param(
+        {"  minimum: 10000": "  minimum: 20.000", "  maximum: 65000": "  maximum: 150.000"},
+        [
+            "call.yaml:24:12: grant.minimum: 20.000 is ambiguous: YAML reads a point as"
+            " decimals, a Belgian reader as thousands (€ 20.000,00); write whole euro, e.g."
+            " 20000, or quote the amount, e.g. '20.000,00'",
+            "call.yaml:25:12: grant.maximum: 150.000 is ambiguous: YAML reads a point as"
+            " decimals, a Belgian reader as thousands (€ 150.000,00); write whole euro, e.g."
+            " 150000, or quote the amount, e.g. '150.000,00'",
+        ],
+        id="grant-range-belgian-thousands-unquoted",
+    ),
+    pytest.param(
+        {"budget: 255000 ": "budget: 255000.50 "},
+        [
+            "call.yaml:22:9: budget: 255000.50: write an amount with cents in quotes, e.g. '255.000,50'"
+        ],
+        id="budget-cents-unquoted",
     ),
     pytest.param(
         {"  - percent: 20\n": "  - percent: 25\n"},
@@ -244,3 +273,34 @@ def test_schema_describes_every_key(cli: Invoke) -> None:
     for key in ("id", "budget", "grant", "themes", "tranches", "timeline", "documents"):
         assert key in schema["properties"]
     assert "budget" in schema["required"]
+
+
+@pytest.mark.parametrize(
+    ("written", "cents"),
+    [
+        pytest.param("600000", 600_000_00, id="whole-euro"),
+        pytest.param("'600.000,00'", 600_000_00, id="belgian-quoted"),
+        pytest.param("'600.000'", 600_000_00, id="belgian-thousands-quoted"),
+        pytest.param("'600 000'", 600_000_00, id="spaces-quoted"),
+        pytest.param("'600000.00'", 600_000_00, id="plain-decimal-quoted"),
+        pytest.param("'255.000,50'", 255_000_50, id="cents-quoted"),
+    ],
+)
+def test_money_in_a_call_reads_as_on_the_command_line(
+    tmp_path: Path, written: str, cents: int
+) -> None:
+    """A call's amounts follow the Belgian rules of ``--budget`` and the sheets."""
+    path = write_call(
+        tmp_path / "calls",
+        empowerment_text(
+            **{"budget: 255000 ": f"budget: {written} ", "  maximum: 65000": "  maximum: 150000"}
+        ),
+    )
+    assert load_call(path).call.budget_cents == cents
+
+
+def test_calls_show_prints_a_quoted_belgian_budget_in_full(tmp_path: Path, cli: Invoke) -> None:
+    write_call(tmp_path / "calls", empowerment_text(**{"budget: 255000 ": "budget: '600.000' "}))
+    result = cli("--calls-dir", tmp_path / "calls", "calls", "show", "empowerment-2023")
+    assert result.exit_code == 0, result
+    assert "600,000.00" in result.stdout

@@ -6,8 +6,10 @@ and builds the frozen :class:`slrbcall.model.Call`. Nothing else imports pydanti
 The JSON Schema printed by ``slrbcall calls schema`` is generated from these models.
 
 Booleans and integers are strict (``partner_required: NO`` is an error, not ``False``).
-Money is an integer or a plain decimal with at most two decimals (``255000``,
-``"255000.00"``), read exactly and never through a float.
+Money is whole euro (``255000``) or a quoted amount read by the same Belgian rules as
+the command line and the spreadsheets (``'255.000,00'``, ``'255000.50'``), exactly and
+never through a float. A YAML number with a decimal point is refused: ``600.000`` is
+600 to YAML and 600,000 to a Belgian reader.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from slrbcall.model import (
     SignatoryRole,
     TrancheCondition,
 )
-from slrbcall.money import AmountError, cents_from_decimal, decimal_from_text
+from slrbcall.money import AmountError, cents_from_decimal, parse_amount
 
 __all__ = ["APPLICATION_FIELDS", "CallSpec", "OrganisationSpec", "RegistrySpec"]
 
@@ -63,21 +65,41 @@ APPLICATION_FIELDS = (
 
 
 def _money(value: Any) -> int:
-    """Cents from an integer or a plain decimal (string or exact Decimal)."""
-    if isinstance(value, bool):
-        raise ValueError("write an amount in euro, e.g. 255000 or '255000.00'")
+    """Cents from whole euro, or from a quoted amount in Belgian notation."""
+    if isinstance(value, Decimal):
+        raise ValueError(_unquoted_decimal(value))
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("write an amount in euro, e.g. 255000 or '255.000,00'")
     try:
-        if isinstance(value, int | Decimal):
-            cents = cents_from_decimal(value)
-        elif isinstance(value, str):
-            cents = cents_from_decimal(decimal_from_text(value))
-        else:
-            raise ValueError("write an amount in euro, e.g. 255000 or '255000.00'")
+        cents = cents_from_decimal(value) if isinstance(value, int) else parse_amount(value)
     except AmountError as exc:
         raise ValueError(str(exc)) from exc
     if cents < 0:
         raise ValueError("an amount cannot be negative")
     return cents
+
+
+def _unquoted_decimal(value: Decimal) -> str:
+    """Why an amount written as a YAML number with a point is refused, with the fix."""
+    try:
+        belgian = parse_amount(str(value))
+    except AmountError:
+        belgian = None
+    if belgian is None:
+        return f"{value}: write whole euro, or an amount with cents in quotes, e.g. '255.000,50'"
+    if belgian % 100:
+        return f"{value}: write an amount with cents in quotes, e.g. '{_belgian(belgian)}'"
+    return (
+        f"{value} is ambiguous: YAML reads a point as decimals, a Belgian reader as "
+        f"thousands (€ {_belgian(belgian)}); write whole euro, e.g. {belgian // 100}, or "
+        f"quote the amount, e.g. '{_belgian(belgian)}'"
+    )
+
+
+def _belgian(cents: int) -> str:
+    """``60000000`` -> ``600.000,00``: the notation the intake and the CLI read."""
+    euro, rest = divmod(cents, 100)
+    return f"{euro:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def _decimal(value: Any) -> Decimal:
@@ -98,9 +120,12 @@ Money = Annotated[
         {
             "anyOf": [
                 {"type": "integer", "minimum": 0},
-                {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+                {"type": "string"},
             ],
-            "description": "Euro, as an integer or a decimal string with at most 2 decimals.",
+            "description": (
+                "Euro: whole euro as an integer, or a quoted amount in Belgian "
+                "notation, e.g. '255.000,00'."
+            ),
         }
     ),
 ]
