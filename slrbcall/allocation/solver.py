@@ -210,9 +210,7 @@ class Solver:
             return None
 
         n = len(free)
-        new_highs: Any = highspy.Highs  # Any: highspy's stubs are partial
-        h = new_highs()
-        h.setOptionValue("output_flag", False)
+        h = _silent_highs()
         h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", 0.0)
         # Measured: on these small knapsacks HiGHS spent most of its time in sub-MIP
@@ -255,3 +253,20 @@ class Solver:
             add("value", 0, list(range(n)), [p.values[i] for i in free], need - 0.5, inf)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         return h, rows
+
+
+def _silent_highs() -> Any:
+    """A HiGHS solver whose output is off before it has printed anything.
+
+    From highspy 1.8 on, ``highspy.Highs`` is a Python class around the C++ solver
+    whose constructor registers callbacks: a solver call that prints the HiGHS banner
+    from C on standard output, before any option can be set, and so breaks ``--json``.
+    Nothing here uses callbacks, so the C++ solver is built itself and its output
+    turned off first (tests/test_allocation_json.py runs the CLI in a subprocess).
+    """
+    import highspy
+
+    plain: Any = getattr(getattr(highspy, "_core", None), "_Highs", None) or highspy.Highs
+    h = plain()
+    h.setOptionValue("output_flag", False)
+    return h
