@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from slrbcall.allocation.service import Allocation, allocate
+from slrbcall.allocation.service import Adoption, Allocation, adopt, allocate
 from slrbcall.calls.definition import LoadedCall, call_files, load_call, registry_file
 from slrbcall.calls.service import validate_calls
 from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
@@ -57,6 +57,7 @@ class DemoResult:
     scores: ScoreIntake
     ranking: Ranking
     allocation: Allocation
+    adoption: Adoption
     report: CallReport
     conventions: Rendered
     letters: Rendered
@@ -100,6 +101,8 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     marks = take_scores(example, examples_dir() / "scores.xlsx")
     ranked = ranking(example)
     allocated = allocate(example, budget_cents=DEMO_BUDGET_CENTS)
+    assert allocated.run_id is not None
+    adopted = adopt(example, allocated.run_id)
     return DemoResult(
         out_dir=out_dir,
         db_path=db_path,
@@ -108,6 +111,7 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
         scores=marks,
         ranking=ranked,
         allocation=allocated,
+        adoption=adopted,
         report=call_report(example, xlsx=out_dir / "report.xlsx"),
         conventions=render(example, out=out_dir / "conventions", date=DEMO_DATE, pdf=pdf),
         letters=render(example, letters=True, out=out_dir / "outbox", date=DEMO_DATE, pdf=pdf),

@@ -107,3 +107,17 @@ def demo_db(demo_run: Any, tmp_path: Path) -> Path:
     copy = tmp_path / "demo.db"
     shutil.copy(demo_run.db_path, copy)
     return copy
+
+
+@pytest.fixture(scope="session")
+def scored_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace holding the example applications and marks (built once)."""
+    from slrbcall.committee.service import take_scores
+    from slrbcall.intake.service import intake
+    from slrbcall.settings import Settings
+
+    db = tmp_path_factory.mktemp("scored") / "ws.db"
+    settings = Settings(db=db, calls_dir=SHIPPED_CALLS, call_id="empowerment-2023")
+    intake(settings, REPO / "examples" / "applications.xlsx")
+    take_scores(settings, REPO / "examples" / "scores.xlsx")
+    return db

@@ -16,20 +16,6 @@ EXAMPLES = REPO / "examples"
 CALL = ("--call", "empowerment-2023")
 
 
-@pytest.fixture(scope="module")
-def scored_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace holding the example applications and marks (built once)."""
-    from slrbcall.committee.service import take_scores
-    from slrbcall.intake.service import intake
-    from slrbcall.settings import Settings
-
-    db = tmp_path_factory.mktemp("scored") / "ws.db"
-    settings = Settings(db=db, calls_dir=REPO / "calls", call_id="empowerment-2023")
-    intake(settings, EXAMPLES / "applications.xlsx")
-    take_scores(settings, EXAMPLES / "scores.xlsx")
-    return db
-
-
 @pytest.fixture
 def db_copy(scored_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "ws.db"
@@ -59,6 +45,9 @@ def test_the_example_call_funds_six_projects(cli: Invoke, db_copy: Path) -> None
     }
     assert data["total_awarded"] == "251000.00"
     assert data["remainder"] == "4000.00"
+    runs = json.loads(cli("--db", db_copy, "allocations", "list", "--json").stdout)
+    assert [(r["run"], r["adopted"], r["awarded"]) for r in runs] == [(1, False, "251000.00")]
+    assert cli("--db", db_copy, "allocations", "adopt", "1").exit_code == 0
     runs = json.loads(cli("--db", db_copy, "allocations", "list", "--json").stdout)
     assert [(r["run"], r["adopted"], r["awarded"]) for r in runs] == [(1, True, "251000.00")]
 
@@ -173,6 +162,7 @@ def test_json_is_byte_identical_whatever_the_row_order(
 
 def test_explain_a_refusal(cli: Invoke, db_copy: Path) -> None:
     assert cli("--db", db_copy, *CALL, "allocate").exit_code == 0
+    assert cli("--db", db_copy, "allocations", "adopt", "1").exit_code == 0
     result = cli("--db", db_copy, "explain", "EMP23-13")
     assert result.exit_code == 0
     assert "EMP23-13 in allocation run 1" in result.stdout
@@ -192,6 +182,7 @@ def test_explain_before_any_allocation(cli: Invoke, db_copy: Path) -> None:
 
 def test_dry_run_keeps_the_adopted_run(cli: Invoke, db_copy: Path) -> None:
     assert cli("--db", db_copy, *CALL, "allocate").exit_code == 0
+    assert cli("--db", db_copy, "allocations", "adopt", "1").exit_code == 0
     assert cli("--db", db_copy, *CALL, "allocate", "--budget", "100000", "--dry-run").exit_code == 0
     runs = json.loads(cli("--db", db_copy, "allocations", "list", "--json").stdout)
     assert len(runs) == 1

@@ -118,7 +118,7 @@ def test_no_allocation_yet_is_refused(tmp_path: Path) -> None:
 
     settings = Settings(db=tmp_path / "ws.db", calls_dir=REPO / "calls", call_id="empowerment-2023")
     intake(settings, EXAMPLES / "applications.xlsx")
-    with pytest.raises(RefusedError, match=r"no allocation for empowerment-2023 yet"):
+    with pytest.raises(RefusedError, match=r"no adopted allocation for empowerment-2023 yet"):
         timeline(settings, today=TODAY)
 
 

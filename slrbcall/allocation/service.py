@@ -1,4 +1,10 @@
-"""Use cases of the allocation: allocate (and store the run), read runs, explain, compare."""
+"""Use cases of the allocation: propose (allocate and store a run), adopt a run as the
+call's decision, read the runs and adoptions, explain, compare.
+
+A stored run is a proposal; it becomes the call's decision only when an officer
+adopts it (``slrbcall allocations adopt RUN``), and every later adoption is a recorded
+act that never lowers or removes an award on which money was paid.
+"""
 
 from __future__ import annotations
 
@@ -17,21 +23,25 @@ from slrbcall.calls.service import resolve_call
 from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
 from slrbcall.model import Policy
-from slrbcall.money import format_eur
+from slrbcall.money import cents_from_decimal, format_eur
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
     from slrbcall.allocation import AllocationResult, Candidate, OptionOverrides
     from slrbcall.calls.definition import LoadedCall
-    from slrbcall.store import StoredRun
+    from slrbcall.store import StoredAdoption, StoredRun, Transaction
 
 __all__ = [
+    "Adoption",
     "Allocation",
+    "Decisions",
     "Scenario",
+    "adopt",
     "adopted_run",
     "allocate",
     "allocation_runs",
+    "decisions",
     "explain",
     "scenarios",
 ]
@@ -120,7 +130,7 @@ def allocate(
     allow_incomplete: str | None = None,
     dry_run: bool = False,
 ) -> Allocation:
-    """Allocate the budget; unless ``dry_run``, store the run, which becomes the adopted one."""
+    """Allocate the budget; unless ``dry_run``, store the run as a proposal to adopt."""
 
     loaded, candidates = _candidates(settings, allow_incomplete)
     options = AllocationOptions.from_call(
@@ -166,34 +176,182 @@ def allocate(
                 "budget": options.budget_cents,
                 "awarded": result.total_awarded_cents,
                 "input_sha256": digest,
+                "status": "proposal",
             },
         )
     return Allocation(loaded, result, digest, run_id)
 
 
-def allocation_runs(settings: Settings) -> tuple[LoadedCall, list[StoredRun]]:
-    """The stored runs of the call, oldest first (the last one is adopted)."""
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    """The stored runs of a call and its adoptions, oldest first."""
 
-    if not settings.db_path.exists():
-        raise RefusedError(f"no workspace at {settings.db_path} yet")
-    with Workspace.open(settings.db_path, create=False) as ws:
-        loaded = resolve_call(settings, held={c.call_id: c.sha256 for c in ws.calls()})
-        return loaded, ws.runs(loaded.call.id)
+    loaded: LoadedCall
+    runs: list[StoredRun]
+    adoptions: list[StoredAdoption]
+
+    @property
+    def adopted_id(self) -> int | None:
+        """The run in force: the run of the latest adoption."""
+        return self.adoptions[-1].run_id if self.adoptions else None
+
+
+def decisions(settings: Settings) -> Decisions:
+    """The runs of the call and which of them was adopted, when and why."""
+    with _open(settings) as ws:
+        loaded = resolve_call(settings, held=ws.held_calls())
+        return Decisions(loaded, ws.runs(loaded.call.id), ws.adoptions(loaded.call.id))
+
+
+def allocation_runs(settings: Settings) -> tuple[LoadedCall, list[StoredRun]]:
+    """The stored runs of the call, oldest first."""
+    found = decisions(settings)
+    return found.loaded, found.runs
 
 
 def adopted_run(settings: Settings, run_id: int | None = None) -> tuple[LoadedCall, StoredRun]:
-    """The adopted (last stored) run, or the run ``run_id``."""
-    loaded, runs = allocation_runs(settings)
-    if not runs:
+    """The adopted run (the call's decision), or the run ``run_id``."""
+    found = decisions(settings)
+    call_id = found.loaded.call.id
+    if run_id is not None:
+        return found.loaded, _run_of(found.runs, run_id)
+    if not found.runs:
         raise RefusedError(
-            f"no allocation for {loaded.call.id} yet: run 'slrbcall allocate --budget AMOUNT'"
+            f"no allocation for {call_id} yet: run 'slrbcall allocate --budget AMOUNT'"
         )
-    if run_id is None:
-        return loaded, runs[-1]
+    if found.adopted_id is None:
+        proposals = ", ".join(str(run.id) for run in found.runs)
+        raise RefusedError(
+            f"no allocation of {call_id} is adopted yet (proposals: {proposals}): adopt one "
+            f"with 'slrbcall allocations adopt {found.runs[-1].id}'"
+        )
+    return found.loaded, _run_of(found.runs, found.adopted_id)
+
+
+def _run_of(runs: Sequence[StoredRun], run_id: int) -> StoredRun:
     for run in runs:
         if run.id == run_id:
-            return loaded, run
-    raise RefusedError(f"no allocation run {run_id} (runs: {', '.join(str(r.id) for r in runs)})")
+            return run
+    known = ", ".join(str(r.id) for r in runs) or "none"
+    raise RefusedError(f"no allocation run {run_id} (runs: {known})")
+
+
+def _open(settings: Settings) -> Workspace:
+    if not settings.db_path.exists():
+        raise RefusedError(f"no workspace at {settings.db_path} yet")
+    return Workspace.open(settings.db_path, create=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A committed project of the adopted run that another run would change."""
+
+    reference: str
+    award_cents: int  # in the adopted run
+    new_award_cents: int  # in the run to adopt
+    paid_cents: int
+    signed: bool
+
+    def describe(self) -> str:
+        what = []
+        if self.signed:
+            what.append("signed")
+        if self.paid_cents:
+            what.append(f"{format_eur(self.paid_cents)} paid")
+        return (
+            f"{self.reference} ({' and '.join(what)}: {format_eur(self.award_cents)} -> "
+            f"{format_eur(self.new_award_cents)})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Adoption:
+    """A recorded adoption: the run in force before, the run now, what it changed."""
+
+    loaded: LoadedCall
+    run: StoredRun
+    previous_run_id: int | None
+    changes: tuple[Change, ...]
+    reason: str | None
+
+
+def adopt(
+    settings: Settings, run_id: int, *, supersede: bool = False, reason: str | None = None
+) -> Adoption:
+    """Adopt run ``run_id`` as the call's decision.
+
+    Refused while the run in force has signed conventions or payments that the new
+    run would change, unless ``supersede`` with a ``reason``; even then, an award on
+    which money was paid is never lowered or removed. Audited.
+    """
+    reason = (reason or "").strip() or None
+    if supersede and reason is None:
+        raise RefusedError("--supersede needs --reason TEXT: say why the decision is replaced")
+    with _open(settings) as ws:
+        loaded = resolve_call(settings, held=ws.held_calls())
+        with ws.write(command="allocations adopt") as tx:
+            call_id = loaded.call.id
+            run = _run_of(tx.runs(call_id), run_id)
+            current = tx.adopted_run(call_id)
+            if current is not None and current.id == run.id:
+                raise RefusedError(f"run {run.id} is already the adopted decision of {call_id}")
+            changes = _changes(tx, call_id, current, run) if current is not None else ()
+            if changes and not supersede:
+                raise RefusedError(
+                    f"run {current.id if current else '?'} is the decision in force; run "
+                    f"{run.id} would change {len(changes)} of its committed projects: "
+                    + "; ".join(c.describe() for c in changes)
+                    + ". Pass --supersede --reason TEXT to replace the decision all the same"
+                )
+            lowered = [c for c in changes if c.paid_cents and c.new_award_cents < c.award_cents]
+            if lowered:
+                raise RefusedError(
+                    f"run {run.id} would lower or remove awards on which money was paid: "
+                    + "; ".join(c.describe() for c in lowered)
+                    + ". Such an award changes only by an amendment"
+                )
+            superseded = current.id if (current is not None and changes) else None
+            tx.adopt(call_id, run.id, reason=reason, superseded_run_id=superseded)
+            tx.audit(
+                "insert",
+                "allocation_adoption",
+                f"{call_id}/{run.id}",
+                before=None if current is None else {"run": current.id},
+                after={
+                    "run": run.id,
+                    "reason": reason,
+                    "superseded": superseded,
+                    "changed": [c.reference for c in changes],
+                },
+            )
+    return Adoption(loaded, run, None if current is None else current.id, changes, reason)
+
+
+def _changes(
+    tx: Transaction, call_id: str, current: StoredRun, run: StoredRun
+) -> tuple[Change, ...]:
+    """The projects of ``current`` with a signed convention or a payment whose award
+    ``run`` would change."""
+    signed = {m.reference for m in tx.milestones(call_id) if m.key == "signature"}
+    paid: dict[str, int] = {}
+    for payment in tx.payments(call_id):
+        paid[payment.reference] = paid.get(payment.reference, 0) + payment.amount_cents
+    before = _awards(current)
+    after = _awards(run)
+    return tuple(
+        Change(ref, before.get(ref, 0), after.get(ref, 0), paid.get(ref, 0), ref in signed)
+        for ref in sorted(signed | set(paid))
+        if before.get(ref, 0) != after.get(ref, 0)
+    )
+
+
+def _awards(run: StoredRun) -> dict[str, int]:
+    """reference -> awarded cents, of the funded projects of a run."""
+    return {
+        line["reference"]: cents_from_decimal(Decimal(line["amount"]))
+        for line in run.result["lines"]
+        if line["decision"] in ("funded_full", "funded_partial")
+    }
 
 
 def explain(settings: Settings, reference: str) -> tuple[LoadedCall, StoredRun, dict[str, Any]]:

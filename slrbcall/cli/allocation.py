@@ -146,9 +146,10 @@ def allocate(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Allocate the budget and explain every decision; the stored run is the adopted one.
+    """Allocate the budget and explain every decision; the run is stored as a proposal.
 
-    Defaults come from the call definition; the options override them.
+    Defaults come from the call definition; the options override them. The proposal
+    becomes the call's decision only with 'slrbcall allocations adopt RUN'.
 
     Example: slrbcall allocate --budget 255000 --policy greedy
     """
@@ -186,8 +187,8 @@ def allocate(
     else:
         console.print(
             text(
-                f"Stored as run {done.run_id}, now the adopted allocation. "
-                "'slrbcall explain REF' says why."
+                f"Stored as proposal run {done.run_id}; the adopted decision is unchanged. "
+                f"Adopt it with 'slrbcall allocations adopt {done.run_id}'."
             )
         )
 
@@ -325,12 +326,14 @@ def explain(
 
 @app.command("list")
 def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """List the stored allocation runs; the last one is the adopted decision.
+    """List the stored allocation runs: which one is adopted, since when and why.
 
     Example: slrbcall allocations list
     """
 
-    loaded, runs = allocation_service.allocation_runs(settings(ctx))
+    found = allocation_service.decisions(settings(ctx))
+    loaded, runs, adopted = found.loaded, found.runs, found.adopted_id
+    adoption = found.adoptions[-1] if found.adoptions else None
     if as_json:
         emit_json(
             [
@@ -342,7 +345,12 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                     "awarded": format_plain(r.awarded_cents),
                     "input_sha256": r.input_sha256,
                     "tool_version": r.tool_version,
-                    "adopted": r is runs[-1],
+                    "adopted": r.id == adopted,
+                    "adoptions": [
+                        {"at": a.at, "reason": a.reason, "superseded_run": a.superseded_run_id}
+                        for a in found.adoptions
+                        if a.run_id == r.id
+                    ],
                 }
                 for r in runs
             ]
@@ -368,9 +376,62 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
             eur(r.budget_cents),
             eur(r.awarded_cents),
             text(funded),
-            text("adopted" if r is runs[-1] else "", "green"),
+            text("adopted" if r.id == adopted else "proposal", "green" if r.id == adopted else ""),
         )
-    out_console().print(view)
+    console = out_console()
+    console.print(view)
+    if adoption is None:
+        console.print(text("No run is adopted yet: 'slrbcall allocations adopt RUN' adopts one."))
+    else:
+        why = f": {adoption.reason}" if adoption.reason else ""
+        console.print(text(f"Run {adoption.run_id} adopted on {adoption.at}{why}."))
+
+
+@app.command()
+def adopt(
+    ctx: typer.Context,
+    run: Annotated[int, typer.Argument(metavar="RUN", help="The run to adopt.")],
+    supersede: Annotated[
+        bool,
+        typer.Option(
+            "--supersede",
+            help="Replace a decision whose conventions are signed or paid (needs --reason).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why: recorded with the adoption.", show_default=False),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Adopt a stored run as the call's decision: documents and payments follow it.
+
+    While the decision in force has signed conventions or payments, a run that would
+    change them is refused unless --supersede --reason; an award on which money was
+    paid is never lowered or removed.
+
+    Example: slrbcall allocations adopt 1
+    """
+
+    done = allocation_service.adopt(settings(ctx), run, supersede=supersede, reason=reason)
+    if as_json:
+        emit_json(
+            {
+                "call": done.loaded.call.id,
+                "run": done.run.id,
+                "previous_run": done.previous_run_id,
+                "reason": done.reason,
+                "changed": [c.reference for c in done.changes],
+            }
+        )
+        return
+    console = out_console()
+    before = "" if done.previous_run_id is None else f", replacing run {done.previous_run_id}"
+    console.print(
+        text(f"Run {done.run.id} is now the adopted decision of {done.loaded.call.id}{before}.")
+    )
+    for change in done.changes:
+        console.print(text(f"Changed: {change.describe()}."))
 
 
 @app.command()

@@ -165,6 +165,12 @@ def demo(
             "left; every decision has its reason ('slrbcall explain EMP23-13')."
         )
     )
+    console.print(
+        text(
+            f"   Stored as proposal run {result.adoption.run.id}, then adopted as the call's "
+            "decision ('slrbcall allocations list')."
+        )
+    )
     fig = result.report.figures
     console.print(
         text(

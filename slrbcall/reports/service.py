@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.allocation.service import adopted_run, allocation_runs
+from slrbcall.allocation.service import adopted_run, decisions
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.committee.service import ranking, stored_state
 from slrbcall.errors import RefusedError
@@ -43,8 +43,8 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
 
     ranked = ranking(settings, allow_incomplete="skip-reviewer")
     loaded = ranked.loaded
-    _, runs = allocation_runs(settings)
-    run = runs[-1] if runs else None
+    found = decisions(settings)
+    run = next((r for r in found.runs if r.id == found.adopted_id), None)
     lines = tuple(run.result["lines"]) if run else None
     registry = load_registry(settings.calls_path)
     figures = key_figures(

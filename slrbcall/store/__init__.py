@@ -15,13 +15,14 @@ from slrbcall.store.core import (
     Transaction,
     Workspace,
 )
-from slrbcall.store.decisions import StoredMark, StoredRun
+from slrbcall.store.decisions import StoredAdoption, StoredMark, StoredRun
 
 __all__ = [
     "APPLICATION_COLUMNS",
     "MIGRATIONS",
     "AuditRow",
     "CallRecord",
+    "StoredAdoption",
     "StoredApplication",
     "StoredMark",
     "StoredRun",

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DecisionReads", "DecisionWrites", "StoredMark", "StoredRun"]
+__all__ = ["DecisionReads", "DecisionWrites", "StoredAdoption", "StoredMark", "StoredRun"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class StoredMark:
 
 @dataclass(frozen=True, slots=True)
 class StoredRun:
-    """One stored allocation run; the last one of a call is its adopted decision."""
+    """One stored allocation run: a proposal until an adoption names it."""
 
     id: int
     call_id: str
@@ -36,6 +36,39 @@ class StoredRun:
     budget_cents: int
     awarded_cents: int
     result: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAdoption:
+    """One recorded adoption: from then on, ``run_id`` is the call's decision."""
+
+    id: int
+    call_id: str
+    run_id: int
+    at: str
+    reason: str | None
+    superseded_run_id: int | None  # the adopted run it replaced despite its commitments
+
+
+_RUN_COLUMNS = (
+    "id, call_id, at, policy, parameters_json, input_sha256, tool_version,"
+    " budget_cents, awarded_cents, result_json"
+)
+
+
+def _run(r: Sequence[Any]) -> StoredRun:
+    return StoredRun(
+        id=r[0],
+        call_id=r[1],
+        at=r[2],
+        policy=r[3],
+        parameters=json.loads(r[4]),
+        input_sha256=r[5],
+        tool_version=r[6],
+        budget_cents=r[7],
+        awarded_cents=r[8],
+        result=json.loads(r[9]),
+    )
 
 
 class DecisionQueries:
@@ -54,26 +87,28 @@ class DecisionQueries:
     def runs(self, call_id: str) -> list[StoredRun]:
         """The stored allocation runs of a call, oldest first."""
         rows = self._conn.execute(
-            "SELECT id, call_id, at, policy, parameters_json, input_sha256, tool_version,"
-            " budget_cents, awarded_cents, result_json FROM allocation_run"
-            " WHERE call_id = ? ORDER BY id",
+            f"SELECT {_RUN_COLUMNS} FROM allocation_run WHERE call_id = ? ORDER BY id",
             (call_id,),
         ).fetchall()
-        return [
-            StoredRun(
-                id=r[0],
-                call_id=r[1],
-                at=r[2],
-                policy=r[3],
-                parameters=json.loads(r[4]),
-                input_sha256=r[5],
-                tool_version=r[6],
-                budget_cents=r[7],
-                awarded_cents=r[8],
-                result=json.loads(r[9]),
-            )
-            for r in rows
-        ]
+        return [_run(r) for r in rows]
+
+    def adopted_run(self, call_id: str) -> StoredRun | None:
+        """The run of the call's latest adoption: its decision (None before any)."""
+        row = self._conn.execute(
+            f"SELECT {_RUN_COLUMNS} FROM allocation_run"
+            " WHERE id = (SELECT run_id FROM adopted_run WHERE call_id = ?)",
+            (call_id,),
+        ).fetchone()
+        return None if row is None else _run(row)
+
+    def adoptions(self, call_id: str) -> list[StoredAdoption]:
+        """Every adoption of the call, oldest first: the last one is in force."""
+        rows = self._conn.execute(
+            "SELECT id, call_id, run_id, at, reason, superseded_run_id"
+            " FROM allocation_adoption WHERE call_id = ? ORDER BY id",
+            (call_id,),
+        ).fetchall()
+        return [StoredAdoption(*row) for row in rows]
 
 
 class DecisionWrites(DecisionQueries):
@@ -167,6 +202,18 @@ class DecisionWrites(DecisionQueries):
             [(run_id, *decision) for decision in decisions],
         )
         return run_id
+
+    def adopt(
+        self, call_id: str, run_id: int, *, reason: str | None, superseded_run_id: int | None
+    ) -> int:
+        """Record that ``run_id`` is the call's decision from now on."""
+        cursor = self._conn.execute(
+            "INSERT INTO allocation_adoption (call_id, run_id, at, reason, superseded_run_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (call_id, run_id, self.at, reason, superseded_run_id),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
 
 class DecisionReads(DecisionQueries):

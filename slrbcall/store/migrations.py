@@ -7,7 +7,13 @@ SQL text only: :mod:`slrbcall.store` runs the migrations (each in its own transa
 
 from __future__ import annotations
 
-__all__ = ["APPLICATION_COLUMNS", "APPLICATION_FIELDS", "FOLLOWUP_MIGRATION", "MIGRATIONS"]
+__all__ = [
+    "ADOPTION_MIGRATION",
+    "APPLICATION_COLUMNS",
+    "APPLICATION_FIELDS",
+    "FOLLOWUP_MIGRATION",
+    "MIGRATIONS",
+]
 
 #: Each migration is a tuple of statements, run in one transaction. Never edit a
 #: migration that has shipped: add a new one.
@@ -116,6 +122,74 @@ _AUDIT_TRIGGERS = (
     """
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END
+    """,
+)
+
+#: 7: a decision is adopted by a recorded act, not by being the last run made.
+ADOPTION_MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE allocation_adoption (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL REFERENCES workspace_call (call_id),
+        run_id INTEGER NOT NULL REFERENCES allocation_run (id),
+        at TEXT NOT NULL,
+        reason TEXT,
+        superseded_run_id INTEGER REFERENCES allocation_run (id),
+        CHECK (superseded_run_id IS NULL OR length(trim(coalesce(reason, ''))) > 0)
+    ) STRICT
+    """,
+    """
+    CREATE TRIGGER allocation_adoption_no_update BEFORE UPDATE ON allocation_adoption
+    BEGIN SELECT RAISE(ABORT, 'adoptions are kept as they were recorded'); END
+    """,
+    """
+    CREATE TRIGGER allocation_adoption_no_delete BEFORE DELETE ON allocation_adoption
+    BEGIN SELECT RAISE(ABORT, 'adoptions are kept as they were recorded'); END
+    """,
+    """
+    CREATE TRIGGER allocation_adoption_own_call BEFORE INSERT ON allocation_adoption
+    WHEN NEW.call_id IS NOT (SELECT call_id FROM allocation_run WHERE id = NEW.run_id)
+    BEGIN SELECT RAISE(ABORT, 'a call adopts only a run of its own'); END
+    """,
+    """
+    CREATE TRIGGER allocation_run_kept BEFORE DELETE ON allocation_run
+    BEGIN SELECT RAISE(ABORT, 'allocation runs are kept as they were made'); END
+    """,
+    """
+    CREATE TRIGGER allocation_decision_frozen BEFORE UPDATE ON allocation_decision
+    BEGIN SELECT RAISE(ABORT, 'allocation decisions are kept as they were made'); END
+    """,
+    """
+    CREATE TRIGGER allocation_decision_kept BEFORE DELETE ON allocation_decision
+    BEGIN SELECT RAISE(ABORT, 'allocation decisions are kept as they were made'); END
+    """,
+    # The adopted run of each call: the run of its latest adoption.
+    """
+    CREATE VIEW adopted_run AS
+    SELECT a.call_id, a.run_id FROM allocation_adoption a
+    WHERE a.id = (SELECT max(b.id) FROM allocation_adoption b WHERE b.call_id = a.call_id)
+    """,
+    # Until now the last run of a call was its decision: record that it was adopted.
+    """
+    INSERT INTO allocation_adoption (call_id, run_id, at, reason)
+    SELECT r.call_id, r.id, r.at, 'the last run before adoptions were recorded'
+    FROM allocation_run r
+    WHERE r.id = (SELECT max(id) FROM allocation_run s WHERE s.call_id = r.call_id)
+    ORDER BY r.id
+    """,
+    # A project's payments never pass its award in the adopted run.
+    "DROP TRIGGER payment_within_award",
+    """
+    CREATE TRIGGER payment_within_award BEFORE INSERT ON payment
+    WHEN NEW.amount_cents + (
+            SELECT coalesce(sum(amount_cents), 0) FROM payment
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ) > coalesce((
+            SELECT d.amount_cents FROM allocation_decision d JOIN adopted_run a
+                ON a.run_id = d.run_id
+            WHERE a.call_id = NEW.call_id AND d.reference = NEW.reference
+        ), 0)
+    BEGIN SELECT RAISE(ABORT, 'the payments of a project may never exceed its award'); END
     """,
 )
 
@@ -282,6 +356,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE audit_rebuilt RENAME TO audit",
         *_AUDIT_TRIGGERS,
     ),
+    # 7: adoption as a recorded act (defined above).
+    ADOPTION_MIGRATION,
 )
 
 

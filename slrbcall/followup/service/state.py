@@ -83,12 +83,12 @@ def read_state(
 ) -> FollowupState:
 
     call = loaded.call
-    runs = source.runs(call.id)
-    if not runs:
+    run = source.adopted_run(call.id)
+    if run is None:
         raise RefusedError(
-            f"no allocation for {call.id} yet: run 'slrbcall allocate --budget AMOUNT'"
+            f"no adopted allocation for {call.id} yet: run 'slrbcall allocate --budget AMOUNT',"
+            " then 'slrbcall allocations adopt RUN'"
         )
-    run = runs[-1]
     applications = [from_row(row) for row in source.stored_rows(call.id)]
     return FollowupState(
         loaded=loaded,

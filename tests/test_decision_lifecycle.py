@@ -1,0 +1,199 @@
+"""A decision, once adopted, changes only by a recorded act (proposals and adoption)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from slrbcall.store import Workspace
+from slrbcall.store.migrations import FOLLOWUP_MIGRATION
+
+from .conftest import Invoke
+
+CALL = ("--call", "empowerment-2023")
+
+
+@pytest.fixture
+def decided(demo_db: Path) -> Path:
+    """The demo's workspace: run 1 adopted, conventions signed, tranches paid."""
+    return demo_db
+
+
+def adopted(cli: Invoke, db: Path) -> int | None:
+    runs = json.loads(cli("--db", db, "allocations", "list", "--json").stdout)
+    found = [r["run"] for r in runs if r["adopted"]]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def paid(cli: Invoke, db: Path, today: str = "2025-03-10") -> dict[str, str]:
+    view = json.loads(cli("--db", db, "payments", "--today", today, "--json").stdout)
+    return {p["reference"]: p["paid"] for p in view["projects"]}
+
+
+def test_a_second_allocate_is_a_proposal_and_changes_no_decision(
+    cli: Invoke, decided: Path
+) -> None:
+    """Case 2 of the issue: 'allocate --budget 100000' (a zero missing) became the
+    adopted allocation, two signed, paid projects dropped out and payments showed 0."""
+    before = paid(cli, decided)
+    assert before["EMP23-03"] == "36000.00"
+    result = cli("--db", decided, *CALL, "allocate", "--budget", "100000")
+    assert result.exit_code == 0, result
+    assert "Stored as proposal run 2; the adopted decision is unchanged." in result.stdout
+    assert "Adopt it with 'slrbcall allocations adopt 2'." in result.stdout
+    assert adopted(cli, decided) == 1
+    assert paid(cli, decided) == before
+    shown = json.loads(cli("--db", decided, "allocations", "show", "--json").stdout)
+    assert shown["run"] == 1
+    assert shown["total_awarded"] == "251000.00"
+    explained = cli("--db", decided, "explain", "EMP23-03")
+    assert "EMP23-03 in allocation run 1" in explained.stdout
+
+
+def test_adopting_a_run_that_changes_committed_projects_is_refused(
+    cli: Invoke, decided: Path
+) -> None:
+    assert cli("--db", decided, *CALL, "allocate", "--budget", "100000").exit_code == 0
+    result = cli("--db", decided, "allocations", "adopt", "2")
+    assert result.exit_code == 1
+    message = result.stderr.strip()
+    assert message.startswith(
+        "Error: run 1 is the decision in force; run 2 would change 4 of its committed "
+        "projects: EMP23-03 (signed and € 36,000.00 paid: € 45,000.00 -> € 0.00); "
+    ), message
+    assert message.endswith(". Pass --supersede --reason TEXT to replace the decision all the same")
+    assert adopted(cli, decided) == 1
+
+
+def test_supersede_needs_a_reason(cli: Invoke, decided: Path) -> None:
+    assert cli("--db", decided, *CALL, "allocate", "--budget", "100000").exit_code == 0
+    result = cli("--db", decided, "allocations", "adopt", "2", "--supersede")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: --supersede needs --reason TEXT: say why the decision is replaced"
+    )
+
+
+def test_supersede_never_lowers_an_award_on_which_money_was_paid(
+    cli: Invoke, decided: Path
+) -> None:
+    assert cli("--db", decided, *CALL, "allocate", "--budget", "100000").exit_code == 0
+    result = cli(
+        "--db", decided, "allocations", "adopt", "2", "--supersede", "--reason", "budget cut"
+    )
+    assert result.exit_code == 1
+    assert "run 2 would lower or remove awards on which money was paid: EMP23-03" in (result.stderr)
+    assert result.stderr.strip().endswith("Such an award changes only by an amendment")
+    assert adopted(cli, decided) == 1
+    assert paid(cli, decided)["EMP23-03"] == "36000.00"
+
+
+def test_supersede_with_a_reason_is_recorded_and_audited(
+    cli: Invoke, scored_db: Path, tmp_path: Path
+) -> None:
+    """A run that raises the committed projects' awards may supersede, with a reason."""
+    db = tmp_path / "ws.db"
+    shutil.copy(scored_db, db)
+    assert cli("--db", db, *CALL, "allocate", "--budget", "255000").exit_code == 0
+    assert cli("--db", db, "allocations", "adopt", "1").exit_code == 0
+    signed = cli(
+        "--db", db, "followup", "record", "EMP23-13", "--milestone", "signature",
+        "--date", "2023-12-15", "--today", "2023-12-16",
+    )  # fmt: skip
+    assert signed.exit_code != 0  # EMP23-13 is not funded in run 1: nothing to sign
+    assert cli(
+        "--db", db, "followup", "record", "EMP23-09", "--milestone", "signature",
+        "--date", "2023-12-15", "--today", "2023-12-16",
+    ).exit_code == 0  # fmt: skip
+    # A larger budget funds EMP23-09 as before, and more projects besides.
+    assert cli("--db", db, *CALL, "allocate", "--budget", "330000").exit_code == 0
+    same = cli("--db", db, "allocations", "adopt", "2", "--json")
+    assert same.exit_code == 0, same
+    assert json.loads(same.stdout)["changed"] == []
+    # Run 3 drops EMP23-09 (signed, not paid): only with --supersede --reason.
+    assert cli("--db", db, *CALL, "allocate", "--budget", "20000").exit_code == 0
+    refused = cli("--db", db, "allocations", "adopt", "3")
+    assert refused.exit_code == 1
+    done = cli(
+        "--db", db, "allocations", "adopt", "3", "--supersede", "--reason", "board decision 12/2"
+    )
+    assert done.exit_code == 0, done
+    assert "Run 3 is now the adopted decision of empowerment-2023, replacing run 2." in (
+        done.stdout
+    )
+    assert "Changed: EMP23-09 (signed: € 52,000.00 -> € 0.00)." in done.stdout
+    runs = json.loads(cli("--db", db, "allocations", "list", "--json").stdout)
+    assert [r["adopted"] for r in runs] == [False, False, True]
+    assert runs[2]["adoptions"] == [
+        {"at": runs[2]["adoptions"][0]["at"], "reason": "board decision 12/2", "superseded_run": 2}
+    ]
+    with Workspace.open(db, create=False) as ws:
+        rows = [r for r in ws.audit_rows() if r.entity == "allocation_adoption"]
+    assert [(r.after or {})["run"] for r in rows] == [1, 2, 3]
+    assert (rows[-1].after or {})["changed"] == ["EMP23-09"]
+
+
+def test_adopting_the_adopted_run_again_is_refused(cli: Invoke, decided: Path) -> None:
+    result = cli("--db", decided, "allocations", "adopt", "1")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: run 1 is already the adopted decision of empowerment-2023"
+    )
+
+
+def test_documents_wait_for_an_adoption(cli: Invoke, scored_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "ws.db"
+    shutil.copy(scored_db, db)
+    assert cli("--db", db, *CALL, "allocate").exit_code == 0
+    result = cli("--db", db, "render-conventions", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: no allocation of empowerment-2023 is adopted yet (proposals: 1): adopt one "
+        "with 'slrbcall allocations adopt 1'"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_workspace_refuses_to_rewrite_or_delete_a_decision(decided: Path) -> None:
+    conn = sqlite3.connect(decided)
+    for sql in (
+        "DELETE FROM allocation_adoption",
+        "UPDATE allocation_adoption SET run_id = run_id",
+        "DELETE FROM allocation_run",
+        "DELETE FROM allocation_decision",
+        "UPDATE allocation_decision SET amount_cents = amount_cents + 100000000",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="kept as they were"):
+            conn.execute(sql)
+    conn.close()
+
+
+def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
+    cli: Invoke, scored_db: Path, tmp_path: Path
+) -> None:
+    """Migration 7: the last run of each call was its decision; it is recorded so."""
+    db = tmp_path / "old.db"
+    shutil.copy(scored_db, db)
+    assert cli("--db", db, *CALL, "allocate").exit_code == 0
+    assert cli("--db", db, *CALL, "allocate", "--budget", "200000").exit_code == 0
+    # Taken back to how schema 6 kept it: no adoption, the last run decided.
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        "DROP TRIGGER allocation_adoption_no_delete; DELETE FROM allocation_adoption;"
+        " DROP VIEW adopted_run; DROP TRIGGER payment_within_award;"
+        " DROP TRIGGER allocation_run_kept; DROP TRIGGER allocation_decision_frozen;"
+        " DROP TRIGGER allocation_decision_kept; DROP TRIGGER allocation_adoption_no_update;"
+        " DROP TRIGGER allocation_adoption_own_call; DROP TABLE allocation_adoption;"
+        " PRAGMA user_version = 6;"
+    )
+    old_trigger = next(sql for sql in FOLLOWUP_MIGRATION if "payment_within_award" in sql)
+    conn.executescript(old_trigger + ";")
+    conn.close()
+    runs = json.loads(cli("--db", db, "allocations", "list", "--json").stdout)
+    assert [(r["run"], r["adopted"]) for r in runs] == [(1, False), (2, True)]
+    assert runs[1]["adoptions"][0]["reason"] == "the last run before adoptions were recorded"
