@@ -197,3 +197,24 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
     runs = json.loads(cli("--db", db, "allocations", "list", "--json").stdout)
     assert [(r["run"], r["adopted"]) for r in runs] == [(1, False), (2, True)]
     assert runs[1]["adoptions"][0]["reason"] == "the last run before adoptions were recorded"
+
+
+def test_the_first_tranche_is_paid_at_signature_before_the_start(
+    cli: Invoke, scored_db: Path, tmp_path: Path
+) -> None:
+    """Case 4 of the issue: signed 15 Dec, paid 22 Dec, the project starts on 1 Jan."""
+    db = tmp_path / "ws.db"
+    shutil.copy(scored_db, db)
+    assert cli("--db", db, *CALL, "allocate").exit_code == 0
+    assert cli("--db", db, "allocations", "adopt", "1").exit_code == 0
+    signed = cli(
+        "--db", db, "followup", "record", "EMP23-03", "--milestone", "signature",
+        "--date", "2023-12-15", "--today", "2023-12-23",
+    )  # fmt: skip
+    assert signed.exit_code == 0, signed
+    paid = cli(
+        "--db", db, "payments", "record", "EMP23-03", "--tranche", "1",
+        "--date", "2023-12-22", "--today", "2023-12-23", "--json",
+    )  # fmt: skip
+    assert paid.exit_code == 0, paid
+    assert json.loads(paid.stdout)["amount"] == "22500.00"

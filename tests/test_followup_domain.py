@@ -245,8 +245,38 @@ def test_a_payment_above_the_award_is_refused(empowerment: Call) -> None:
     )
 
 
-def test_a_payment_before_the_start_is_refused(empowerment: Call) -> None:
-    errors, _ = pay(empowerment, on=D(2023, 12, 20))
+def test_a_tranche_payable_at_signature_is_payable_from_the_signature(
+    empowerment: Call,
+) -> None:
+    """Signed on 15 Dec, paid on 20 Dec, the project starts on 1 Jan: allowed."""
+    assert pay(empowerment, on=D(2023, 12, 20)) == ((), ())
+
+
+def test_a_payment_before_the_signature_and_the_start_is_refused(empowerment: Call) -> None:
+    errors, blockers = pay(
+        empowerment,
+        on=D(2023, 12, 10),
+        milestones=[MilestoneRecord("EMP23-03", "signature", D(2023, 12, 15))],
+    )
+    assert errors == ("the payment date 2023-12-10 is before the project's start (2024-01-01)",)
+    assert blockers == ("the milestone 'signature' is dated 2023-12-15, after 2023-12-10",)
+
+
+def test_an_unsigned_tranche_at_signature_before_the_start_is_refused(empowerment: Call) -> None:
+    errors, _ = pay(empowerment, on=D(2023, 12, 20), milestones=[])
+    assert errors == ("the payment date 2023-12-20 is before the project's start (2024-01-01)",)
+
+
+def test_a_later_tranche_before_the_start_is_refused(empowerment: Call) -> None:
+    errors, _ = pay(
+        empowerment,
+        tranche=2,
+        on=D(2023, 12, 20),
+        milestones=[
+            MilestoneRecord("EMP23-03", "signature", D(2023, 12, 15)),
+            MilestoneRecord("EMP23-03", "interim_report", D(2023, 12, 18)),
+        ],
+    )
     assert errors == ("the payment date 2023-12-20 is before the project's start (2024-01-01)",)
 
 

@@ -16,7 +16,9 @@ whose condition is ``yearly_report`` needs ``yearly_report:k``. A tranche with a
 
 **Payment rules** (:func:`check_payment`). Never, even with ``--force``: a tranche that
 does not exist, a tranche paid twice, an amount of zero, a total above the award, a date
-before the project's start or after today. Allowed only with ``--force`` (and a reason,
+after today, or before the project's start; a tranche payable at signature is payable
+from the signature, which often precedes the start (a convention signed in December for
+a project that starts in January). Allowed only with ``--force`` (and a reason,
 which goes to the audit): paying before the condition is met, before the tranche's
 month, or more than the tranche's amount.
 """
@@ -317,11 +319,14 @@ def check_payment(
             f"paying {format_eur(amount)} would bring the project's payments to "
             f"{format_eur(total)}, above its award of {format_eur(project.award_cents)}"
         )
-    if project.start is not None and paid_on < project.start:
+    recorded = _recorded(milestones, ref)
+    signed = recorded.get(SIGNATURE) if due.condition == SIGNATURE else None
+    from_signature = signed is not None and signed <= paid_on
+    if not from_signature and project.start is not None and paid_on < project.start:
         errors.append(f"the payment date {paid_on} is before the project's start ({project.start})")
     if paid_on > today:
         errors.append(f"the payment date {paid_on} is after today ({today})")
-    blockers = list(tranche_blockers(due, _recorded(milestones, ref), on=paid_on))
+    blockers = list(tranche_blockers(due, recorded, on=paid_on))
     if amount > due.amount_cents:
         blockers.append(
             f"{format_eur(amount)} is more than tranche {tranche}'s {format_eur(due.amount_cents)}"
