@@ -200,12 +200,12 @@ def test_a_payment_above_the_award_is_refused(settings: Settings) -> None:
     assert rows_of(settings, "payment") == 0
 
 
-def test_a_payment_before_the_start_is_refused(settings: Settings) -> None:
+def test_a_payment_before_the_signature_and_the_start_is_refused(settings: Settings) -> None:
     sign(settings, "EMP23-03")
     with pytest.raises(RefusedError) as caught:
-        record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2023, 12, 20), today=TODAY)
+        record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2023, 12, 10), today=TODAY)
     assert str(caught.value) == (
-        "cannot pay tranche 1 of EMP23-03: the payment date 2023-12-20 is before the "
+        "cannot pay tranche 1 of EMP23-03: the payment date 2023-12-10 is before the "
         "project's start (2024-01-01)"
     )
 
@@ -322,8 +322,8 @@ def test_the_payments_template_round_trips(settings: Settings, tmp_path: Path) -
             "payments to € 30,000.01, above its award of € 30,000.00",
         ),
         (
-            [["EMP23-03", 1, "20/12/2023"]],
-            "row 2: EMP23-03, tranche 1: the payment date 2023-12-20 is before the "
+            [["EMP23-03", 1, "10/12/2023"]],
+            "row 2: EMP23-03, tranche 1: the payment date 2023-12-10 is before the "
             "project's start (2024-01-01)",
         ),
         (
