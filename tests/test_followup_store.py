@@ -14,8 +14,6 @@ from slrbcall.store.followup import (
     FOLLOWUP_MIGRATION,
     StoredMilestone,
     StoredPayment,
-    followup_reads,
-    followup_writes,
 )
 
 from .conftest import REPO
@@ -67,15 +65,13 @@ def payment(tranche: int, cents: int, **changes: object) -> StoredPayment:
 def test_the_schema_never_lets_payments_exceed_the_award(db: Path) -> None:
     with Workspace.open(db, create=False, migrations=MIGRATIONS) as ws:
         with ws.write(command="test") as tx:
-            followup_writes(tx).add_payment("empowerment-2023", payment(1, 20_000_00))
+            tx.add_payment("empowerment-2023", payment(1, 20_000_00))
         with (
             pytest.raises(sqlite3.IntegrityError, match="may never exceed its award"),
             ws.write(command="test") as tx,
         ):
-            followup_writes(tx).add_payment("empowerment-2023", payment(2, 10_000_01))
-        assert [p.amount_cents for p in followup_reads(ws).payments("empowerment-2023")] == [
-            20_000_00
-        ]
+            tx.add_payment("empowerment-2023", payment(2, 10_000_01))
+        assert [p.amount_cents for p in ws.payments("empowerment-2023")] == [20_000_00]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +85,7 @@ def test_the_schema_never_lets_payments_exceed_the_award(db: Path) -> None:
 def test_payments_are_never_changed(db: Path, statement: str, message: str) -> None:
     with Workspace.open(db, create=False, migrations=MIGRATIONS) as ws:
         with ws.write(command="test") as tx:
-            followup_writes(tx).add_payment("empowerment-2023", payment(1, 15_000_00))
+            tx.add_payment("empowerment-2023", payment(1, 15_000_00))
         with pytest.raises(sqlite3.IntegrityError, match=message), ws.write(command="t") as tx:
             tx.execute(statement)
 
@@ -112,7 +108,7 @@ def test_checks_refuse_bad_payments(db: Path, bad: StoredPayment) -> None:
         pytest.raises(sqlite3.IntegrityError),
         ws.write(command="test") as tx,
     ):
-        followup_writes(tx).add_payment("empowerment-2023", bad)
+        tx.add_payment("empowerment-2023", bad)
 
 
 def test_a_milestone_key_is_canonical(db: Path) -> None:
@@ -121,7 +117,7 @@ def test_a_milestone_key_is_canonical(db: Path) -> None:
         pytest.raises(sqlite3.IntegrityError),
         ws.write(command="test") as tx,
     ):
-        followup_writes(tx).put_milestone(
+        tx.put_milestone(
             "empowerment-2023", StoredMilestone("EMP23-03", "Final-Report", "2025-01-31")
         )
 

@@ -135,3 +135,28 @@ def test_the_root_help_loads_no_command_and_no_heavy_library() -> None:
     cli_modules, loaded = done.stdout.strip().splitlines()[-2:]
     assert cli_modules.split() == ["slrbcall.cli.app", "slrbcall.cli.output"]
     assert set(loaded.split()) & set(heavy_libraries()) == set()
+
+
+#: The store's query modules, mixed into ``Workspace`` and ``Transaction`` by core.py.
+STORE_MIXINS = ("applications", "decisions", "followup")
+
+
+def store_imports(name: str) -> set[str]:
+    """The modules of slrbcall.store that store/<name>.py imports, by any name."""
+    tree = ast.parse((PACKAGE / "store" / f"{name}.py").read_text(encoding="utf-8"))
+    found = {module for module, _ in imported(tree)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            found.add("slrbcall.store." + (node.module or ""))
+    return {module.rstrip(".") for module in found if module.startswith("slrbcall.store")}
+
+
+def test_store_core_imports_its_query_modules() -> None:
+    assert {f"slrbcall.store.{name}" for name in STORE_MIXINS} <= store_imports("core")
+
+
+@pytest.mark.parametrize("name", STORE_MIXINS)
+def test_no_query_module_imports_store_core(name: str) -> None:
+    """core.py imports the query modules, so none of them imports core (or the package,
+    which imports core), not even for type checking: a circle stays out of the store."""
+    assert store_imports(name) & {"slrbcall.store", "slrbcall.store.core"} == set()

@@ -2,12 +2,12 @@
 
 Mixed into the workspace's classes like :mod:`.decisions` (:class:`FollowupReads` into
 ``Workspace``, :class:`FollowupWrites` into ``Transaction``), with its schema in
-:data:`FOLLOWUP_MIGRATION` (migration 4 of ``MIGRATIONS``). Until that wiring exists,
-:func:`followup_reads` and :func:`followup_writes` give the same queries over a
-workspace's connection.
+:data:`FOLLOWUP_MIGRATION` (migration 4 of ``MIGRATIONS``): callers use the methods on
+the workspace or the transaction itself.
 
-This module imports nothing of slrbcall at module level, so that ``migrations.py`` or
-``core.py`` can import :data:`FOLLOWUP_MIGRATION` from it without an import cycle.
+Like the other query modules, this one never imports :mod:`.core`, which imports it:
+a mixin needs only the connection (``_conn``) and the transaction's time (``at``) that
+the classes it is mixed into provide.
 
 Rules the schema holds on its own, whatever the code above it does:
 
@@ -24,12 +24,8 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from slrbcall.store.migrations import FOLLOWUP_MIGRATION
-
-if TYPE_CHECKING:
-    from slrbcall.store.core import Transaction, Workspace
 
 __all__ = [
     "FOLLOWUP_MIGRATION",
@@ -38,8 +34,6 @@ __all__ = [
     "StoredMilestone",
     "StoredPayment",
     "StoredReport",
-    "followup_reads",
-    "followup_writes",
 ]
 
 #: The follow-up tables: migration 4 of ``MIGRATIONS``.
@@ -269,29 +263,3 @@ class FollowupWrites(FollowupQueries):
 
 class FollowupReads(FollowupQueries):
     pass
-
-
-class _BoundReads(FollowupReads):
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-
-class _BoundWrites(FollowupWrites):
-    def __init__(self, conn: sqlite3.Connection, at: str) -> None:
-        self._conn = conn
-        self.at = at
-
-
-def followup_reads(workspace: Workspace) -> FollowupReads:
-    """The follow-up queries of an open workspace: the workspace itself once
-    :class:`FollowupReads` is mixed into it, else the same queries on its connection."""
-    if isinstance(workspace, FollowupReads):
-        return workspace
-    return _BoundReads(workspace._conn)
-
-
-def followup_writes(tx: Transaction) -> FollowupWrites:
-    """The follow-up writes of a transaction (see :func:`followup_reads`)."""
-    if isinstance(tx, FollowupWrites):
-        return tx
-    return _BoundWrites(tx._conn, tx.at)

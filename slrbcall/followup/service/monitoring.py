@@ -30,7 +30,7 @@ from slrbcall.followup.workbooks import (
 from slrbcall.intake.service import write_report
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.store.followup import StoredReport, followup_reads, followup_writes
+from slrbcall.store.followup import StoredReport
 
 __all__ = [
     "MonitoringIntake",
@@ -134,7 +134,7 @@ def take_monitoring(
             recorded_in_file=workbook.properties.get("slrbcall.call"),
         )
         call = loaded.call
-        state = read_state(ws, followup_reads(ws), loaded)
+        state = read_state(ws, loaded)
         try:
             chosen = choose_sheet(
                 workbook, recognise=recogniser(MONITORING_COLUMNS), requested=sheet
@@ -171,8 +171,7 @@ def take_monitoring(
         ]
         if dry_run:
             stored = {
-                (s.reference, s.report_date): s.content()
-                for s in followup_reads(ws).monitoring_reports(call.id)
+                (s.reference, s.report_date): s.content() for s in ws.monitoring_reports(call.id)
             }
             for report in incoming:
                 before = stored.get((report.reference, report.report_date))
@@ -184,13 +183,12 @@ def take_monitoring(
                 counts[outcome] += 1
         else:
             with ws.write(command="monitor", input_file=path.name, input_sha256=digest) as tx:
-                writes = followup_writes(tx)
                 previous = {
                     (s.reference, s.report_date): s.content()
-                    for s in writes.monitoring_reports(call.id)
+                    for s in tx.monitoring_reports(call.id)
                 }
                 for report in incoming:
-                    outcome = writes.put_report(call.id, report)
+                    outcome = tx.put_report(call.id, report)
                     counts[outcome] += 1
                     if outcome == "unchanged":
                         continue

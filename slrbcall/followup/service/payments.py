@@ -44,12 +44,7 @@ from slrbcall.intake.service import write_report
 from slrbcall.money import to_decimal
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.store.followup import (
-    StoredMilestone,
-    StoredPayment,
-    followup_reads,
-    followup_writes,
-)
+from slrbcall.store.followup import StoredMilestone, StoredPayment
 
 if TYPE_CHECKING:
     from slrbcall.followup.workbooks import PaymentRow
@@ -103,8 +98,7 @@ def record_milestone(
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         with ws.write(command="followup record") as tx:
-            writes = followup_writes(tx)
-            state = read_state(tx, writes, loaded)
+            state = read_state(tx, loaded)
             project = state.project(reference)
             canonical, errors = check_milestone(loaded.call, project, key=key, on=on, today=today)
             if errors:
@@ -113,7 +107,7 @@ def record_milestone(
                 (m.on for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
                 None,
             )
-            outcome = writes.put_milestone(
+            outcome = tx.put_milestone(
                 loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
             )
             if outcome != "unchanged":
@@ -208,7 +202,7 @@ class RecordedPayment:
 
 
 def _store_payment(tx: Transaction, call_id: str, payment: Payment, *, source: str) -> None:
-    followup_writes(tx).add_payment(
+    tx.add_payment(
         call_id,
         StoredPayment(
             reference=payment.reference,
@@ -249,7 +243,7 @@ def record_payment(
         loaded = resolve_call(settings, held=ws.held_calls())
         call = loaded.call
         with ws.write(command="payments record") as tx:
-            state = read_state(tx, followup_writes(tx), loaded)
+            state = read_state(tx, loaded)
             project = state.project(reference)
             check = check_payment(
                 call,
@@ -419,7 +413,7 @@ def take_payments(
             if read.problems:
                 raise InputFileError(read.problems)
             if dry_run:
-                state = read_state(ws, followup_reads(ws), loaded)
+                state = read_state(ws, loaded)
                 added, unchanged, problems = _plan_payments(state, read.rows, today=today)
                 if problems:
                     raise InputFileError(problems)
@@ -427,7 +421,7 @@ def take_payments(
                 with ws.write(
                     command="payments take", input_file=path.name, input_sha256=digest
                 ) as tx:
-                    state = read_state(tx, followup_writes(tx), loaded)
+                    state = read_state(tx, loaded)
                     added, unchanged, problems = _plan_payments(state, read.rows, today=today)
                     if problems:
                         raise InputFileError(problems)

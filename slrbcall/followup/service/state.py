@@ -24,11 +24,9 @@ from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.sheets import write_atomic
 from slrbcall.store import Workspace
-from slrbcall.store.followup import followup_reads
 
 if TYPE_CHECKING:
     from slrbcall.store import Transaction, Workspace
-    from slrbcall.store.followup import FollowupQueries
 
 __all__ = [
     "FollowupState",
@@ -78,9 +76,7 @@ def open_workspace(settings: Settings) -> Workspace:
     return Workspace.open(settings.db_path, create=False)
 
 
-def read_state(
-    source: Workspace | Transaction, queries: FollowupQueries, loaded: LoadedCall
-) -> FollowupState:
+def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupState:
 
     call = loaded.call
     runs = source.runs(call.id)
@@ -96,7 +92,7 @@ def read_state(
         projects=funded_projects(call, applications, run.result["lines"]),
         milestones=tuple(
             MilestoneRecord(m.reference, m.key, dt.date.fromisoformat(m.on_date), m.note)
-            for m in queries.milestones(call.id)
+            for m in source.milestones(call.id)
         ),
         payments=tuple(
             Payment(
@@ -108,7 +104,7 @@ def read_state(
                 reason=p.reason,
                 note=p.note,
             )
-            for p in queries.payments(call.id)
+            for p in source.payments(call.id)
         ),
         reports=tuple(
             Report(
@@ -123,7 +119,7 @@ def read_state(
                 remarks=r.remarks,
                 where=f"{r.source_file}: {r.source_place}",
             )
-            for r in queries.monitoring_reports(call.id)
+            for r in source.monitoring_reports(call.id)
         ),
     )
 
@@ -133,7 +129,7 @@ def followup_state(settings: Settings, *, recorded_in_file: str | None = None) -
 
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls(), recorded_in_file=recorded_in_file)
-        return read_state(ws, followup_reads(ws), loaded)
+        return read_state(ws, loaded)
 
 
 # -- the timeline --------------------------------------------------------------------------
