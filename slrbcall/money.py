@@ -69,7 +69,32 @@ _DECIMAL_POINT = re.compile(r"(\d+)\.(\d{1,2})")
 _DECIMAL_COMMA = re.compile(r"(\d+),(\d{1,2})")
 _DOT_THOUSANDS = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?")
 _SPACE_THOUSANDS = re.compile(r"(\d{1,3}(?: \d{3})+)(?:[,.](\d{1,2}))?")
+# One mark followed by three digits: a mark between thousands, or a decimal mark?
+_ONE_GROUP = re.compile(r"(\d{1,3})([.,])(\d{3})")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
 _HINT = "write e.g. 44058 or 44.058,00"
+
+
+def _belgian(cents: int, *, decimals: bool) -> str:
+    """``150000`` -> ``1.500`` (or ``1.500,00`` with ``decimals``): the way to type it."""
+    euros, rest = divmod(cents, 100)
+    whole = f"{euros:,}".replace(",", ".")
+    return f"{whole},{rest:02d}" if decimals or rest else whole
+
+
+def _ambiguous(raw: str, whole: str, fraction: str) -> AmountError:
+    """The refusal of ``whole``, one mark, ``fraction`` (three digits), with both readings."""
+    thousands = _belgian(int(whole + fraction) * 100, decimals=False)
+    if fraction.endswith("0"):
+        decimal = _belgian(int(whole) * 100 + int(fraction[:2]), decimals=True)
+        return AmountError(
+            f"ambiguous amount: {raw!r} could be thousands or decimals: {thousands} or "
+            f"{decimal} (write the one you mean)"
+        )
+    return AmountError(
+        f"ambiguous amount: {raw!r} could be thousands or decimals: {thousands} or "
+        f"{int(whole)},{fraction}, finer than a cent (write {thousands} if you mean it)"
+    )
 
 
 def parse_amount(text: str) -> int:
@@ -77,8 +102,12 @@ def parse_amount(text: str) -> int:
 
     Accepted: ``44058``, ``44058,5``, ``44058.00``, ``44.058``, ``44.058,00``,
     ``44 058``, ``€ 44.058``, ``44 058,00 €``. Refused, because a person could
-    mean two different amounts: ``1,500`` and ``12,345`` (thousands or decimals?),
-    ``1,234.56`` (English notation). Also refused: signs, exponents, words.
+    mean two amounts a thousand times apart: a comma followed by three digits
+    (``1,500``, ``12,345``, ``0,001``: thousands or decimals?) and a dot followed by
+    three digits after a leading zero (``0.010``, ``0.500``: a number in thousands
+    never starts with 0, so the dot may be a decimal point); the message gives both
+    readings. Also refused: English notation (``1,234.56``), any other number grouped
+    in thousands that starts with 0 (``0.500.000``), signs, exponents, words.
     """
     raw = text
     text = _SPACES.sub(" ", text).strip()
@@ -92,24 +121,23 @@ def parse_amount(text: str) -> int:
 
     if _PLAIN.fullmatch(text):
         return int(text) * 100
-    for pattern, thousands in (
-        (_DECIMAL_COMMA, ""),
-        (_DECIMAL_POINT, ""),
-        (_DOT_THOUSANDS, "."),
-        (_SPACE_THOUSANDS, " "),
+    for pattern in (_DECIMAL_COMMA, _DECIMAL_POINT):
+        if match := pattern.fullmatch(text):
+            return int(match.group(1)) * 100 + int(match.group(2).ljust(2, "0"))
+    if (group := _ONE_GROUP.fullmatch(text)) and (
+        group.group(2) == "," or group.group(1).startswith("0")
     ):
-        match = pattern.fullmatch(text)
-        if match:
+        raise _ambiguous(raw, group.group(1), group.group(3))
+    for pattern, thousands in ((_DOT_THOUSANDS, "."), (_SPACE_THOUSANDS, " ")):
+        if match := pattern.fullmatch(text):
             whole, fraction = match.group(1), match.group(2) or "0"
-            return int(whole.replace(thousands, "") if thousands else whole) * 100 + int(
-                fraction.ljust(2, "0")
-            )
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
-        raise AmountError(
-            f"ambiguous amount: {raw!r} could be thousands or decimals "
-            "(write 1500 or 1.500 for fifteen hundred, 1,50 for one and a half)"
-        )
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d{1,2}", text):
+            if whole.startswith("0"):
+                raise AmountError(
+                    f"not an amount: {raw!r} (a number grouped in thousands does not start "
+                    f"with 0; {_HINT})"
+                )
+            return int(whole.replace(thousands, "")) * 100 + int(fraction.ljust(2, "0"))
+    if _COMMA_THOUSANDS.fullmatch(text):
         raise AmountError(f"English notation is not accepted: {raw!r} ({_HINT})")
     raise AmountError(f"not an amount: {raw!r} ({_HINT})")
 
