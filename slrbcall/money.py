@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "MAX_CENTS",
     "AmountError",
     "cents_from_decimal",
     "decimal_from_text",
@@ -23,6 +24,12 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+
+#: The largest amount a person may type: € 1,000,000,000.00, thousands of times a call's
+#: budget. Far below 2**53 cents, so that a budget and every request stay exact in the
+#: solver's floating-point numbers, and so does the sum of 90,000 of them; and far below
+#: the 64-bit integers in which the workspace keeps cents.
+MAX_CENTS = 100_000_000_000
 
 
 class AmountError(ValueError):
@@ -73,6 +80,7 @@ _SPACE_THOUSANDS = re.compile(r"(\d{1,3}(?: \d{3})+)(?:[,.](\d{1,2}))?")
 _ONE_GROUP = re.compile(r"(\d{1,3})([.,])(\d{3})")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
 _HINT = "write e.g. 44058 or 44.058,00"
+_MAX_DIGITS = len(str(MAX_CENTS)) + 1
 
 
 def _belgian(cents: int, *, decimals: bool) -> str:
@@ -107,7 +115,8 @@ def parse_amount(text: str) -> int:
     three digits after a leading zero (``0.010``, ``0.500``: a number in thousands
     never starts with 0, so the dot may be a decimal point); the message gives both
     readings. Also refused: English notation (``1,234.56``), any other number grouped
-    in thousands that starts with 0 (``0.500.000``), signs, exponents, words.
+    in thousands that starts with 0 (``0.500.000``), signs, exponents, words, and an
+    amount above :data:`MAX_CENTS`.
     """
     raw = text
     text = _SPACES.sub(" ", text).strip()
@@ -119,6 +128,24 @@ def parse_amount(text: str) -> int:
     if "e" in text.lower() and any(c.isdigit() for c in text):
         raise AmountError(f"exponent notation is not an amount: {raw!r} ({_HINT})")
 
+    # Python refuses to read an int of more than 4,300 digits; anything near is too large.
+    if len(re.sub(r"\D", "", text).lstrip("0")) > _MAX_DIGITS:
+        raise _too_large(raw)
+    cents = _cents(raw, text)
+    if cents > MAX_CENTS:
+        raise _too_large(raw)
+    return cents
+
+
+def _too_large(raw: str) -> AmountError:
+    shown = repr(raw) if len(raw) <= 40 else repr(raw[:37] + "...")
+    return AmountError(
+        f"too large an amount: {shown} is above {format_eur(MAX_CENTS)}, the largest "
+        "amount slrbcall takes"
+    )
+
+
+def _cents(raw: str, text: str) -> int:
     if _PLAIN.fullmatch(text):
         return int(text) * 100
     for pattern in (_DECIMAL_COMMA, _DECIMAL_POINT):

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from slrbcall.money import (
+    MAX_CENTS,
     AmountError,
     cents_from_decimal,
     format_eur,
@@ -153,7 +154,7 @@ def test_a_dot_before_three_digits_after_a_leading_zero_is_never_guessed(
         parse_amount(f"{'0' * zeros}.{fraction:03d}")
 
 
-@given(euros=st.integers(min_value=1000, max_value=10**9))
+@given(euros=st.integers(min_value=1000, max_value=MAX_CENTS // 100))
 def test_dots_between_thousands_are_read_as_thousands(euros: int) -> None:
     assert parse_amount(f"{euros:,}".replace(",", ".")) == euros * 100
 
@@ -193,6 +194,24 @@ def test_split_always_sums_to_total(total: int, weights: list[int]) -> None:
         assert abs(Decimal(part) - exact) < 1
 
 
-@given(cents=st.integers(min_value=0, max_value=10**12))
+@given(cents=st.integers(min_value=0, max_value=MAX_CENTS))
 def test_plain_form_round_trips(cents: int) -> None:
     assert parse_amount(format_plain(cents)) == cents
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1000000000,01", "1.000.000.001", "1" * 30, "1" * 5000, "€ 00000000000000001000000000,01"],
+    ids=["a-cent-above", "dots", "30-digits", "5000-digits", "leading-zeros"],
+)
+def test_an_amount_above_the_limit_is_refused(typed: str) -> None:
+    with pytest.raises(AmountError) as info:
+        parse_amount(typed)
+    assert str(info.value).startswith("too large an amount: '")
+    assert str(info.value).endswith(
+        " is above € 1,000,000,000.00, the largest amount slrbcall takes"
+    )
+
+
+def test_the_limit_itself_is_an_amount() -> None:
+    assert parse_amount("1.000.000.000,00") == MAX_CENTS == 10**11
