@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "MAX_CENTS",
     "AmountError",
     "cents_from_decimal",
     "decimal_from_text",
@@ -23,6 +24,12 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+
+#: The largest amount a person may type: € 1,000,000,000.00, thousands of times a call's
+#: budget. Far below 2**53 cents, so that a budget and every request stay exact in the
+#: solver's floating-point numbers, and so does the sum of 90,000 of them; and far below
+#: the 64-bit integers in which the workspace keeps cents.
+MAX_CENTS = 100_000_000_000
 
 
 class AmountError(ValueError):
@@ -69,7 +76,33 @@ _DECIMAL_POINT = re.compile(r"(\d+)\.(\d{1,2})")
 _DECIMAL_COMMA = re.compile(r"(\d+),(\d{1,2})")
 _DOT_THOUSANDS = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?")
 _SPACE_THOUSANDS = re.compile(r"(\d{1,3}(?: \d{3})+)(?:[,.](\d{1,2}))?")
+# One mark followed by three digits: a mark between thousands, or a decimal mark?
+_ONE_GROUP = re.compile(r"(\d{1,3})([.,])(\d{3})")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
 _HINT = "write e.g. 44058 or 44.058,00"
+_MAX_DIGITS = len(str(MAX_CENTS)) + 1
+
+
+def _belgian(cents: int, *, decimals: bool) -> str:
+    """``150000`` -> ``1.500`` (or ``1.500,00`` with ``decimals``): the way to type it."""
+    euros, rest = divmod(cents, 100)
+    whole = f"{euros:,}".replace(",", ".")
+    return f"{whole},{rest:02d}" if decimals or rest else whole
+
+
+def _ambiguous(raw: str, whole: str, fraction: str) -> AmountError:
+    """The refusal of ``whole``, one mark, ``fraction`` (three digits), with both readings."""
+    thousands = _belgian(int(whole + fraction) * 100, decimals=False)
+    if fraction.endswith("0"):
+        decimal = _belgian(int(whole) * 100 + int(fraction[:2]), decimals=True)
+        return AmountError(
+            f"ambiguous amount: {raw!r} could be thousands or decimals: {thousands} or "
+            f"{decimal} (write the one you mean)"
+        )
+    return AmountError(
+        f"ambiguous amount: {raw!r} could be thousands or decimals: {thousands} or "
+        f"{int(whole)},{fraction}, finer than a cent (write {thousands} if you mean it)"
+    )
 
 
 def parse_amount(text: str) -> int:
@@ -77,8 +110,13 @@ def parse_amount(text: str) -> int:
 
     Accepted: ``44058``, ``44058,5``, ``44058.00``, ``44.058``, ``44.058,00``,
     ``44 058``, ``€ 44.058``, ``44 058,00 €``. Refused, because a person could
-    mean two different amounts: ``1,500`` and ``12,345`` (thousands or decimals?),
-    ``1,234.56`` (English notation). Also refused: signs, exponents, words.
+    mean two amounts a thousand times apart: a comma followed by three digits
+    (``1,500``, ``12,345``, ``0,001``: thousands or decimals?) and a dot followed by
+    three digits after a leading zero (``0.010``, ``0.500``: a number in thousands
+    never starts with 0, so the dot may be a decimal point); the message gives both
+    readings. Also refused: English notation (``1,234.56``), any other number grouped
+    in thousands that starts with 0 (``0.500.000``), signs, exponents, words, and an
+    amount above :data:`MAX_CENTS`.
     """
     raw = text
     text = _SPACES.sub(" ", text).strip()
@@ -90,26 +128,43 @@ def parse_amount(text: str) -> int:
     if "e" in text.lower() and any(c.isdigit() for c in text):
         raise AmountError(f"exponent notation is not an amount: {raw!r} ({_HINT})")
 
+    # Python refuses to read an int of more than 4,300 digits; anything near is too large.
+    if len(re.sub(r"\D", "", text).lstrip("0")) > _MAX_DIGITS:
+        raise _too_large(raw)
+    cents = _cents(raw, text)
+    if cents > MAX_CENTS:
+        raise _too_large(raw)
+    return cents
+
+
+def _too_large(raw: str) -> AmountError:
+    shown = repr(raw) if len(raw) <= 40 else repr(raw[:37] + "...")
+    return AmountError(
+        f"too large an amount: {shown} is above {format_eur(MAX_CENTS)}, the largest "
+        "amount slrbcall takes"
+    )
+
+
+def _cents(raw: str, text: str) -> int:
     if _PLAIN.fullmatch(text):
         return int(text) * 100
-    for pattern, thousands in (
-        (_DECIMAL_COMMA, ""),
-        (_DECIMAL_POINT, ""),
-        (_DOT_THOUSANDS, "."),
-        (_SPACE_THOUSANDS, " "),
+    for pattern in (_DECIMAL_COMMA, _DECIMAL_POINT):
+        if match := pattern.fullmatch(text):
+            return int(match.group(1)) * 100 + int(match.group(2).ljust(2, "0"))
+    if (group := _ONE_GROUP.fullmatch(text)) and (
+        group.group(2) == "," or group.group(1).startswith("0")
     ):
-        match = pattern.fullmatch(text)
-        if match:
+        raise _ambiguous(raw, group.group(1), group.group(3))
+    for pattern, thousands in ((_DOT_THOUSANDS, "."), (_SPACE_THOUSANDS, " ")):
+        if match := pattern.fullmatch(text):
             whole, fraction = match.group(1), match.group(2) or "0"
-            return int(whole.replace(thousands, "") if thousands else whole) * 100 + int(
-                fraction.ljust(2, "0")
-            )
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
-        raise AmountError(
-            f"ambiguous amount: {raw!r} could be thousands or decimals "
-            "(write 1500 or 1.500 for fifteen hundred, 1,50 for one and a half)"
-        )
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d{1,2}", text):
+            if whole.startswith("0"):
+                raise AmountError(
+                    f"not an amount: {raw!r} (a number grouped in thousands does not start "
+                    f"with 0; {_HINT})"
+                )
+            return int(whole.replace(thousands, "")) * 100 + int(fraction.ljust(2, "0"))
+    if _COMMA_THOUSANDS.fullmatch(text):
         raise AmountError(f"English notation is not accepted: {raw!r} ({_HINT})")
     raise AmountError(f"not an amount: {raw!r} ({_HINT})")
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall import __version__
 from slrbcall.calls.definition import LoadedCall, find_call
-from slrbcall.calls.service import list_calls
+from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import SlrbcallError
 from slrbcall.settings import Settings
@@ -31,6 +31,7 @@ __all__ = [
     "Check",
     "HeldCall",
     "WorkspaceStatus",
+    "call_in_use",
     "doctor",
     "record_calls",
     "workspace_status",
@@ -84,6 +85,17 @@ def workspace_status(settings: Settings) -> WorkspaceStatus:
             counts=ws.counts(),
             last_change=audit[-1].at if audit else None,
         )
+
+
+def call_in_use(settings: Settings) -> LoadedCall:
+    """The call a command works on (docs/cli.md, "Which call"): ``--call``, else the call
+    the workspace holds, else the only call of the calls folder. Nothing is created."""
+
+    held: dict[str, str] = {}
+    if settings.db_path.exists():
+        with Workspace.open(settings.db_path, create=False) as ws:
+            held = ws.held_calls()
+    return resolve_call(settings, held=held)
 
 
 def _file_state(settings: Settings, call_id: str, sha256: str) -> str:

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from slrbcall.allocation import (
     AllocationOptions,
     Candidate,
     Decision,
+    InvalidCandidatesError,
     OptimalityNotProvenError,
     ReasonCode,
     allocate,
@@ -30,7 +32,7 @@ from slrbcall.errors import (
 )
 from slrbcall.model import PartialPolicy, Policy, ThemeCap
 
-from .conftest import SHIPPED_CALLS
+from .conftest import SHIPPED_CALLS, Invoke, empowerment_text, write_call
 
 # max-score needs HiGHS (highspy), an optional dependency until it is declared.
 needs_highspy = pytest.mark.skipif(
@@ -427,7 +429,7 @@ def test_max_score_without_highspy_says_how_to_install(monkeypatch: pytest.Monke
     ],
 )
 def test_invalid_candidates(candidates: list[Candidate], message: str) -> None:
-    with pytest.raises(ValueError, match=r"^invalid candidates") as caught:
+    with pytest.raises(InvalidCandidatesError, match=r"^invalid candidates") as caught:
         allocate(candidates, options())
     assert str(caught.value) == message
 
@@ -475,3 +477,17 @@ def test_percent_theme_cap_is_rounded_down_to_the_cent() -> None:
 def test_no_candidates() -> None:
     result = allocate([], options())
     assert (result.lines, result.total_awarded_cents, result.remainder_cents) == ((), 0, 200 * K)
+
+
+def test_applications_that_break_the_call_as_edited_since_are_refused(
+    cli: Invoke, demo_db: Path, tmp_path: Path
+) -> None:
+    """The grant maximum lowered after intake: a refusal naming each request, no traceback."""
+    calls = tmp_path / "calls"
+    write_call(calls, empowerment_text(**{"maximum: 65000": "maximum: 60000"}))
+    result = cli("--db", demo_db, "--calls-dir", calls, "allocate", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: invalid candidates: EMP23-13: request € 65,000.00 is above the maximum grant "
+        "of € 60,000.00\n"
+    )

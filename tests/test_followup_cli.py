@@ -135,7 +135,10 @@ def test_the_timeline(run: Callable[..., Result], tmp_path: Path) -> None:
 def test_a_bad_date_is_wrong_usage(run: Callable[..., Result]) -> None:
     result = run("timeline", "--today", "10/13/2025")
     assert result.exit_code == 2
-    assert "not a date: '10/13/2025' (write 2024-06-20 or 20/06/2024)" in result.stderr
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--today': no such date: '10/13/2025' "
+        "(write 01/03/2024 or 2024-03-01)\n"
+    )
 
 
 def test_monitor_the_example_then_the_outcomes(run: Callable[..., Result]) -> None:

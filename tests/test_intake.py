@@ -96,7 +96,7 @@ def test_every_bad_cell_is_reported_and_nothing_stored(
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "applications.xlsx: sheet 'Applications', row 5, column F ('Requested amount'): not an amount: 'ca 50k' (write e.g. 44058 or 44.058,00)",
-        "applications.xlsx: sheet 'Applications', row 6, column F ('Requested amount'): ambiguous amount: '1,500' could be thousands or decimals (write 1500 or 1.500 for fifteen hundred, 1,50 for one and a half)",
+        "applications.xlsx: sheet 'Applications', row 6, column F ('Requested amount'): ambiguous amount: '1,500' could be thousands or decimals: 1.500 or 1,50 (write the one you mean)",
         "applications.xlsx: sheet 'Applications', row 7, column B ('Housing company'): unknown housing company 'Foyer Scharbeekois' (did you mean 'Foyer Schaerbeekois', 'Le Foyer Laekenois'?)",
         "applications.xlsx: sheet 'Applications', row 8, column G ('Duration (months)'): "
         + _negative_message(),

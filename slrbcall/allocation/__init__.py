@@ -27,7 +27,13 @@ from slrbcall.model import Policy
 
 from .codes import Decision, ReasonCode
 from .explain import Context
-from .inputs import AllocationOptions, Candidate, OptionOverrides, validate_candidates
+from .inputs import (
+    AllocationOptions,
+    Candidate,
+    InvalidCandidatesError,
+    OptionOverrides,
+    validate_candidates,
+)
 from .optimal import max_score
 from .policies import Ledger, guarantee_themes, walk
 from .ranking import rank
@@ -40,6 +46,7 @@ __all__ = [
     "Candidate",
     "Decision",
     "DecisionLine",
+    "InvalidCandidatesError",
     "OptimalityNotProvenError",
     "OptionOverrides",
     "ReasonCode",
@@ -50,10 +57,11 @@ __all__ = [
 def allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> AllocationResult:
     """Allocate ``options.budget_cents`` among ``candidates`` under ``options.policy``.
 
-    Raises ValueError for inputs no policy can allocate (duplicate references,
-    negative requests, an eligible request outside the grant range, a score outside
-    0-100), and :class:`OptimalityNotProvenError` (exit code 1) when ``max-score``
-    cannot prove its optimum within ``options.time_limit_seconds``.
+    Raises :class:`InvalidCandidatesError` (exit code 1) for inputs no policy can
+    allocate (duplicate references, negative requests, an eligible request outside the
+    grant range, a score outside 0-100), and :class:`OptimalityNotProvenError` (exit
+    code 1) when ``max-score`` cannot prove its optimum within
+    ``options.time_limit_seconds``.
     """
     with gc_paused():
         return _allocate(candidates, options)

@@ -1,7 +1,10 @@
 """What the allocation engine takes in: the candidates and the options.
 
 Both are frozen values checked when they are made, so that the policies can trust
-them: a bad option or a bad candidate is a ``ValueError`` that says what is wrong.
+them: a bad option is a ``ValueError`` that says what is wrong (the command line reads
+every option within its range first, so there it is a bug); candidates no policy can
+allocate are an :class:`InvalidCandidatesError`, a refusal, since stored applications
+can break the call's rules as the call reads now (its grant range edited after intake).
 """
 
 from __future__ import annotations
@@ -14,18 +17,29 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
+from slrbcall.errors import RefusedError
 from slrbcall.model import Call, PartialPolicy, Policy, ThemeCap
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from typing import Unpack
 
-__all__ = ["AllocationOptions", "Candidate", "OptionOverrides", "validate_candidates"]
+__all__ = [
+    "AllocationOptions",
+    "Candidate",
+    "InvalidCandidatesError",
+    "OptionOverrides",
+    "validate_candidates",
+]
 
 #: Weighted scores are on a 0-100 scale (DESIGN.md §6).
 SCORE_MAX = Decimal(100)
 
 _TIE_BREAK = re.compile(r"id|request-asc|request-desc|criterion:\S+|lottery:\d+")
+
+
+class InvalidCandidatesError(RefusedError):
+    """Candidates that no policy can allocate; ``str()`` names every problem."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +200,7 @@ def _valid_score(score: Decimal) -> bool:
 
 
 def validate_candidates(candidates: Sequence[Candidate], options: AllocationOptions) -> None:
-    """Refuse what no policy can allocate: every problem is named in one ValueError.
+    """Refuse what no policy can allocate: every problem in one InvalidCandidatesError.
 
     Checked: unique references; no negative request; every eligible request within
     the grant range and above zero (so that ``min <= award <= min(request, max)`` can
@@ -220,4 +234,4 @@ def validate_candidates(candidates: Sequence[Candidate], options: AllocationOpti
         shown = problems[:20]
         if len(problems) > len(shown):
             shown.append(f"... and {len(problems) - len(shown)} more")
-        raise ValueError("invalid candidates: " + "; ".join(shown))
+        raise InvalidCandidatesError("invalid candidates: " + "; ".join(shown))

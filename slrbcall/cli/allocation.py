@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,10 +10,22 @@ import typer
 from slrbcall.allocation import service as allocation_service
 from slrbcall.cli.committee import AllowIncomplete
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.options import (
+    Amount,
+    AmountOrPercent,
+    EnumChoice,
+    KeyValue,
+    Number,
+    TieBreakKey,
+    WholeNumber,
+    check_theme_caps,
+    check_tie_break,
+    tie_break_keys,
+)
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
-from slrbcall.errors import RefusedError
 from slrbcall.model import PartialPolicy, Policy, ThemeCap
-from slrbcall.money import AmountError, format_plain, parse_amount
+from slrbcall.money import format_plain
+from slrbcall.workspace import call_in_use
 
 if TYPE_CHECKING:
     from slrbcall.allocation import AllocationResult, OptionOverrides
@@ -21,31 +33,77 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, help="The stored allocation runs.")
 
 Budget = Annotated[
-    str | None,
-    typer.Option("--budget", help="The budget in euro (default: the call's), e.g. 255000."),
+    int | None,
+    typer.Option(
+        "--budget",
+        click_type=Amount(),
+        help="The budget in euro (default: the call's), e.g. 255000 or 255.000.",
+        show_default=False,
+    ),
 ]
 PolicyOption = Annotated[
-    str | None, typer.Option("--policy", help="greedy, strict or max-score (default: the call's).")
+    Policy | None,
+    typer.Option(
+        "--policy",
+        click_type=EnumChoice(Policy),
+        help="greedy, strict or max-score (default: the call's).",
+        show_default=False,
+    ),
 ]
 Partial = Annotated[
-    str | None, typer.Option("--partial", help="off or remainder (default: the call's).")
+    PartialPolicy | None,
+    typer.Option(
+        "--partial",
+        click_type=EnumChoice(PartialPolicy),
+        help="off or remainder (default: the call's).",
+        show_default=False,
+    ),
 ]
 PartialShare = Annotated[
-    str | None,
+    Decimal | None,
     typer.Option(
-        "--partial-min-share", help="A partial award is at least this share of the request."
+        "--partial-min-share",
+        click_type=Number(Decimal(0), Decimal(1), example="write e.g. 0.5 or 0,5"),
+        help="A partial award is at least this share of the request, from 0 to 1.",
+        show_default=False,
     ),
 ]
 Granularity = Annotated[
-    str | None, typer.Option("--granularity", help="Partial awards are multiples of this (euro).")
+    int | None,
+    typer.Option(
+        "--granularity",
+        click_type=Amount(minimum_cents=1),
+        help="Partial awards are multiples of this (euro, at least 0,01).",
+        show_default=False,
+    ),
 ]
-MinScore = Annotated[str | None, typer.Option("--min-score", help="Fund nothing below this score.")]
+MinScore = Annotated[
+    Decimal | None,
+    typer.Option(
+        "--min-score",
+        click_type=Number(Decimal(0), Decimal(100), example="write e.g. 70 or 72,5"),
+        help="Fund nothing below this score, from 0 to 100.",
+        show_default=False,
+    ),
+]
 OrgCap = Annotated[
-    int | None, typer.Option("--org-cap", help="At most this many funded projects per applicant.")
+    int | None,
+    typer.Option(
+        "--org-cap",
+        click_type=WholeNumber(1, 1000, unit="projects"),
+        help="At most this many funded projects per applicant, from 1 to 1000.",
+        show_default=False,
+    ),
 ]
+# Each value is a (theme, cap) pair: typer takes no list of tuples as an annotation.
 ThemeCapOption = Annotated[
-    list[str] | None,
-    typer.Option("--theme-cap", help="THEME=AMOUNT or THEME=PCT%; repeat for several themes."),
+    list[Any] | None,
+    typer.Option(
+        "--theme-cap",
+        click_type=KeyValue(AmountOrPercent(), key="theme"),
+        help="THEME=AMOUNT or THEME=PCT%; repeat for several themes.",
+        show_default=False,
+    ),
 ]
 ThemeGuarantee = Annotated[
     bool | None,
@@ -58,73 +116,51 @@ TieBreak = Annotated[
     list[str] | None,
     typer.Option(
         "--tie-break",
+        click_type=TieBreakKey(),
         help="Tie-break key, in order; repeat: id, request-asc, request-desc, criterion:KEY, "
         "lottery:SEED.",
+        show_default=False,
     ),
 ]
 
 
-def _money(text_value: str, option: str) -> int:
-
-    try:
-        return parse_amount(text_value)
-    except AmountError as exc:
-        raise RefusedError(f"{option}: {exc}") from None
-
-
-def _decimal(text_value: str, option: str) -> Decimal:
-    try:
-        return Decimal(text_value.replace(",", "."))
-    except InvalidOperation:
-        raise RefusedError(f"{option}: not a number: {text_value!r}") from None
-
-
 def overrides(
     *,
-    policy: str | None,
-    partial: str | None,
-    partial_min_share: str | None,
-    granularity: str | None,
-    min_score: str | None,
+    policy: Policy | None,
+    partial: PartialPolicy | None,
+    partial_min_share: Decimal | None,
+    granularity: int | None,
+    min_score: Decimal | None,
     org_cap: int | None,
-    theme_cap: list[str] | None,
+    theme_cap: list[tuple[str, int | Decimal]] | None,
     theme_guarantee: bool | None,
     tie_break: list[str] | None,
 ) -> OptionOverrides:
     """The options given on the command line (the others come from the call)."""
     chosen: OptionOverrides = {}
-    try:
-        if policy is not None:
-            chosen["policy"] = Policy(policy)
-        if partial is not None:
-            chosen["partial"] = PartialPolicy(partial)
-    except ValueError as exc:
-        raise RefusedError(f"{exc}: see 'slrbcall allocate --help'") from None
+    if policy is not None:
+        chosen["policy"] = policy
+    if partial is not None:
+        chosen["partial"] = partial
     if partial_min_share is not None:
-        chosen["partial_min_share"] = _decimal(partial_min_share, "--partial-min-share")
+        chosen["partial_min_share"] = partial_min_share
     if granularity is not None:
-        chosen["granularity_cents"] = _money(granularity, "--granularity")
+        chosen["granularity_cents"] = granularity
     if min_score is not None:
-        chosen["min_score"] = _decimal(min_score, "--min-score")
+        chosen["min_score"] = min_score
     if org_cap is not None:
         chosen["org_cap"] = org_cap
     if theme_cap:
-        caps = []
-        for item in theme_cap:
-            theme, sep, value = item.partition("=")
-            if not sep or not theme or not value:
-                raise RefusedError(f"--theme-cap {item!r}: write THEME=AMOUNT or THEME=PCT%")
-            if value.strip().endswith("%"):
-                caps.append(
-                    ThemeCap(theme=theme, percent=_decimal(value.strip()[:-1], "--theme-cap"))
-                )
-            else:
-                caps.append(ThemeCap(theme=theme, amount_cents=_money(value, "--theme-cap")))
-        chosen["theme_caps"] = tuple(caps)
+        chosen["theme_caps"] = tuple(
+            ThemeCap(theme=theme, percent=cap)
+            if isinstance(cap, Decimal)
+            else ThemeCap(theme=theme, amount_cents=cap)
+            for theme, cap in theme_cap
+        )
     if theme_guarantee is not None:
         chosen["theme_guarantee"] = theme_guarantee
     if tie_break:
-        chosen["tie_break"] = tuple(key for item in tie_break for key in item.split(",") if key)
+        chosen["tie_break"] = tie_break_keys(tie_break)
     return chosen
 
 
@@ -165,16 +201,17 @@ def allocate(
         theme_guarantee=theme_guarantee,
         tie_break=tie_break,
     )
-    try:
-        done = allocation_service.allocate(
-            settings(ctx),
-            budget_cents=_money(budget, "--budget") if budget is not None else None,
-            overrides=chosen,
-            allow_incomplete=allow_incomplete,
-            dry_run=dry_run,
-        )
-    except ValueError as exc:
-        raise RefusedError(str(exc)) from None
+    if "theme_caps" in chosen or "tie_break" in chosen:
+        call = call_in_use(settings(ctx)).call
+        check_theme_caps(ctx, [cap.theme for cap in chosen.get("theme_caps", ())], call)
+        check_tie_break(ctx, chosen.get("tie_break", ()), call)
+    done = allocation_service.allocate(
+        settings(ctx),
+        budget_cents=budget,
+        overrides=chosen,
+        allow_incomplete=allow_incomplete,
+        dry_run=dry_run,
+    )
     if as_json:
         emit_json(
             {**done.result.to_json(), "input_sha256": done.input_sha256, "stored": not dry_run}
@@ -235,10 +272,22 @@ def render_result(result: AllocationResult, *, title: str) -> None:
 def scenarios(
     ctx: typer.Context,
     budget: Annotated[
-        list[str] | None, typer.Option("--budget", help="A budget to try; repeat for several.")
+        list[int] | None,
+        typer.Option(
+            "--budget",
+            click_type=Amount(),
+            help="A budget to try (euro); repeat for several.",
+            show_default=False,
+        ),
     ] = None,
     policy: Annotated[
-        list[str] | None, typer.Option("--policy", help="A policy to try; repeat for several.")
+        list[Policy] | None,
+        typer.Option(
+            "--policy",
+            click_type=EnumChoice(Policy),
+            help="A policy to try: greedy, strict or max-score; repeat for several.",
+            show_default=False,
+        ),
     ] = None,
     partial: Partial = None,
     min_score: MinScore = None,
@@ -264,16 +313,13 @@ def scenarios(
         theme_guarantee=None,
         tie_break=None,
     )
-    try:
-        loaded, found = allocation_service.scenarios(
-            settings(ctx),
-            budgets=[_money(b, "--budget") for b in budget or []],
-            policies=policy or [],
-            overrides=chosen,
-            allow_incomplete=allow_incomplete,
-        )
-    except ValueError as exc:
-        raise RefusedError(str(exc)) from None
+    loaded, found = allocation_service.scenarios(
+        settings(ctx),
+        budgets=budget or [],
+        policies=policy or [],
+        overrides=chosen,
+        allow_incomplete=allow_incomplete,
+    )
     references = sorted({line.reference for s in found for line in s.result.lines})
     amounts = {
         s.name: {line.reference: line.amount_cents for line in s.result.lines} for s in found
@@ -438,7 +484,13 @@ def adopt(
 def show(
     ctx: typer.Context,
     run: Annotated[
-        int | None, typer.Argument(metavar="[RUN]", help="A run number (default: the adopted one).")
+        int | None,
+        typer.Argument(
+            metavar="[RUN]",
+            click_type=WholeNumber(1, 10**9),
+            help="A run number (default: the adopted one).",
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

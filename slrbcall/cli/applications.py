@@ -8,8 +8,10 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.intake import application_json
+from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.intake import service as intake_service
+from slrbcall.model import ApplicationStatus
 
 app = typer.Typer(no_args_is_help=True, help="The stored applications of the call.")
 
@@ -17,7 +19,15 @@ app = typer.Typer(no_args_is_help=True, help="The stored applications of the cal
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option("--status", help="eligible or ineligible.")] = None,
+    status: Annotated[
+        ApplicationStatus | None,
+        typer.Option(
+            "--status",
+            click_type=EnumChoice(ApplicationStatus),
+            help="eligible or ineligible.",
+            show_default=False,
+        ),
+    ] = None,
     applicant: Annotated[
         str | None, typer.Option("--applicant", help="A housing company, by name or key.")
     ] = None,

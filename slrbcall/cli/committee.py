@@ -14,15 +14,18 @@ from slrbcall.cli.common import (
     SheetOption,
     settings,
 )
+from slrbcall.cli.options import OneOf
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.committee import service as committee_service
-from slrbcall.committee.scoring import score_line_json
+from slrbcall.committee.scoring import INCOMPLETE_TREATMENTS, score_line_json
 
 AllowIncomplete = Annotated[
     str | None,
     typer.Option(
         "--allow-incomplete",
+        click_type=OneOf(INCOMPLETE_TREATMENTS),
         help="How to treat missing marks: skip-reviewer or zero (default: not scored).",
+        show_default=False,
     ),
 ]
 

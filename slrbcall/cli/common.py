@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from slrbcall.cli.options import OneOf
 from slrbcall.settings import Settings
 
 __all__ = [
@@ -36,7 +37,12 @@ OutputOption = Annotated[
     Path, typer.Option("-o", "--output", help="The workbook to write (.xlsx).")
 ]
 TemplateLangOption = Annotated[
-    str, typer.Option("--lang", help="Language of the headers and instructions: nl, fr or en.")
+    str,
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "en")),
+        help="Language of the headers and instructions: nl, fr or en.",
+    ),
 ]
 
 

@@ -11,32 +11,34 @@ from typing import Annotated, Any
 import typer
 
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.dates import Day
+from slrbcall.cli.options import OneOf
 from slrbcall.cli.output import emit_json, err_console, out_console, text
 from slrbcall.documents import service as documents_service
-from slrbcall.errors import RefusedError
 
 templates_app = typer.Typer(no_args_is_help=True, help="The Word templates of the documents.")
 
 Lang = Annotated[
     str,
-    typer.Option("--lang", help="nl, fr, auto (the application's language) or both."),
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "auto", "both")),
+        help="nl, fr, auto (the application's language) or both.",
+    ),
 ]
 Only = Annotated[str | None, typer.Option("--only", help="Only this application (its reference).")]
 Pdf = Annotated[bool, typer.Option("--pdf", help="Also convert them to PDF (needs LibreOffice).")]
 DateOption = Annotated[
-    str | None, typer.Option("--date", help="The date the documents bear (default: today).")
+    dt.date | None,
+    typer.Option(
+        "--date",
+        click_type=Day(),
+        help="The date the documents bear (default: today).",
+        show_default=False,
+    ),
 ]
 #: From this many documents on, a progress bar shows on stderr.
 PROGRESS_FROM = 20
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RefusedError(f"--date: not a date: {value!r} (write 2023-12-15)") from None
 
 
 @contextmanager
@@ -72,7 +74,7 @@ def _render(
     lang: str,
     only: str | None,
     pdf: bool,
-    date: str | None,
+    date: dt.date | None,
     context: str | None,
     as_json: bool,
 ) -> None:
@@ -88,7 +90,7 @@ def _render(
             lang=lang,
             only=only,
             pdf=pdf,
-            date=_date(date),
+            date=date,
             progress=progress,
         )
     if as_json:

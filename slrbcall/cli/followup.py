@@ -9,7 +9,6 @@ to today. The shared options and parsers below are used by those modules too.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,13 +23,15 @@ from slrbcall.cli.common import (
     TemplateLangOption,
     settings,
 )
+from slrbcall.cli.dates import Day
+from slrbcall.cli.options import OneOf, WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.errors import RefusedError
 from slrbcall.followup import ItemStatus, OutcomeTotals, outcomes_json
 from slrbcall.followup.service import monitoring as monitoring_service
 from slrbcall.followup.service import payments as payments_service
 from slrbcall.followup.service import state as followup_service
-from slrbcall.money import AmountError, format_eur, parse_amount
+from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from slrbcall.followup import TimelineItem
@@ -39,52 +40,30 @@ if TYPE_CHECKING:
 __all__ = ["followup_app", "monitor", "monitoring", "timeline"]
 
 TodayOption = Annotated[
-    str | None,
+    dt.date | None,
     typer.Option(
         "--today",
-        metavar="DATE",
+        click_type=Day(),
         help="Count from this day instead of today (2024-06-20 or 20/06/2024).",
         show_default=False,
     ),
 ]
-Lang = Annotated[str, typer.Option("--lang", help="Language of the labels: nl or fr.")]
+Lang = Annotated[
+    str,
+    typer.Option("--lang", click_type=OneOf(("nl", "fr")), help="Language of the labels."),
+]
 TemplateLang = TemplateLangOption
 Output = OutputOption
 Sheet = SheetOption
 DryRun = DryRunOption
 ReportXlsx = ReportXlsxOption
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _STYLE = {"overdue": "red", "due-within": "yellow", "done": "green", "later": "", "due": "yellow"}
 _STYLE |= {"paid": "green", "blocked": "red"}
 
 
-def parse_day(value: str, option: str) -> dt.date:
-    """A day typed on the command line: ``2024-06-20`` or ``20/06/2024``."""
-    try:
-        if _ISO.fullmatch(value):
-            return dt.date.fromisoformat(value)
-        if found := _DMY.fullmatch(value):
-            day, month, year = (int(part) for part in found.groups())
-            return dt.date(year, month, day)
-    except ValueError:
-        pass
-    raise typer.BadParameter(
-        f"not a date: {value!r} (write 2024-06-20 or 20/06/2024)", param_hint=option
-    )
-
-
-def _today(value: str | None) -> dt.date:
-    return parse_day(value, "--today") if value else dt.date.today()
-
-
-def _money(value: str, option: str) -> int:
-
-    try:
-        return parse_amount(value)
-    except AmountError as exc:
-        raise RefusedError(f"{option}: {exc}") from None
+def _today(value: dt.date | None) -> dt.date:
+    return dt.date.today() if value is None else value
 
 
 # -- timeline ----------------------------------------------------------------------------
@@ -113,7 +92,12 @@ def _item_json(item: TimelineItem, lang: str) -> dict[str, Any]:
 def timeline(
     ctx: typer.Context,
     within: Annotated[
-        int, typer.Option("--within", min=0, help="Days ahead that count as due soon.")
+        int,
+        typer.Option(
+            "--within",
+            click_type=WholeNumber(0, 36_500, unit="days"),
+            help="Days ahead that count as due soon, from 0 to 36500.",
+        ),
     ] = 30,
     ics: Annotated[
         Path | None,
@@ -130,8 +114,6 @@ def timeline(
     Example: slrbcall timeline --within 30 --ics suivi.ics
     """
 
-    if lang not in ("nl", "fr"):
-        raise RefusedError(f"--lang must be nl or fr, not '{lang}'")
     result = followup_service.timeline(settings(ctx), today=_today(today), within=within)
     found = result.timeline
     if ics is not None:
@@ -209,7 +191,7 @@ def record_milestone(
             "of the call (e.g. questionnaire).",
         ),
     ],
-    date: Annotated[str, typer.Option("--date", metavar="DATE", help="When it was reached.")],
+    date: Annotated[dt.date, typer.Option("--date", click_type=Day(), help="When it was reached.")],
     note: Annotated[str | None, typer.Option("--note", help="A note kept with it.")] = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
@@ -224,7 +206,7 @@ def record_milestone(
         settings(ctx),
         reference,
         key=milestone,
-        on=parse_day(date, "--date"),
+        on=date,
         today=_today(today),
         note=note,
     )

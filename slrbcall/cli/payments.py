@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import (
     _STYLE,
     DryRun,
@@ -16,10 +18,9 @@ from slrbcall.cli.followup import (
     Sheet,
     TemplateLang,
     TodayOption,
-    _money,
     _today,
-    parse_day,
 )
+from slrbcall.cli.options import Amount, WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup.service import payments as payments_service
 from slrbcall.money import format_eur
@@ -129,11 +130,23 @@ def payments(
 def record_payment(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
-    tranche: Annotated[int, typer.Option("--tranche", min=1, help="The tranche's number.")],
-    date: Annotated[str, typer.Option("--date", metavar="DATE", help="The payment date.")],
+    tranche: Annotated[
+        int,
+        typer.Option(
+            "--tranche",
+            click_type=WholeNumber(1, 99),
+            help="The tranche's number.",
+        ),
+    ],
+    date: Annotated[dt.date, typer.Option("--date", click_type=Day(), help="The payment date.")],
     amount: Annotated[
-        str | None,
-        typer.Option("--amount", help="The amount in euro (default: the tranche's amount)."),
+        int | None,
+        typer.Option(
+            "--amount",
+            click_type=Amount(minimum_cents=1),
+            help="The amount in euro (default: the tranche's amount).",
+            show_default=False,
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Pay although the tranche's condition is not met.")
@@ -158,9 +171,9 @@ def record_payment(
         settings(ctx),
         reference,
         tranche=tranche,
-        paid_on=parse_day(date, "--date"),
+        paid_on=date,
         today=_today(today),
-        amount_cents=_money(amount, "--amount") if amount is not None else None,
+        amount_cents=amount,
         force=force,
         reason=reason,
         note=note,

@@ -8,6 +8,7 @@ import typer
 
 from slrbcall.calls import service as calls_service
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.options import WholeNumber
 from slrbcall.cli.output import emit_json, out_console, text
 
 __all__ = ["renew"]
@@ -20,12 +21,20 @@ def renew(
     source: Annotated[str, typer.Argument(metavar="ID", help="The call to start from.")],
     new_id: Annotated[str, typer.Option("--id", help="The new call's id (its file name).")],
     duration: Annotated[
-        int, typer.Option("--duration", min=1, max=240, help="The projects' duration in months.")
+        int,
+        typer.Option(
+            "--duration",
+            click_type=WholeNumber(1, 240, unit="months"),
+            help="The projects' duration in months, from 1 to 240.",
+        ),
     ],
     years: Annotated[
         int | None,
         typer.Option(
-            "--years", help="Move the dates by this many years (default: from the two ids)."
+            "--years",
+            click_type=WholeNumber(-100, 100, unit="years"),
+            help="Move the dates by this many years, from -100 to 100 (default: from the two ids).",
+            show_default=False,
         ),
     ] = None,
     as_json: JsonOption = False,

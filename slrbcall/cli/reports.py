@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.dates import Day
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
-from slrbcall.errors import RefusedError
 from slrbcall.followup import outcomes_json
 from slrbcall.reports import service as reports_service
 from slrbcall.reports.figures import figures_json
@@ -111,7 +111,13 @@ def giving360(
         str, typer.Option("--prefix", help="The identifier prefix 360Giving issued (360G-...).")
     ] = "360G-slrb",
     award_date: Annotated[
-        str | None, typer.Option("--award-date", help="The award date (default: the call's).")
+        dt.date | None,
+        typer.Option(
+            "--award-date",
+            click_type=Day(),
+            help="The award date (default: the call's).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Export the funded grants in the 360Giving Data Standard (JSON or CSV).
@@ -119,11 +125,9 @@ def giving360(
     Example: slrbcall export 360giving -o grants.json --prefix 360G-slrb
     """
 
-    try:
-        date = dt.date.fromisoformat(award_date) if award_date else None
-    except ValueError:
-        raise RefusedError(f"--award-date: not a date: {award_date!r} (write 2023-12-15)") from None
-    count = reports_service.export_360giving(settings(ctx), output, prefix=prefix, award_date=date)
+    count = reports_service.export_360giving(
+        settings(ctx), output, prefix=prefix, award_date=award_date
+    )
     out_console().print(text(f"Wrote {count} grants to {output}."))
 
 

@@ -9,7 +9,6 @@ from slrbcall.cli.followup import monitoring
 from slrbcall.cli.output import out_console, text
 from slrbcall.cli.payments import payments_template
 from slrbcall.committee import service as committee_service
-from slrbcall.errors import RefusedError
 from slrbcall.intake import service as intake_service
 
 app = typer.Typer(no_args_is_help=True, help="Write blank workbooks to fill in.")
@@ -28,8 +27,6 @@ def applications(
     Example: slrbcall template applications -o candidatures.xlsx --lang fr
     """
 
-    if lang not in ("nl", "fr", "en"):
-        raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
     loaded = intake_service.write_applications_template(settings(ctx), output, lang=lang)
     out_console().print(
         text(f"Wrote {output} for {loaded.call.id}: fill it in, then 'slrbcall intake {output}'.")
@@ -50,8 +47,6 @@ def scores(
     Example: slrbcall template scores -o notes.xlsx
     """
 
-    if lang not in ("nl", "fr", "en"):
-        raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
     loaded, left_out = committee_service.write_scores_template(settings(ctx), output, lang=lang)
     console = out_console()
     console.print(
