@@ -111,8 +111,8 @@ CASES = [
     pytest.param(
         {"budget: 255000 ": "budget: '255,000' "},
         [
-            "call.yaml:22:9: budget: ambiguous amount: '255,000' could be thousands or decimals"
-            " (write 1500 or 1.500 for fifteen hundred, 1,50 for one and a half)"
+            "call.yaml:22:9: budget: ambiguous amount: '255,000' could be thousands or decimals:"
+            " 255.000 or 255,00 (write the one you mean)"
         ],
         id="budget-text",
     ),
