@@ -125,9 +125,9 @@ def test_strict_tables_refuse_wrong_types(db: Path) -> None:
         )
 
 
-def test_none_is_bound_as_null_by_the_quick_adapter(db: Path) -> None:
-    # Registered when the store loads: without it, each None costs a failed lookup.
-    assert sqlite3.adapters.get((type(None), sqlite3.PrepareProtocol)) is not None
+def test_none_is_bound_as_null_and_sqlite3_is_left_as_python_has_it(db: Path) -> None:
+    # Loading the store registers no adapter: sqlite3's adapters are process-wide.
+    assert (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters
     with Workspace.open(db) as ws:
         row = ws._conn.execute("SELECT ? IS NULL, typeof(?2), ?3", (None, None, 0)).fetchone()
     assert row == (1, "null", 0)

@@ -53,21 +53,6 @@ DEFAULT_BUSY_TIMEOUT = 10.0
 _CACHE_KIB = 128 * 1024
 
 
-def _null(value: None) -> None:
-    """None as SQL NULL: what Python's sqlite3 binds it as anyway, only sooner.
-
-    Python's sqlite3 binds an int, a float or a text as it is, but looks up an adapter
-    for any other value, None among them; failing to find one costs two failed
-    attribute lookups, about a microsecond per None, against a third of that to find
-    this one. An intake binds a None for every empty optional cell: 0.06 s of a
-    100,000-row file with one empty column (bench/intake.py).
-    """
-    return value
-
-
-sqlite3.register_adapter(type(None), _null)
-
-
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
