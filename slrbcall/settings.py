@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from slrbcall.resources import calls_dir, templates_dir
 
-__all__ = ["Settings", "default_db_path"]
+__all__ = ["Settings", "current_actor", "default_db_path"]
 
 
 def default_db_path(option: Path | None = None) -> Path:
@@ -17,6 +18,22 @@ def default_db_path(option: Path | None = None) -> Path:
         return option
     env = os.environ.get("SLRBCALL_DB")
     return Path(env) if env else Path("slrbcall.db")
+
+
+def current_actor() -> str:
+    """Who is running the tool: ``$SLRBCALL_ACTOR``, else the login, else ``unknown``.
+
+    Every audit row names its actor. Until the workspace has a list of officers, the
+    actor is the person at the keyboard, as the operating system knows them.
+    """
+    env = os.environ.get("SLRBCALL_ACTOR", "").strip()
+    if env:
+        return env[:200]
+    try:
+        login = getpass.getuser().strip()
+    except (OSError, KeyError, ImportError):  # no login name on this machine (a container)
+        login = ""
+    return login[:200] or "unknown"
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,6 +189,7 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
         " DROP TRIGGER allocation_run_kept; DROP TRIGGER allocation_decision_frozen;"
         " DROP TRIGGER allocation_decision_kept; DROP TRIGGER allocation_adoption_no_update;"
         " DROP TRIGGER allocation_adoption_own_call; DROP TABLE allocation_adoption;"
+        " ALTER TABLE audit DROP COLUMN actor; ALTER TABLE audit DROP COLUMN reason;"
         " PRAGMA user_version = 6;"
     )
     old_trigger = next(sql for sql in FOLLOWUP_MIGRATION if "payment_within_award" in sql)

@@ -29,11 +29,58 @@ def test_new_workspace_is_migrated_strict_and_wal(db: Path) -> None:
     assert {"audit", "call_snapshot", "workspace_call"} <= {row[0] for row in strict}
 
 
+def test_every_audit_row_names_its_actor_and_reason(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLRBCALL_ACTOR", "a.dubois")
+    with Workspace.open(db) as ws:
+        with ws.write(command="test") as tx:
+            tx.record_call("empowerment-2023", SHA, "calls/empowerment-2023.yaml", "id: x")
+        with ws.write(command="fix", reason="the wrong amount was typed") as tx:
+            tx.audit("event", "test", "k", after={"x": 1})
+        with ws.write(command="other", actor="m.peeters") as tx:
+            tx.audit("event", "test", "k")
+        rows = ws.audit_rows()
+    assert [(r.command, r.actor, r.reason) for r in rows] == [
+        ("test", "a.dubois", None),
+        ("fix", "a.dubois", "the wrong amount was typed"),
+        ("other", "m.peeters", None),
+    ]
+
+
+def test_audit_rows_written_before_actors_were_recorded_name_no_one(db: Path) -> None:
+    with Workspace.open(db, migrations=MIGRATIONS[:7]) as ws:
+        ws._conn.execute(
+            "INSERT INTO audit (at, command, action, entity, tool_version)"
+            " VALUES ('2025-01-01T00:00:00', 'intake', 'event', 'e', '0.1')"
+        )
+    with Workspace.open(db) as ws:
+        (row,) = ws.audit_rows()
+    assert (row.command, row.actor, row.reason) == ("intake", None, None)
+
+
+def _old_record_call(conn: sqlite3.Connection) -> None:
+    """A call recorded as a workspace of an older schema holds it (before actors)."""
+    conn.execute(
+        "INSERT INTO call_snapshot (call_id, sha256, source_path, content, recorded_at)"
+        " VALUES ('empowerment-2023', ?, 'calls/empowerment-2023.yaml', 'id: x',"
+        " '2024-01-01T00:00:00')",
+        (SHA,),
+    )
+    conn.execute(
+        "INSERT INTO workspace_call (call_id, snapshot_id, added_at)"
+        " VALUES ('empowerment-2023', 1, '2024-01-01T00:00:00')"
+    )
+    conn.execute(
+        "INSERT INTO audit (at, command, action, entity, entity_key, tool_version)"
+        " VALUES ('2024-01-01T00:00:00', 'old', 'insert', 'call', 'empowerment-2023', '0.1')"
+    )
+
+
 def test_a_database_made_by_migration_1_upgrades_cleanly(db: Path) -> None:
     with Workspace.open(db, migrations=MIGRATIONS[:1]) as ws:
         assert ws.schema_version == 1
-        with ws.write(command="test") as tx:
-            tx.record_call("empowerment-2023", SHA, "calls/empowerment-2023.yaml", "id: x")
+    _old_record_call(raw(db))
     with Workspace.open(db) as ws:
         assert ws.schema_version == len(MIGRATIONS)
         assert [c.call_id for c in ws.calls()] == ["empowerment-2023"]
@@ -42,15 +89,21 @@ def test_a_database_made_by_migration_1_upgrades_cleanly(db: Path) -> None:
 
 
 def test_the_audit_rebuilt_by_migration_6_keeps_its_rows_triggers_and_check(db: Path) -> None:
-    with Workspace.open(db, migrations=MIGRATIONS[:5]) as ws, ws.write(command="old") as tx:
-        tx.record_call("empowerment-2023", SHA, "calls/empowerment-2023.yaml", "id: x")
-        tx.audit("event", "test", "k", after={"x": 1})
+    with Workspace.open(db, migrations=MIGRATIONS[:5]):
+        pass
+    conn = raw(db)
+    _old_record_call(conn)
+    conn.execute(
+        "INSERT INTO audit (at, command, action, entity, entity_key, after_json, tool_version)"
+        """ VALUES ('2024-01-01T00:00:00', 'old', 'event', 'test', 'k', '{"x": 1}', '0.1')"""
+    )
     before = raw(db).execute("SELECT * FROM audit ORDER BY id").fetchall()
     with Workspace.open(db) as ws:
         assert ws.schema_version == len(MIGRATIONS) >= 6
         assert ws.integrity() == "ok"
     conn = raw(db)
-    assert conn.execute("SELECT * FROM audit ORDER BY id").fetchall() == before
+    kept = conn.execute("SELECT * FROM audit ORDER BY id").fetchall()
+    assert [row[: len(before[0])] for row in kept] == before  # migration 8 adds columns
     (table,) = conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'audit'").fetchone()
     assert " IN (" not in table  # checked by comparisons, not a table built per row
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):

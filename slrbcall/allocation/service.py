@@ -289,7 +289,7 @@ def adopt(
         raise RefusedError("--supersede needs --reason TEXT: say why the decision is replaced")
     with _open(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
-        with ws.write(command="allocations adopt") as tx:
+        with ws.write(command="allocations adopt", reason=reason) as tx:
             call_id = loaded.call.id
             run = _run_of(tx.runs(call_id), run_id)
             current = tx.adopted_run(call_id)

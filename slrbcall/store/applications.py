@@ -45,6 +45,8 @@ class ApplicationWrites(ApplicationQueries):
     command: str
     input_file: str | None
     input_sha256: str | None
+    actor: str
+    reason: str | None
     #: The largest application id before this transaction's first insertion, until
     #: :meth:`audit_insertions` has audited them.
     _inserted_after: int | None = None
@@ -115,10 +117,10 @@ class ApplicationWrites(ApplicationQueries):
             return
         self._conn.execute(
             "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
-            " after_json, input_file, input_sha256, tool_version)"
+            " after_json, input_file, input_sha256, tool_version, actor, reason)"
             " SELECT ?, ?, 'insert', 'application', call_id || '/' || reference, NULL,"
             ' printf(\'{"content_sha256": "%s", "source_row": %d}\','
-            " content_sha256, source_row), ?, ?, ?"
+            " content_sha256, source_row), ?, ?, ?, ?, ?"
             " FROM application WHERE id > ? ORDER BY id",
             (
                 self.at,
@@ -126,6 +128,8 @@ class ApplicationWrites(ApplicationQueries):
                 self.input_file,
                 self.input_sha256,
                 __version__,
+                self.actor,
+                self.reason,
                 self._inserted_after,
             ),
         )

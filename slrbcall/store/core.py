@@ -28,6 +28,7 @@ from typing import Any
 
 from slrbcall import __version__
 from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError
+from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
@@ -88,6 +89,8 @@ class AuditRow:
     input_file: str | None
     input_sha256: str | None
     tool_version: str
+    actor: str | None = None
+    reason: str | None = None
 
 
 class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
@@ -100,11 +103,15 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         command: str,
         input_file: str | None,
         input_sha256: str | None,
+        actor: str,
+        reason: str | None = None,
     ) -> None:
         self._conn = conn
         self.command = command
         self.input_file = input_file
         self.input_sha256 = input_sha256
+        self.actor = actor
+        self.reason = reason
         self.at = _now()
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
@@ -131,11 +138,15 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
             tuple[str, str, str | None, Mapping[str, Any] | None, Mapping[str, Any] | None]
         ],
     ) -> None:
-        """Many audit rows at once: (action, entity, key, before, after) each."""
+        """Many audit rows at once: (action, entity, key, before, after) each.
+
+        Every row names this transaction's actor and, where the command asked for one,
+        its reason.
+        """
         self._conn.executemany(
             "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
-            " after_json, input_file, input_sha256, tool_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " after_json, input_file, input_sha256, tool_version, actor, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     self.at,
@@ -148,6 +159,8 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
                     self.input_file,
                     self.input_sha256,
                     __version__,
+                    self.actor,
+                    self.reason,
                 )
                 for action, entity, key, before, after in entries
             ],
@@ -294,14 +307,23 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         command: str,
         input_file: str | None = None,
         input_sha256: str | None = None,
+        actor: str | None = None,
+        reason: str | None = None,
     ) -> Iterator[Transaction]:
         """One ``BEGIN IMMEDIATE`` transaction: all of it is stored, or none of it.
 
-        Insertions of applications not audited yet are audited before the commit.
+        Its audit rows name ``actor`` (by default who runs the tool, see
+        :func:`~slrbcall.settings.current_actor`) and ``reason``. Insertions of
+        applications not audited yet are audited before the commit.
         """
         with self._immediate():
             tx = Transaction(
-                self._conn, command=command, input_file=input_file, input_sha256=input_sha256
+                self._conn,
+                command=command,
+                input_file=input_file,
+                input_sha256=input_sha256,
+                actor=actor or current_actor(),
+                reason=reason,
             )
             yield tx
             tx.audit_insertions()
@@ -327,7 +349,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
     def audit_rows(self, *, limit: int | None = None) -> list[AuditRow]:
         sql = (
             "SELECT id, at, command, action, entity, entity_key, before_json, after_json,"
-            " input_file, input_sha256, tool_version FROM audit ORDER BY id"
+            " input_file, input_sha256, tool_version, actor, reason FROM audit ORDER BY id"
         )
         rows = self._conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
         return [
@@ -343,6 +365,8 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
                 input_file=r[8],
                 input_sha256=r[9],
                 tool_version=r[10],
+                actor=r[11],
+                reason=r[12],
             )
             for r in rows
         ]

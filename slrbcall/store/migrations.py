@@ -11,6 +11,7 @@ __all__ = [
     "ADOPTION_MIGRATION",
     "APPLICATION_COLUMNS",
     "APPLICATION_FIELDS",
+    "AUDIT_ACTOR_MIGRATION",
     "FOLLOWUP_MIGRATION",
     "MIGRATIONS",
 ]
@@ -193,6 +194,15 @@ ADOPTION_MIGRATION: tuple[str, ...] = (
     """,
 )
 
+#: 8: who wrote each audit row, and why. Rows written before it name no one (NULL):
+#: the tool did not ask. ``reason`` is the officer's own words where a command asks for
+#: them (a correction, a withdrawal, a superseding adoption).
+AUDIT_ACTOR_MIGRATION: tuple[str, ...] = (
+    "ALTER TABLE audit ADD COLUMN actor TEXT"
+    " CHECK (actor IS NULL OR length(actor) BETWEEN 1 AND 200)",
+    "ALTER TABLE audit ADD COLUMN reason TEXT",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
@@ -358,6 +368,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 7: adoption as a recorded act (defined above).
     ADOPTION_MIGRATION,
+    # 8: the actor and the reason of every audit row (defined above).
+    AUDIT_ACTOR_MIGRATION,
 )
 
 

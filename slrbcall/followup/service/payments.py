@@ -242,7 +242,7 @@ def record_payment(
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         call = loaded.call
-        with ws.write(command="payments record") as tx:
+        with ws.write(command="payments record", reason=reason) as tx:
             state = read_state(tx, loaded)
             project = state.project(reference)
             check = check_payment(
