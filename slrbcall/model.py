@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 __all__ = [
+    "Address",
     "Aggregation",
     "AllocationDefaults",
     "Anchor",
@@ -30,6 +31,7 @@ __all__ = [
     "Policy",
     "ProjectDeadline",
     "Reason",
+    "Representative",
     "Signatory",
     "SignatoryRole",
     "Theme",
@@ -65,11 +67,48 @@ class OrgKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address in Belgium, its street and town named in both languages.
+
+    In Brussels a street has a French and a Dutch name (Rue Jourdan / Jourdanstraat),
+    and so has the town (Saint-Gilles / Sint-Gillis); the number follows the street
+    in both, as Belgian addresses write it.
+    """
+
+    street: Localized
+    number: str
+    postal_code: str
+    town: Localized
+    box: str | None = None
+
+    def lines(self, lang: Lang | str) -> tuple[str, str]:
+        """The two lines of the address in ``lang``: street and number, postcode and town."""
+        box = ""
+        if self.box:
+            box = f" {'bus' if Lang(lang) is Lang.NL else 'bte'} {self.box}"
+        return (f"{self.street[lang]} {self.number}{box}", f"{self.postal_code} {self.town[lang]}")
+
+    def text(self, lang: Lang | str) -> str:
+        """The address on one line in ``lang``: ``Rue Jourdan 45-55, 1060 Saint-Gilles``."""
+        return ", ".join(self.lines(lang))
+
+
+@dataclass(frozen=True, slots=True)
+class Representative:
+    """A person who signs for an organisation, with their function in both languages."""
+
+    name: str
+    function: Localized
+
+
+@dataclass(frozen=True, slots=True)
 class Organisation:
     """An organisation of the registry (or a partner named in an application).
 
-    ``enterprise_number`` is the BCE/KBO number in the form ``0123.456.789``,
-    or ``None`` while it is not known: a real organisation's number is never invented.
+    ``enterprise_number`` is the BCE/KBO number in the form ``0123.456.789``, and
+    ``iban`` the account in its compact form, or ``None`` while it is not known: a real
+    organisation's number or account is never invented. ``representatives`` sign for
+    it, the first one by default.
     """
 
     key: str
@@ -80,9 +119,11 @@ class Organisation:
     communes: tuple[str, ...] = ()
     enterprise_number: str | None = None
     legal_form: Localized | None = None
-    address: str | None = None
+    address: Address | None = None
     postal_code: str | None = None
     nis_code: str | None = None
+    iban: str | None = None
+    representatives: tuple[Representative, ...] = ()
 
     def display_name(self, lang: Lang | str = Lang.FR) -> str:
         return self.name[lang]

@@ -431,6 +431,9 @@ ENTRY_KEYS = {
     "enterprise_number",
     "postal_code",
     "nis_code",
+    "address",
+    "iban",
+    "representatives",
 }
 
 

@@ -9,6 +9,7 @@ cache (``slrbcall calls list`` runs all day, and reads the cache).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -17,11 +18,12 @@ from pydantic import BaseModel, ValidationError
 
 from slrbcall.calls.check import check_rules, did_you_mean, line_col, shape_problems
 from slrbcall.calls.definition import LoadedCall
-from slrbcall.calls.registry import Registry, check_enterprise_number
-from slrbcall.calls.spec import CallSpec, LocalizedSpec, RegistrySpec
-from slrbcall.calls.yamlstrict import Located, decode_source, parse_yaml
+from slrbcall.calls.registry import Registry, check_enterprise_number, check_iban
+from slrbcall.calls.spec import AddressSpec, CallSpec, LocalizedSpec, RegistrySpec
+from slrbcall.calls.yamlstrict import Located, Path_, decode_source, parse_yaml
 from slrbcall.errors import InputFileError, Problem
 from slrbcall.model import (
+    Address,
     AllocationDefaults,
     Call,
     CommitteeMember,
@@ -32,7 +34,9 @@ from slrbcall.model import (
     Localized,
     Milestone,
     Organisation,
+    OrgKind,
     ProjectDeadline,
+    Representative,
     Signatory,
     Theme,
     ThemeCap,
@@ -181,21 +185,35 @@ def build_registry(raw: bytes, label: str) -> Registry | tuple[Problem, ...]:
 def _registry_from(located: Located) -> Registry:
     spec: RegistrySpec = _validate(RegistrySpec, located)
     problems: list[Problem] = []
+    communes = {
+        org.key: _loc(org.name) for org in spec.organisations if org.kind is OrgKind.COMMUNE
+    }
+    keys = {org.key for org in spec.organisations}
     organisations: list[Organisation] = []
     seen: set[str] = set()
+
+    def checked(check: Callable[[str], str], value: str | None, at: Path_) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except ValueError as exc:
+            problems.append(Problem(located.where(at), str(exc)))
+            return None
+
     for i, org in enumerate(spec.organisations):
-        number = org.enterprise_number
         if org.key in seen:
             problems.append(
                 Problem(located.where(("organisations", i, "key")), f"'{org.key}' is defined twice")
             )
         seen.add(org.key)
-        if number is not None:
-            try:
-                number = check_enterprise_number(number)
-            except ValueError as exc:
+        for j, commune in enumerate(org.communes):
+            if commune not in keys:
                 problems.append(
-                    Problem(located.where(("organisations", i, "enterprise_number")), str(exc))
+                    Problem(
+                        located.where(("organisations", i, "communes", j)),
+                        f"unknown commune '{commune}'{did_you_mean(commune, sorted(keys))}",
+                    )
                 )
         organisations.append(
             Organisation(
@@ -205,23 +223,64 @@ def _registry_from(located: Located) -> Registry:
                 short_names=tuple(org.short_names),
                 languages=tuple(Lang(x) for x in org.languages),
                 communes=tuple(org.communes),
-                enterprise_number=number,
+                enterprise_number=checked(
+                    check_enterprise_number,
+                    org.enterprise_number,
+                    ("organisations", i, "enterprise_number"),
+                ),
                 legal_form=_loc(org.legal_form) if org.legal_form else None,
-                address=org.address,
+                address=_address(org.address, communes, located, i, problems)
+                if org.address
+                else None,
                 postal_code=org.postal_code,
                 nis_code=org.nis_code,
+                iban=checked(check_iban, org.iban, ("organisations", i, "iban")),
+                representatives=tuple(
+                    Representative(name=r.name, function=_loc(r.function))
+                    for r in org.representatives
+                ),
             )
         )
-    keys = {o.key for o in organisations}
-    for i, org in enumerate(spec.organisations):
-        for j, commune in enumerate(org.communes):
-            if commune not in keys:
-                problems.append(
-                    Problem(
-                        located.where(("organisations", i, "communes", j)),
-                        f"unknown commune '{commune}'{did_you_mean(commune, sorted(keys))}",
-                    )
-                )
     if problems:
         raise InputFileError(problems)
     return Registry(organisations=tuple(organisations))
+
+
+def _address(
+    spec: AddressSpec,
+    communes: Mapping[str, Localized],
+    located: Located,
+    i: int,
+    problems: list[Problem],
+) -> Address | None:
+    """An address whose town is a commune of the registry, or named in both languages."""
+    at = ("organisations", i, "address")
+    town: Localized | None = None
+    if (spec.commune is None) == (spec.town is None):
+        problems.append(
+            Problem(
+                located.where(at, key=True),
+                "name the town with either 'commune' (a commune key) or 'town' ({fr, nl})",
+            )
+        )
+    elif spec.commune is not None:
+        town = communes.get(spec.commune)
+        if town is None:
+            problems.append(
+                Problem(
+                    located.where((*at, "commune")),
+                    f"unknown commune '{spec.commune}'"
+                    f"{did_you_mean(spec.commune, sorted(communes))}",
+                )
+            )
+    elif spec.town is not None:
+        town = _loc(spec.town)
+    if town is None:
+        return None
+    return Address(
+        street=_loc(spec.street),
+        number=spec.number,
+        postal_code=spec.postal_code,
+        town=town,
+        box=spec.box,
+    )

@@ -22,6 +22,7 @@ from slrbcall.calls.definition import (
     registry_file,
     summarise_call,
 )
+from slrbcall.calls.parties import Blank, blanks
 from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.resources import shipped_dir
@@ -30,15 +31,19 @@ from slrbcall.settings import Settings
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
     from slrbcall.calls.renew import Renewal
+    from slrbcall.model import Organisation, OrgKind
 
 __all__ = [
     "CallListing",
     "RenewedCall",
+    "check_organisations",
     "list_calls",
+    "list_organisations",
     "registry",
     "renew_call",
     "resolve_call",
     "show_call",
+    "show_organisation",
     "validate_calls",
 ]
 
@@ -123,6 +128,47 @@ def resolve_call(
 
 def registry(settings: Settings) -> Registry:
     return load_registry(settings.calls_path)
+
+
+# -- the organisations registry ----------------------------------------------------------
+
+
+def list_organisations(settings: Settings, *, kind: OrgKind | None = None) -> list[Organisation]:
+    """The organisations of the registry, in its order; only one kind if asked."""
+    found = registry(settings)
+    return list(found.organisations if kind is None else found.of_kind(kind))
+
+
+def show_organisation(settings: Settings, name: str) -> Organisation:
+    """The organisation with this key or name; refused, with the closest names, if none."""
+    found = registry(settings)
+    org = found.get(name) or found.match(name)
+    if org is None:
+        close = found.suggest(name)
+        listed = "', '".join(close)
+        hint = f" (did you mean '{listed}'?)" if close else ""
+        raise RefusedError(
+            f"no organisation '{name}' in {registry_file(settings.calls_path)}{hint}"
+        )
+    return org
+
+
+def check_organisations(settings: Settings) -> tuple[Path, list[Blank]]:
+    """The registry file, and every blank the conventions of the calls would still have.
+
+    The calls are ``--call``'s, else every valid call of the calls folder.
+    """
+    folder = settings.calls_path
+    path = registry_file(folder)
+    if settings.call_id:
+        calls = [load_call(find_call(settings.call_id, folder), registry=path).call]
+    else:
+        calls = [
+            load_call(item.path, registry=path).call
+            for item in list_calls(settings)
+            if item.call is not None
+        ]
+    return path, blanks(calls, registry(settings))
 
 
 # -- the next call -------------------------------------------------------------------------

@@ -303,6 +303,29 @@ def _code(value: Any) -> Any:
 Code = Annotated[str, BeforeValidator(_code)]
 
 
+PostalCode = Annotated[Code, Field(pattern=r"^[1-9]\d{3}$")]
+
+
+class AddressSpec(_Strict):
+    """A Belgian postal address: the town is a commune of the registry, or named."""
+
+    street: LocalizedSpec
+    number: Annotated[Code, Field(min_length=1, max_length=20)]
+    box: Annotated[Code, Field(min_length=1, max_length=20)] | None = None
+    postal_code: PostalCode
+    commune: Key | None = Field(
+        default=None, description="Key of a commune of the registry: its names are the town's."
+    )
+    town: LocalizedSpec | None = Field(
+        default=None, description="The town in nl and fr, for a town that is not a commune."
+    )
+
+
+class RepresentativeSpec(_Strict):
+    name: Text
+    function: LocalizedSpec
+
+
 class OrganisationSpec(_Strict):
     key: Key
     kind: OrgKind
@@ -312,9 +335,11 @@ class OrganisationSpec(_Strict):
     communes: list[Key] = []
     enterprise_number: Code | None = None
     legal_form: LocalizedSpec | None = None
-    address: str | None = None
-    postal_code: Annotated[Code, Field(pattern=r"^\d{4}$")] | None = None
+    address: AddressSpec | None = None
+    postal_code: PostalCode | None = None
     nis_code: Annotated[Code, Field(pattern=r"^\d{5}$")] | None = None
+    iban: Text | None = None
+    representatives: list[RepresentativeSpec] = []
 
 
 class RegistrySpec(_Strict):

@@ -50,6 +50,11 @@ def hoist_global_options(args: list[str]) -> list[str]:
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("slrbcall.cli.demo", "demo", "Run every stage on the shipped example call."),
     "calls": ("slrbcall.cli.calls", "app", "List, show, check and renew call definitions."),
+    "organisations": (
+        "slrbcall.cli.organisations",
+        "app",
+        "The organisations registry: the parties of the conventions.",
+    ),
     "intake": ("slrbcall.cli.intake", "intake", "Take in the applications of a spreadsheet."),
     "applications": ("slrbcall.cli.applications", "app", "The stored applications of the call."),
     "template": ("slrbcall.cli.template", "app", "Write blank workbooks to fill in."),

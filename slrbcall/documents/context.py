@@ -197,7 +197,7 @@ def document_context(
         "legal_bases": [basis[lang] for basis in call.legal_bases],
         "parties": _parties(call, registry, application, authority, lang),
         "recipient_name": _recipient(registry, application, lang),
-        "recipient_address": _address(registry, application),
+        "recipient_address": _address(registry, application, lang),
         "place": place or _PLACE[lang],
         "date": date.isoformat(),
         "date_text": format_date(date, lang),
@@ -222,9 +222,17 @@ def _recipient(registry: Registry, application: Application, lang: str) -> str:
     return org.name[lang] if org else application.applicant_name
 
 
-def _address(registry: Registry, application: Application) -> str | None:
+def _address(registry: Registry, application: Application, lang: str) -> str | None:
     org = registry.get(application.applicant) if application.applicant else None
-    return org.address if org else None
+    return org.address.text(lang) if org and org.address else None
+
+
+def _representative(org: Organisation | None, lang: str) -> str | None:
+    """Who signs for ``org``: its first representative, "name, function"."""
+    if org is None or not org.representatives:
+        return None
+    first = org.representatives[0]
+    return f"{first.name}, {first.function[lang]}"
 
 
 def _parties(
@@ -245,8 +253,8 @@ def _parties(
                 "name": name,
                 "legal_form": org.legal_form[lang] if org and org.legal_form else None,
                 "enterprise_number": number or (org.enterprise_number if org else None),
-                "address": org.address if org else None,
-                "representative": None,
+                "address": org.address.text(lang) if org and org.address else None,
+                "representative": _representative(org, lang),
             }
         )
 
