@@ -83,6 +83,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "followup": ("slrbcall.cli.followup", "followup_app", "Record and review the follow-up."),
     "payments": ("slrbcall.cli.payments", "payments_app", "The tranches: due, paid, blocked."),
     "monitor": ("slrbcall.cli.followup", "monitor", "Take in the projects' monitoring reports."),
+    "history": ("slrbcall.cli.history", "history", "Everything that happened to one application."),
     "report": ("slrbcall.cli.reports", "report", "The call's key figures."),
     "export": ("slrbcall.cli.reports", "export_app", "Export the call's data (360Giving)."),
     "status": ("slrbcall.cli.workspace", "status", "What the workspace holds."),

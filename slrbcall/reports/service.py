@@ -12,9 +12,12 @@ from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.committee.service import ranking, stored_state
 from slrbcall.errors import RefusedError
 from slrbcall.followup.service.monitoring import outcomes
+from slrbcall.followup.service.state import open_workspace
+from slrbcall.intake.service import show_application
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
 from slrbcall.reports.giving360 import grants_360, write_360_csv, write_360_json
+from slrbcall.reports.history import Event, history
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
     from slrbcall.model import Application
     from slrbcall.reports.figures import KeyFigures
 
-__all__ = ["CallReport", "call_report", "export_360giving"]
+__all__ = ["CallReport", "application_history", "call_report", "export_360giving"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +108,16 @@ def export_360giving(
     )
     (write_360_json if suffix == ".json" else write_360_csv)(out, grants)
     return len(grants)
+
+
+def application_history(
+    settings: Settings, reference: str
+) -> tuple[LoadedCall, Application, list[Event]]:
+    """Everything that happened to application ``reference``, oldest first, from the audit."""
+
+    loaded, view = show_application(settings, reference)
+    call_id = loaded.call.id
+    with open_workspace(settings) as ws:
+        rows = ws.audit_of(call_id, reference)
+        runs = {run.id: run.result for run in ws.runs(call_id)}
+    return loaded, view.application, history(rows, call_id=call_id, reference=reference, runs=runs)

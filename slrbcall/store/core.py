@@ -64,6 +64,33 @@ def _json(value: Mapping[str, Any] | None) -> str | None:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
+_AUDIT_COLUMNS = (
+    "id, at, command, action, entity, entity_key, before_json, after_json,"
+    " input_file, input_sha256, tool_version, actor, reason"
+)
+
+
+def _audit_rows(rows: Sequence[Sequence[Any]]) -> list[AuditRow]:
+    return [
+        AuditRow(
+            id=r[0],
+            at=r[1],
+            command=r[2],
+            action=r[3],
+            entity=r[4],
+            entity_key=r[5],
+            before=json.loads(r[6]) if r[6] else None,
+            after=json.loads(r[7]) if r[7] else None,
+            input_file=r[8],
+            input_sha256=r[9],
+            tool_version=r[10],
+            actor=r[11],
+            reason=r[12],
+        )
+        for r in rows
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class CallRecord:
     """A call the workspace holds, with the snapshot of its definition."""
@@ -347,29 +374,28 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         return [CallRecord(*row) for row in rows]
 
     def audit_rows(self, *, limit: int | None = None) -> list[AuditRow]:
-        sql = (
-            "SELECT id, at, command, action, entity, entity_key, before_json, after_json,"
-            " input_file, input_sha256, tool_version, actor, reason FROM audit ORDER BY id"
-        )
+        sql = f"SELECT {_AUDIT_COLUMNS} FROM audit ORDER BY id"
         rows = self._conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
-        return [
-            AuditRow(
-                id=r[0],
-                at=r[1],
-                command=r[2],
-                action=r[3],
-                entity=r[4],
-                entity_key=r[5],
-                before=json.loads(r[6]) if r[6] else None,
-                after=json.loads(r[7]) if r[7] else None,
-                input_file=r[8],
-                input_sha256=r[9],
-                tool_version=r[10],
-                actor=r[11],
-                reason=r[12],
-            )
-            for r in rows
-        ]
+        return _audit_rows(rows)
+
+    def audit_of(self, call_id: str, reference: str) -> list[AuditRow]:
+        """The audit rows of one application, oldest first, and of the call's decisions.
+
+        An application's own rows have its key (``call/REF``) or start with it
+        (``call/REF/...``: its marks, milestones, payments, reports); the call's runs
+        and adoptions are rows of the whole call, which every application's history
+        shares.
+        """
+        key = f"{call_id}/{reference}"
+        rows = self._conn.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit"
+            " WHERE entity_key = ? OR substr(entity_key, 1, ?) = ?"
+            " OR (entity IN ('allocation_run', 'allocation_adoption')"
+            " AND substr(entity_key, 1, ?) = ?)"
+            " ORDER BY id",
+            (key, len(key) + 1, key + "/", len(call_id) + 1, call_id + "/"),
+        ).fetchall()
+        return _audit_rows(rows)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""

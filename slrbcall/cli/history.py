@@ -1,0 +1,59 @@
+"""``slrbcall history REF``: everything that happened to one application, from the audit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.output import emit_json, out_console, table, text
+from slrbcall.reports import service as reports_service
+
+
+def history(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="REF", help="The application's reference.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Everything that happened to one application, in order: who, when, what and why.
+
+    Its intake and later changes, the committee's marks, each allocation run's proposal
+    and each adoption, its milestones and signature, payments and corrections, reports,
+    withdrawal and amendments, as the workspace's audit recorded them.
+
+    Example: slrbcall history EMP23-07
+    """
+
+    loaded, application, events = reports_service.application_history(settings(ctx), reference)
+    if as_json:
+        emit_json(
+            {
+                "call": loaded.call.id,
+                "reference": application.reference,
+                "events": [
+                    {
+                        "at": event.at,
+                        "actor": event.actor,
+                        "command": event.command,
+                        "what": event.what,
+                        "reason": event.reason,
+                        "source": event.source,
+                    }
+                    for event in events
+                ],
+            }
+        )
+        return
+    view = table(
+        "when (UTC)", "who", "what", "why", title=f"{application.reference}: {application.title}"
+    )
+    for event in events:
+        source = f" (from {event.source})" if event.source else ""
+        view.add_row(
+            text(event.at.replace("T", " ")[:19]),
+            text(event.actor or "-"),
+            text(event.what + source),
+            text(event.reason or ""),
+        )
+    out_console().print(view)
