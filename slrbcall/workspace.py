@@ -184,12 +184,7 @@ def doctor(settings: Settings) -> list[Check]:
         )
     )
     if db.exists():
-        try:
-            with Workspace.open(db, create=False) as ws:
-                state = ws.integrity()
-            checks.append(Check("workspace integrity", state == "ok", state))
-        except SlrbcallError as exc:
-            checks.append(Check("workspace integrity", False, str(exc).splitlines()[0]))
+        checks.extend(_workspace_checks(db))
 
     office = find_libreoffice()
     version = libreoffice_version(office) if office else None
@@ -221,6 +216,27 @@ def doctor(settings: Settings) -> list[Check]:
             )
         )
     return checks
+
+
+def _workspace_checks(db: Path) -> list[Check]:
+    """Whether the workspace's pages are sound and its guards as the migrations made them."""
+    restore = "restore the last copy of the workspace"
+    try:
+        with Workspace.open(db, create=False) as ws:
+            state = ws.integrity()
+            guards = ws.guard_problems()
+    except SlrbcallError as exc:
+        return [Check("workspace integrity", False, str(exc).splitlines()[0], restore)]
+    return [
+        Check("workspace integrity", state == "ok", state, restore),
+        Check(
+            "workspace guards",
+            not guards,
+            "; ".join(guards) or "every trigger and view as the migrations made it",
+            f"the guards were altered outside slrbcall: {restore}; until then no command "
+            "writes to it",
+        ),
+    ]
 
 
 def _writable(folder: Path) -> bool:

@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from slrbcall import __version__
-from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError
+from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError, SlrbcallError
 from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
+from slrbcall.store.guards import APPLICATION_ID, damage, foreign_reason, guard_problems
 from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
 
 __all__ = [
@@ -240,9 +241,15 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
 class Workspace(ApplicationReads, DecisionReads, FollowupReads):
     """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        migrations: Sequence[Sequence[str]] = MIGRATIONS,
+    ) -> None:
         self._conn = conn
         self.path = path
+        self._migrations = migrations
 
     # -- opening --------------------------------------------------------------------
 
@@ -271,8 +278,22 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.OperationalError as exc:
             raise RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
-        workspace = cls(conn, path)
+        workspace = cls(conn, path, migrations)
         try:
+            # Before anything is written (WAL mode is written in the header): never turn
+            # another application's database into a workspace.
+            foreign = foreign_reason(conn)
+            if foreign is not None:
+                conn.close()
+                raise InputFileError(
+                    [
+                        Problem(
+                            str(path),
+                            f"is not a slrbcall workspace: {foreign}; nothing was written to "
+                            "it (pass another --db)",
+                        )
+                    ]
+                )
             conn.execute("PRAGMA foreign_keys = ON")
             # Pages are cached as they are used, up to 128 MiB (SQLite's default is
             # 2 MiB): a large intake's transaction then stays in memory until its
@@ -282,10 +303,13 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             if mode is None or str(mode[0]).lower() != "wal":  # pragma: no cover - odd filesystems
                 conn.execute("PRAGMA journal_mode = DELETE")
             workspace._migrate(migrations)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
             if "locked" in str(exc) or "busy" in str(exc):
                 raise _busy(path) from exc
+            found = damage(exc)
+            if found and _sqlite_header(path):
+                raise _damaged(path, found) from exc
             raise InputFileError(
                 [Problem(str(path), f"is not a slrbcall workspace ({exc}): pass another --db")]
             ) from exc
@@ -310,6 +334,9 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
                     self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {version + 1}")
             version = self.schema_version
+        if int(self._conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+            with self._immediate():  # a new workspace, or one made before headers were written
+                self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     # -- transactions -----------------------------------------------------------------
 
@@ -344,6 +371,13 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         applications not audited yet are audited before the commit.
         """
         with self._immediate():
+            guards = self.guard_problems()
+            if guards:
+                raise RefusedError(
+                    f"{self.path}: the workspace's guards were altered outside slrbcall "
+                    f"({'; '.join(guards)}), so nothing is written to it: restore the last "
+                    "copy of the workspace ('slrbcall doctor' lists what differs)"
+                )
             tx = Transaction(
                 self._conn,
                 command=command,
@@ -410,6 +444,10 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             t: int(self._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables
         }
 
+    def guard_problems(self) -> list[str]:
+        """The guards (triggers and views) that differ from what the migrations made."""
+        return guard_problems(self._conn, self._migrations, self.schema_version)
+
     def integrity(self) -> str:
         """``ok``, or the first problem ``PRAGMA integrity_check`` reports."""
         return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -422,8 +460,24 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        # One place for a damaged file, wherever it was noticed: a clear line, not a
+        # traceback (every use of a workspace is a ``with`` block). An unexpected error
+        # on a file whose pages fail SQLite's own check is the damage showing; on a sound
+        # file it is a bug, and keeps its traceback.
+        found = damage(exc) if exc is not None else None
+        if found is None and isinstance(exc, Exception) and not isinstance(exc, SlrbcallError):
+            found = self._damage_found()
         self.close()
+        if exc is not None and found is not None:
+            raise _damaged(self.path, found) from exc
+
+    def _damage_found(self) -> str | None:
+        try:
+            state = self.integrity()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        return None if state == "ok" else state
 
 
 def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:
@@ -442,6 +496,28 @@ def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:
             if "locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.01)
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether the file starts as every SQLite database does: then it is damaged, not
+    some other kind of file."""
+    try:
+        with path.open("rb") as file:
+            return file.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _damaged(path: Path, exc: BaseException | str) -> InputFileError:
+    return InputFileError(
+        [
+            Problem(
+                str(path),
+                f"the workspace is damaged ({exc}): restore its last copy; "
+                "'slrbcall doctor' checks a workspace",
+            )
+        ]
+    )
 
 
 def _busy_timeout() -> float:

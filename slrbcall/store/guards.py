@@ -1,0 +1,110 @@
+"""Is a database file a slrbcall workspace, and are its guards as the migrations made them?
+
+A workspace says what it is in its file header (``PRAGMA application_id``), so that the
+tool never adds its tables to another application's database. Its guards are the
+triggers and views the migrations create: they keep payments within awards, and keep
+the audit, the decisions and the payments as they were recorded. A guard dropped or
+rewritten by hand (``sqlite3 slrbcall.db``) would let a change pass unrecorded, so every
+write checks them first and ``slrbcall doctor`` names what differs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from functools import cache
+
+__all__ = [
+    "APPLICATION_ID",
+    "damage",
+    "foreign_reason",
+    "guard_problems",
+]
+
+#: "SLRB" in the header of every workspace (bytes 68-71 of a SQLite file).
+APPLICATION_ID = 0x534C5242
+
+#: Tables that every workspace has had since its first migration.
+_OWN_TABLES = frozenset({"call_snapshot", "workspace_call", "audit"})
+
+#: What SQLite says of a file whose pages are damaged or that is no database at all.
+_DAMAGE = ("malformed", "not a database", "corrupt", "disk i/o error", "could not decode")
+
+
+def foreign_reason(conn: sqlite3.Connection) -> str | None:
+    """Why the open database is not a slrbcall workspace, or None when it is one.
+
+    A workspace is a new, empty database; or one whose header names slrbcall; or one
+    made before headers were written, which has the tables of the first migration. Only
+    reads: nothing is written to a file that is not ours.
+    """
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if app_id == APPLICATION_ID:
+        return None
+    if app_id != 0:
+        return f"its header names another application (id {app_id:#x})"
+    tables = {
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if not tables and version == 0:
+        return None  # a new database
+    if version > 0 and tables >= _OWN_TABLES:
+        return None  # a workspace from before the header was written
+    shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+    return f"it holds the tables of another application ({shown or 'none'})"
+
+
+@cache
+def _expected(migrations: tuple[tuple[str, ...], ...]) -> dict[tuple[str, str], str]:
+    """The triggers and views the migrations make: (type, name) -> their SQL."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for migration in migrations:
+            for statement in migration:
+                conn.execute(statement)
+        return _guards(conn)
+    finally:
+        conn.close()
+
+
+def _guards(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {
+        (kind, name): sql
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view')"
+        )
+    }
+
+
+def guard_problems(
+    conn: sqlite3.Connection, migrations: Sequence[Sequence[str]], version: int
+) -> list[str]:
+    """Each guard of a workspace at schema ``version`` that is missing, changed or added."""
+    expected = _expected(tuple(tuple(m) for m in migrations[:version]))
+    found = _guards(conn)
+    problems = []
+    for (kind, name), sql in sorted(expected.items()):
+        if (kind, name) not in found:
+            problems.append(f"the {kind} {name} is missing")
+        elif found[kind, name] != sql:
+            problems.append(f"the {kind} {name} was changed")
+    for kind, name in sorted(set(found) - set(expected)):
+        problems.append(f"the {kind} {name} is not one of slrbcall's")
+    return problems
+
+
+def damage(exc: BaseException) -> str | None:
+    """What SQLite said, when ``exc`` says the file is damaged; None for any other error.
+
+    Text that is not UTF-8 is damage too: the tool writes nothing else.
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        return f"text that is not UTF-8 ({exc.reason})"
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
+        return None
+    text = str(exc)
+    return text if any(word in text.lower() for word in _DAMAGE) else None
