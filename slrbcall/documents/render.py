@@ -13,9 +13,9 @@ the next. The XML transformations are docxtpl's own (``patch_xml``, ``resolve_li
 Batches of documents (file names, the manifest, the pool of workers) are in
 :mod:`slrbcall.documents.batch`.
 
-The Jinja environment is sandboxed, undefined variables are errors, and every value is
-XML-escaped and rid of the characters XML forbids: applicant text is data, never
-template source.
+The Jinja environment (:mod:`slrbcall.documents.sandbox`) is sandboxed and bounded,
+undefined variables are errors, and every value is XML-escaped and rid of the characters
+XML forbids: applicant text is data, never template source.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import unescape
 
+from slrbcall.documents.sandbox import TemplateBudgetError, jinja_environment, render_bounded
 from slrbcall.errors import InputFileError, Problem
 
 if TYPE_CHECKING:
@@ -51,33 +52,6 @@ _CORE_TAGS = [
     _DC + tag for tag in ("creator", "description", "identifier", "language", "subject", "title")
 ]
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-
-
-def jinja_environment(*, autoescape: bool = True) -> SandboxedEnvironment:
-    """The sandboxed, strict Jinja environment of every template; no extra globals.
-
-    Autoescape keeps ``Foyer & Co <SCRL>`` text in the XML. ``autoescape=False`` is
-    only for the document properties, which lxml escapes itself.
-    """
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=autoescape, finalize=_xml_characters
-    )
-
-
-# XML 1.0 forbids these; lxml would drop them silently (body) or fail (headers, footers).
-# \a and \f stay: docxtpl turns them into a new paragraph and a page break.
-_NOT_XML = re.compile("[\x00-\x06\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_characters(value: Any) -> Any:
-    """Every ``{{ }}`` value: Word's line break (\v, in copied text) becomes a line break."""
-    if isinstance(value, str):
-        cleaned = _NOT_XML.sub("", value.replace("\v", "\n"))
-        return type(value)(cleaned) if cleaned != value else value
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +204,7 @@ class Renderer:
 
     def _run(self, part: _Part, values: dict[str, Any]) -> str:
         try:
-            return part.template.render(values)
+            return render_bounded(part.template, values)
         except Exception as error:
             message = _runtime_message(error, part.source)
             if message is None:
@@ -277,13 +251,15 @@ def _runtime_message(error: Exception, source: str) -> str | None:
         if trace.tb_frame.f_code.co_filename == "<template>":
             lineno = trace.tb_lineno
         trace = trace.tb_next
-    if lineno is None and not isinstance(error, TemplateError):
+    if lineno is None and not isinstance(error, TemplateError | TemplateBudgetError):
         return None
     text = str(error).rstrip(".")
     name = re.fullmatch(r"'(\w+)' is undefined", text)
     attribute = re.search(r"attribute '(\w+)'", text)
     hint = name.group(1) if name else attribute.group(1) if attribute else None
-    if isinstance(error, SecurityError):
+    if isinstance(error, TemplateBudgetError):
+        message = text
+    elif isinstance(error, SecurityError):
         message = f"the sandbox refuses access to Python internals ({text})"
     elif isinstance(error, UndefinedError):
         message = f"undefined variable '{hint}'" if name else f"undefined attribute '{hint}'"
