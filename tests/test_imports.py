@@ -23,6 +23,7 @@ ORDER = (
     "model",
     "resources",
     "settings",
+    "scratch",
     "sheets",
     "store",
     "calls",

@@ -12,19 +12,19 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 import sys
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from slrbcall.documents.render import Renderer
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.scratch import scratch_folder
 
 __all__ = [
     "MANIFEST_NAME",
@@ -120,40 +120,49 @@ def render_documents(
     _check_filenames(jobs)
     if out_dir.exists() and not out_dir.is_dir():
         raise RefusedError(f"the output folder {out_dir} is a file")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".slrbcall-rendering-", dir=out_dir))
-    except OSError as error:
-        raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
-    try:
-        # Every template is parsed here first, so that a broken one stops the batch early.
-        templates = dict.fromkeys(job.template for job in jobs)
-        renderers = {path: Renderer(path) for path in templates}
-        method, count = _pool_plan(workers, len(jobs))
-        if count > 1:
-            results = _render_in_pool(jobs, renderers, staging, method, count, progress)
-        else:
-            results = {}
-            for index, job in enumerate(jobs):
-                item = (index, job.filename, job.context)
-                results.update(_write_all(renderers[job.template], [item], staging))
-                if progress:
-                    progress(index + 1, len(jobs))
-        entries = tuple(
-            ManifestEntry(
-                job.filename, *results[i], str(job.template), renderers[job.template].sha256
-            )
-            for i, job in enumerate(jobs)
-        )
-        files = [asdict(entry) for entry in entries]
-        text = json.dumps({"files": files}, indent=2, ensure_ascii=False) + "\n"
-        (staging / MANIFEST_NAME).write_text(text, encoding="utf-8")
-        _publish(staging, out_dir, [job.filename for job in jobs] + [MANIFEST_NAME])
-    except OSError as error:
-        raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with ExitStack() as stack:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            staging = stack.enter_context(scratch_folder(out_dir, "rendering"))
+        except OSError as error:
+            raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
+        try:
+            entries = _render_into(jobs, staging, workers=workers, progress=progress)
+            _publish(staging, out_dir, [job.filename for job in jobs] + [MANIFEST_NAME])
+        except OSError as error:
+            raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
     return Manifest(entries, out_dir / MANIFEST_NAME)
+
+
+def _render_into(
+    jobs: Sequence[RenderJob],
+    staging: Path,
+    *,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[ManifestEntry, ...]:
+    """Render every job into ``staging`` and write the manifest there; return its entries."""
+    # Every template is parsed here first, so that a broken one stops the batch early.
+    templates = dict.fromkeys(job.template for job in jobs)
+    renderers = {path: Renderer(path) for path in templates}
+    method, count = _pool_plan(workers, len(jobs))
+    if count > 1:
+        results = _render_in_pool(jobs, renderers, staging, method, count, progress)
+    else:
+        results = {}
+        for index, job in enumerate(jobs):
+            item = (index, job.filename, job.context)
+            results.update(_write_all(renderers[job.template], [item], staging))
+            if progress:
+                progress(index + 1, len(jobs))
+    entries = tuple(
+        ManifestEntry(job.filename, *results[i], str(job.template), renderers[job.template].sha256)
+        for i, job in enumerate(jobs)
+    )
+    files = [asdict(entry) for entry in entries]
+    text = json.dumps({"files": files}, indent=2, ensure_ascii=False) + "\n"
+    (staging / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    return entries
 
 
 def _check_filenames(jobs: Sequence[RenderJob]) -> None:

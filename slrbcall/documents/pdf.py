@@ -4,8 +4,9 @@ LibreOffice starts slowly (about 2 s with a fresh profile) and converts quickly,
 files go in one call. The call uses a private, temporary user profile: it neither
 clashes with an instance the officer has open nor touches the officer's settings.
 LibreOffice may exit 0 and still skip a file it cannot load, so every PDF is checked.
-The PDFs are written to a temporary folder inside ``out_dir`` and moved into place
-when all exist: an old PDF of the same name can never pass for a new one.
+The PDFs are written to a scratch folder inside ``out_dir`` (:mod:`slrbcall.scratch`)
+and moved into place when all exist: an old PDF of the same name can never pass for a
+new one. Interrupted, the call stops LibreOffice with its children.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.scratch import scratch_folder
 
 __all__ = ["convert_to_pdf"]
 
@@ -65,7 +67,7 @@ def convert_to_pdf(
     # ignore_cleanup_errors: on Windows LibreOffice may hold its profile a moment longer.
     with (
         tempfile.TemporaryDirectory(prefix="slrbcall-lo-", ignore_cleanup_errors=True) as profile,
-        tempfile.TemporaryDirectory(prefix=".slrbcall-pdf-", dir=out_dir) as staging,
+        scratch_folder(out_dir, "pdf") as staging,
     ):
         command = [
             str(program),
@@ -76,11 +78,11 @@ def convert_to_pdf(
             "--convert-to",
             "pdf",
             "--outdir",
-            staging,
+            str(staging),
             *map(str, sources),
         ]
         output = _run(command, timeout=timeout, count=len(sources))
-        produced = [Path(staging) / name for name in names]
+        produced = [staging / name for name in names]
         failed = [f.name for f, pdf in zip(sources, produced, strict=True) if not _non_empty(pdf)]
         if failed:
             raise EnvironmentProblemError(
@@ -114,21 +116,36 @@ def _run(command: list[str], *, timeout: float, count: int) -> str:
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        if posix:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
+        _stop(process, posix=posix)
         stdout, stderr = process.communicate()
         raise EnvironmentProblemError(
             f"LibreOffice did not convert {count} files to PDF within {timeout:g} s"
             + _tail(stderr, stdout)
         ) from None
+    except BaseException:
+        # Ctrl-C or another error while it converts: LibreOffice runs in a session of its
+        # own, which the terminal's interrupt does not reach, so stop it here rather than
+        # leave it writing into a folder that is being removed.
+        _stop(process, posix=posix)
+        process.wait()
+        raise
     if process.returncode != 0:
         raise EnvironmentProblemError(
             f"LibreOffice failed (exit code {process.returncode}) converting to PDF"
             + _tail(stderr, stdout)
         )
     return _tail(stderr, stdout)
+
+
+def _stop(process: subprocess.Popen[bytes], *, posix: bool) -> None:
+    """Kill LibreOffice with its children (soffice starts soffice.bin)."""
+    try:
+        if posix:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
 
 
 def _tail(stderr: bytes, stdout: bytes) -> str:

@@ -29,12 +29,12 @@ import datetime
 import math
 import os
 import re
-import secrets
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from slrbcall.errors import EnvironmentProblemError, RefusedError
+from slrbcall.scratch import scratch_folder
 
 __all__ = [
     "AMOUNT_FORMAT",
@@ -121,23 +121,22 @@ def write_atomic(workbook: SavableWorkbook, path: Path) -> None:
         raise RefusedError(f"{path} is a folder: give the name of the file to write")
     if not folder.is_dir():
         raise RefusedError(f"cannot write {path.name}: the folder {folder} does not exist")
-    temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
-        with temporary.open("xb") as stream:
-            workbook.save(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.replace(path)
+        # In a scratch folder of its own: a run killed while saving leaves no file that
+        # the next run would not sweep (slrbcall.scratch).
+        with scratch_folder(folder, "writing") as scratch:
+            temporary = scratch / path.name
+            with temporary.open("xb") as stream:
+                workbook.save(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+            temporary.replace(path)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         hint = " (is it open in Excel or LibreOffice? close it and try again)"
         reason = exc.strerror or str(exc)
         raise EnvironmentProblemError(
             f"cannot write {path}: {reason}{hint if isinstance(exc, PermissionError) else ''}"
         ) from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 # --- cells ------------------------------------------------------------------------
