@@ -342,7 +342,11 @@ def test_csv_read_back(demo_grants: list[Grant], tmp_path: Path) -> None:
         pytest.param("+32 2 123 45 67", "'+32 2 123 45 67", id="plus"),
         pytest.param("-5", "'-5", id="minus"),
         pytest.param("@SUM(A1)", "'@SUM(A1)", id="at"),
-        pytest.param("\t=1+1", "'\t=1+1", id="tab"),
+        pytest.param("\t=1+1", "'\t'=1+1", id="tab"),
+        pytest.param("Projet;=1+1", "Projet;'=1+1", id="semicolon"),
+        pytest.param("Projet,@SUM(A1)", "Projet,'@SUM(A1)", id="comma"),
+        pytest.param("Budget; -5 %", "Budget; -5 %", id="space-before"),
+        pytest.param("2024-01-01, e-mail", "2024-01-01, e-mail", id="hyphens-inside"),
         pytest.param("Bel\x07 projet", "Bel projet", id="control-stripped"),
         pytest.param("Café 1080", "Café 1080", id="plain"),
     ],
@@ -366,6 +370,35 @@ def test_csv_neutralises_formula_text(
     write_360_json(tmp_path / "grants.json", grants)
     item = json.loads((tmp_path / "grants.json").read_text(encoding="utf-8"))["grants"][0]
     assert item["title"] == title
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_no_field_is_a_formula_whatever_the_separator_it_is_opened_with(
+    delimiter: str, call: Call, registry: Registry, tmp_path: Path
+) -> None:
+    """A Belgian Excel or LibreOffice opens a comma file with ';': every field it makes
+    must still be text."""
+    hostile = [
+        'Projet;=HYPERLINK("http://x";"y")',
+        "a,=1+1;+2\t-3\n@4",
+        "\"quoted\";=cmd|' /C calc'!A0",
+        "Quartier, ;=1",
+    ]
+    grants = grants_360(
+        call=call,
+        applications=[app(f"A{i}", 40_000, title=t, summary=t) for i, t in enumerate(hostile)],
+        lines=[funded(f"A{i}", 40_000) for i in range(len(hostile))],
+        registry=registry,
+        award_date=dt.date(2023, 12, 1),
+    )
+    path = tmp_path / "grants.csv"
+    write_360_csv(path, grants)
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        with_quotes = csv.reader([line], delimiter=delimiter)
+        without_quotes = csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        for field in [*next(with_quotes), *next(without_quotes)]:
+            assert not field.lstrip('"').startswith(("=", "+", "-", "@")), (delimiter, field)
 
 
 def test_csv_accepts_no_other_types(demo_grants: list[Grant], tmp_path: Path) -> None:

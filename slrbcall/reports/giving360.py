@@ -54,7 +54,7 @@ from slrbcall.errors import RefusedError
 from slrbcall.model import Application, Call, Lang, Organisation
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
 from slrbcall.reports.figures import FUNDED_DECISIONS
-from slrbcall.sheets.write import safe_text, write_atomic
+from slrbcall.sheets.write import csv_field, safe_text, write_atomic
 
 __all__ = [
     "AWARD_MILESTONE",
@@ -114,7 +114,6 @@ REQUIRED = (
 )
 _AMOUNTS = ("Amount Applied For", "Amount Awarded")
 _DATES = ("Award Date", "Planned Dates:Start Date", "Planned Dates:End Date")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 # -- building ----------------------------------------------------------------------------
@@ -361,8 +360,7 @@ def _csv_text(value: object) -> str:
         return str(value)
     if not isinstance(value, str):
         raise TypeError(f"cannot write a {type(value).__name__} to the CSV: {value!r}")
-    text = safe_text(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return csv_field(safe_text(value))
 
 
 def write_360_csv(path: Path, grants: Sequence[Mapping[str, object]]) -> None:

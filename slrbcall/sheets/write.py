@@ -46,6 +46,7 @@ __all__ = [
     "TEXT_FORMAT",
     "check_suffix",
     "comment",
+    "csv_field",
     "put_text",
     "put_value",
     "safe_text",
@@ -73,6 +74,9 @@ TEXT_FORMAT = "@"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# The start of a text, or of any field a CSV reader may cut it into: a Belgian Excel or
+# LibreOffice splits on ";" what was written with ",", and either may split on tabs.
+_FIELD_FORMULA = re.compile(r"(^|[,;\t\r\n])(?=[=+\-@\t\r\n])")
 # Excel keeps 15 significant digits and nothing beyond ±9.99999999999999E+307.
 _EXCEL_DIGITS = 15
 _EXCEL_MAX = 9.99999999999999e307
@@ -104,6 +108,16 @@ def safe_text(value: str) -> str:
         return text
     # A surrogate pair cut in two is dropped whole.
     return units[: 2 * CELL_TEXT_LIMIT].decode("utf-16-le", errors="ignore")
+
+
+def csv_field(text: str) -> str:
+    """``text`` (already safe) as a CSV field that no reader can take for a formula.
+
+    A ``'`` goes before a formula's first character at the start of the text and after
+    every ``,``, ``;``, tab or line break inside it: whichever separator the program
+    that opens the file splits on, no field it makes starts a formula.
+    """
+    return _FIELD_FORMULA.sub(r"\1'", text)
 
 
 def write_atomic(workbook: SavableWorkbook, path: Path) -> None:
