@@ -4,12 +4,9 @@ list and show the stored ones, and write the applications template to fill in.""
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +16,7 @@ from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.intake.eligibility import likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
-from slrbcall.intake.merge import from_row, merge
+from slrbcall.intake.merge import ApplicationRows, from_row, merge
 from slrbcall.intake.reading import read_applications
 from slrbcall.model import OrgKind
 from slrbcall.money import format_eur
@@ -38,7 +35,6 @@ from slrbcall.store.migrations import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
-    from slrbcall.calls.registry import Registry
     from slrbcall.intake.merge import Merge
     from slrbcall.model import Application, Call
     from slrbcall.store import Transaction
@@ -94,60 +90,12 @@ def intake(
     """
     if report_xlsx is not None and report_xlsx.resolve() == path.resolve():
         raise RefusedError("--report-xlsx must name a new file, not the file taken in")
-    with _without_cycle_collection():
-        return _intake(
-            settings, path, sheet=sheet, dry_run=dry_run, report_xlsx=report_xlsx, on_row=on_row
-        )
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for the duration.
-
-    A large file makes millions of objects (its cells, columns and rows), none of them
-    in a reference cycle, and each full collection walks all of them: pausing it took
-    about a tenth off a 100,000-row intake (bench/intake.py). Memory is still freed as
-    each object is dropped. What the intake made and keeps goes to the oldest
-    generation when the collector resumes; left young, the first collection would
-    walk all of it at once.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not gc.get_freeze_count():  # nobody else's frozen objects to thaw
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
-
-
-def _intake(
-    settings: Settings,
-    path: Path,
-    *,
-    sheet: str | None,
-    dry_run: bool,
-    report_xlsx: Path | None,
-    on_row: Callable[[int, int], None] | None,
-) -> IntakeResult:
-
-    # Reading a large file leaves this thread idle while calamine parses (it releases
-    # the GIL): the call and the registry are loaded, and the file hashed, meanwhile.
-    prepared = []
-    workbook = read_workbook(
-        path,
-        meanwhile=lambda: prepared.append(
-            (*_prepare(settings), hashlib.sha256(path.read_bytes()).hexdigest())
-        ),
-    )
-    held, early, registry, digest = prepared[0]
-
-    loaded = early or resolve_call(
+    workbook = read_workbook(path)
+    held = _held_calls(settings)
+    loaded = resolve_call(
         settings, held=held, recorded_in_file=workbook.properties.get("slrbcall.call")
     )
+    registry = load_registry(settings.calls_path)
     call = loaded.call
     try:
         chosen = choose_sheet(workbook, recognise=recognise_sheet, requested=sheet)
@@ -190,6 +138,7 @@ def _intake(
             db_path=db_path,
         )
 
+    incoming = ApplicationRows.of(read.applications)
     db_path = settings.db_path
     if dry_run:
         if db_path.exists():
@@ -197,18 +146,18 @@ def _intake(
                 stored = ws.stored_rows(call.id)
         else:
             stored = []
-        change = merge(read.applications, stored, call=call, registry=registry)
-        return result(change, likely_duplicates(read.applications.columns), db_path)
+        change = merge(incoming, stored, call=call, registry=registry)
+        return result(change, likely_duplicates(incoming.columns), db_path)
 
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-duplicates") as pool,
         Workspace.open(db_path) as ws,
         ws.write(command="intake", input_file=path.name, input_sha256=digest) as tx,
     ):
         snapshot = tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
         # Read what is stored inside the write transaction: a concurrent intake that
         # committed first is taken into account, never overwritten.
-        change = merge(read.applications, tx.stored_rows(call.id), call=call, registry=registry)
+        change = merge(incoming, tx.stored_rows(call.id), call=call, registry=registry)
         file_id = tx.add_intake_file(
             call.id,
             file_name=path.name,
@@ -217,21 +166,8 @@ def _intake(
             rows=len(read.applications),
         )
         _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
-        # What is left is one statement (the audit of the new applications) and the
-        # commit, which SQLite runs without the GIL: the likely duplicates are found
-        # meanwhile. Never alongside a statement per row: each would wait for the GIL.
-        duplicates = pool.submit(likely_duplicates, read.applications.columns)
         tx.audit_insertions()
-    return result(change, duplicates.result(), db_path)
-
-
-def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Registry]:
-    """The calls the workspace holds, the call when the file cannot change which one
-    (``--call``, or a workspace that holds calls), and the registry.
-    """
-    held = _held_calls(settings)
-    early = resolve_call(settings, held=held) if settings.call_id or held else None
-    return held, early, load_registry(settings.calls_path)
+    return result(change, likely_duplicates(incoming.columns), db_path)
 
 
 def _store_change(

@@ -77,8 +77,7 @@ class Sheet:
     Invariants: ``rows`` holds the rows that have at least one non-empty cell,
     in order; every row has exactly ``width`` cells, and its cell ``i`` is
     column ``i + 1`` (so ``row[col - 1]`` is always valid for ``col <= width``).
-    ``hidden_rows`` only names rows inside the area that holds data. A sheet read
-    from a file builds its cells when asked (:class:`~slrbcall.sheets.grid.GridRows`).
+    ``hidden_rows`` only names rows inside the area that holds data.
     """
 
     file_label: str
