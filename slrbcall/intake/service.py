@@ -16,9 +16,17 @@ from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.intake.eligibility import likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
-from slrbcall.intake.merge import ApplicationRows, from_row, merge
+from slrbcall.intake.merge import (
+    content_sha256,
+    content_values,
+    from_row,
+    merge,
+    reasons_json,
+    row_values,
+    to_row,
+)
 from slrbcall.intake.reading import read_applications
-from slrbcall.model import OrgKind
+from slrbcall.model import ApplicationStatus, OrgKind
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
 from slrbcall.sheets import (
@@ -31,7 +39,6 @@ from slrbcall.sheets import (
     write_template,
 )
 from slrbcall.store import Workspace
-from slrbcall.store.migrations import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
@@ -54,8 +61,8 @@ __all__ = [
 class IntakeResult:
     """What ``slrbcall intake`` did (or, with ``dry_run``, would do).
 
-    ``applications`` is every application of the file, assessed, in reference order
-    (made as they are read); ``ineligible`` the ineligible ones among them.
+    ``applications`` is every application of the file, assessed, in reference order;
+    ``ineligible`` the ineligible ones among them.
     """
 
     file: Path
@@ -66,7 +73,7 @@ class IntakeResult:
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
     status_moves: tuple[str, ...]
-    applications: Sequence[Application]
+    applications: tuple[Application, ...]
     ineligible: tuple[Application, ...]
     warnings: tuple[str, ...]
     dry_run: bool
@@ -121,24 +128,27 @@ def intake(
             f"({held[call.id][:12]} -> {loaded.sha256[:12]}); the change is recorded"
         )
 
-    def result(change: Merge, duplicates: Sequence[str], db_path: Path) -> IntakeResult:
+    duplicates = likely_duplicates(read.applications)
+
+    def result(change: Merge, db_path: Path) -> IntakeResult:
         return IntakeResult(
             file=path,
             call_id=call.id,
             sheet=chosen.name,
             rows=len(read.applications),
-            added=change.added,
-            changed=change.changed,
-            unchanged=change.unchanged,
-            status_moves=change.status_moves,
-            applications=change.file_view,
-            ineligible=tuple(change.file_view.ineligible()),
+            added=_references(change.added),
+            changed=_references(change.changed),
+            unchanged=_references(change.unchanged),
+            status_moves=_references(change.moved),
+            applications=change.applications,
+            ineligible=tuple(
+                app for app in change.applications if app.status is ApplicationStatus.INELIGIBLE
+            ),
             warnings=(*read.warnings, *duplicates, *redefined),
             dry_run=dry_run,
             db_path=db_path,
         )
 
-    incoming = ApplicationRows.of(read.applications)
     db_path = settings.db_path
     if dry_run:
         if db_path.exists():
@@ -146,8 +156,7 @@ def intake(
                 stored = ws.stored_rows(call.id)
         else:
             stored = []
-        change = merge(incoming, stored, call=call, registry=registry)
-        return result(change, likely_duplicates(incoming.columns), db_path)
+        return result(merge(read.applications, stored, call=call, registry=registry), db_path)
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
@@ -157,7 +166,7 @@ def intake(
         snapshot = tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
         # Read what is stored inside the write transaction: a concurrent intake that
         # committed first is taken into account, never overwritten.
-        change = merge(incoming, tx.stored_rows(call.id), call=call, registry=registry)
+        change = merge(read.applications, tx.stored_rows(call.id), call=call, registry=registry)
         file_id = tx.add_intake_file(
             call.id,
             file_name=path.name,
@@ -167,43 +176,50 @@ def intake(
         )
         _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
         tx.audit_insertions()
-    return result(change, likely_duplicates(incoming.columns), db_path)
+    return result(change, db_path)
+
+
+def _references(applications: Sequence[Application]) -> tuple[str, ...]:
+    return tuple(app.reference for app in applications)
 
 
 def _store_change(
     tx: Transaction, call_id: str, change: Merge, *, snapshot_id: int, file_id: int
 ) -> None:
 
-    rows, hashes = change.rows, change.hashes
     tx.insert_applications(
-        call_id, change.added_rows, change.added_hashes, snapshot_id=snapshot_id, file_id=file_id
+        call_id,
+        [row_values(app) for app in change.added],
+        [content_sha256(content_values(app)) for app in change.added],
+        snapshot_id=snapshot_id,
+        file_id=file_id,
     )
-    for reference in change.changed:
-        row = dict(zip(APPLICATION_COLUMNS, rows[reference], strict=True))
+    for app in change.changed:
+        row = to_row(app)
         tx.update_application(
             call_id,
             row,
-            sha256=hashes[reference],
+            sha256=content_sha256(content_values(app)),
             snapshot_id=snapshot_id,
             file_id=file_id,
         )
         tx.audit(
             "update",
             "application",
-            f"{call_id}/{reference}",
-            before=dict(change.before[reference]),
+            f"{call_id}/{app.reference}",
+            before=dict(change.before[app.reference]),
             after=row,
         )
-    status, reasons = APPLICATION_COLUMNS.index("status"), APPLICATION_COLUMNS.index("reasons_json")
-    for reference in change.status_moves:
-        before, after = change.before[reference], rows[reference]
-        tx.set_status(call_id, reference, after[status], after[reasons])
+    for app in change.moved:
+        before = change.before[app.reference]
+        after = {"status": app.status.value, "reasons_json": reasons_json(app.reasons)}
+        tx.set_status(call_id, app.reference, after["status"], after["reasons_json"])
         tx.audit(
             "update",
             "application",
-            f"{call_id}/{reference}",
+            f"{call_id}/{app.reference}",
             before={"status": before["status"], "reasons_json": before["reasons_json"]},
-            after={"status": after[status], "reasons_json": after[reasons]},
+            after=after,
         )
     tx.set_intake_counts(
         file_id,
