@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.model import Application, Call, DurationRule, Reason
 from slrbcall.money import format_eur
-from slrbcall.sheets import fold_many, normalise_header
+from slrbcall.sheets import fold, normalise_header
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
@@ -193,7 +193,7 @@ def _listing(references: Sequence[str]) -> str:
 def _similar_titles(titles: Sequence[str]) -> Iterable[tuple[int, int]]:
     """Pairs of positions (first, second) whose titles are alike."""
 
-    folded = fold_many(titles)
+    folded = [fold(title) for title in titles]
     if len(folded) > FUZZY_GROUP_LIMIT:
         first_with: dict[str, int] = {}
         for i, title in enumerate(folded):

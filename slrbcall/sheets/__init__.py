@@ -33,7 +33,6 @@ from slrbcall.sheets.header import (
     choose_sheet,
     find_header,
     fold,
-    fold_many,
     normalise_header,
 )
 from slrbcall.sheets.model import (
@@ -71,7 +70,6 @@ __all__ = [
     "column_letters",
     "find_header",
     "fold",
-    "fold_many",
     "normalise_header",
     "preflight_zip",
     "read_amount",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -24,7 +24,6 @@ __all__ = [
     "choose_sheet",
     "find_header",
     "fold",
-    "fold_many",
     "header_text",
     "normalise_header",
     "pick_sheet_name",
@@ -52,27 +51,6 @@ def fold(text: str) -> str:
     one space (see :func:`normalise_header` for headers, which also drops units).
     """
     return _NOT_WORD.sub(" ", _plain(text)).strip()
-
-
-def fold_many(texts: Iterable[str]) -> list[str]:
-    """:func:`fold` of each text, folding each distinct word once.
-
-    The same as folding each text whole: whitespace is never part of a word, and
-    folding works character by character. A column of 100,000 titles holds far
-    fewer distinct words than characters (bench/intake.py: 4x faster).
-    """
-    folded = _FoldedWords()
-    return [" ".join(filter(None, map(folded.__getitem__, text.split()))) for text in texts]
-
-
-class _FoldedWords(dict[str, str]):
-    """Word -> :func:`fold` of it, folded when first asked for (a lookup of a word
-    seen before runs no Python code)."""
-
-    def __missing__(self, word: str) -> str:
-        # A plain ASCII word (letters and digits) folds to its lower case.
-        found = self[word] = word.lower() if word.isascii() and word.isalnum() else fold(word)
-        return found
 
 
 @lru_cache(maxsize=8192)
