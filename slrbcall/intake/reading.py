@@ -28,7 +28,7 @@ from slrbcall.errors import Problem
 from slrbcall.intake.columns import CellProblem, cell_readers
 from slrbcall.intake.fields import field, header_language
 from slrbcall.model import Application, Call, Lang
-from slrbcall.sheets import column_letters, where_row
+from slrbcall.sheets import column_letters
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
@@ -82,7 +82,7 @@ def read_applications(
     default_lang = header_language(header)
 
     def problem(cell: Cell, message: str) -> Problem:
-        return Problem(sheet.where(cell.row, cell.col, header.label(cell.col)), message)
+        return sheet.problem(message, row=cell.row, column=cell.col, header=header.label(cell.col))
 
     applications: list[Application] = []
     first_row_of: dict[str, int] = {}  # reference -> the row where it first stands
@@ -119,12 +119,7 @@ def read_applications(
     if on_row is not None and rows:
         on_row(len(rows), len(rows))
     if not applications and not problems:
-        problems.append(
-            Problem(
-                where_row(sheet.file_label, sheet.name, header.row),
-                "no application below the header row",
-            )
-        )
+        problems.append(sheet.problem("no application below the header row", row=header.row))
     return RowsRead(tuple(applications), tuple(problems), tuple(warnings), header)
 
 
@@ -136,17 +131,19 @@ def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
         return
     for row in sorted(sheet.hidden_rows):
         if header.row < row <= last:
-            yield Problem(
-                where_row(sheet.file_label, sheet.name, row),
+            yield sheet.problem(
                 "this row is hidden: show it (or delete it) so that what is taken in is what "
                 "people see",
+                row=row,
             )
     for area in sheet.merged_ranges:
         first_row = _first_row(area)
         if first_row is not None and first_row >= header.row and first_row <= last:
             yield Problem(
-                f"{sheet.file_label}: sheet '{sheet.name}', cells {area}",
+                sheet.file_label,
                 "merged cells inside the table: unmerge them and fill in each cell",
+                sheet=sheet.name,
+                cells=area,
             )
 
 

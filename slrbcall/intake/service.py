@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
-from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.intake.eligibility import likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
 from slrbcall.intake.merge import (
@@ -30,12 +29,11 @@ from slrbcall.model import ApplicationStatus, OrgKind
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
 from slrbcall.sheets import (
-    CellMark,
     TemplateColumn,
     choose_sheet,
     find_header,
+    mark_problems,
     read_workbook,
-    write_problem_report,
     write_template,
 )
 from slrbcall.store import Workspace
@@ -53,7 +51,6 @@ __all__ = [
     "list_applications",
     "show_application",
     "write_applications_template",
-    "write_report",
 ]
 
 
@@ -119,7 +116,7 @@ def intake(
             raise InputFileError(read.problems)
     except InputFileError as exc:
         if report_xlsx is not None:
-            write_report(path, report_xlsx, exc.problems)
+            mark_problems(path, report_xlsx, exc.problems)
         raise
     redefined = []
     if held and call.id in held and held[call.id] != loaded.sha256:
@@ -227,33 +224,6 @@ def _store_change(
         changed=len(change.changed),
         unchanged=len(change.unchanged),
     )
-
-
-_WHERE_CELL = re.compile(r": sheet '(?P<sheet>.*)', row (?P<row>\d+)(?:, column (?P<col>[A-Z]+))?")
-
-
-def write_report(source: Path, out: Path, problems: Sequence[Problem]) -> None:
-    """A copy of the workbook with every bad cell marked (``--report-xlsx``)."""
-
-    marks = []
-    for problem in problems:
-        found = _WHERE_CELL.search(problem.where)
-        if found is None:
-            marks.append(CellMark(sheet="", row=0, col=0, message=str(problem)))
-            continue
-        letters = found.group("col") or ""
-        col = 0
-        for letter in letters:
-            col = col * 26 + ord(letter) - ord("A") + 1
-        marks.append(
-            CellMark(
-                sheet=found.group("sheet"),
-                row=int(found.group("row")),
-                col=col,
-                message=problem.message,
-            )
-        )
-    write_problem_report(source, out, problems=marks)
 
 
 # -- applications -------------------------------------------------------------------------

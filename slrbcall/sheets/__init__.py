@@ -47,7 +47,7 @@ from slrbcall.sheets.model import (
     where_row,
 )
 from slrbcall.sheets.read import read_workbook
-from slrbcall.sheets.report import CellMark, write_problem_report
+from slrbcall.sheets.report import CellMark, mark_problems, write_problem_report
 from slrbcall.sheets.sniff import ZipLimits, preflight_zip, sniff
 from slrbcall.sheets.template import TemplateColumn, write_template
 from slrbcall.sheets.write import AMOUNT_FORMAT, safe_text, write_atomic
@@ -70,6 +70,7 @@ __all__ = [
     "column_letters",
     "find_header",
     "fold",
+    "mark_problems",
     "normalise_header",
     "preflight_zip",
     "read_amount",

@@ -138,7 +138,7 @@ def _load(book: CalamineWorkbook, name: str) -> _Loaded:
 
 
 def _refuse(path: Path, message: str) -> InputFileError:
-    return InputFileError([Problem(where=path.name, message=message)])
+    return InputFileError([Problem(path.name, message)])
 
 
 def _scan(path: Path, fmt: Format, names: list[str]) -> XmlScan:
@@ -168,9 +168,10 @@ def _build_sheet(
         raise InputFileError(
             [
                 Problem(
-                    f"{file_label}: sheet '{name}'",
+                    file_label,
                     f"row {extras.last_row} holds data that could not be read: "
                     "open the file in Excel or LibreOffice and save it again",
+                    sheet=name,
                 )
             ]
         )
