@@ -171,3 +171,13 @@ def test_a_place_given_only_in_words_is_still_marked(
     place = where(FILE, "Applications", 2, 4, "Requested amount")
     mark_problems(source, out, [Problem(place, "not an amount")])
     assert openpyxl.load_workbook(out)["Applications"]["D2"].comment.text == "not an amount"
+
+
+def test_a_problem_of_a_call_file_carries_its_line_and_col() -> None:
+    from slrbcall.calls.yamlstrict import parse_yaml
+
+    with pytest.raises(InputFileError) as caught:
+        parse_yaml("budget: 1\nthemes: []\nbudget: 2\n", source="x.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.col, problem.sheet) == ("x.yaml", 3, 1, None)
+    assert str(problem) == "x.yaml:3:1: duplicate key 'budget' (first written at line 1)"

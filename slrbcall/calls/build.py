@@ -73,9 +73,7 @@ def _validate(model: type[_M], located: Located) -> _M:
         return model.model_validate(located.data)
     except ValidationError as exc:
         found = shape_problems(model, exc, located)
-        raise InputFileError(
-            sorted([*located.problems, *found], key=lambda p: line_col(p.where))
-        ) from None
+        raise InputFileError(sorted([*located.problems, *found], key=line_col)) from None
 
 
 def _loc(spec: LocalizedSpec) -> Localized:
@@ -187,7 +185,7 @@ def _registry_from(located: Located) -> Registry:
         number = org.enterprise_number
         if org.key in seen:
             problems.append(
-                Problem(located.where(("organisations", i, "key")), f"'{org.key}' is defined twice")
+                located.problem(("organisations", i, "key"), f"'{org.key}' is defined twice")
             )
         seen.add(org.key)
         if number is not None:
@@ -195,7 +193,7 @@ def _registry_from(located: Located) -> Registry:
                 number = check_enterprise_number(number)
             except ValueError as exc:
                 problems.append(
-                    Problem(located.where(("organisations", i, "enterprise_number")), str(exc))
+                    located.problem(("organisations", i, "enterprise_number"), str(exc))
                 )
         organisations.append(
             Organisation(
@@ -217,8 +215,8 @@ def _registry_from(located: Located) -> Registry:
         for j, commune in enumerate(org.communes):
             if commune not in keys:
                 problems.append(
-                    Problem(
-                        located.where(("organisations", i, "communes", j)),
+                    located.problem(
+                        ("organisations", i, "communes", j),
                         f"unknown commune '{commune}'{did_you_mean(commune, sorted(keys))}",
                     )
                 )
