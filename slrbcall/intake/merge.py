@@ -1,8 +1,8 @@
 """Applications between the domain and the workspace: rows in, rows out, intake merge.
 
 The store keeps plain rows; this module turns them into :class:`Application` values
-and back, and decides what an intake changes (new, changed, unchanged, and which
-statuses move) so that the service only has to write it.
+and back, gives each its content hash, and decides what an intake changes (new,
+changed, unchanged, and which statuses move) so that the service only has to write it.
 """
 
 from __future__ import annotations

@@ -9,13 +9,16 @@ package loads its own modules only.
 * :func:`read_workbook` reads values with python-calamine and adds what it
   cannot see (error cells, formulas without a cached value, hidden rows, merged
   cells for ODS) from one defused, streaming pass over the sheet XML, or over
-  the BIFF records of a legacy ``.xls`` (see :mod:`.read`);
+  the BIFF records of a legacy ``.xls`` (see :mod:`.read`); each sheet is its
+  rows of cells;
 * :func:`choose_sheet` and :func:`find_header` find what to read by content;
 * :mod:`slrbcall.sheets.cells` turns a cell into text, cents, an int, a date or
-  an identifier, or a :class:`CellError` whose message is the user's.
+  an identifier, or a :class:`CellError` whose message is the user's;
+* :func:`mark_problems` writes ``--report-xlsx``: a copy of the workbook with
+  each problem marked where it is.
 
-Every refusal is an :class:`~slrbcall.errors.InputFileError` whose lines follow
-DESIGN.md §4 (:func:`where`).
+Every refusal is an :class:`~slrbcall.errors.InputFileError` whose problems carry
+their place as fields (:meth:`Sheet.problem`) and print as DESIGN.md §4 shows.
 """
 
 from __future__ import annotations
