@@ -8,7 +8,7 @@ traceback. Exit codes are part of the contract (see docs/cli.md).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 __all__ = [
     "EXIT_BUSY",
@@ -23,6 +23,7 @@ __all__ = [
     "Problem",
     "RefusedError",
     "SlrbcallError",
+    "column_letters",
 ]
 
 EXIT_OK = 0
@@ -40,16 +41,83 @@ PROBLEM_CAP = 50
 class Problem:
     """One problem in an input file, at one place.
 
-    ``where`` names the file and the place in it, e.g. ``calls/x.yaml:14:3`` or
-    ``applications.xlsx: sheet 'Applications', row 7, column D ('Requested amount')``.
-    ``message`` says what is wrong and, where it helps, what to write instead.
+    ``message`` says what is wrong and, where it helps, what to write instead. The
+    place is given as fields, and :attr:`where` words it as DESIGN.md §4 shows it:
+
+    * in a spreadsheet: the ``file``, then as narrow as the problem is, its ``sheet``,
+      ``row`` and ``column`` (1-based, as the user sees them) with the column's
+      ``header`` as written, or a range of ``cells`` such as ``D4:E4``:
+      ``applications.xlsx: sheet 'Applications', row 7, column D ('Requested amount')``;
+    * in a text file (YAML): the ``file``, the ``line`` and the ``col``:
+      ``empowerment-2023.yaml:14:3``.
+
+    A place that is neither (a folder, a template, a place read back from the
+    workspace) is given whole as ``file``: ``Problem("calls/x.yaml", "file not found")``.
+
+    Invariants: a row, column, header or cells only in a sheet; a column only in a
+    row, a header only with its column; cells instead of a row; a line and a col
+    together, never with a sheet; every number 1-based.
     """
 
-    where: str
+    file: str
     message: str
+    _: KW_ONLY
+    sheet: str | None = None
+    row: int | None = None
+    column: int | None = None
+    header: str | None = None
+    cells: str | None = None
+    line: int | None = None
+    col: int | None = None
+
+    def __post_init__(self) -> None:
+        in_sheet = (self.row, self.column, self.header, self.cells)
+        if self.sheet is None and any(part is not None for part in in_sheet):
+            raise ValueError(f"{self.file}: a row, a column or cells are in a sheet")
+        if (self.column is not None and self.row is None) or (
+            self.header is not None and self.column is None
+        ):
+            raise ValueError(f"{self.file}: a column is in a row, and a header names a column")
+        if self.cells is not None and self.row is not None:
+            raise ValueError(f"{self.file}: a range of cells or a row, not both")
+        if (self.line is None) != (self.col is None) or (
+            self.line is not None and self.sheet is not None
+        ):
+            raise ValueError(f"{self.file}: a line and a col go together, in a text file")
+        if any(n is not None and n < 1 for n in (self.row, self.column, self.line, self.col)):
+            raise ValueError(f"{self.file}: rows, columns, lines and cols count from 1")
+
+    @property
+    def where(self) -> str:
+        """The place in words, as the error lines print it."""
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.col}"
+        if self.sheet is None:
+            return self.file
+        words = f"{self.file}: sheet '{self.sheet}'"
+        if self.cells is not None:
+            words += f", cells {self.cells}"
+        if self.row is not None:
+            words += f", row {self.row}"
+        if self.column is not None:
+            words += f", column {column_letters(self.column)}"
+        if self.header is not None:
+            words += f" ('{self.header}')"
+        return words
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+def column_letters(col: int) -> str:
+    """Excel's name of a 1-based column: 1 -> ``A``, 26 -> ``Z``, 27 -> ``AA``."""
+    if col < 1:
+        raise ValueError(f"columns are 1-based, got {col}")
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class SlrbcallError(Exception):

@@ -1,9 +1,8 @@
-"""Applications as stored: the column-wise content hash, the merge of a file with what
-is stored, and the rules judged on columns."""
+"""Applications as stored: the content hash, the merge of a file with what is stored,
+and the rules of the call."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import random
 from typing import Any
@@ -13,38 +12,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slrbcall.calls.definition import load_call, load_registry
-from slrbcall.intake.eligibility import _reasons, likely_duplicates, rule_breaks
+from slrbcall.intake.eligibility import likely_duplicates, rule_breaks
 from slrbcall.intake.merge import (
-    ApplicationRows,
     content_sha256,
-    content_sha256s,
     content_values,
     from_values,
     merge,
     row_values,
     to_row,
 )
-from slrbcall.model import Application, ApplicationStatus, DurationRule, Lang, Reason
+from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 
 from .conftest import SHIPPED_CALLS
 
 CALL = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
 REGISTRY = load_registry(SHIPPED_CALLS)
 
-_VALUES = st.one_of(
-    st.none(),
-    st.text(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.sampled_from(["", "é", "e\u0301", '"', "\\", "\u2028", "\x00", "😀", "€ 1.500"]),
-    st.sampled_from([Lang.FR, Lang.NL]),  # a text of a kind of its own, as an Application holds
-)
-
-
-@given(st.lists(st.lists(_VALUES, min_size=16, max_size=16).map(tuple), max_size=20))
-@settings(max_examples=300)
-def test_column_wise_hashes_are_the_encoder_hashes(contents: list[tuple[Any, ...]]) -> None:
-    columns = [[content[i] for content in contents] for i in range(16)]
-    assert content_sha256s(columns) == [content_sha256(c) for c in contents]
+#: The content hash of ``app("E-01", summary=...)`` as the column-wise hash of earlier
+#: versions stored it: the stored hashes of a workspace they made stay true.
+STORED_HASH = "f9830b553eb298c5fa8e74b0b57a22252c03fc959d7996c17623daaaed9242b3"
 
 
 def app(reference: str, applicant: str | None = "logiris", **changes: Any) -> Application:
@@ -77,48 +63,60 @@ def test_the_stored_form_reads_back_as_the_same_application() -> None:
     assert tuple(to_row(original).values()) == row_values(original)
 
 
-def test_a_first_intake_adds_every_row_with_its_status_and_hash() -> None:
-    incoming = ApplicationRows.of([app("E-02"), app("E-01", requested_cents=500_000)])
-    change = merge(incoming, [], call=CALL, registry=REGISTRY)
-    assert change.added == ("E-02", "E-01")
-    assert (change.changed, change.unchanged, change.status_moves) == ((), (), ())
-    assert [a.reference for a in change.file_view] == ["E-01", "E-02"]
-    assert [a.reference for a in change.file_view.ineligible()] == ["E-01"]
-    assert change.file_view[0].reasons[0].code == "amount_below_minimum"
-    assert [row[0] for row in change.added_rows] == ["E-02", "E-01"]
-    assert change.added_rows[0][-3:] == ("eligible", "[]", 2)
-    assert change.added_hashes[0] == content_sha256(content_values(app("E-02")))
-    assert change.added_hashes[1] == content_sha256(
-        content_values(app("E-01", requested_cents=500_000))
+def references(applications: tuple[Application, ...]) -> tuple[str, ...]:
+    return tuple(a.reference for a in applications)
+
+
+def test_the_content_hash_is_the_one_stored_by_earlier_versions() -> None:
+    assert content_sha256(content_values(app("E-01", summary="Été « 2024 »"))) == STORED_HASH
+
+
+def test_a_first_intake_adds_every_row_with_its_status() -> None:
+    change = merge(
+        [app("E-02"), app("E-01", requested_cents=500_000)], [], call=CALL, registry=REGISTRY
     )
-    assert (change.rows, change.hashes) == ({}, {})
+    assert references(change.added) == ("E-02", "E-01")
+    assert (change.changed, change.unchanged, change.moved) == ((), (), ())
+    assert references(change.applications) == ("E-01", "E-02")
+    assert [a.status for a in change.applications] == [
+        ApplicationStatus.INELIGIBLE,
+        ApplicationStatus.ELIGIBLE,
+    ]
+    assert change.applications[0].reasons[0].code == "amount_below_minimum"
+    assert row_values(change.added[0])[-3:] == ("eligible", "[]", 2)
+    assert change.before == {}
 
 
 def test_the_same_rows_again_change_nothing_and_a_new_amount_changes_one() -> None:
     first = [app("E-01"), app("E-02", source_row=3)]
     stored = [to_row(a) for a in merge_file(first)]
-    again = merge(ApplicationRows.of(first), stored, call=CALL, registry=REGISTRY)
-    assert (again.added, again.changed, again.unchanged) == ((), (), ("E-01", "E-02"))
-    assert again.rows == {}
-    assert again.hashes == {}
+    again = merge(first, stored, call=CALL, registry=REGISTRY)
+    assert (again.added, again.changed) == ((), ())
+    assert references(again.unchanged) == ("E-01", "E-02")
+    assert again.before == {}
     moved_row = [app("E-01", source_row=9), app("E-02", requested_cents=3_100_000)]
-    change = merge(ApplicationRows.of(moved_row), stored, call=CALL, registry=REGISTRY)
-    assert (change.changed, change.unchanged) == (("E-02",), ("E-01",))
+    change = merge(moved_row, stored, call=CALL, registry=REGISTRY)
+    assert (references(change.changed), references(change.unchanged)) == (("E-02",), ("E-01",))
     assert change.before["E-02"]["requested_cents"] == 3_000_000
-    assert change.rows["E-02"][4] == 3_100_000
-    assert change.hashes["E-02"] == content_sha256(
-        content_values(app("E-02", requested_cents=3_100_000))
-    )
+    assert change.changed[0].requested_cents == 3_100_000
     grown = [*moved_row, app("E-00", source_row=4)]  # one new beside the stored ones
-    change = merge(ApplicationRows.of(grown), stored, call=CALL, registry=REGISTRY)
-    assert (change.added, change.changed) == (("E-00",), ("E-02",))
-    assert [row[0] for row in change.added_rows] == ["E-00"]
-    assert change.added_hashes == [content_sha256(content_values(app("E-00", source_row=4)))]
-    assert set(change.rows) == {"E-02"}
+    change = merge(grown, stored, call=CALL, registry=REGISTRY)
+    assert (references(change.added), references(change.changed)) == (("E-00",), ("E-02",))
+    assert set(change.before) == {"E-02"}
+
+
+def test_a_file_moves_the_status_of_a_stored_application_it_does_not_hold() -> None:
+    stored = [to_row(a) for a in merge_file([app("E-02"), app("E-03")])]
+    change = merge([app("E-01")], stored, call=CALL, registry=REGISTRY)
+    assert references(change.added) == ("E-01",)
+    assert references(change.moved) == ("E-03",)  # the third by reference, over the limit
+    assert change.moved[0].status is ApplicationStatus.INELIGIBLE
+    assert [r.code for r in change.moved[0].reasons] == ["too_many_applications"]
+    assert change.before["E-03"]["status"] == "eligible"
 
 
 def merge_file(applications: list[Application]) -> list[Application]:
-    return list(merge(ApplicationRows.of(applications), [], call=CALL, registry=REGISTRY).file_view)
+    return list(merge(applications, [], call=CALL, registry=REGISTRY).applications)
 
 
 _REFERENCES = st.lists(st.sampled_from([f"E-{i:02d}" for i in range(12)]), unique=True)
@@ -142,8 +140,7 @@ def test_the_rules_do_not_depend_on_the_order_of_the_rows(
     rng.shuffle(shuffled)
 
     def judged(applications: list[Application]) -> dict[str, tuple[Reason, ...]]:
-        columns = ApplicationRows.of(applications).columns
-        breaks = rule_breaks(columns, call=CALL, registry=REGISTRY)
+        breaks = rule_breaks(applications, call=CALL, registry=REGISTRY)
         return {a.reference: breaks.get(i, ()) for i, a in enumerate(applications)}
 
     assert judged(apps) == judged(shuffled)
@@ -155,62 +152,6 @@ def test_the_rules_do_not_depend_on_the_order_of_the_rows(
             ref for ref in mine if any(r.code == "too_many_applications" for r in judged(apps)[ref])
         ]
         assert over == mine[limit:]
-
-
-@given(
-    rows=st.lists(
-        st.tuples(
-            st.sampled_from(["logiris", "lojega", "commune-anderlecht", None]),
-            st.sampled_from([None, "", "ASBL Voisins"]),
-            st.sampled_from([("digital", "Fracture numérique"), (None, "Sport"), (None, None)]),
-            st.integers(min_value=900_000, max_value=6_600_000),
-            st.sampled_from([None, 6, 12, 24]),
-        ),
-        max_size=8,
-    ),
-    rule=st.sampled_from(list(DurationRule)),
-    partner_required=st.booleans(),
-)
-@settings(max_examples=300)
-def test_the_quick_passes_find_every_row_that_breaks_a_rule(
-    rows: list[tuple[Any, ...]], rule: DurationRule, partner_required: bool
-) -> None:
-    call = dataclasses.replace(
-        CALL,
-        eligibility=dataclasses.replace(
-            CALL.eligibility,
-            duration=rule,
-            partner_required=partner_required,
-            max_applications_per_applicant=None,
-        ),
-    )
-    apps = [
-        app(
-            f"E-{i:02d}",
-            applicant,
-            partner=partner,
-            theme=theme,
-            theme_text=text,
-            requested_cents=cents,
-            duration_months=months,
-        )
-        for i, (applicant, partner, (theme, text), cents, months) in enumerate(rows)
-    ]
-    columns = ApplicationRows.of(apps).columns
-    breaks = rule_breaks(columns, call=call, registry=REGISTRY)
-    for i, a in enumerate(apps):
-        every_rule = _reasons(
-            a.applicant,
-            a.applicant_name,
-            a.partner,
-            a.theme,
-            a.theme_text,
-            a.requested_cents,
-            a.duration_months,
-            call=call,
-            registry=REGISTRY,
-        )
-        assert {r.code for r in breaks.get(i, ())} == {r.code for r in every_rule}
 
 
 @pytest.mark.parametrize(
@@ -228,19 +169,16 @@ def test_the_quick_passes_find_every_row_that_breaks_a_rule(
     ids=["eligible", "unknown", "kind", "partner", "theme", "low", "high", "two-reasons"],
 )
 def test_each_rule_gives_its_reason(changes: dict[str, Any], codes: list[str]) -> None:
-    columns = ApplicationRows.of([app("E-01", **changes)]).columns
-    breaks = rule_breaks(columns, call=CALL, registry=REGISTRY)
+    breaks = rule_breaks([app("E-01", **changes)], call=CALL, registry=REGISTRY)
     assert [r.code for r in breaks.get(0, ())] == codes
 
 
-def test_likely_duplicates_read_columns_in_reference_order() -> None:
-    rows = ApplicationRows.of(
-        [
-            app("E-03", title="Potagers collectifs", partner="ASBL A"),
-            app("E-01", title="Potager collectif", partner="asbl a"),
-        ]
-    )
-    assert likely_duplicates(rows.columns) == [
+def test_likely_duplicates_are_listed_in_reference_order() -> None:
+    applications = [
+        app("E-03", title="Potagers collectifs", partner="ASBL A"),
+        app("E-01", title="Potager collectif", partner="asbl a"),
+    ]
+    assert likely_duplicates(applications) == [
         "E-01 and E-03 come from Log'iris with the same partner: check that they are "
         "different projects; they are kept apart",
         "E-01 and E-03 may be the same project (Log'iris, similar titles): check them; "

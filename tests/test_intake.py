@@ -673,20 +673,3 @@ def test_zip_bomb_is_refused_before_reading(
 
 def _unused(_: Sequence[Any]) -> None:  # keeps imports honest for type checkers
     return None
-
-
-def test_the_cycle_collector_resumes_after_an_intake_even_a_refused_one() -> None:
-    import gc
-
-    from slrbcall.intake.service import _without_cycle_collection
-
-    def refused_intake() -> None:
-        with _without_cycle_collection():
-            assert not gc.isenabled()
-            raise ValueError("refused")
-
-    assert gc.isenabled()
-    with pytest.raises(ValueError, match="refused"):
-        refused_intake()
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0

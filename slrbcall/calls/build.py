@@ -77,9 +77,7 @@ def _validate(model: type[_M], located: Located) -> _M:
         return model.model_validate(located.data)
     except ValidationError as exc:
         found = shape_problems(model, exc, located)
-        raise InputFileError(
-            sorted([*located.problems, *found], key=lambda p: line_col(p.where))
-        ) from None
+        raise InputFileError(sorted([*located.problems, *found], key=line_col)) from None
 
 
 def _loc(spec: LocalizedSpec) -> Localized:
@@ -198,20 +196,20 @@ def _registry_from(located: Located) -> Registry:
         try:
             return check(value)
         except ValueError as exc:
-            problems.append(Problem(located.where(at), str(exc)))
+            problems.append(located.problem(at, str(exc)))
             return None
 
     for i, org in enumerate(spec.organisations):
         if org.key in seen:
             problems.append(
-                Problem(located.where(("organisations", i, "key")), f"'{org.key}' is defined twice")
+                located.problem(("organisations", i, "key"), f"'{org.key}' is defined twice")
             )
         seen.add(org.key)
         for j, commune in enumerate(org.communes):
             if commune not in keys:
                 problems.append(
-                    Problem(
-                        located.where(("organisations", i, "communes", j)),
+                    located.problem(
+                        ("organisations", i, "communes", j),
                         f"unknown commune '{commune}'{did_you_mean(commune, sorted(keys))}",
                     )
                 )
@@ -258,17 +256,18 @@ def _address(
     town: Localized | None = None
     if (spec.commune is None) == (spec.town is None):
         problems.append(
-            Problem(
-                located.where(at, key=True),
+            located.problem(
+                at,
                 "name the town with either 'commune' (a commune key) or 'town' ({fr, nl})",
+                key=True,
             )
         )
     elif spec.commune is not None:
         town = communes.get(spec.commune)
         if town is None:
             problems.append(
-                Problem(
-                    located.where((*at, "commune")),
+                located.problem(
+                    (*at, "commune"),
                     f"unknown commune '{spec.commune}'"
                     f"{did_you_mean(spec.commune, sorted(communes))}",
                 )

@@ -58,9 +58,7 @@ def shape_problems(model: type[BaseModel], exc: ValidationError, located: Locate
         kind = error["type"]
         if kind == "missing":
             name = str(error["loc"][-1])
-            problems.append(
-                Problem(located.where(loc[:-1] if loc else ()), f"missing key '{name}'")
-            )
+            problems.append(located.problem(loc[:-1] if loc else (), f"missing key '{name}'"))
             continue
         if kind == "extra_forbidden":
             name = str(loc[-1])
@@ -69,14 +67,14 @@ def shape_problems(model: type[BaseModel], exc: ValidationError, located: Locate
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             allowed = f"; allowed here: {', '.join(sorted(known))}" if not hint else ""
             problems.append(
-                Problem(located.where(loc, key=True), f"unknown key '{name}'{suggestion}{allowed}")
+                located.problem(loc, f"unknown key '{name}'{suggestion}{allowed}", key=True)
             )
             continue
         message = str(error["msg"]).removeprefix("Value error, ")
-        problems.append(Problem(located.where(loc), f"{_dotted(loc)}: {message}"))
+        problems.append(located.problem(loc, f"{_dotted(loc)}: {message}"))
     # One problem per place and message: unions repeat themselves.
     unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: line_col(p.where))
+    return sorted(unique, key=line_col)
 
 
 def _in_data(data: Any, loc: _PATH, part: str | int) -> bool:
@@ -156,9 +154,9 @@ def _dotted(loc: _PATH) -> str:
     return out or "file"
 
 
-def line_col(where: str) -> tuple[int, int]:
-    match = re.search(r":(\d+):(\d+)$", where)
-    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+def line_col(problem: Problem) -> tuple[int, int]:
+    """Where a problem stands in its file, to list a file's problems in order."""
+    return problem.line or 0, problem.col or 0
 
 
 # -- rules that span several keys --------------------------------------------------------
@@ -168,35 +166,35 @@ def check_rules(
     spec: CallSpec, located: Located, registry: Registry, path: Path
 ) -> Iterator[Problem]:
 
-    at = located.where
+    problem = located.problem
 
     if spec.id != path.stem:
-        yield Problem(
-            at(("id",)),
+        yield problem(
+            ("id",),
             f"the id '{spec.id}' differs from the file name '{path.name}': rename one of them",
         )
 
     authority = registry.get(spec.authority)
     if authority is None or authority.kind is not OrgKind.AUTHORITY:
-        yield Problem(at(("authority",)), _unknown_org(spec.authority, registry, OrgKind.AUTHORITY))
+        yield problem(("authority",), _unknown_org(spec.authority, registry, OrgKind.AUTHORITY))
 
     grant = spec.grant
     if grant.minimum > grant.maximum:
-        yield Problem(
-            at(("grant", "minimum")),
+        yield problem(
+            ("grant", "minimum"),
             f"the grant minimum ({_euro(grant.minimum)}) is above the maximum "
             f"({_euro(grant.maximum)})",
         )
     if grant.maximum > spec.budget:
-        yield Problem(
-            at(("grant", "maximum")),
+        yield problem(
+            ("grant", "maximum"),
             f"the grant maximum ({_euro(grant.maximum)}) is above the budget "
             f"({_euro(spec.budget)})",
         )
     if grant.granularity <= 0:
-        yield Problem(at(("grant", "granularity")), "the granularity must be at least 0.01")
+        yield problem(("grant", "granularity"), "the granularity must be at least 0.01")
     if spec.budget <= 0:
-        yield Problem(at(("budget",)), "the budget must be above zero")
+        yield problem(("budget",), "the budget must be above zero")
 
     yield from _unique(located, "themes", [t.key for t in spec.themes])
     yield from _unique(located, "scoring", [c.key for c in spec.scoring.criteria], "criteria")
@@ -208,13 +206,14 @@ def check_rules(
     theme_keys = [t.key for t in spec.themes]
     for theme, cap in spec.allocation.theme_caps.items():
         if theme not in theme_keys:
-            yield Problem(
-                at(("allocation", "theme_caps", theme), key=True),
+            yield problem(
+                ("allocation", "theme_caps", theme),
                 f"theme cap for '{theme}', which is not a theme of this call"
                 f"{did_you_mean(theme, theme_keys)}",
+                key=True,
             )
         if isinstance(cap, str) and Decimal(cap.rstrip("% ")) > 100:
-            yield Problem(at(("allocation", "theme_caps", theme)), "a theme cap is at most 100%")
+            yield problem(("allocation", "theme_caps", theme), "a theme cap is at most 100%")
 
     criteria = [c.key for c in spec.scoring.criteria]
     for i, key in enumerate(spec.allocation.tie_break):
@@ -222,40 +221,40 @@ def check_rules(
             continue
         if key.startswith("criterion:"):
             if key.removeprefix("criterion:") not in criteria:
-                yield Problem(
-                    at(("allocation", "tie_break", i)),
+                yield problem(
+                    ("allocation", "tie_break", i),
                     f"tie-break on unknown criterion '{key.removeprefix('criterion:')}'"
                     f"{did_you_mean(key.removeprefix('criterion:'), criteria)}",
                 )
         elif not re.fullmatch(r"lottery:\d+", key):
-            yield Problem(
-                at(("allocation", "tie_break", i)),
+            yield problem(
+                ("allocation", "tie_break", i),
                 f"unknown tie-break key '{key}' (use id, request-asc, request-desc, "
                 "criterion:KEY or lottery:SEED)",
             )
     share = spec.allocation.partial_min_share
     if not Decimal(0) <= share <= Decimal(1):
-        yield Problem(
-            at(("allocation", "partial_min_share")), "partial_min_share is a share between 0 and 1"
+        yield problem(
+            ("allocation", "partial_min_share"), "partial_min_share is a share between 0 and 1"
         )
 
     total = sum((t.percent for t in spec.tranches), Decimal(0))
     if total != 100:
-        yield Problem(at(("tranches",)), f"the tranches sum to {total}%, not 100%")
+        yield problem(("tranches",), f"the tranches sum to {total}%, not 100%")
     for i, tranche in enumerate(spec.tranches):
         if tranche.percent <= 0:
-            yield Problem(at(("tranches", i, "percent")), "a tranche is more than 0%")
+            yield problem(("tranches", i, "percent"), "a tranche is more than 0%")
         if tranche.month is not None and tranche.month > spec.duration_months + 12:
-            yield Problem(
-                at(("tranches", i, "month")),
+            yield problem(
+                ("tranches", i, "month"),
                 f"month {tranche.month} is long after the project's end "
                 f"(it lasts {spec.duration_months} months)",
             )
 
     for i, milestone in enumerate(spec.timeline.milestones):
         if (milestone.date is None) == (milestone.month is None):
-            yield Problem(
-                at(("timeline", "milestones", i)),
+            yield problem(
+                ("timeline", "milestones", i),
                 f"milestone '{milestone.key}' needs either a date (2023-12-15) "
                 "or a month (2023-12)",
             )
@@ -263,38 +262,33 @@ def check_rules(
     for i, member in enumerate(spec.committee):
         for j, link in enumerate(member.links):
             if registry.get(link) is None:
-                yield Problem(
-                    at(("committee", i, "links", j)),
-                    _unknown_org(link, registry, None),
-                )
+                yield problem(("committee", i, "links", j), _unknown_org(link, registry, None))
 
     roles = {s.role for s in spec.signatories}
     for needed in (SignatoryRole.AUTHORITY, SignatoryRole.HOUSING_COMPANY):
         if needed not in roles:
-            yield Problem(at(("signatories",)), f"the signatories must include the {needed.value}")
+            yield problem(("signatories",), f"the signatories must include the {needed.value}")
     if spec.eligibility.partner_required and SignatoryRole.PARTNER not in roles:
-        yield Problem(
-            at(("signatories",)), "a partner is required, so the partner must be a signatory"
-        )
+        yield problem(("signatories",), "a partner is required, so the partner must be a signatory")
     for i, signatory in enumerate(spec.signatories):
         if signatory.min > signatory.max:
-            yield Problem(at(("signatories", i, "min")), "min is above max")
+            yield problem(("signatories", i, "min"), "min is above max")
 
     for i, name in enumerate(spec.required_fields):
         if name not in APPLICATION_FIELDS:
-            yield Problem(
-                at(("required_fields", i)),
+            yield problem(
+                ("required_fields", i),
                 f"unknown application field '{name}'{did_you_mean(name, APPLICATION_FIELDS)}",
             )
     for field_name in ("reference", "applicant", "title", "requested_amount"):
         if field_name not in spec.required_fields:
-            yield Problem(at(("required_fields",)), f"the field '{field_name}' is always required")
+            yield problem(("required_fields",), f"the field '{field_name}' is always required")
 
     top_level = list(type(spec).model_fields)
     for i, name in enumerate(spec.illustrative):
         if name not in top_level:
-            yield Problem(
-                at(("illustrative", i)),
+            yield problem(
+                ("illustrative", i),
                 f"'{name}' is not a key of a call{did_you_mean(name, top_level)}",
             )
 
@@ -306,8 +300,8 @@ def _unique(
     base: _PATH = (section, sub) if sub else (section,)
     for i, key in enumerate(keys):
         if key in seen:
-            yield Problem(
-                located.where((*base, i)),
+            yield located.problem(
+                (*base, i),
                 f"'{key}' is defined twice in {sub or section} (also item {seen[key] + 1})",
             )
         else:

@@ -59,20 +59,26 @@ class Located:
     problems: tuple[Problem, ...] = ()
     flawed: frozenset[Path_] = frozenset()
 
-    def where(self, path: Path_, *, key: bool = False) -> str:
-        """``file:line:col`` of the closest known position at or above ``path``."""
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """(line, col) of the closest known position at or above ``path``."""
         table = self.key_positions if key else self.positions
         probe = tuple(path)
         while probe:
             if probe in table:
-                line, col = table[probe]
-                return f"{self.source}:{line}:{col}"
+                return table[probe]
             if probe in self.positions:
-                line, col = self.positions[probe]
-                return f"{self.source}:{line}:{col}"
+                return self.positions[probe]
             probe = probe[:-1]
-        line, col = self.positions.get((), (1, 1))
-        return f"{self.source}:{line}:{col}"
+        return self.positions.get((), (1, 1))
+
+    def where(self, path: Path_, *, key: bool = False) -> str:
+        """``file:line:col`` of the closest known position at or above ``path``."""
+        return self.problem(path, "", key=key).where
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+        """A problem with the value at ``path`` (with its key, when ``key``)."""
+        line, col = self.position(path, key=key)
+        return Problem(self.source, message, line=line, col=col)
 
 
 def read_source(path: Path, *, label: str | None = None) -> bytes:
@@ -131,8 +137,12 @@ def parse_yaml(text: str, *, source: str, partial: bool = False) -> Located:
         data = builder.build(yaml.parse(text, Loader=loader_class))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        builder.problems.append(Problem(where, f"not valid YAML: {exc.problem or exc.context}"))
+        message = f"not valid YAML: {exc.problem or exc.context}"
+        builder.problems.append(
+            Problem(source, message, line=mark.line + 1, col=mark.column + 1)
+            if mark
+            else Problem(source, message)
+        )
         raise InputFileError(builder.problems) from None
     except yaml.YAMLError as exc:
         raise InputFileError([Problem(source, f"not valid YAML: {exc}")]) from None
@@ -150,11 +160,7 @@ def parse_yaml(text: str, *, source: str, partial: bool = False) -> Located:
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
-    parts = problem.where.rsplit(":", 2)
-    try:
-        return int(parts[-2]), int(parts[-1])
-    except (ValueError, IndexError):
-        return 0, 0
+    return problem.line or 0, problem.col or 0
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -173,8 +179,10 @@ class _Builder:
         self.flawed: set[Path_] = set()
         self.fatal = False  # a problem that makes the rest of the file meaningless
 
-    def where(self, event: Any) -> str:
-        return f"{self.source}:{event.start_mark.line + 1}:{event.start_mark.column + 1}"
+    def problem(self, event: Any, message: str) -> Problem:
+        """A problem with what ``event`` starts."""
+        line, col = _mark(event)
+        return Problem(self.source, message, line=line, col=col)
 
     def build(self, events: Iterator[Any]) -> Any:
         from yaml import events as ev
@@ -187,12 +195,12 @@ class _Builder:
                 if documents > 1:
                     self.fatal = True
                     self.problems.append(
-                        Problem(self.where(event), "only one YAML document is allowed (remove ---)")
+                        self.problem(event, "only one YAML document is allowed (remove ---)")
                     )
                     break
                 data = self._value(events, next(events), ())
         if documents == 0 or (documents == 1 and data is None and not self.positions):
-            self.problems.append(Problem(f"{self.source}:1:1", "the file is empty"))
+            self.problems.append(Problem(self.source, "the file is empty", line=1, col=1))
         return data
 
     def _value(self, events: Iterator[Any], event: Any, path: Path_) -> Any:
@@ -211,8 +219,8 @@ class _Builder:
             return None
         if isinstance(event, ev.AliasEvent):
             self.problems.append(
-                Problem(
-                    self.where(event),
+                self.problem(
+                    event,
                     f"aliases are not allowed (*{event.anchor}): write the value out",
                 )
             )
@@ -220,8 +228,8 @@ class _Builder:
         refused = False
         if event.anchor is not None:
             self.problems.append(
-                Problem(
-                    self.where(event),
+                self.problem(
+                    event,
                     f"anchors are not allowed (&{event.anchor}): write the value out",
                 )
             )
@@ -235,7 +243,7 @@ class _Builder:
             if explicit or isinstance(event, ev.CollectionStartEvent):
                 shown = tag.replace("tag:yaml.org,2002:", "!!")
                 self.problems.append(
-                    Problem(self.where(event), f"tags are not allowed ({shown}): remove the tag")
+                    self.problem(event, f"tags are not allowed ({shown}): remove the tag")
                 )
                 refused = True
         result: Any
@@ -256,23 +264,21 @@ class _Builder:
                 return result
             if not isinstance(key_event, ev.ScalarEvent):
                 self.fatal = True
-                self.problems.append(Problem(self.where(key_event), "a key must be plain text"))
+                self.problems.append(self.problem(key_event, "a key must be plain text"))
                 self._value(events, key_event, (*path, "?"))  # consume the complex key
                 self._value(events, next(events), (*path, "?"))
                 continue
             key = key_event.value
             value_event = next(events)
             if key == "<<" and not key_event.style:
-                self.problems.append(
-                    Problem(self.where(key_event), "merge keys (<<) are not allowed")
-                )
+                self.problems.append(self.problem(key_event, "merge keys (<<) are not allowed"))
                 self._value(events, value_event, (*path, "<<"))
                 continue
             if key in result:
                 first = self.key_positions.get((*path, key), (0, 0))
                 self.problems.append(
-                    Problem(
-                        self.where(key_event),
+                    self.problem(
+                        key_event,
                         f"duplicate key '{key}' (first written at line {first[0]})",
                     )
                 )
@@ -308,8 +314,8 @@ class _Builder:
             return Decimal(text)
         if _EXPONENT.fullmatch(text) or _SPECIAL_FLOAT.fullmatch(text):
             self.problems.append(
-                Problem(
-                    self.where(event),
+                self.problem(
+                    event,
                     f"number in exponent or special form: {text} (write it in full, e.g. 255000)",
                 )
             )

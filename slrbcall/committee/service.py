@@ -16,9 +16,9 @@ from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_s
 from slrbcall.committee.scoring import Mark
 from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.intake.merge import from_row
-from slrbcall.intake.service import write_report
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
+from slrbcall.sheets.report import mark_problems
 from slrbcall.store import StoredMark, Workspace
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def take_scores(
             raise InputFileError(problems)
     except InputFileError as exc:
         if report_xlsx is not None:
-            write_report(path, report_xlsx, exc.problems)
+            mark_problems(path, report_xlsx, exc.problems)
         raise
     incoming = {(m.reference, m.reviewer, m.criterion): m for m in read.marks}
     combined = {(m.reference, m.reviewer, m.criterion): m for m in stored} | incoming

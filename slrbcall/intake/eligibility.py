@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from slrbcall.model import Call, DurationRule, Reason
+from slrbcall.model import Application, Call, DurationRule, Reason
 from slrbcall.money import format_eur
-from slrbcall.sheets import fold_many, normalise_header
+from slrbcall.sheets import fold, normalise_header
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
 
-__all__ = ["REASON_ORDER", "Columns", "likely_duplicates", "rule_breaks"]
-
-#: Applications given column by column: a list per field of
-#: :class:`~slrbcall.model.Application`, by name, one value per application.
-Columns = Mapping[str, Sequence[Any]]
+__all__ = ["REASON_ORDER", "likely_duplicates", "rule_breaks"]
 
 #: The order in which reasons are listed, whatever order the rules ran in.
 REASON_ORDER = (
@@ -44,68 +40,21 @@ REASON_ORDER = (
 
 
 def rule_breaks(
-    columns: Columns, *, call: Call, registry: Registry
+    applications: Sequence[Application], *, call: Call, registry: Registry
 ) -> dict[int, tuple[Reason, ...]]:
     """The applications that break a rule of the call: index -> reasons, in
     :data:`REASON_ORDER`. The others are eligible.
 
     Deterministic and independent of the order given: the limit of applications per
-    applicant keeps the first ones by reference (code-point order). Uses the columns
-    ``reference``, ``applicant``, ``applicant_name``, ``partner``, ``theme``,
-    ``theme_text``, ``requested_cents`` and ``duration_months``.
+    applicant keeps the first ones by reference (code-point order). Reads each
+    application's own fields; its status and reasons are not looked at.
     """
-    applicants = columns["applicant"]
-    partners, cents = columns["partner"], columns["requested_cents"]
-    themes, theme_texts = columns["theme"], columns["theme_text"]
-    months = columns["duration_months"]
-    kinds = call.eligibility.applicant_kinds
-    wrong_kind = {
-        key
-        for key in set(applicants)
-        if key is not None and (org := registry.get(key)) is not None and org.kind not in kinds
-    }
-    # Which rows may break a rule, one cheap pass per rule; a large file is mostly
-    # eligible, and only these rows are judged and worded. Each pass is the test of
-    # one rule of _reasons (a rule added there needs its pass here), and runs only if
-    # a first pass over the column, in C, finds a value that can break the rule.
-    suspects: set[int] = set()
-    if None in applicants or wrong_kind:
-        suspects.update(i for i, key in enumerate(applicants) if key is None or key in wrong_kind)
-    if call.eligibility.partner_required and (None in partners or "" in partners):
-        suspects.update(i for i, partner in enumerate(partners) if not partner)
-    if None in themes:
-        suspects.update(
-            i
-            for i, (theme, text) in enumerate(zip(themes, theme_texts, strict=True))
-            if theme is None and text is not None
-        )
-    low, high = call.grant_min_cents, call.grant_max_cents
-    if cents and not low <= min(cents) <= max(cents) <= high:
-        suspects.update(i for i, amount in enumerate(cents) if not low <= amount <= high)
-    wanted = call.duration_months
-    if call.eligibility.duration is DurationRule.EQUAL:
-        if not set(months) <= {wanted, None}:
-            suspects.update(i for i, m in enumerate(months) if m is not None and m != wanted)
-    elif any(m is not None and m > wanted for m in set(months)):
-        suspects.update(i for i, m in enumerate(months) if m is not None and m > wanted)
     found: dict[int, list[Reason]] = {}
-    for i in suspects:
-        reasons = list(
-            _reasons(
-                applicants[i],
-                columns["applicant_name"][i],
-                partners[i],
-                themes[i],
-                theme_texts[i],
-                cents[i],
-                months[i],
-                call=call,
-                registry=registry,
-            )
-        )
+    for i, app in enumerate(applications):
+        reasons = list(_reasons(app, call=call, registry=registry))
         if reasons:
             found[i] = reasons
-    for i, reason in _over_the_limit(columns, call=call, registry=registry):
+    for i, reason in _over_the_limit(applications, call=call, registry=registry):
         found.setdefault(i, []).append(reason)
     return {
         i: tuple(sorted(reasons, key=lambda r: REASON_ORDER.index(r.code)))
@@ -114,29 +63,25 @@ def rule_breaks(
 
 
 def _over_the_limit(
-    columns: Columns, *, call: Call, registry: Registry
+    applications: Sequence[Application], *, call: Call, registry: Registry
 ) -> Iterable[tuple[int, Reason]]:
     """The applications beyond the call's limit per applicant, by reference."""
     limit = call.eligibility.max_applications_per_applicant
     if limit is None:
         return
-    who = [
-        key or name
-        for key, name in zip(columns["applicant"], columns["applicant_name"], strict=True)
-    ]
+    who = [app.applicant or app.applicant_name for app in applications]
     total = Counter(who)
     over = {applicant for applicant, count in total.items() if count > limit}
     if not over:
         return
-    references = columns["reference"]
     groups: dict[str, list[int]] = defaultdict(list)
     for i in sorted(
-        (i for i, applicant in enumerate(who) if applicant in over), key=references.__getitem__
+        (i for i, applicant in enumerate(who) if applicant in over),
+        key=lambda i: applications[i].reference,
     ):
         groups[who[i]].append(i)
     for applicant, indexes in groups.items():
-        first = indexes[0]
-        name = _name(columns["applicant"][first], columns["applicant_name"][first], registry)
+        name = _name(applications[indexes[0]], registry)
         for number, i in enumerate(indexes[limit:], start=limit + 1):
             yield (
                 i,
@@ -148,55 +93,46 @@ def _over_the_limit(
             )
 
 
-def _name(applicant: str | None, applicant_name: str, registry: Registry) -> str:
-    org = registry.get(applicant) if applicant else None
-    return org.name.fr if org else applicant_name
+def _name(app: Application, registry: Registry) -> str:
+    org = registry.get(app.applicant) if app.applicant else None
+    return org.name.fr if org else app.applicant_name
 
 
-def _reasons(
-    applicant: str | None,
-    applicant_name: str,
-    partner: str | None,
-    theme: str | None,
-    theme_text: str | None,
-    requested_cents: int,
-    months: int | None,
-    *,
-    call: Call,
-    registry: Registry,
-) -> Iterable[Reason]:
+def _reasons(app: Application, *, call: Call, registry: Registry) -> Iterable[Reason]:
+    """The rules of the call that ``app`` breaks on its own (not the limit per applicant)."""
     kinds = call.eligibility.applicant_kinds
-    if applicant is None:
+    if app.applicant is None:
         yield Reason(
             "applicant_unknown",
-            f"'{applicant_name}' is not an organisation that may apply "
+            f"'{app.applicant_name}' is not an organisation that may apply "
             f"({', '.join(k.value.replace('_', ' ') for k in kinds)})",
         )
     else:
-        org = registry.get(applicant)
+        org = registry.get(app.applicant)
         if org is not None and org.kind not in kinds:
             yield Reason(
                 "applicant_kind",
                 f"{org.name.fr} is a {org.kind.value.replace('_', ' ')}; this call is open to "
                 f"{', '.join(k.value.replace('_', ' ') for k in kinds)}",
             )
-    if call.eligibility.partner_required and not partner:
+    if call.eligibility.partner_required and not app.partner:
         yield Reason("partner_missing", "the call requires a partner, and none is named")
-    if theme is None and theme_text is not None:
+    if app.theme is None and app.theme_text is not None:
         names = ", ".join(t.label.fr for t in call.themes)
-        yield Reason("theme_unknown", f"'{theme_text}' is not a theme of the call ({names})")
-    if requested_cents < call.grant_min_cents:
+        yield Reason("theme_unknown", f"'{app.theme_text}' is not a theme of the call ({names})")
+    if app.requested_cents < call.grant_min_cents:
         yield Reason(
             "amount_below_minimum",
-            f"it asks for {format_eur(requested_cents)}, below the minimum grant of "
+            f"it asks for {format_eur(app.requested_cents)}, below the minimum grant of "
             f"{format_eur(call.grant_min_cents)}",
         )
-    if requested_cents > call.grant_max_cents:
+    if app.requested_cents > call.grant_max_cents:
         yield Reason(
             "amount_above_maximum",
-            f"it asks for {format_eur(requested_cents)}, above the maximum grant of "
+            f"it asks for {format_eur(app.requested_cents)}, above the maximum grant of "
             f"{format_eur(call.grant_max_cents)}",
         )
+    months = app.duration_months
     if months is not None:
         if call.eligibility.duration is DurationRule.EQUAL and months != call.duration_months:
             yield Reason(
@@ -219,36 +155,33 @@ def _reasons(
 FUZZY_GROUP_LIMIT = 50
 
 
-def likely_duplicates(columns: Columns) -> list[str]:
+def likely_duplicates(applications: Sequence[Application]) -> list[str]:
     """Warnings for applications that look alike under different references.
 
     Same applicant and either a similar title (or the same one) or the same partner.
-    Never merged: an officer decides. Deterministic: groups in reference order. Uses
-    the columns ``reference``, ``applicant``, ``applicant_name``, ``partner`` and
-    ``title``.
+    Never merged: an officer decides. Deterministic: groups in reference order.
     """
 
-    references, applicants = columns["reference"], columns["applicant"]
-    names, partners, titles = columns["applicant_name"], columns["partner"], columns["title"]
-    by_applicant: dict[str, list[int]] = defaultdict(list)
-    for i in sorted(range(len(references)), key=references.__getitem__):
-        by_applicant[applicants[i] or normalise_header(names[i])].append(i)
+    by_applicant: dict[str, list[Application]] = defaultdict(list)
+    for app in sorted(applications, key=lambda app: app.reference):
+        by_applicant[app.applicant or normalise_header(app.applicant_name)].append(app)
     warnings = []
     for group in by_applicant.values():
+        name = group[0].applicant_name
         same_partner: dict[str, list[str]] = defaultdict(list)
-        for i in group:
-            if partners[i]:
-                same_partner[normalise_header(partners[i])].append(references[i])
+        for app in group:
+            if app.partner:
+                same_partner[normalise_header(app.partner)].append(app.reference)
         for listed in same_partner.values():
             if len(listed) > 1:
                 warnings.append(
-                    f"{_listing(listed)} come from {names[group[0]]} with the same "
+                    f"{_listing(listed)} come from {name} with the same "
                     "partner: check that they are different projects; they are kept apart"
                 )
-        for first, second in _similar_titles([titles[i] for i in group]):
+        for first, second in _similar_titles([app.title for app in group]):
             warnings.append(
-                f"{references[group[first]]} and {references[group[second]]} may be the same "
-                f"project ({names[group[first]]}, similar titles): check them; they are kept apart"
+                f"{group[first].reference} and {group[second].reference} may be the same "
+                f"project ({name}, similar titles): check them; they are kept apart"
             )
     return warnings
 
@@ -260,7 +193,7 @@ def _listing(references: Sequence[str]) -> str:
 def _similar_titles(titles: Sequence[str]) -> Iterable[tuple[int, int]]:
     """Pairs of positions (first, second) whose titles are alike."""
 
-    folded = fold_many(titles)
+    folded = [fold(title) for title in titles]
     if len(folded) > FUZZY_GROUP_LIMIT:
         first_with: dict[str, int] = {}
         for i, title in enumerate(folded):

@@ -9,8 +9,9 @@ Two kinds of trouble, kept apart (DESIGN.md §5):
   range, an unknown theme, a missing partner). Such applications are stored, with a
   reason code and a sentence for each rule they break.
 
-This module finds the data errors. The columns are defined in :mod:`slrbcall.intake.fields`
-and read by :mod:`slrbcall.intake.columns`; ineligibility is judged by
+This module finds the data errors, reading the sheet row by row. The columns are defined
+in :mod:`slrbcall.intake.fields` and each cell is read by its field's reader in
+:mod:`slrbcall.intake.columns`; ineligibility is judged by
 :mod:`slrbcall.intake.eligibility`.
 
 Pure: no file is read and nothing is stored here (see :mod:`slrbcall.intake.service`).
@@ -19,33 +20,31 @@ Pure: no file is read and nothing is stored here (see :mod:`slrbcall.intake.serv
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.errors import Problem
-from slrbcall.intake.columns import cell_readers, column_readers, read_column
+from slrbcall.intake.columns import CellProblem, cell_readers
 from slrbcall.intake.fields import field, header_language
-from slrbcall.intake.merge import ApplicationRows
-from slrbcall.model import Call, Lang
-from slrbcall.sheets import column_letters, where_row
-from slrbcall.sheets.grid import grid_of
+from slrbcall.model import Application, Call, Lang
+from slrbcall.sheets import column_letters
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
-    from slrbcall.intake.merge import ApplicationRows
-    from slrbcall.sheets import Header, Sheet
+    from slrbcall.sheets import Cell, Header, Sheet
 
 __all__ = ["RowsRead", "read_applications"]
+
+#: Progress is reported every this many rows.
+_PROGRESS_STEP = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class RowsRead:
     """What a sheet yields: applications (not yet assessed), data errors, warnings."""
 
-    applications: ApplicationRows
+    applications: tuple[Application, ...]
     problems: tuple[Problem, ...]
     warnings: tuple[str, ...]
     header: Header
@@ -62,95 +61,66 @@ def read_applications(
 ) -> RowsRead:
     """Read every data row below ``header``; collect every data error of the sheet.
 
-    Column by column: each value goes through a quick check of the usual cases (a
-    plain text, a whole or two-decimal number, a date cell, a name seen before), and
-    anything else through the cell readers, which decide and word every problem (see
-    :mod:`slrbcall.intake.columns`). ``on_row(done, total)`` reports progress,
-    in rows, once per column.
+    Row by row, each cell of a known column goes through its field's cell reader
+    (:mod:`slrbcall.intake.columns`), which decides and words every problem. A row
+    with a data error gives no application. ``on_row(done, total)`` reports progress.
     """
 
-    problems: list[Problem] = []
-    warnings: list[str] = []
-    for col, text in header.ignored:
-        warnings.append(
-            f"{sheet.file_label}: sheet '{sheet.name}', column {column_letters(col)} "
-            f"('{text}') is not a known column and was ignored"
-        )
-    grid = grid_of(sheet.rows)
-    keys = list(header.columns)
-    rows, raw_columns = grid.columns([header.columns[key] for key in keys], below=header.row)
-    problems.extend(_layout_problems(sheet, header))
-
-    found: list[tuple[int, int, int, Problem]] = []  # (row, stage, position, problem)
-    bad_rows: set[int] = set()
-    bad_cells: set[tuple[int, int]] = set()
-
-    def bad(row: int, message: str, *, col: int, stage: int, position: int) -> None:
-        bad_rows.add(row)
-        bad_cells.add((row, col))
-        found.append(
-            (row, stage, position, Problem(sheet.where(row, col, header.label(col)), message))
-        )
-
+    warnings = [
+        f"{sheet.file_label}: sheet '{sheet.name}', column {column_letters(col)} "
+        f"('{text}') is not a known column and was ignored"
+        for col, text in header.ignored
+    ]
+    problems = list(_layout_problems(sheet, header))
     readers = cell_readers(call, registry, date1904)
-    quick = column_readers(readers)
-    columns: dict[str, list[Any]] = {}
-    for position, (key, raw) in enumerate(zip(keys, raw_columns, strict=True)):
-        col = header.columns[key]
-        if on_row is not None and len(rows) >= 1000:
-            on_row(len(rows) * position // len(keys), len(rows))
-        columns[key] = read_column(
-            raw,
-            rows,
-            col,
-            grid=grid,
-            reader=quick[key],
-            bad=partial(bad, col=col, stage=0, position=position),
-        )
-    for position, key in enumerate(call.required_fields):
-        if key not in columns or None not in columns[key]:  # usually none is empty
-            continue
-        col = header.columns[key]
-        for row, value in zip(rows, columns[key], strict=True):
-            if value is None and (row, col) not in bad_cells:
-                bad(
-                    row,
-                    f"empty, but the call requires it (write {field(key).hint or 'a value'})",
-                    col=col,
-                    stage=1,
-                    position=position,
-                )
-    references = columns.get("reference", [])
-    if len(set(references) - {None}) < len(references) - references.count(None):  # a repeat
-        col = header.columns["reference"]
-        first_row_of: dict[str, int] = {}
-        for row, reference in zip(rows, references, strict=True):
-            if reference is None:
-                continue
+    columns = list(header.columns.items())
+    rows = [
+        cells
+        for cells in sheet.rows
+        if cells[0].row > header.row and any(not cells[col - 1].is_empty for _, col in columns)
+    ]
+    default_lang = header_language(header)
+
+    def problem(cell: Cell, message: str) -> Problem:
+        return sheet.problem(message, row=cell.row, column=cell.col, header=header.label(cell.col))
+
+    applications: list[Application] = []
+    first_row_of: dict[str, int] = {}  # reference -> the row where it first stands
+    for done, cells in enumerate(rows):
+        if on_row is not None and done % _PROGRESS_STEP == 0:
+            on_row(done, len(rows))
+        row = cells[0].row
+        values: dict[str, Any] = {}
+        found: list[Problem] = []
+        for key, col in columns:
+            try:
+                values[key] = readers[key](cells[col - 1])
+            except CellProblem as exc:
+                found.append(problem(cells[col - 1], str(exc)))
+        for key in call.required_fields:
+            if key in header.columns and key in values and values[key] is None:
+                hint = field(key).hint or "a value"
+                message = f"empty, but the call requires it (write {hint})"
+                found.append(problem(cells[header.columns[key] - 1], message))
+        reference = values.get("reference")
+        if reference is not None:
             if reference in first_row_of:
-                bad(
-                    row,
+                message = (
                     f"the reference '{reference}' is also on row {first_row_of[reference]}: "
-                    "each application needs its own reference",
-                    col=col,
-                    stage=2,
-                    position=0,
+                    "each application needs its own reference"
                 )
+                found.append(problem(cells[header.columns["reference"] - 1], message))
             else:
                 first_row_of[reference] = row
-    found.sort(key=lambda item: item[:3])
-    problems.extend(problem for *_, problem in found)
-    applications = _stored_form(columns, rows, bad_rows, registry, header_language(header))
-    if on_row is not None and len(rows) >= 1000:
+        if found:
+            problems.extend(found)
+        else:
+            applications.append(_application(values, row, registry, default_lang))
+    if on_row is not None and rows:
         on_row(len(rows), len(rows))
-    if not len(applications) and not problems:
-        problems.append(
-            Problem(
-                where_row(sheet.file_label, sheet.name, header.row),
-                "no application below the header row",
-            )
-        )
-    return RowsRead(applications, tuple(problems), tuple(warnings), header)
+    if not applications and not problems:
+        problems.append(sheet.problem("no application below the header row", row=header.row))
+    return RowsRead(tuple(applications), tuple(problems), tuple(warnings), header)
 
 
 def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
@@ -161,17 +131,19 @@ def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
         return
     for row in sorted(sheet.hidden_rows):
         if header.row < row <= last:
-            yield Problem(
-                where_row(sheet.file_label, sheet.name, row),
+            yield sheet.problem(
                 "this row is hidden: show it (or delete it) so that what is taken in is what "
                 "people see",
+                row=row,
             )
     for area in sheet.merged_ranges:
         first_row = _first_row(area)
         if first_row is not None and first_row >= header.row and first_row <= last:
             yield Problem(
-                f"{sheet.file_label}: sheet '{sheet.name}', cells {area}",
+                sheet.file_label,
                 "merged cells inside the table: unmerge them and fill in each cell",
+                sheet=sheet.name,
+                cells=area,
             )
 
 
@@ -180,71 +152,41 @@ def _first_row(area: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _stored_form(
-    columns: Mapping[str, list[Any]],
-    rows: Sequence[int],
-    bad_rows: Collection[int],
-    registry: Registry,
-    default_lang: Lang | None,
-) -> ApplicationRows:
-    """The applications of the rows without a data error, in row order, in their
-    stored form (see :class:`~slrbcall.intake.merge.ApplicationRows`)."""
+def _application(
+    values: Mapping[str, Any], row: int, registry: Registry, default_lang: Lang | None
+) -> Application:
+    """The application of one row read without a data error (not yet assessed).
 
-    if bad_rows:
-        keep = [i for i, row in enumerate(rows) if row not in bad_rows]
-        columns = {key: [values[i] for i in keep] for key, values in columns.items()}
-        rows = [rows[i] for i in keep]
-    empty: list[Any] = [None] * len(rows)
-
-    def column(key: str) -> list[Any]:
-        return columns.get(key, empty)
-
-    languages: dict[str | None, str] = {}
-
-    def language_of(applicant: str | None) -> str:
-        if applicant not in languages:
-            org = registry.get(applicant) if applicant else None
-            if org is not None and len(org.languages) == 1:
-                languages[applicant] = org.languages[0].value
-            else:
-                languages[applicant] = (default_lang or Lang.FR).value
-        return languages[applicant]
-
-    applicant_keys, applicant_names = _pairs(column("applicant"))
-    theme_keys, theme_texts = _pairs(column("theme"))
-    language_column = column("language")
-    iso = {day: day.isoformat() for day in set(column("start_date")) if day is not None}
-    codes = {lang: lang.value for lang in Lang}  # Enum.value is a slow property
-    return ApplicationRows(
-        {
-            "reference": column("reference"),
-            "applicant": applicant_keys,
-            "applicant_name": applicant_names,
-            "title": column("title"),
-            "requested_cents": column("requested_amount"),
-            "language": list(map(codes.__getitem__, language_column))
-            if None not in language_column
-            else [
-                codes[lang] if lang is not None else language_of(applicant)
-                for lang, applicant in zip(language_column, applicant_keys, strict=True)
-            ],
-            "partner": column("partner"),
-            "partner_enterprise_number": column("partner_enterprise_number"),
-            "theme": theme_keys,
-            "theme_text": theme_texts,
-            "duration_months": column("duration_months"),
-            "start_date": list(map(iso.get, column("start_date"))),
-            "residents_targeted": column("residents_targeted"),
-            "contact_name": column("contact_name"),
-            "contact_email": column("contact_email"),
-            "summary": column("summary"),
-        },
-        list(rows),
+    Every call requires the reference, the applicant, the title and the amount, so a
+    row read without a data error holds them; a field the sheet has no column for is
+    empty. Without a language, an application is in its housing company's language
+    where it has only one, else in the language of the header row, else in French.
+    """
+    applicant, applicant_name = values["applicant"]
+    theme, theme_text = values.get("theme") or (None, None)
+    language = values.get("language")
+    if language is None:
+        org = registry.get(applicant) if applicant else None
+        if org is not None and len(org.languages) == 1:
+            language = org.languages[0]
+        else:
+            language = default_lang or Lang.FR
+    return Application(
+        reference=values["reference"],
+        applicant=applicant,
+        applicant_name=applicant_name,
+        title=values["title"],
+        requested_cents=values["requested_amount"],
+        language=language,
+        partner=values.get("partner"),
+        partner_enterprise_number=values.get("partner_enterprise_number"),
+        theme=theme,
+        theme_text=theme_text,
+        duration_months=values.get("duration_months"),
+        start_date=values.get("start_date"),
+        residents_targeted=values.get("residents_targeted"),
+        contact_name=values.get("contact_name"),
+        contact_email=values.get("contact_email"),
+        summary=values.get("summary"),
+        source_row=row,
     )
-
-
-def _pairs(values: Sequence[tuple[Any, Any] | None]) -> tuple[list[Any], list[Any]]:
-    """A column of (key, text) pairs, or None, as a column of keys and one of texts."""
-    if None not in values:  # the usual column: taken apart in C
-        return list(map(itemgetter(0), values)), list(map(itemgetter(1), values))  # type: ignore[arg-type]
-    return [p[0] if p else None for p in values], [p[1] if p else None for p in values]

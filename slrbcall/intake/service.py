@@ -4,41 +4,42 @@ list and show the stored ones, and write the applications template to fill in.""
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
-import re
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
-from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.intake.eligibility import likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
-from slrbcall.intake.merge import from_row, merge
+from slrbcall.intake.merge import (
+    content_sha256,
+    content_values,
+    from_row,
+    merge,
+    reasons_json,
+    row_values,
+    to_row,
+)
 from slrbcall.intake.reading import read_applications
-from slrbcall.model import OrgKind
+from slrbcall.model import ApplicationStatus, OrgKind
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
 from slrbcall.sheets import (
-    CellMark,
     TemplateColumn,
     choose_sheet,
     find_header,
+    mark_problems,
     read_workbook,
-    write_problem_report,
     write_template,
 )
 from slrbcall.store import Workspace
-from slrbcall.store.migrations import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
-    from slrbcall.calls.registry import Registry
     from slrbcall.intake.merge import Merge
     from slrbcall.model import Application, Call
     from slrbcall.store import Transaction
@@ -50,7 +51,6 @@ __all__ = [
     "list_applications",
     "show_application",
     "write_applications_template",
-    "write_report",
 ]
 
 
@@ -58,8 +58,8 @@ __all__ = [
 class IntakeResult:
     """What ``slrbcall intake`` did (or, with ``dry_run``, would do).
 
-    ``applications`` is every application of the file, assessed, in reference order
-    (made as they are read); ``ineligible`` the ineligible ones among them.
+    ``applications`` is every application of the file, assessed, in reference order;
+    ``ineligible`` the ineligible ones among them.
     """
 
     file: Path
@@ -70,7 +70,7 @@ class IntakeResult:
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
     status_moves: tuple[str, ...]
-    applications: Sequence[Application]
+    applications: tuple[Application, ...]
     ineligible: tuple[Application, ...]
     warnings: tuple[str, ...]
     dry_run: bool
@@ -94,60 +94,12 @@ def intake(
     """
     if report_xlsx is not None and report_xlsx.resolve() == path.resolve():
         raise RefusedError("--report-xlsx must name a new file, not the file taken in")
-    with _without_cycle_collection():
-        return _intake(
-            settings, path, sheet=sheet, dry_run=dry_run, report_xlsx=report_xlsx, on_row=on_row
-        )
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for the duration.
-
-    A large file makes millions of objects (its cells, columns and rows), none of them
-    in a reference cycle, and each full collection walks all of them: pausing it took
-    about a tenth off a 100,000-row intake (bench/intake.py). Memory is still freed as
-    each object is dropped. What the intake made and keeps goes to the oldest
-    generation when the collector resumes; left young, the first collection would
-    walk all of it at once.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not gc.get_freeze_count():  # nobody else's frozen objects to thaw
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
-
-
-def _intake(
-    settings: Settings,
-    path: Path,
-    *,
-    sheet: str | None,
-    dry_run: bool,
-    report_xlsx: Path | None,
-    on_row: Callable[[int, int], None] | None,
-) -> IntakeResult:
-
-    # Reading a large file leaves this thread idle while calamine parses (it releases
-    # the GIL): the call and the registry are loaded, and the file hashed, meanwhile.
-    prepared = []
-    workbook = read_workbook(
-        path,
-        meanwhile=lambda: prepared.append(
-            (*_prepare(settings), hashlib.sha256(path.read_bytes()).hexdigest())
-        ),
-    )
-    held, early, registry, digest = prepared[0]
-
-    loaded = early or resolve_call(
+    workbook = read_workbook(path)
+    held = _held_calls(settings)
+    loaded = resolve_call(
         settings, held=held, recorded_in_file=workbook.properties.get("slrbcall.call")
     )
+    registry = load_registry(settings.calls_path)
     call = loaded.call
     try:
         chosen = choose_sheet(workbook, recognise=recognise_sheet, requested=sheet)
@@ -164,7 +116,7 @@ def _intake(
             raise InputFileError(read.problems)
     except InputFileError as exc:
         if report_xlsx is not None:
-            write_report(path, report_xlsx, exc.problems)
+            mark_problems(path, report_xlsx, exc.problems)
         raise
     redefined = []
     if held and call.id in held and held[call.id] != loaded.sha256:
@@ -173,18 +125,22 @@ def _intake(
             f"({held[call.id][:12]} -> {loaded.sha256[:12]}); the change is recorded"
         )
 
-    def result(change: Merge, duplicates: Sequence[str], db_path: Path) -> IntakeResult:
+    duplicates = likely_duplicates(read.applications)
+
+    def result(change: Merge, db_path: Path) -> IntakeResult:
         return IntakeResult(
             file=path,
             call_id=call.id,
             sheet=chosen.name,
             rows=len(read.applications),
-            added=change.added,
-            changed=change.changed,
-            unchanged=change.unchanged,
-            status_moves=change.status_moves,
-            applications=change.file_view,
-            ineligible=tuple(change.file_view.ineligible()),
+            added=_references(change.added),
+            changed=_references(change.changed),
+            unchanged=_references(change.unchanged),
+            status_moves=_references(change.moved),
+            applications=change.applications,
+            ineligible=tuple(
+                app for app in change.applications if app.status is ApplicationStatus.INELIGIBLE
+            ),
             warnings=(*read.warnings, *duplicates, *redefined),
             dry_run=dry_run,
             db_path=db_path,
@@ -197,11 +153,10 @@ def _intake(
                 stored = ws.stored_rows(call.id)
         else:
             stored = []
-        change = merge(read.applications, stored, call=call, registry=registry)
-        return result(change, likely_duplicates(read.applications.columns), db_path)
+        return result(merge(read.applications, stored, call=call, registry=registry), db_path)
 
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="slrbcall-duplicates") as pool,
         Workspace.open(db_path) as ws,
         ws.write(command="intake", input_file=path.name, input_sha256=digest) as tx,
     ):
@@ -217,57 +172,51 @@ def _intake(
             rows=len(read.applications),
         )
         _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
-        # What is left is one statement (the audit of the new applications) and the
-        # commit, which SQLite runs without the GIL: the likely duplicates are found
-        # meanwhile. Never alongside a statement per row: each would wait for the GIL.
-        duplicates = pool.submit(likely_duplicates, read.applications.columns)
         tx.audit_insertions()
-    return result(change, duplicates.result(), db_path)
+    return result(change, db_path)
 
 
-def _prepare(settings: Settings) -> tuple[dict[str, str], LoadedCall | None, Registry]:
-    """The calls the workspace holds, the call when the file cannot change which one
-    (``--call``, or a workspace that holds calls), and the registry.
-    """
-    held = _held_calls(settings)
-    early = resolve_call(settings, held=held) if settings.call_id or held else None
-    return held, early, load_registry(settings.calls_path)
+def _references(applications: Sequence[Application]) -> tuple[str, ...]:
+    return tuple(app.reference for app in applications)
 
 
 def _store_change(
     tx: Transaction, call_id: str, change: Merge, *, snapshot_id: int, file_id: int
 ) -> None:
 
-    rows, hashes = change.rows, change.hashes
     tx.insert_applications(
-        call_id, change.added_rows, change.added_hashes, snapshot_id=snapshot_id, file_id=file_id
+        call_id,
+        [row_values(app) for app in change.added],
+        [content_sha256(content_values(app)) for app in change.added],
+        snapshot_id=snapshot_id,
+        file_id=file_id,
     )
-    for reference in change.changed:
-        row = dict(zip(APPLICATION_COLUMNS, rows[reference], strict=True))
+    for app in change.changed:
+        row = to_row(app)
         tx.update_application(
             call_id,
             row,
-            sha256=hashes[reference],
+            sha256=content_sha256(content_values(app)),
             snapshot_id=snapshot_id,
             file_id=file_id,
         )
         tx.audit(
             "update",
             "application",
-            f"{call_id}/{reference}",
-            before=dict(change.before[reference]),
+            f"{call_id}/{app.reference}",
+            before=dict(change.before[app.reference]),
             after=row,
         )
-    status, reasons = APPLICATION_COLUMNS.index("status"), APPLICATION_COLUMNS.index("reasons_json")
-    for reference in change.status_moves:
-        before, after = change.before[reference], rows[reference]
-        tx.set_status(call_id, reference, after[status], after[reasons])
+    for app in change.moved:
+        before = change.before[app.reference]
+        after = {"status": app.status.value, "reasons_json": reasons_json(app.reasons)}
+        tx.set_status(call_id, app.reference, after["status"], after["reasons_json"])
         tx.audit(
             "update",
             "application",
-            f"{call_id}/{reference}",
+            f"{call_id}/{app.reference}",
             before={"status": before["status"], "reasons_json": before["reasons_json"]},
-            after={"status": after[status], "reasons_json": after[reasons]},
+            after=after,
         )
     tx.set_intake_counts(
         file_id,
@@ -275,33 +224,6 @@ def _store_change(
         changed=len(change.changed),
         unchanged=len(change.unchanged),
     )
-
-
-_WHERE_CELL = re.compile(r": sheet '(?P<sheet>.*)', row (?P<row>\d+)(?:, column (?P<col>[A-Z]+))?")
-
-
-def write_report(source: Path, out: Path, problems: Sequence[Problem]) -> None:
-    """A copy of the workbook with every bad cell marked (``--report-xlsx``)."""
-
-    marks = []
-    for problem in problems:
-        found = _WHERE_CELL.search(problem.where)
-        if found is None:
-            marks.append(CellMark(sheet="", row=0, col=0, message=str(problem)))
-            continue
-        letters = found.group("col") or ""
-        col = 0
-        for letter in letters:
-            col = col * 26 + ord(letter) - ord("A") + 1
-        marks.append(
-            CellMark(
-                sheet=found.group("sheet"),
-                row=int(found.group("row")),
-                col=col,
-                message=problem.message,
-            )
-        )
-    write_problem_report(source, out, problems=marks)
 
 
 # -- applications -------------------------------------------------------------------------

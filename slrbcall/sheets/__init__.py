@@ -9,13 +9,16 @@ package loads its own modules only.
 * :func:`read_workbook` reads values with python-calamine and adds what it
   cannot see (error cells, formulas without a cached value, hidden rows, merged
   cells for ODS) from one defused, streaming pass over the sheet XML, or over
-  the BIFF records of a legacy ``.xls`` (see :mod:`.read`);
+  the BIFF records of a legacy ``.xls`` (see :mod:`.read`); each sheet is its
+  rows of cells;
 * :func:`choose_sheet` and :func:`find_header` find what to read by content;
 * :mod:`slrbcall.sheets.cells` turns a cell into text, cents, an int, a date or
-  an identifier, or a :class:`CellError` whose message is the user's.
+  an identifier, or a :class:`CellError` whose message is the user's;
+* :func:`mark_problems` writes ``--report-xlsx``: a copy of the workbook with
+  each problem marked where it is.
 
-Every refusal is an :class:`~slrbcall.errors.InputFileError` whose lines follow
-DESIGN.md §4 (:func:`where`).
+Every refusal is an :class:`~slrbcall.errors.InputFileError` whose problems carry
+their place as fields (:meth:`Sheet.problem`) and print as DESIGN.md §4 shows.
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ from slrbcall.sheets.header import (
     choose_sheet,
     find_header,
     fold,
-    fold_many,
     normalise_header,
 )
 from slrbcall.sheets.model import (
@@ -48,7 +50,7 @@ from slrbcall.sheets.model import (
     where_row,
 )
 from slrbcall.sheets.read import read_workbook
-from slrbcall.sheets.report import CellMark, write_problem_report
+from slrbcall.sheets.report import CellMark, mark_problems, write_problem_report
 from slrbcall.sheets.sniff import ZipLimits, preflight_zip, sniff
 from slrbcall.sheets.template import TemplateColumn, write_template
 from slrbcall.sheets.write import AMOUNT_FORMAT, safe_text, write_atomic
@@ -71,7 +73,7 @@ __all__ = [
     "column_letters",
     "find_header",
     "fold",
-    "fold_many",
+    "mark_problems",
     "normalise_header",
     "preflight_zip",
     "read_amount",

@@ -69,7 +69,7 @@ def scan_xls(path: Path, *, wanted: Collection[str]) -> XmlScan:
 
 
 def _refuse(path: Path, message: str) -> InputFileError:
-    return InputFileError([Problem(where=path.name, message=message)])
+    return InputFileError([Problem(path.name, message)])
 
 
 def _u16(data: bytes, offset: int) -> int:

@@ -30,7 +30,7 @@ _SCAN_LINES = 30
 
 
 def _refuse(path: Path, message: str) -> InputFileError:
-    return InputFileError([Problem(where=path.name, message=message)])
+    return InputFileError([Problem(path.name, message)])
 
 
 def sniff_delimiter(text: str) -> str:

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 
 from slrbcall.errors import InputFileError, Problem
-from slrbcall.sheets.model import Cell, Sheet, Workbook, column_letters, where, where_row
+from slrbcall.sheets.model import Cell, Sheet, Workbook, column_letters
 
 __all__ = [
     "Header",
     "choose_sheet",
     "find_header",
     "fold",
-    "fold_many",
     "header_text",
     "normalise_header",
     "pick_sheet_name",
@@ -52,27 +51,6 @@ def fold(text: str) -> str:
     one space (see :func:`normalise_header` for headers, which also drops units).
     """
     return _NOT_WORD.sub(" ", _plain(text)).strip()
-
-
-def fold_many(texts: Iterable[str]) -> list[str]:
-    """:func:`fold` of each text, folding each distinct word once.
-
-    The same as folding each text whole: whitespace is never part of a word, and
-    folding works character by character. A column of 100,000 titles holds far
-    fewer distinct words than characters (bench/intake.py: 4x faster).
-    """
-    folded = _FoldedWords()
-    return [" ".join(filter(None, map(folded.__getitem__, text.split()))) for text in texts]
-
-
-class _FoldedWords(dict[str, str]):
-    """Word -> :func:`fold` of it, folded when first asked for (a lookup of a word
-    seen before runs no Python code)."""
-
-    def __missing__(self, word: str) -> str:
-        # A plain ASCII word (letters and digits) folds to its lower case.
-        found = self[word] = word.lower() if word.isascii() and word.isalnum() else fold(word)
-        return found
 
 
 @lru_cache(maxsize=8192)
@@ -103,11 +81,7 @@ def pick_sheet_name(file_label: str, names: Sequence[str], requested: str) -> st
         return folded[0]
     listed = ", ".join(f"'{name}'" for name in names) or "none"
     raise InputFileError(
-        [
-            Problem(
-                where=file_label, message=f"no sheet named '{requested}': the sheets are {listed}"
-            )
-        ]
+        [Problem(file_label, f"no sheet named '{requested}': the sheets are {listed}")]
     )
 
 
@@ -135,7 +109,7 @@ def choose_sheet(
             f"no visible sheet has the expected columns (the sheets are {listed}): "
             "check the header row, or pass --sheet NAME"
         )
-    raise InputFileError([Problem(where=label, message=message)])
+    raise InputFileError([Problem(label, message)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +191,9 @@ def find_header(
         wanted = ", ".join(f"'{(names or {}).get(key, key)}'" for key in _ordered(required))
         raise InputFileError(
             [
-                Problem(
-                    where=f"{sheet.file_label}: sheet '{sheet.name}'",
-                    message=f"no header row found in the first {max_scan} rows "
-                    f"(expected columns such as {wanted}; the fullest row has {seen})",
+                sheet.problem(
+                    f"no header row found in the first {max_scan} rows "
+                    f"(expected columns such as {wanted}; the fullest row has {seen})"
                 )
             ]
         )
@@ -251,20 +224,22 @@ def _header(
         for key, cols in repeated.items():
             column_names = ", ".join(f"{column_letters(c)} '{labels[c]}'" for c in cols)
             problems.append(
-                Problem(
-                    where=where(sheet.file_label, sheet.name, row, cols[1], labels[cols[1]]),
-                    message=f"'{names.get(key, key)}' is given by more than one column "
+                sheet.problem(
+                    f"'{names.get(key, key)}' is given by more than one column "
                     f"({column_names}): keep one",
+                    row=row,
+                    column=cols[1],
+                    header=labels[cols[1]],
                 )
             )
     listed = ", ".join(f"'{text}'" for _, text, _ in found)
     for key in _ordered(required):
         if key not in columns:
             problems.append(
-                Problem(
-                    where=where_row(sheet.file_label, sheet.name, row),
-                    message=f"missing required column '{names.get(key, key)}' "
+                sheet.problem(
+                    f"missing required column '{names.get(key, key)}' "
                     f"(the columns found are {listed})",
+                    row=row,
                 )
             )
     if problems:

@@ -16,6 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
+from slrbcall.errors import Problem, column_letters
+
 __all__ = [
     "NO_CACHED_VALUE",
     "Cell",
@@ -77,8 +79,7 @@ class Sheet:
     Invariants: ``rows`` holds the rows that have at least one non-empty cell,
     in order; every row has exactly ``width`` cells, and its cell ``i`` is
     column ``i + 1`` (so ``row[col - 1]`` is always valid for ``col <= width``).
-    ``hidden_rows`` only names rows inside the area that holds data. A sheet read
-    from a file builds its cells when asked (:class:`~slrbcall.sheets.grid.GridRows`).
+    ``hidden_rows`` only names rows inside the area that holds data.
     """
 
     file_label: str
@@ -94,8 +95,22 @@ class Sheet:
         return len(self.rows[0]) if self.rows else 0
 
     def where(self, row: int, col: int, header: str | None = None) -> str:
-        """The ``Problem.where`` text of one cell of this sheet."""
+        """The place of one cell of this sheet in words (:attr:`Problem.where`)."""
         return where(self.file_label, self.name, row, col, header)
+
+    def problem(
+        self,
+        message: str,
+        *,
+        row: int | None = None,
+        column: int | None = None,
+        header: str | None = None,
+    ) -> Problem:
+        """A problem of this sheet: of the whole sheet, of a ``row``, or of the cell in
+        ``column`` of that row (``header``: the column's header as written)."""
+        return Problem(
+            self.file_label, message, sheet=self.name, row=row, column=column, header=header
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,29 +135,16 @@ class Workbook:
         return tuple(sheet.name for sheet in self.sheets)
 
 
-def column_letters(col: int) -> str:
-    """Excel's name of a 1-based column: 1 -> ``A``, 26 -> ``Z``, 27 -> ``AA``."""
-    if col < 1:
-        raise ValueError(f"columns are 1-based, got {col}")
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def where_row(file_label: str, sheet: str, row: int) -> str:
     """``applications.xlsx: sheet 'Applications', row 7`` (DESIGN.md §4)."""
-    return f"{file_label}: sheet '{sheet}', row {row}"
+    return Problem(file_label, "", sheet=sheet, row=row).where
 
 
 def where(file_label: str, sheet: str, row: int, col: int, header: str | None) -> str:
-    """The place of one cell, exactly as DESIGN.md §4 prints it.
+    """The place of one cell in words, exactly as DESIGN.md §4 prints it.
 
     ``applications.xlsx: sheet 'Applications', row 7, column D ('Requested amount')``;
-    the part in brackets is left out when ``header`` is ``None``.
+    the part in brackets is left out when ``header`` is ``None``. A problem at a cell
+    carries its place as fields (:meth:`Sheet.problem`); this is its text alone.
     """
-    text = f"{where_row(file_label, sheet, row)}, column {column_letters(col)}"
-    if header is not None:
-        text += f" ('{header}')"
-    return text
+    return Problem(file_label, "", sheet=sheet, row=row, column=col, header=header).where

@@ -11,10 +11,10 @@ Found here, because python-calamine 0.9 cannot report them:
 * the document properties (``docProps/core.xml`` title and subject,
   ``docProps/custom.xml``), where slrbcall's own templates record the call.
 
-Merged cells come from calamine. The pass costs about 12 µs per cell (measured:
-240,000 cells in 2.9 s, against 0.4 s for calamine's values); a real application
-file has a few hundred cells, so it always runs: a shortcut that skipped it could
-hide an error cell.
+Merged cells come from calamine. The pass costs about 12 µs per cell, so it runs only
+on a sheet whose raw XML holds markup that it reports (:func:`_may_need_scan`, a byte
+search in C): a sheet of plain typed values never does. On a 10,000-row workbook the
+pass took 0.5 s and the search 1 ms (bench/intake.py's file), half of a whole intake.
 """
 
 from __future__ import annotations

@@ -21,9 +21,11 @@ What python-calamine 0.9.1 does, measured on real files and relied on here:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+import datetime
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -31,9 +33,8 @@ from typing import TYPE_CHECKING
 from slrbcall.errors import InputFileError, Problem
 from slrbcall.sheets.biff import scan_xls
 from slrbcall.sheets.delimited import read_csv
-from slrbcall.sheets.grid import Grid, GridRows, RawValue, exact
 from slrbcall.sheets.header import pick_sheet_name
-from slrbcall.sheets.model import Format, Sheet, Workbook, column_letters
+from slrbcall.sheets.model import Cell, CellValue, Format, Sheet, Workbook, column_letters
 from slrbcall.sheets.ods import scan_ods
 from slrbcall.sheets.ooxml import scan_ooxml
 from slrbcall.sheets.sniff import preflight_zip, sniff
@@ -42,38 +43,41 @@ from slrbcall.sheets.xmlparts import SheetExtras, XmlScan
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
 
-    from slrbcall.sheets.xmlparts import SheetExtras, XmlScan
+__all__ = ["RawValue", "exact", "read_workbook"]
 
-__all__ = ["exact", "read_workbook"]
+#: A value as python-calamine returns it. ``""`` is an empty cell, or an error cell
+#: (the XML or BIFF pass tells them apart); numbers are ``float`` (xlsx, ods) or ``int``
+#: (xls).
+RawValue = (
+    str
+    | int
+    | float
+    | Decimal
+    | bool
+    | datetime.date
+    | datetime.datetime
+    | datetime.time
+    | datetime.timedelta
+)
 
 _ZIPPED = (Format.XLSX, Format.XLSM, Format.ODS)
 _PASSWORD = (
     "the workbook is protected by a password: open it in Excel or LibreOffice, "
     "remove the password and save it again"
 )
+_SECONDS_PER_DAY = Decimal(86_400)
 
 
-def read_workbook(
-    path: Path, *, sheet: str | None = None, meanwhile: Callable[[], object] | None = None
-) -> Workbook:
+def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
     """Read every worksheet of ``path``, or only the one named ``sheet``.
 
     Raises :class:`InputFileError` for a file that is not a usable spreadsheet
     and for an unknown ``sheet`` (the message lists the sheet names). Chart and
     macro sheets are left out: they hold no cells.
-
-    python-calamine parses a sheet without holding the GIL, so it runs in a worker
-    thread while this one makes the XML or BIFF pass, then runs ``meanwhile`` (work
-    of the caller's that needs nothing from the file): on a large file both are then
-    free (bench/intake.py). ``meanwhile`` runs once the file is known to be a
-    spreadsheet; its exceptions propagate.
     """
     fmt = sniff(path)
     if fmt is Format.CSV:
-        workbook = read_csv(path, sheet=sheet)
-        if meanwhile is not None:
-            meanwhile()
-        return workbook
+        return read_csv(path, sheet=sheet)
     if fmt in _ZIPPED:
         preflight_zip(path)
 
@@ -89,43 +93,17 @@ def read_workbook(
             if sheet is not None:
                 chosen = pick_sheet_name(path.name, [meta.name for meta in metas], sheet)
                 metas = [meta for meta in metas if meta.name == chosen]
-            # A plain thread rather than concurrent.futures, whose import (with logging's)
-            # would delay calamine's start.
-            loaded: list[_Loaded] = []
-            failed: list[BaseException] = []
-            stop = threading.Event()
-
-            def load_all() -> None:
-                try:
-                    for meta in metas:
-                        if stop.is_set():
-                            return
-                        loaded.append(_load(book, meta.name))
-                except BaseException as exc:  # raised again in this thread, below
-                    failed.append(exc)
-
-            worker = threading.Thread(target=load_all, name="slrbcall-read")
-            worker.start()
-            try:
-                scan = _scan(path, fmt, [meta.name for meta in metas])
-                if meanwhile is not None:
-                    meanwhile()
-                worker.join()
-                if failed:
-                    raise failed[0]
-                sheets = tuple(
-                    _build_sheet(
-                        path.name,
-                        meta.name,
-                        data,
-                        visible=meta.visible == python_calamine.SheetVisibleEnum.Visible,
-                        extras=scan.sheets.get(meta.name, SheetExtras()),
-                    )
-                    for meta, data in zip(metas, loaded, strict=True)
+            scan = _scan(path, fmt, [meta.name for meta in metas])
+            sheets = tuple(
+                _build_sheet(
+                    path.name,
+                    meta.name,
+                    _load(book, meta.name),
+                    visible=meta.visible == python_calamine.SheetVisibleEnum.Visible,
+                    extras=scan.sheets.get(meta.name, SheetExtras()),
                 )
-            finally:
-                stop.set()
-                worker.join()
+                for meta in metas
+            )
     except python_calamine.PasswordError as exc:
         raise _refuse(path, _PASSWORD) from exc
     except python_calamine.CalamineError as exc:
@@ -160,7 +138,7 @@ def _load(book: CalamineWorkbook, name: str) -> _Loaded:
 
 
 def _refuse(path: Path, message: str) -> InputFileError:
-    return InputFileError([Problem(where=path.name, message=message)])
+    return InputFileError([Problem(path.name, message)])
 
 
 def _scan(path: Path, fmt: Format, names: list[str]) -> XmlScan:
@@ -182,17 +160,18 @@ def _build_sheet(
     visible: bool,
     extras: SheetExtras,
 ) -> Sheet:
-    """calamine's values and the XML extras as one sheet; no cell is built here."""
+    """calamine's values and the XML extras as one sheet of cells."""
     top, left = data.start or (0, 0)
-    grid = _cover(data.values, top + 1, left + 1, extras.errors)
-    rows = GridRows(grid)
-    if extras.last_row > rows.last_row:
+    rows = _rows(data.values, top + 1, left + 1, extras.errors)
+    last_row = rows[-1][0].row if rows else 0
+    if extras.last_row > last_row:
         raise InputFileError(
             [
                 Problem(
-                    where=f"{file_label}: sheet '{name}'",
-                    message=f"row {extras.last_row} holds data that could not be read: "
+                    file_label,
+                    f"row {extras.last_row} holds data that could not be read: "
                     "open the file in Excel or LibreOffice and save it again",
+                    sheet=name,
                 )
             ]
         )
@@ -204,41 +183,73 @@ def _build_sheet(
         file_label=file_label,
         name=name,
         rows=rows,
-        hidden_rows=extras.hidden_rows(rows.last_row),
+        hidden_rows=extras.hidden_rows(last_row),
         merged_ranges=tuple(merged or extras.merged),
         visible=visible,
     )
 
 
-def _cover(
-    values: Sequence[Sequence[RawValue]], top: int, left: int, errors: dict[tuple[int, int], str]
-) -> Grid:
-    """A grid of calamine's values that also covers every error cell.
+def _rows(
+    values: Sequence[Sequence[RawValue]],
+    top: int,
+    left: int,
+    errors: Mapping[tuple[int, int], str],
+) -> tuple[tuple[Cell, ...], ...]:
+    """calamine's values (its first at row ``top``, column ``left``) and the error
+    cells, as the rows :class:`~slrbcall.sheets.model.Sheet` promises.
 
-    calamine may leave a formula without a cached value out of its range, and a
-    sheet may (in theory) give rows of unequal length: both are padded with empty
-    values, which only happens for such files.
+    Every row holds a cell for each column from 1 to the last one used; a row with
+    no value and no error is left out. calamine may leave an error cell out of its
+    range, and a row may be shorter than the others: the rows cover them all.
     """
-    if not values and not errors:
-        return Grid(values=[], top=1, left=1, width=0)
-    if not values:
-        top, left = min(errors)[0], min(col for _, col in errors)
-    lengths = set(map(len, values))
-    width = max(lengths, default=0)
-    bottom, right = top + len(values) - 1, left + width - 1
-    rows_cols = list(errors)
-    new_top = min([top, *(r for r, _ in rows_cols)])
-    new_left = min([left, *(c for _, c in rows_cols)])
-    new_bottom = max([bottom, *(r for r, _ in rows_cols)])
-    new_right = max([right, *(c for _, c in rows_cols)])
-    frozen_errors = MappingProxyType(dict(errors))
-    if (new_top, new_left, new_bottom, new_right) == (top, left, bottom, right) and len(
-        lengths
-    ) <= 1:
-        return Grid(values=values, top=top, left=left, width=width, errors=frozen_errors)
-    new_width = new_right - new_left + 1
-    padded: list[list[RawValue]] = [[""] * new_width for _ in range(new_bottom - new_top + 1)]
-    for i, row in enumerate(values):
-        line = padded[top - new_top + i]
-        line[left - new_left : left - new_left + len(row)] = row
-    return Grid(values=padded, top=new_top, left=new_left, width=new_width, errors=frozen_errors)
+    errors_in: dict[int, dict[int, str]] = {}
+    for (row, col), error in errors.items():
+        errors_in.setdefault(row, {})[col] = error
+    width = max([left - 1 + len(line) for line in values] + [col for _, col in errors], default=0)
+    rows = []
+    for number in sorted({*range(top, top + len(values)), *errors_in}):
+        i = number - top
+        line = values[i] if 0 <= i < len(values) else ()
+        flagged = errors_in.get(number, {})
+        if not flagged and all(raw == "" for raw in line):
+            continue
+        rows.append(
+            tuple(
+                _cell(
+                    number,
+                    col,
+                    line[col - left] if 0 <= col - left < len(line) else "",
+                    flagged.get(col),
+                )
+                for col in range(1, width + 1)
+            )
+        )
+    return tuple(rows)
+
+
+def _cell(row: int, col: int, raw: RawValue, error: str | None) -> Cell:
+    if error is not None:
+        return Cell(row, col, None, error)
+    if isinstance(raw, str):
+        # A text cell keeps its text as typed, so "00123" keeps its zeros.
+        return Cell(row, col, raw or None, None, raw != "")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        # No spreadsheet stores one, but a hand-made file can write <v>inf</v>, which
+        # calamine reads; Excel shows #NUM! for a number it cannot hold.
+        return Cell(row, col, None, "#NUM!")
+    return Cell(row, col, exact(raw))
+
+
+def exact(raw: RawValue) -> CellValue:
+    """calamine's number made exact: whole floats become ints, others Decimal(repr).
+
+    ``repr`` gives the shortest text that reads back as the same float, which is
+    what Excel wrote (``44058.1``, not ``44058.099999999998545``).
+    """
+    if isinstance(raw, datetime.timedelta):
+        # A duration cell ([h]:mm) as a number of days, like its serial value.
+        micros = Decimal(raw.days * 86_400_000_000 + raw.seconds * 1_000_000 + raw.microseconds)
+        return micros / (_SECONDS_PER_DAY * 1_000_000)
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else Decimal(repr(raw))
+    return raw

@@ -1,9 +1,10 @@
 """Problem reports: a copy of a workbook with every problem shown where it is.
 
 Each marked cell is filled light red and carries its messages as a comment, and a first
-sheet, "Problems", lists them with a link to each cell (``slrbcall intake
---report-xlsx``). Every cell goes through :mod:`.write`, so its promises hold.
-openpyxl is imported inside the functions.
+sheet, "Problems", lists them with a link to each cell. :func:`mark_problems` writes
+``--report-xlsx`` from the problems of an input file, placed by their fields;
+:func:`write_problem_report` writes any marks. Every cell goes through :mod:`.write`,
+so its promises hold. openpyxl is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slrbcall.errors import EnvironmentProblemError, RefusedError
+from slrbcall.errors import EnvironmentProblemError, Problem, RefusedError
 from slrbcall.sheets.model import Format, Workbook, column_letters
 from slrbcall.sheets.read import read_workbook
 from slrbcall.sheets.sniff import preflight_zip, sniff
@@ -28,7 +29,7 @@ from slrbcall.sheets.write import (
     write_atomic,
 )
 
-__all__ = ["CellMark", "write_problem_report"]
+__all__ = ["CellMark", "mark_problems", "write_problem_report"]
 
 # Excel's own "light red fill" of conditional formatting.
 _PROBLEM_FILL = "FFC7CE"
@@ -55,6 +56,43 @@ class CellMark:
             raise ValueError(f"no such cell: row {self.row}, column {self.col}")
         if self.row == 0 and self.col != 0:
             raise ValueError("a mark on row 0 is for the whole sheet: use col = 0")
+
+
+def mark_problems(source: Path, out: Path, problems: Sequence[Problem]) -> None:
+    """``--report-xlsx``: a copy of ``source`` with each problem marked where it is.
+
+    A problem at a cell marks the cell, one at a row the row; a problem of the file,
+    of a whole sheet or of a range of cells is listed on the "Problems" sheet alone,
+    its place in words (see :func:`write_problem_report`).
+    """
+    write_problem_report(source, out, problems=[_mark(problem) for problem in problems])
+
+
+def _mark(problem: Problem) -> CellMark:
+    if problem.sheet is not None and problem.row is not None:
+        return CellMark(problem.sheet, problem.row, problem.column or 0, problem.message)
+    if problem.sheet is None and (found := _WHERE_IN_WORDS.search(problem.file)):
+        return CellMark(
+            found.group("sheet"), int(found.group("row")), _column(found["col"]), problem.message
+        )
+    return CellMark("", 0, 0, str(problem))
+
+
+#: The place of a cell or row in words, as :func:`~slrbcall.sheets.model.where` writes
+#: it. The follow-up's and the committee's readers still give their problems' places
+#: so (``Sheet.where``) rather than as fields (``Sheet.problem``): their places are read
+#: back from the words until they give the fields.
+_WHERE_IN_WORDS = re.compile(
+    r": sheet '(?P<sheet>.*)', row (?P<row>\d+)(?:, column (?P<col>[A-Z]+))?"
+)
+
+
+def _column(letters: str | None) -> int:
+    """The number of a column named by its letters (``AA`` -> 27); 0 for none."""
+    number = 0
+    for letter in letters or "":
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def write_problem_report(source: Path, out: Path, *, problems: Sequence[CellMark]) -> None:

@@ -59,7 +59,7 @@ _OOXML_OTHERS = {
 
 
 def _refuse(path: Path, message: str) -> InputFileError:
-    return InputFileError([Problem(where=path.name, message=message)])
+    return InputFileError([Problem(path.name, message)])
 
 
 def sniff(path: Path) -> Format:

@@ -101,8 +101,8 @@ def damaged(path: Path, part: str, exc: Exception) -> InputFileError:
     return InputFileError(
         [
             Problem(
-                where=path.name,
-                message=f"the file is damaged (part {part} cannot be read: {exc}): "
+                path.name,
+                f"the file is damaged (part {part} cannot be read: {exc}): "
                 "open it in Excel or LibreOffice and save it again",
             )
         ]

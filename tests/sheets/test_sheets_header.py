@@ -19,7 +19,6 @@ from slrbcall.sheets import (
     column_letters,
     find_header,
     fold,
-    fold_many,
     normalise_header,
     read_workbook,
     where,
@@ -91,12 +90,6 @@ def test_fold_drops_case_accents_and_punctuation(text: str) -> None:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     assert fold(text) == _NOT_WORD.sub(" ", plain).strip()
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text("aé É\u00a0\u2003\x1c.!_-\u0301\n\t𝐀ﬁ", max_size=12), max_size=6))
-def test_folding_many_texts_word_by_word_folds_each_whole(texts: list[str]) -> None:
-    assert fold_many(texts) == [fold(text) for text in texts]
 
 
 def _reference(text: str) -> str:

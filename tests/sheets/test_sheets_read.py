@@ -417,18 +417,7 @@ def test_csv_that_is_not_utf8_further_down(make_csv: Callable[..., Path], tmp_pa
     )
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_work_given_for_meanwhile_runs_once_while_the_file_is_read(
-    kind: str, make_xlsx: Callable[..., Path], make_csv: Callable[..., Path]
-) -> None:
-    path = make_xlsx([["Reference"], ["E-01"]]) if kind == "xlsx" else make_csv("Reference\nE-01")
-    done: list[str] = []
-    workbook = read_workbook(path, meanwhile=lambda: done.append("loaded"))
-    assert done == ["loaded"]
-    assert workbook.sheets[0].rows[1][0].value == "E-01"
-
-
-def test_a_sheet_calamine_cannot_parse_is_refused_from_the_reading_thread(
+def test_a_sheet_calamine_cannot_parse_is_refused(
     make_xlsx: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import python_calamine
@@ -446,39 +435,3 @@ def test_a_sheet_calamine_cannot_parse_is_refused_from_the_reading_thread(
         "applications.xlsx: the file is damaged and cannot be read (bad cell reference): "
         "open it in Excel or LibreOffice and save it again"
     )
-
-
-def test_the_reading_thread_is_waited_for_when_the_work_for_meanwhile_fails(
-    make_xlsx: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import threading
-
-    import slrbcall.sheets.read as read
-
-    finished = threading.Event()
-    load = read._load
-
-    def slow_load(book: object, name: str) -> object:
-        data = load(book, name)  # type: ignore[arg-type]
-        finished.set()
-        return data
-
-    def meanwhile() -> None:
-        raise RuntimeError("the call is unreadable")
-
-    monkeypatch.setattr(read, "_load", slow_load)
-    with pytest.raises(RuntimeError, match="the call is unreadable"):
-        read_workbook(make_xlsx([["Reference"], ["E-01"]]), meanwhile=meanwhile)
-    assert finished.is_set()  # not left running behind the error
-    assert not [t for t in threading.enumerate() if t.name == "slrbcall-read"]
-
-
-def test_a_file_that_is_no_spreadsheet_is_refused_before_the_work_for_meanwhile(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "page.xlsx"
-    path.write_text("<html><body>Sign in</body></html>", encoding="utf-8")
-    done: list[str] = []
-    with pytest.raises(InputFileError):
-        read_workbook(path, meanwhile=lambda: done.append("loaded"))
-    assert done == []

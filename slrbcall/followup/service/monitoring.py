@@ -27,9 +27,9 @@ from slrbcall.followup.workbooks import (
     read_reports,
     recogniser,
 )
-from slrbcall.intake.service import write_report
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
+from slrbcall.sheets.report import mark_problems
 from slrbcall.store.followup import StoredReport
 
 __all__ = [
@@ -151,7 +151,7 @@ def take_monitoring(
                 raise InputFileError([*read.problems, *problems])
         except InputFileError as exc:
             if report_xlsx is not None:
-                write_report(path, report_xlsx, exc.problems)
+                mark_problems(path, report_xlsx, exc.problems)
             raise
         incoming = [
             StoredReport(

@@ -40,10 +40,10 @@ from slrbcall.followup.workbooks import (
     read_payment_rows,
     recogniser,
 )
-from slrbcall.intake.service import write_report
 from slrbcall.money import to_decimal
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
+from slrbcall.sheets.report import mark_problems
 from slrbcall.store.followup import StoredMilestone, StoredPayment
 
 if TYPE_CHECKING:
@@ -440,7 +440,7 @@ def take_payments(
                         )
         except InputFileError as exc:
             if report_xlsx is not None:
-                write_report(path, report_xlsx, exc.problems)
+                mark_problems(path, report_xlsx, exc.problems)
             raise
     return PaymentsIntake(
         file=path,
