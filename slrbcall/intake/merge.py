@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Merge",
+    "changed_fields",
     "content_sha256",
     "content_values",
     "from_row",
@@ -159,6 +160,10 @@ class Merge:
     unchanged: tuple[Application, ...]
     moved: tuple[Application, ...]
     before: Mapping[str, Mapping[str, Any]]
+    #: Decided applications whose row the file changes: refused, nothing is stored.
+    frozen_changed: tuple[Application, ...] = ()
+    #: Decided applications the call would now judge otherwise: they keep their status.
+    frozen_status: tuple[Application, ...] = ()
 
 
 def merge(
@@ -167,6 +172,7 @@ def merge(
     *,
     call: Call,
     registry: Registry,
+    frozen: Collection[str] = (),
 ) -> Merge:
     """Combine a file with what is stored, and re-assess the whole call.
 
@@ -175,6 +181,10 @@ def merge(
     taken in again changes nothing. Stored applications keep their place in the
     assessment (e.g. an applicant's limit counts them), and move status only when the
     file makes them.
+
+    The ``frozen`` references are decided: a file may not change their content (they
+    are listed in ``frozen_changed`` for the caller to refuse), and they keep their
+    stored status and reasons whatever the assessment says now (``frozen_status``).
     """
     in_file = {app.reference for app in incoming}
     kept = [from_row(row) for row in stored_rows if row["reference"] not in in_file]
@@ -187,35 +197,65 @@ def merge(
 
     stored = {row["reference"]: row for row in stored_rows}
     added, changed, unchanged = [], [], []
+    frozen_changed: list[Application] = []
+    frozen_status: list[Application] = []
     for index, app in enumerate(incoming, start=len(kept)):
         now = assessed(index, app)
         before = stored.get(now.reference)
         if before is None:
             added.append(now)
+        elif now.reference in frozen and _content(before) != content_values(now):
+            frozen_changed.append(now)
+        elif now.reference in frozen:
+            kept_as_decided = dataclasses.replace(from_row(before), source_row=now.source_row)
+            if _differs(before, now):
+                frozen_status.append(now)
+            unchanged.append(kept_as_decided)
         elif _differs(before, now):
             changed.append(now)
         else:
             unchanged.append(now)
-    moved = [
-        now
-        for index, app in enumerate(kept)
-        if (now := assessed(index, app)).status is not app.status
-        or not _same_reasons(stored[app.reference]["reasons_json"], reasons_json(now.reasons))
-    ]
+    moved: list[Application] = []
+    for index, app in enumerate(kept):
+        now = assessed(index, app)
+        if now.status is app.status and _same_reasons(
+            stored[app.reference]["reasons_json"], reasons_json(now.reasons)
+        ):
+            continue
+        (frozen_status if app.reference in frozen else moved).append(now)
     return Merge(
         applications=tuple(sorted([*added, *changed, *unchanged], key=lambda a: a.reference)),
         added=tuple(added),
         changed=tuple(changed),
         unchanged=tuple(unchanged),
         moved=tuple(moved),
-        before={app.reference: stored[app.reference] for app in (*changed, *moved)},
+        before={
+            app.reference: stored[app.reference] for app in (*changed, *moved, *frozen_changed)
+        },
+        frozen_changed=tuple(frozen_changed),
+        frozen_status=tuple(frozen_status),
     )
+
+
+def changed_fields(before: Mapping[str, Any], now: Application) -> list[str]:
+    """The content fields of ``now`` that differ from its stored row, in field order."""
+    return [
+        name
+        for name, old, new in zip(
+            APPLICATION_FIELDS, _content(before), content_values(now), strict=True
+        )
+        if old != new
+    ]
+
+
+def _content(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in APPLICATION_FIELDS)
 
 
 def _differs(before: Mapping[str, Any], now: Application) -> bool:
     """Whether the stored row ``before`` says something else than ``now``."""
     return (
-        tuple(before[name] for name in APPLICATION_FIELDS) != content_values(now)
+        _content(before) != content_values(now)
         or before["status"] != now.status.value
         or not _same_reasons(before["reasons_json"], reasons_json(now.reasons))
     )

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
-from slrbcall.errors import InputFileError, RefusedError
+from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.intake.eligibility import likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
 from slrbcall.intake.merge import (
+    changed_fields,
     content_sha256,
     content_values,
     from_row,
@@ -141,19 +142,33 @@ def intake(
             ineligible=tuple(
                 app for app in change.applications if app.status is ApplicationStatus.INELIGIBLE
             ),
-            warnings=(*read.warnings, *duplicates, *redefined),
+            warnings=(
+                *read.warnings,
+                *duplicates,
+                *redefined,
+                *(
+                    f"{app.reference} is decided and keeps the status it was decided with, "
+                    f"though the call now judges it {app.status.value}"
+                    + (f" ({'; '.join(r.message for r in app.reasons)})" if app.reasons else "")
+                    for app in change.frozen_status
+                ),
+            ),
             dry_run=dry_run,
             db_path=db_path,
         )
 
     db_path = settings.db_path
     if dry_run:
+        decided: dict[str, int] = {}
         if db_path.exists():
             with Workspace.open(db_path, create=False) as ws:
                 stored = ws.stored_rows(call.id)
+                decided = _decided(ws, call.id)
         else:
             stored = []
-        return result(merge(read.applications, stored, call=call, registry=registry), db_path)
+        change = merge(read.applications, stored, call=call, registry=registry, frozen=decided)
+        _refuse_frozen(change, decided, path=path, sheet=chosen.name)
+        return result(change, db_path)
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
@@ -163,7 +178,11 @@ def intake(
         snapshot = tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
         # Read what is stored inside the write transaction: a concurrent intake that
         # committed first is taken into account, never overwritten.
-        change = merge(read.applications, tx.stored_rows(call.id), call=call, registry=registry)
+        decided = _decided(tx, call.id)
+        change = merge(
+            read.applications, tx.stored_rows(call.id), call=call, registry=registry, frozen=decided
+        )
+        _refuse_frozen(change, decided, path=path, sheet=chosen.name)
         file_id = tx.add_intake_file(
             call.id,
             file_name=path.name,
@@ -174,6 +193,47 @@ def intake(
         _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
         tx.audit_insertions()
     return result(change, db_path)
+
+
+#: The sheet's field of each stored content column that is not named as its field.
+_FIELD_OF = {
+    "applicant_name": "applicant",
+    "theme_text": "theme",
+    "requested_cents": "requested_amount",
+}
+
+
+def _decided(source: Workspace | Transaction, call_id: str) -> dict[str, int]:
+    """The applications of the call's adopted decision, with the run that decided them."""
+    run = source.adopted_run(call_id)
+    if run is None:
+        return {}
+    return {line["reference"]: run.id for line in run.result.get("lines", ())}
+
+
+def _refuse_frozen(change: Merge, decided: Mapping[str, int], *, path: Path, sheet: str) -> None:
+    """Refuse the file when it changes a decided application: one line per row."""
+    problems = []
+    for app in change.frozen_changed:
+        fields = ", ".join(
+            dict.fromkeys(
+                field(_FIELD_OF.get(name, name)).labels["en"]
+                for name in changed_fields(change.before[app.reference], app)
+            )
+        )
+        problems.append(
+            Problem(
+                path.name,
+                f"{app.reference} was decided (adopted run {decided[app.reference]}): its row "
+                f"may no longer change ({fields}); put back the decided values, and record a "
+                f"change of the award with 'slrbcall amend {app.reference}' or a renunciation "
+                f"with 'slrbcall withdraw {app.reference}'",
+                sheet=sheet,
+                row=app.source_row,
+            )
+        )
+    if problems:
+        raise InputFileError(problems)
 
 
 def _references(applications: Sequence[Application]) -> tuple[str, ...]:
