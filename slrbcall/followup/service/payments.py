@@ -21,6 +21,7 @@ from slrbcall.followup import (
     TrancheState,
     TrancheStatus,
     check_milestone,
+    check_milestone_again,
     check_payment,
     schedule,
     tranche_states,
@@ -56,6 +57,7 @@ __all__ = [
     "ProjectPayments",
     "RecordedMilestone",
     "RecordedPayment",
+    "newly_due",
     "payments",
     "record_milestone",
     "record_payment",
@@ -69,15 +71,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RecordedMilestone:
-    """A milestone recorded (``outcome``: added, changed or unchanged) and the tranches
-    of the project that it made payable."""
+    """A milestone recorded (``outcome``: added, or unchanged when it was recorded on
+    that date already) and the tranches of the project that it made payable."""
 
     call_id: str
     reference: str
     key: str
     on: dt.date
     outcome: str
-    previous: dt.date | None
     now_due: tuple[TrancheDue, ...]
 
 
@@ -92,7 +93,9 @@ def record_milestone(
 ) -> RecordedMilestone:
     """Record that project ``reference`` reached milestone ``key`` on ``on``.
 
-    Recording it again with another date re-dates it (audited, before and after).
+    Recording it again on the same date changes nothing; on another date (or with
+    another note) it is refused: a recorded milestone changes only by a correction
+    (:func:`slrbcall.followup.service.corrections.correct_milestone`).
     """
 
     with open_workspace(settings) as ws:
@@ -101,39 +104,53 @@ def record_milestone(
             state = read_state(tx, loaded)
             project = state.project(reference)
             canonical, errors = check_milestone(loaded.call, project, key=key, on=on, today=today)
-            if errors:
-                raise RefusedError(f"{reference}: " + "; ".join(errors))
-            previous = next(
-                (m.on for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
+            recorded = next(
+                (m for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
                 None,
             )
-            outcome = tx.put_milestone(
-                loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
-            )
-            if outcome != "unchanged":
+            if recorded is not None and not errors:
+                errors = check_milestone_again(recorded, on=on, note=note)
+            if errors:
+                raise RefusedError(f"{reference}: " + "; ".join(errors))
+            if recorded is None:
+                tx.add_milestone(
+                    loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
+                )
                 tx.audit(
-                    "insert" if previous is None else "update",
+                    "insert",
                     "milestone",
                     f"{loaded.call.id}/{reference}/{canonical}",
-                    before=None if previous is None else {"date": previous.isoformat()},
                     after={"date": on.isoformat(), "note": note},
                 )
-    milestones = [
-        *(m for m in state.milestones if (m.reference, m.key) != (reference, canonical)),
-        MilestoneRecord(reference, canonical, on, note),
-    ]
+    now_due = newly_due(
+        state, project, [*state.milestones, MilestoneRecord(reference, canonical, on, note)], today
+    )
+    outcome = "unchanged" if recorded is not None else "added"
+    return RecordedMilestone(loaded.call.id, reference, canonical, on, outcome, now_due)
+
+
+def newly_due(
+    state: FollowupState,
+    project: Project,
+    milestones: Sequence[MilestoneRecord],
+    today: dt.date,
+) -> tuple[TrancheDue, ...]:
+    """The tranches of ``project`` that ``milestones`` (the project's milestones as
+    they now stand; a later record of a key replaces an earlier one) make payable on
+    ``today`` and that the stored ones did not."""
+    latest = {(m.reference, m.key): m for m in milestones}
+    call = state.loaded.call
     before = tranche_states(
-        loaded.call, project, payments=state.payments, milestones=state.milestones, today=today
+        call, project, payments=state.payments, milestones=state.milestones, today=today
     )
     after = tranche_states(
-        loaded.call, project, payments=state.payments, milestones=milestones, today=today
+        call, project, payments=state.payments, milestones=latest.values(), today=today
     )
-    now_due = tuple(
+    return tuple(
         a.due
         for b, a in zip(before, after, strict=True)
         if a.status is TrancheStatus.DUE and b.status is not TrancheStatus.DUE
     )
-    return RecordedMilestone(loaded.call.id, reference, canonical, on, outcome, previous, now_due)
 
 
 # -- payments ------------------------------------------------------------------------------
@@ -325,6 +342,8 @@ def _plan_payments(
     call = state.loaded.call
     funded = {p.reference: p for p in state.projects}
     stored = {(p.reference, p.tranche): p for p in state.payments}
+    # A row that repeats a payment as first recorded (since corrected) is taken in too.
+    first = {(e.reference, e.tranche): e for e in state.payment_entries if e.number == 0}
     running = list(state.payments)
     added: list[Payment] = []
     unchanged = 0
@@ -344,7 +363,11 @@ def _plan_payments(
         before = stored.get((row.reference, row.tranche))
         if before is not None and 1 <= row.tranche <= len(plan):
             amount = row.amount_cents or plan[row.tranche - 1].amount_cents
-            if (before.paid_on, before.amount_cents) == (row.paid_on, amount):
+            recorded = first[(row.reference, row.tranche)]
+            if (row.paid_on, amount) in (
+                (before.paid_on, before.amount_cents),
+                (recorded.paid_on, recorded.amount_cents),
+            ):
                 unchanged += 1  # taken in before: the same file again changes nothing
                 continue
         check = check_payment(
@@ -497,7 +520,8 @@ def write_payments_template(
         [p.project.reference, p.project.title, t.due.number, to_decimal(t.due.amount_cents)]
         for p in view.projects
         for t in p.tranches
-        if t.payment is None
+        # A reversed payment is paid again by a correction, not from the workbook.
+        if t.payment is None and t.status is not TrancheStatus.CANCELLED
     ]
     if not rows:
         raise RefusedError(f"every tranche of {call.id} is paid: no payments workbook to fill in")
