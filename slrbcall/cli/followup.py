@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     from slrbcall.followup import TimelineItem, TrancheDue
     from slrbcall.followup.service.monitoring import OutcomeReport
 
-__all__ = ["ReasonOption", "followup_app", "monitor", "monitoring", "timeline"]
+__all__ = [
+    "OnlyReference",
+    "ReasonOption",
+    "followup_app",
+    "monitor",
+    "monitoring",
+    "timeline",
+]
 
 TodayOption = Annotated[
     dt.date | None,
@@ -50,6 +57,8 @@ TodayOption = Annotated[
         show_default=False,
     ),
 ]
+#: The optional project of the commands that list every project's entries.
+OnlyReference = Annotated[str | None, typer.Argument(metavar="[REF]", help="Only this project.")]
 Lang = Annotated[
     str,
     typer.Option("--lang", click_type=OneOf(("nl", "fr")), help="Language of the labels."),
@@ -314,9 +323,7 @@ def correct_milestone(
 @followup_app.command("milestones")
 def milestones(
     ctx: typer.Context,
-    reference: Annotated[
-        str | None, typer.Argument(metavar="[REF]", help="Only this project.")
-    ] = None,
+    reference: OnlyReference = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the recorded milestones of each funded project (or of REF), each as first
@@ -469,9 +476,7 @@ def outcomes(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @followup_app.command("reports")
 def reports(
     ctx: typer.Context,
-    reference: Annotated[
-        str | None, typer.Argument(metavar="[REF]", help="Only this project.")
-    ] = None,
+    reference: OnlyReference = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show every monitoring report of each project, oldest first: its progress over time.

@@ -13,6 +13,7 @@ from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import (
     _STYLE,
     DryRun,
+    OnlyReference,
     Output,
     ReasonOption,
     ReportXlsx,
@@ -339,9 +340,7 @@ def _entry_json(entry: PaymentEntry) -> dict[str, Any]:
 @payments_app.command("history")
 def history(
     ctx: typer.Context,
-    reference: Annotated[
-        str | None, typer.Argument(metavar="[REF]", help="Only this project.")
-    ] = None,
+    reference: OnlyReference = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show every payment entry of each funded project (or of REF), in order: each

@@ -223,20 +223,7 @@ class FollowupQueries:
             " WHERE p.call_id = ? ORDER BY p.reference, p.tranche",
             (call_id,),
         ).fetchall()
-        return [
-            StoredPayment(
-                reference=r[0],
-                tranche=r[1],
-                paid_on=r[2],
-                amount_cents=r[3],
-                forced=bool(r[4]),
-                reason=r[5],
-                note=r[6],
-                source=r[7],
-                corrections=r[8],
-            )
-            for r in rows
-        ]
+        return [StoredPayment(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:9]) for r in rows]
 
     def payments(self, call_id: str) -> list[StoredPayment]:
         """The payments in force: corrected, and without the reversed ones."""
@@ -253,19 +240,7 @@ class FollowupQueries:
             (call_id, call_id),
         ).fetchall()
         return [
-            StoredPaymentEntry(
-                reference=r[0],
-                tranche=r[1],
-                number=r[2],
-                paid_on=r[3],
-                amount_cents=r[4],
-                difference_cents=r[5],
-                forced=bool(r[6]),
-                reason=r[7],
-                note=r[8],
-                source=r[9],
-                recorded_at=r[10],
-            )
+            StoredPaymentEntry(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *r[7:11])
             for r in rows
         ]
 

@@ -204,6 +204,29 @@ AUDIT_ACTOR_MIGRATION: tuple[str, ...] = (
     "ALTER TABLE audit ADD COLUMN reason TEXT",
 )
 
+
+def _kept(table: str, what: str) -> tuple[str, str]:
+    """The triggers that keep the rows of ``table`` as they were recorded."""
+    refusal = f"BEGIN SELECT RAISE(ABORT, '{what} are kept as they were recorded'); END"
+    return (
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} {refusal}",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {refusal}",
+    )
+
+
+#: What the project of the row being inserted was paid, and the most it may be paid.
+_PAID = """coalesce((
+            SELECT paid_cents FROM project_paid
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ), 0)"""
+_CEILING = """coalesce((
+            SELECT amount_cents FROM award_ceiling
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ), 0)"""
+_ABOVE_AWARD = (
+    "BEGIN SELECT RAISE(ABORT, 'the payments of a project may never exceed its award'); END"
+)
+
 #: 9: decided money changes only by new entries. A payment or a milestone recorded by
 #: mistake is corrected by a correction (the entry it corrects stays as it was); an
 #: award changes by an amendment to the convention. What is in force is a view: the
@@ -242,6 +265,11 @@ CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
             SELECT max(d.number) FROM payment_correction d
             WHERE d.call_id = p.call_id AND d.reference = p.reference AND d.tranche = p.tranche
         )
+    """,
+    """
+    CREATE VIEW project_paid AS
+    SELECT call_id, reference, sum(amount_cents) AS paid_cents FROM effective_payment
+    GROUP BY call_id, reference
     """,
     """
     CREATE TABLE milestone_correction (
@@ -318,16 +346,10 @@ CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
     WHERE a.id = (SELECT max(b.id) FROM allocation_adoption b WHERE b.call_id = a.call_id)
     """,
     "DROP TRIGGER payment_within_award",
-    """
+    f"""
     CREATE TRIGGER payment_within_award BEFORE INSERT ON payment
-    WHEN NEW.amount_cents + (
-            SELECT coalesce(sum(amount_cents), 0) FROM effective_payment
-            WHERE call_id = NEW.call_id AND reference = NEW.reference
-        ) > coalesce((
-            SELECT amount_cents FROM award_ceiling
-            WHERE call_id = NEW.call_id AND reference = NEW.reference
-        ), 0)
-    BEGIN SELECT RAISE(ABORT, 'the payments of a project may never exceed its award'); END
+    WHEN NEW.amount_cents + {_PAID} > {_CEILING}
+    {_ABOVE_AWARD}
     """,
     """
     CREATE TRIGGER payment_correction_in_order BEFORE INSERT ON payment_correction
@@ -345,25 +367,12 @@ CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
         'a correction follows the entry it corrects, by the difference between them');
     END
     """,
-    """
+    f"""
     CREATE TRIGGER payment_correction_within_award BEFORE INSERT ON payment_correction
-    WHEN NEW.difference_cents + (
-            SELECT coalesce(sum(amount_cents), 0) FROM effective_payment
-            WHERE call_id = NEW.call_id AND reference = NEW.reference
-        ) > coalesce((
-            SELECT amount_cents FROM award_ceiling
-            WHERE call_id = NEW.call_id AND reference = NEW.reference
-        ), 0)
-    BEGIN SELECT RAISE(ABORT, 'the payments of a project may never exceed its award'); END
+    WHEN NEW.difference_cents + {_PAID} > {_CEILING}
+    {_ABOVE_AWARD}
     """,
-    """
-    CREATE TRIGGER payment_correction_no_update BEFORE UPDATE ON payment_correction
-    BEGIN SELECT RAISE(ABORT, 'corrections are kept as they were recorded'); END
-    """,
-    """
-    CREATE TRIGGER payment_correction_no_delete BEFORE DELETE ON payment_correction
-    BEGIN SELECT RAISE(ABORT, 'corrections are kept as they were recorded'); END
-    """,
+    *_kept("payment_correction", "corrections"),
     """
     CREATE TRIGGER milestone_correction_in_order BEFORE INSERT ON milestone_correction
     WHEN NEW.number IS NOT 1 + (
@@ -376,24 +385,10 @@ CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
         )
     BEGIN SELECT RAISE(ABORT, 'a correction follows the date it corrects'); END
     """,
-    """
-    CREATE TRIGGER milestone_correction_no_update BEFORE UPDATE ON milestone_correction
-    BEGIN SELECT RAISE(ABORT, 'corrections are kept as they were recorded'); END
-    """,
-    """
-    CREATE TRIGGER milestone_correction_no_delete BEFORE DELETE ON milestone_correction
-    BEGIN SELECT RAISE(ABORT, 'corrections are kept as they were recorded'); END
-    """,
+    *_kept("milestone_correction", "corrections"),
     # A recorded milestone changes only by a correction.
-    """
-    CREATE TRIGGER followup_milestone_no_update BEFORE UPDATE ON followup_milestone
-    BEGIN SELECT RAISE(ABORT, 'milestones are kept as they were recorded'); END
-    """,
-    """
-    CREATE TRIGGER followup_milestone_no_delete BEFORE DELETE ON followup_milestone
-    BEGIN SELECT RAISE(ABORT, 'milestones are kept as they were recorded'); END
-    """,
-    """
+    *_kept("followup_milestone", "milestones"),
+    f"""
     CREATE TRIGGER amendment_in_order BEFORE INSERT ON amendment
     WHEN NEW.number IS NOT 1 + (
             SELECT count(*) FROM amendment
@@ -402,10 +397,7 @@ CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
         OR NEW.adoption_id IS NOT (
             SELECT max(id) FROM allocation_adoption WHERE call_id = NEW.call_id
         )
-        OR NEW.previous_amount_cents IS NOT (
-            SELECT amount_cents FROM award_ceiling
-            WHERE call_id = NEW.call_id AND reference = NEW.reference
-        )
+        OR NEW.previous_amount_cents IS NOT {_CEILING}
     BEGIN SELECT RAISE(ABORT,
         'an amendment follows the award in force of a project of the adopted decision');
     END
@@ -418,33 +410,18 @@ CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
         )
     BEGIN SELECT RAISE(ABORT, 'the tranches of an amendment add up to its amount'); END
     """,
-    """
+    f"""
     CREATE TRIGGER amendment_not_below_paid BEFORE INSERT ON amendment
-    WHEN NEW.amount_cents < (
-            SELECT coalesce(sum(amount_cents), 0) FROM effective_payment
-            WHERE call_id = NEW.call_id AND reference = NEW.reference
-        )
-        OR NEW.paid_cents IS NOT (
-            SELECT coalesce(sum(amount_cents), 0) FROM effective_payment
-            WHERE call_id = NEW.call_id AND reference = NEW.reference
-        )
+    WHEN NEW.amount_cents < {_PAID} OR NEW.paid_cents IS NOT {_PAID}
     BEGIN SELECT RAISE(ABORT, 'an amendment never brings an award below what was paid'); END
     """,
-    """
-    CREATE TRIGGER amendment_no_update BEFORE UPDATE ON amendment
-    BEGIN SELECT RAISE(ABORT, 'amendments are kept as they were recorded'); END
-    """,
-    """
-    CREATE TRIGGER amendment_no_delete BEFORE DELETE ON amendment
-    BEGIN SELECT RAISE(ABORT, 'amendments are kept as they were recorded'); END
-    """,
+    *_kept("amendment", "amendments"),
     # Whatever run is adopted next, no project is left with less than it was paid.
     """
     CREATE TRIGGER allocation_adoption_within_paid BEFORE INSERT ON allocation_adoption
     WHEN EXISTS (
-        SELECT 1 FROM effective_payment p WHERE p.call_id = NEW.call_id
-        GROUP BY p.reference
-        HAVING sum(p.amount_cents) > coalesce((
+        SELECT 1 FROM project_paid p
+        WHERE p.call_id = NEW.call_id AND p.paid_cents > coalesce((
             SELECT d.amount_cents FROM allocation_decision d
             WHERE d.run_id = NEW.run_id AND d.reference = p.reference
         ), 0)

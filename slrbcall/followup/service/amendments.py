@@ -32,7 +32,7 @@ from slrbcall.followup import (
     plan_amendment,
     schedule,
 )
-from slrbcall.followup.service.state import FollowupState, open_workspace, read_state
+from slrbcall.followup.service.state import FollowupState, open_workspace, read_state, recording
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
@@ -70,61 +70,58 @@ def amend(
     reason = (reason or "").strip()
     if not reason:
         raise RefusedError("an amendment needs --reason TEXT: it goes in the amendment")
-    with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
-        call = loaded.call
-        with ws.write(command="amend", reason=reason) as tx:
-            state = read_state(tx, loaded)
-            project = state.project(reference)
-            plan = plan_amendment(
-                call,
-                project,
-                payments=state.payments,
-                amount_cents=amount_cents,
-                end=end,
-                shares=shares,
-                budget_cents=state.budget_cents,
-                others_cents=sum(p.award_cents for p in state.projects if p.reference != reference),
-            )
-            if plan.errors:
-                raise RefusedError(f"cannot amend {reference}: " + "; ".join(plan.errors))
-            number = 1 + sum(1 for a in tx.amendments(call.id) if a.reference == reference)
-            stored = tx.add_amendment(
-                call.id,
-                StoredAmendment(
-                    reference=reference,
-                    number=number,
-                    adoption_id=state.adoption_id,
-                    on_date=on.isoformat(),
-                    amount_cents=plan.amount_cents,
-                    previous_amount_cents=project.award_cents,
-                    end_date=plan.end.isoformat() if plan.end else None,
-                    previous_end_date=project.end.isoformat() if project.end else None,
-                    tranche_cents=plan.tranche_cents,
-                    shares=None if shares is None else tuple(str(s) for s in shares),
-                    paid_cents=plan.paid_cents,
-                    paid_tranches=plan.paid_tranches,
-                    reason=reason,
-                    recorded_at="",
-                ),
-            )
-            tx.audit(
-                "insert",
-                "amendment",
-                f"{call.id}/{reference}/{number}",
-                before={
-                    "amount_cents": project.award_cents,
-                    "end_date": stored.previous_end_date,
-                    "tranches": [t.amount_cents for t in schedule(call, project)],
-                },
-                after={
-                    "amount_cents": stored.amount_cents,
-                    "end_date": stored.end_date,
-                    "tranches": list(stored.tranche_cents),
-                    "paid_cents": stored.paid_cents,
-                    "date": stored.on_date,
-                },
-            )
+    with recording(settings, command="amend", reason=reason) as (tx, state):
+        call = state.loaded.call
+        project = state.project(reference)
+        plan = plan_amendment(
+            call,
+            project,
+            payments=state.payments,
+            amount_cents=amount_cents,
+            end=end,
+            shares=shares,
+            budget_cents=state.budget_cents,
+            others_cents=sum(p.award_cents for p in state.projects if p.reference != reference),
+        )
+        if plan.errors:
+            raise RefusedError(f"cannot amend {reference}: " + "; ".join(plan.errors))
+        number = 1 + sum(1 for a in tx.amendments(call.id) if a.reference == reference)
+        stored = tx.add_amendment(
+            call.id,
+            StoredAmendment(
+                reference=reference,
+                number=number,
+                adoption_id=state.adoption_id,
+                on_date=on.isoformat(),
+                amount_cents=plan.amount_cents,
+                previous_amount_cents=project.award_cents,
+                end_date=plan.end.isoformat() if plan.end else None,
+                previous_end_date=project.end.isoformat() if project.end else None,
+                tranche_cents=plan.tranche_cents,
+                shares=None if shares is None else tuple(str(s) for s in shares),
+                paid_cents=plan.paid_cents,
+                paid_tranches=plan.paid_tranches,
+                reason=reason,
+                recorded_at="",
+            ),
+        )
+        tx.audit(
+            "insert",
+            "amendment",
+            f"{call.id}/{reference}/{number}",
+            before={
+                "amount_cents": project.award_cents,
+                "end_date": stored.previous_end_date,
+                "tranches": [t.amount_cents for t in schedule(call, project)],
+            },
+            after={
+                "amount_cents": stored.amount_cents,
+                "end_date": stored.end_date,
+                "tranches": list(stored.tranche_cents),
+                "paid_cents": stored.paid_cents,
+                "date": stored.on_date,
+            },
+        )
     amendment = Amendment(
         reference=reference,
         number=number,

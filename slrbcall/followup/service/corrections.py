@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from slrbcall.calls.definition import LoadedCall
-from slrbcall.calls.service import resolve_call
 from slrbcall.errors import RefusedError
 from slrbcall.followup import (
     MilestoneEntry,
@@ -27,7 +26,7 @@ from slrbcall.followup import (
     schedule,
 )
 from slrbcall.followup.service.payments import newly_due
-from slrbcall.followup.service.state import followup_state, open_workspace, read_state
+from slrbcall.followup.service.state import followup_state, recording
 from slrbcall.settings import Settings
 from slrbcall.store.followup import StoredMilestoneEntry, StoredPaymentEntry
 
@@ -81,58 +80,56 @@ def correct_payment(
     date to ``paid_on`` (by default the date in force). Audited with ``reason``."""
 
     reason = _reason(reason)
-    with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
+    with recording(settings, command="payments correct", reason=reason) as (tx, state):
+        loaded = state.loaded
         call_id = loaded.call.id
-        with ws.write(command="payments correct", reason=reason) as tx:
-            state = read_state(tx, loaded)
-            project = state.project(reference)
-            before, errors = check_correction(
-                loaded.call,
-                project,
-                payments=state.payments,
-                milestones=state.milestones,
+        project = state.project(reference)
+        before, errors = check_correction(
+            loaded.call,
+            project,
+            payments=state.payments,
+            milestones=state.milestones,
+            tranche=tranche,
+            amount_cents=amount_cents,
+            paid_on=paid_on,
+            today=today,
+        )
+        if errors or before is None:
+            raise RefusedError(
+                f"cannot correct tranche {tranche} of {reference}: " + "; ".join(errors)
+            )
+        on = paid_on or before.paid_on
+        stored = tx.add_payment_correction(
+            call_id,
+            StoredPaymentEntry(
+                reference=reference,
                 tranche=tranche,
+                number=before.corrections + 1,
+                paid_on=on.isoformat(),
                 amount_cents=amount_cents,
-                paid_on=paid_on,
-                today=today,
-            )
-            if errors or before is None:
-                raise RefusedError(
-                    f"cannot correct tranche {tranche} of {reference}: " + "; ".join(errors)
-                )
-            on = paid_on or before.paid_on
-            stored = tx.add_payment_correction(
-                call_id,
-                StoredPaymentEntry(
-                    reference=reference,
-                    tranche=tranche,
-                    number=before.corrections + 1,
-                    paid_on=on.isoformat(),
-                    amount_cents=amount_cents,
-                    difference_cents=amount_cents - before.amount_cents,
-                    forced=False,
-                    reason=reason,
-                    note=note,
-                    source="command",
-                    recorded_at="",
-                ),
-            )
-            tx.audit(
-                "insert",
-                "payment_correction",
-                f"{call_id}/{reference}/{tranche}/{stored.number}",
-                before={
-                    "paid_on": before.paid_on.isoformat(),
-                    "amount_cents": before.amount_cents,
-                },
-                after={
-                    "paid_on": stored.paid_on,
-                    "amount_cents": stored.amount_cents,
-                    "difference_cents": stored.difference_cents,
-                    "note": note,
-                },
-            )
+                difference_cents=amount_cents - before.amount_cents,
+                forced=False,
+                reason=reason,
+                note=note,
+                source="command",
+                recorded_at="",
+            ),
+        )
+        tx.audit(
+            "insert",
+            "payment_correction",
+            f"{call_id}/{reference}/{tranche}/{stored.number}",
+            before={
+                "paid_on": before.paid_on.isoformat(),
+                "amount_cents": before.amount_cents,
+            },
+            after={
+                "paid_on": stored.paid_on,
+                "amount_cents": stored.amount_cents,
+                "difference_cents": stored.difference_cents,
+                "note": note,
+            },
+        )
     paid = sum(p.amount_cents for p in state.payments if p.reference == reference)
     return CorrectedPayment(
         call_id=call_id,
@@ -228,43 +225,41 @@ def correct_milestone(
     """Correct the date (and the note) of a recorded milestone. Audited with ``reason``."""
 
     reason = _reason(reason)
-    with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
+    with recording(settings, command="followup correct", reason=reason) as (tx, state):
+        loaded = state.loaded
         call_id = loaded.call.id
-        with ws.write(command="followup correct", reason=reason) as tx:
-            state = read_state(tx, loaded)
-            project = state.project(reference)
-            record, errors = check_milestone_correction(
-                loaded.call,
-                project,
-                milestones=state.milestones,
-                key=key,
-                on=on,
+        project = state.project(reference)
+        record, errors = check_milestone_correction(
+            loaded.call,
+            project,
+            milestones=state.milestones,
+            key=key,
+            on=on,
+            note=note,
+            today=today,
+        )
+        if errors or record is None:
+            raise RefusedError(f"{reference}: " + "; ".join(errors))
+        stored = tx.add_milestone_correction(
+            call_id,
+            StoredMilestoneEntry(
+                reference=reference,
+                key=record.key,
+                number=record.corrections + 1,
+                on_date=on.isoformat(),
+                previous_date=record.on.isoformat(),
                 note=note,
-                today=today,
-            )
-            if errors or record is None:
-                raise RefusedError(f"{reference}: " + "; ".join(errors))
-            stored = tx.add_milestone_correction(
-                call_id,
-                StoredMilestoneEntry(
-                    reference=reference,
-                    key=record.key,
-                    number=record.corrections + 1,
-                    on_date=on.isoformat(),
-                    previous_date=record.on.isoformat(),
-                    note=note,
-                    reason=reason,
-                    recorded_at="",
-                ),
-            )
-            tx.audit(
-                "insert",
-                "milestone_correction",
-                f"{call_id}/{reference}/{record.key}/{stored.number}",
-                before={"date": record.on.isoformat(), "note": record.note},
-                after={"date": on.isoformat(), "note": note},
-            )
+                reason=reason,
+                recorded_at="",
+            ),
+        )
+        tx.audit(
+            "insert",
+            "milestone_correction",
+            f"{call_id}/{reference}/{record.key}/{stored.number}",
+            before={"date": record.on.isoformat(), "note": record.note},
+            after={"date": on.isoformat(), "note": note},
+        )
     corrected = MilestoneRecord(reference, record.key, on, note or record.note)
     waiting = {t.number for t in schedule(loaded.call, project) if t.condition == record.key}
     return CorrectedMilestone(

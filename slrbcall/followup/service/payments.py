@@ -32,6 +32,7 @@ from slrbcall.followup.service.state import (
     followup_state,
     open_workspace,
     read_state,
+    recording,
 )
 from slrbcall.followup.workbooks import (
     PAYMENT_COLUMNS,
@@ -98,30 +99,28 @@ def record_milestone(
     (:func:`slrbcall.followup.service.corrections.correct_milestone`).
     """
 
-    with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
-        with ws.write(command="followup record") as tx:
-            state = read_state(tx, loaded)
-            project = state.project(reference)
-            canonical, errors = check_milestone(loaded.call, project, key=key, on=on, today=today)
-            recorded = next(
-                (m for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
-                None,
+    with recording(settings, command="followup record") as (tx, state):
+        loaded = state.loaded
+        project = state.project(reference)
+        canonical, errors = check_milestone(loaded.call, project, key=key, on=on, today=today)
+        recorded = next(
+            (m for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
+            None,
+        )
+        if recorded is not None and not errors:
+            errors = check_milestone_again(recorded, on=on, note=note)
+        if errors:
+            raise RefusedError(f"{reference}: " + "; ".join(errors))
+        if recorded is None:
+            tx.add_milestone(
+                loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
             )
-            if recorded is not None and not errors:
-                errors = check_milestone_again(recorded, on=on, note=note)
-            if errors:
-                raise RefusedError(f"{reference}: " + "; ".join(errors))
-            if recorded is None:
-                tx.add_milestone(
-                    loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
-                )
-                tx.audit(
-                    "insert",
-                    "milestone",
-                    f"{loaded.call.id}/{reference}/{canonical}",
-                    after={"date": on.isoformat(), "note": note},
-                )
+            tx.audit(
+                "insert",
+                "milestone",
+                f"{loaded.call.id}/{reference}/{canonical}",
+                after={"date": on.isoformat(), "note": note},
+            )
     now_due = newly_due(
         state, project, [*state.milestones, MilestoneRecord(reference, canonical, on, note)], today
     )
@@ -256,58 +255,55 @@ def record_payment(
     reason = reason.strip() if reason else None
     if force and not reason:
         raise RefusedError("--force needs --reason TEXT: the reason goes to the audit")
-    with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
-        call = loaded.call
-        with ws.write(command="payments record", reason=reason) as tx:
-            state = read_state(tx, loaded)
-            project = state.project(reference)
-            check = check_payment(
-                call,
-                project,
-                payments=state.payments,
-                milestones=state.milestones,
-                tranche=tranche,
-                paid_on=paid_on,
-                amount_cents=amount_cents,
-                today=today,
+    with recording(settings, command="payments record", reason=reason) as (tx, state):
+        call = state.loaded.call
+        project = state.project(reference)
+        check = check_payment(
+            call,
+            project,
+            payments=state.payments,
+            milestones=state.milestones,
+            tranche=tranche,
+            paid_on=paid_on,
+            amount_cents=amount_cents,
+            today=today,
+        )
+        if check.errors:
+            raise RefusedError(
+                f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
             )
-            if check.errors:
-                raise RefusedError(
-                    f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
-                )
-            if check.blockers and not force:
-                condition = schedule(call, project)[tranche - 1].condition
-                raise RefusedError(
-                    f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
-                    + "; ".join(check.blockers)
-                    + f" (record the milestone with 'slrbcall followup record {reference} "
-                    f"--milestone {condition} --date D', or pay anyway with --force "
-                    "--reason TEXT)"
-                )
-            payment = Payment(
-                reference=reference,
-                tranche=tranche,
-                paid_on=paid_on,
-                amount_cents=check.amount_cents,
-                forced=bool(check.blockers),
-                reason=reason,
-                note=note,
+        if check.blockers and not force:
+            condition = schedule(call, project)[tranche - 1].condition
+            raise RefusedError(
+                f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
+                + "; ".join(check.blockers)
+                + f" (record the milestone with 'slrbcall followup record {reference} "
+                f"--milestone {condition} --date D', or pay anyway with --force "
+                "--reason TEXT)"
             )
-            _store_payment(tx, call.id, payment, source="command")
-            tx.audit(
-                "insert",
-                "payment",
-                f"{call.id}/{reference}/{tranche}",
-                after={
-                    "paid_on": paid_on.isoformat(),
-                    "amount_cents": payment.amount_cents,
-                    "forced": payment.forced,
-                    "reason": reason,
-                    "overridden": list(check.blockers),
-                    "note": note,
-                },
-            )
+        payment = Payment(
+            reference=reference,
+            tranche=tranche,
+            paid_on=paid_on,
+            amount_cents=check.amount_cents,
+            forced=bool(check.blockers),
+            reason=reason,
+            note=note,
+        )
+        _store_payment(tx, call.id, payment, source="command")
+        tx.audit(
+            "insert",
+            "payment",
+            f"{call.id}/{reference}/{tranche}",
+            after={
+                "paid_on": paid_on.isoformat(),
+                "amount_cents": payment.amount_cents,
+                "forced": payment.forced,
+                "reason": reason,
+                "overridden": list(check.blockers),
+                "note": note,
+            },
+        )
     paid = sum(p.amount_cents for p in state.payments if p.reference == reference)
     return RecordedPayment(
         call_id=call.id,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +43,7 @@ __all__ = [
     "followup_state",
     "open_workspace",
     "read_state",
+    "recording",
     "timeline",
     "write_timeline_ics",
 ]
@@ -206,6 +209,19 @@ def _amendment(stored: StoredAmendment) -> Amendment:
         reason=stored.reason,
         recorded_at=stored.recorded_at,
     )
+
+
+@contextmanager
+def recording(
+    settings: Settings, *, command: str, reason: str | None = None
+) -> Iterator[tuple[Transaction, FollowupState]]:
+    """One write transaction of ``command`` (audited with ``reason``), with the
+    follow-up as stored read inside it: all of it is stored, or none of it."""
+
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(settings, held=ws.held_calls())
+        with ws.write(command=command, reason=reason) as tx:
+            yield tx, read_state(tx, loaded)
 
 
 def followup_state(settings: Settings, *, recorded_in_file: str | None = None) -> FollowupState:
