@@ -1,4 +1,4 @@
-"""Build the Word templates of the conventions and decision letters.
+"""Build the Word templates of the conventions, their amendments and the decision letters.
 
     python templates/build_templates.py
 
@@ -113,6 +113,43 @@ TEXT = {
             "d'État dans les soixante jours de sa notification."
         ),
         "closing": "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.",
+        # amendments
+        "amendment_title": "Avenant n° {{ amendment_number }} à la convention de subvention",
+        "amendment_recital": (
+            "Vu la convention de subvention relative au projet « {{ project_title }} » "
+            "(réf. {{ reference }}), signée le {{ convention_date_text }} en exécution de "
+            "la décision d'octroi du {{ decision_date_text }} ;"
+        ),
+        "amendment_whereas": "Considérant ce qui suit : {{ amendment_reason }}",
+        "amendment_art_amount": "Article 1. Montant de la subvention",
+        "amendment_amount_changed": (
+            "Le montant de la subvention, fixé à {{ previous_amount_figures }} "
+            "({{ previous_amount_words }}), est porté à {{ new_amount_figures }} "
+            "({{ new_amount_words }})."
+        ),
+        "amendment_amount_kept": (
+            "Le montant de la subvention reste fixé à {{ new_amount_figures }} "
+            "({{ new_amount_words }})."
+        ),
+        "amendment_art_duration": "Article 2. Durée",
+        "amendment_end_changed": (
+            "La date de fin du projet, fixée au {{ previous_end_date_text }}, est "
+            "remplacée par le {{ new_end_date_text }}."
+        ),
+        "amendment_end_kept": "La date de fin du projet reste fixée au {{ new_end_date_text }}.",
+        "amendment_art_payment": "Article 3. Paiement",
+        "amendment_payment": (
+            "Les tranches déjà versées ({{ paid_figures }} au total) restent acquises. Les "
+            "tranches de la subvention sont désormais les suivantes :"
+        ),
+        "col_before": "Montant précédent",
+        "col_new": "Nouveau montant",
+        "col_status": "État",
+        "amendment_art_other": "Article 4. Autres dispositions",
+        "amendment_unchanged": "Les autres clauses de la convention restent inchangées.",
+        "amendment_in_force": (
+            "Le présent avenant entre en vigueur à la date de sa signature par toutes les parties."
+        ),
     },
     "nl": {
         "convention_title": "Subsidieovereenkomst",
@@ -204,6 +241,42 @@ TEXT = {
             "nietigverklaring worden ingesteld bij de Raad van State."
         ),
         "closing": "Met de meeste hoogachting,",
+        # amendments
+        "amendment_title": "Aanhangsel nr. {{ amendment_number }} bij de subsidieovereenkomst",
+        "amendment_recital": (
+            "Gelet op de subsidieovereenkomst betreffende het project „{{ project_title }}” "
+            "(ref. {{ reference }}), ondertekend op {{ convention_date_text }} ter uitvoering "
+            "van de toekenningsbeslissing van {{ decision_date_text }};"
+        ),
+        "amendment_whereas": "Overwegende wat volgt: {{ amendment_reason }}",
+        "amendment_art_amount": "Artikel 1. Bedrag van de subsidie",
+        "amendment_amount_changed": (
+            "Het bedrag van de subsidie, vastgesteld op {{ previous_amount_figures }} "
+            "({{ previous_amount_words }}), wordt gewijzigd in {{ new_amount_figures }} "
+            "({{ new_amount_words }})."
+        ),
+        "amendment_amount_kept": (
+            "Het bedrag van de subsidie blijft {{ new_amount_figures }} ({{ new_amount_words }})."
+        ),
+        "amendment_art_duration": "Artikel 2. Duur",
+        "amendment_end_changed": (
+            "De einddatum van het project, vastgesteld op {{ previous_end_date_text }}, wordt "
+            "vervangen door {{ new_end_date_text }}."
+        ),
+        "amendment_end_kept": "De einddatum van het project blijft {{ new_end_date_text }}.",
+        "amendment_art_payment": "Artikel 3. Betaling",
+        "amendment_payment": (
+            "De reeds betaalde schijven ({{ paid_figures }} in totaal) blijven verworven. De "
+            "schijven van de subsidie zijn voortaan de volgende:"
+        ),
+        "col_before": "Vorig bedrag",
+        "col_new": "Nieuw bedrag",
+        "col_status": "Stand",
+        "amendment_art_other": "Artikel 4. Overige bepalingen",
+        "amendment_unchanged": "De overige bepalingen van de overeenkomst blijven ongewijzigd.",
+        "amendment_in_force": (
+            "Dit aanhangsel treedt in werking op de datum van ondertekening door alle partijen."
+        ),
     },
 }
 
@@ -228,10 +301,8 @@ def build(lang: str, out: Path, body: Callable[[object, dict[str, str]], None]) 
     document.save(out)
 
 
-def convention(document: object, t: dict[str, str]) -> None:
-    d = document  # python-docx's Document (untyped here: a build script)
-    d.add_heading(t["convention_title"], level=0)  # type: ignore[attr-defined]
-    d.add_paragraph("{{ call_title }} · {{ reference }}")  # type: ignore[attr-defined]
+def parties(d: object, t: dict[str, str]) -> None:
+    """The list of the parties, as the convention names them."""
     p = d.add_paragraph  # type: ignore[attr-defined]
     p(t["between"])
     p("{%p for party in parties %}")
@@ -249,6 +320,25 @@ def convention(document: object, t: dict[str, str]) -> None:
     )
     p("{%p endfor %}")
     p(t["hereafter"])
+
+
+def signatures(d: object, t: dict[str, str]) -> None:
+    p = d.add_paragraph  # type: ignore[attr-defined]
+    p("")
+    p(t["signed"])
+    p("{%p for party in parties %}")
+    p(t["for"] + " {{ party.name }} ({{ party.role_label }}),")
+    p("{{ party.representative or '" + t["unknown"] + "' }}")
+    p(t["signature"])
+    p("{%p endfor %}")
+
+
+def convention(document: object, t: dict[str, str]) -> None:
+    d = document  # python-docx's Document (untyped here: a build script)
+    d.add_heading(t["convention_title"], level=0)  # type: ignore[attr-defined]
+    d.add_paragraph("{{ call_title }} · {{ reference }}")  # type: ignore[attr-defined]
+    p = d.add_paragraph  # type: ignore[attr-defined]
+    parties(d, t)
     p(t["having_regard"])
     p("{%p for basis in legal_bases %}")
     p("– {{ basis }};", style="List Paragraph")
@@ -312,13 +402,55 @@ def convention(document: object, t: dict[str, str]) -> None:
         p(t[key])
         if key in ("control", "privacy", "disputes"):
             p(t["draft"]).runs[0].italic = True
-    p("")
-    p(t["signed"])
-    p("{%p for party in parties %}")
-    p(t["for"] + " {{ party.name }} ({{ party.role_label }}),")
-    p("{{ party.representative or '" + t["unknown"] + "' }}")
-    p(t["signature"])
-    p("{%p endfor %}")
+    signatures(d, t)
+
+
+def amendment(document: object, t: dict[str, str]) -> None:
+    d = document  # python-docx's Document (untyped here: a build script)
+    d.add_heading(t["amendment_title"], level=0)  # type: ignore[attr-defined]
+    d.add_paragraph("{{ call_title }} · {{ reference }}")  # type: ignore[attr-defined]
+    p = d.add_paragraph  # type: ignore[attr-defined]
+    parties(d, t)
+    p(t["amendment_recital"])
+    p(t["amendment_whereas"])
+    p(t["agreed"])
+    for heading, changed, kept, flag in (
+        ("amendment_art_amount", "amendment_amount_changed", "amendment_amount_kept", "amount"),
+        ("amendment_art_duration", "amendment_end_changed", "amendment_end_kept", "end"),
+    ):
+        d.add_heading(t[heading], level=2)  # type: ignore[attr-defined]
+        p("{%p if " + flag + "_changed %}")
+        p(t[changed])
+        p("{%p else %}")
+        p(t[kept])
+        p("{%p endif %}")
+    d.add_heading(t["amendment_art_payment"], level=2)  # type: ignore[attr-defined]
+    p(t["amendment_payment"])
+    table = d.add_table(rows=4, cols=5)  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for cell, key in zip(
+        table.rows[0].cells,
+        ("col_tranche", "col_condition", "col_before", "col_new", "col_status"),
+        strict=True,
+    ):
+        cell.text = t[key]
+        cell.paragraphs[0].runs[0].bold = True
+    table.rows[1].cells[0].text = "{%tr for tranche in amended_tranches %}"
+    values = (
+        "{{ tranche.number }}",
+        "{{ tranche.condition_text or '' }}",
+        "{{ tranche.previous_amount_figures }}",
+        "{{ tranche.amount_figures }}",
+        "{{ tranche.status_text }}",
+    )
+    for cell, value in zip(table.rows[2].cells, values, strict=True):
+        cell.text = value
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    d.add_heading(t["amendment_art_other"], level=2)  # type: ignore[attr-defined]
+    p(t["amendment_unchanged"])
+    p(t["amendment_in_force"])
+    p(t["draft"]).runs[0].italic = True
+    signatures(d, t)
 
 
 def letter_head(d: object, t: dict[str, str], subject_key: str) -> None:
@@ -368,6 +500,7 @@ def main() -> None:
         build(lang, HERE / f"convention.{lang}.docx", convention)
         build(lang, HERE / f"letter-award.{lang}.docx", letter_award)
         build(lang, HERE / f"letter-refusal.{lang}.docx", letter_refusal)
+        build(lang, HERE / f"amendment.{lang}.docx", amendment)
     print(f"wrote the templates in {HERE}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +123,37 @@ def scored_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     intake(settings, REPO / "examples" / "applications.xlsx")
     take_scores(settings, REPO / "examples" / "scores.xlsx")
     return db
+
+
+@pytest.fixture(scope="session")
+def signed_db(scored_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's run adopted, every convention signed on 2023-12-15 (built once)."""
+    from slrbcall.allocation.service import adopt, allocate
+    from slrbcall.followup.service.payments import record_milestone
+    from slrbcall.settings import Settings
+
+    db = tmp_path_factory.mktemp("signed") / "ws.db"
+    shutil.copy(scored_db, db)
+    settings = Settings(db=db, calls_dir=REPO / "calls", call_id="empowerment-2023")
+    allocate(settings)
+    adopt(settings, 1)
+    for reference in ("EMP23-03", "EMP23-05", "EMP23-07", "EMP23-09", "EMP23-12", "EMP23-14"):
+        record_milestone(
+            settings,
+            reference,
+            key="signature",
+            on=datetime.date(2023, 12, 15),
+            today=datetime.date(2025, 3, 10),
+        )
+    return db
+
+
+@pytest.fixture
+def signed(signed_db: Path, db: Path, cli: Invoke) -> Callable[..., Result]:
+    """The command line on a copy of the signed workspace, at ``db``."""
+    shutil.copy(signed_db, db)
+
+    def invoke(*args: str | Path) -> Result:
+        return cli("--db", db, "--call", "empowerment-2023", *args)
+
+    return invoke

@@ -114,3 +114,15 @@ def test_every_document_context_key_is_documented() -> None:
         if isinstance(value, list) and value and isinstance(value[0], dict):
             for inner in value[0]:
                 assert f"`{inner}`" in doc, f"docs/documents.md does not name `{key}.{inner}`"
+
+
+def test_every_amendment_context_key_is_documented() -> None:
+    from slrbcall.documents.context import AMENDMENT, sample_context
+
+    doc = (REPO / "docs" / "documents.md").read_text(encoding="utf-8")
+    own = doc.split("### The amendment's own keys", 1)[1]
+    context = sample_context(AMENDMENT, "nl")
+    for key in set(context) - set(sample_context("convention", "nl")):
+        assert f"`{key}`" in own, f"docs/documents.md does not name the amendment's `{key}`"
+    for inner in context["amended_tranches"][0]:
+        assert f"`{inner}`" in own, f"docs/documents.md does not name `amended_tranches.{inner}`"

@@ -79,7 +79,8 @@ def test_a_payment_through_the_command_line(run: Callable[..., Result]) -> None:
     assert twice.exit_code == 1
     assert twice.stderr == (
         "Error: cannot pay tranche 1 of EMP23-03: tranche 1 is already paid (€ 22,500.00 on "
-        "2024-01-15): a tranche is paid once\n"
+        "2024-01-15): a tranche is paid once (to correct it: 'slrbcall payments correct "
+        "EMP23-03 --tranche 1 --amount A --reason TEXT')\n"
     )
     listing = json.loads(run("payments", "--json", *TODAY).stdout)
     assert listing["paid"] == "22500.00"

@@ -227,7 +227,8 @@ def test_a_payment_of_the_first_tranche_after_the_signature(empowerment: Call) -
 def test_a_double_payment_of_a_tranche_is_refused(empowerment: Call) -> None:
     errors, _ = pay(empowerment, payments=[Payment("EMP23-03", 1, D(2024, 1, 10), 22_500_00)])
     assert errors == (
-        "tranche 1 is already paid (€ 22,500.00 on 2024-01-10): a tranche is paid once",
+        "tranche 1 is already paid (€ 22,500.00 on 2024-01-10): a tranche is paid once (to "
+        "correct it: 'slrbcall payments correct EMP23-03 --tranche 1 --amount A --reason TEXT')",
     )
 
 

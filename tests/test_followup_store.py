@@ -117,7 +117,7 @@ def test_a_milestone_key_is_canonical(db: Path) -> None:
         pytest.raises(sqlite3.IntegrityError),
         ws.write(command="test") as tx,
     ):
-        tx.put_milestone(
+        tx.add_milestone(
             "empowerment-2023", StoredMilestone("EMP23-03", "Final-Report", "2025-01-31")
         )
 

@@ -198,6 +198,7 @@ def test_shipped_example_json(demo_figures: KeyFigures) -> None:
         "requested_eligible_ratio": "2.55",
         "awarded": "251000.00",
         "remainder": "4000.00",
+        "paid": None,
     }
     assert data["grant"] == {"minimum": "10000.00", "maximum": "65000.00", "duration_months": 12}
     assert data["projects"][0]["reference"] == "EMP23-09"

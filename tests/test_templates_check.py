@@ -139,7 +139,7 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     with pytest.raises(RefusedError) as caught:
         init_templates(TEMPLATES, tmp_path)
     assert str(caught.value).startswith(
-        f"{tmp_path} already holds convention.fr.docx, convention.nl.docx,"
+        f"{tmp_path} already holds amendment.fr.docx, amendment.nl.docx, convention.fr.docx,"
     )
     assert "letter-refusal.nl.docx, build_templates.py: pass --force" in str(caught.value)
     assert str(caught.value).endswith(

@@ -74,6 +74,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "render_letters",
         "Render the award and refusal letters.",
     ),
+    "render-amendments": (
+        "slrbcall.cli.amend",
+        "render_amendments",
+        "Render the amendments to the conventions.",
+    ),
     "templates": (
         "slrbcall.cli.documents",
         "templates_app",
@@ -82,6 +87,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "timeline": ("slrbcall.cli.followup", "timeline", "The call's and the projects' due dates."),
     "followup": ("slrbcall.cli.followup", "followup_app", "Record and review the follow-up."),
     "payments": ("slrbcall.cli.payments", "payments_app", "The tranches: due, paid, blocked."),
+    "amend": ("slrbcall.cli.amend", "amend", "Amend a funded project's convention."),
     "monitor": ("slrbcall.cli.followup", "monitor", "Take in the projects' monitoring reports."),
     "history": ("slrbcall.cli.history", "history", "Everything that happened to one application."),
     "report": ("slrbcall.cli.reports", "report", "The call's key figures."),

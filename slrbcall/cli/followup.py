@@ -9,6 +9,7 @@ to today. The shared options and parsers below are used by those modules too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,16 +29,24 @@ from slrbcall.cli.options import OneOf, WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.errors import RefusedError
 from slrbcall.followup import ItemStatus, OutcomeTotals, outcomes_json
+from slrbcall.followup.service import corrections as corrections_service
 from slrbcall.followup.service import monitoring as monitoring_service
 from slrbcall.followup.service import payments as payments_service
 from slrbcall.followup.service import state as followup_service
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.followup import TimelineItem
+    from slrbcall.followup import TimelineItem, TrancheDue
     from slrbcall.followup.service.monitoring import OutcomeReport
 
-__all__ = ["followup_app", "monitor", "monitoring", "timeline"]
+__all__ = [
+    "OnlyReference",
+    "ReasonOption",
+    "followup_app",
+    "monitor",
+    "monitoring",
+    "timeline",
+]
 
 TodayOption = Annotated[
     dt.date | None,
@@ -48,6 +57,8 @@ TodayOption = Annotated[
         show_default=False,
     ),
 ]
+#: The optional project of the commands that list every project's entries.
+OnlyReference = Annotated[str | None, typer.Argument(metavar="[REF]", help="Only this project.")]
 Lang = Annotated[
     str,
     typer.Option("--lang", click_type=OneOf(("nl", "fr")), help="Language of the labels."),
@@ -59,7 +70,7 @@ DryRun = DryRunOption
 ReportXlsx = ReportXlsxOption
 
 _STYLE = {"overdue": "red", "due-within": "yellow", "done": "green", "later": "", "due": "yellow"}
-_STYLE |= {"paid": "green", "blocked": "red"}
+_STYLE |= {"paid": "green", "blocked": "red", "cancelled": "bright_black"}
 
 
 def _today(value: dt.date | None) -> dt.date:
@@ -218,7 +229,6 @@ def record_milestone(
                 "milestone": done.key,
                 "date": done.on.isoformat(),
                 "outcome": done.outcome,
-                "previous": done.previous.isoformat() if done.previous else None,
                 "now_due": [t.number for t in done.now_due],
             }
         )
@@ -226,16 +236,144 @@ def record_milestone(
     console = out_console()
     if done.outcome == "unchanged":
         console.print(text(f"{done.reference}: '{done.key}' was already recorded on {done.on}."))
-    elif done.previous is not None:
-        console.print(
-            text(f"{done.reference}: '{done.key}' moved from {done.previous} to {done.on}.")
-        )
     else:
         console.print(text(f"{done.reference}: recorded '{done.key}' on {done.on}."))
-    for due in done.now_due:
+    _now_due(done.now_due)
+
+
+def _now_due(tranches: Sequence[TrancheDue]) -> None:
+    console = out_console()
+    for due in tranches:
         console.print(
             text(f"Tranche {due.number} ({format_eur(due.amount_cents)}) can now be paid.", "green")
         )
+
+
+ReasonOption = Annotated[
+    str,
+    typer.Option(
+        "--reason", help="Why: it goes to the audit and the history (required).", show_default=False
+    ),
+]
+
+
+@followup_app.command("correct")
+def correct_milestone(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    milestone: Annotated[
+        str, typer.Option("--milestone", metavar="KEY", help="The recorded milestone.")
+    ],
+    date: Annotated[dt.date, typer.Option("--date", click_type=Day(), help="Its right date.")],
+    reason: ReasonOption,
+    note: Annotated[str | None, typer.Option("--note", help="A note kept with it.")] = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct the date of a recorded milestone: a new entry, with its reason; the date
+    first recorded stays in the history ('followup milestones') and the audit.
+
+    Example: slrbcall followup correct EMP23-03 --milestone signed --date 18/12/2023 --reason typo
+    """
+
+    done = corrections_service.correct_milestone(
+        settings(ctx),
+        reference,
+        key=milestone,
+        on=date,
+        reason=reason,
+        today=_today(today),
+        note=note,
+    )
+    if as_json:
+        emit_json(
+            {
+                "call": done.call_id,
+                "reference": done.reference,
+                "milestone": done.key,
+                "correction": done.number,
+                "previous": done.previous.isoformat(),
+                "date": done.on.isoformat(),
+                "now_due": [t.number for t in done.now_due],
+                "paid_before": [
+                    {"tranche": p.tranche, "paid_on": p.paid_on.isoformat()}
+                    for p in done.paid_before
+                ],
+            }
+        )
+        return
+    console = out_console()
+    console.print(
+        text(
+            f"{done.reference}: corrected '{done.key}' from {done.previous} to {done.on} "
+            f"(correction {done.number}; the reason is in the audit)."
+        )
+    )
+    _now_due(done.now_due)
+    for payment in done.paid_before:
+        console.print(
+            text(
+                f"Warning: tranche {payment.tranche} was paid on {payment.paid_on}, before "
+                f"'{done.key}' as now dated.",
+                "yellow",
+            )
+        )
+
+
+@followup_app.command("milestones")
+def milestones(
+    ctx: typer.Context,
+    reference: OnlyReference = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the recorded milestones of each funded project (or of REF), each as first
+    recorded and then its corrections, with their reasons.
+
+    Example: slrbcall followup milestones EMP23-03
+    """
+
+    found = corrections_service.milestone_history(settings(ctx), reference)
+    if as_json:
+        emit_json(
+            {
+                "call": found.loaded.call.id,
+                "entries": [
+                    {
+                        "reference": e.reference,
+                        "milestone": e.key,
+                        "entry": e.number,
+                        "date": e.on.isoformat(),
+                        "previous": e.previous.isoformat() if e.previous else None,
+                        "note": e.note,
+                        "reason": e.reason,
+                        "recorded_at": e.recorded_at,
+                    }
+                    for e in found.entries
+                ],
+            }
+        )
+        return
+    view = table(
+        "project",
+        "milestone",
+        "entry",
+        "date",
+        "was",
+        "reason / note",
+        "recorded",
+        title=f"{found.loaded.call.id}: milestones",
+    )
+    for e in found.entries:
+        view.add_row(
+            text(e.reference),
+            text(e.key),
+            text("recorded" if e.number == 0 else f"correction {e.number}"),
+            text(e.on.isoformat()),
+            text(e.previous.isoformat() if e.previous else ""),
+            text(e.reason or e.note or ""),
+            text(e.recorded_at),
+        )
+    out_console().print(view)
 
 
 def _outcomes_table(report: OutcomeReport) -> None:
@@ -338,9 +476,7 @@ def outcomes(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @followup_app.command("reports")
 def reports(
     ctx: typer.Context,
-    reference: Annotated[
-        str | None, typer.Argument(metavar="[REF]", help="Only this project.")
-    ] = None,
+    reference: OnlyReference = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show every monitoring report of each project, oldest first: its progress over time.

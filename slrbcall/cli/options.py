@@ -15,7 +15,8 @@ here, where it enters (docs/cli.md lists them):
 * :class:`OneOf` and :class:`EnumChoice`: one of a few words;
 * :class:`KeyValue`: ``KEY=VALUE``, the value read by another parser (``--theme-cap
   THEME=AMOUNT|PCT%`` reads its value with :class:`AmountOrPercent`);
-* :class:`TieBreakKey`: the keys of ``--tie-break``.
+* :class:`TieBreakKey`: the keys of ``--tie-break``;
+* :class:`Percents`: shares in percent that add up to 100 (``--tranches 40,40,20``).
 
 Some values can only be judged against the call (a theme of ``--theme-cap``, the
 criterion of ``--tie-break criterion:KEY``): :func:`check_theme_caps` and
@@ -28,6 +29,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -54,6 +56,8 @@ __all__ = [
     "Number",
     "OneOf",
     "OptionType",
+    "Percents",
+    "Shares",
     "TieBreakKey",
     "WholeNumber",
     "check_theme_caps",
@@ -309,3 +313,39 @@ def check_tie_break(ctx: typer.Context, keys: Sequence[str], call: Call) -> None
                 f"'{name}' is not a criterion of {call.id}{_suggestion(name, criteria)}; "
                 f"its criteria: {', '.join(criteria)}",
             )
+
+
+@dataclass(frozen=True, slots=True)
+class Shares:
+    """Shares in percent that add up to exactly 100, as :class:`Percents` read them."""
+
+    percents: tuple[Decimal, ...]
+
+
+class Percents(OptionType):
+    """Shares in percent, comma-separated, that add up to exactly 100: ``60,40``,
+    ``33.5,33.5,33``, as :class:`Shares`; a share may be 0."""
+
+    name = "pct,pct,..."
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Shares:
+        if isinstance(value, Shares):
+            return value
+        text = str(value).strip()
+        parts = [part.strip().removesuffix("%").strip() for part in text.split(",")]
+        # A comma separates the shares: a decimal share takes a point (33.5).
+        if not all(re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", part) for part in parts):
+            self.fail(
+                f"write the shares in percent, separated by commas, e.g. 60,40 or "
+                f"33.5,33.5,33, not {_preview(text)}",
+                param,
+                ctx,
+            )
+        shares = tuple(Decimal(part) for part in parts)
+        if sum(shares) != 100:
+            self.fail(
+                f"the shares add up to {sum(shares)}%, not 100%: {_preview(text)}", param, ctx
+            )
+        return Shares(shares)

@@ -13,7 +13,9 @@ from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import (
     _STYLE,
     DryRun,
+    OnlyReference,
     Output,
+    ReasonOption,
     ReportXlsx,
     Sheet,
     TemplateLang,
@@ -22,11 +24,13 @@ from slrbcall.cli.followup import (
 )
 from slrbcall.cli.options import Amount, WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.followup import TrancheStatus
+from slrbcall.followup.service import corrections as corrections_service
 from slrbcall.followup.service import payments as payments_service
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.followup import TrancheState
+    from slrbcall.followup import PaymentEntry, TrancheState
 
 __all__ = ["payments_app", "payments_template"]
 
@@ -50,6 +54,7 @@ def _tranche_json(state: TrancheState) -> dict[str, Any]:
         "paid_on": payment.paid_on.isoformat() if payment else None,
         "paid": plain_money(payment.amount_cents) if payment else None,
         "forced": payment.forced if payment else False,
+        "corrections": payment.corrections if payment else 0,
         "waiting_for": list(state.waiting_for),
     }
 
@@ -81,6 +86,8 @@ def payments(
                         "reference": p.project.reference,
                         "title": p.project.title,
                         "award": plain_money(p.project.award_cents),
+                        "decided": plain_money(p.project.decided),
+                        "amendment": p.project.amendment or None,
                         "paid": plain_money(p.paid_cents),
                         "tranches": [_tranche_json(t) for t in p.tranches],
                     }
@@ -101,12 +108,18 @@ def payments(
     )
     for project in view.projects:
         for state in project.tranches:
-            if state.payment is not None:
+            if state.status is TrancheStatus.PAID and state.payment is not None:
                 detail = f"{state.payment.paid_on}: {format_eur(state.payment.amount_cents)}"
                 if state.payment.forced:
                     detail += " (forced)"
+                if state.payment.corrections:
+                    detail += " (corrected)"
+            elif state.status is TrancheStatus.CANCELLED:
+                detail = f"by amendment {project.project.amendment}"
             else:
                 detail = "; ".join(state.waiting_for)
+                if state.payment is not None:  # reversed
+                    detail = "; ".join(("payment reversed", *state.waiting_for))
             listing.add_row(
                 text(f"{project.project.reference} {project.project.title}"),
                 text(state.due.number),
@@ -124,20 +137,28 @@ def payments(
             f"to pay {format_eur(to_pay)}."
         )
     )
+    for project in view.projects:
+        if project.project.amendment:
+            console.print(
+                text(
+                    f"{project.project.reference}: amendment {project.project.amendment} sets "
+                    f"its award to {format_eur(project.project.award_cents)} (decided: "
+                    f"{format_eur(project.project.decided)})."
+                )
+            )
+
+
+Tranche = Annotated[
+    int,
+    typer.Option("--tranche", click_type=WholeNumber(1, 99), help="The tranche's number."),
+]
 
 
 @payments_app.command("record")
 def record_payment(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
-    tranche: Annotated[
-        int,
-        typer.Option(
-            "--tranche",
-            click_type=WholeNumber(1, 99),
-            help="The tranche's number.",
-        ),
-    ],
+    tranche: Tranche,
     date: Annotated[dt.date, typer.Option("--date", click_type=Day(), help="The payment date.")],
     amount: Annotated[
         int | None,
@@ -209,6 +230,171 @@ def record_payment(
                 "yellow",
             )
         )
+
+
+@payments_app.command("correct")
+def correct_payment(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    tranche: Tranche,
+    amount: Annotated[
+        int,
+        typer.Option(
+            "--amount",
+            click_type=Amount(),
+            help="The amount that was really paid, in euro (0 reverses the payment).",
+        ),
+    ],
+    reason: ReasonOption,
+    date: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--date",
+            click_type=Day(),
+            help="The date it was really paid (default: as recorded).",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note kept with it.")] = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a recorded payment: a new entry with the right amount (and date) and its
+    reason; the wrong entry stays in the history ('payments history') and the audit.
+    --amount 0 reverses a payment recorded by mistake.
+
+    Example: slrbcall payments correct EMP23-03 --tranche 1 --amount 48000 --reason typo
+    """
+
+    done = corrections_service.correct_payment(
+        settings(ctx),
+        reference,
+        tranche=tranche,
+        amount_cents=amount,
+        reason=reason,
+        today=_today(today),
+        paid_on=date,
+        note=note,
+    )
+    entry = done.entry
+    if as_json:
+        emit_json(
+            {
+                "call": done.call_id,
+                "reference": entry.reference,
+                "tranche": entry.tranche,
+                "correction": entry.number,
+                "kind": entry.kind,
+                "before": {
+                    "paid_on": done.before.paid_on.isoformat(),
+                    "amount": plain_money(done.before.amount_cents),
+                },
+                "paid_on": entry.paid_on.isoformat(),
+                "amount": plain_money(entry.amount_cents),
+                "difference": _signed(entry.difference_cents),
+                "paid": plain_money(done.paid_cents),
+                "award": plain_money(done.award_cents),
+            }
+        )
+        return
+    verb = "Reversed" if entry.kind == "reversal" else "Corrected"
+    to = (
+        ""
+        if entry.kind == "reversal"
+        else f" to {format_eur(entry.amount_cents)} on {entry.paid_on}"
+    )
+    out_console().print(
+        text(
+            f"{verb} the payment of tranche {entry.tranche} of {entry.reference}{to} (was "
+            f"{format_eur(done.before.amount_cents)} on {done.before.paid_on}; correction "
+            f"{entry.number}: {_signed_eur(entry.difference_cents)}). Paid so far: "
+            f"{format_eur(done.paid_cents)} of {format_eur(done.award_cents)}."
+        )
+    )
+
+
+def _signed(cents: int) -> str:
+    """A signed amount in JSON: ``"-43200.00"``, ``"43200.00"``."""
+    return ("-" if cents < 0 else "") + str(plain_money(abs(cents)))
+
+
+def _signed_eur(cents: int) -> str:
+    return ("- " if cents < 0 else "+ ") + format_eur(abs(cents))
+
+
+def _entry_json(entry: PaymentEntry) -> dict[str, Any]:
+    return {
+        "tranche": entry.tranche,
+        "entry": entry.number,
+        "kind": entry.kind,
+        "paid_on": entry.paid_on.isoformat(),
+        "amount": plain_money(entry.amount_cents),
+        "difference": _signed(entry.difference_cents),
+        "forced": entry.forced,
+        "reason": entry.reason,
+        "note": entry.note,
+        "recorded_at": entry.recorded_at,
+    }
+
+
+@payments_app.command("history")
+def history(
+    ctx: typer.Context,
+    reference: OnlyReference = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show every payment entry of each funded project (or of REF), in order: each
+    payment as recorded, then its corrections and reversals with their reasons. The
+    entries add up to what was paid.
+
+    Example: slrbcall payments history EMP23-03
+    """
+
+    found = corrections_service.payment_history(settings(ctx), reference)
+    if as_json:
+        emit_json(
+            {
+                "call": found.loaded.call.id,
+                "paid": plain_money(found.paid_cents),
+                "projects": [
+                    {
+                        "reference": p.project.reference,
+                        "award": plain_money(p.project.award_cents),
+                        "paid": plain_money(p.paid_cents),
+                        "entries": [_entry_json(e) for e in p.entries],
+                    }
+                    for p in found.projects
+                ],
+            }
+        )
+        return
+    view = table(
+        "project",
+        "tranche",
+        "entry",
+        "date",
+        "amount",
+        "difference",
+        "reason / note",
+        "recorded",
+        title=f"{found.loaded.call.id}: payment history",
+        numeric=("tranche", "amount", "difference"),
+    )
+    for project in found.projects:
+        for e in project.entries:
+            view.add_row(
+                text(e.reference),
+                text(e.tranche),
+                text("payment" if e.number == 0 else f"{e.kind} {e.number}"),
+                text(e.paid_on.isoformat()),
+                eur(e.amount_cents),
+                text("" if e.number == 0 else _signed_eur(e.difference_cents)),
+                text(e.reason or e.note or ""),
+                text(e.recorded_at),
+            )
+    console = out_console()
+    console.print(view)
+    console.print(text(f"Paid: {format_eur(found.paid_cents)} (the sum of the entries)."))
 
 
 @payments_app.command("take")

@@ -60,6 +60,7 @@ def report(
         rows += [
             ("funded", f"{fig.funded} ({fig.funded_full} in full, {fig.funded_partial} partly)"),
             ("awarded", f"{eur(fig.awarded_cents)}; {eur(fig.remainder_cents or 0)} left"),
+            ("paid", f"{eur(fig.paid_cents or 0)} (corrections included)"),
             (
                 "grants awarded",
                 f"average {eur(fig.average_grant_cents)}, median {eur(fig.median_grant_cents)}, "

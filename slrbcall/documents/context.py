@@ -10,7 +10,7 @@ docs/documents.md lists every key.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +32,12 @@ if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
     from slrbcall.model import Application, Call, Organisation, Tranche
 
-__all__ = ["KINDS", "document_context", "sample_context"]
+__all__ = ["AMENDMENT", "KINDS", "amendment_context", "document_context", "sample_context"]
 
 #: The documents, by kind: the convention of a funded project and the two letters.
 KINDS = ("convention", "letter-award", "letter-refusal")
+#: An amendment to a convention: the convention's keys and its own (amendment_context).
+AMENDMENT = "amendment"
 
 _ROLE = {
     "authority": {"fr": "l'autorité subsidiante", "nl": "de subsidiërende overheid"},
@@ -272,6 +274,95 @@ def _parties(
     return parties
 
 
+_TRANCHE_STATUS = {
+    "paid": {"fr": "versée", "nl": "betaald"},
+    "to_pay": {"fr": "à verser", "nl": "te betalen"},
+    "cancelled": {"fr": "annulée", "nl": "vervallen"},
+}
+
+
+def amendment_context(
+    convention: Mapping[str, Any],
+    *,
+    number: int,
+    convention_date: dt.date | None,
+    decision_date: dt.date | None,
+    previous_amount_cents: int,
+    amount_cents: int,
+    previous_end: dt.date | None,
+    end: dt.date | None,
+    previous_tranche_cents: Sequence[int],
+    tranche_cents: Sequence[int],
+    paid_tranches: Collection[int],
+    paid_cents: int,
+    reason: str,
+) -> dict[str, Any]:
+    """The context of an amendment (avenant / aanhangsel) to ``convention``, the
+    context of the project's convention in the amendment's language (its ``date`` is
+    the amendment's): every key of the convention, and what the amendment changes.
+
+    ``tranche_cents`` are the tranches after it (``previous_tranche_cents`` before);
+    ``paid_tranches`` those paid when it was made (they stay as paid).
+    """
+
+    lang = str(convention["lang"])
+
+    def day(value: dt.date | None) -> tuple[str | None, str]:
+        return (value.isoformat(), format_date(value, lang)) if value else (None, _BLANK)
+
+    context = dict(convention)
+    context["kind"] = AMENDMENT
+    convention_iso, convention_text = day(convention_date)
+    decision_iso, decision_text = day(decision_date)
+    previous_end_iso, previous_end_text = day(previous_end)
+    end_iso, end_text = day(end)
+    called = convention["tranches"]
+    tranches = []
+    for index, cents in enumerate(tranche_cents):
+        number_ = index + 1
+        status = "paid" if number_ in paid_tranches else "cancelled" if cents == 0 else "to_pay"
+        before = previous_tranche_cents[index] if index < len(previous_tranche_cents) else 0
+        tranches.append(
+            {
+                "number": number_,
+                "label": called[index]["label"] if index < len(called) else None,
+                "condition_text": called[index]["condition_text"] if index < len(called) else None,
+                "previous_amount_cents": before,
+                "previous_amount_figures": format_amount(before, lang),
+                "amount_cents": cents,
+                "amount_figures": format_amount(cents, lang),
+                "status": status,
+                "status_text": _TRANCHE_STATUS[status][lang],
+            }
+        )
+    context.update(
+        {
+            "amendment_number": number,
+            "convention_date": convention_iso,
+            "convention_date_text": convention_text,
+            "decision_date": decision_iso,
+            "decision_date_text": decision_text,
+            "previous_amount_cents": previous_amount_cents,
+            "previous_amount_figures": format_amount(previous_amount_cents, lang),
+            "previous_amount_words": amount_in_words(previous_amount_cents, lang),
+            "new_amount_cents": amount_cents,
+            "new_amount_figures": format_amount(amount_cents, lang),
+            "new_amount_words": amount_in_words(amount_cents, lang),
+            "amount_changed": amount_cents != previous_amount_cents,
+            "previous_end_date": previous_end_iso,
+            "previous_end_date_text": previous_end_text,
+            "new_end_date": end_iso,
+            "new_end_date_text": end_text,
+            "end_changed": end != previous_end,
+            "paid_cents": paid_cents,
+            "paid_figures": format_amount(paid_cents, lang),
+            "amended_tranches": tranches,
+            "amendment_reason": reason,
+        }
+    )
+    return context
+
+
 def sample_context(kind: str, lang: str) -> dict[str, Any]:
     """A full context for checking templates: every key, realistic values, tricky text."""
 
@@ -308,7 +399,7 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         "remaining_before": "4000.00" if refused else "255000.00",
         "facts": {"rank": 7 if refused else 1, "ranked": 15},
     }
-    return document_context(
+    context = document_context(
         kind,
         call=call,
         registry=registry,
@@ -316,5 +407,22 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         line=line,
         budget_cents=call.budget_cents,
         lang=lang,
-        date=dt.date(2023, 12, 15),
+        date=dt.date(2024, 9, 2) if kind == AMENDMENT else dt.date(2023, 12, 15),
+    )
+    if kind != AMENDMENT:
+        return context
+    return amendment_context(
+        context,
+        number=1,
+        convention_date=dt.date(2023, 12, 15),
+        decision_date=dt.date(2023, 12, 5),
+        previous_amount_cents=52_000_00,
+        amount_cents=60_000_00,
+        previous_end=dt.date(2024, 12, 31),
+        end=dt.date(2025, 3, 31),
+        previous_tranche_cents=(26_000_00, 15_600_00, 10_400_00),
+        tranche_cents=(26_000_00, 20_400_00, 13_600_00),
+        paid_tranches=(1,),
+        paid_cents=26_000_00,
+        reason="Extension of the workshops to a second building <B> & its garden.",
     )

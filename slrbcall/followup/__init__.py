@@ -3,7 +3,8 @@
 * :mod:`.model`: funded projects and what is recorded about them (milestones,
   payments, monitoring reports), and the statuses;
 * :mod:`.schedule`: each project's milestones and tranches, and the rules for
-  recording a milestone or a payment;
+  recording a milestone or a payment, and for correcting one;
+* :mod:`.amendments`: what an amendment to a convention changes, and whether it may;
 * :mod:`.timeline`: the call's steps and the projects' due dates on a given day, and
   the same as an iCalendar file;
 * :mod:`.outcomes`: monitoring checks, deliverables and the outcome figures.
@@ -11,14 +12,19 @@
 Nothing here reads the clock: every function that needs "today" takes it.
 """
 
+from slrbcall.followup.amendments import AmendmentPlan, plan_amendment
 from slrbcall.followup.model import (
+    Amendment,
     ItemKind,
     ItemStatus,
+    MilestoneEntry,
     MilestoneRecord,
     Payment,
+    PaymentEntry,
     Project,
     Report,
     TrancheStatus,
+    amended,
     funded_projects,
 )
 from slrbcall.followup.outcomes import (
@@ -42,7 +48,10 @@ from slrbcall.followup.schedule import (
     PaymentCheck,
     TrancheDue,
     TrancheState,
+    check_correction,
     check_milestone,
+    check_milestone_again,
+    check_milestone_correction,
     check_payment,
     condition_keys,
     duties,
@@ -66,14 +75,18 @@ __all__ = [
     "OTHER_DELIVERABLE",
     "SIGNATURE",
     "YEARLY_REPORT",
+    "Amendment",
+    "AmendmentPlan",
     "Duty",
     "ItemKind",
     "ItemStatus",
+    "MilestoneEntry",
     "MilestoneRecord",
     "OutcomeTotals",
     "Outcomes",
     "Payment",
     "PaymentCheck",
+    "PaymentEntry",
     "Project",
     "ProjectOutcome",
     "Report",
@@ -82,8 +95,12 @@ __all__ = [
     "TrancheDue",
     "TrancheState",
     "TrancheStatus",
+    "amended",
     "build_timeline",
+    "check_correction",
     "check_milestone",
+    "check_milestone_again",
+    "check_milestone_correction",
     "check_payment",
     "check_reports",
     "condition_keys",
@@ -94,6 +111,7 @@ __all__ = [
     "milestone_key",
     "outcome_figures",
     "outcomes_json",
+    "plan_amendment",
     "report_history",
     "schedule",
     "timeline_ics",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -16,13 +16,17 @@ if TYPE_CHECKING:
     from slrbcall.model import Application, Call
 
 __all__ = [
+    "Amendment",
     "ItemKind",
     "ItemStatus",
+    "MilestoneEntry",
     "MilestoneRecord",
     "Payment",
+    "PaymentEntry",
     "Project",
     "Report",
     "TrancheStatus",
+    "amended",
     "funded_projects",
 ]
 
@@ -46,6 +50,7 @@ class TrancheStatus(StrEnum):
     PAID = "paid"
     DUE = "due"  # its condition is met: it can be paid
     BLOCKED = "blocked"  # its condition is not met yet
+    CANCELLED = "cancelled"  # an amendment left nothing to pay on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,12 @@ class Project:
 
     ``start`` and ``end`` are ``None`` when the application gave no start date; then
     its due dates are unknown. ``end`` is the day before ``start`` + duration.
+
+    Once amended (``amendment`` is the number of the amendment in force, 0 before
+    any), ``award_cents`` is the amended award, the most the project may be paid;
+    ``decided_cents`` stays the award of the adopted run; ``end`` is the amended end;
+    and ``tranche_cents`` holds the amount of each tranche (empty: the call's
+    percentages of the award).
     """
 
     reference: str
@@ -66,21 +77,50 @@ class Project:
     end: dt.date | None
     duration_months: int
     residents_targeted: int | None
+    decided_cents: int | None = None  # None: not amended, the same as award_cents
+    tranche_cents: tuple[int, ...] = ()
+    amendment: int = 0
+
+    @property
+    def decided(self) -> int:
+        """The award of the adopted run, before any amendment."""
+        return self.award_cents if self.decided_cents is None else self.decided_cents
 
 
 @dataclass(frozen=True, slots=True)
 class MilestoneRecord:
-    """A milestone a project reached, as recorded: ``key`` is canonical
-    (``signature``, ``interim_report``, ``yearly_report:2``, ``final_report``, ...)."""
+    """A milestone a project reached, as it stands: ``key`` is canonical
+    (``signature``, ``interim_report``, ``yearly_report:2``, ``final_report``, ...);
+    ``on`` is the date of its last correction, if any (``corrections`` counts them)."""
 
     reference: str
     key: str
     on: dt.date
     note: str | None = None
+    corrections: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneEntry:
+    """One entry of a milestone's history: as first recorded (``number`` 0), or a
+    correction (1, 2, ...) from ``previous`` to ``on``, with its reason."""
+
+    reference: str
+    key: str
+    number: int
+    on: dt.date
+    previous: dt.date | None
+    note: str | None
+    reason: str | None
+    recorded_at: str
 
 
 @dataclass(frozen=True, slots=True)
 class Payment:
+    """A tranche's payment as it stands: the amount and date of its last correction,
+    if any (``corrections`` counts them). A payment corrected to zero is reversed:
+    the tranche is not paid."""
+
     reference: str
     tranche: int
     paid_on: dt.date
@@ -88,6 +128,76 @@ class Payment:
     forced: bool = False
     reason: str | None = None
     note: str | None = None
+    corrections: int = 0
+
+    @property
+    def reversed(self) -> bool:
+        return self.amount_cents == 0
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentEntry:
+    """One entry of a tranche's history: the payment as recorded (``number`` 0) or a
+    correction (1, 2, ...). ``difference_cents`` is signed: what the entry adds to
+    the amount in force before it (the payment's own amount for ``number`` 0), so a
+    tranche's entries add up to what it stands at."""
+
+    reference: str
+    tranche: int
+    number: int
+    paid_on: dt.date
+    amount_cents: int
+    difference_cents: int
+    reason: str | None
+    note: str | None
+    forced: bool
+    recorded_at: str
+
+    @property
+    def kind(self) -> str:
+        """``payment``, ``correction``, or ``reversal`` (a correction to zero)."""
+        if self.number == 0:
+            return "payment"
+        return "reversal" if self.amount_cents == 0 else "correction"
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """An amendment to a project's convention (avenant / aanhangsel), numbered per
+    project, against the adoption ``adoption_id``. ``end`` is the end date in force
+    after it; ``tranche_cents`` the amount of every tranche after it (the paid ones as
+    paid); ``shares`` the percents given for the unpaid tranches (``None``: the call's,
+    renormalised); ``paid_cents`` and ``paid_tranches`` what was paid when it was
+    recorded. Invariants: ``sum(tranche_cents) == amount_cents >= paid_cents``."""
+
+    reference: str
+    number: int
+    adoption_id: int
+    on: dt.date
+    amount_cents: int
+    previous_amount_cents: int
+    end: dt.date | None
+    previous_end: dt.date | None
+    tranche_cents: tuple[int, ...]
+    shares: tuple[Decimal, ...] | None
+    paid_cents: int
+    paid_tranches: tuple[int, ...]
+    reason: str
+    recorded_at: str = ""
+
+
+def amended(project: Project, amendment: Amendment) -> Project:
+    """``project`` as ``amendment`` leaves it: its award, end date and tranches."""
+    if amendment.reference != project.reference:
+        raise ValueError(f"amendment of {amendment.reference} applied to {project.reference}")
+    return replace(
+        project,
+        award_cents=amendment.amount_cents,
+        decided_cents=project.decided,
+        end=amendment.end or project.end,
+        tranche_cents=amendment.tranche_cents,
+        amendment=amendment.number,
+    )
 
 
 @dataclass(frozen=True, slots=True)

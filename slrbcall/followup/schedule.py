@@ -21,6 +21,13 @@ from the signature, which often precedes the start (a convention signed in Decem
 a project that starts in January). Allowed only with ``--force`` (and a reason,
 which goes to the audit): paying before the condition is met, before the tranche's
 month, or more than the tranche's amount.
+
+**Corrections** (:func:`check_correction`, :func:`check_milestone_correction`). A
+payment or a milestone, once recorded, changes only by a correction with a reason: a
+new entry, the old one kept. A correction of a payment is held to the award and to the
+payment dates' rules, not to the tranche's condition (it records what was paid); one
+to zero reverses the payment. A milestone's correction is held to the rules of
+recording it. A correction that changes nothing is refused.
 """
 
 from __future__ import annotations
@@ -55,7 +62,10 @@ __all__ = [
     "PaymentCheck",
     "TrancheDue",
     "TrancheState",
+    "check_correction",
     "check_milestone",
+    "check_milestone_again",
+    "check_milestone_correction",
     "check_payment",
     "condition_keys",
     "duties",
@@ -184,12 +194,15 @@ class TrancheDue:
 
 
 def schedule(call: Call, project: Project) -> tuple[TrancheDue, ...]:
-    """The project's tranches, in cents by largest remainder.
+    """The project's tranches, in cents by largest remainder, or as its amendment in
+    force set them (``project.tranche_cents``).
 
     Invariant: the amounts add up exactly to the award.
     """
 
-    amounts = split_tranches(project.award_cents, [t.percent for t in call.tranches])
+    amounts = list(project.tranche_cents) or split_tranches(
+        project.award_cents, [t.percent for t in call.tranches]
+    )
     due_on = {d.key: d.due for d in duties(call, project)}
     plan = []
     for tranche, cents, condition in zip(call.tranches, amounts, condition_keys(call), strict=True):
@@ -232,7 +245,9 @@ def tranche_blockers(
 
 @dataclass(frozen=True, slots=True)
 class TrancheState:
-    """A tranche as of a day: paid (with its payment), due, or blocked (and why)."""
+    """A tranche as of a day: paid (with its payment), due, blocked (and why), or
+    cancelled (an amendment left nothing to pay on it). A reversed payment is kept in
+    ``payment`` but does not make the tranche paid."""
 
     due: TrancheDue
     status: TrancheStatus
@@ -258,12 +273,15 @@ def tranche_states(
     states = []
     for due in schedule(call, project):
         payment = paid.get(due.number)
-        if payment is not None:
+        if payment is not None and not payment.reversed:
             states.append(TrancheState(due, TrancheStatus.PAID, payment))
+            continue
+        if due.amount_cents == 0:
+            states.append(TrancheState(due, TrancheStatus.CANCELLED, payment))
             continue
         waiting = tranche_blockers(due, recorded, on=today)
         status = TrancheStatus.BLOCKED if waiting else TrancheStatus.DUE
-        states.append(TrancheState(due, status, None, waiting))
+        states.append(TrancheState(due, status, payment, waiting))
     return tuple(states)
 
 
@@ -306,32 +324,110 @@ def check_payment(
     mine = [p for p in payments if p.reference == ref]
     errors = []
     twice = next((p for p in mine if p.tranche == tranche), None)
-    if twice is not None:
+    if twice is not None and twice.reversed:
+        errors.append(
+            f"tranche {tranche} was paid and the payment reversed: record its payment as a "
+            f"correction ('slrbcall payments correct {ref} --tranche {tranche} --amount A "
+            "--date D --reason TEXT')"
+        )
+    elif twice is not None:
         errors.append(
             f"tranche {tranche} is already paid ({format_eur(twice.amount_cents)} "
-            f"on {twice.paid_on}): a tranche is paid once"
+            f"on {twice.paid_on}): a tranche is paid once (to correct it: 'slrbcall payments "
+            f"correct {ref} --tranche {tranche} --amount A --reason TEXT')"
         )
-    if amount <= 0:
+    elif due.amount_cents == 0:
+        errors.append(
+            f"tranche {tranche} is cancelled by amendment {project.amendment}: "
+            "nothing is left to pay on it"
+        )
+    if amount <= 0 and due.amount_cents > 0:
         errors.append("the amount of a payment must be above zero")
     total = sum(p.amount_cents for p in mine) + amount
     if total > project.award_cents:
-        errors.append(
-            f"paying {format_eur(amount)} would bring the project's payments to "
-            f"{format_eur(total)}, above its award of {format_eur(project.award_cents)}"
-        )
+        errors.append(_above_award(project, f"paying {format_eur(amount)}", total))
     recorded = _recorded(milestones, ref)
-    signed = recorded.get(SIGNATURE) if due.condition == SIGNATURE else None
-    from_signature = signed is not None and signed <= paid_on
-    if not from_signature and project.start is not None and paid_on < project.start:
-        errors.append(f"the payment date {paid_on} is before the project's start ({project.start})")
-    if paid_on > today:
-        errors.append(f"the payment date {paid_on} is after today ({today})")
+    errors += _date_errors(project, due, recorded, paid_on=paid_on, today=today)
     blockers = list(tranche_blockers(due, recorded, on=paid_on))
     if amount > due.amount_cents:
         blockers.append(
             f"{format_eur(amount)} is more than tranche {tranche}'s {format_eur(due.amount_cents)}"
         )
     return PaymentCheck(amount, tuple(errors), tuple(blockers))
+
+
+def _above_award(project: Project, what: str, total: int) -> str:
+    award = "amended award" if project.amendment else "award"
+    return (
+        f"{what} would bring the project's payments to {format_eur(total)}, above its "
+        f"{award} of {format_eur(project.award_cents)}"
+    )
+
+
+def _date_errors(
+    project: Project,
+    due: TrancheDue,
+    recorded: Mapping[str, dt.date],
+    *,
+    paid_on: dt.date,
+    today: dt.date,
+) -> list[str]:
+    """A payment date after today, or before the start (a tranche payable at
+    signature is payable from the signature)."""
+    errors = []
+    signed = recorded.get(SIGNATURE) if due.condition == SIGNATURE else None
+    from_signature = signed is not None and signed <= paid_on
+    if not from_signature and project.start is not None and paid_on < project.start:
+        errors.append(f"the payment date {paid_on} is before the project's start ({project.start})")
+    if paid_on > today:
+        errors.append(f"the payment date {paid_on} is after today ({today})")
+    return errors
+
+
+def check_correction(
+    call: Call,
+    project: Project,
+    *,
+    payments: Iterable[Payment],
+    milestones: Iterable[MilestoneRecord],
+    tranche: int,
+    amount_cents: int,
+    paid_on: dt.date | None,
+    today: dt.date,
+) -> tuple[Payment | None, tuple[str, ...]]:
+    """The payment of ``tranche`` that a correction to ``amount_cents`` (on
+    ``paid_on``, by default the payment's date) would correct, and the reasons to
+    refuse it. ``payments`` are the payments as they stand, reversed ones included.
+
+    Refused: no payment of the tranche; a correction that changes nothing; payments
+    above the award; a date after today or before the start (as for a payment).
+    """
+    ref = project.reference
+    plan = schedule(call, project)
+    if not 1 <= tranche <= len(plan):
+        return None, (f"the project has tranches 1 to {len(plan)}, not {tranche}",)
+    mine = [p for p in payments if p.reference == ref]
+    payment = next((p for p in mine if p.tranche == tranche), None)
+    if payment is None:
+        return None, (
+            f"tranche {tranche} is not paid: there is nothing to correct (record its "
+            f"payment with 'slrbcall payments record {ref} --tranche {tranche} --date D')",
+        )
+    on = paid_on or payment.paid_on
+    if (amount_cents, on) == (payment.amount_cents, payment.paid_on):
+        return payment, (
+            f"tranche {tranche} already stands at {format_eur(amount_cents)} on {on}: "
+            "there is nothing to correct",
+        )
+    errors = []
+    total = sum(p.amount_cents for p in mine) - payment.amount_cents + amount_cents
+    if amount_cents > payment.amount_cents and total > project.award_cents:
+        errors.append(_above_award(project, f"correcting it to {format_eur(amount_cents)}", total))
+    if amount_cents > 0 or paid_on is not None:
+        errors += _date_errors(
+            project, plan[tranche - 1], _recorded(milestones, ref), paid_on=on, today=today
+        )
+    return payment, tuple(errors)
 
 
 def check_milestone(
@@ -363,3 +459,46 @@ def check_milestone(
     if on > today:
         errors.append(f"the date {on} is after today ({today})")
     return canonical, tuple(errors)
+
+
+def check_milestone_again(
+    record: MilestoneRecord, *, on: dt.date, note: str | None
+) -> tuple[str, ...]:
+    """Why recording ``record``'s milestone again, on ``on`` with ``note``, is refused:
+    a recorded milestone changes only by a correction. The same date (and no other
+    note) is no change, and no refusal."""
+    if on == record.on and (note is None or note == record.note):
+        return ()
+    what = f"--date {on}" + (" --note TEXT" if note is not None and note != record.note else "")
+    return (
+        f"'{record.key}' is already recorded on {record.on}: to correct it, 'slrbcall "
+        f"followup correct {record.reference} --milestone {record.key} {what} --reason TEXT'",
+    )
+
+
+def check_milestone_correction(
+    call: Call,
+    project: Project,
+    *,
+    milestones: Iterable[MilestoneRecord],
+    key: str,
+    on: dt.date,
+    note: str | None,
+    today: dt.date,
+) -> tuple[MilestoneRecord | None, tuple[str, ...]]:
+    """The recorded milestone that a correction to ``on`` would correct, and the
+    reasons to refuse it: a milestone not recorded, a correction that changes nothing,
+    or a date that :func:`check_milestone` refuses."""
+    canonical, errors = check_milestone(call, project, key=key, on=on, today=today)
+    if errors:
+        return None, errors
+    ref = project.reference
+    record = next((m for m in milestones if (m.reference, m.key) == (ref, canonical)), None)
+    if record is None:
+        return None, (
+            f"'{canonical}' is not recorded: there is nothing to correct (record it with "
+            f"'slrbcall followup record {ref} --milestone {canonical} --date {on}')",
+        )
+    if on == record.on and (note is None or note == record.note):
+        return record, (f"'{canonical}' already stands on {on}: there is nothing to correct",)
+    return record, ()

@@ -1,6 +1,10 @@
 """The follow-up timeline: the call's steps and each funded project's due dates, with
 where each stands on a given day, and the same as an iCalendar file.
 
+A project's milestones, tranches and amounts are those in force: corrected dates and
+payments (a reversed payment is not a payment), amended tranches (a tranche an
+amendment cancelled is not listed).
+
 Statuses (:class:`ItemStatus`), on day ``today`` with a window of ``within`` days:
 
 * ``done``: the project's milestone is recorded, or the tranche is paid; a step of the
@@ -115,7 +119,7 @@ def build_timeline(
             )
         )
     recorded = {(m.reference, m.key): m.on for m in milestones}
-    paid = {(p.reference, p.tranche): p for p in payments}
+    paid = {(p.reference, p.tranche): p for p in payments if not p.reversed}
     undated = []
     for project in projects:
         if project.start is None:
@@ -139,6 +143,8 @@ def build_timeline(
                 )
             )
         for tranche in schedule(call, project):
+            if tranche.amount_cents == 0:
+                continue  # an amendment left nothing to pay on it
             when = tranche.expected or project.start
             payment = paid.get((project.reference, tranche.number))
             items.append(

@@ -131,6 +131,8 @@ class KeyFigures:
     by_theme: tuple[GroupFigures, ...]
     by_company: tuple[GroupFigures, ...]
     projects: tuple[ProjectRow, ...]
+    #: What the funded projects were paid, as corrected (None: not given).
+    paid_cents: int | None = None
 
 
 # -- arithmetic --------------------------------------------------------------------------
@@ -258,12 +260,14 @@ def key_figures(
     lines: Sequence[Mapping[str, Any]] | None,
     registry: Registry,
     budget_cents: int | None = None,
+    paid_cents: int | None = None,
 ) -> KeyFigures:
     """The key figures of ``call``: applications, eligibility, decisions, money.
 
     ``lines`` are the adopted run's JSON lines (``AllocationResult.to_json()["lines"]``),
     or ``None`` when nothing is allocated yet; ``budget_cents`` is that run's budget
-    (``options.budget``), by default the call's. Raises :class:`RefusedError` when a
+    (``options.budget``), by default the call's; ``paid_cents`` what the funded projects
+    were paid, corrections included (the follow-up's figure). Raises :class:`RefusedError` when a
     line names an application not in ``applications``, or when the awards exceed the
     budget (neither can come from a stored run of these applications).
     """
@@ -354,6 +358,7 @@ def key_figures(
             sorted(by_company.values(), key=lambda g: (normalise_name(g.label.fr), g.label.fr))
         ),
         projects=tuple(project(a) for a in ordered),
+        paid_cents=paid_cents,
     )
 
 
@@ -414,6 +419,7 @@ def figures_json(fig: KeyFigures) -> dict[str, Any]:
             else str(fig.requested_eligible_ratio),
             "awarded": format_plain(fig.awarded_cents),
             "remainder": _money(fig.remainder_cents),
+            "paid": _money(fig.paid_cents),
         },
         "grants": {
             "average": _money(fig.average_grant_cents),

@@ -12,7 +12,7 @@ from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.committee.service import ranking, stored_state
 from slrbcall.errors import RefusedError
 from slrbcall.followup.service.monitoring import outcomes
-from slrbcall.followup.service.state import open_workspace
+from slrbcall.followup.service.state import followup_state, open_workspace
 from slrbcall.intake.service import show_application
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
@@ -56,6 +56,7 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
         lines=lines,
         registry=registry,
         budget_cents=run.budget_cents if run else None,
+        paid_cents=sum(p.amount_cents for p in followup_state(settings).payments) if run else None,
     )
     score_lines = tuple(line for _, line, _ in ranked.lines)
     if xlsx is not None:

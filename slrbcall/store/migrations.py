@@ -12,6 +12,7 @@ __all__ = [
     "APPLICATION_COLUMNS",
     "APPLICATION_FIELDS",
     "AUDIT_ACTOR_MIGRATION",
+    "CORRECTIONS_AMENDMENTS_MIGRATION",
     "FOLLOWUP_MIGRATION",
     "MIGRATIONS",
 ]
@@ -203,6 +204,234 @@ AUDIT_ACTOR_MIGRATION: tuple[str, ...] = (
     "ALTER TABLE audit ADD COLUMN reason TEXT",
 )
 
+
+def _kept(table: str, what: str) -> tuple[str, str]:
+    """The triggers that keep the rows of ``table`` as they were recorded."""
+    refusal = f"BEGIN SELECT RAISE(ABORT, '{what} are kept as they were recorded'); END"
+    return (
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} {refusal}",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {refusal}",
+    )
+
+
+#: What the project of the row being inserted was paid, and the most it may be paid.
+_PAID = """coalesce((
+            SELECT paid_cents FROM project_paid
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ), 0)"""
+_CEILING = """coalesce((
+            SELECT amount_cents FROM award_ceiling
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ), 0)"""
+_ABOVE_AWARD = (
+    "BEGIN SELECT RAISE(ABORT, 'the payments of a project may never exceed its award'); END"
+)
+
+#: 9: decided money changes only by new entries. A payment or a milestone recorded by
+#: mistake is corrected by a correction (the entry it corrects stays as it was); an
+#: award changes by an amendment to the convention. What is in force is a view: the
+#: last correction of each entry (``effective_payment``, ``effective_milestone``) and
+#: the award of the adopted run, amended (``award_ceiling``), which every payment,
+#: correction, amendment and adoption is held to.
+CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE payment_correction (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        tranche INTEGER NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        paid_on TEXT NOT NULL CHECK (date(paid_on) IS paid_on),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+        difference_cents INTEGER NOT NULL,
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        note TEXT,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference, tranche, number),
+        FOREIGN KEY (call_id, reference, tranche) REFERENCES payment (call_id, reference, tranche)
+    ) STRICT
+    """,
+    # Each payment as it stands: its last correction, else as recorded. A payment
+    # corrected to zero (reversed) stays here, with 0 cents.
+    """
+    CREATE VIEW effective_payment AS
+    SELECT p.call_id, p.reference, p.tranche,
+        coalesce(c.paid_on, p.paid_on) AS paid_on,
+        coalesce(c.amount_cents, p.amount_cents) AS amount_cents,
+        coalesce(c.number, 0) AS corrections
+    FROM payment p LEFT JOIN payment_correction c
+        ON c.call_id = p.call_id AND c.reference = p.reference AND c.tranche = p.tranche
+        AND c.number = (
+            SELECT max(d.number) FROM payment_correction d
+            WHERE d.call_id = p.call_id AND d.reference = p.reference AND d.tranche = p.tranche
+        )
+    """,
+    """
+    CREATE VIEW project_paid AS
+    SELECT call_id, reference, sum(amount_cents) AS paid_cents FROM effective_payment
+    GROUP BY call_id, reference
+    """,
+    """
+    CREATE TABLE milestone_correction (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        key TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        on_date TEXT NOT NULL CHECK (date(on_date) IS on_date),
+        previous_date TEXT NOT NULL CHECK (date(previous_date) IS previous_date),
+        note TEXT,
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference, key, number),
+        FOREIGN KEY (call_id, reference, key)
+            REFERENCES followup_milestone (call_id, reference, key)
+    ) STRICT
+    """,
+    # A correction without a note keeps the note in force.
+    """
+    CREATE VIEW effective_milestone AS
+    SELECT m.call_id, m.reference, m.key,
+        coalesce(c.on_date, m.on_date) AS on_date,
+        coalesce((
+            SELECT n.note FROM milestone_correction n
+            WHERE n.call_id = m.call_id AND n.reference = m.reference AND n.key = m.key
+                AND n.note IS NOT NULL
+            ORDER BY n.number DESC LIMIT 1
+        ), m.note) AS note,
+        coalesce(c.number, 0) AS corrections
+    FROM followup_milestone m LEFT JOIN milestone_correction c
+        ON c.call_id = m.call_id AND c.reference = m.reference AND c.key = m.key
+        AND c.number = (
+            SELECT max(d.number) FROM milestone_correction d
+            WHERE d.call_id = m.call_id AND d.reference = m.reference AND d.key = m.key
+        )
+    """,
+    """
+    CREATE TABLE amendment (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        adoption_id INTEGER NOT NULL REFERENCES allocation_adoption (id),
+        on_date TEXT NOT NULL CHECK (date(on_date) IS on_date),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        previous_amount_cents INTEGER NOT NULL CHECK (previous_amount_cents > 0),
+        end_date TEXT CHECK (end_date IS NULL OR date(end_date) IS end_date),
+        previous_end_date TEXT
+            CHECK (previous_end_date IS NULL OR date(previous_end_date) IS previous_end_date),
+        tranches_json TEXT NOT NULL
+            CHECK (json_valid(tranches_json) AND json_type(tranches_json) = 'array'),
+        shares_json TEXT CHECK (shares_json IS NULL OR json_valid(shares_json)),
+        paid_cents INTEGER NOT NULL CHECK (paid_cents >= 0 AND paid_cents <= amount_cents),
+        paid_tranches_json TEXT NOT NULL
+            CHECK (json_valid(paid_tranches_json) AND json_type(paid_tranches_json) = 'array'),
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference, number),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+    ) STRICT
+    """,
+    # The most a project may be paid: its award in the adopted run, or the amount of
+    # its latest amendment recorded against that adoption. A later adoption starts
+    # from its own run's awards.
+    """
+    CREATE VIEW award_ceiling AS
+    SELECT a.call_id, d.reference, coalesce((
+            SELECT m.amount_cents FROM amendment m
+            WHERE m.adoption_id = a.id AND m.reference = d.reference
+            ORDER BY m.number DESC LIMIT 1
+        ), d.amount_cents) AS amount_cents
+    FROM allocation_adoption a JOIN allocation_decision d ON d.run_id = a.run_id
+    WHERE a.id = (SELECT max(b.id) FROM allocation_adoption b WHERE b.call_id = a.call_id)
+    """,
+    "DROP TRIGGER payment_within_award",
+    f"""
+    CREATE TRIGGER payment_within_award BEFORE INSERT ON payment
+    WHEN NEW.amount_cents + {_PAID} > {_CEILING}
+    {_ABOVE_AWARD}
+    """,
+    """
+    CREATE TRIGGER payment_correction_in_order BEFORE INSERT ON payment_correction
+    WHEN NEW.number IS NOT 1 + (
+            SELECT count(*) FROM payment_correction
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+                AND tranche = NEW.tranche
+        )
+        OR NEW.difference_cents IS NOT NEW.amount_cents - (
+            SELECT amount_cents FROM effective_payment
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+                AND tranche = NEW.tranche
+        )
+    BEGIN SELECT RAISE(ABORT,
+        'a correction follows the entry it corrects, by the difference between them');
+    END
+    """,
+    f"""
+    CREATE TRIGGER payment_correction_within_award BEFORE INSERT ON payment_correction
+    WHEN NEW.difference_cents + {_PAID} > {_CEILING}
+    {_ABOVE_AWARD}
+    """,
+    *_kept("payment_correction", "corrections"),
+    """
+    CREATE TRIGGER milestone_correction_in_order BEFORE INSERT ON milestone_correction
+    WHEN NEW.number IS NOT 1 + (
+            SELECT count(*) FROM milestone_correction
+            WHERE call_id = NEW.call_id AND reference = NEW.reference AND key = NEW.key
+        )
+        OR NEW.previous_date IS NOT (
+            SELECT on_date FROM effective_milestone
+            WHERE call_id = NEW.call_id AND reference = NEW.reference AND key = NEW.key
+        )
+    BEGIN SELECT RAISE(ABORT, 'a correction follows the date it corrects'); END
+    """,
+    *_kept("milestone_correction", "corrections"),
+    # A recorded milestone changes only by a correction.
+    *_kept("followup_milestone", "milestones"),
+    f"""
+    CREATE TRIGGER amendment_in_order BEFORE INSERT ON amendment
+    WHEN NEW.number IS NOT 1 + (
+            SELECT count(*) FROM amendment
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+        OR NEW.adoption_id IS NOT (
+            SELECT max(id) FROM allocation_adoption WHERE call_id = NEW.call_id
+        )
+        OR NEW.previous_amount_cents IS NOT {_CEILING}
+    BEGIN SELECT RAISE(ABORT,
+        'an amendment follows the award in force of a project of the adopted decision');
+    END
+    """,
+    """
+    CREATE TRIGGER amendment_tranches_add_up BEFORE INSERT ON amendment
+    WHEN (SELECT sum(value) FROM json_each(NEW.tranches_json)) IS NOT NEW.amount_cents
+        OR EXISTS (
+            SELECT 1 FROM json_each(NEW.tranches_json) WHERE type <> 'integer' OR value < 0
+        )
+    BEGIN SELECT RAISE(ABORT, 'the tranches of an amendment add up to its amount'); END
+    """,
+    f"""
+    CREATE TRIGGER amendment_not_below_paid BEFORE INSERT ON amendment
+    WHEN NEW.amount_cents < {_PAID} OR NEW.paid_cents IS NOT {_PAID}
+    BEGIN SELECT RAISE(ABORT, 'an amendment never brings an award below what was paid'); END
+    """,
+    *_kept("amendment", "amendments"),
+    # Whatever run is adopted next, no project is left with less than it was paid.
+    """
+    CREATE TRIGGER allocation_adoption_within_paid BEFORE INSERT ON allocation_adoption
+    WHEN EXISTS (
+        SELECT 1 FROM project_paid p
+        WHERE p.call_id = NEW.call_id AND p.paid_cents > coalesce((
+            SELECT d.amount_cents FROM allocation_decision d
+            WHERE d.run_id = NEW.run_id AND d.reference = p.reference
+        ), 0)
+    )
+    BEGIN SELECT RAISE(ABORT,
+        'an adopted decision never awards a project less than was paid to it');
+    END
+    """,
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
@@ -370,6 +599,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ADOPTION_MIGRATION,
     # 8: the actor and the reason of every audit row (defined above).
     AUDIT_ACTOR_MIGRATION,
+    # 9: corrections and amendments as new entries; the award ceiling (defined above).
+    CORRECTIONS_AMENDMENTS_MIGRATION,
 )
 
 

@@ -21,6 +21,7 @@ from slrbcall.followup import (
     TrancheState,
     TrancheStatus,
     check_milestone,
+    check_milestone_again,
     check_payment,
     schedule,
     tranche_states,
@@ -31,6 +32,7 @@ from slrbcall.followup.service.state import (
     followup_state,
     open_workspace,
     read_state,
+    recording,
 )
 from slrbcall.followup.workbooks import (
     PAYMENT_COLUMNS,
@@ -56,6 +58,7 @@ __all__ = [
     "ProjectPayments",
     "RecordedMilestone",
     "RecordedPayment",
+    "newly_due",
     "payments",
     "record_milestone",
     "record_payment",
@@ -69,15 +72,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RecordedMilestone:
-    """A milestone recorded (``outcome``: added, changed or unchanged) and the tranches
-    of the project that it made payable."""
+    """A milestone recorded (``outcome``: added, or unchanged when it was recorded on
+    that date already) and the tranches of the project that it made payable."""
 
     call_id: str
     reference: str
     key: str
     on: dt.date
     outcome: str
-    previous: dt.date | None
     now_due: tuple[TrancheDue, ...]
 
 
@@ -92,48 +94,62 @@ def record_milestone(
 ) -> RecordedMilestone:
     """Record that project ``reference`` reached milestone ``key`` on ``on``.
 
-    Recording it again with another date re-dates it (audited, before and after).
+    Recording it again on the same date changes nothing; on another date (or with
+    another note) it is refused: a recorded milestone changes only by a correction
+    (:func:`slrbcall.followup.service.corrections.correct_milestone`).
     """
 
-    with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
-        with ws.write(command="followup record") as tx:
-            state = read_state(tx, loaded)
-            project = state.project(reference)
-            canonical, errors = check_milestone(loaded.call, project, key=key, on=on, today=today)
-            if errors:
-                raise RefusedError(f"{reference}: " + "; ".join(errors))
-            previous = next(
-                (m.on for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
-                None,
-            )
-            outcome = tx.put_milestone(
+    with recording(settings, command="followup record") as (tx, state):
+        loaded = state.loaded
+        project = state.project(reference)
+        canonical, errors = check_milestone(loaded.call, project, key=key, on=on, today=today)
+        recorded = next(
+            (m for m in state.milestones if (m.reference, m.key) == (reference, canonical)),
+            None,
+        )
+        if recorded is not None and not errors:
+            errors = check_milestone_again(recorded, on=on, note=note)
+        if errors:
+            raise RefusedError(f"{reference}: " + "; ".join(errors))
+        if recorded is None:
+            tx.add_milestone(
                 loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
             )
-            if outcome != "unchanged":
-                tx.audit(
-                    "insert" if previous is None else "update",
-                    "milestone",
-                    f"{loaded.call.id}/{reference}/{canonical}",
-                    before=None if previous is None else {"date": previous.isoformat()},
-                    after={"date": on.isoformat(), "note": note},
-                )
-    milestones = [
-        *(m for m in state.milestones if (m.reference, m.key) != (reference, canonical)),
-        MilestoneRecord(reference, canonical, on, note),
-    ]
+            tx.audit(
+                "insert",
+                "milestone",
+                f"{loaded.call.id}/{reference}/{canonical}",
+                after={"date": on.isoformat(), "note": note},
+            )
+    now_due = newly_due(
+        state, project, [*state.milestones, MilestoneRecord(reference, canonical, on, note)], today
+    )
+    outcome = "unchanged" if recorded is not None else "added"
+    return RecordedMilestone(loaded.call.id, reference, canonical, on, outcome, now_due)
+
+
+def newly_due(
+    state: FollowupState,
+    project: Project,
+    milestones: Sequence[MilestoneRecord],
+    today: dt.date,
+) -> tuple[TrancheDue, ...]:
+    """The tranches of ``project`` that ``milestones`` (the project's milestones as
+    they now stand; a later record of a key replaces an earlier one) make payable on
+    ``today`` and that the stored ones did not."""
+    latest = {(m.reference, m.key): m for m in milestones}
+    call = state.loaded.call
     before = tranche_states(
-        loaded.call, project, payments=state.payments, milestones=state.milestones, today=today
+        call, project, payments=state.payments, milestones=state.milestones, today=today
     )
     after = tranche_states(
-        loaded.call, project, payments=state.payments, milestones=milestones, today=today
+        call, project, payments=state.payments, milestones=latest.values(), today=today
     )
-    now_due = tuple(
+    return tuple(
         a.due
         for b, a in zip(before, after, strict=True)
         if a.status is TrancheStatus.DUE and b.status is not TrancheStatus.DUE
     )
-    return RecordedMilestone(loaded.call.id, reference, canonical, on, outcome, previous, now_due)
 
 
 # -- payments ------------------------------------------------------------------------------
@@ -239,58 +255,55 @@ def record_payment(
     reason = reason.strip() if reason else None
     if force and not reason:
         raise RefusedError("--force needs --reason TEXT: the reason goes to the audit")
-    with open_workspace(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
-        call = loaded.call
-        with ws.write(command="payments record", reason=reason) as tx:
-            state = read_state(tx, loaded)
-            project = state.project(reference)
-            check = check_payment(
-                call,
-                project,
-                payments=state.payments,
-                milestones=state.milestones,
-                tranche=tranche,
-                paid_on=paid_on,
-                amount_cents=amount_cents,
-                today=today,
+    with recording(settings, command="payments record", reason=reason) as (tx, state):
+        call = state.loaded.call
+        project = state.project(reference)
+        check = check_payment(
+            call,
+            project,
+            payments=state.payments,
+            milestones=state.milestones,
+            tranche=tranche,
+            paid_on=paid_on,
+            amount_cents=amount_cents,
+            today=today,
+        )
+        if check.errors:
+            raise RefusedError(
+                f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
             )
-            if check.errors:
-                raise RefusedError(
-                    f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
-                )
-            if check.blockers and not force:
-                condition = schedule(call, project)[tranche - 1].condition
-                raise RefusedError(
-                    f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
-                    + "; ".join(check.blockers)
-                    + f" (record the milestone with 'slrbcall followup record {reference} "
-                    f"--milestone {condition} --date D', or pay anyway with --force "
-                    "--reason TEXT)"
-                )
-            payment = Payment(
-                reference=reference,
-                tranche=tranche,
-                paid_on=paid_on,
-                amount_cents=check.amount_cents,
-                forced=bool(check.blockers),
-                reason=reason,
-                note=note,
+        if check.blockers and not force:
+            condition = schedule(call, project)[tranche - 1].condition
+            raise RefusedError(
+                f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
+                + "; ".join(check.blockers)
+                + f" (record the milestone with 'slrbcall followup record {reference} "
+                f"--milestone {condition} --date D', or pay anyway with --force "
+                "--reason TEXT)"
             )
-            _store_payment(tx, call.id, payment, source="command")
-            tx.audit(
-                "insert",
-                "payment",
-                f"{call.id}/{reference}/{tranche}",
-                after={
-                    "paid_on": paid_on.isoformat(),
-                    "amount_cents": payment.amount_cents,
-                    "forced": payment.forced,
-                    "reason": reason,
-                    "overridden": list(check.blockers),
-                    "note": note,
-                },
-            )
+        payment = Payment(
+            reference=reference,
+            tranche=tranche,
+            paid_on=paid_on,
+            amount_cents=check.amount_cents,
+            forced=bool(check.blockers),
+            reason=reason,
+            note=note,
+        )
+        _store_payment(tx, call.id, payment, source="command")
+        tx.audit(
+            "insert",
+            "payment",
+            f"{call.id}/{reference}/{tranche}",
+            after={
+                "paid_on": paid_on.isoformat(),
+                "amount_cents": payment.amount_cents,
+                "forced": payment.forced,
+                "reason": reason,
+                "overridden": list(check.blockers),
+                "note": note,
+            },
+        )
     paid = sum(p.amount_cents for p in state.payments if p.reference == reference)
     return RecordedPayment(
         call_id=call.id,
@@ -325,6 +338,8 @@ def _plan_payments(
     call = state.loaded.call
     funded = {p.reference: p for p in state.projects}
     stored = {(p.reference, p.tranche): p for p in state.payments}
+    # A row that repeats a payment as first recorded (since corrected) is taken in too.
+    first = {(e.reference, e.tranche): e for e in state.payment_entries if e.number == 0}
     running = list(state.payments)
     added: list[Payment] = []
     unchanged = 0
@@ -344,7 +359,11 @@ def _plan_payments(
         before = stored.get((row.reference, row.tranche))
         if before is not None and 1 <= row.tranche <= len(plan):
             amount = row.amount_cents or plan[row.tranche - 1].amount_cents
-            if (before.paid_on, before.amount_cents) == (row.paid_on, amount):
+            recorded = first[(row.reference, row.tranche)]
+            if (row.paid_on, amount) in (
+                (before.paid_on, before.amount_cents),
+                (recorded.paid_on, recorded.amount_cents),
+            ):
                 unchanged += 1  # taken in before: the same file again changes nothing
                 continue
         check = check_payment(
@@ -497,7 +516,8 @@ def write_payments_template(
         [p.project.reference, p.project.title, t.due.number, to_decimal(t.due.amount_cents)]
         for p in view.projects
         for t in p.tranches
-        if t.payment is None
+        # A reversed payment is paid again by a correction, not from the workbook.
+        if t.payment is None and t.status is not TrancheStatus.CANCELLED
     ]
     if not rows:
         raise RefusedError(f"every tranche of {call.id} is paid: no payments workbook to fill in")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -11,11 +14,15 @@ from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
 from slrbcall.errors import RefusedError
 from slrbcall.followup import (
+    Amendment,
+    MilestoneEntry,
     MilestoneRecord,
     Payment,
+    PaymentEntry,
     Project,
     Report,
     Timeline,
+    amended,
     build_timeline,
     funded_projects,
     timeline_ics,
@@ -27,6 +34,7 @@ from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
     from slrbcall.store import Transaction, Workspace
+    from slrbcall.store.followup import StoredAmendment
 
 __all__ = [
     "FollowupState",
@@ -35,6 +43,7 @@ __all__ = [
     "followup_state",
     "open_workspace",
     "read_state",
+    "recording",
     "timeline",
     "write_timeline_ics",
 ]
@@ -45,7 +54,13 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class FollowupState:
-    """The call, its funded projects (adopted run ``run_id``) and what is recorded."""
+    """The call, its funded projects (adopted run ``run_id``, by adoption
+    ``adoption_id``, each as its amendments in force leave it) and what is recorded.
+
+    ``milestones`` and ``payments`` stand as corrected (reversed payments included,
+    at 0); ``milestone_entries`` and ``payment_entries`` are their whole history, and
+    ``amendments`` those recorded against the adoption in force, in order.
+    """
 
     loaded: LoadedCall
     run_id: int
@@ -53,6 +68,12 @@ class FollowupState:
     milestones: tuple[MilestoneRecord, ...]
     payments: tuple[Payment, ...]
     reports: tuple[Report, ...]
+    adoption_id: int = 0
+    budget_cents: int = 0
+    adopted_on: dt.date | None = None
+    milestone_entries: tuple[MilestoneEntry, ...] = ()
+    payment_entries: tuple[PaymentEntry, ...] = ()
+    amendments: tuple[Amendment, ...] = ()
 
     def project(self, reference: str) -> Project:
         """The funded project ``reference``, or a refusal naming the funded ones."""
@@ -86,12 +107,23 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
             " then 'slrbcall allocations adopt RUN'"
         )
     applications = [from_row(row) for row in source.stored_rows(call.id)]
+    adoption = source.adoptions(call.id)[-1]
+    in_force = tuple(
+        _amendment(a) for a in source.amendments(call.id) if a.adoption_id == adoption.id
+    )
+    latest = {a.reference: a for a in in_force}
+    projects = tuple(
+        amended(p, latest[p.reference]) if p.reference in latest else p
+        for p in funded_projects(call, applications, run.result["lines"])
+    )
     return FollowupState(
         loaded=loaded,
         run_id=run.id,
-        projects=funded_projects(call, applications, run.result["lines"]),
+        projects=projects,
         milestones=tuple(
-            MilestoneRecord(m.reference, m.key, dt.date.fromisoformat(m.on_date), m.note)
+            MilestoneRecord(
+                m.reference, m.key, dt.date.fromisoformat(m.on_date), m.note, m.corrections
+            )
             for m in source.milestones(call.id)
         ),
         payments=tuple(
@@ -103,8 +135,9 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
                 forced=p.forced,
                 reason=p.reason,
                 note=p.note,
+                corrections=p.corrections,
             )
-            for p in source.payments(call.id)
+            for p in source.effective_payments(call.id)
         ),
         reports=tuple(
             Report(
@@ -121,7 +154,74 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
             )
             for r in source.monitoring_reports(call.id)
         ),
+        adoption_id=adoption.id,
+        budget_cents=run.budget_cents,
+        adopted_on=dt.date.fromisoformat(adoption.at[:10]),
+        milestone_entries=tuple(
+            MilestoneEntry(
+                reference=m.reference,
+                key=m.key,
+                number=m.number,
+                on=dt.date.fromisoformat(m.on_date),
+                previous=dt.date.fromisoformat(m.previous_date) if m.previous_date else None,
+                note=m.note,
+                reason=m.reason,
+                recorded_at=m.recorded_at,
+            )
+            for m in source.milestone_entries(call.id)
+        ),
+        payment_entries=tuple(
+            PaymentEntry(
+                reference=p.reference,
+                tranche=p.tranche,
+                number=p.number,
+                paid_on=dt.date.fromisoformat(p.paid_on),
+                amount_cents=p.amount_cents,
+                difference_cents=p.difference_cents,
+                reason=p.reason,
+                note=p.note,
+                forced=p.forced,
+                recorded_at=p.recorded_at,
+            )
+            for p in source.payment_entries(call.id)
+        ),
+        amendments=in_force,
     )
+
+
+def _amendment(stored: StoredAmendment) -> Amendment:
+    def day(text: str | None) -> dt.date | None:
+        return None if text is None else dt.date.fromisoformat(text)
+
+    return Amendment(
+        reference=stored.reference,
+        number=stored.number,
+        adoption_id=stored.adoption_id,
+        on=dt.date.fromisoformat(stored.on_date),
+        amount_cents=stored.amount_cents,
+        previous_amount_cents=stored.previous_amount_cents,
+        end=day(stored.end_date),
+        previous_end=day(stored.previous_end_date),
+        tranche_cents=stored.tranche_cents,
+        shares=None if stored.shares is None else tuple(Decimal(x) for x in stored.shares),
+        paid_cents=stored.paid_cents,
+        paid_tranches=stored.paid_tranches,
+        reason=stored.reason,
+        recorded_at=stored.recorded_at,
+    )
+
+
+@contextmanager
+def recording(
+    settings: Settings, *, command: str, reason: str | None = None
+) -> Iterator[tuple[Transaction, FollowupState]]:
+    """One write transaction of ``command`` (audited with ``reason``), with the
+    follow-up as stored read inside it: all of it is stored, or none of it."""
+
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(settings, held=ws.held_calls())
+        with ws.write(command=command, reason=reason) as tx:
+            yield tx, read_state(tx, loaded)
 
 
 def followup_state(settings: Settings, *, recorded_in_file: str | None = None) -> FollowupState:
