@@ -184,7 +184,9 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
     # Taken back to how schema 6 kept it: no adoption, the last run decided.
     conn = sqlite3.connect(db)
     conn.executescript(
-        "DROP TRIGGER allocation_adoption_no_delete; DELETE FROM allocation_adoption;"
+        "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
+        " DROP TRIGGER payment_not_after_withdrawal;"
+        " DROP TRIGGER allocation_adoption_no_delete; DELETE FROM allocation_adoption;"
         " DROP VIEW adopted_run; DROP TRIGGER payment_within_award;"
         " DROP TRIGGER allocation_run_kept; DROP TRIGGER allocation_decision_frozen;"
         " DROP TRIGGER allocation_decision_kept; DROP TRIGGER allocation_adoption_no_update;"
