@@ -24,6 +24,7 @@ from slrbcall.cli.options import (
 )
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.model import PartialPolicy, Policy, ThemeCap
+from slrbcall.money import format_eur as eur_text
 from slrbcall.money import format_plain
 from slrbcall.workspace import call_in_use
 
@@ -368,6 +369,8 @@ def explain(
     console = out_console()
     console.print(text(f"{reference} in allocation run {run.id} ({run.policy}, {run.at}):", "bold"))
     console.print(text(line["explanation"]))
+    if line["status"]:
+        console.print(text(line["status"]))
 
 
 @app.command("list")
@@ -380,6 +383,8 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     found = allocation_service.decisions(settings(ctx))
     loaded, runs, adopted = found.loaded, found.runs, found.adopted_id
     adoption = found.adoptions[-1] if found.adoptions else None
+    now, terms = found.standing, loaded.call.reserve
+    reserve = [p.reference for p in now.reserve] if terms is not None else None
     if as_json:
         emit_json(
             [
@@ -397,6 +402,8 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                         for a in found.adoptions
                         if a.run_id == r.id
                     ],
+                    "reallocation_of": r.parameters.get("reallocation_of"),
+                    "reserve": reserve if r.id == adopted else None,
                 }
                 for r in runs
             ]
@@ -415,10 +422,11 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
     for r in runs:
         funded = sum(1 for line in r.result["lines"] if line["decision"].startswith("funded"))
+        of = r.parameters.get("reallocation_of")
         view.add_row(
             text(r.id),
             text(r.at),
-            text(r.policy),
+            text(r.policy if of is None else f"{r.policy}, reserve of run {of}"),
             eur(r.budget_cents),
             eur(r.awarded_cents),
             text(funded),
@@ -431,6 +439,19 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     else:
         why = f": {adoption.reason}" if adoption.reason else ""
         console.print(text(f"Run {adoption.run_id} adopted on {adoption.at}{why}."))
+        if terms is not None:
+            until = f", valid until {terms.valid_until}" if terms.valid_until else ""
+            listed = ", ".join(f"{p.place}. {p.reference}" for p in now.reserve) or "empty"
+            console.print(text(f"Reserve list{until}: {listed}."))
+        for reference, withdrawn in now.pending.items():
+            console.print(
+                text(
+                    f"Withdrawn since: {reference} on {withdrawn.on} "
+                    f"({eur_text(withdrawn.released_cents)} released); 'slrbcall reallocate' "
+                    "proposes where it goes.",
+                    "yellow",
+                )
+            )
 
 
 @app.command()
@@ -468,6 +489,7 @@ def adopt(
                 "previous_run": done.previous_run_id,
                 "reason": done.reason,
                 "changed": [c.reference for c in done.changes],
+                "reserve": list(done.reserve) if done.loaded.call.reserve is not None else None,
             }
         )
         return
@@ -478,6 +500,9 @@ def adopt(
     )
     for change in done.changes:
         console.print(text(f"Changed: {change.describe()}."))
+    if done.loaded.call.reserve is not None:
+        listed = ", ".join(done.reserve) or "empty"
+        console.print(text(f"Reserve list, in order: {listed}."))
 
 
 @app.command()
@@ -499,9 +524,38 @@ def show(
     Example: slrbcall allocations show
     """
 
+    found = allocation_service.decisions(settings(ctx))
     loaded, stored = allocation_service.adopted_run(settings(ctx), run)
+    terms = loaded.call.reserve
+    # What happened since applies to the decision in force only.
+    states = (
+        {
+            line["reference"]: found.standing.state(line["reference"], terms)
+            for line in stored.result["lines"]
+        }
+        if stored.id == found.adopted_id
+        else {}
+    )
     if as_json:
-        emit_json({"run": stored.id, "at": stored.at, **stored.result})
+        reserve = None
+        if states and terms is not None:
+            reserve = {
+                "valid_until": None if terms.valid_until is None else str(terms.valid_until),
+                "projects": [
+                    {"place": p.place, "reference": p.reference, "rank": p.rank}
+                    for p in found.standing.reserve
+                ],
+            }
+        emit_json(
+            {
+                "run": stored.id,
+                "at": stored.at,
+                **stored.result,
+                "adopted": stored.id == found.adopted_id,
+                "reserve": reserve,
+                "since": {ref: state for ref, state in states.items() if state["status"]},
+            }
+        )
         return
     view = table(
         "rank",
@@ -514,12 +568,13 @@ def show(
         numeric=("rank",),
     )
     for line in stored.result["lines"]:
+        status = states.get(line["reference"], {}).get("status")
         view.add_row(
             text(line["rank"] or "-"),
             text(line["reference"]),
             text(line["requested"]),
             text(line["amount"]),
-            text(line["decision"]),
-            text(line["explanation"]),
+            text("withdrawn" if line["reason"] == "withdrawn" else line["decision"]),
+            text(line["explanation"] + (f" {status}" if status else "")),
         )
     out_console().print(view)

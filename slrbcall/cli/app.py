@@ -59,6 +59,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scenarios": ("slrbcall.cli.allocation", "scenarios", "Compare allocations side by side."),
     "explain": ("slrbcall.cli.allocation", "explain", "Why an application got what it got."),
     "allocations": ("slrbcall.cli.allocation", "app", "The stored allocation runs."),
+    "withdraw": ("slrbcall.cli.reserve", "withdraw", "Record that an applicant withdrew."),
+    "reallocate": ("slrbcall.cli.reserve", "reallocate", "Give released money to the reserve."),
     "render-conventions": (
         "slrbcall.cli.documents",
         "render_conventions",
