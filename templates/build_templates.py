@@ -382,40 +382,44 @@ def letter_award(document: object, t: dict[str, str]) -> None:
     p("{{ signatory }}")
 
 
-def letter_refusal(document: object, t: dict[str, str]) -> None:
-    p = document.add_paragraph  # type: ignore[attr-defined]
-    letter_head(document, t, "letter_refusal_subject")
-    p(t["refusal_body"])
+def reasons(d: object, t: dict[str, str]) -> None:
+    """The reasons of a decision that funds nothing, one paragraph each."""
+    p = d.add_paragraph  # type: ignore[attr-defined]
     p(t["refusal_reasons"])
     p("{%p for reason in reasons %}")
     p("– {{ reason }}", style="List Paragraph")
     p("{%p endfor %}")
+
+
+def appeal_and_closing(d: object, t: dict[str, str]) -> None:
+    """How to appeal, then the closing and the signatory."""
+    p = d.add_paragraph  # type: ignore[attr-defined]
     p(t["refusal_appeal"])
     p(t["draft"]).runs[0].italic = True
     p(t["closing"])
     p("")
     p("{{ signatory }}")
+
+
+def letter_refusal(document: object, t: dict[str, str]) -> None:
+    letter_head(document, t, "letter_refusal_subject")
+    document.add_paragraph(t["refusal_body"])  # type: ignore[attr-defined]
+    reasons(document, t)
+    appeal_and_closing(document, t)
 
 
 def letter_reserve(document: object, t: dict[str, str]) -> None:
     p = document.add_paragraph  # type: ignore[attr-defined]
     letter_head(document, t, "letter_reserve_subject")
     p(t["reserve_body"])
-    p(t["refusal_reasons"])
-    p("{%p for reason in reasons %}")
-    p("– {{ reason }}", style="List Paragraph")
-    p("{%p endfor %}")
+    reasons(document, t)
     p("{%p if reserve_valid_until %}")
     p(t["reserve_until"])
     p("{%p else %}")
     p(t["reserve_open"])
     p("{%p endif %}")
     p(t["reserve_told"])
-    p(t["refusal_appeal"])
-    p(t["draft"]).runs[0].italic = True
-    p(t["closing"])
-    p("")
-    p("{{ signatory }}")
+    appeal_and_closing(document, t)
 
 
 def main() -> None:

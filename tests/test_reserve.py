@@ -22,14 +22,19 @@ RESERVE += ["EMP23-06", "EMP23-15", "EMP23-11"]
 
 
 @pytest.fixture
-def decided(cli: Invoke, scored_db: Path, tmp_path: Path) -> Path:
-    """The demo's decision (run 1: six projects, € 251,000 of € 255,000), adopted, with
-    nothing signed or paid yet."""
+def proposed(cli: Invoke, scored_db: Path, tmp_path: Path) -> Path:
+    """The demo's allocation (run 1: six projects, € 251,000 of € 255,000), a proposal."""
     db = tmp_path / "ws.db"
     shutil.copy(scored_db, db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
-    assert cli("--db", db, "allocations", "adopt", "1").exit_code == 0
     return db
+
+
+@pytest.fixture
+def decided(cli: Invoke, proposed: Path) -> Path:
+    """The demo's decision: run 1 adopted, with nothing signed or paid yet."""
+    assert cli("--db", proposed, "allocations", "adopt", "1").exit_code == 0
+    return proposed
 
 
 def withdraw(cli: Invoke, db: Path, ref: str, day: str = "2024-03-01", *more: str) -> str:
@@ -161,6 +166,12 @@ def test_a_reallocation_is_adopted_without_supersede_and_freezes_a_new_reserve(
         (2, True, 1),
     ]
     assert listed[1]["reserve"] == [ref for ref in RESERVE if ref != "EMP23-01"]
+    table = cli("--db", decided, "allocations", "list").stdout
+    assert "greedy, reserve of run 1" in table
+    assert [row.split("│")[-2].strip() for row in table.splitlines() if "€" in row] == [
+        "replaced",
+        "adopted",
+    ]
     again = cli("--db", decided, "reallocate", *TODAY)
     assert again.exit_code == 1
     assert again.stderr.strip() == (
@@ -217,14 +228,9 @@ def test_a_stale_reallocation_is_refused(cli: Invoke, decided: Path) -> None:
     )
 
 
-def test_a_run_that_funds_a_withdrawn_application_is_refused(
-    cli: Invoke, scored_db: Path, tmp_path: Path
-) -> None:
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
-    assert cli("--db", db, *CALL, "allocate").exit_code == 0
-    withdraw(cli, db, "EMP23-07", "2024-03-01", *TODAY)
-    refused = cli("--db", db, "allocations", "adopt", "1")
+def test_a_run_that_funds_a_withdrawn_application_is_refused(cli: Invoke, proposed: Path) -> None:
+    withdraw(cli, proposed, "EMP23-07", "2024-03-01", *TODAY)
+    refused = cli("--db", proposed, "allocations", "adopt", "1")
     assert refused.exit_code == 1
     assert refused.stderr.strip() == (
         "Error: run 1 funds withdrawn applications: EMP23-07 (€ 38,500.00; withdrawn on "

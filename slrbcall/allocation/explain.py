@@ -90,16 +90,19 @@ class LineSource(NamedTuple):
     context: Context
 
 
-def _funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
+def _funded(
+    c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context, *, source: str = ""
+) -> str:
+    """Funded in full; ``source`` says from where (" from the reserve"), if not the budget."""
     if x.max_score:
         return (
             f"it is in the set with the highest total score ({score_text(f['optimum'])}, "
             f"proven optimal), so its request of {format_eur(c.requested_cents)} was funded "
-            f"in full, leaving {format_eur(v.after)}"
+            f"in full{source}, leaving {format_eur(v.after)}"
         )
     return (
         f"it asked for {format_eur(c.requested_cents)} and {format_eur(v.before)} remained, "
-        f"so it was funded in full, leaving {format_eur(v.after)}"
+        f"so it was funded in full{source}, leaving {format_eur(v.after)}"
     )
 
 
@@ -207,17 +210,7 @@ def _not_in_optimum(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Con
 
 
 def _reserve_funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    if x.max_score:
-        return (
-            f"it is in the set of reserve projects with the highest total score "
-            f"({score_text(f['optimum'])}, proven optimal), so its request of "
-            f"{format_eur(c.requested_cents)} was funded in full from the reserve, leaving "
-            f"{format_eur(v.after)}"
-        )
-    return (
-        f"it asked for {format_eur(c.requested_cents)} and {format_eur(v.before)} remained, "
-        f"so it was funded in full from the reserve, leaving {format_eur(v.after)}"
-    )
+    return _funded(c, v, f, x, source=" from the reserve")
 
 
 def _reserve_partial(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:

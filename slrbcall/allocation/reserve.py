@@ -34,7 +34,7 @@ from .inputs import AllocationOptions, Candidate, Withdrawn, validate_candidates
 from .optimal import max_score
 from .policies import Ledger, walk
 from .ranking import Ranked
-from .result import DecisionLine, _options_json, gc_paused
+from .result import DecisionLine, run_json
 
 __all__ = ["Reallocation", "reallocate", "reserve_of"]
 
@@ -126,27 +126,24 @@ class Reallocation:
 
     def to_json(self) -> dict[str, Any]:
         """A run's JSON (as :meth:`AllocationResult.to_json`), and what was reallocated."""
-        with gc_paused():
-            return {
-                "policy": self.policy.value,
-                "options": _options_json(self.options),
-                "total_awarded": format_plain(self.total_awarded_cents),
-                "remainder": format_plain(self.remainder_cents),
-                "optimum": None if self.optimum is None else str(self.optimum),
-                "proven_optimal": True if self.optimum is not None else None,
-                "lines": [dict(line) for line in self.lines],
-                "reallocation": {
-                    "of_run": self.run_id,
-                    "withdrawn": [line.reference for line in self.withdrawn],
-                    "released": format_plain(self.released_cents),
-                    "unspent": format_plain(self.unspent_cents),
-                    "free": format_plain(self.free_cents),
-                    "awarded": format_plain(self.awarded_cents),
-                    "left": format_plain(self.free_cents - self.awarded_cents),
-                    "reserve": [line.reference for line in self.reserve],
-                    "funded": [line.reference for line in self.funded],
-                },
-            }
+        document = run_json(
+            self.options,
+            total_awarded_cents=self.total_awarded_cents,
+            optimum=self.optimum,
+            lines=[dict(line) for line in self.lines],
+        )
+        document["reallocation"] = {
+            "of_run": self.run_id,
+            "withdrawn": [line.reference for line in self.withdrawn],
+            "released": format_plain(self.released_cents),
+            "unspent": format_plain(self.unspent_cents),
+            "free": format_plain(self.free_cents),
+            "awarded": format_plain(self.awarded_cents),
+            "left": format_plain(self.free_cents - self.awarded_cents),
+            "reserve": [line.reference for line in self.reserve],
+            "funded": [line.reference for line in self.funded],
+        }
+        return document
 
 
 def reallocate(
@@ -169,44 +166,13 @@ def reallocate(
     unknown = sorted(set(withdrawals) - set(by_reference))
     if unknown:
         raise ValueError(f"withdrawals of applications the decision does not hold: {unknown}")
-    on_reserve = [ref for ref in reserve if ref not in withdrawals]
-    if len(set(on_reserve)) != len(on_reserve) or any(
-        ref not in by_reference or _cents(by_reference[ref]["amount"]) for ref in on_reserve
+    reserve = [ref for ref in reserve if ref not in withdrawals]
+    if len(set(reserve)) != len(reserve) or any(
+        ref not in by_reference or _cents(by_reference[ref]["amount"]) for ref in reserve
     ):
         raise ValueError("a reserve holds unfunded applications of the decision, each once")
-    with gc_paused():
-        return _reallocate(lines, run_id, options, on_reserve, withdrawals)
-
-
-def _reallocate(
-    lines: Sequence[Mapping[str, Any]],
-    run_id: int,
-    options: AllocationOptions,
-    reserve: Sequence[str],
-    withdrawals: Mapping[str, Withdrawn],
-) -> Reallocation:
-    by_reference = {line["reference"]: line for line in lines}
     places = {ref: place for place, ref in enumerate(reserve, start=1)}
-    # What the decision keeps comes out of the budget first; its funded projects count
-    # against the organisation cap, and what it spent on a theme against that theme's.
-    ledger = Ledger(options.budget_cents, options.org_cap, options.theme_cap_cents())
-    withdrawn: dict[str, Candidate] = {}
-    for line in lines:
-        ref = line["reference"]
-        amount = _cents(line["amount"])
-        if ref in places:
-            continue
-        if ref in withdrawals:
-            w = dataclasses.replace(withdrawals[ref], award_cents=amount, run_id=run_id)
-            if w.paid_cents > amount:
-                raise ValueError(f"{ref}: {w.paid_cents} cents paid of an award of {amount}")
-            withdrawn[ref] = _candidate(line, w)
-            ledger.keep(withdrawn[ref].theme, w.paid_cents)
-            continue
-        kept = _candidate(line)
-        ledger.keep(kept.theme, amount)
-        if amount and ledger.org_cap is not None:
-            ledger.org_funded[kept.applicant] = ledger.org_funded.get(kept.applicant, 0) + 1
+    ledger, withdrawn = _kept(lines, run_id, options, places, withdrawals)
     unspent = options.budget_cents - sum(_cents(line["amount"]) for line in lines)
     released = sum(c.withdrawn.released_cents for c in withdrawn.values() if c.withdrawn)
     if ledger.remaining != released + unspent:  # pragma: no cover - the kept lines add up
@@ -248,3 +214,34 @@ def _reallocate(
         unspent_cents=unspent,
         optimum=optimum,
     )
+
+
+def _kept(
+    lines: Sequence[Mapping[str, Any]],
+    run_id: int,
+    options: AllocationOptions,
+    places: Mapping[str, int],
+    withdrawals: Mapping[str, Withdrawn],
+) -> tuple[Ledger, dict[str, Candidate]]:
+    """What the decision keeps comes out of the budget first (a withdrawn project keeping
+    what was paid to it); its funded projects count against the organisation cap, and
+    what it spent on a theme against that theme's. The ledger, and the withdrawn ones."""
+    ledger = Ledger(options.budget_cents, options.org_cap, options.theme_cap_cents())
+    withdrawn: dict[str, Candidate] = {}
+    for line in lines:
+        ref = line["reference"]
+        amount = _cents(line["amount"])
+        if ref in places:
+            continue
+        if ref in withdrawals:
+            w = dataclasses.replace(withdrawals[ref], award_cents=amount, run_id=run_id)
+            if w.paid_cents > amount:
+                raise ValueError(f"{ref}: {w.paid_cents} cents paid of an award of {amount}")
+            withdrawn[ref] = _candidate(line, w)
+            ledger.keep(withdrawn[ref].theme, w.paid_cents)
+            continue
+        kept = _candidate(line)
+        ledger.keep(kept.theme, amount)
+        if amount and ledger.org_cap is not None:
+            ledger.org_funded[kept.applicant] = ledger.org_funded.get(kept.applicant, 0) + 1
+    return ledger, withdrawn

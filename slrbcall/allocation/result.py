@@ -18,7 +18,7 @@ from .inputs import AllocationOptions, Candidate
 from .policies import Verdict
 from .ranking import Ranked
 
-__all__ = ["AllocationResult", "DecisionLine", "gc_paused", "options_from_json"]
+__all__ = ["AllocationResult", "DecisionLine", "gc_paused", "options_from_json", "run_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,15 +170,32 @@ class AllocationResult:
             return self._json()
 
     def _json(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy.value,
-            "options": _options_json(self.options),
-            "total_awarded": format_plain(self.total_awarded_cents),
-            "remainder": format_plain(self.remainder_cents),
-            "optimum": None if self.optimum is None else str(self.optimum),
-            "proven_optimal": self.proven_optimal,
-            "lines": [line.to_json() for line in self.lines],
-        }
+        return run_json(
+            self.options,
+            total_awarded_cents=self.total_awarded_cents,
+            optimum=self.optimum,
+            lines=[line.to_json() for line in self.lines],
+        )
+
+
+def run_json(
+    options: AllocationOptions,
+    *,
+    total_awarded_cents: int,
+    optimum: Decimal | None,
+    lines: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A run's JSON, as stored: its policy and options, totals and lines (a proven
+    ``optimum`` under max-score)."""
+    return {
+        "policy": options.policy.value,
+        "options": _options_json(options),
+        "total_awarded": format_plain(total_awarded_cents),
+        "remainder": format_plain(options.budget_cents - total_awarded_cents),
+        "optimum": None if optimum is None else str(optimum),
+        "proven_optimal": True if optimum is not None else None,
+        "lines": lines,
+    }
 
 
 @contextmanager

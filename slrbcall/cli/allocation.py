@@ -219,14 +219,18 @@ def allocate(
         )
         return
     render_result(done.result, title=f"{done.loaded.call.id}: {done.result.policy.value}")
-    console = out_console()
-    if done.run_id is None:
-        console.print(text("Dry run: nothing was stored; the adopted allocation is unchanged."))
+    say_stored(done.run_id)
+
+
+def say_stored(run_id: int | None) -> None:
+    """Where a proposed run went: stored as a proposal to adopt, or (a dry run) nowhere."""
+    if run_id is None:
+        out_console().print(text("Dry run: nothing was stored; the adopted decision is unchanged."))
     else:
-        console.print(
+        out_console().print(
             text(
-                f"Stored as proposal run {done.run_id}; the adopted decision is unchanged. "
-                f"Adopt it with 'slrbcall allocations adopt {done.run_id}'."
+                f"Stored as proposal run {run_id}; the adopted decision is unchanged. "
+                f"Adopt it with 'slrbcall allocations adopt {run_id}'."
             )
         )
 
@@ -420,6 +424,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         title=loaded.call.id,
         numeric=("run", "budget", "awarded", "funded"),
     )
+    was = {a.run_id for a in found.adoptions}
     for r in runs:
         funded = sum(1 for line in r.result["lines"] if line["decision"].startswith("funded"))
         of = r.parameters.get("reallocation_of")
@@ -430,7 +435,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
             eur(r.budget_cents),
             eur(r.awarded_cents),
             text(funded),
-            text("adopted" if r.id == adopted else "proposal", "green" if r.id == adopted else ""),
+            text(_state(r.id, adopted, was), "green" if r.id == adopted else ""),
         )
     console = out_console()
     console.print(view)
@@ -452,6 +457,13 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                     "yellow",
                 )
             )
+
+
+def _state(run_id: int, adopted: int | None, was: set[int]) -> str:
+    """A run's state: the decision in force, one that was, or a proposal."""
+    if run_id == adopted:
+        return "adopted"
+    return "replaced" if run_id in was else "proposal"
 
 
 @app.command()

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from slrbcall.allocation import reallocation as reallocation_service
+from slrbcall.cli.allocation import Partial, PolicyOption, say_stored
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import TodayOption, _today
-from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.errors import RefusedError
-from slrbcall.model import PartialPolicy, Policy
 from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
@@ -87,24 +86,8 @@ def withdraw(
 
 def reallocate(
     ctx: typer.Context,
-    policy: Annotated[
-        Policy | None,
-        typer.Option(
-            "--policy",
-            click_type=EnumChoice(Policy),
-            help="greedy, strict or max-score (default: the reserve's).",
-            show_default=False,
-        ),
-    ] = None,
-    partial: Annotated[
-        PartialPolicy | None,
-        typer.Option(
-            "--partial",
-            click_type=EnumChoice(PartialPolicy),
-            help="off or remainder (default: the reserve's).",
-            show_default=False,
-        ),
-    ] = None,
+    policy: PolicyOption = None,
+    partial: Partial = None,
     after_validity: Annotated[
         bool,
         typer.Option(
@@ -159,16 +142,7 @@ def reallocate(
         )
         return
     render_reallocation(result, title=f"{done.loaded.call.id}: reallocation of run {result.run_id}")
-    console = out_console()
-    if done.run_id is None:
-        console.print(text("Dry run: nothing was stored; the adopted decision is unchanged."))
-    else:
-        console.print(
-            text(
-                f"Stored as proposal run {done.run_id}; the adopted decision is unchanged. "
-                f"Adopt it with 'slrbcall allocations adopt {done.run_id}'."
-            )
-        )
+    say_stored(done.run_id)
 
 
 def render_reallocation(result: Reallocation, *, title: str) -> None:
