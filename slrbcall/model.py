@@ -32,6 +32,7 @@ __all__ = [
     "ProjectDeadline",
     "Reason",
     "Representative",
+    "ReserveTerms",
     "Signatory",
     "SignatoryRole",
     "Theme",
@@ -222,6 +223,19 @@ class AllocationDefaults:
 
 
 @dataclass(frozen=True, slots=True)
+class ReserveTerms:
+    """The call's reserve list: how released money goes to it, and until when.
+
+    The list itself (the eligible, unfunded applications in the order of the adopted
+    ranking) is frozen when a decision is adopted; these are its terms.
+    """
+
+    policy: Policy = Policy.GREEDY
+    partial: PartialPolicy = PartialPolicy.OFF
+    valid_until: dt.date | None = None  # None: valid as long as the decision
+
+
+@dataclass(frozen=True, slots=True)
 class Milestone:
     """A fixed step of the call: a day, or a whole month when only that is known."""
 
@@ -263,6 +277,7 @@ class DocumentTemplates:
     convention: Localized
     letter_award: Localized
     letter_refusal: Localized
+    letter_reserve: Localized = Localized(nl="letter-reserve.nl.docx", fr="letter-reserve.fr.docx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +309,7 @@ class Call:
     target_public: Localized | None = None
     required_fields: tuple[str, ...] = ()
     illustrative: tuple[str, ...] = ()
+    reserve: ReserveTerms | None = None  # None: the call keeps no reserve list
     source_sha256: str = field(default="", compare=False)
 
     def theme(self, key: str) -> Theme | None:

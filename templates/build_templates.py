@@ -112,6 +112,23 @@ TEXT = {
             "Cette décision peut faire l'objet d'un recours en annulation devant le Conseil "
             "d'État dans les soixante jours de sa notification."
         ),
+        "letter_reserve_subject": "{{ call_title_heading }} : liste de réserve",
+        "reserve_body": (
+            "Nous avons examiné avec attention le projet « {{ project_title }} » (réf. "
+            "{{ reference }}), pour lequel vous demandiez {{ requested_figures }}. Il ne peut "
+            "pas être financé avec le budget disponible aujourd'hui, mais il est inscrit sur la "
+            "liste de réserve de l'appel, à la place {{ reserve_rank }} sur {{ reserve_size }}."
+        ),
+        "reserve_until": (
+            "La liste de réserve est valable jusqu'au {{ reserve_valid_until_text }}. Si un "
+            "projet financé renonce à sa subvention avant cette date, les montants libérés "
+            "sont proposés aux projets de la liste, dans leur ordre."
+        ),
+        "reserve_open": (
+            "Si un projet financé renonce à sa subvention, les montants libérés sont proposés "
+            "aux projets de la liste de réserve, dans leur ordre."
+        ),
+        "reserve_told": "Nous vous informerons si des moyens sont libérés pour votre projet.",
         "closing": "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.",
         # amendments
         "amendment_title": "Avenant n° {{ amendment_number }} à la convention de subvention",
@@ -240,6 +257,23 @@ TEXT = {
             "Tegen deze beslissing kan binnen zestig dagen na de kennisgeving een beroep tot "
             "nietigverklaring worden ingesteld bij de Raad van State."
         ),
+        "letter_reserve_subject": "{{ call_title_heading }}: reservelijst",
+        "reserve_body": (
+            "Wij hebben het project „{{ project_title }}” (ref. {{ reference }}), waarvoor u "
+            "{{ requested_figures }} vroeg, aandachtig onderzocht. Met het budget dat vandaag "
+            "beschikbaar is, kan het niet gefinancierd worden, maar het staat op de reservelijst "
+            "van de oproep, op plaats {{ reserve_rank }} van {{ reserve_size }}."
+        ),
+        "reserve_until": (
+            "De reservelijst is geldig tot {{ reserve_valid_until_text }}. Als een gefinancierd "
+            "project vóór die datum van zijn subsidie afziet, worden de vrijgekomen middelen "
+            "aan de projecten op de lijst voorgesteld, in hun volgorde."
+        ),
+        "reserve_open": (
+            "Als een gefinancierd project van zijn subsidie afziet, worden de vrijgekomen "
+            "middelen aan de projecten op de reservelijst voorgesteld, in hun volgorde."
+        ),
+        "reserve_told": "Wij laten u weten of er middelen voor uw project vrijkomen.",
         "closing": "Met de meeste hoogachting,",
         # amendments
         "amendment_title": "Aanhangsel nr. {{ amendment_number }} bij de subsidieovereenkomst",
@@ -480,14 +514,18 @@ def letter_award(document: object, t: dict[str, str]) -> None:
     p("{{ signatory }}")
 
 
-def letter_refusal(document: object, t: dict[str, str]) -> None:
-    p = document.add_paragraph  # type: ignore[attr-defined]
-    letter_head(document, t, "letter_refusal_subject")
-    p(t["refusal_body"])
+def reasons(d: object, t: dict[str, str]) -> None:
+    """The reasons of a decision that funds nothing, one paragraph each."""
+    p = d.add_paragraph  # type: ignore[attr-defined]
     p(t["refusal_reasons"])
     p("{%p for reason in reasons %}")
     p("– {{ reason }}", style="List Paragraph")
     p("{%p endfor %}")
+
+
+def appeal_and_closing(d: object, t: dict[str, str]) -> None:
+    """How to appeal, then the closing and the signatory."""
+    p = d.add_paragraph  # type: ignore[attr-defined]
     p(t["refusal_appeal"])
     p(t["draft"]).runs[0].italic = True
     p(t["closing"])
@@ -495,11 +533,33 @@ def letter_refusal(document: object, t: dict[str, str]) -> None:
     p("{{ signatory }}")
 
 
+def letter_refusal(document: object, t: dict[str, str]) -> None:
+    letter_head(document, t, "letter_refusal_subject")
+    document.add_paragraph(t["refusal_body"])  # type: ignore[attr-defined]
+    reasons(document, t)
+    appeal_and_closing(document, t)
+
+
+def letter_reserve(document: object, t: dict[str, str]) -> None:
+    p = document.add_paragraph  # type: ignore[attr-defined]
+    letter_head(document, t, "letter_reserve_subject")
+    p(t["reserve_body"])
+    reasons(document, t)
+    p("{%p if reserve_valid_until %}")
+    p(t["reserve_until"])
+    p("{%p else %}")
+    p(t["reserve_open"])
+    p("{%p endif %}")
+    p(t["reserve_told"])
+    appeal_and_closing(document, t)
+
+
 def main() -> None:
     for lang in ("nl", "fr"):
         build(lang, HERE / f"convention.{lang}.docx", convention)
         build(lang, HERE / f"letter-award.{lang}.docx", letter_award)
         build(lang, HERE / f"letter-refusal.{lang}.docx", letter_refusal)
+        build(lang, HERE / f"letter-reserve.{lang}.docx", letter_reserve)
         build(lang, HERE / f"amendment.{lang}.docx", amendment)
     print(f"wrote the templates in {HERE}")
 

@@ -61,6 +61,62 @@ def test_refusal_reasons_are_in_the_letter_language() -> None:
     assert nl[0] == "Het project staat op plaats 7 van 15, met een score van 70,05 op 100."
 
 
+def test_a_reserve_letter_gives_the_place_and_the_validity() -> None:
+    fr = sample_context("letter-reserve", "fr")
+    assert (fr["reserve_rank"], fr["reserve_size"]) == (1, 9)
+    assert (fr["reserve_valid_until"], fr["reserve_valid_until_text"]) == (
+        "2024-06-30",
+        "30 juin 2024",
+    )
+    assert sample_context("letter-reserve", "nl")["reserve_valid_until_text"] == "30 juni 2024"
+    assert sample_context("letter-refusal", "fr")["reserve_rank"] is None
+
+
+@pytest.mark.parametrize(
+    ("reason", "lang", "expected"),
+    [
+        (
+            "does_not_fit",
+            "fr",
+            "Il demandait 65\u202f000,00\u00a0€, mais lorsque son tour est venu sur la liste de "
+            "réserve, il ne restait que 42\u202f500,00\u00a0€ des moyens disponibles après une "
+            "renonciation.",
+        ),
+        (
+            "does_not_fit",
+            "nl",
+            "Het vroeg €\u00a065.000,00, maar toen het op de reservelijst aan de beurt was, "
+            "bleef er van de middelen die na een afzegging beschikbaar waren nog "
+            "€\u00a042.500,00 over.",
+        ),
+        (
+            "below_line",
+            "fr",
+            "Il se situe sous la ligne de financement de la liste de réserve : les moyens "
+            "disponibles après une renonciation n'ont pas suffi aux projets mieux placés.",
+        ),
+    ],
+)
+def test_the_reasons_of_a_reserve_project_after_a_withdrawal(
+    reason: str, lang: str, expected: str
+) -> None:
+    from slrbcall.calls.definition import load_call
+    from slrbcall.documents.reasons import decision_sentences
+
+    call = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
+    line = {
+        "rank": 7,
+        "score": "70.0500",
+        "requested": "65000.00",
+        "reason": reason,
+        "remaining_before": "42500.00",
+        "facts": {"rank": 7, "ranked": 15, "reallocates_run": 1, "reserve_rank": 1},
+    }
+    app = Application("EMP23-13", "comensia", "Comensia", "Fresques", 6_500_000, Lang(lang))
+    found = decision_sentences(line, call=call, application=app, budget_cents=1, lang=lang)
+    assert found[1] == expected
+
+
 def test_multi_year_projects_get_yearly_deadlines() -> None:
     from slrbcall.calls.definition import load_call
 

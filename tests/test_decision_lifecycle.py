@@ -200,7 +200,9 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
     conn = sqlite3.connect(db)
     conn.executescript(undo(CORRECTIONS_AMENDMENTS_MIGRATION, keep=("payment_within_award",)))
     conn.executescript(
-        "DROP TRIGGER allocation_adoption_no_delete; DELETE FROM allocation_adoption;"
+        "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
+        " DROP TRIGGER payment_not_after_withdrawal;"
+        " DROP TRIGGER allocation_adoption_no_delete; DELETE FROM allocation_adoption;"
         " DROP VIEW adopted_run; DROP TRIGGER payment_within_award;"
         " DROP TRIGGER allocation_run_kept; DROP TRIGGER allocation_decision_frozen;"
         " DROP TRIGGER allocation_decision_kept; DROP TRIGGER allocation_adoption_no_update;"

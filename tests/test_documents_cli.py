@@ -54,10 +54,64 @@ def test_letters_for_every_application(cli: Invoke, db: Path, tmp_path: Path) ->
     assert result.exit_code == 0, result
     files = json.loads(result.stdout)["files"]
     assert sum("letter-award" in f for f in files) == 6
+    assert sum("letter-reserve" in f for f in files) == 9  # the call keeps a reserve list
+    reserve = document_text(out / "empowerment-2023_EMP23-13_letter-reserve_fr.docx")
+    assert "liste de réserve de l'appel, à la place 1 sur 9." in reserve
+    assert "Le projet est classé 7e sur 15, avec un score de 70,05 sur 100." in reserve
+    assert "il ne restait que 4\u202f000,00\u00a0€ du budget de 255\u202f000,00\u00a0€" in reserve
+    assert "La liste de réserve est valable jusqu'au 30 juin 2024." in reserve
+    assert "Nous vous informerons si des moyens sont libérés pour votre projet." in reserve
+    dutch = document_text(out / "empowerment-2023_EMP23-15_letter-reserve_nl.docx")
+    assert "op de reservelijst van de oproep, op plaats 8 van 9." in dutch
+    assert "De reservelijst is geldig tot 30 juni 2024." in dutch
+    assert "{{" not in reserve + dutch
+
+
+def test_after_the_reserve_s_validity_the_letters_are_refusals(
+    cli: Invoke, db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "outbox"
+    result = cli("--db", db, "render-letters", "--out", out, "--date", "2024-07-01", "--json")
+    files = json.loads(result.stdout)["files"]
     assert sum("letter-refusal" in f for f in files) == 9
     refusal = document_text(out / "empowerment-2023_EMP23-13_letter-refusal_fr.docx")
     assert "Le projet est classé 7e sur 15, avec un score de 70,05 sur 100." in refusal
     assert "il ne restait que 4\u202f000,00\u00a0€ du budget de 255\u202f000,00\u00a0€" in refusal
+
+
+def test_after_a_reallocation_letters_follow_the_new_decision(
+    cli: Invoke, scored_db: Path, tmp_path: Path
+) -> None:
+    """The reserve project funded by the reallocation gets an award letter; the withdrawn
+    one gets nothing; the others stay on the reserve, renumbered."""
+    import shutil
+
+    db = tmp_path / "ws.db"
+    shutil.copy(scored_db, db)
+    call = ("--db", db, "--call", "empowerment-2023")
+    assert cli(*call, "allocate").exit_code == 0
+    assert cli(*call, "allocations", "adopt", "1").exit_code == 0
+    assert cli(
+        *call, "withdraw", "EMP23-07", "--date", "2024-03-01", "--reason", "closed",
+        "--today", "2024-03-02",
+    ).exit_code == 0  # fmt: skip
+    refused = cli(*call, "render-letters", "--out", tmp_path / "x", "--only", "EMP23-07")
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr.strip() == "Error: EMP23-07 was withdrawn: it gets no convention or letter"
+    )
+    assert cli(*call, "reallocate", "--today", "2024-03-02").exit_code == 0
+    assert cli(*call, "allocations", "adopt", "2").exit_code == 0
+    out = tmp_path / "outbox"
+    result = cli(*call, "render-letters", "--out", out, "--date", "2024-03-05", "--json")
+    files = json.loads(result.stdout)["files"]
+    assert len(files) == 14
+    assert "empowerment-2023_EMP23-01_letter-award_fr.docx" in files
+    assert not [f for f in files if "EMP23-07" in f]
+    award = document_text(out / "empowerment-2023_EMP23-01_letter-award_fr.docx")
+    assert "reçoit une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in award
+    reserve = document_text(out / "empowerment-2023_EMP23-04_letter-reserve_fr.docx")
+    assert "à la place 2 sur 8." in reserve
 
 
 def test_both_languages_and_one_reference(cli: Invoke, db: Path, tmp_path: Path) -> None:
@@ -131,7 +185,7 @@ def test_templates_init_and_check(cli: Invoke, tmp_path: Path) -> None:
     assert (folder / "convention.fr.docx").exists()
     result = cli("--templates-dir", folder, "templates", "check")
     assert result.exit_code == 0, result
-    assert result.stdout.strip() == "8 templates checked: no problem."
+    assert result.stdout.strip() == "10 templates checked: no problem."
     again = cli("templates", "init", folder)
     assert again.exit_code == 1
     (folder / "letter-award.nl.docx").unlink()

@@ -16,7 +16,12 @@ Invariants of every result, whatever the policy and options:
 * ``funded_full`` if and only if award == request; at most one ``funded_partial``;
 * no application below ``min_score`` is funded; no organisation gets more than
   ``org_cap`` projects; no capped theme receives more than its cap;
-* the result (and its ``to_json()``) does not depend on the order of the candidates.
+* the result (and its ``to_json()``) does not depend on the order of the candidates;
+* a withdrawn candidate is never ranked: its award is what was paid to it, which
+  comes out of the budget first.
+
+:func:`reallocate` gives the money that withdrawals released to the reserve list of
+an adopted decision, every other award of it kept as it is (:mod:`.reserve`).
 """
 
 from __future__ import annotations
@@ -32,12 +37,14 @@ from .inputs import (
     Candidate,
     InvalidCandidatesError,
     OptionOverrides,
+    Withdrawn,
     validate_candidates,
 )
 from .optimal import max_score
 from .policies import Ledger, guarantee_themes, walk
 from .ranking import rank
-from .result import AllocationResult, DecisionLine, gc_paused
+from .reserve import Reallocation, reallocate, reserve_of
+from .result import AllocationResult, DecisionLine, gc_paused, options_from_json
 from .solver import OptimalityNotProvenError
 
 __all__ = [
@@ -49,8 +56,13 @@ __all__ = [
     "InvalidCandidatesError",
     "OptimalityNotProvenError",
     "OptionOverrides",
+    "Reallocation",
     "ReasonCode",
+    "Withdrawn",
     "allocate",
+    "options_from_json",
+    "reallocate",
+    "reserve_of",
 ]
 
 
@@ -69,9 +81,12 @@ def allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> All
 
 def _allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> AllocationResult:
     validate_candidates(candidates, options)
-    eligible = [c for c in candidates if c.eligible]
+    withdrawn = sorted((c for c in candidates if c.withdrawn), key=lambda c: c.reference)
+    eligible = [c for c in candidates if c.eligible and not c.withdrawn]
     ranked = rank(eligible, options.tie_break)
     ledger = Ledger.start(options)
+    for c in withdrawn:  # what was paid to them stays theirs
+        ledger.keep(c.theme, c.withdrawn.paid_cents if c.withdrawn else 0)
     decided = guarantee_themes(ranked, options, ledger) if options.theme_guarantee else {}
     optimum = None
     if options.policy is Policy.MAX_SCORE:
@@ -80,7 +95,10 @@ def _allocate(candidates: Sequence[Candidate], options: AllocationOptions) -> Al
         verdicts = walk(ranked, options, ledger, decided)
     context = Context(len(ranked), options)
     lines = [DecisionLine.ranked(r, verdicts[r.position], context) for r in ranked]
-    ineligible = sorted((c for c in candidates if not c.eligible), key=lambda c: c.reference)
+    lines.extend(DecisionLine.withdrawn(c, context) for c in withdrawn)
+    ineligible = sorted(
+        (c for c in candidates if not c.eligible and not c.withdrawn), key=lambda c: c.reference
+    )
     lines.extend(DecisionLine.ineligible(c, context) for c in ineligible)
     total = sum(line.amount_cents for line in lines)
     if total > options.budget_cents:  # pragma: no cover - the policies never overspend

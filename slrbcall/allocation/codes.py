@@ -27,3 +27,8 @@ class ReasonCode(StrEnum):
     THEME_GUARANTEE = "theme_guarantee"
     NOT_IN_OPTIMUM = "not_in_optimum"
     INELIGIBLE = "ineligible"
+    #: The applicant renounced: the award is what was paid (zero if nothing was).
+    WITHDRAWN = "withdrawn"
+    #: Funded, in full or in part, from the reserve with money a withdrawal released.
+    RESERVE_FUNDED = "reserve_funded"
+    RESERVE_PARTIAL = "reserve_partial"

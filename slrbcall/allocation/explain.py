@@ -8,8 +8,8 @@ without parsing the English.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -21,7 +21,15 @@ from .inputs import AllocationOptions, Candidate
 from .policies import Facts, Verdict
 from .ranking import Ranked, describe_key
 
-__all__ = ["Context", "LineSource", "decision_of", "facts", "score_text", "sentence"]
+__all__ = [
+    "Context",
+    "LineSource",
+    "Reallocating",
+    "decision_of",
+    "facts",
+    "score_text",
+    "sentence",
+]
 
 
 def score_text(score: Decimal | str | int) -> str:
@@ -43,11 +51,29 @@ def _percent(share: Decimal) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Reallocating:
+    """What every reserve line of a reallocation shares: where its money came from.
+
+    ``free == released + unspent``: what the withdrawals of ``withdrawn`` released, and
+    what the decision (run ``run_id``) left unspent. ``reserve`` gives each reserve
+    project its place on the list (from 1).
+    """
+
+    run_id: int
+    withdrawn: tuple[str, ...]
+    free: int
+    released: int
+    unspent: int
+    reserve: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
-    """What every line of one allocation shares."""
+    """What every line of one allocation shares (``reallocating``: of a reallocation)."""
 
     ranked_count: int
     options: AllocationOptions
+    reallocating: Reallocating | None = None
 
     @property
     def max_score(self) -> bool:
@@ -64,16 +90,19 @@ class LineSource(NamedTuple):
     context: Context
 
 
-def _funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
+def _funded(
+    c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context, *, source: str = ""
+) -> str:
+    """Funded in full; ``source`` says from where (" from the reserve"), if not the budget."""
     if x.max_score:
         return (
             f"it is in the set with the highest total score ({score_text(f['optimum'])}, "
             f"proven optimal), so its request of {format_eur(c.requested_cents)} was funded "
-            f"in full, leaving {format_eur(v.after)}"
+            f"in full{source}, leaving {format_eur(v.after)}"
         )
     return (
         f"it asked for {format_eur(c.requested_cents)} and {format_eur(v.before)} remained, "
-        f"so it was funded in full, leaving {format_eur(v.after)}"
+        f"so it was funded in full{source}, leaving {format_eur(v.after)}"
     )
 
 
@@ -180,6 +209,14 @@ def _not_in_optimum(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Con
     )
 
 
+def _reserve_funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
+    return _funded(c, v, f, x, source=" from the reserve")
+
+
+def _reserve_partial(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
+    return _partial(c, v, f, x) + " from the reserve"
+
+
 _Body = Callable[[Candidate, Verdict, Mapping[str, str | int], Context], str]
 _BODIES: dict[ReasonCode, _Body] = {
     ReasonCode.FUNDED: _funded,
@@ -191,7 +228,88 @@ _BODIES: dict[ReasonCode, _Body] = {
     ReasonCode.THEME_CAP: _theme_cap,
     ReasonCode.THEME_GUARANTEE: _guarantee,
     ReasonCode.NOT_IN_OPTIMUM: _not_in_optimum,
+    ReasonCode.RESERVE_FUNDED: _reserve_funded,
+    ReasonCode.RESERVE_PARTIAL: _reserve_partial,
 }
+
+
+def _listed(references: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(references) < 2:
+        return "".join(references)
+    return ", ".join(references[:-1]) + " and " + references[-1]
+
+
+def _withdrawn_facts(c: Candidate, r: Ranked | None, v: Verdict, x: Context) -> Facts:
+    w = c.withdrawn
+    assert w is not None  # a WITHDRAWN verdict is made for withdrawn candidates only
+    out: Facts = {
+        "reference": c.reference,
+        "applicant": c.applicant,
+        "requested": format_plain(c.requested_cents),
+        "amount": format_plain(v.amount),
+        "decision": decision_of(v.amount, c.requested_cents).value,
+        "reason": ReasonCode.WITHDRAWN.value,
+        "withdrawn_on": w.on,
+        "withdrawal_reason": w.reason,
+        "paid": format_plain(w.paid_cents),
+        "award_before": format_plain(w.award_cents),
+        "released": format_plain(w.released_cents),
+    }
+    if w.run_id is not None:
+        out["award_run"] = w.run_id
+    if r is not None:
+        out.update(rank=r.rank, ranked=x.ranked_count, score=str(c.score))
+    if c.theme is not None:
+        out["theme"] = c.theme
+    return out
+
+
+def _withdrawn_sentence(c: Candidate, r: Ranked | None, x: Context) -> str:
+    w = c.withdrawn
+    assert w is not None
+    head = "It"
+    if r is not None:
+        head = f"Ranked {r.rank} of {x.ranked_count} (score {score_text(c.score)}): it"
+    text = f"{head} was withdrawn on {w.on} ({w.reason})"
+    paid = format_eur(w.paid_cents)
+    if w.award_cents:
+        run = "" if w.run_id is None else f" in run {w.run_id}"
+        return (
+            f"{text}; it had been awarded {format_eur(w.award_cents)}{run}, of which {paid} "
+            f"was paid, so its award is now {paid} and {format_eur(w.released_cents)} "
+            "is released."
+        )
+    if w.paid_cents:
+        return f"{text}; {paid} was paid to it, which stays its award."
+    return f"{text}, so it is no longer ranked or funded."
+
+
+def _reserve_facts(c: Candidate, x: Context) -> Facts:
+    """Where a reserve line's money came from, and its place on the reserve."""
+    y = x.reallocating
+    assert y is not None
+    return {
+        "reserve_rank": y.reserve[c.reference],
+        "reserve_size": len(y.reserve),
+        "reallocates_run": y.run_id,
+        "withdrawals": ", ".join(y.withdrawn),
+        "free": format_plain(y.free),
+        "released": format_plain(y.released),
+        "unspent": format_plain(y.unspent),
+    }
+
+
+def _reserve_clause(c: Candidate, x: Context) -> str:
+    y = x.reallocating
+    assert y is not None
+    origin = f"after the withdrawal of {_listed(y.withdrawn)}, {format_eur(y.free)} was free"
+    if y.unspent:
+        origin += (
+            f" ({format_eur(y.released)} released and {format_eur(y.unspent)} left unspent "
+            f"by run {y.run_id})"
+        )
+    return f"on the reserve, rank {y.reserve[c.reference]} of {len(y.reserve)}: {origin}"
 
 
 def decision_of(amount: int, requested: int) -> Decision:
@@ -203,6 +321,8 @@ def decision_of(amount: int, requested: int) -> Decision:
 def facts(source: LineSource) -> Facts:
     """The numbers of a line as plain values; money as plain decimal strings."""
     c, r, v, x = source
+    if v is not None and v.reason is ReasonCode.WITHDRAWN:
+        return _withdrawn_facts(c, r, v, x)
     if r is None or v is None:
         out: Facts = {
             "reference": c.reference,
@@ -239,6 +359,8 @@ def facts(source: LineSource) -> Facts:
         out["tie_break_key"] = r.tie_key
         out["tied_with"] = r.tied_with
         out["tie_position"] = "ahead" if r.ahead else "after"
+    if x.reallocating is not None:
+        out.update(_reserve_facts(c, x))
     return out
 
 
@@ -248,6 +370,8 @@ def sentence(source: LineSource, numbers: Mapping[str, str | int] | None = None)
     ``numbers`` are the line's :func:`facts`, when the caller has them already.
     """
     c, r, v, x = source
+    if v is not None and v.reason is ReasonCode.WITHDRAWN:
+        return _withdrawn_sentence(c, r, x)
     if r is None or v is None:
         why = f" ({c.ineligible_reason})" if c.ineligible_reason else ""
         return f"Not eligible{why}, so it was not ranked or funded."
@@ -256,4 +380,8 @@ def sentence(source: LineSource, numbers: Mapping[str, str | int] | None = None)
         place = "ahead of" if r.ahead else "after"
         tie = f", tied with {r.tied_with} and placed {place} it by {describe_key(r.tie_key)}"
     body = _BODIES[v.reason](c, v, facts(source) if numbers is None else numbers, x)
-    return f"Ranked {r.rank} of {x.ranked_count} (score {score_text(c.score)}{tie}): {body}."
+    head = f"Ranked {r.rank} of {x.ranked_count} (score {score_text(c.score)}{tie})"
+    if x.reallocating is not None:
+        stays = "" if v.amount else "; it stays on the reserve"
+        return f"{head}; {_reserve_clause(c, x)}; {body}{stays}."
+    return f"{head}: {body}."

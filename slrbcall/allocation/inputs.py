@@ -29,6 +29,7 @@ __all__ = [
     "Candidate",
     "InvalidCandidatesError",
     "OptionOverrides",
+    "Withdrawn",
     "validate_candidates",
 ]
 
@@ -43,12 +44,33 @@ class InvalidCandidatesError(RefusedError):
 
 
 @dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """The applicant renounced the application on ``on`` (ISO date), for ``reason``.
+
+    ``award_cents`` is what the decision in force awarded it (run ``run_id``) and
+    ``paid_cents`` what was paid of it: a withdrawn application keeps what was paid as
+    its award, and releases the rest.
+    """
+
+    on: str
+    reason: str
+    paid_cents: int = 0
+    award_cents: int = 0
+    run_id: int | None = None
+
+    @property
+    def released_cents(self) -> int:
+        return max(0, self.award_cents - self.paid_cents)
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One application as the allocation sees it.
 
     ``applicant`` is the organisation key the organisation cap counts by;
     ``criterion_scores`` feed the ``criterion:KEY`` tie-break. An ineligible
-    candidate is listed in the result with its reason but never ranked or funded.
+    candidate is listed in the result with its reason but never ranked or funded; a
+    ``withdrawn`` one is never ranked, and keeps what was paid to it as its award.
     """
 
     reference: str
@@ -59,6 +81,7 @@ class Candidate:
     criterion_scores: Mapping[str, Decimal] = field(default_factory=dict)
     eligible: bool = True
     ineligible_reason: str | None = None
+    withdrawn: Withdrawn | None = None
 
 
 class OptionOverrides(TypedDict, total=False):
@@ -204,7 +227,8 @@ def validate_candidates(candidates: Sequence[Candidate], options: AllocationOpti
 
     Checked: unique references; no negative request; every eligible request within
     the grant range and above zero (so that ``min <= award <= min(request, max)`` can
-    hold); every score a finite number between 0 and 100.
+    hold), withdrawn ones aside; every score a finite number between 0 and 100; what
+    was paid to withdrawn applications within the budget.
     """
     problems: list[str] = []
     counts = Counter(c.reference for c in candidates)
@@ -216,13 +240,19 @@ def validate_candidates(candidates: Sequence[Candidate], options: AllocationOpti
     for c in candidates:
         if c.requested_cents < 0:
             problems.append(f"{c.reference}: negative request ({format_eur(c.requested_cents)})")
-        elif c.eligible and not bottom <= c.requested_cents <= top:
+        elif c.eligible and c.withdrawn is None and not bottom <= c.requested_cents <= top:
             limit = "above the maximum" if c.requested_cents > top else "below the minimum"
             grant = top if c.requested_cents > top else bottom
             problems.append(
                 f"{c.reference}: request {format_eur(c.requested_cents)} is {limit} grant "
                 f"of {format_eur(grant)}"
             )
+    kept = sum(c.withdrawn.paid_cents for c in candidates if c.withdrawn is not None)
+    if kept > options.budget_cents:
+        problems.append(
+            f"withdrawn applications were paid {format_eur(kept)}, more than the budget of "
+            f"{format_eur(options.budget_cents)}"
+        )
     # Each distinct score once: 100,000 applications share a few thousand scores.
     bad = {s for s in {c.score for c in candidates} if not _valid_score(s)}
     problems.extend(

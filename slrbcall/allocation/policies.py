@@ -86,6 +86,13 @@ class Ledger:
             }
         return None
 
+    def keep(self, theme: str | None, amount: int) -> None:
+        """Money already spent outside this walk (paid to a withdrawn project, say):
+        less to give, and its theme's share used, but no place of an organisation."""
+        self.remaining -= amount
+        if theme is not None and theme in self.theme_caps:
+            self.theme_spent[theme] = self.theme_spent.get(theme, 0) + amount
+
     def fund(self, c: Candidate, amount: int) -> None:
         self.remaining -= amount
         if self.org_cap is not None:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from slrbcall.model import Policy
-from slrbcall.money import format_plain
+from slrbcall.model import PartialPolicy, Policy, ThemeCap
+from slrbcall.money import cents_from_decimal, format_plain
 
 from .codes import Decision, ReasonCode
 from .explain import Context, LineSource, decision_of, facts, sentence
@@ -18,7 +18,7 @@ from .inputs import AllocationOptions, Candidate
 from .policies import Verdict
 from .ranking import Ranked
 
-__all__ = ["AllocationResult", "DecisionLine", "gc_paused"]
+__all__ = ["AllocationResult", "DecisionLine", "gc_paused", "options_from_json", "run_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,15 @@ class DecisionLine:
     @classmethod
     def ineligible(cls, c: Candidate, context: Context) -> DecisionLine:
         return cls(LineSource(c, None, None, context))
+
+    @classmethod
+    def withdrawn(
+        cls, c: Candidate, context: Context, ranked: Ranked | None = None
+    ) -> DecisionLine:
+        """A withdrawn application: its award is what was paid of it (``c.withdrawn``)."""
+        assert c.withdrawn is not None
+        paid = c.withdrawn.paid_cents
+        return cls(LineSource(c, ranked, Verdict(paid, ReasonCode.WITHDRAWN, 0, 0), context))
 
     @property
     def reference(self) -> str:
@@ -84,12 +93,12 @@ class DecisionLine:
     @property
     def remaining_before_cents(self) -> int | None:
         v = self.source.verdict
-        return None if v is None else v.before
+        return None if v is None or v.reason is ReasonCode.WITHDRAWN else v.before
 
     @property
     def remaining_after_cents(self) -> int | None:
         v = self.source.verdict
-        return None if v is None else v.after
+        return None if v is None or v.reason is ReasonCode.WITHDRAWN else v.after
 
     @property
     def tie_break_key(self) -> str | None:
@@ -161,15 +170,32 @@ class AllocationResult:
             return self._json()
 
     def _json(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy.value,
-            "options": _options_json(self.options),
-            "total_awarded": format_plain(self.total_awarded_cents),
-            "remainder": format_plain(self.remainder_cents),
-            "optimum": None if self.optimum is None else str(self.optimum),
-            "proven_optimal": self.proven_optimal,
-            "lines": [line.to_json() for line in self.lines],
-        }
+        return run_json(
+            self.options,
+            total_awarded_cents=self.total_awarded_cents,
+            optimum=self.optimum,
+            lines=[line.to_json() for line in self.lines],
+        )
+
+
+def run_json(
+    options: AllocationOptions,
+    *,
+    total_awarded_cents: int,
+    optimum: Decimal | None,
+    lines: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A run's JSON, as stored: its policy and options, totals and lines (a proven
+    ``optimum`` under max-score)."""
+    return {
+        "policy": options.policy.value,
+        "options": _options_json(options),
+        "total_awarded": format_plain(total_awarded_cents),
+        "remainder": format_plain(options.budget_cents - total_awarded_cents),
+        "optimum": None if optimum is None else str(optimum),
+        "proven_optimal": True if optimum is not None else None,
+        "lines": lines,
+    }
 
 
 @contextmanager
@@ -217,3 +243,35 @@ def _options_json(options: AllocationOptions) -> dict[str, Any]:
         "tie_break": list(options.tie_break),
         "counterfactuals": options.counterfactuals,
     }
+
+
+def _cents(plain: str | None) -> int | None:
+    return None if plain is None else cents_from_decimal(Decimal(plain))
+
+
+def options_from_json(data: Mapping[str, Any]) -> AllocationOptions:
+    """The options of a stored run, from the ``options`` of its JSON (the inverse of
+    what :meth:`AllocationResult.to_json` wrote; the solver's time limit is not kept)."""
+    min_score = data.get("min_score")
+    return AllocationOptions(
+        budget_cents=cents_from_decimal(Decimal(data["budget"])),
+        grant_min_cents=cents_from_decimal(Decimal(data["grant_min"])),
+        grant_max_cents=cents_from_decimal(Decimal(data["grant_max"])),
+        granularity_cents=cents_from_decimal(Decimal(data["granularity"])),
+        policy=Policy(data["policy"]),
+        partial=PartialPolicy(data["partial"]),
+        partial_min_share=Decimal(data["partial_min_share"]),
+        min_score=None if min_score is None else Decimal(min_score),
+        org_cap=data.get("org_cap"),
+        theme_caps=tuple(
+            ThemeCap(
+                theme=cap["theme"],
+                amount_cents=_cents(cap.get("amount")),
+                percent=None if cap.get("percent") is None else Decimal(cap["percent"]),
+            )
+            for cap in data.get("theme_caps", ())
+        ),
+        theme_guarantee=bool(data.get("theme_guarantee", False)),
+        tie_break=tuple(data.get("tie_break", ("id",))),
+        counterfactuals=bool(data.get("counterfactuals", True)),
+    )

@@ -3,11 +3,14 @@ call's decision, read the runs and adoptions, explain, compare.
 
 A stored run is a proposal; it becomes the call's decision only when an officer
 adopts it (``slrbcall allocations adopt RUN``), and every later adoption is a recorded
-act that never lowers or removes an award on which money was paid.
+act that never lowers or removes an award on which money was paid. An adoption freezes
+the decision's reserve list. Withdrawals and the reallocation of what they release are
+in :mod:`.reallocation`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -17,13 +20,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slrbcall import __version__
-from slrbcall.allocation import AllocationOptions, Candidate
+from slrbcall.allocation import AllocationOptions, Candidate, reserve_of
 from slrbcall.allocation import allocate as run_policy
+from slrbcall.allocation.standing import Standing, awards, standing
 from slrbcall.calls.service import resolve_call
 from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
 from slrbcall.model import Policy
-from slrbcall.money import cents_from_decimal, format_eur
+from slrbcall.money import format_eur
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
 
@@ -90,6 +94,15 @@ def _candidates(
                 else "; ".join(r.message for r in app.reasons) or "not eligible",
             )
         )
+    with _open(settings) as ws:
+        now = standing(ws, ranked.loaded.call.id)
+    # A withdrawn application is in no new run: it keeps what was paid to it.
+    candidates = [
+        dataclasses.replace(c, withdrawn=now.withdrawn(c.reference))
+        if c.reference in now.withdrawals
+        else c
+        for c in candidates
+    ]
     return ranked.loaded, candidates
 
 
@@ -114,6 +127,7 @@ def _input_hash(
                 sorted((k, str(v)) for k, v in c.criterion_scores.items()),
                 c.eligible,
             )
+            + (() if c.withdrawn is None else ((c.withdrawn.on, c.withdrawn.paid_cents),))
             for c in candidates
         ),
         "parameters": parameters,
@@ -184,11 +198,13 @@ def allocate(
 
 @dataclass(frozen=True, slots=True)
 class Decisions:
-    """The stored runs of a call and its adoptions, oldest first."""
+    """The stored runs of a call and its adoptions, oldest first, and where the
+    decision in force stands (withdrawals, reserve)."""
 
     loaded: LoadedCall
     runs: list[StoredRun]
     adoptions: list[StoredAdoption]
+    standing: Standing
 
     @property
     def adopted_id(self) -> int | None:
@@ -200,7 +216,8 @@ def decisions(settings: Settings) -> Decisions:
     """The runs of the call and which of them was adopted, when and why."""
     with _open(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
-        return Decisions(loaded, ws.runs(loaded.call.id), ws.adoptions(loaded.call.id))
+        call_id = loaded.call.id
+        return Decisions(loaded, ws.runs(call_id), ws.adoptions(call_id), standing(ws, call_id))
 
 
 def allocation_runs(settings: Settings) -> tuple[LoadedCall, list[StoredRun]]:
@@ -273,6 +290,7 @@ class Adoption:
     previous_run_id: int | None
     changes: tuple[Change, ...]
     reason: str | None
+    reserve: tuple[str, ...] = ()  # the reserve list frozen with it, in order
 
 
 def adopt(
@@ -282,7 +300,10 @@ def adopt(
 
     Refused while the run in force has signed conventions or payments that the new
     run would change, unless ``supersede`` with a ``reason``; even then, an award on
-    which money was paid is never lowered or removed. Audited.
+    which money was paid is never lowered or removed. A recorded withdrawal is no such
+    change when the run gives the withdrawn project what was paid to it; a run that
+    gives it more, or that reallocates another decision than the one in force, is
+    refused. The adoption freezes the run's reserve list. Audited.
     """
     reason = (reason or "").strip() or None
     if supersede and reason is None:
@@ -295,7 +316,9 @@ def adopt(
             current = tx.adopted_run(call_id)
             if current is not None and current.id == run.id:
                 raise RefusedError(f"run {run.id} is already the adopted decision of {call_id}")
-            changes = _changes(tx, call_id, current, run) if current is not None else ()
+            now = standing(tx, call_id)
+            _check_withdrawals(run, current, now)
+            changes = _changes(tx, call_id, current, run, now) if current is not None else ()
             if changes and not supersede:
                 raise RefusedError(
                     f"run {current.id if current else '?'} is the decision in force; run "
@@ -311,7 +334,9 @@ def adopt(
                     + ". Such an award changes only by an amendment"
                 )
             superseded = current.id if (current is not None and changes) else None
-            tx.adopt(call_id, run.id, reason=reason, superseded_run_id=superseded)
+            adoption_id = tx.adopt(call_id, run.id, reason=reason, superseded_run_id=superseded)
+            reserve = reserve_of(run.result["lines"], now.withdrawals)
+            tx.add_reserve(adoption_id, reserve)
             tx.audit(
                 "insert",
                 "allocation_adoption",
@@ -322,45 +347,72 @@ def adopt(
                     "reason": reason,
                     "superseded": superseded,
                     "changed": [c.reference for c in changes],
+                    "reserve": [ref for ref, _ in reserve],
                 },
             )
-    return Adoption(loaded, run, None if current is None else current.id, changes, reason)
+    return Adoption(
+        loaded,
+        run,
+        None if current is None else current.id,
+        changes,
+        reason,
+        tuple(ref for ref, _ in reserve),
+    )
+
+
+def _check_withdrawals(run: StoredRun, current: StoredRun | None, now: Standing) -> None:
+    """Refuse a run that funds a withdrawn application beyond what was paid to it, or
+    that reallocates a decision other than the one in force."""
+    of = run.parameters.get("reallocation_of")
+    if of is not None and (current is None or current.id != of):
+        in_force = "no run" if current is None else f"run {current.id}"
+        raise RefusedError(
+            f"run {run.id} reallocates run {of}, but {in_force} is the decision in force: "
+            "propose the reallocation again with 'slrbcall reallocate'"
+        )
+    given = awards(run)
+    over = [
+        f"{ref} ({format_eur(given[ref])}; withdrawn on {found.on_date}, "
+        f"{format_eur(now.paid.get(ref, 0))} paid)"
+        for ref, found in sorted(now.withdrawals.items())
+        if given.get(ref, 0) > now.paid.get(ref, 0)
+    ]
+    if over:
+        raise RefusedError(
+            f"run {run.id} funds withdrawn applications: {'; '.join(over)}. A withdrawn "
+            "application keeps only what was paid to it: propose a new run "
+            "('slrbcall reallocate' gives what it released to the reserve)"
+        )
 
 
 def _changes(
-    tx: Transaction, call_id: str, current: StoredRun, run: StoredRun
+    tx: Transaction, call_id: str, current: StoredRun, run: StoredRun, now: Standing
 ) -> tuple[Change, ...]:
     """The projects of ``current`` with a signed convention or a payment whose award
-    ``run`` would change."""
+    ``run`` would change; a withdrawn project brought down to what was paid to it is a
+    recorded change, not one of these."""
     signed = {m.reference for m in tx.milestones(call_id) if m.key == "signature"}
-    paid: dict[str, int] = {}
-    for payment in tx.payments(call_id):
-        paid[payment.reference] = paid.get(payment.reference, 0) + payment.amount_cents
-    before = _awards(current)
-    after = _awards(run)
+    paid = now.paid
+    before = awards(current)
+    after = awards(run)
     return tuple(
         Change(ref, before.get(ref, 0), after.get(ref, 0), paid.get(ref, 0), ref in signed)
         for ref in sorted(signed | set(paid))
         if before.get(ref, 0) != after.get(ref, 0)
+        and not (ref in now.withdrawals and after.get(ref, 0) == paid.get(ref, 0))
     )
 
 
-def _awards(run: StoredRun) -> dict[str, int]:
-    """reference -> awarded cents, of the funded projects of a run."""
-    return {
-        line["reference"]: cents_from_decimal(Decimal(line["amount"]))
-        for line in run.result["lines"]
-        if line["decision"] in ("funded_full", "funded_partial")
-    }
-
-
 def explain(settings: Settings, reference: str) -> tuple[LoadedCall, StoredRun, dict[str, Any]]:
-    """Why ``reference`` got what it got in the adopted run."""
+    """Why ``reference`` got what it got in the adopted run, and what happened since:
+    its ``withdrawal``, its place on the ``reserve`` and a ``status`` sentence."""
 
     loaded, run = adopted_run(settings)
     for line in run.result["lines"]:
         if line["reference"] == reference:
-            return loaded, run, line
+            with _open(settings) as ws:
+                now = standing(ws, loaded.call.id)
+            return loaded, run, {**line, **now.state(reference, loaded.call.reserve)}
     references = [line["reference"] for line in run.result["lines"]]
     hint = difflib.get_close_matches(reference, references, n=1)
     suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""

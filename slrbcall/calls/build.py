@@ -37,6 +37,7 @@ from slrbcall.model import (
     OrgKind,
     ProjectDeadline,
     Representative,
+    ReserveTerms,
     Signatory,
     Theme,
     ThemeCap,
@@ -166,6 +167,16 @@ def _to_call(spec: CallSpec, digest: str) -> Call:
             letter_refusal=Localized(
                 nl=spec.documents.letter_refusal.nl, fr=spec.documents.letter_refusal.fr
             ),
+            letter_reserve=Localized(
+                nl=spec.documents.letter_reserve.nl, fr=spec.documents.letter_reserve.fr
+            ),
+        ),
+        reserve=None
+        if spec.reserve is None
+        else ReserveTerms(
+            policy=spec.reserve.policy,
+            partial=spec.reserve.partial,
+            valid_until=spec.reserve.valid_until,
         ),
         illustrative=tuple(spec.illustrative),
         source_sha256=digest,

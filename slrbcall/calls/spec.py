@@ -218,6 +218,21 @@ class AllocationSpec(_Strict):
     tie_break: list[str] = Field(default=["id"], min_length=1)
 
 
+class ReserveSpec(_Strict):
+    policy: Policy = Field(
+        default=Policy.GREEDY,
+        description="How released money goes down the reserve: greedy, strict or max-score.",
+    )
+    partial: PartialPolicy = Field(
+        default=PartialPolicy.OFF,
+        description="remainder: the first reserve project that does not fit is offered "
+        "what is free, as a partial grant.",
+    )
+    valid_until: dt.date | None = Field(
+        default=None, description="The last day money can be reallocated to the reserve."
+    )
+
+
 class MilestoneSpec(_Strict):
     key: Key
     label: LocalizedSpec
@@ -263,6 +278,9 @@ class DocumentsSpec(_Strict):
     convention: TemplatePairSpec
     letter_award: TemplatePairSpec
     letter_refusal: TemplatePairSpec
+    letter_reserve: TemplatePairSpec = TemplatePairSpec(
+        nl="letter-reserve.nl.docx", fr="letter-reserve.fr.docx"
+    )
 
 
 class CallSpec(_Strict):
@@ -285,6 +303,11 @@ class CallSpec(_Strict):
     scoring: ScoringSpec
     committee: list[CommitteeMemberSpec] = []
     allocation: AllocationSpec = AllocationSpec()
+    reserve: ReserveSpec | None = Field(
+        default=None,
+        description="A reserve list: the unfunded applications, in the order of the adopted "
+        "ranking, that money released by a withdrawal goes to.",
+    )
     timeline: TimelineSpec = TimelineSpec()
     tranches: list[TrancheSpec] = Field(min_length=1)
     signatories: list[SignatorySpec] = Field(min_length=2)

@@ -1,4 +1,7 @@
-"""``slrbcall allocate``, ``scenarios``, ``explain`` and ``allocations``: who gets what, why."""
+"""``slrbcall allocate``, ``scenarios`` and ``explain``: who gets what, and why.
+
+The stored runs and their adoption are in :mod:`slrbcall.cli.allocations`.
+"""
 
 from __future__ import annotations
 
@@ -24,13 +27,10 @@ from slrbcall.cli.options import (
 )
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.model import PartialPolicy, Policy, ThemeCap
-from slrbcall.money import format_plain
 from slrbcall.workspace import call_in_use
 
 if TYPE_CHECKING:
     from slrbcall.allocation import AllocationResult, OptionOverrides
-
-app = typer.Typer(no_args_is_help=True, help="The stored allocation runs.")
 
 Budget = Annotated[
     int | None,
@@ -218,14 +218,18 @@ def allocate(
         )
         return
     render_result(done.result, title=f"{done.loaded.call.id}: {done.result.policy.value}")
-    console = out_console()
-    if done.run_id is None:
-        console.print(text("Dry run: nothing was stored; the adopted allocation is unchanged."))
+    say_stored(done.run_id)
+
+
+def say_stored(run_id: int | None) -> None:
+    """Where a proposed run went: stored as a proposal to adopt, or (a dry run) nowhere."""
+    if run_id is None:
+        out_console().print(text("Dry run: nothing was stored; the adopted decision is unchanged."))
     else:
-        console.print(
+        out_console().print(
             text(
-                f"Stored as proposal run {done.run_id}; the adopted decision is unchanged. "
-                f"Adopt it with 'slrbcall allocations adopt {done.run_id}'."
+                f"Stored as proposal run {run_id}; the adopted decision is unchanged. "
+                f"Adopt it with 'slrbcall allocations adopt {run_id}'."
             )
         )
 
@@ -368,158 +372,5 @@ def explain(
     console = out_console()
     console.print(text(f"{reference} in allocation run {run.id} ({run.policy}, {run.at}):", "bold"))
     console.print(text(line["explanation"]))
-
-
-@app.command("list")
-def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """List the stored allocation runs: which one is adopted, since when and why.
-
-    Example: slrbcall allocations list
-    """
-
-    found = allocation_service.decisions(settings(ctx))
-    loaded, runs, adopted = found.loaded, found.runs, found.adopted_id
-    adoption = found.adoptions[-1] if found.adoptions else None
-    if as_json:
-        emit_json(
-            [
-                {
-                    "run": r.id,
-                    "at": r.at,
-                    "policy": r.policy,
-                    "budget": format_plain(r.budget_cents),
-                    "awarded": format_plain(r.awarded_cents),
-                    "input_sha256": r.input_sha256,
-                    "tool_version": r.tool_version,
-                    "adopted": r.id == adopted,
-                    "adoptions": [
-                        {"at": a.at, "reason": a.reason, "superseded_run": a.superseded_run_id}
-                        for a in found.adoptions
-                        if a.run_id == r.id
-                    ],
-                }
-                for r in runs
-            ]
-        )
-        return
-    view = table(
-        "run",
-        "at",
-        "policy",
-        "budget",
-        "awarded",
-        "funded",
-        "",
-        title=loaded.call.id,
-        numeric=("run", "budget", "awarded", "funded"),
-    )
-    for r in runs:
-        funded = sum(1 for line in r.result["lines"] if line["decision"].startswith("funded"))
-        view.add_row(
-            text(r.id),
-            text(r.at),
-            text(r.policy),
-            eur(r.budget_cents),
-            eur(r.awarded_cents),
-            text(funded),
-            text("adopted" if r.id == adopted else "proposal", "green" if r.id == adopted else ""),
-        )
-    console = out_console()
-    console.print(view)
-    if adoption is None:
-        console.print(text("No run is adopted yet: 'slrbcall allocations adopt RUN' adopts one."))
-    else:
-        why = f": {adoption.reason}" if adoption.reason else ""
-        console.print(text(f"Run {adoption.run_id} adopted on {adoption.at}{why}."))
-
-
-@app.command()
-def adopt(
-    ctx: typer.Context,
-    run: Annotated[int, typer.Argument(metavar="RUN", help="The run to adopt.")],
-    supersede: Annotated[
-        bool,
-        typer.Option(
-            "--supersede",
-            help="Replace a decision whose conventions are signed or paid (needs --reason).",
-        ),
-    ] = False,
-    reason: Annotated[
-        str | None,
-        typer.Option("--reason", help="Why: recorded with the adoption.", show_default=False),
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Adopt a stored run as the call's decision: documents and payments follow it.
-
-    While the decision in force has signed conventions or payments, a run that would
-    change them is refused unless --supersede --reason; an award on which money was
-    paid is never lowered or removed.
-
-    Example: slrbcall allocations adopt 1
-    """
-
-    done = allocation_service.adopt(settings(ctx), run, supersede=supersede, reason=reason)
-    if as_json:
-        emit_json(
-            {
-                "call": done.loaded.call.id,
-                "run": done.run.id,
-                "previous_run": done.previous_run_id,
-                "reason": done.reason,
-                "changed": [c.reference for c in done.changes],
-            }
-        )
-        return
-    console = out_console()
-    before = "" if done.previous_run_id is None else f", replacing run {done.previous_run_id}"
-    console.print(
-        text(f"Run {done.run.id} is now the adopted decision of {done.loaded.call.id}{before}.")
-    )
-    for change in done.changes:
-        console.print(text(f"Changed: {change.describe()}."))
-
-
-@app.command()
-def show(
-    ctx: typer.Context,
-    run: Annotated[
-        int | None,
-        typer.Argument(
-            metavar="[RUN]",
-            click_type=WholeNumber(1, 10**9),
-            help="A run number (default: the adopted one).",
-            show_default=False,
-        ),
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Show one stored allocation run with every decision.
-
-    Example: slrbcall allocations show
-    """
-
-    loaded, stored = allocation_service.adopted_run(settings(ctx), run)
-    if as_json:
-        emit_json({"run": stored.id, "at": stored.at, **stored.result})
-        return
-    view = table(
-        "rank",
-        "reference",
-        "requested",
-        "awarded",
-        "decision",
-        "why",
-        title=f"{loaded.call.id}: run {stored.id} ({stored.policy}, {stored.at})",
-        numeric=("rank",),
-    )
-    for line in stored.result["lines"]:
-        view.add_row(
-            text(line["rank"] or "-"),
-            text(line["reference"]),
-            text(line["requested"]),
-            text(line["amount"]),
-            text(line["decision"]),
-            text(line["explanation"]),
-        )
-    out_console().print(view)
+    if line["status"]:
+        console.print(text(line["status"]))

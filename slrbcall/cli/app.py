@@ -63,7 +63,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "allocate": ("slrbcall.cli.allocation", "allocate", "Allocate the budget, with reasons."),
     "scenarios": ("slrbcall.cli.allocation", "scenarios", "Compare allocations side by side."),
     "explain": ("slrbcall.cli.allocation", "explain", "Why an application got what it got."),
-    "allocations": ("slrbcall.cli.allocation", "app", "The stored allocation runs."),
+    "allocations": ("slrbcall.cli.allocations", "app", "The stored allocation runs."),
+    "withdraw": ("slrbcall.cli.reserve", "withdraw", "Record that an applicant withdrew."),
+    "reallocate": ("slrbcall.cli.reserve", "reallocate", "Give released money to the reserve."),
     "render-conventions": (
         "slrbcall.cli.documents",
         "render_conventions",

@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["AMENDMENT", "KINDS", "amendment_context", "document_context", "sample_context"]
 
-#: The documents, by kind: the convention of a funded project and the two letters.
-KINDS = ("convention", "letter-award", "letter-refusal")
+#: The documents, by kind: the convention of a funded project and the decision letters
+#: (a project on the call's reserve list gets the reserve letter instead of a refusal).
+KINDS = ("convention", "letter-award", "letter-refusal", "letter-reserve")
 #: An amendment to a convention: the convention's keys and its own (amendment_context).
 AMENDMENT = "amendment"
 
@@ -125,10 +126,13 @@ def document_context(
     lang: str,
     date: dt.date,
     place: str | None = None,
+    reserve: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The context of one document of ``kind`` for ``application`` in ``lang``.
 
-    ``line`` is the application's line of the adopted allocation run (its JSON form).
+    ``line`` is the application's line of the adopted allocation run (its JSON form);
+    ``reserve`` its place on the call's reserve list and the list's length, when it is on
+    it (the list's validity is the call's).
     """
 
     authority = registry.get(call.authority)
@@ -204,8 +208,20 @@ def document_context(
         "date": date.isoformat(),
         "date_text": format_date(date, lang),
         "signatory": _SIGNATORY[lang],
+        **_reserve(call, reserve, lang),
     }
     return context
+
+
+def _reserve(call: Call, reserve: tuple[int, int] | None, lang: str) -> dict[str, Any]:
+    """The keys of a project's place on the reserve list (``None`` when it is not on it)."""
+    until = call.reserve.valid_until if call.reserve is not None and reserve else None
+    return {
+        "reserve_rank": reserve[0] if reserve else None,
+        "reserve_size": reserve[1] if reserve else None,
+        "reserve_valid_until": until.isoformat() if until else None,
+        "reserve_valid_until_text": format_date(until, lang) if until else None,
+    }
 
 
 def _condition_text(tranche: Tranche, start: dt.date | None, lang: str) -> str:
@@ -369,7 +385,7 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
     folder = shipped_dir("calls")
     call = load_call(folder / "empowerment-2023.yaml").call
     registry = load_registry(folder)
-    refused = kind == "letter-refusal"
+    refused = kind in ("letter-refusal", "letter-reserve")
     application = Application(
         reference="EMP23-09",
         applicant="logement-molenbeekois",
@@ -408,6 +424,7 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         budget_cents=call.budget_cents,
         lang=lang,
         date=dt.date(2024, 9, 2) if kind == AMENDMENT else dt.date(2023, 12, 15),
+        reserve=(1, 9) if kind == "letter-reserve" else None,
     )
     if kind != AMENDMENT:
         return context

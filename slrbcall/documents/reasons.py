@@ -111,10 +111,42 @@ def decision_sentences(
             f"Il demandait {requested} ; il restait {remaining}, ce qui atteint au moins la "
             f"subvention minimale, et ce montant a été octroyé."
         )
-    if reason == "partial_remainder":
+    if "reallocates_run" in facts:  # a reserve project, after a withdrawal released money
+        by_reason |= _FROM_RESERVE[lang](requested, remaining)
+    if reason in ("partial_remainder", "reserve_partial"):  # the latter: from the reserve
         return [first, partial]
     second = by_reason.get(reason)
     return [first, second] if second else [first]
+
+
+def _reserve_nl(requested: str, remaining: str) -> dict[str, str]:
+    return {
+        "does_not_fit": (
+            f"Het vroeg {requested}, maar toen het op de reservelijst aan de beurt was, bleef "
+            f"er van de middelen die na een afzegging beschikbaar waren nog {remaining} over."
+        ),
+        "below_line": (
+            "Het staat onder de financieringslijn van de reservelijst: de middelen die na een "
+            "afzegging beschikbaar waren, volstonden niet voor de hoger geplaatste projecten."
+        ),
+    }
+
+
+def _reserve_fr(requested: str, remaining: str) -> dict[str, str]:
+    return {
+        "does_not_fit": (
+            f"Il demandait {requested}, mais lorsque son tour est venu sur la liste de réserve, "
+            f"il ne restait que {remaining} des moyens disponibles après une renonciation."
+        ),
+        "below_line": (
+            "Il se situe sous la ligne de financement de la liste de réserve : les moyens "
+            "disponibles après une renonciation n'ont pas suffi aux projets mieux placés."
+        ),
+    }
+
+
+#: The reasons of a reallocation's reserve lines that differ from a decision's.
+_FROM_RESERVE = {"nl": _reserve_nl, "fr": _reserve_fr}
 
 
 def eligibility_sentences(application: Application, *, call: Call, lang: str) -> list[str]:

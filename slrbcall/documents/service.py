@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.allocation.service import adopted_run
+from slrbcall.allocation.service import adopted_run, decisions
+from slrbcall.allocation.standing import reserve_valid
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.committee.service import stored_state
 from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
@@ -45,6 +46,7 @@ def _template_file(call: Call, kind: str, lang: str) -> str:
         "convention": call.documents.convention,
         "letter-award": call.documents.letter_award,
         "letter-refusal": call.documents.letter_refusal,
+        "letter-reserve": call.documents.letter_reserve,
     }[kind]
     return pair[lang]
 
@@ -76,14 +78,26 @@ def _jobs(
     lines = run.result["lines"]
     if only is not None and only not in {line["reference"] for line in lines}:
         raise RefusedError(f"no application '{only}' in the adopted allocation (run {run.id})")
+    # A withdrawn application gets no document; one on the reserve list, while the list
+    # is valid on the documents' date, gets the reserve letter instead of a refusal.
+    now = decisions(settings).standing
+    withdrawn = set(now.withdrawals) | {x["reference"] for x in lines if x["reason"] == "withdrawn"}
+    if only in withdrawn:
+        raise RefusedError(f"{only} was withdrawn: it gets no convention or letter")
+    on_reserve = {p.reference: p.place for p in now.reserve}
+    if not reserve_valid(call.reserve, date):
+        on_reserve = {}
     jobs = []
     for line in lines:
-        if only is not None and line["reference"] != only:
+        if (only is not None and line["reference"] != only) or line["reference"] in withdrawn:
             continue
         funded = line["decision"] in FUNDED
         if not letters and not funded:
             continue
         kind = ("letter-award" if funded else "letter-refusal") if letters else "convention"
+        place = None if funded else on_reserve.get(line["reference"])
+        if letters and place is not None:
+            kind = "letter-reserve"
         application = by_reference[line["reference"]]
         for language in _languages(application, lang):
             context = document_context(
@@ -95,6 +109,7 @@ def _jobs(
                 budget_cents=run.budget_cents,
                 lang=language,
                 date=date,
+                reserve=None if place is None else (place, len(on_reserve)),
             )
             jobs.append(
                 RenderJob(

@@ -373,11 +373,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         with self._immediate():
             guards = self.guard_problems()
             if guards:
-                raise RefusedError(
-                    f"{self.path}: the workspace's guards were altered outside slrbcall "
-                    f"({'; '.join(guards)}), so nothing is written to it: restore the last "
-                    "copy of the workspace ('slrbcall doctor' lists what differs)"
-                )
+                raise _altered(self.path, guards)
             tx = Transaction(
                 self._conn,
                 command=command,
@@ -466,11 +462,16 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         # on a file whose pages fail SQLite's own check is the damage showing; on a sound
         # file it is a bug, and keeps its traceback.
         found = damage(exc) if exc is not None else None
+        altered: list[str] = []
         if found is None and isinstance(exc, Exception) and not isinstance(exc, SlrbcallError):
             found = self._damage_found()
+            if found is None:  # a guard's view dropped by hand fails the reads that use it
+                altered = self.guard_problems()
         self.close()
         if exc is not None and found is not None:
             raise _damaged(self.path, found) from exc
+        if exc is not None and altered:
+            raise _altered(self.path, altered) from exc
 
     def _damage_found(self) -> str | None:
         try:
@@ -496,6 +497,14 @@ def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:
             if "locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.01)
+
+
+def _altered(path: Path, guards: Sequence[str]) -> RefusedError:
+    return RefusedError(
+        f"{path}: the workspace's guards were altered outside slrbcall "
+        f"({'; '.join(guards)}), so nothing is written to it: restore the last "
+        "copy of the workspace ('slrbcall doctor' lists what differs)"
+    )
 
 
 def _sqlite_header(path: Path) -> bool:

@@ -1,4 +1,5 @@
-"""Queries on the committee's marks and the allocation runs."""
+"""Queries on the committee's marks, the allocation runs, their adoptions and reserve
+lists, and the withdrawals."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DecisionReads", "DecisionWrites", "StoredAdoption", "StoredMark", "StoredRun"]
+__all__ = [
+    "DecisionReads",
+    "DecisionWrites",
+    "StoredAdoption",
+    "StoredMark",
+    "StoredReserveEntry",
+    "StoredRun",
+    "StoredWithdrawal",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,25 @@ class StoredAdoption:
     at: str
     reason: str | None
     superseded_run_id: int | None  # the adopted run it replaced despite its commitments
+
+
+@dataclass(frozen=True, slots=True)
+class StoredWithdrawal:
+    """An applicant's renunciation of one application, as recorded."""
+
+    reference: str
+    on_date: str  # ISO date
+    reason: str
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReserveEntry:
+    """One place on the reserve list frozen with an adoption (``position`` from 1)."""
+
+    position: int
+    reference: str
+    rank: int  # in the adopted ranking
 
 
 _RUN_COLUMNS = (
@@ -109,6 +137,31 @@ class DecisionQueries:
             (call_id,),
         ).fetchall()
         return [StoredAdoption(*row) for row in rows]
+
+    def references(self, call_id: str) -> list[str]:
+        """The references of the call's applications, in code-point order."""
+        rows = self._conn.execute(
+            "SELECT reference FROM application WHERE call_id = ? ORDER BY reference", (call_id,)
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def reserve(self, adoption_id: int) -> list[StoredReserveEntry]:
+        """The reserve list frozen with an adoption, in its order."""
+        rows = self._conn.execute(
+            "SELECT position, reference, rank FROM allocation_reserve WHERE adoption_id = ?"
+            " ORDER BY position",
+            (adoption_id,),
+        ).fetchall()
+        return [StoredReserveEntry(*row) for row in rows]
+
+    def withdrawals(self, call_id: str) -> list[StoredWithdrawal]:
+        """The call's withdrawals, in the order they were recorded."""
+        rows = self._conn.execute(
+            "SELECT reference, on_date, reason, recorded_at FROM withdrawal WHERE call_id = ?"
+            " ORDER BY id",
+            (call_id,),
+        ).fetchall()
+        return [StoredWithdrawal(*row) for row in rows]
 
 
 class DecisionWrites(DecisionQueries):
@@ -214,6 +267,25 @@ class DecisionWrites(DecisionQueries):
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    def add_reserve(self, adoption_id: int, references: Sequence[tuple[str, int]]) -> None:
+        """Freeze the reserve list of an adoption: (reference, rank), in its order."""
+        self._conn.executemany(
+            "INSERT INTO allocation_reserve (adoption_id, position, reference, rank)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                (adoption_id, position, reference, rank)
+                for position, (reference, rank) in enumerate(references, start=1)
+            ],
+        )
+
+    def add_withdrawal(self, call_id: str, reference: str, *, on_date: str, reason: str) -> None:
+        """Record a withdrawal; the schema refuses a second one of the same application."""
+        self._conn.execute(
+            "INSERT INTO withdrawal (call_id, reference, on_date, reason, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (call_id, reference, on_date, reason, self.at),
+        )
 
 
 class DecisionReads(DecisionQueries):

@@ -15,6 +15,7 @@ __all__ = [
     "CORRECTIONS_AMENDMENTS_MIGRATION",
     "FOLLOWUP_MIGRATION",
     "MIGRATIONS",
+    "RESERVE_MIGRATION",
 ]
 
 #: Each migration is a tuple of statements, run in one transaction. Never edit a
@@ -432,6 +433,74 @@ CORRECTIONS_AMENDMENTS_MIGRATION: tuple[str, ...] = (
     """,
 )
 
+#: 10: withdrawals and the reserve list.
+#:
+#: ``withdrawal``: an applicant's renunciation of one application, recorded once with
+#: its date and the officer's reason; never changed or deleted. ``allocation_reserve``:
+#: the order, frozen when a decision is adopted, of its eligible, unfunded applications
+#: (those below the minimum score and the withdrawn ones left out); the reserve list of
+#: a call that declares one. A withdrawn project is paid nothing dated after its
+#: withdrawal (a trigger of its own, beside the ceiling of ``payment_within_award``).
+RESERVE_MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE withdrawal (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        on_date TEXT NOT NULL CHECK (date(on_date) IS on_date),
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+    ) STRICT
+    """,
+    """
+    CREATE TRIGGER withdrawal_no_update BEFORE UPDATE ON withdrawal
+    BEGIN SELECT RAISE(ABORT, 'withdrawals are kept as they were recorded'); END
+    """,
+    """
+    CREATE TRIGGER withdrawal_no_delete BEFORE DELETE ON withdrawal
+    BEGIN SELECT RAISE(ABORT, 'withdrawals are kept as they were recorded'); END
+    """,
+    """
+    CREATE TRIGGER payment_not_after_withdrawal BEFORE INSERT ON payment
+    WHEN EXISTS (
+        SELECT 1 FROM withdrawal w
+        WHERE w.call_id = NEW.call_id AND w.reference = NEW.reference
+            AND NEW.paid_on > w.on_date
+    )
+    BEGIN SELECT RAISE(ABORT, 'a withdrawn project is paid nothing after its withdrawal'); END
+    """,
+    """
+    CREATE TABLE allocation_reserve (
+        adoption_id INTEGER NOT NULL REFERENCES allocation_adoption (id),
+        position INTEGER NOT NULL CHECK (position >= 1),
+        reference TEXT NOT NULL,
+        rank INTEGER NOT NULL CHECK (rank >= 1),
+        PRIMARY KEY (adoption_id, position),
+        UNIQUE (adoption_id, reference)
+    ) STRICT
+    """,
+    """
+    CREATE TRIGGER allocation_reserve_no_update BEFORE UPDATE ON allocation_reserve
+    BEGIN SELECT RAISE(ABORT, 'a reserve list is kept as it was adopted'); END
+    """,
+    """
+    CREATE TRIGGER allocation_reserve_no_delete BEFORE DELETE ON allocation_reserve
+    BEGIN SELECT RAISE(ABORT, 'a reserve list is kept as it was adopted'); END
+    """,
+    # The adoptions made before: their reserve is their run's unfunded, eligible lines
+    # above the minimum score, in rank order (the run's lines are frozen already).
+    """
+    INSERT INTO allocation_reserve (adoption_id, position, reference, rank)
+    SELECT a.id, row_number() OVER (PARTITION BY a.id ORDER BY d.rank, d.reference),
+        d.reference, d.rank
+    FROM allocation_adoption a JOIN allocation_decision d ON d.run_id = a.run_id
+    WHERE d.decision = 'not_funded' AND d.rank IS NOT NULL AND d.reason <> 'below_threshold'
+    ORDER BY a.id, d.rank
+    """,
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
@@ -601,6 +670,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     AUDIT_ACTOR_MIGRATION,
     # 9: corrections and amendments as new entries; the award ceiling (defined above).
     CORRECTIONS_AMENDMENTS_MIGRATION,
+    # 10: withdrawals and the reserve list (defined above).
+    RESERVE_MIGRATION,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +50,7 @@ from slrbcall.store.followup import StoredMilestone, StoredPayment
 
 if TYPE_CHECKING:
     from slrbcall.followup.workbooks import PaymentRow
-    from slrbcall.store import Transaction
+    from slrbcall.store import Transaction, Workspace
 
 __all__ = [
     "PaymentsIntake",
@@ -258,6 +258,12 @@ def record_payment(
     with recording(settings, command="payments record", reason=reason) as (tx, state):
         call = state.loaded.call
         project = state.project(reference)
+        withdrawn = _withdrawn(tx, call.id)
+        if reference in withdrawn and paid_on.isoformat() > withdrawn[reference]:
+            raise RefusedError(
+                f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
+                + _WITHDRAWN.format(on=withdrawn[reference])
+            )
         check = check_payment(
             call,
             project,
@@ -329,8 +335,21 @@ class PaymentsIntake:
     dry_run: bool
 
 
+#: Why a withdrawn project is not paid (the reserve's withdrawals, slrbcall.allocation).
+_WITHDRAWN = "it was withdrawn on {on}, and a withdrawn project is paid nothing after that"
+
+
+def _withdrawn(source: Workspace | Transaction, call_id: str) -> dict[str, str]:
+    """reference -> the ISO date of its withdrawal, for the withdrawn applications."""
+    return {w.reference: w.on_date for w in source.withdrawals(call_id)}
+
+
 def _plan_payments(
-    state: FollowupState, rows: Sequence[PaymentRow], *, today: dt.date
+    state: FollowupState,
+    rows: Sequence[PaymentRow],
+    *,
+    today: dt.date,
+    withdrawn: Mapping[str, str],
 ) -> tuple[list[Payment], int, list[Problem]]:
     """The new payments of the rows, how many are already stored as they are, and the
     problems. Each row is checked against what is stored and the rows above it."""
@@ -354,6 +373,10 @@ def _plan_payments(
                     f"(the funded projects are {', '.join(funded) or 'none'})",
                 )
             )
+            continue
+        if row.reference in withdrawn and row.paid_on.isoformat() > withdrawn[row.reference]:
+            why = _WITHDRAWN.format(on=withdrawn[row.reference])
+            problems.append(Problem(row.where, f"{row.reference}, tranche {row.tranche}: {why}"))
             continue
         plan = schedule(call, project)
         before = stored.get((row.reference, row.tranche))
@@ -433,7 +456,9 @@ def take_payments(
                 raise InputFileError(read.problems)
             if dry_run:
                 state = read_state(ws, loaded)
-                added, unchanged, problems = _plan_payments(state, read.rows, today=today)
+                added, unchanged, problems = _plan_payments(
+                    state, read.rows, today=today, withdrawn=_withdrawn(ws, loaded.call.id)
+                )
                 if problems:
                     raise InputFileError(problems)
             else:
@@ -441,7 +466,9 @@ def take_payments(
                     command="payments take", input_file=path.name, input_sha256=digest
                 ) as tx:
                     state = read_state(tx, loaded)
-                    added, unchanged, problems = _plan_payments(state, read.rows, today=today)
+                    added, unchanged, problems = _plan_payments(
+                        state, read.rows, today=today, withdrawn=_withdrawn(tx, loaded.call.id)
+                    )
                     if problems:
                         raise InputFileError(problems)
                     for payment, row in zip(added, _rows_of(read.rows, added), strict=True):
