@@ -154,9 +154,10 @@ def test_demo_in_a_fresh_folder(tmp_path: Path, cli: Invoke) -> None:
     assert status["counts"]["mark"] == 370  # 15 x 5 members x 5 criteria, less one conflict
     assert status["counts"]["allocation_run"] == 1
     assert status["counts"]["allocation_adoption"] == 1
-    # the call, 15 applications, 370 marks, the allocation run and its adoption, then
-    # the follow-up: 17 milestones, 9 payments and 12 monitoring reports
-    assert status["counts"]["audit"] == 1 + 15 + 370 + 1 + 1 + 17 + 9 + 12
+    # the call, 15 applications, 370 marks, the allocation run and its adoption, the 6
+    # conventions and 15 letters issued, then the follow-up: 17 milestones, 9 payments
+    # and 12 monitoring reports
+    assert status["counts"]["audit"] == 1 + 15 + 370 + 1 + 1 + 6 + 15 + 17 + 9 + 12
     assert "Stored as proposal run 1, then adopted as the call's decision" in result.stdout
     assert "€ 251,000.00 awarded, € 4,000.00 left; every decision has its reason" in result.stdout
     assert "6 funded;" in result.stdout

@@ -114,12 +114,12 @@ def test_the_rows_of_another_reference_are_never_told() -> None:
 
 def test_an_unknown_kind_of_act_is_still_told_with_its_values_actor_and_reason() -> None:
     (event,) = history(
-        [row("withdrawal", "c/A", after={"on": "2024-03-01"}, reason="the partner stopped")],
+        [row("renunciation", "c/A", after={"on": "2024-03-01"}, reason="the partner stopped")],
         call_id=CALL,
         reference="A",
         runs=RUNS,
     )
-    assert event.what == "withdrawal insert: on: 2024-03-01"
+    assert event.what == "renunciation insert: on: 2024-03-01"
     assert (event.actor, event.reason) == ("a.dubois", "the partner stopped")
 
 
@@ -155,3 +155,78 @@ def test_history_of_an_unknown_reference_is_refused(
     result = cli("--db", demo_db, "history", reference)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {message}\n"
+
+
+def test_corrections_amendments_withdrawals_and_documents_are_told() -> None:
+    assert told(
+        row(
+            "payment_correction",
+            "c/A/1/1",
+            before={"amount_cents": 480000, "paid_on": "2024-01-10"},
+            after={"amount_cents": 4800000, "paid_on": "2024-01-10", "difference_cents": 1},
+        ),
+        row(
+            "payment_correction",
+            "c/A/2/1",
+            before={"amount_cents": 100, "paid_on": "2024-02-01"},
+            after={"amount_cents": 0, "paid_on": "2024-02-01"},
+        ),
+        row(
+            "milestone_correction",
+            "c/A/signature/1",
+            before={"date": "2023-12-15"},
+            after={"date": "2023-12-18"},
+        ),
+        row(
+            "amendment",
+            "c/A/1",
+            before={"amount_cents": 100, "end_date": "2024-12-31", "tranches": [50, 50]},
+            after={"amount_cents": 200, "end_date": "2025-03-31", "tranches": [50, 150]},
+        ),
+        row("withdrawal", "c/A", after={"on": "2024-01-08", "paid": 0, "released": 3850000}),
+        row(
+            "document",
+            "c/A/letter-award.fr",
+            action="event",
+            after={"kind": "letter-award", "lang": "fr", "file": "c_A_letter-award_fr.docx"},
+        ),
+    ) == [
+        "tranche 1 payment corrected: € 4,800.00 on 2024-01-10 -> € 48,000.00 on 2024-01-10",
+        "tranche 2 payment reversed: € 1.00 on 2024-02-01 was recorded by mistake",
+        "milestone signature corrected: 2023-12-15 -> 2023-12-18",
+        "amendment 1; award € 1.00 -> € 2.00; end 2024-12-31 -> 2025-03-31;"
+        " tranches € 0.50, € 1.50",
+        "withdrawn on 2024-01-08: € 0.00 paid is kept, € 38,500.00 of its award released",
+        "letter-award (fr) issued: c_A_letter-award_fr.docx",
+    ]
+
+
+def test_history_tells_a_correction_with_who_and_why_and_the_documents_issued(
+    cli: Invoke, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLRBCALL_ACTOR", "m.peeters")
+    corrected = cli(
+        "--db", demo_db, "payments", "correct", "EMP23-03", "--tranche", "1",
+        "--amount", "22400", "--reason", "typo in the amount", "--today", "2025-03-10",
+    )  # fmt: skip
+    assert corrected.exit_code == 0, corrected
+    letters = cli(
+        "--db", demo_db, "render-letters", "--only", "EMP23-03", "--out", tmp_path / "out",
+        "--date", "2024-01-05",
+    )  # fmt: skip
+    assert letters.exit_code == 0, letters
+    events = json.loads(cli("--db", demo_db, "history", "EMP23-03", "--json").stdout)["events"]
+    correction, letter = events[-2:]
+    assert correction == {
+        "at": correction["at"],
+        "actor": "m.peeters",
+        "command": "payments correct",
+        "what": "tranche 1 payment corrected: € 22,500.00 on 2024-01-15"
+        " -> € 22,400.00 on 2024-01-15",
+        "reason": "typo in the amount",
+        "source": None,
+    }
+    assert letter["what"] == (
+        "letter-award (nl) issued: empowerment-2023_EMP23-03_letter-award_nl.docx"
+    )
+    assert letter["command"] == "render-letters"

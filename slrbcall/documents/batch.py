@@ -76,11 +76,18 @@ def safe_filename(*parts: str, suffix: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RenderJob:
-    """One document: ``filename`` (made by :func:`safe_filename`) in the output folder."""
+    """One document: ``filename`` (made by :func:`safe_filename`) in the output folder.
+
+    ``reference``, ``kind`` and ``lang`` say what it is, for the record of the documents
+    issued (the application's history).
+    """
 
     template: Path
     context: Mapping[str, Any]
     filename: str
+    reference: str | None = None
+    kind: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,12 +20,22 @@ from slrbcall.documents.pdf import convert_to_pdf
 from slrbcall.errors import EnvironmentProblemError, InputFileError, RefusedError
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
+from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
     from slrbcall.documents.batch import RenderJob
     from slrbcall.model import Application, Call
 
-__all__ = ["Rendered", "context_of", "render", "templates_check", "templates_init"]
+__all__ = [
+    "Issued",
+    "Rendered",
+    "check_pdf",
+    "context_of",
+    "issue",
+    "render",
+    "templates_check",
+    "templates_init",
+]
 
 #: The decisions that make a project funded: it gets a convention and an award letter.
 FUNDED = ("funded_full", "funded_partial")
@@ -118,6 +128,9 @@ def _jobs(
                     filename=safe_filename(
                         call.id, application.reference, kind, language, suffix=".docx"
                     ),
+                    reference=application.reference,
+                    kind=kind,
+                    lang=language,
                 )
             )
     return loaded, run.id, jobs
@@ -141,23 +154,86 @@ def render(
     LibreOffice call (exit 5 without LibreOffice, checked before anything is rendered).
     """
 
-    if pdf and find_libreoffice() is None:
-        raise EnvironmentProblemError(
-            f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
-        )
-    loaded, run_id, jobs = _jobs(
-        settings, letters=letters, lang=lang, only=only, date=date or dt.date.today()
-    )
+    check_pdf(pdf)
+    day = date or dt.date.today()
+    loaded, run_id, jobs = _jobs(settings, letters=letters, lang=lang, only=only, date=day)
     if not jobs:
         raise RefusedError(
             f"no project of {loaded.call.id} is funded: there is no convention to render"
         )
+    issued = issue(
+        settings,
+        jobs,
+        call_id=loaded.call.id,
+        out=out,
+        pdf=pdf,
+        command="render-letters" if letters else "render-conventions",
+        facts={"run": run_id, "date": day.isoformat()},
+        progress=progress,
+    )
+    return Rendered(loaded, run_id, out, issued.files, issued.manifest, issued.pdfs)
+
+
+def check_pdf(pdf: bool) -> None:
+    """Refuse ``--pdf`` before anything is rendered when LibreOffice is missing (exit 5)."""
+    if pdf and find_libreoffice() is None:
+        raise EnvironmentProblemError(
+            f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    files: tuple[str, ...]
+    manifest: Path
+    pdfs: tuple[Path, ...]
+
+
+def issue(
+    settings: Settings,
+    jobs: Sequence[RenderJob],
+    *,
+    call_id: str,
+    out: Path,
+    pdf: bool,
+    command: str,
+    facts: Mapping[str, Any],
+    progress: Callable[[int, int], None] | None = None,
+) -> Issued:
+    """Render ``jobs`` into ``out`` (all or nothing), convert them with ``pdf``, and record
+    each document in the workspace's audit: what it is, its file, its SHA-256 and
+    ``facts`` (the run, the date it bears), so that an application's history names the
+    documents issued to it."""
+
     manifest = render_documents(jobs, out_dir=out, progress=progress)
     files = tuple(entry.file for entry in manifest.files)
     pdfs: tuple[Path, ...] = ()
     if pdf:
         pdfs = tuple(convert_to_pdf([out / name for name in files], out_dir=out))
-    return Rendered(loaded, run_id, out, files, manifest.path, pdfs)
+    entries = []
+    for job, entry in zip(jobs, manifest.files, strict=True):
+        if job.reference is None:
+            continue
+        entries.append(
+            (
+                "event",
+                "document",
+                f"{call_id}/{job.reference}/{job.kind}.{job.lang}",
+                None,
+                {
+                    "kind": job.kind,
+                    "lang": job.lang,
+                    "file": entry.file,
+                    "folder": str(out.resolve()),
+                    "sha256": entry.sha256,
+                    **facts,
+                },
+            )
+        )
+    if entries:
+        with Workspace.open(settings.db_path, create=False) as ws, ws.write(command=command) as tx:
+            tx.audit_many(entries)
+    return Issued(files, manifest.path, pdfs)
 
 
 def context_of(

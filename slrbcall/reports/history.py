@@ -26,10 +26,15 @@ __all__ = ["Event", "history"]
 #: the rows of reference ``A/B`` are never told in the history of reference ``A``.
 _KEY_DEPTH = {
     "application": 0,
+    "withdrawal": 0,
     "mark": 2,
     "milestone": 1,
     "payment": 1,
     "monitoring_report": 1,
+    "amendment": 1,
+    "document": 1,
+    "payment_correction": 2,
+    "milestone_correction": 2,
 }
 #: Rows of the whole call that every application's history tells.
 _CALL_WIDE = frozenset({"allocation_run", "allocation_adoption"})
@@ -159,6 +164,43 @@ def _tell(
             f"tranche {last} paid: {_money(after.get('amount_cents'))} "
             f"on {after.get('paid_on')}{forced}"
         )
+    if entity == "payment_correction":
+        tranche = key.split("/")[-2]
+        old = before or {}
+        if after.get("amount_cents") == 0:
+            return (
+                f"tranche {tranche} payment reversed: {_money(old.get('amount_cents'))} "
+                f"on {old.get('paid_on')} was recorded by mistake"
+            )
+        return (
+            f"tranche {tranche} payment corrected: {_money(old.get('amount_cents'))} on "
+            f"{old.get('paid_on')} -> {_money(after.get('amount_cents'))} on {after.get('paid_on')}"
+        )
+    if entity == "milestone_correction":
+        milestone = key.split("/")[-2]
+        return (
+            f"milestone {milestone} corrected: {(before or {}).get('date')} -> {after.get('date')}"
+        )
+    if entity == "amendment":
+        old = before or {}
+        told = [f"amendment {last}"]
+        if old.get("amount_cents") != after.get("amount_cents"):
+            told.append(
+                f"award {_money(old.get('amount_cents'))} -> {_money(after.get('amount_cents'))}"
+            )
+        if old.get("end_date") != after.get("end_date"):
+            told.append(f"end {old.get('end_date')} -> {after.get('end_date')}")
+        if old.get("tranches") != after.get("tranches"):
+            shown = ", ".join(_money(cents) for cents in after.get("tranches") or ())
+            told.append(f"tranches {shown}")
+        return "; ".join(told)
+    if entity == "withdrawal":
+        return (
+            f"withdrawn on {after.get('on')}: {_money(after.get('paid'))} paid is kept, "
+            f"{_money(after.get('released'))} of its award released"
+        )
+    if entity == "document":
+        return f"{after.get('kind')} ({after.get('lang')}) issued: {after.get('file')}"
     if entity == "monitoring_report":
         figures = [
             f"{after[name]} {label}"

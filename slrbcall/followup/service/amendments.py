@@ -17,12 +17,11 @@ from pathlib import Path
 
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.service import resolve_call
-from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
+from slrbcall.documents.batch import RenderJob, safe_filename
 from slrbcall.documents.context import AMENDMENT, amendment_context, document_context
 from slrbcall.documents.l10n import split_tranches
-from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
-from slrbcall.documents.pdf import convert_to_pdf
-from slrbcall.errors import EnvironmentProblemError, RefusedError
+from slrbcall.documents.service import check_pdf, issue
+from slrbcall.errors import RefusedError
 from slrbcall.followup import (
     SIGNATURE,
     Amendment,
@@ -231,6 +230,9 @@ def _jobs(
                         language,
                         suffix=".docx",
                     ),
+                    reference=amendment.reference,
+                    kind=f"{AMENDMENT}-{amendment.number}",
+                    lang=language,
                 )
             )
     return jobs
@@ -250,17 +252,19 @@ def render_amendments(
     with a manifest; ``pdf`` converts them in one LibreOffice call (exit 5 without it,
     checked before anything is rendered)."""
 
-    if pdf and find_libreoffice() is None:
-        raise EnvironmentProblemError(
-            f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
-        )
+    check_pdf(pdf)
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         state = read_state(ws, loaded)
         jobs = _jobs(settings, ws, state, lang=lang, only=only)
-    manifest = render_documents(jobs, out_dir=out, progress=progress)
-    files = tuple(entry.file for entry in manifest.files)
-    pdfs: tuple[Path, ...] = ()
-    if pdf:
-        pdfs = tuple(convert_to_pdf([out / name for name in files], out_dir=out))
-    return RenderedAmendments(state.loaded, out, files, manifest.path, pdfs)
+    issued = issue(
+        settings,
+        jobs,
+        call_id=loaded.call.id,
+        out=out,
+        pdf=pdf,
+        command="render-amendments",
+        facts={},
+        progress=progress,
+    )
+    return RenderedAmendments(state.loaded, out, issued.files, issued.manifest, issued.pdfs)
