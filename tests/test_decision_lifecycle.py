@@ -237,3 +237,29 @@ def test_the_first_tranche_is_paid_at_signature_before_the_start(
     )  # fmt: skip
     assert paid.exit_code == 0, paid
     assert json.loads(paid.stdout)["amount"] == "22500.00"
+
+
+def test_no_run_is_adopted_that_awards_less_than_an_amended_paid_award(
+    cli: Invoke, decided: Path
+) -> None:
+    """An amendment raised EMP23-03 to € 49,000 and all of it was paid: a new run that
+    gives it its first € 45,000 is refused with a line, never by the workspace's trigger."""
+    amended = cli(
+        "--db", decided, "amend", "EMP23-03", "--amount", "49000", "--reason", "a second site",
+        "--date", "2025-03-10",
+    )  # fmt: skip
+    assert amended.exit_code == 0, amended
+    paid_all = cli(
+        "--db", decided, "payments", "record", "EMP23-03", "--tranche", "3", "--date",
+        "2025-03-10", "--today", "2025-03-10", "--force", "--reason", "final report late",
+    )  # fmt: skip
+    assert paid_all.exit_code == 0, paid_all
+    assert cli("--db", decided, *CALL, "allocate").exit_code == 0
+    result = cli("--db", decided, "allocations", "adopt", "2", "--supersede", "--reason", "x")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: run 2 would award less than was paid to: EMP23-03 (€ 45,000.00 in run 2,"
+        " € 49,000.00 paid). An award is never below what was paid: propose a run that"
+        " keeps these awards\n"
+    )
+    assert adopted(cli, decided) == 1

@@ -333,6 +333,7 @@ def adopt(
                     + "; ".join(c.describe() for c in lowered)
                     + ". Such an award changes only by an amendment"
                 )
+            _check_paid(run, now)
             superseded = current.id if (current is not None and changes) else None
             adoption_id = tx.adopt(call_id, run.id, reason=reason, superseded_run_id=superseded)
             reserve = reserve_of(run.result["lines"], now.withdrawals)
@@ -358,6 +359,22 @@ def adopt(
         reason,
         tuple(ref for ref, _ in reserve),
     )
+
+
+def _check_paid(run: StoredRun, now: Standing) -> None:
+    """Refuse a run that would award a project less than was paid to it (its award may
+    have been raised by an amendment since the decision); the workspace refuses it too."""
+    given = awards(run)
+    below = [
+        f"{ref} ({format_eur(given.get(ref, 0))} in run {run.id}, {format_eur(paid)} paid)"
+        for ref, paid in sorted(now.paid.items())
+        if paid > given.get(ref, 0) and ref not in now.withdrawals
+    ]
+    if below:
+        raise RefusedError(
+            f"run {run.id} would award less than was paid to: {'; '.join(below)}. An award "
+            "is never below what was paid: propose a run that keeps these awards"
+        )
 
 
 def _check_withdrawals(run: StoredRun, current: StoredRun | None, now: Standing) -> None:
