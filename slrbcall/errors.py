@@ -8,7 +8,7 @@ traceback. Exit codes are part of the contract (see docs/cli.md).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 
 __all__ = [
     "EXIT_BUSY",
@@ -17,6 +17,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_REFUSED",
     "EXIT_USAGE",
+    "NOWHERE",
     "BusyError",
     "EnvironmentProblemError",
     "InputFileError",
@@ -107,6 +108,15 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+    def saying(self, message: str) -> Problem:
+        """A problem at the same place with ``message``: a row keeps its place from
+        the reading, and what is wrong with it is found later."""
+        return replace(self, message=message)
+
+
+#: The place of a value that was not read from a file (built in code, or a test).
+NOWHERE = Problem("", "")
 
 
 def column_letters(col: int) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from slrbcall.calls.definition import load_call
+from slrbcall.errors import Problem
 from slrbcall.followup import (
     ItemKind,
     ItemStatus,
@@ -442,7 +443,7 @@ def report(
     trained: int | None = 20,
     where: str = "m.xlsx: sheet 'Suivi', row 2",
 ) -> Report:
-    return Report(reference, day, involved, trained, 30, 50, where=where)
+    return Report(reference, day, involved, trained, 30, 50, place=Problem(where, ""))
 
 
 def test_report_checks() -> None:

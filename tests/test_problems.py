@@ -158,10 +158,11 @@ def test_the_error_workbook_marks_a_cell_by_its_fields_not_its_words(
     ]
 
 
-def test_a_place_given_only_in_words_is_still_marked(
+def test_a_place_given_only_in_words_is_listed_never_guessed(
     make_xlsx: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """The follow-up's and the committee's readers give a cell's place in words."""
+    """A place read back from the workspace is text alone: it is listed on the Problems
+    sheet, and no cell is marked by reading the words back."""
     import openpyxl
 
     from slrbcall.sheets import where
@@ -170,7 +171,40 @@ def test_a_place_given_only_in_words_is_still_marked(
     out = tmp_path / "report.xlsx"
     place = where(FILE, "Applications", 2, 4, "Requested amount")
     mark_problems(source, out, [Problem(place, "not an amount")])
-    assert openpyxl.load_workbook(out)["Applications"]["D2"].comment.text == "not an amount"
+    book = openpyxl.load_workbook(out)
+    assert book["Applications"]["D2"].comment is None
+    listed = [cell.value for row in book["Problems"].iter_rows() for cell in row]
+    assert any(str(value).endswith("not an amount") for value in listed)
+
+
+def test_the_committees_and_the_follow_ups_readers_place_their_problems_by_fields(
+    make_xlsx: Callable[..., Path],
+) -> None:
+    from slrbcall.calls.definition import load_call
+    from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
+    from slrbcall.followup.workbooks import MONITORING_COLUMNS, matcher, read_reports
+    from slrbcall.sheets import choose_sheet, find_header, read_workbook
+
+    from .conftest import SHIPPED_CALLS
+
+    call = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
+    marks = make_xlsx([["Reference", "Reviewer", "empowerment"], ["EMP23-01", "finances", "huit"]])
+    sheet = choose_sheet(
+        read_workbook(marks), recognise=recognise_marks_sheet(call), requested=None
+    )
+    header = find_header(sheet, match=mark_matcher(call), required=("reference", "reviewer"))
+    (problem,) = read_marks(sheet, header, call=call).problems
+    assert (problem.sheet, problem.row, problem.column, problem.header) == (
+        "Applications",
+        2,
+        3,
+        "empowerment",
+    )
+    reports = make_xlsx([["Reference", "Report date", "Residents involved"], ["EMP23-01", "x", 3]])
+    sheet = read_workbook(reports).sheets[0]
+    header = find_header(sheet, match=matcher(MONITORING_COLUMNS), required=("reference",))
+    (problem,) = read_reports(sheet, header).problems
+    assert (problem.sheet, problem.row, problem.column) == ("Applications", 2, 2)
 
 
 def test_a_problem_of_a_call_file_carries_its_line_and_col() -> None:

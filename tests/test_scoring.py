@@ -84,7 +84,9 @@ def marks_of(reference: str, reviewer: str, *values: str | int) -> list[Mark]:
     """One mark per criterion, in call order; a single value is used for all five."""
     given = values * 5 if len(values) == 1 else values
     return [
-        Mark(reference, reviewer, criterion, Decimal(value), where=f"row of {reviewer}")
+        Mark(
+            reference, reviewer, criterion, Decimal(value), place=Problem(f"row of {reviewer}", "")
+        )
         for criterion, value in zip(CRITERIA, given, strict=True)
     ]
 
@@ -226,7 +228,13 @@ APPLICATIONS = (
 
 
 def mark(reference: str, reviewer: str, criterion: str, value: str, row: int = 7) -> Mark:
-    return Mark(reference, reviewer, criterion, Decimal(value), where=WHERE.format(row=row))
+    return Mark(
+        reference,
+        reviewer,
+        criterion,
+        Decimal(value),
+        place=Problem("scores.xlsx", "", sheet="Marks", row=row, column=4, header="Empowerment"),
+    )
 
 
 @pytest.mark.parametrize(
@@ -283,7 +291,8 @@ def test_check_marks_refuses(call: Call, registry: Registry, bad: Mark, message:
     found = conflicts(call, APPLICATIONS, registry)
     good = mark("EMP-01", "finances", "partnership", "10", row=6)
     problems = check_marks([good, bad], call=call, applications=APPLICATIONS, conflicts=found)
-    assert problems == [Problem(WHERE.format(row=7), message)]
+    assert [str(p) for p in problems] == [f"{WHERE.format(row=7)}: {message}"]
+    assert (problems[0].sheet, problems[0].row, problems[0].column) == ("Marks", 7, 4)
 
 
 def test_check_marks_duplicate_names_both_places(call: Call, registry: Registry) -> None:

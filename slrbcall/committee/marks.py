@@ -110,19 +110,19 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
     marks: list[Mark] = []
     if not long_layout and not criteria:
         problems.append(
-            Problem(
-                f"{sheet.file_label}: sheet '{sheet.name}', row {header.row}",
+            sheet.problem(
                 "no mark columns: add one column per criterion ("
                 + ", ".join(c.label.fr for c in call.criteria)
                 + ") or the columns 'Criterion' and 'Mark'",
+                row=header.row,
             )
         )
         return MarksRead((), tuple(problems), "wide")
     reviewers = _reviewer_index(call)
     criterion_names = _criterion_index(call)
 
-    def where(cell: Cell) -> str:
-        return sheet.where(cell.row, cell.col, header.label(cell.col))
+    def at(cell: Cell) -> Problem:
+        return sheet.problem("", row=cell.row, column=cell.col, header=header.label(cell.col))
 
     for cells in sheet.rows:
         if cells[0].row <= header.row or all(
@@ -139,12 +139,12 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
                 else None
             )
         except CellError as exc:
-            problems.append(Problem(where(cells[0]), str(exc)))
+            problems.append(at(cells[0]).saying(str(exc)))
             continue
         if reference is None or reviewer_text is None:
             missing = "reference" if reference is None else "reviewer"
             cell = cells[columns[missing] - 1]
-            problems.append(Problem(where(cell), f"empty: every row needs its {missing}"))
+            problems.append(at(cell).saying(f"empty: every row needs its {missing}"))
             continue
         reviewer = reviewers.get(_fold(reviewer_text), reviewer_text)
         if long_layout:
@@ -153,7 +153,7 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
             try:
                 text = clean_text(criterion_cell) or ""
             except CellError as exc:
-                problems.append(Problem(where(criterion_cell), str(exc)))
+                problems.append(at(criterion_cell).saying(str(exc)))
                 continue
             pairs.append((criterion_names.get(_fold(text), text), cells[columns["mark"] - 1]))
         else:
@@ -162,7 +162,7 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
             try:
                 value = _mark_value(cell)
             except CellError as exc:
-                problems.append(Problem(where(cell), str(exc)))
+                problems.append(at(cell).saying(str(exc)))
                 continue
             if value is None:
                 continue  # a missing mark: reported by missing_marks, not a data error
@@ -173,7 +173,7 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
                     criterion=criterion,
                     mark=value,
                     comment=comment,
-                    where=where(cell),
+                    place=at(cell),
                 )
             )
     return MarksRead(tuple(marks), tuple(problems), "long" if long_layout else "wide")

@@ -35,7 +35,7 @@ from types import MappingProxyType
 from typing import Any
 
 from slrbcall.calls.registry import Registry, normalise_name
-from slrbcall.errors import InputFileError, Problem
+from slrbcall.errors import NOWHERE, InputFileError, Problem
 from slrbcall.model import (
     Aggregation,
     Application,
@@ -78,7 +78,7 @@ class Mark:
     """One reviewer's mark for one criterion of one application.
 
     ``mark`` is on the criterion's own scale, 0..``max_mark``, decimals allowed.
-    ``where`` names the place in the input file, for messages.
+    ``place`` is where it was read (a problem without a message), for messages.
     """
 
     reference: str
@@ -86,7 +86,12 @@ class Mark:
     criterion: str
     mark: Decimal
     comment: str | None = None
-    where: str = ""
+    place: Problem = NOWHERE
+
+    @property
+    def where(self) -> str:
+        """The place in words: ``scores.xlsx: sheet 'Notes', row 4, column C (...)``."""
+        return self.place.where
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +272,7 @@ def check_marks(
             )
         first_at.setdefault(key, mark.where)
         if message is not None:
-            problems.append(Problem(mark.where, message))
+            problems.append(mark.place.saying(message))
     return problems
 
 

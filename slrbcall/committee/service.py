@@ -14,7 +14,7 @@ from slrbcall.calls.service import resolve_call
 from slrbcall.committee import scoring
 from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.committee.scoring import Mark
-from slrbcall.errors import InputFileError, RefusedError
+from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
@@ -89,7 +89,7 @@ def stored_state(
                 criterion=m.criterion,
                 mark=Decimal(m.mark),
                 comment=m.comment,
-                where=f"{m.source_file}: {m.source_place}",
+                place=Problem(f"{m.source_file}: {m.source_place}", ""),
             )
             for m in ws.marks(loaded.call.id)
         ]

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.documents.context import project_dates
+from slrbcall.errors import NOWHERE, Problem
 from slrbcall.money import cents_from_decimal
 
 if TYPE_CHECKING:
@@ -214,7 +215,12 @@ class Report:
     deliverables: str | None = None
     deliverable_kinds: tuple[str, ...] = ()
     remarks: str | None = None
-    where: str = ""  # the place in the file it was read from, for messages
+    #: Where it was read from (a problem without a message), for messages.
+    place: Problem = NOWHERE
+
+    @property
+    def where(self) -> str:
+        return self.place.where
 
 
 def funded_projects(

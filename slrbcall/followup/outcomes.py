@@ -110,8 +110,7 @@ def check_reports(
         if project is None:
             listed = ", ".join(funded) or "none"
             problems.append(
-                Problem(
-                    report.where,
+                report.place.saying(
                     f"'{report.reference}' is not a funded project of {call_id} "
                     f"(the funded projects are {listed})",
                 )
@@ -119,8 +118,7 @@ def check_reports(
             continue
         if project.start is not None and report.report_date < project.start:
             problems.append(
-                Problem(
-                    report.where,
+                report.place.saying(
                     f"the report date {report.report_date} is before the start of "
                     f"{report.reference} ({project.start})",
                 )
@@ -128,8 +126,7 @@ def check_reports(
         key = (report.reference, report.report_date.isoformat())
         if key in seen:
             problems.append(
-                Problem(
-                    report.where,
+                report.place.saying(
                     f"{report.reference} already has a report dated {report.report_date} "
                     f"in this file ({seen[key]}): keep one",
                 )

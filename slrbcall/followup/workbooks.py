@@ -29,7 +29,6 @@ from slrbcall.sheets import (
     read_date,
     read_identifier,
     read_int,
-    where_row,
 )
 
 if TYPE_CHECKING:
@@ -213,8 +212,8 @@ def read_reports(sheet: Sheet, header: Header, *, date1904: bool = False) -> Rep
     problems: list[Problem] = []
     left_out = 0
 
-    def where(cell: Cell) -> str:
-        return sheet.where(cell.row, cell.col, header.label(cell.col))
+    def at(cell: Cell) -> Problem:
+        return sheet.problem("", row=cell.row, column=cell.col, header=header.label(cell.col))
 
     for cells in sheet.rows:
         if cells[0].row <= header.row or not _filled(
@@ -241,11 +240,11 @@ def read_reports(sheet: Sheet, header: Header, *, date1904: bool = False) -> Rep
                 else:
                     found[key] = clean_text(cell, multiline=True)
             except CellError as exc:
-                row_problems.append(Problem(where(cell), str(exc)))
+                row_problems.append(at(cell).saying(str(exc)))
                 continue
             if found[key] is None and key in ("reference", "report_date"):
                 name = "reference" if key == "reference" else "report date"
-                row_problems.append(Problem(where(cell), f"empty: every report needs its {name}"))
+                row_problems.append(at(cell).saying(f"empty: every report needs its {name}"))
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -268,7 +267,7 @@ def read_reports(sheet: Sheet, header: Header, *, date1904: bool = False) -> Rep
                 deliverables=deliverables,
                 deliverable_kinds=deliverable_kinds(deliverables),
                 remarks=remarks,
-                where=where_row(sheet.file_label, sheet.name, cells[0].row),
+                place=sheet.problem("", row=cells[0].row),
             )
         )
     return ReportsRead(tuple(reports), tuple(problems), left_out)
@@ -289,7 +288,11 @@ class PaymentRow:
     paid_on: dt.date
     amount_cents: int | None
     note: str | None
-    where: str
+    place: Problem  # where it was read (a problem without a message)
+
+    @property
+    def where(self) -> str:
+        return self.place.where
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,15 +340,19 @@ def read_payment_rows(sheet: Sheet, header: Header, *, date1904: bool = False) -
                     found[key] = clean_text(cell, multiline=True)
             except CellError as exc:
                 row_problems.append(
-                    Problem(sheet.where(cell.row, cell.col, header.label(cell.col)), str(exc))
+                    sheet.problem(
+                        str(exc), row=cell.row, column=cell.col, header=header.label(cell.col)
+                    )
                 )
                 continue
             if found[key] is None and key in ("reference", "tranche", "paid_on"):
                 name = {"reference": "reference", "tranche": "tranche", "paid_on": "payment date"}
                 row_problems.append(
-                    Problem(
-                        sheet.where(cell.row, cell.col, header.label(cell.col)),
+                    sheet.problem(
                         f"empty: every payment needs its {name[key]}",
+                        row=cell.row,
+                        column=cell.col,
+                        header=header.label(cell.col),
                     )
                 )
         if row_problems:
@@ -365,7 +372,7 @@ def read_payment_rows(sheet: Sheet, header: Header, *, date1904: bool = False) -
                 paid_on=paid_on,
                 amount_cents=amount,
                 note=note,
-                where=where_row(sheet.file_label, sheet.name, cells[0].row),
+                place=sheet.problem("", row=cells[0].row),
             )
         )
     return PaymentsRead(tuple(rows), tuple(problems), left_out)

@@ -71,28 +71,7 @@ def mark_problems(source: Path, out: Path, problems: Sequence[Problem]) -> None:
 def _mark(problem: Problem) -> CellMark:
     if problem.sheet is not None and problem.row is not None:
         return CellMark(problem.sheet, problem.row, problem.column or 0, problem.message)
-    if problem.sheet is None and (found := _WHERE_IN_WORDS.search(problem.file)):
-        return CellMark(
-            found.group("sheet"), int(found.group("row")), _column(found["col"]), problem.message
-        )
     return CellMark("", 0, 0, str(problem))
-
-
-#: The place of a cell or row in words, as :func:`~slrbcall.sheets.model.where` writes
-#: it. The follow-up's and the committee's readers still give their problems' places
-#: so (``Sheet.where``) rather than as fields (``Sheet.problem``): their places are read
-#: back from the words until they give the fields.
-_WHERE_IN_WORDS = re.compile(
-    r": sheet '(?P<sheet>.*)', row (?P<row>\d+)(?:, column (?P<col>[A-Z]+))?"
-)
-
-
-def _column(letters: str | None) -> int:
-    """The number of a column named by its letters (``AA`` -> 27); 0 for none."""
-    number = 0
-    for letter in letters or "":
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
 
 
 def write_problem_report(source: Path, out: Path, *, problems: Sequence[CellMark]) -> None:

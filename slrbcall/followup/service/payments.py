@@ -367,8 +367,7 @@ def _plan_payments(
         project = funded.get(row.reference)
         if project is None:
             problems.append(
-                Problem(
-                    row.where,
+                row.place.saying(
                     f"'{row.reference}' is not a funded project of {call.id} "
                     f"(the funded projects are {', '.join(funded) or 'none'})",
                 )
@@ -376,7 +375,7 @@ def _plan_payments(
             continue
         if row.reference in withdrawn and row.paid_on.isoformat() > withdrawn[row.reference]:
             why = _WITHDRAWN.format(on=withdrawn[row.reference])
-            problems.append(Problem(row.where, f"{row.reference}, tranche {row.tranche}: {why}"))
+            problems.append(row.place.saying(f"{row.reference}, tranche {row.tranche}: {why}"))
             continue
         plan = schedule(call, project)
         before = stored.get((row.reference, row.tranche))
@@ -408,7 +407,7 @@ def _plan_payments(
             )
         if found:
             problems.extend(
-                Problem(row.where, f"{row.reference}, tranche {row.tranche}: {message}")
+                row.place.saying(f"{row.reference}, tranche {row.tranche}: {message}")
                 for message in found
             )
             continue

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
-from slrbcall.errors import RefusedError
+from slrbcall.errors import Problem, RefusedError
 from slrbcall.followup import (
     Amendment,
     MilestoneEntry,
@@ -150,7 +150,7 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
                 deliverables=r.deliverables,
                 deliverable_kinds=r.deliverable_kinds,
                 remarks=r.remarks,
-                where=f"{r.source_file}: {r.source_place}",
+                place=Problem(f"{r.source_file}: {r.source_place}", ""),
             )
             for r in source.monitoring_reports(call.id)
         ),
