@@ -12,6 +12,7 @@ from slrbcall.demo import DEMO_WITHDRAWAL_REASON, DemoResult
 from slrbcall.store import Workspace
 
 from .conftest import Invoke
+from .test_documents_cli import document_text
 
 
 def test_the_withdrawal_is_recorded_with_its_reason(demo_run: DemoResult) -> None:
@@ -72,6 +73,12 @@ def test_emp23_01_gets_its_documents_and_emp23_07_none(
     assert later.letters.files == ("empowerment-2023_EMP23-01_letter-award_fr.docx",)
     assert later.conventions.run_id == later.letters.run_id == 2
     assert later.conventions.out_dir == demo_run.out_dir / "reallocation" / "conventions"
+    convention = document_text(later.conventions.out_dir / later.conventions.files[0])
+    assert "35\u202f000,00\u00a0€ (trente-cinq mille euros)" in convention
+    assert "Fait à Bruxelles, le 15 janvier 2024" in convention
+    letter = document_text(later.letters.out_dir / later.letters.files[0])
+    assert "Bruxelles, 15 janvier 2024" in letter
+    assert "reçoit une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in letter
     # The decision in force gives EMP23-07 no convention and no letter.
     done = cli("--db", demo_db, "render-conventions", "--out", tmp_path / "c", "--json")
     assert done.exit_code == 0, done
