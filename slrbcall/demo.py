@@ -104,6 +104,11 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     # The workspace holds the example's call only, so that every command run on it
     # afterwards finds its call without --call.
     demo_call = next(item for item in calls if item.call.id == DEMO_CALL)
+    if demo_call.call.reserve is None:  # before anything is written: step 9 needs it
+        raise RefusedError(
+            f"the demo needs {DEMO_CALL} to keep a reserve list, as the shipped call does: "
+            f"its definition in {demo_settings.calls_path} has no 'reserve:'"
+        )
     with Workspace.open(db_path) as ws:
         record_calls(ws, [demo_call], command="demo")
     example = replace(demo_settings, call_id=DEMO_CALL)

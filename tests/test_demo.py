@@ -11,7 +11,7 @@ from pathlib import Path
 from slrbcall.demo import DEMO_WITHDRAWAL_REASON, DemoResult
 from slrbcall.store import Workspace
 
-from .conftest import Invoke
+from .conftest import SHIPPED_CALLS, Invoke, write_call
 from .test_documents_cli import document_text
 
 
@@ -150,3 +150,23 @@ def test_the_demo_s_json_tells_the_withdrawal_and_the_reallocation(
     assert moved["reallocation"]["funded"] == ["EMP23-01"]
     assert (moved["reallocation"]["free"], moved["reallocation"]["left"]) == ("42500.00", "7500.00")
     assert found["allocation"]["total_awarded"] == "251000.00"  # the December decision
+
+
+def test_a_demo_call_without_a_reserve_list_is_refused_before_anything_is_written(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    folder = tmp_path / "calls"
+    shipped = (SHIPPED_CALLS / "empowerment-2023.yaml").read_text(encoding="utf-8")
+    # The shipped call without its reserve block (and its mention as illustrative).
+    cut = shipped[: shipped.index("\nreserve:")] + shipped[shipped.index("\nillustrative:") :]
+    text = cut.replace("committee, reserve, tranches", "committee, tranches")
+    assert "\nreserve:" not in text
+    write_call(folder, text)
+    out = tmp_path / "demo"
+    done = cli("--calls-dir", folder, "demo", "--out", out)
+    assert done.exit_code == 1
+    assert done.stderr.strip() == (
+        "Error: the demo needs empowerment-2023 to keep a reserve list, as the shipped call "
+        f"does: its definition in {folder} has no 'reserve:'"
+    )
+    assert not (out / "slrbcall.db").exists()
