@@ -17,8 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from slrbcall.services import write_applications_template
-
+from slrbcall.intake.service import write_applications_template
 from slrbcall.settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -301,7 +300,8 @@ def score_rows(blank: list[list[object]], criteria: list[str]) -> list[list[obje
 def main() -> None:
     import tempfile
 
-    from slrbcall.services import intake, write_scores_template
+    from slrbcall.committee.service import write_scores_template
+    from slrbcall.intake.service import intake
 
     settings = Settings(calls_dir=HERE.parent / "calls", call_id="empowerment-2023")
     applications = HERE / "applications.xlsx"

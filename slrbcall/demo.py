@@ -7,7 +7,9 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from slrbcall.allocation.service import Adoption, Allocation, adopt, allocate
+from slrbcall.allocation.codes import ReasonCode
+from slrbcall.allocation.reallocation import Reallocated, Withdrawal, reallocate, withdraw
+from slrbcall.allocation.service import Adoption, Allocation, adopt, adopted_run, allocate
 from slrbcall.calls.definition import LoadedCall, call_files, load_call, registry_file
 from slrbcall.calls.service import validate_calls
 from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
@@ -41,8 +43,10 @@ __all__ = [
     "DEMO_TODAY",
     "DemoResult",
     "FollowupDemo",
+    "WithdrawalDemo",
     "run_demo",
     "run_followup_demo",
+    "run_withdrawal_demo",
 ]
 
 
@@ -61,17 +65,23 @@ class DemoResult:
     report: CallReport
     conventions: Rendered
     letters: Rendered
+    withdrawal: WithdrawalDemo
     followup: FollowupDemo | None
     status: WorkspaceStatus
 
 
 def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = True) -> DemoResult:
-    """Run every stage that exists on the shipped example, in a fresh workspace.
+    """Run every stage that exists on the shipped example, in a fresh workspace, in the
+    order of the call's life: the decision of December 2023 and its documents, then
+    EMP23-07's withdrawal in January 2024 and the reallocation of what it released to
+    the reserve (:func:`run_withdrawal_demo`), then the follow-up of the decision in
+    force (:func:`run_followup_demo`).
 
     ``out`` must be empty or absent; by default a new temporary folder is used. The
     documents are converted to PDF when LibreOffice is installed. ``followup=False``
-    stops after the documents (the follow-up stage records illustrative milestones,
-    payments and reports, which tests of the follow-up want to record themselves).
+    stops after the reallocation's documents (the follow-up stage records illustrative
+    milestones, payments and reports, which tests of the follow-up want to record
+    themselves).
     """
 
     pdf = find_libreoffice() is not None
@@ -94,6 +104,11 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     # The workspace holds the example's call only, so that every command run on it
     # afterwards finds its call without --call.
     demo_call = next(item for item in calls if item.call.id == DEMO_CALL)
+    if demo_call.call.reserve is None:  # before anything is written: step 9 needs it
+        raise RefusedError(
+            f"the demo needs {DEMO_CALL} to keep a reserve list, as the shipped call does: "
+            f"its definition in {demo_settings.calls_path} has no 'reserve:'"
+        )
     with Workspace.open(db_path) as ws:
         record_calls(ws, [demo_call], command="demo")
     example = replace(demo_settings, call_id=DEMO_CALL)
@@ -103,6 +118,11 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     allocated = allocate(example, budget_cents=DEMO_BUDGET_CENTS)
     assert allocated.run_id is not None
     adopted = adopt(example, allocated.run_id)
+    # The board's workbook and the documents are those of the decision, in December.
+    report = call_report(example, xlsx=out_dir / "report.xlsx")
+    conventions = render(example, out=out_dir / "conventions", date=DEMO_DATE, pdf=pdf)
+    letters = render(example, letters=True, out=out_dir / "outbox", date=DEMO_DATE, pdf=pdf)
+    later = run_withdrawal_demo(example, out=out_dir / "reallocation", pdf=pdf)
     return DemoResult(
         out_dir=out_dir,
         db_path=db_path,
@@ -112,9 +132,10 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
         ranking=ranked,
         allocation=allocated,
         adoption=adopted,
-        report=call_report(example, xlsx=out_dir / "report.xlsx"),
-        conventions=render(example, out=out_dir / "conventions", date=DEMO_DATE, pdf=pdf),
-        letters=render(example, letters=True, out=out_dir / "outbox", date=DEMO_DATE, pdf=pdf),
+        report=report,
+        conventions=conventions,
+        letters=letters,
+        withdrawal=later,
         followup=run_followup_demo(example) if followup else None,
         status=workspace_status(demo_settings),
     )
@@ -125,6 +146,72 @@ DEMO_CALL = "empowerment-2023"
 DEMO_BUDGET_CENTS = 255_000_00
 #: The date the demo's documents bear: the month the call's grants were awarded.
 DEMO_DATE = dt.date(2023, 12, 15)
+
+
+# -- a withdrawal and the reserve ----------------------------------------------------------
+
+
+#: The project that withdraws in the demo, when and why: the issue's worked example
+#: (docs/concepts.md), before any payment.
+DEMO_WITHDRAWN = "EMP23-07"
+DEMO_WITHDRAWN_ON = dt.date(2024, 1, 8)
+DEMO_WITHDRAWAL_REASON = "the partner, vzw Buurtwerk Noord, stopped its activities"
+#: The day the reallocation is proposed and adopted, and its documents' date.
+DEMO_REALLOCATED_ON = dt.date(2024, 1, 15)
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalDemo:
+    """A withdrawal, the reallocation it led to (adopted), and the documents of the
+    project funded from the reserve."""
+
+    withdrawal: Withdrawal
+    reallocation: Reallocated
+    adoption: Adoption
+    conventions: Rendered
+    letters: Rendered
+
+
+def run_withdrawal_demo(settings: Settings, *, out: Path, pdf: bool = False) -> WithdrawalDemo:
+    """EMP23-07's partner renounces on 8 January 2024, before any payment: what it was
+    awarded is released and, with what the decision left unspent, goes to the reserve
+    list under the call's reserve policy (greedy: EMP23-01, € 35,000, € 7,500 left).
+    The proposal is adopted, and the project funded from the reserve gets its
+    convention and award letter, in ``out/conventions`` and ``out/outbox``.
+    """
+
+    withdrawal = withdraw(
+        settings,
+        DEMO_WITHDRAWN,
+        on=DEMO_WITHDRAWN_ON,
+        reason=DEMO_WITHDRAWAL_REASON,
+        today=DEMO_WITHDRAWN_ON,
+    )
+    proposed = reallocate(settings, today=DEMO_REALLOCATED_ON)
+    assert proposed.run_id is not None
+    adopted = adopt(settings, proposed.run_id)
+    # The shipped example funds exactly one project from the reserve.
+    (funded,) = proposed.result.funded
+    return WithdrawalDemo(
+        withdrawal=withdrawal,
+        reallocation=proposed,
+        adoption=adopted,
+        conventions=render(
+            settings,
+            out=out / "conventions",
+            only=funded.reference,
+            date=DEMO_REALLOCATED_ON,
+            pdf=pdf,
+        ),
+        letters=render(
+            settings,
+            letters=True,
+            out=out / "outbox",
+            only=funded.reference,
+            date=DEMO_REALLOCATED_ON,
+            pdf=pdf,
+        ),
+    )
 
 
 # -- the demo's follow-up ------------------------------------------------------------------
@@ -145,18 +232,30 @@ class FollowupDemo:
 
 
 def run_followup_demo(settings: Settings, *, today: dt.date = DEMO_TODAY) -> FollowupDemo:
-    """The follow-up of the shipped example (after its allocation), with illustrative
+    """The follow-up of the shipped example's decision in force, with illustrative
     dates: every convention signed and every interim interview held; the questionnaire
     returned by all projects but the last; the first tranche paid to all, the second to
-    the first three; then the reports of ``examples/monitoring.xlsx`` taken in. Seen on
-    ``today``, some items are overdue (a questionnaire, second tranches) and the final
-    reports are due within 30 days."""
+    the first three; then the reports of ``examples/monitoring.xlsx`` taken in. A
+    project funded from the reserve is signed and first paid later than the others.
+    Seen on ``today``, some items are overdue (a questionnaire, second tranches) and the
+    final reports are due within 30 days."""
 
     projects = followup_state(settings).projects
+    _, run = adopted_run(settings)
+    from_reserve = {
+        line["reference"]
+        for line in run.result["lines"]
+        if line["reason"] in (ReasonCode.RESERVE_FUNDED, ReasonCode.RESERVE_PARTIAL)
+    }
     recorded = []
     paid = []
     for number, project in enumerate(projects):
-        steps = [("signature", _DEMO_SIGNED), ("interim-interview", _DEMO_INTERIM)]
+        signed, first_paid = (
+            (_DEMO_RESERVE_SIGNED, _DEMO_RESERVE_FIRST_PAID)
+            if project.reference in from_reserve
+            else (_DEMO_SIGNED, _DEMO_FIRST_PAID)
+        )
+        steps = [("signature", signed), ("interim-interview", _DEMO_INTERIM)]
         if number < len(projects) - 1:
             steps.append(("questionnaire", _DEMO_QUESTIONNAIRE))
         for key, on in steps:
@@ -164,9 +263,7 @@ def run_followup_demo(settings: Settings, *, today: dt.date = DEMO_TODAY) -> Fol
                 record_milestone(settings, project.reference, key=key, on=on, today=today)
             )
         paid.append(
-            record_payment(
-                settings, project.reference, tranche=1, paid_on=_DEMO_FIRST_PAID, today=today
-            )
+            record_payment(settings, project.reference, tranche=1, paid_on=first_paid, today=today)
         )
         if number < 3:
             paid.append(
@@ -187,6 +284,9 @@ def run_followup_demo(settings: Settings, *, today: dt.date = DEMO_TODAY) -> Fol
 
 _DEMO_SIGNED = dt.date(2023, 12, 15)
 _DEMO_FIRST_PAID = dt.date(2024, 1, 15)
+#: A project funded from the reserve in January signs and is first paid later.
+_DEMO_RESERVE_SIGNED = dt.date(2024, 1, 31)
+_DEMO_RESERVE_FIRST_PAID = dt.date(2024, 2, 15)
 _DEMO_INTERIM = dt.date(2024, 6, 28)
 _DEMO_SECOND_PAID = dt.date(2024, 7, 15)
 _DEMO_QUESTIONNAIRE = dt.date(2024, 9, 30)

@@ -49,11 +49,11 @@ def test_a_file_that_changes_a_decided_row_is_refused(
     result = cli("--db", demo_db, "intake", path, *(["--dry-run"] if dry_run else []))
     assert result.exit_code == 3, result
     assert result.stderr.splitlines() == [
-        "applications.xlsx: sheet 'Candidatures', row 4: EMP23-03 was decided (adopted run 1):"
+        "applications.xlsx: sheet 'Candidatures', row 4: EMP23-03 was decided (adopted run 2):"
         " its row may no longer change (Project title, Requested amount); put back the decided"
         " values, and record a change of the award with 'slrbcall amend EMP23-03' or a"
         " renunciation with 'slrbcall withdraw EMP23-03'",
-        "applications.xlsx: sheet 'Candidatures', row 12: EMP23-11 was decided (adopted run 1):"
+        "applications.xlsx: sheet 'Candidatures', row 12: EMP23-11 was decided (adopted run 2):"
         " its row may no longer change (Requested amount); put back the decided values, and"
         " record a change of the award with 'slrbcall amend EMP23-11' or a renunciation with"
         " 'slrbcall withdraw EMP23-11'",
@@ -88,7 +88,7 @@ def test_a_late_application_is_taken_in_and_every_reading_command_still_works(
         ran = cli("--db", demo_db, *args)
         assert ran.exit_code == 0, (args, ran)
     figures = json.loads(cli("--db", demo_db, "report", "--json").stdout)
-    assert figures["money"]["awarded"] == "251000.00"
+    assert figures["money"]["awarded"] == "247500.00"
     assert figures["applications"]["received"] == 16
 
 

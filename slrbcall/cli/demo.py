@@ -31,6 +31,7 @@ def demo(
     """
 
     result = demo_service.run_demo(settings(ctx), out=out)
+    later = result.withdrawal  # the withdrawal and the reallocation, in January 2024
     if as_json:
         emit_json(
             {
@@ -54,6 +55,20 @@ def demo(
                 "conventions": list(result.conventions.files),
                 "letters": list(result.letters.files),
                 "allocation": result.allocation.result.to_json(),
+                "withdrawal": {
+                    "reference": later.withdrawal.reference,
+                    "on": later.withdrawal.withdrawn.on,
+                    "reason": later.withdrawal.withdrawn.reason,
+                    "paid": plain_money(later.withdrawal.withdrawn.paid_cents),
+                    "released": plain_money(later.withdrawal.withdrawn.released_cents),
+                },
+                "reallocation": {
+                    "run": later.reallocation.run_id,
+                    "adopted": later.adoption.run.id == later.reallocation.run_id,
+                    "conventions": list(later.conventions.files),
+                    "letters": list(later.letters.files),
+                    **later.reallocation.result.to_json(),
+                },
             }
         )
         return
@@ -195,13 +210,32 @@ def demo(
         )
     )
 
+    w = later.withdrawal.withdrawn
+    moved = later.reallocation.result
+    (funded,) = moved.funded  # the shipped example funds one project from the reserve
+    when = "before any payment" if not w.paid_cents else f"after {eur(w.paid_cents)} was paid"
+    pdfs = len(later.conventions.pdfs) + len(later.letters.pdfs)
+    console.print(
+        text(
+            f"9. {later.withdrawal.reference} withdrew on {w.on}, {when} ({w.reason}): "
+            f"{eur(moved.free_cents)} was free ({eur(moved.released_cents)} released, "
+            f"{eur(moved.unspent_cents)} left unspent). The reserve's first project that "
+            f"fits, {funded.reference}, was funded {eur(funded.amount_cents)} from the "
+            f"reserve (run {later.adoption.run.id}, adopted); "
+            f"{eur(moved.free_cents - moved.awarded_cents)} is left. Rendered its convention "
+            f"and award letter" + (f" (and {pdfs} PDF files)" if pdfs else "") + " in "
+            f"{later.conventions.out_dir} and {later.letters.out_dir}",
+            "bold",
+        )
+    )
+
     follow = result.followup
     assert follow is not None  # the command always runs the follow-up stage
     line = follow.timeline.timeline
     first = follow.payments[0].payment
     console.print(
         text(
-            f"9. Followed the projects up to {line.today.isoformat()}: "
+            f"10. Followed the projects up to {line.today.isoformat()}: "
             f"{len(follow.milestones)} milestones recorded, {len(follow.payments)} tranches "
             f"paid (e.g. {first.reference} tranche {first.tranche}: "
             f"{eur(first.amount_cents)}); "
@@ -213,7 +247,7 @@ def demo(
     totals = follow.outcomes.outcomes.totals
     console.print(
         text(
-            f"10. Outcomes from {follow.monitoring.file.name}: "
+            f"11. Outcomes from {follow.monitoring.file.name}: "
             f"{totals.residents_involved} residents involved, "
             f"{totals.residents_trained} trained, {totals.activities} activities "
             f"({totals.average_activities} per project), {totals.participants} participants.",
