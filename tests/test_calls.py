@@ -304,3 +304,22 @@ def test_calls_show_prints_a_quoted_belgian_budget_in_full(tmp_path: Path, cli: 
     result = cli("--calls-dir", tmp_path / "calls", "calls", "show", "empowerment-2023")
     assert result.exit_code == 0, result
     assert "600,000.00" in result.stdout
+
+
+def test_a_cached_call_names_the_file_it_was_loaded_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is keyed by content: the same bytes in two folders are one entry, and
+    each load still names its own file."""
+    source = SHIPPED_CALLS / "empowerment-2023.yaml"
+    first, second = tmp_path / "a" / "calls", tmp_path / "b" / "calls"
+    for folder in (first, second):
+        folder.mkdir(parents=True)
+        (folder / source.name).write_bytes(source.read_bytes())
+        (folder / "organisations.yaml").write_bytes(
+            (SHIPPED_CALLS / "organisations.yaml").read_bytes()
+        )
+    monkeypatch.chdir(tmp_path / "a")
+    assert load_call(Path("calls") / source.name).path == Path("calls") / source.name
+    monkeypatch.chdir(tmp_path / "b")
+    assert load_call(second / source.name).path == second / source.name

@@ -136,13 +136,17 @@ def _tell(
         return f"mark of {reviewer} on {criterion}: {mark}"
     if entity == "allocation_run":
         run_id = int(last)
-        line = _decision_line(runs.get(run_id), reference)
+        run = runs.get(run_id) or {}
+        line = _decision_line(run, reference)
         if line is None:
             return None  # a run that did not rank this application
+        policy = after.get("policy") or run.get("policy", "?")
+        budget = after.get("budget", run.get("budget_cents"))
+        rank = f"rank {line['rank']}, " if line.get("rank") is not None else ""
         return (
-            f"proposal run {run_id} ({after.get('policy', '?')}, budget "
-            f"{_money(after.get('budget'))}): rank {line.get('rank')}, "
+            f"proposal run {run_id} ({policy}, budget {_money(budget)}): {rank}"
             f"{line.get('decision')}, {_money(line.get('amount'))}"
+            + (f" ({line['reason']})" if line.get("reason") not in (None, "funded") else "")
         )
     if entity == "allocation_adoption":
         run_id = int(after.get("run", last))
@@ -232,8 +236,8 @@ def history(
     """The events of application ``reference``, oldest first.
 
     ``rows`` are audit rows (:class:`~slrbcall.store.AuditRow`) in the order they
-    were written; ``runs`` maps each allocation run's id to its stored result, whose
-    lines say what each run proposed for the application.
+    were written; ``runs`` maps each allocation run's id to its stored result (and its
+    ``budget_cents``), whose lines say what each run proposed for the application.
     """
     events: list[Event] = []
     marks: dict[str, str] = {}  # criterion -> mark, of one reviewer's marks taken in at once

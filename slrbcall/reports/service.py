@@ -120,5 +120,7 @@ def application_history(
     call_id = loaded.call.id
     with open_workspace(settings) as ws:
         rows = ws.audit_of(call_id, reference)
-        runs = {run.id: run.result for run in ws.runs(call_id)}
+        runs = {
+            run.id: {**run.result, "budget_cents": run.budget_cents} for run in ws.runs(call_id)
+        }
     return loaded, view.application, history(rows, call_id=call_id, reference=reference, runs=runs)
