@@ -48,8 +48,14 @@ def decision_sentences(
     budget_cents: int,
     lang: str,
     registry: Registry | None = None,
+    funding_line: str | None = None,
 ) -> list[str]:
-    """Why this decision, in ``lang``: one or more complete sentences with the numbers."""
+    """Why this decision, in ``lang``: one or more complete sentences with the numbers.
+
+    ``funding_line`` is the score of the last project the decision funds: an
+    application it leaves out is told it (*the last project funded scored 79,75*).
+    A partial award states the amount awarded, never the remainder before rounding.
+    """
     facts = line.get("facts", {})
     reason = line["reason"]
     if reason == "ineligible":
@@ -60,6 +66,8 @@ def decision_sentences(
     requested = _eur(line["requested"], lang)
     remaining = _eur(line.get("remaining_before") or "0", lang)
     budget = _eur(budget_cents, lang)
+    awarded = _eur(line.get("amount") or "0", lang)
+    rounded = line.get("amount") != line.get("remaining_before")
     if lang == "nl":
         first = f"Het project {place}, met een score van {score} op 100."
         by_reason = {
@@ -86,8 +94,18 @@ def decision_sentences(
             ),
         }
         partial = (
-            f"Het vroeg {requested}; er bleef nog {remaining} over, wat ten minste de "
-            f"minimale subsidie is, zodat dat bedrag werd toegekend."
+            f"Het vroeg {requested}; toen het aan de beurt was, bleef er van het budget nog "
+            f"{remaining} over, wat ten minste de minimale subsidie is. Het krijgt een "
+            f"gedeeltelijke subsidie van {awarded}"
+            + (
+                f" (het beschikbare bedrag, afgerond op een veelvoud van "
+                f"{_eur(call.granularity_cents, lang)})."
+                if rounded
+                else "."
+            )
+        )
+        line_text = (
+            f"Het laatste gefinancierde project behaalde een score van {funding_line} op 100."
         )
     else:
         first = f"Le projet {place}, avec un score de {score} sur 100."
@@ -115,15 +133,27 @@ def decision_sentences(
             ),
         }
         partial = (
-            f"Il demandait {requested} ; il restait {remaining}, ce qui atteint au moins la "
-            f"subvention minimale, et ce montant a été octroyé."
+            f"Il demandait {requested} ; lorsque son tour est venu, il restait {remaining} du "
+            f"budget, ce qui atteint au moins la subvention minimale. Une subvention partielle "
+            f"de {awarded} lui est octroyée"
+            + (
+                f" (le montant disponible, arrondi à un multiple de "
+                f"{_eur(call.granularity_cents, lang)})."
+                if rounded
+                else "."
+            )
         )
+        line_text = f"Le dernier projet financé a obtenu un score de {funding_line} sur 100."
     if "reallocates_run" in facts:  # a reserve project, after a withdrawal released money
         by_reason |= _FROM_RESERVE[lang](requested, remaining)
     if reason in ("partial_remainder", "reserve_partial"):  # the latter: from the reserve
         return [first, partial]
-    second = by_reason.get(reason)
-    return [first, second] if second else [first]
+    sentences = [first]
+    if reason in by_reason:
+        sentences.append(by_reason[reason])
+    if funding_line is not None and line["decision"] == "not_funded":
+        sentences.append(line_text)
+    return sentences
 
 
 def _reserve_nl(requested: str, remaining: str) -> dict[str, str]:
