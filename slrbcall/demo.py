@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from slrbcall.allocation.service import Adoption, Allocation, adopt, allocate
-from slrbcall.calls.definition import LoadedCall, call_files, load_call, registry_file
+from slrbcall.calls.definition import (
+    REGISTRY_FILE,
+    LoadedCall,
+    call_files,
+    load_call,
+    registry_file,
+)
 from slrbcall.calls.service import validate_calls
 from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
 from slrbcall.documents.libreoffice import find_libreoffice
@@ -41,6 +48,7 @@ __all__ = [
     "DEMO_TODAY",
     "DemoResult",
     "FollowupDemo",
+    "example_calls",
     "run_demo",
     "run_followup_demo",
 ]
@@ -68,10 +76,13 @@ class DemoResult:
 def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = True) -> DemoResult:
     """Run every stage that exists on the shipped example, in a fresh workspace.
 
-    ``out`` must be empty or absent; by default a new temporary folder is used. The
-    documents are converted to PDF when LibreOffice is installed. ``followup=False``
-    stops after the documents (the follow-up stage records illustrative milestones,
-    payments and reports, which tests of the follow-up want to record themselves).
+    ``out`` must be empty or absent; by default a new temporary folder is used. Its
+    ``calls`` folder holds the call files and the example registry (see
+    :func:`example_calls`), which the workspace's later commands take with
+    ``--calls-dir``. The documents are converted to PDF when LibreOffice is installed.
+    ``followup=False`` stops after the documents (the follow-up stage records
+    illustrative milestones, payments and reports, which tests of the follow-up want to
+    record themselves).
     """
 
     pdf = find_libreoffice() is not None
@@ -83,9 +94,8 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
             raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
         out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "slrbcall.db"
-    demo_settings = Settings(
-        db=db_path, calls_dir=settings.calls_dir, templates_dir=settings.templates_dir
-    )
+    calls_dir = example_calls(settings.calls_path, out_dir / "calls")
+    demo_settings = Settings(db=db_path, calls_dir=calls_dir, templates_dir=settings.templates_dir)
 
     files = call_files(demo_settings.calls_path)
     validate_calls(demo_settings, files)
@@ -118,6 +128,17 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
         followup=run_followup_demo(example) if followup else None,
         status=workspace_status(demo_settings),
     )
+
+
+def example_calls(source: Path, target: Path) -> Path:
+    """A calls folder for the example data: the call files of ``source`` and the example
+    registry (``examples/organisations.yaml``: the shipped organisations with made-up
+    facts, so that the documents come out whole, each page saying it is an example)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in call_files(source):
+        shutil.copyfile(path, target / path.name)
+    shutil.copyfile(examples_dir() / REGISTRY_FILE, target / REGISTRY_FILE)
+    return target
 
 
 #: The call the shipped example data belongs to, and the budget the demo allocates.

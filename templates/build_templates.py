@@ -37,6 +37,7 @@ def blank(expression: str) -> str:
 TEXT = {
     "fr": {
         "page": "page",
+        "illustrative": "EXEMPLE, données fictives",
         "convention_title": "Convention de subvention",
         "between": "Entre les parties suivantes :",
         "party": (
@@ -161,7 +162,7 @@ TEXT = {
             "de parties, chacune reconnaissant avoir reçu le sien."
         ),
         "for": "Pour {{ party.name }} ({{ party.role_label }}),",
-        "signature": "Signature : ………………………………",
+        "signature": "Signature : ______________________________",
         # letters
         "attention": "À l'attention de " + blank("recipient_person"),
         "date_line": "{{ place }}, le {{ date_text }}",
@@ -309,6 +310,7 @@ TEXT = {
     },
     "nl": {
         "page": "pagina",
+        "illustrative": "VOORBEELD, fictieve gegevens",
         "convention_title": "Subsidieovereenkomst",
         "between": "Tussen de volgende partijen:",
         "party": (
@@ -432,7 +434,7 @@ TEXT = {
             "er partijen zijn, waarvan elke partij verklaart het hare ontvangen te hebben."
         ),
         "for": "Voor {{ party.name }} ({{ party.role_label }}),",
-        "signature": "Handtekening: ………………………………",
+        "signature": "Handtekening: ______________________________",
         "attention": "Ter attentie van " + blank("recipient_person"),
         "date_line": "{{ place }}, {{ date_text }}",
         "subject": "Betreft: ",
@@ -643,10 +645,14 @@ def build(lang: str, out: Path, body: Callable[[Any, dict[str, str]], None]) -> 
     normal.font.name = "Liberation Serif"
     normal.font.size = Pt(11)
     footer = section.footer.paragraphs[0]
-    footer.text = "{{ call_title_heading }} – {{ reference }} – " + TEXT[lang]["page"] + " "
+    footer.text = (
+        "{% if illustrative_data %}" + TEXT[lang]["illustrative"] + " – {% endif %}"
+        "{{ call_title_heading }} – {{ reference }} – " + TEXT[lang]["page"] + " "
+    )
     field(footer, "PAGE")
     footer.add_run(" / ")
     field(footer, "NUMPAGES")
+    footer.style.font.size = Pt(9)
     body(document, TEXT[lang])
     out.parent.mkdir(parents=True, exist_ok=True)
     document.save(out)

@@ -324,7 +324,7 @@ def _registry_from(located: Located) -> Registry:
         )
     if problems:
         raise InputFileError(problems)
-    return Registry(organisations=tuple(organisations))
+    return Registry(organisations=tuple(organisations), illustrative=spec.illustrative)
 
 
 def _address(

@@ -468,3 +468,7 @@ class RegistrySpec(_Strict):
     """The organisations registry (``calls/organisations.yaml``)."""
 
     organisations: list[OrganisationSpec] = Field(min_length=1)
+    illustrative: StrictBool = Field(
+        default=False,
+        description="Example data, not facts: every document rendered with it says so.",
+    )

@@ -161,6 +161,7 @@ def document_context(
         "call_id": call.id,
         "call_title": _lower_first(call.title[lang]),
         "call_title_heading": call.title[lang],
+        "illustrative_data": registry.illustrative,
         "authority_name": authority.name[lang],
         "authority_short": _short(authority, lang),
         "reference": application.reference,
