@@ -14,14 +14,10 @@ l'Exemple", people called Exemple or Voorbeeld).
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from make_examples import partner_facts, rows_of
-
-from slrbcall.settings import Settings
+from make_examples import partner_facts, project, rows_of, write_workbooks
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "cohesion-sociale-2021"
@@ -157,19 +153,19 @@ def application_rows() -> list[list[object]]:
                 "commune": commune,
                 "partner": partner,
                 **partner_facts(number, str(partner), str(town)),
-                "title": title,
-                "theme": theme,
-                "requested_amount": Decimal(str(amount)),
+                **project(
+                    str(ref),
+                    str(title),
+                    str(theme),
+                    Decimal(str(amount)),
+                    str(lang),
+                    int(str(residents)),
+                    str(summary),
+                ),
                 "duration_months": 60,
                 "start_date": START,
                 "received_date": RECEIVED,
-                "language": lang,
-                "residents_targeted": residents,
-                "contact_name": f"Projectleider {ref}"
-                if lang == "nl"
-                else f"Porteur du projet {ref}",
                 "contact_email": f"pcs.{ref[-2:]}@example.org",
-                "summary": summary,
             }
         )
     return rows_of(CALL, rows)
@@ -185,33 +181,7 @@ def mark(reference: str, member: str, criterion: str) -> Decimal:
 
 
 def main() -> None:
-    from slrbcall.committee.service import write_scores_template
-    from slrbcall.intake.service import intake, write_applications_template
-    from slrbcall.sheets import read_workbook
-
-    FOLDER.mkdir(exist_ok=True)
-    settings = Settings(calls_dir=HERE.parent / "calls", call_id=CALL)
-    applications = FOLDER / "applications.xlsx"
-    write_applications_template(
-        settings, applications, lang="fr", rows=application_rows(), notes=NOTES
-    )
-    print(f"wrote {applications}")
-    with tempfile.TemporaryDirectory() as folder:
-        workspace = replace(settings, db=Path(folder) / "examples.db")
-        intake(workspace, applications)
-        blank = FOLDER / "scores.blank.xlsx"
-        loaded, _ = write_scores_template(workspace, blank, lang="fr")
-        sheet = read_workbook(blank).sheets[0]
-        blank.unlink()
-        criteria = [c.key for c in loaded.call.criteria]
-        rows = []
-        for cells in sheet.rows[1:]:
-            reference, title, member = (cell.value for cell in cells[:3])
-            marks = [mark(str(reference), str(member), c) for c in criteria]
-            rows.append([reference, title, member, *marks, None])
-        scores = FOLDER / "scores.xlsx"
-        write_scores_template(workspace, scores, lang="fr", rows=rows)
-    print(f"wrote {scores}")
+    write_workbooks(CALL, FOLDER, application_rows(), NOTES, mark)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ contacts, the themes of the named projects) is illustrative, and the workbook sa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -248,6 +249,21 @@ TOWNS = {
 }
 
 
+def project(
+    ref: str, title: str, theme: str, amount: Decimal, lang: str, residents: int, summary: str
+) -> dict[str, object]:
+    """The fields of a project as an example row gives them, and its (made-up) contact."""
+    return {
+        "title": title,
+        "theme": theme,
+        "requested_amount": amount,
+        "language": lang,
+        "residents_targeted": residents,
+        "contact_name": f"Projectleider {ref}" if lang == "nl" else f"Porteur du projet {ref}",
+        "summary": summary,
+    }
+
+
 def application_rows() -> list[list[object]]:
     """The rows, in the column order of the template."""
     rows: list[dict[str, object]] = []
@@ -259,19 +275,11 @@ def application_rows() -> list[list[object]]:
                 "applicant": company,
                 "partner": partner,
                 **partner_facts(number, partner, TOWNS[company]),
-                "title": title,
-                "theme": theme,
-                "requested_amount": Decimal(amount),
+                **project(ref, title, theme, Decimal(amount), lang, residents, summary),
                 "duration_months": 12,
                 "start_date": START,
                 "received_date": RECEIVED,
-                "language": lang,
-                "residents_targeted": residents,
-                "contact_name": f"Projectleider {ref}"
-                if lang == "nl"
-                else f"Porteur du projet {ref}",
                 "contact_email": f"projet.{ref[-2:]}@example.org",
-                "summary": summary,
             }
         )
     return rows_of("empowerment-2023", rows)
@@ -336,43 +344,56 @@ def mark(reference: str, member: str, criterion: str) -> Decimal:
     return min(max(halves / 2, Decimal(0)), Decimal(10))
 
 
-def score_rows(blank: list[list[object]], criteria: list[str]) -> list[list[object]]:
-    """The template's rows (reference, title, member, marks..., comment), filled in."""
-    rows = []
-    for reference, title, member, *_ in blank:
-        marks = [mark(str(reference), str(member), c) for c in criteria]
-        comment = "Budget peu réaliste." if (reference, member) in DOUBT else None
-        rows.append([reference, title, member, *marks, comment])
-    return rows
-
-
-def main() -> None:
+def write_workbooks(
+    call_id: str,
+    folder: Path,
+    rows: list[list[object]],
+    notes: list[str],
+    marks: Callable[[str, str, str], Decimal],
+    comments: Mapping[tuple[str, str], str] | None = None,
+) -> None:
+    """The applications workbook of ``rows``, then the marks workbook: its blank rows
+    (one per application and member not in conflict) filled in with ``marks(reference,
+    member, criterion)`` and ``comments``."""
     import tempfile
 
     from slrbcall.committee.service import write_scores_template
     from slrbcall.intake.service import intake
+    from slrbcall.sheets import read_workbook
 
-    settings = Settings(calls_dir=HERE.parent / "calls", call_id="empowerment-2023")
-    applications = HERE / "applications.xlsx"
-    write_applications_template(
-        settings, applications, lang="fr", rows=application_rows(), notes=NOTES
-    )
+    folder.mkdir(exist_ok=True)
+    settings = Settings(calls_dir=HERE.parent / "calls", call_id=call_id)
+    applications = folder / "applications.xlsx"
+    write_applications_template(settings, applications, lang="fr", rows=rows, notes=notes)
     print(f"wrote {applications}")
-
-    with tempfile.TemporaryDirectory() as folder:
-        workspace = replace(settings, db=Path(folder) / "examples.db")
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = replace(settings, db=Path(scratch) / "examples.db")
         intake(workspace, applications)
-        blank = HERE / "scores.blank.xlsx"
+        blank = folder / "scores.blank.xlsx"
         loaded, _ = write_scores_template(workspace, blank, lang="fr")
-        from slrbcall.sheets import read_workbook
-
         sheet = read_workbook(blank).sheets[0]
-        rows = [[c.value for c in cells[:3]] for cells in sheet.rows[1:]]
         blank.unlink()
         criteria = [c.key for c in loaded.call.criteria]
-        scores = HERE / "scores.xlsx"
-        write_scores_template(workspace, scores, lang="fr", rows=score_rows(rows, criteria))
+        filled = []
+        for cells in sheet.rows[1:]:
+            reference, title, member = (str(cell.value) for cell in cells[:3])
+            values = [marks(reference, member, criterion) for criterion in criteria]
+            comment = (comments or {}).get((reference, member))
+            filled.append([reference, title, member, *values, comment])
+        scores = folder / "scores.xlsx"
+        write_scores_template(workspace, scores, lang="fr", rows=filled)
     print(f"wrote {scores}")
+
+
+def main() -> None:
+    write_workbooks(
+        "empowerment-2023",
+        HERE,
+        application_rows(),
+        NOTES,
+        mark,
+        dict.fromkeys(DOUBT, "Budget peu réaliste."),
+    )
 
 
 if __name__ == "__main__":

@@ -34,11 +34,23 @@ def blank(expression: str) -> str:
 
 # -- the text, per language ------------------------------------------------------------
 
+
+def reach(who: str, phone: str) -> str:
+    """How to reach ``who`` (``ombudsman`` or ``contact``): the tags of its address,
+    phone (after ``phone``, *tél.* or *tel.*) and e-mail, and for the ombudsman its
+    website."""
+    parts = [blank(f"{who}_address"), f"{phone} " + blank(f"{who}_phone"), blank(f"{who}_email")]
+    if who == "ombudsman":
+        parts.append(blank("ombudsman_website"))
+    return ", ".join(parts)
+
+
 TEXT = {
     "fr": {
         "page": "page",
         "illustrative": "EXEMPLE, données fictives",
         "convention_title": "Convention de subvention",
+        "subtitle": "{{ call_title_heading }} – réf. {{ reference }}",
         "between": "Entre les parties suivantes :",
         "party": (
             "{{ loop.index }}. {{ party.name }}{% if party.legal_form %}, "
@@ -221,17 +233,7 @@ TEXT = {
         ),
         "ombudsman": (
             "Vous pouvez également introduire une réclamation auprès du médiateur "
-            "compétent, "
-            + blank("ombudsman_name")
-            + ", "
-            + blank("ombudsman_address")
-            + ", tél. "
-            + blank("ombudsman_phone")
-            + ", "
-            + blank("ombudsman_email")
-            + ", "
-            + blank("ombudsman_website")
-            + "."
+            "compétent, " + blank("ombudsman_name") + ", " + reach("ombudsman", "tél.") + "."
         ),
         "contact": (
             "Pour toute question, vous pouvez contacter "
@@ -239,13 +241,7 @@ TEXT = {
             + ", "
             + blank("contact_function")
             + "{% if contact_service %}, {{ contact_service }}"
-            "{% endif %}, "
-            + blank("contact_address")
-            + ", tél. "
-            + blank("contact_phone")
-            + ", "
-            + blank("contact_email")
-            + "."
+            "{% endif %}, " + reach("contact", "tél.") + "."
         ),
         "letter_reserve_subject": "{{ call_title_heading }} – liste de réserve",
         "reserve_body": (
@@ -312,6 +308,7 @@ TEXT = {
         "page": "pagina",
         "illustrative": "VOORBEELD, fictieve gegevens",
         "convention_title": "Subsidieovereenkomst",
+        "subtitle": "{{ call_title_heading }} – ref. {{ reference }}",
         "between": "Tussen de volgende partijen:",
         "party": (
             "{{ loop.index }}. {{ party.name }}{% if party.legal_form %}, "
@@ -494,13 +491,7 @@ TEXT = {
             "U kunt ook een klacht indienen bij de bevoegde ombudsdienst, "
             + blank("ombudsman_name")
             + ", "
-            + blank("ombudsman_address")
-            + ", tel. "
-            + blank("ombudsman_phone")
-            + ", "
-            + blank("ombudsman_email")
-            + ", "
-            + blank("ombudsman_website")
+            + reach("ombudsman", "tel.")
             + "."
         ),
         "contact": (
@@ -509,13 +500,7 @@ TEXT = {
             + ", "
             + blank("contact_function")
             + "{% if contact_service %}, {{ contact_service }}"
-            "{% endif %}, "
-            + blank("contact_address")
-            + ", tel. "
-            + blank("contact_phone")
-            + ", "
-            + blank("contact_email")
-            + "."
+            "{% endif %}, " + reach("contact", "tel.") + "."
         ),
         "letter_reserve_subject": "{{ call_title_heading }} – reservelijst",
         "reserve_body": (
@@ -735,11 +720,7 @@ def convention(document: Any, t: dict[str, str]) -> None:
     d = document
     p = d.add_paragraph
     d.add_heading(t["convention_title"], level=0)
-    p(
-        "{{ call_title_heading }} – réf. {{ reference }}"
-        if t is TEXT["fr"]
-        else "{{ call_title_heading }} – ref. {{ reference }}"
-    )
+    p(t["subtitle"])
     parties(d, t)
     p(t["having_regard"])
     p("{%p for basis in legal_bases %}")
@@ -804,11 +785,7 @@ def amendment(document: Any, t: dict[str, str]) -> None:
     d = document
     p = d.add_paragraph
     d.add_heading(t["amendment_title"], level=0)
-    p(
-        "{{ call_title_heading }} – réf. {{ reference }}"
-        if t is TEXT["fr"]
-        else "{{ call_title_heading }} – ref. {{ reference }}"
-    )
+    p(t["subtitle"])
     parties(d, t)
     p(t["amendment_recital"])
     p(t["amendment_whereas"])

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from slrbcall.calls.definition import load_registry
+from slrbcall.documents.check import _texts
 from slrbcall.model import OrgKind
 
 from .conftest import REPO, SHIPPED_CALLS, Invoke
@@ -24,15 +25,8 @@ UNFINISHED = ("……", "[Projet de clause", "[Ontwerpclausule", "draft", "TO FI
 
 
 def document_text(path: Path) -> str:
-    from docx import Document
-
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts.extend(cell.text for row in table.rows for cell in row.cells)
-    for section in document.sections:
-        parts.extend(p.text for p in section.footer.paragraphs)
-    return "\n".join(parts)
+    """Every paragraph of the document: body, tables and footers, read back."""
+    return "\n".join(text for _, text in _texts(path))
 
 
 def assert_finished(text: str) -> None:

@@ -13,7 +13,7 @@ import typer
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.options import OneOf
-from slrbcall.cli.output import emit_json, err_console, out_console, text
+from slrbcall.cli.output import emit_json, err_console, out_console, text, warn
 from slrbcall.documents import service as documents_service
 
 templates_app = typer.Typer(no_args_is_help=True, help="The Word templates of the documents.")
@@ -102,9 +102,7 @@ def _render(
             strict=strict,
             progress=progress,
         )
-    errors = err_console()
-    for warning in done.warnings:
-        errors.print(text(f"Warning: {warning}"), soft_wrap=True)
+    warn(done.warnings)
     if as_json:
         emit_json(
             {

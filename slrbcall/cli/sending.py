@@ -14,7 +14,7 @@ from slrbcall.cli.dates import Day
 from slrbcall.cli.documents import DateOption, Only
 from slrbcall.cli.followup import TodayOption, _today
 from slrbcall.cli.options import EnumChoice
-from slrbcall.cli.output import emit_json, err_console, out_console, text
+from slrbcall.cli.output import emit_json, out_console, text, warn
 from slrbcall.documents import sending
 from slrbcall.documents.notification import CHANNEL_NAMES
 from slrbcall.model import Channel
@@ -41,9 +41,7 @@ def notify(
     """
 
     done = sending.notify(settings(ctx), out=out, only=only, date=date)
-    errors = err_console()
-    for warning in done.warnings:
-        errors.print(text(f"Warning: {warning}"), soft_wrap=True)
+    warn(done.warnings)
     if as_json:
         emit_json(
             {
