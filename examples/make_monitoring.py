@@ -19,9 +19,9 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from slrbcall.services import run_demo
-from slrbcall.services.followup import followup_state, write_monitoring_template
-
+from slrbcall.demo import run_demo
+from slrbcall.followup.service.monitoring import write_monitoring_template
+from slrbcall.followup.service.state import followup_state
 from slrbcall.settings import Settings
 
 HERE = Path(__file__).resolve().parent

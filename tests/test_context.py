@@ -192,6 +192,45 @@ def test_the_reasons_of_a_reserve_project_after_a_withdrawal(
     assert found[1] == expected
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            "Il demandait 65\u202f000,00\u00a0€ ; lorsque son tour est venu, il restait"
+            " 29\u202f050,00\u00a0€ du budget, ce qui atteint au moins la subvention minimale."
+            " Une subvention partielle de 29\u202f000,00\u00a0€ lui est octroyée (le montant"
+            " disponible, arrondi à un multiple de 100,00\u00a0€).",
+        ),
+        (
+            "nl",
+            "Het vroeg €\u00a065.000,00; toen het aan de beurt was, bleef er van het budget"
+            " nog €\u00a029.050,00 over, wat ten minste de minimale subsidie is. Het krijgt een"
+            " gedeeltelijke subsidie van €\u00a029.000,00 (het beschikbare bedrag, afgerond op"
+            " een veelvoud van €\u00a0100,00).",
+        ),
+    ],
+)
+def test_a_partial_award_says_the_amount_awarded_after_rounding(lang: str, expected: str) -> None:
+    from slrbcall.calls.definition import load_call
+    from slrbcall.documents.reasons import decision_sentences
+
+    call = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
+    line = {
+        "rank": 7,
+        "score": "70.0500",
+        "requested": "65000.00",
+        "amount": "29000.00",
+        "decision": "funded_partial",
+        "reason": "partial_remainder",
+        "remaining_before": "29050.00",
+        "facts": {"rank": 7, "ranked": 15},
+    }
+    app = Application("EMP23-13", "comensia", "Comensia", "Fresques", 6_500_000, Lang(lang))
+    found = decision_sentences(line, call=call, application=app, budget_cents=1, lang=lang)
+    assert found[1] == expected
+
+
 def test_multi_year_projects_get_yearly_deadlines() -> None:
     from slrbcall.calls.definition import load_call
 

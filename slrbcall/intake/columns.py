@@ -110,23 +110,19 @@ def cell_readers(
 
         return read
 
-    def iban(cell: Cell) -> str | None:
-        text = read_identifier(cell)
-        if text is None:
-            return None
-        try:
-            return check_iban(text)
-        except ValueError as exc:
-            raise CellProblem(str(exc)) from None
+    def checked(check: Callable[[str], str]) -> Callable[[Cell], str | None]:
+        """A reader of an identifier that ``check`` normalises, or refuses saying why."""
 
-    def enterprise_number(cell: Cell) -> str | None:
-        text = read_identifier(cell)
-        if text is None:
-            return None
-        try:
-            return check_enterprise_number(text)
-        except ValueError as exc:
-            raise CellProblem(str(exc)) from None
+        def read(cell: Cell) -> str | None:
+            text = read_identifier(cell)
+            if text is None:
+                return None
+            try:
+                return check(text)
+            except ValueError as exc:
+                raise CellProblem(str(exc)) from None
+
+        return read
 
     def email(cell: Cell) -> str | None:
         text = clean_text(cell)
@@ -167,8 +163,8 @@ def cell_readers(
         FieldKind.DATE: lambda cell: read_date(cell, date1904=date1904),
         FieldKind.LANGUAGE: language,
         FieldKind.EMAIL: email,
-        FieldKind.ENTERPRISE_NUMBER: enterprise_number,
-        FieldKind.IBAN: iban,
+        FieldKind.ENTERPRISE_NUMBER: checked(check_enterprise_number),
+        FieldKind.IBAN: checked(check_iban),
         FieldKind.THEME: theme,
         FieldKind.HOUSING_COMPANY: member_of(OrgKind.HOUSING_COMPANY, "a housing company"),
         FieldKind.COMMUNE: member_of(OrgKind.COMMUNE, "a commune"),
