@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,7 +11,14 @@ from pathlib import Path
 from slrbcall.allocation.codes import ReasonCode
 from slrbcall.allocation.reallocation import Reallocated, Withdrawal, reallocate, withdraw
 from slrbcall.allocation.service import Adoption, Allocation, adopt, adopted_run, allocate
-from slrbcall.calls.definition import LoadedCall, call_files, load_call, registry_file
+from slrbcall.calls.definition import (
+    REGISTRY_FILE,
+    LoadedCall,
+    call_files,
+    find_call,
+    load_call,
+    registry_file,
+)
 from slrbcall.calls.service import validate_calls
 from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
 from slrbcall.documents.libreoffice import find_libreoffice
@@ -44,6 +52,7 @@ __all__ = [
     "DemoResult",
     "FollowupDemo",
     "WithdrawalDemo",
+    "example_calls",
     "run_demo",
     "run_followup_demo",
     "run_withdrawal_demo",
@@ -77,11 +86,13 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     the reserve (:func:`run_withdrawal_demo`), then the follow-up of the decision in
     force (:func:`run_followup_demo`).
 
-    ``out`` must be empty or absent; by default a new temporary folder is used. The
-    documents are converted to PDF when LibreOffice is installed. ``followup=False``
-    stops after the reallocation's documents (the follow-up stage records illustrative
-    milestones, payments and reports, which tests of the follow-up want to record
-    themselves).
+    ``out`` must be empty or absent; by default a new temporary folder is used. Its
+    ``calls`` folder holds the call files and the example registry (see
+    :func:`example_calls`), which the workspace's later commands take with
+    ``--calls-dir``. The documents are converted to PDF when LibreOffice is installed.
+    ``followup=False`` stops after the reallocation's documents (the follow-up stage
+    records illustrative milestones, payments and reports, which tests of the
+    follow-up want to record themselves).
     """
 
     pdf = find_libreoffice() is not None
@@ -93,9 +104,14 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
             raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
         out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "slrbcall.db"
-    demo_settings = Settings(
-        db=db_path, calls_dir=settings.calls_dir, templates_dir=settings.templates_dir
-    )
+    source = load_call(find_call(DEMO_CALL, settings.calls_path))
+    if source.call.reserve is None:  # before anything is written: step 9 needs it
+        raise RefusedError(
+            f"the demo needs {DEMO_CALL} to keep a reserve list, as the shipped call does: "
+            f"its definition in {settings.calls_path} has no 'reserve:'"
+        )
+    calls_dir = example_calls(settings.calls_path, out_dir / "calls")
+    demo_settings = Settings(db=db_path, calls_dir=calls_dir, templates_dir=settings.templates_dir)
 
     files = call_files(demo_settings.calls_path)
     validate_calls(demo_settings, files)
@@ -104,11 +120,6 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     # The workspace holds the example's call only, so that every command run on it
     # afterwards finds its call without --call.
     demo_call = next(item for item in calls if item.call.id == DEMO_CALL)
-    if demo_call.call.reserve is None:  # before anything is written: step 9 needs it
-        raise RefusedError(
-            f"the demo needs {DEMO_CALL} to keep a reserve list, as the shipped call does: "
-            f"its definition in {demo_settings.calls_path} has no 'reserve:'"
-        )
     with Workspace.open(db_path) as ws:
         record_calls(ws, [demo_call], command="demo")
     example = replace(demo_settings, call_id=DEMO_CALL)
@@ -139,6 +150,17 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
         followup=run_followup_demo(example) if followup else None,
         status=workspace_status(demo_settings),
     )
+
+
+def example_calls(source: Path, target: Path) -> Path:
+    """A calls folder for the example data: the call files of ``source`` and the example
+    registry (``examples/organisations.yaml``: the shipped organisations with made-up
+    facts, so that the documents come out whole, each page saying it is an example)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in call_files(source):
+        shutil.copyfile(path, target / path.name)
+    shutil.copyfile(examples_dir() / REGISTRY_FILE, target / REGISTRY_FILE)
+    return target
 
 
 #: The call the shipped example data belongs to, and the budget the demo allocates.

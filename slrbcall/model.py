@@ -14,17 +14,24 @@ __all__ = [
     "Aggregation",
     "AllocationDefaults",
     "Anchor",
+    "AppealRoute",
     "Application",
     "ApplicationStatus",
+    "BudgetImputation",
     "Call",
+    "Channel",
     "CommitteeMember",
+    "Contact",
     "Criterion",
+    "Decision",
     "DocumentTemplates",
     "DurationRule",
     "Eligibility",
     "Lang",
     "Localized",
     "Milestone",
+    "NotificationRule",
+    "Ombudsman",
     "OrgKind",
     "Organisation",
     "PartialPolicy",
@@ -281,8 +288,93 @@ class DocumentTemplates:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """The act that awards the grants: the competent body and the day it decided."""
+
+    body: Localized
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetImputation:
+    """Where the grants are charged: the basic allocation (allocation de base /
+    basisallocatie) of the authority's budget, and the budget year."""
+
+    basic_allocation: str
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """The person the decision letters name for questions.
+
+    ``address`` is the postal address in both languages; ``None`` means the
+    authority's own address, from the registry.
+    """
+
+    name: str
+    function: Localized
+    phone: str
+    email: str
+    service: Localized | None = None
+    address: Localized | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppealRoute:
+    """The appeal against a decision: the instance, its address, the form and the
+    time allowed (days from the notification)."""
+
+    body: Localized
+    address: Localized
+    form: Localized
+    days: int
+
+
+class Channel(StrEnum):
+    """How a decision is notified."""
+
+    EMAIL = "email"
+    REGISTERED = "registered"
+    EBOX = "ebox"
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRule:
+    """When a notification sent by ``channel`` counts: the appeal period's first day
+    is ``after`` days (working days when ``working_days``) after the day it was sent.
+
+    The rule and its legal ``source`` are the call's data, never the code's guess.
+    """
+
+    channel: Channel
+    after: int
+    working_days: bool
+    source: Localized
+
+
+@dataclass(frozen=True, slots=True)
+class Ombudsman:
+    """The ombudsman a decision letter tells the addressee they may turn to."""
+
+    name: Localized
+    address: Localized
+    phone: str
+    email: Localized
+    website: str
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
-    """A call for projects, as validated from its YAML definition."""
+    """A call for projects, as validated from its YAML definition.
+
+    The keys after ``reserve`` are what the documents print about the call itself:
+    the title as it reads inside a sentence, who signs for the authority, the
+    decision, the budget imputation, the contact person, the appeal route, when a
+    notification counts (per channel), the ombudsman, the subsidy rules the
+    conventions apply, and who receives the grant. ``None`` (or empty) while the
+    call file does not give them: the documents then say what is missing.
+    """
 
     id: str
     title: Localized
@@ -310,10 +402,23 @@ class Call:
     required_fields: tuple[str, ...] = ()
     illustrative: tuple[str, ...] = ()
     reserve: ReserveTerms | None = None  # None: the call keeps no reserve list
+    title_in_context: Localized | None = None
+    authority_representative: Representative | None = None
+    decision: Decision | None = None
+    imputation: BudgetImputation | None = None
+    contact: Contact | None = None
+    appeal: AppealRoute | None = None
+    notification: tuple[NotificationRule, ...] = ()
+    ombudsman: Ombudsman | None = None
+    subsidy_rules: Localized | None = None
+    beneficiary: SignatoryRole = SignatoryRole.HOUSING_COMPANY
     source_sha256: str = field(default="", compare=False)
 
     def theme(self, key: str) -> Theme | None:
         return next((t for t in self.themes if t.key == key), None)
+
+    def notification_rule(self, channel: Channel) -> NotificationRule | None:
+        return next((r for r in self.notification if r.channel is channel), None)
 
 
 class ApplicationStatus(StrEnum):
@@ -339,6 +444,12 @@ class Application:
     name matched no organisation (then the application is ineligible);
     ``applicant_name`` is the name as written. ``theme`` is a theme key of the call,
     or ``None`` when ``theme_text`` named no theme. Money is in cents.
+
+    The partner is named in the application, with what its convention prints as
+    written there: enterprise number, address (one line), IBAN (compact) and who
+    represents it. ``second_housing_company`` and ``commune`` are registry keys, for
+    the calls whose conventions a second housing company or a commune signs.
+    ``received_date`` is the day the application reached the authority.
     """
 
     reference: str
@@ -357,6 +468,12 @@ class Application:
     contact_name: str | None = None
     contact_email: str | None = None
     summary: str | None = None
+    partner_address: str | None = None
+    partner_iban: str | None = None
+    partner_representative: str | None = None
+    received_date: dt.date | None = None
+    second_housing_company: str | None = None
+    commune: str | None = None
     status: ApplicationStatus = ApplicationStatus.ELIGIBLE
     reasons: tuple[Reason, ...] = ()
     source_row: int = 0

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from slrbcall.store import Workspace
-from slrbcall.store.migrations import CORRECTIONS_AMENDMENTS_MIGRATION, FOLLOWUP_MIGRATION
+from slrbcall.store.migrations import (
+    APPLICATION_PARTIES_MIGRATION,
+    CORRECTIONS_AMENDMENTS_MIGRATION,
+    FOLLOWUP_MIGRATION,
+)
 
 from .conftest import Invoke
 
@@ -26,7 +30,8 @@ def decided(demo_db: Path) -> Path:
 
 
 def undo(migration: tuple[str, ...], *, keep: tuple[str, ...] = ()) -> str:
-    """SQL that drops what ``migration`` created (triggers and views, then tables)."""
+    """SQL that drops what ``migration`` created (triggers and views, then tables, then
+    the columns it added)."""
     made = [
         (kind, name)
         for sql in migration
@@ -34,8 +39,13 @@ def undo(migration: tuple[str, ...], *, keep: tuple[str, ...] = ()) -> str:
         if name not in keep
     ]
     order = {"TRIGGER": 0, "VIEW": 1, "TABLE": 2}
+    added = [
+        f"ALTER TABLE {table} DROP COLUMN {column};"
+        for sql in migration
+        for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql)
+    ]
     return " ".join(
-        f"DROP {kind} {name};" for kind, name in sorted(made, key=lambda m: order[m[0]])
+        [f"DROP {kind} {name};" for kind, name in sorted(made, key=lambda m: order[m[0]])] + added
     )
 
 
@@ -199,6 +209,7 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
     assert cli("--db", db, *CALL, "allocate", "--budget", "200000").exit_code == 0
     # Taken back to how schema 6 kept it: no adoption, the last run decided.
     conn = sqlite3.connect(db)
+    conn.executescript(undo(APPLICATION_PARTIES_MIGRATION))
     conn.executescript(undo(CORRECTIONS_AMENDMENTS_MIGRATION, keep=("payment_within_award",)))
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"

@@ -77,8 +77,8 @@ def test_emp23_01_gets_its_documents_and_emp23_07_none(
     assert "35\u202f000,00\u00a0€ (trente-cinq mille euros)" in convention
     assert "Fait à Bruxelles, le 15 janvier 2024" in convention
     letter = document_text(later.letters.out_dir / later.letters.files[0])
-    assert "Bruxelles, 15 janvier 2024" in letter
-    assert "reçoit une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in letter
+    assert "Bruxelles, le 15 janvier 2024" in letter
+    assert "une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in letter
     # The decision in force gives EMP23-07 no convention and no letter.
     done = cli("--db", demo_db, "render-conventions", "--out", tmp_path / "c", "--json")
     assert done.exit_code == 0, done

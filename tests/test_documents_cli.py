@@ -121,7 +121,7 @@ def test_after_a_reallocation_letters_follow_the_new_decision(
     assert "empowerment-2023_EMP23-01_letter-award_fr.docx" in files
     assert not [f for f in files if "EMP23-07" in f]
     award = document_text(out / "empowerment-2023_EMP23-01_letter-award_fr.docx")
-    assert "reçoit une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in award
+    assert "une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in award
     reserve = document_text(out / "empowerment-2023_EMP23-04_letter-reserve_fr.docx")
     assert "à la place 2 sur 8." in reserve
 
@@ -204,3 +204,66 @@ def test_templates_init_and_check(cli: Invoke, tmp_path: Path) -> None:
     broken = cli("--templates-dir", folder, "templates", "check")
     assert broken.exit_code == 3
     assert "letter-award.nl.docx" in broken.stderr
+
+
+def test_each_blank_is_named_and_strict_refuses(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    """The shipped registry holds no enterprise number nor account for the companies:
+    each blank is a line, and --strict writes nothing."""
+    out = tmp_path / "strict"
+    args = ("--db", db, "render-conventions", "--only", "EMP23-09", "--date", "2023-12-15")
+    refused = cli(*args, "--out", out, "--strict")
+    assert refused.exit_code == 3
+    name = "empowerment-2023_EMP23-09_convention_fr.docx"
+    lines = refused.stderr.splitlines()
+    assert lines[0] == (
+        f"{name}: no enterprise number (BCE/KBO) for Société du Logement de la Région de"
+        " Bruxelles-Capitale (authority)"
+    )
+    assert (
+        f"{name}: no IBAN for Le Logement Molenbeekois (housing company), who receives the grant"
+        in lines
+    )
+    assert lines[-1] == f"{len(lines) - 1} problems; nothing was stored."
+    assert not out.exists()
+    rendered = cli(*args, "--out", out, "--json")
+    assert rendered.exit_code == 0, rendered
+    warnings = json.loads(rendered.stdout)["warnings"]
+    assert warnings == lines[:-1]
+    assert refused.stderr.count("\n") - 1 == rendered.stderr.count("Warning: ")
+
+
+def test_a_letter_is_addressed_signed_and_says_how_to_appeal(
+    cli: Invoke, db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "outbox"
+    args = ("--db", db, "render-letters", "--out", out, "--date", "2023-12-15", "--lang", "both")
+    assert cli(*args, "--only", "EMP23-13").exit_code == 0
+    fr = document_text(out / "empowerment-2023_EMP23-13_letter-reserve_fr.docx")
+    for expected in (
+        "À l'attention de Porteur du projet EMP23-13",
+        "Comensia",
+        "Par sa décision du 5\u00a0décembre 2023, le conseil d'administration de la SLRB",
+        "dans le cadre de l'appel à projets Empowerment 2023",
+        # run 2 is in force: EMP23-01 was funded from the reserve after a withdrawal
+        "Le dernier projet financé a obtenu un score de 69,65 sur 100.",
+        "Renforcement du pouvoir d'agir\u00a0: ",
+        "devant le Conseil d'État, rue de la Science 33, 1040 Bruxelles, dans un délai de"
+        " soixante (60) jours à compter de sa notification",
+        "le Médiateur bruxellois, place de la Vieille Halle aux Blés 1, 1000 Bruxelles",
+        "plaintes@ombuds.brussels",
+        "Pour toute question, vous pouvez contacter Jan Voorbeeld",
+        "Jeanne Exemple\nDirectrice générale",
+        "Copie\u00a0: ASBL Murs Vivants",
+    ):
+        assert expected.replace("5\u00a0décembre", "5 décembre") in fr, expected
+    nl = document_text(out / "empowerment-2023_EMP23-13_letter-reserve_nl.docx")
+    for expected in (
+        "Ter attentie van Porteur du projet EMP23-13",
+        "Bij beslissing van 5 december 2023 heeft de raad van bestuur van de BGHM",
+        "bij de Raad van State, Wetenschapsstraat 33, 1040 Brussel, een beroep tot"
+        " nietigverklaring instellen binnen zestig (60) dagen na de kennisgeving ervan",
+        "de Brusselse Ombudsman, Oud Korenhuis 1, 1000 Brussel",
+        "Kopie: ASBL Murs Vivants",
+    ):
+        assert expected in nl, expected
+    assert "Description" not in nl

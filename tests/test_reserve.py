@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from slrbcall.store import Workspace
-from slrbcall.store.migrations import RESERVE_MIGRATION
+from slrbcall.store.migrations import APPLICATION_PARTIES_MIGRATION, RESERVE_MIGRATION
 
 from .conftest import SHIPPED_CALLS, Invoke, empowerment_text, write_call
 
@@ -539,7 +539,11 @@ def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, dec
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
         " DROP TRIGGER payment_not_after_withdrawal;"
-        f" PRAGMA user_version = {len(_migrations()) - 1};"
+        + " ".join(
+            f"ALTER TABLE application DROP COLUMN {sql.split()[5]};"
+            for sql in APPLICATION_PARTIES_MIGRATION
+        )
+        + f" PRAGMA user_version = {len(_migrations()) - 2};"
     )
     conn.close()
     with Workspace.open(decided, create=False) as ws:
@@ -552,7 +556,8 @@ def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, dec
 def _migrations() -> tuple[tuple[str, ...], ...]:
     from slrbcall.store import MIGRATIONS
 
-    assert MIGRATIONS[-1] is RESERVE_MIGRATION  # the lead renumbers on merge
+    # the lead renumbers on merge
+    assert MIGRATIONS[-2:] == (RESERVE_MIGRATION, APPLICATION_PARTIES_MIGRATION)
     return MIGRATIONS
 
 

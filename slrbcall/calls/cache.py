@@ -2,8 +2,9 @@
 
 Validating a call definition costs a fraction of a second (mostly building the
 pydantic schema), and officers run ``slrbcall calls list`` all day. The result of a
-validation depends only on the tool version and the bytes of the files involved, so
-it is cached under a hash of exactly those; an edited file simply misses.
+validation depends only on the tool version (and the shape of the cached values,
+:data:`FORMAT`) and the bytes of the files involved, so it is cached under a hash of
+exactly those; an edited file simply misses.
 
 The cache lives in the user's cache folder (``$SLRBCALL_CACHE_DIR`` overrides it, and
 an empty value turns it off). Anything unreadable there is ignored and rebuilt.
@@ -25,6 +26,11 @@ from slrbcall import __version__
 __all__ = ["cache_dir", "cached"]
 
 T = TypeVar("T")
+
+#: The shape of the cached values (:class:`~slrbcall.model.Call`, the registry): raised
+#: whenever a field is added to them, so that a value cached by an earlier build of the
+#: same version is never read back without it.
+FORMAT = 2
 
 
 def cache_dir() -> Path | None:
@@ -49,7 +55,7 @@ def cached(kind: str, parts: Sequence[bytes | str], build: Callable[[], T]) -> T
     folder = cache_dir()
     if folder is None:
         return build()
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))

@@ -270,6 +270,8 @@ def check_rules(
             yield problem(("signatories",), f"the signatories must include the {needed.value}")
     if spec.eligibility.partner_required and SignatoryRole.PARTNER not in roles:
         yield problem(("signatories",), "a partner is required, so the partner must be a signatory")
+    if spec.beneficiary == "partner" and SignatoryRole.PARTNER not in roles:
+        yield problem(("beneficiary",), "the grant goes to the partner, so the partner must sign")
     for i, signatory in enumerate(spec.signatories):
         if signatory.min > signatory.max:
             yield problem(("signatories", i, "min"), "min is above max")

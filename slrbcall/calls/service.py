@@ -22,7 +22,7 @@ from slrbcall.calls.definition import (
     registry_file,
     summarise_call,
 )
-from slrbcall.calls.parties import Blank, blanks
+from slrbcall.calls.parties import Blank, blanks, call_blanks
 from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.resources import shipped_dir
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallListing",
+    "PartiesCheck",
     "RenewedCall",
     "check_organisations",
     "list_calls",
@@ -153,22 +154,38 @@ def show_organisation(settings: Settings, name: str) -> Organisation:
     return org
 
 
-def check_organisations(settings: Settings) -> tuple[Path, list[Blank]]:
-    """The registry file, and every blank the conventions of the calls would still have.
+@dataclass(frozen=True, slots=True)
+class PartiesCheck:
+    """What the documents of the calls would still leave blank.
+
+    ``blanks`` are the registry's organisations with facts missing; ``calls`` the call
+    files that leave out facts their documents print: (call file, missing keys).
+    """
+
+    registry: Path
+    blanks: tuple[Blank, ...]
+    calls: tuple[tuple[Path, tuple[str, ...]], ...]
+
+
+def check_organisations(settings: Settings) -> PartiesCheck:
+    """Every blank the conventions and letters of the calls would still have.
 
     The calls are ``--call``'s, else every valid call of the calls folder.
     """
     folder = settings.calls_path
     path = registry_file(folder)
     if settings.call_id:
-        calls = [load_call(find_call(settings.call_id, folder), registry=path).call]
+        loaded = [load_call(find_call(settings.call_id, folder), registry=path)]
     else:
-        calls = [
-            load_call(item.path, registry=path).call
-            for item in list_calls(settings)
-            if item.call is not None
-        ]
-    return path, blanks(calls, registry(settings))
+        loaded = [load_call(item.path, registry=path) for item in list_calls(settings) if item.call]
+    calls = [item.call for item in loaded]
+    return PartiesCheck(
+        registry=path,
+        blanks=tuple(blanks(calls, registry(settings))),
+        calls=tuple(
+            (item.path, tuple(missing)) for item in loaded if (missing := call_blanks(item.call))
+        ),
+    )
 
 
 # -- the next call -------------------------------------------------------------------------

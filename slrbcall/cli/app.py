@@ -76,6 +76,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "render_letters",
         "Render the award and refusal letters.",
     ),
+    "notify": (
+        "slrbcall.cli.sending",
+        "notify",
+        "Write e-mail drafts of the letters; send nothing.",
+    ),
+    "notified": ("slrbcall.cli.sending", "notified", "Record that a decision was notified."),
     "render-amendments": (
         "slrbcall.cli.amend",
         "render_amendments",

@@ -255,3 +255,10 @@ def demo(
         )
     )
     console.print(text(f"The workspace and files are in {result.out_dir}"))
+    console.print(
+        text(
+            "Its calls folder holds the example registry (made-up facts): go on with "
+            f"'slrbcall --db {result.db_path} --calls-dir {result.out_dir / 'calls'} ...'"
+        ),
+        soft_wrap=True,
+    )

@@ -119,7 +119,8 @@ def timeline(
     as_json: JsonOption = False,
 ) -> None:
     """Show the call's steps and each funded project's due dates: signature, interim
-    interview, questionnaire, reports and tranches, as overdue, due within N days, done
+    interview, questionnaire, reports and tranches, and the last day of each notified
+    decision's appeal period ('slrbcall notified'), as overdue, due within N days, done
     or later.
 
     Example: slrbcall timeline --within 30 --ics suivi.ics

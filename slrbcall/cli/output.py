@@ -20,7 +20,16 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-__all__ = ["emit_json", "err_console", "eur", "out_console", "plain_money", "table", "text"]
+__all__ = [
+    "emit_json",
+    "err_console",
+    "eur",
+    "out_console",
+    "plain_money",
+    "table",
+    "text",
+    "warn",
+]
 
 
 def out_console() -> Console:
@@ -33,6 +42,13 @@ def err_console() -> Console:
     from rich.console import Console
 
     return Console(file=sys.stderr, highlight=False, emoji=False, soft_wrap=True)
+
+
+def warn(lines: Iterable[str]) -> None:
+    """Each line on stderr as ``Warning: ...``, wrapped by the terminal, not cut."""
+    console = err_console()
+    for line in lines:
+        console.print(text(f"Warning: {line}"), soft_wrap=True)
 
 
 def text(value: object, style: str = "") -> Text:

@@ -13,6 +13,9 @@ Statuses (:class:`ItemStatus`), on day ``today`` with a window of ``within`` day
 * ``overdue``: its last day is before ``today`` and it is not done;
 * ``due-within``: it falls (or its month overlaps) ``today`` .. ``today + within``;
 * ``later``: after that.
+
+A notified decision (funded or not) adds the last day of its appeal period, ``done``
+once that day has passed.
 """
 
 from __future__ import annotations
@@ -36,9 +39,30 @@ from slrbcall.money import format_eur
 if TYPE_CHECKING:
     from slrbcall.model import Call, Localized
 
-__all__ = ["Timeline", "TimelineItem", "build_timeline", "item_status", "timeline_ics"]
+__all__ = [
+    "AppealWindow",
+    "Timeline",
+    "TimelineItem",
+    "build_timeline",
+    "item_status",
+    "timeline_ics",
+]
 
-_KIND_ORDER = {ItemKind.CALL: 0, ItemKind.DUTY: 1, ItemKind.PAYMENT: 2}
+_KIND_ORDER = {ItemKind.CALL: 0, ItemKind.DUTY: 1, ItemKind.PAYMENT: 2, ItemKind.APPEAL: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class AppealWindow:
+    """A notified decision's appeal period: its last day is a date of the timeline.
+
+    ``label`` says how and when it was notified; the period's rule is the call's.
+    """
+
+    reference: str
+    title: str | None
+    first_day: dt.date
+    last_day: dt.date
+    label: Localized
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +118,13 @@ def build_timeline(
     payments: Iterable[Payment],
     today: dt.date,
     within: int = 30,
+    appeals: Iterable[AppealWindow] = (),
 ) -> Timeline:
-    """The timeline on ``today``; ``within`` (days, at least 0) is the "due soon" window."""
+    """The timeline on ``today``; ``within`` (days, at least 0) is the "due soon" window.
+
+    Each of ``appeals`` is an item on its last day: ``done`` once that day has passed
+    (the period is over), else due within the window or later.
+    """
     if within < 0:
         raise ValueError("the window (--within) is a number of days, 0 or more")
     items = []
@@ -163,6 +192,20 @@ def build_timeline(
                     amount_cents=tranche.amount_cents,
                 )
             )
+    for appeal in appeals:
+        last = appeal.last_day
+        items.append(
+            TimelineItem(
+                due=last,
+                until=last,
+                kind=ItemKind.APPEAL,
+                key="appeal-deadline",
+                label=appeal.label,
+                status=item_status(last, last, done=last < today, today=today, within=within),
+                reference=appeal.reference,
+                title=appeal.title,
+            )
+        )
     items.sort(key=lambda i: (i.due, i.reference or "", _KIND_ORDER[i.kind], i.key))
     return Timeline(call.id, today, within, tuple(items), tuple(undated))
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.calls.registry import check_enterprise_number
+from slrbcall.calls.registry import check_enterprise_number, check_iban
 from slrbcall.intake.fields import FIELDS, FieldKind
-from slrbcall.model import Call, Lang
+from slrbcall.model import Call, Lang, OrgKind
 from slrbcall.sheets import (
     CellError,
     clean_text,
@@ -94,14 +94,35 @@ def cell_readers(
             raise CellProblem(found)
         return found
 
-    def enterprise_number(cell: Cell) -> str | None:
-        text = read_identifier(cell)
-        if text is None:
-            return None
-        try:
-            return check_enterprise_number(text)
-        except ValueError as exc:
-            raise CellProblem(str(exc)) from None
+    def member_of(kind: OrgKind, what: str) -> Callable[[Cell], str | None]:
+        """A reader of a registry organisation of ``kind``: its key, or the problem."""
+
+        def read(cell: Cell) -> str | None:
+            name = clean_text(cell)
+            if name is None:
+                return None
+            match = registry.match(name)
+            if match is not None and match.kind is kind:
+                return match.key
+            listed = "', '".join(registry.suggest(name, kinds={kind}))
+            hint = f" (did you mean '{listed}'?)" if listed else ""
+            raise CellProblem(f"'{name}' is not {what} of the registry{hint}")
+
+        return read
+
+    def checked(check: Callable[[str], str]) -> Callable[[Cell], str | None]:
+        """A reader of an identifier that ``check`` normalises, or refuses saying why."""
+
+        def read(cell: Cell) -> str | None:
+            text = read_identifier(cell)
+            if text is None:
+                return None
+            try:
+                return check(text)
+            except ValueError as exc:
+                raise CellProblem(str(exc)) from None
+
+        return read
 
     def email(cell: Cell) -> str | None:
         text = clean_text(cell)
@@ -142,8 +163,11 @@ def cell_readers(
         FieldKind.DATE: lambda cell: read_date(cell, date1904=date1904),
         FieldKind.LANGUAGE: language,
         FieldKind.EMAIL: email,
-        FieldKind.ENTERPRISE_NUMBER: enterprise_number,
+        FieldKind.ENTERPRISE_NUMBER: checked(check_enterprise_number),
+        FieldKind.IBAN: checked(check_iban),
         FieldKind.THEME: theme,
+        FieldKind.HOUSING_COMPANY: member_of(OrgKind.HOUSING_COMPANY, "a housing company"),
+        FieldKind.COMMUNE: member_of(OrgKind.COMMUNE, "a commune"),
     }
     return {
         spec.key: guard(kinds.get(spec.kind, count(_MINIMUM.get(spec.key, 0)))) for spec in FIELDS

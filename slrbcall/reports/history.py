@@ -5,8 +5,9 @@ which file, before and after). The history of an application reads those rows ba
 plain sentences: its intake and any later change of its row, the committee's marks, each
 allocation run's proposal for it and each adoption, its milestones (the signature among
 them), its payments and their corrections, its monitoring reports, a withdrawal, an
-amendment. Nothing is left out: a row of a kind this module does not know is still told,
-by its entity and values.
+amendment, the documents issued to it, its e-mail drafts and its notifications. Nothing
+is left out: a row of a kind this module does not know is still told, by its entity and
+values.
 
 Pure: the rows come from :meth:`slrbcall.store.Workspace.audit_of`.
 """
@@ -33,9 +34,13 @@ _KEY_DEPTH = {
     "monitoring_report": 1,
     "amendment": 1,
     "document": 1,
+    "notification": 1,
+    "notification_draft": 1,
     "payment_correction": 2,
     "milestone_correction": 2,
 }
+#: How a notification's channel is told.
+_CHANNELS = {"email": "e-mail", "registered": "registered letter", "ebox": "e-Box"}
 #: Rows of the whole call that every application's history tells.
 _CALL_WIDE = frozenset({"allocation_run", "allocation_adoption"})
 
@@ -202,6 +207,17 @@ def _tell(
         return (
             f"withdrawn on {after.get('on')}: {_money(after.get('paid'))} paid is kept, "
             f"{_money(after.get('released'))} of its award released"
+        )
+    if entity == "notification":
+        channel = _CHANNELS.get(str(after.get("channel")), after.get("channel"))
+        return (
+            f"notified by {channel} sent on {after.get('sent_on')}: the appeal period runs "
+            f"from {after.get('first_day')} to {after.get('last_day')}"
+        )
+    if entity == "notification_draft":
+        return (
+            f"e-mail draft {after.get('file')} written for {after.get('to')}, with "
+            f"{after.get('attachment')} attached (nothing sent)"
         )
     if entity == "document":
         return f"{after.get('kind')} ({after.get('lang')}) issued: {after.get('file')}"

@@ -427,6 +427,16 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         ).fetchall()
         return _audit_rows(rows)
 
+    def audit_events(self, entity: str, call_id: str) -> list[AuditRow]:
+        """The audit rows of one kind (``entity``: ``document``, ``notification``, ...)
+        whose key is in call ``call_id`` (``call/...``), oldest first."""
+        rows = self._conn.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE entity = ?"
+            " AND substr(entity_key, 1, ?) = ? ORDER BY id",
+            (entity, len(call_id) + 1, call_id + "/"),
+        ).fetchall()
+        return _audit_rows(rows)
+
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
         tables = [

@@ -11,6 +11,7 @@ __all__ = [
     "ADOPTION_MIGRATION",
     "APPLICATION_COLUMNS",
     "APPLICATION_FIELDS",
+    "APPLICATION_PARTIES_MIGRATION",
     "AUDIT_ACTOR_MIGRATION",
     "CORRECTIONS_AMENDMENTS_MIGRATION",
     "FOLLOWUP_MIGRATION",
@@ -501,6 +502,21 @@ RESERVE_MIGRATION: tuple[str, ...] = (
     """,
 )
 
+
+#: 11: what a convention prints about the partner (its address, IBAN and who signs for
+#: it, as the application gives them), the day the application was received, and the
+#: other parties of a multi-party call: a second housing company and a commune
+#: (registry keys). Added columns, NULL for the applications taken in before.
+APPLICATION_PARTIES_MIGRATION: tuple[str, ...] = (
+    "ALTER TABLE application ADD COLUMN partner_address TEXT",
+    "ALTER TABLE application ADD COLUMN partner_iban TEXT",
+    "ALTER TABLE application ADD COLUMN partner_representative TEXT",
+    "ALTER TABLE application ADD COLUMN received_date TEXT"
+    " CHECK (received_date IS NULL OR date(received_date) IS received_date)",
+    "ALTER TABLE application ADD COLUMN second_housing_company TEXT",
+    "ALTER TABLE application ADD COLUMN commune TEXT",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
@@ -672,6 +688,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     CORRECTIONS_AMENDMENTS_MIGRATION,
     # 10: withdrawals and the reserve list (defined above).
     RESERVE_MIGRATION,
+    # 11: what the documents print about a partner, and the other parties (defined above).
+    APPLICATION_PARTIES_MIGRATION,
 )
 
 
@@ -694,6 +712,12 @@ APPLICATION_FIELDS = (
     "contact_name",
     "contact_email",
     "summary",
+    "partner_address",
+    "partner_iban",
+    "partner_representative",
+    "received_date",
+    "second_housing_company",
+    "commune",
 )
 
 #: The columns of ``application`` that hold an :class:`Application`'s own fields.

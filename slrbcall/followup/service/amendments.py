@@ -208,7 +208,7 @@ def _jobs(
                 convention,
                 number=amendment.number,
                 convention_date=signed.get(amendment.reference),
-                decision_date=state.adopted_on,
+                decision_date=call.decision.date if call.decision else state.adopted_on,
                 previous_amount_cents=amendment.previous_amount_cents,
                 amount_cents=amendment.amount_cents,
                 previous_end=amendment.previous_end,

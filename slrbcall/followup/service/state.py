@@ -12,9 +12,13 @@ from typing import IO, TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
+from slrbcall.documents.l10n import format_date
+from slrbcall.documents.notification import AppealPeriod, sent_on_text
+from slrbcall.documents.sending import notifications
 from slrbcall.errors import Problem, RefusedError
 from slrbcall.followup import (
     Amendment,
+    AppealWindow,
     MilestoneEntry,
     MilestoneRecord,
     Payment,
@@ -28,6 +32,7 @@ from slrbcall.followup import (
     timeline_ics,
 )
 from slrbcall.intake.merge import from_row
+from slrbcall.model import Localized
 from slrbcall.settings import Settings
 from slrbcall.sheets import write_atomic
 from slrbcall.store import Workspace
@@ -254,8 +259,44 @@ def timeline(settings: Settings, *, today: dt.date, within: int = 30) -> Timelin
         payments=state.payments,
         today=today,
         within=within,
+        appeals=_appeals(settings, state.loaded),
     )
     return TimelineResult(state.loaded, found)
+
+
+_APPEAL_LABEL = {
+    "nl": "Einde van de beroepstermijn ({days} dagen vanaf {first}; kennisgeving per {sent})",
+    "fr": (
+        "Fin du délai de recours ({days} jours à partir du {first}\u00a0; notification par {sent})"
+    ),
+}
+
+
+def _appeals(settings: Settings, loaded: LoadedCall) -> list[AppealWindow]:
+    """The appeal periods of the decisions notified (``slrbcall notified``)."""
+    with open_workspace(settings) as ws:
+        titles = {row["reference"]: row["title"] for row in ws.stored_rows(loaded.call.id)}
+    found = []
+    for notice in notifications(settings, loaded.call.id):
+        period = notice.period
+
+        def label(lang: str, period: AppealPeriod = period) -> str:
+            return _APPEAL_LABEL[lang].format(
+                days=period.days,
+                first=format_date(period.first_day, lang),
+                sent=sent_on_text(period, lang),
+            )
+
+        found.append(
+            AppealWindow(
+                reference=notice.reference,
+                title=titles.get(notice.reference),
+                first_day=period.first_day,
+                last_day=period.last_day,
+                label=Localized(nl=label("nl"), fr=label("fr")),
+            )
+        )
+    return found
 
 
 class _Bytes:
