@@ -9,7 +9,8 @@ under stricter rules:
 * Only ``true``/``false`` are booleans and only ``null``/``~``/empty are null.
 * Integers are plain decimal digits without leading zeros; ``0012345`` stays a string.
 * Decimals (``255000.50``) become :class:`~decimal.Decimal`, exactly, never a float.
-  Exponents, ``.inf`` and ``.nan`` are refused: a number must read as it is meant.
+  Exponents, ``.inf`` and ``.nan`` are refused: a number must read as it is meant; so
+  is a number of more than :data:`MAX_DIGITS` digits.
 * Duplicate keys, anchors, aliases and explicit tags (``!!python/object``) are refused.
 * Dates stay strings; the schema decides what a string means.
 
@@ -41,6 +42,9 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 
 #: Larger YAML files are refused before parsing: a call definition is a few KB.
 MAX_BYTES = 2 * 1024 * 1024
+#: The most digits a number may have: € 1.000.000.000,00 has twelve, and Python refuses
+#: to read an integer of more than 4,300.
+MAX_DIGITS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,10 +312,19 @@ class _Builder:
             return True
         if text in _FALSE:
             return False
-        if _INT.fullmatch(text):
-            return int(text)
-        if _DECIMAL.fullmatch(text):
-            return Decimal(text)
+        if _INT.fullmatch(text) or _DECIMAL.fullmatch(text):
+            digits = len(text.lstrip("+-").replace(".", "").lstrip("0"))
+            if digits > MAX_DIGITS:
+                shown = text if len(text) <= 24 else text[:21] + "..."
+                self.problems.append(
+                    self.problem(
+                        event,
+                        f"a number of {digits} digits: {shown} (a call definition's numbers "
+                        f"have at most {MAX_DIGITS}; put a code in quotes)",
+                    )
+                )
+                return None
+            return int(text) if _INT.fullmatch(text) else Decimal(text)
         if _EXPONENT.fullmatch(text) or _SPECIAL_FLOAT.fullmatch(text):
             self.problems.append(
                 self.problem(
