@@ -14,6 +14,7 @@ from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_score
 from slrbcall.documents.libreoffice import find_libreoffice
 from slrbcall.documents.service import Rendered, render
 from slrbcall.errors import RefusedError
+from slrbcall.files import cannot_write
 from slrbcall.followup.service.monitoring import (
     MonitoringIntake,
     OutcomeReport,
@@ -75,13 +76,16 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     """
 
     pdf = find_libreoffice() is not None
-    if out is None:
-        out_dir = Path(tempfile.mkdtemp(prefix="slrbcall-demo-"))
-    else:
-        out_dir = out
-        if out_dir.exists() and any(out_dir.iterdir()):
-            raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
-        out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = out or Path(tempfile.gettempdir())
+    try:
+        if out is None:
+            out_dir = Path(tempfile.mkdtemp(prefix="slrbcall-demo-"))
+        else:
+            if out_dir.exists() and any(out_dir.iterdir()):
+                raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
+            out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out_dir, exc) from exc
     db_path = out_dir / "slrbcall.db"
     demo_settings = Settings(
         db=db_path, calls_dir=settings.calls_dir, templates_dir=settings.templates_dir

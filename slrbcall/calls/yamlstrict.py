@@ -20,6 +20,7 @@ Every problem is reported with its line and column; all problems are collected.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,23 +87,39 @@ class Located:
 
 
 def read_source(path: Path, *, label: str | None = None) -> bytes:
-    """The bytes of a YAML file; InputFileError when it is missing, a folder or too big."""
+    """The bytes of a YAML file; InputFileError when it is missing, a folder, not a
+    plain file (a device such as /dev/zero, a pipe, a link that loops) or too big."""
     source = label or str(path)
-    if not path.exists():
-        raise InputFileError([Problem(source, "file not found (check the path and its spelling)")])
-    if path.is_dir():
-        raise InputFileError(
-            [Problem(source, "is a directory, not a YAML file (name a .yaml file)")]
-        )
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError([Problem(source, f"cannot be read: {exc.strerror}")]) from exc
-    if len(raw) > MAX_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputFileError(
+                [Problem(source, "is a directory, not a YAML file (name a .yaml file)")]
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise InputFileError(
+                [Problem(source, "is not a plain file (a device or a pipe): name a .yaml file")]
+            )
+        if info.st_size > MAX_BYTES:
+            raise _too_big(source, info.st_size)
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # a file may grow while it is read
+    except FileNotFoundError as exc:
         raise InputFileError(
-            [Problem(source, f"is {len(raw):,} bytes; a call definition is at most {MAX_BYTES:,}")]
-        )
+            [Problem(source, "file not found (check the path and its spelling)")]
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputFileError([Problem(source, f"cannot be read: {reason}")]) from exc
+    if len(raw) > MAX_BYTES:
+        raise _too_big(source, len(raw))
     return raw
+
+
+def _too_big(source: str, size: int) -> InputFileError:
+    return InputFileError(
+        [Problem(source, f"is {size:,} bytes; a call definition is at most {MAX_BYTES:,}")]
+    )
 
 
 def decode_source(raw: bytes, *, source: str) -> str:
