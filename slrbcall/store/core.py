@@ -515,6 +515,14 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         """``ok``, or the first problem ``PRAGMA integrity_check`` reports."""
         return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
 
+    def dangling(self) -> list[str]:
+        """Rows that name a row no longer there (``PRAGMA foreign_key_check``): a decision
+        of a deleted run, an adoption of a deleted run, a mark of a deleted application."""
+        return [
+            f"a row of {table} names a missing row of {parent}"
+            for table, _, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
+        ]
+
     # -- closing --------------------------------------------------------------------
 
     def close(self) -> None:
