@@ -14,6 +14,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from slrbcall.model import canonical_reference
 from slrbcall.money import AmountError, cents_from_decimal, parse_amount
 from slrbcall.sheets.model import NO_CACHED_VALUE, Cell
 
@@ -277,8 +278,10 @@ def _date_from_text(text: str) -> datetime.date:
 def read_identifier(cell: Cell) -> str | None:
     """An identifier (reference, enterprise number) as text, or ``None`` when empty.
 
-    Text is kept as typed (leading zeros included); a numeric cell gives its
-    exact digits, never an exponent (``1E+20`` -> ``'100000000000000000000'``).
+    Text is kept as typed (leading zeros included), in its canonical form
+    (:func:`~slrbcall.model.canonical_reference`: two identifiers that print the same
+    are one); a numeric cell gives its exact digits, never an exponent (``1E+20`` ->
+    ``'100000000000000000000'``).
     """
     _check(cell)
     value = cell.value
@@ -291,4 +294,5 @@ def read_identifier(cell: Cell) -> str | None:
             "the cell holds a date, not an identifier (Excel may have converted it): "
             "format the column as Text and type it again"
         )
-    return clean_text(cell)
+    text = clean_text(cell)
+    return None if text is None else canonical_reference(text) or None
