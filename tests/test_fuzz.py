@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from slrbcall.cli.app import app
 
 from .conftest import empowerment_text, write_call
+from .test_intake import HEADER, row
 
 EXITS = {0, 1, 2, 3, 4, 5}
 _HUNT = int(os.environ.get("SLRBCALL_FUZZ", "0"))
@@ -177,15 +178,15 @@ cells = st.one_of(
 def workbook(rows: list[list[Any]], *, kind: str) -> bytes:
     """``rows`` as an .xlsx made by openpyxl, or a CSV with ``;``."""
     if kind == "csv":
-        text = "\n".join(";".join("" if v is None else str(v) for v in row) for row in rows)
+        text = "\n".join(";".join("" if v is None else str(v) for v in line) for line in rows)
         return text.encode("utf-8", "replace")
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    for values in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -200,35 +201,13 @@ sheets = st.lists(st.lists(cells, min_size=1, max_size=8), min_size=0, max_size=
 )
 
 
-APPLICATION = [
-    "Reference",
-    "Housing company",
-    "Partner",
-    "Project title",
-    "Theme",
-    "Requested amount",
-    "Duration (months)",
-    "Start date",
-    "Language",
-    "Residents targeted",
-]
+APPLICATION = [*HEADER, "Residents targeted"]
 MARKS = ["Reference", "Reviewer", "empowerment", "partnership", "participation"]
 MARKS += ["feasibility", "sustainability", "Comment"]
 
 
 def application(number: int) -> list[Any]:
-    return [
-        f"EMP23-{number:02d}",
-        "Comensia",
-        "ASBL X",
-        f"Projet {number}",
-        "Culture et art",
-        30000,
-        12,
-        datetime.date(2024, 1, 1),
-        "fr",
-        40,
-    ]
+    return [*row(f"EMP23-{number:02d}", "Comensia"), 40]
 
 
 def marks(number: int) -> list[Any]:
