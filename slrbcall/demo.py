@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_score
 from slrbcall.documents.libreoffice import find_libreoffice
 from slrbcall.documents.service import Rendered, render
 from slrbcall.errors import RefusedError
+from slrbcall.files import cannot_write, write_bytes
 from slrbcall.followup.service.monitoring import (
     MonitoringIntake,
     OutcomeReport,
@@ -96,13 +96,16 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     """
 
     pdf = find_libreoffice() is not None
-    if out is None:
-        out_dir = Path(tempfile.mkdtemp(prefix="slrbcall-demo-"))
-    else:
-        out_dir = out
-        if out_dir.exists() and any(out_dir.iterdir()):
-            raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
-        out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = out or Path(tempfile.gettempdir())
+    try:
+        if out is None:
+            out_dir = Path(tempfile.mkdtemp(prefix="slrbcall-demo-"))
+        else:
+            if out_dir.exists() and any(out_dir.iterdir()):
+                raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
+            out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out_dir, exc) from exc
     db_path = out_dir / "slrbcall.db"
     source = load_call(find_call(DEMO_CALL, settings.calls_path))
     if source.call.reserve is None:  # before anything is written: step 9 needs it
@@ -156,10 +159,13 @@ def example_calls(source: Path, target: Path) -> Path:
     """A calls folder for the example data: the call files of ``source`` and the example
     registry (``examples/organisations.yaml``: the shipped organisations with made-up
     facts, so that the documents come out whole, each page saying it is an example)."""
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     for path in call_files(source):
-        shutil.copyfile(path, target / path.name)
-    shutil.copyfile(examples_dir() / REGISTRY_FILE, target / REGISTRY_FILE)
+        write_bytes(target / path.name, path.read_bytes())
+    write_bytes(target / REGISTRY_FILE, (examples_dir() / REGISTRY_FILE).read_bytes())
     return target
 
 

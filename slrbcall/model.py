@@ -5,6 +5,7 @@ checked input."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -46,6 +47,7 @@ __all__ = [
     "ThemeCap",
     "Tranche",
     "TrancheCondition",
+    "canonical_reference",
 ]
 
 
@@ -477,3 +479,28 @@ class Application:
     status: ApplicationStatus = ApplicationStatus.ELIGIBLE
     reasons: tuple[Reason, ...] = ()
     source_row: int = 0
+
+
+#: Characters that print as nothing, beside the format characters (category Cf): the
+#: combining grapheme joiner, Hangul fillers, Khmer and Mongolian invisible vowels and
+#: separators, and the variation selectors (Unicode's Default_Ignorable_Code_Point).
+_IGNORABLE = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810)]
+) | frozenset([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+
+
+def canonical_reference(text: str) -> str:
+    """A reference (or another identifier) as it is compared and stored: NFKC, without
+    the characters that print as nothing, trimmed.
+
+    Two references that print the same are one: ``EMP23-01`` with a zero-width space, a
+    soft hyphen or in full-width digits (``ＥＭＰ２３-０１``) is ``EMP23-01``.
+    """
+    if text.isascii():  # the usual case, checked in C
+        return text.strip()
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(
+        char
+        for char in folded
+        if ord(char) not in _IGNORABLE and unicodedata.category(char) != "Cf"
+    ).strip()

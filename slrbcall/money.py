@@ -37,17 +37,24 @@ class AmountError(ValueError):
 
 
 def cents_from_decimal(value: Decimal | int) -> int:
-    """Exact cents of ``value``; refuse more than two decimals, NaN and infinities."""
+    """Exact cents of ``value``; refuse more than two decimals, NaN, infinities and an
+    amount above :data:`MAX_CENTS` (of either sign)."""
     if isinstance(value, bool):
         raise AmountError(f"not an amount: {value!r}")
     if isinstance(value, int):
-        return value * 100
-    if not value.is_finite():
-        raise AmountError(f"not an amount: {value}")
-    cents = value * _HUNDRED
-    if cents != cents.to_integral_value():
-        raise AmountError(f"more than two decimals: {value} (amounts are in euro and cents)")
-    return int(cents)
+        cents = value * 100
+    else:
+        if not value.is_finite():
+            raise AmountError(f"not an amount: {value}")
+        if value.adjusted() > _MAX_DIGITS:  # before the product: 1E+999999 is finite
+            raise _too_large(str(value))
+        exact = value * _HUNDRED
+        if exact != exact.to_integral_value():
+            raise AmountError(f"more than two decimals: {value} (amounts are in euro and cents)")
+        cents = int(exact)
+    if abs(cents) > MAX_CENTS:
+        raise _too_large(str(value) if isinstance(value, int) else format(value, "f"))
+    return cents
 
 
 def to_decimal(cents: int) -> Decimal:

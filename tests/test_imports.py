@@ -24,6 +24,7 @@ ORDER = (
     "resources",
     "settings",
     "scratch",
+    "files",
     "sheets",
     "store",
     "calls",

@@ -286,6 +286,8 @@ def check_rules(
         if field_name not in spec.required_fields:
             yield problem(("required_fields",), f"the field '{field_name}' is always required")
 
+    yield from _ranges(spec, located)
+
     top_level = list(type(spec).model_fields)
     for i, name in enumerate(spec.illustrative):
         if name not in top_level:
@@ -293,6 +295,32 @@ def check_rules(
                 ("illustrative", i),
                 f"'{name}' is not a key of a call{did_you_mean(name, top_level)}",
             )
+
+
+#: What a call may cap a count of applications or projects at, as ``--org-cap`` does.
+_COUNT_RANGE = (1, 1000)
+
+
+def _ranges(spec: CallSpec, located: Located) -> Iterator[Problem]:
+    """Every number within its documented range (docs/concepts.md, "Numbers")."""
+    allocation, scoring = spec.allocation, spec.scoring
+    checks: list[tuple[tuple[str | int, ...], Decimal | int | None, int, int]] = [
+        (("allocation", "min_score"), allocation.min_score, 0, 100),
+        (("allocation", "org_cap"), allocation.org_cap, *_COUNT_RANGE),
+        (
+            ("eligibility", "max_applications_per_applicant"),
+            spec.eligibility.max_applications_per_applicant,
+            *_COUNT_RANGE,
+        ),
+        (("scoring", "disagreement_threshold"), scoring.disagreement_threshold, 0, 100),
+        *(
+            (("scoring", "criteria", i, "weight"), criterion.weight, 0, 1000)
+            for i, criterion in enumerate(scoring.criteria)
+        ),
+    ]
+    for path, value, low, high in checks:
+        if value is not None and not low <= value <= high:
+            yield located.problem(path, f"{path[-1]} must be from {low:,} to {high:,}, not {value}")
 
 
 def _unique(

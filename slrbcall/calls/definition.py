@@ -190,5 +190,5 @@ def _label(path: Path) -> str:
     """How a file is named in messages: as the user would type it, relative if possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link that loops
         return str(path)

@@ -5,7 +5,6 @@ being :mod:`slrbcall.calls.renew`)."""
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from slrbcall.calls.definition import (
 from slrbcall.calls.parties import Blank, blanks, call_blanks
 from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.files import write_file
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 
@@ -254,13 +254,11 @@ def renew_call(
         source_label=source_path.name,
     )
     target = folder / f"{new_id}.yaml"
-    with tempfile.TemporaryDirectory() as scratch:
-        draft = Path(scratch) / target.name
-        draft.write_text(renewal.text, encoding="utf-8", newline="\n")
-        load_call(draft, registry=registry)  # a draft that does not validate is a bug
-    try:
-        with target.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(renewal.text)
-    except FileExistsError:
-        raise RefusedError(f"{target} already exists: refusing to overwrite it") from None
+    write_file(
+        target,
+        lambda stream: stream.write(renewal.text.encode("utf-8")),
+        exclusive=True,
+        # A draft that does not validate is a bug: it is never put in place.
+        check=lambda draft: load_call(draft, registry=registry),
+    )
     return RenewedCall(target, renewal, load_call(target, registry=registry))

@@ -10,7 +10,7 @@ from typing import Annotated
 import click
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import JsonOption, ProjectReference, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.options import Amount, OneOf, Percents, Shares
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
@@ -22,7 +22,7 @@ __all__ = ["amend", "render_amendments"]
 
 def amend(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    reference: ProjectReference,
     reason: Annotated[
         str,
         typer.Option(

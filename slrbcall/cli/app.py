@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from typer.core import TyperGroup
 
 from slrbcall import __version__
-from slrbcall.cli.output import err_console, text
+from slrbcall.cli.output import OutputError, err_console, guard_streams, settle_output, text
 from slrbcall.errors import InputFileError, SlrbcallError
 from slrbcall.settings import Settings
 
 __all__ = ["app", "main"]
+
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
 #: Options that work before or after the command name (``slrbcall status --db x.db``).
 GLOBAL_OPTIONS = ("--db", "--calls-dir", "--templates-dir", "--call")
@@ -126,6 +130,16 @@ class SlrbcallGroup(TyperGroup):
     """The root group: hoists global options and turns SlrbcallError into an exit code."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for arg in args:
+            if _NOT_UTF8.search(arg):
+                # Python keeps bytes that are not UTF-8 as lone surrogates, which neither
+                # the workspace nor the audit can store.
+                shown = arg.encode("utf-8", "replace").decode("utf-8")
+                raise click.UsageError(
+                    f"the argument {shown!r} is not UTF-8 text: rename the file, or type "
+                    "the text again",
+                    ctx,
+                )
         return super().parse_args(ctx, hoist_global_options(args))
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -151,6 +165,8 @@ class SlrbcallGroup(TyperGroup):
 def report_error(exc: SlrbcallError) -> None:
     """Print the error on stderr: one line per problem, then what happened."""
 
+    if isinstance(exc, OutputError) and exc.quiet:
+        return
     console = err_console()
     if isinstance(exc, InputFileError):
         for line in str(exc).splitlines():
@@ -229,5 +245,19 @@ def root(
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: the command, with standard streams that cannot end it in a
+    traceback (:func:`~slrbcall.cli.output.guard_streams`)."""
+    guard_streams()
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+    except SlrbcallError as exc:  # raised while click printed help or a usage error
+        report_error(exc)
+        code = exc.exit_code
+    failed = settle_output()
+    if failed is not None and code in (0, None):
+        report_error(failed)
+        code = failed.exit_code
+    raise SystemExit(code)

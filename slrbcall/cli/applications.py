@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.intake import application_json
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
@@ -76,7 +76,7 @@ def list_(
 @app.command()
 def show(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The application's reference.")],
+    reference: ApplicationReference,
     as_json: JsonOption = False,
 ) -> None:
     """Show one application: every field, its status and the reasons.

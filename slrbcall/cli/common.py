@@ -7,13 +7,15 @@ from typing import Annotated
 
 import typer
 
-from slrbcall.cli.options import OneOf
+from slrbcall.cli.options import OneOf, Reference
 from slrbcall.settings import Settings
 
 __all__ = [
+    "ApplicationReference",
     "DryRunOption",
     "JsonOption",
     "OutputOption",
+    "ProjectReference",
     "ReportXlsxOption",
     "SheetOption",
     "TemplateLangOption",
@@ -21,6 +23,13 @@ __all__ = [
 ]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ApplicationReference = Annotated[
+    str,
+    typer.Argument(metavar="REF", click_type=Reference(), help="The application's reference."),
+]
+ProjectReference = Annotated[
+    str, typer.Argument(metavar="REF", click_type=Reference(), help="The funded project.")
+]
 
 # The options of every command that reads a workbook under the intake contract.
 SheetOption = Annotated[

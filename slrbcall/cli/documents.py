@@ -12,7 +12,7 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.dates import Day
-from slrbcall.cli.options import OneOf
+from slrbcall.cli.options import OneOf, Reference
 from slrbcall.cli.output import emit_json, err_console, out_console, text, warn
 from slrbcall.documents import service as documents_service
 
@@ -26,7 +26,10 @@ Lang = Annotated[
         help="nl, fr, auto (the application's language) or both.",
     ),
 ]
-Only = Annotated[str | None, typer.Option("--only", help="Only this application (its reference).")]
+Only = Annotated[
+    str | None,
+    typer.Option("--only", click_type=Reference(), help="Only this application (its reference)."),
+]
 Pdf = Annotated[bool, typer.Option("--pdf", help="Also convert them to PDF (needs LibreOffice).")]
 Strict = Annotated[
     bool,

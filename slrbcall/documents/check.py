@@ -9,7 +9,6 @@ it renders every template with a full sample context and reads the result back.
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from slrbcall.documents.render import Renderer
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.files import cannot_write, write_bytes
 
 __all__ = ["KINDS", "LANGS", "Mention", "check_templates", "init_templates"]
 
@@ -157,10 +157,12 @@ def init_templates(source: Path, target: Path, *, force: bool = False) -> list[P
             f"{target} already holds {', '.join(existing)}: "
             "pass --force to overwrite (your changes to them would be lost)"
         )
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     written = []
     for path in files:
-        temporary = target / f".{path.name}.slrbcall-tmp"
-        shutil.copyfile(path, temporary)
-        written.append(temporary.replace(target / path.name))
+        write_bytes(target / path.name, path.read_bytes())
+        written.append(target / path.name)
     return written

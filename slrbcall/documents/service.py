@@ -265,6 +265,8 @@ def issue(
     ``facts`` (the run, the date it bears), so that an application's history names the
     documents issued to it."""
 
+    with Workspace.open(settings.db_path, create=False) as ws:
+        ws.check_writable()  # no document is made that cannot be recorded as issued
     manifest = render_documents(jobs, out_dir=out, progress=progress)
     files = tuple(entry.file for entry in manifest.files)
     pdfs: tuple[Path, ...] = ()

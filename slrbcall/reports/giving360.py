@@ -46,15 +46,16 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from slrbcall.calls.registry import Registry
 from slrbcall.documents.context import project_dates
 from slrbcall.errors import RefusedError
+from slrbcall.files import write_bytes
 from slrbcall.model import Application, Call, Lang, Organisation
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
 from slrbcall.reports.figures import FUNDED_DECISIONS
-from slrbcall.sheets.write import csv_field, safe_text, write_atomic
+from slrbcall.sheets.write import csv_field, safe_text
 
 __all__ = [
     "AWARD_MILESTONE",
@@ -282,16 +283,6 @@ def _refuse_problems(grants: Sequence[Mapping[str, object]], path: Path) -> None
 # -- writing -----------------------------------------------------------------------------
 
 
-class _Bytes:
-    """Bytes that :func:`~slrbcall.sheets.write.write_atomic` can save like a workbook."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def save(self, filename: IO[bytes], /) -> None:
-        filename.write(self._data)
-
-
 def to_package(grants: Sequence[Mapping[str, object]]) -> dict[str, Any]:
     """The 360Giving JSON package ``{"grants": [...]}``: each flat record nested along
     :data:`COLUMNS` (``recipientOrganization: [{id, name}]``, ...), blanks left out."""
@@ -347,7 +338,7 @@ def write_360_json(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
 
     _refuse_problems(grants, path)
     text = _json(to_package(grants)) + "\n"
-    write_atomic(_Bytes(text.encode("utf-8")), path)
+    write_bytes(path, text.encode("utf-8"))
 
 
 def _csv_text(value: object) -> str:
@@ -377,4 +368,4 @@ def write_360_csv(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
     writer.writerow([title for title, _ in COLUMNS])
     for grant in grants:
         writer.writerow([_csv_text(grant.get(title)) for title, _ in COLUMNS])
-    write_atomic(_Bytes(buffer.getvalue().encode("utf-8")), path)
+    write_bytes(path, buffer.getvalue().encode("utf-8"))

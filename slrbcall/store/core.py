@@ -21,7 +21,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,13 @@ from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
-from slrbcall.store.guards import APPLICATION_ID, damage, foreign_reason, guard_problems
+from slrbcall.store.guards import (
+    APPLICATION_ID,
+    damage,
+    foreign_reason,
+    guard_problems,
+    unwritable,
+)
 from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
 
 __all__ = [
@@ -250,6 +256,8 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         self._conn = conn
         self.path = path
         self._migrations = migrations
+        #: Why nothing can be written, for a workspace opened read-only.
+        self._unwritable: SlrbcallError | None = None
 
     # -- opening --------------------------------------------------------------------
 
@@ -274,10 +282,12 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             if not path.parent.exists():
                 raise RefusedError(f"{path}: the folder {path.parent} does not exist")
         timeout = busy_timeout if busy_timeout is not None else _busy_timeout()
+        created = not path.exists()
         try:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.OperationalError as exc:
-            raise RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
+            cause = unwritable(path, exc)
+            raise cause or RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
         workspace = cls(conn, path, migrations)
         try:
             # Before anything is written (WAL mode is written in the header): never turn
@@ -285,15 +295,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             foreign = foreign_reason(conn)
             if foreign is not None:
                 conn.close()
-                raise InputFileError(
-                    [
-                        Problem(
-                            str(path),
-                            f"is not a slrbcall workspace: {foreign}; nothing was written to "
-                            "it (pass another --db)",
-                        )
-                    ]
-                )
+                raise _foreign(path, foreign)
             conn.execute("PRAGMA foreign_keys = ON")
             # Pages are cached as they are used, up to 128 MiB (SQLite's default is
             # 2 MiB): a large intake's transaction then stays in memory until its
@@ -305,6 +307,15 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             workspace._migrate(migrations)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
+            cause = unwritable(path, exc)
+            if cause is not None and path.stat().st_size > 0:
+                # A full disk or a read-only folder: what is stored can still be read.
+                return cls._open_read_only(path, migrations, cause)
+            if cause is not None:
+                if created:  # an empty file that could not become a workspace
+                    for made in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                        made.unlink(missing_ok=True)
+                raise cause from exc
             if "locked" in str(exc) or "busy" in str(exc):
                 raise _busy(path) from exc
             found = damage(exc)
@@ -316,6 +327,48 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         except BaseException:
             conn.close()
             raise
+        return workspace
+
+    @classmethod
+    def _open_read_only(
+        cls, path: Path, migrations: Sequence[Sequence[str]], cause: SlrbcallError
+    ) -> Workspace:
+        """The workspace at ``path`` for reading only; writing raises ``cause``.
+
+        A database in WAL mode needs its shared-memory file even to be read, which a
+        read-only or full disk cannot make: it is then read as immutable, but only while
+        its log holds no change (a run that stopped half-way leaves one), else it would
+        be read as it was before that change.
+        """
+        log = Path(f"{path}-wal")
+        modes = ["mode=ro"]
+        if not log.exists() or log.stat().st_size == 0:
+            modes.append("immutable=1")
+        for mode in modes:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+            try:
+                conn.execute("PRAGMA user_version").fetchone()  # SQLite opens lazily
+            except sqlite3.DatabaseError:
+                conn.close()
+                continue
+            break
+        else:
+            raise cause
+        workspace = cls(conn, path, migrations)
+        workspace._unwritable = cause
+        try:
+            foreign = foreign_reason(conn)
+            if foreign is None and workspace.schema_version < len(migrations):
+                raise RefusedError(
+                    f"{path}: the workspace was made by an older slrbcall and must be "
+                    f"upgraded, which writes to it; {cause}"
+                )
+        except BaseException:
+            conn.close()
+            raise
+        if foreign is not None:
+            conn.close()
+            raise _foreign(path, foreign)
         return workspace
 
     def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
@@ -342,17 +395,31 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
 
     @contextmanager
     def _immediate(self) -> Iterator[None]:
+        if self._unwritable is not None:
+            raise self._unwritable
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise _busy(self.path) from exc
+            raise (unwritable(self.path, exc) or _busy(self.path)) from exc
         try:
             yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        else:
             self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                # SQLite has rolled back by itself what it could not write (a full disk).
+                with suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            raise
+
+    def check_writable(self) -> None:
+        """Raise what :meth:`write` would raise before it writes anything: the workspace is
+        read-only or on a full disk, or its guards were altered. For a command that makes
+        files before it records them (documents), so that it makes none it cannot record."""
+        if self._unwritable is not None:
+            raise self._unwritable
+        guards = self.guard_problems()
+        if guards:
+            raise _altered(self.path, guards)
 
     @contextmanager
     def write(
@@ -458,6 +525,14 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         """``ok``, or the first problem ``PRAGMA integrity_check`` reports."""
         return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
 
+    def dangling(self) -> list[str]:
+        """Rows that name a row no longer there (``PRAGMA foreign_key_check``): a decision
+        of a deleted run, an adoption of a deleted run, a mark of a deleted application."""
+        return [
+            f"a row of {table} names a missing row of {parent}"
+            for table, _, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
+        ]
+
     # -- closing --------------------------------------------------------------------
 
     def close(self) -> None:
@@ -471,6 +546,10 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         # traceback (every use of a workspace is a ``with`` block). An unexpected error
         # on a file whose pages fail SQLite's own check is the damage showing; on a sound
         # file it is a bug, and keeps its traceback.
+        cause = unwritable(self.path, exc) if exc is not None else None
+        if cause is not None:
+            self.close()
+            raise cause from exc
         found = damage(exc) if exc is not None else None
         altered: list[str] = []
         if found is None and isinstance(exc, Exception) and not isinstance(exc, SlrbcallError):
@@ -507,6 +586,18 @@ def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:
             if "locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.01)
+
+
+def _foreign(path: Path, reason: str) -> InputFileError:
+    return InputFileError(
+        [
+            Problem(
+                str(path),
+                f"is not a slrbcall workspace: {reason}; nothing was written to it "
+                "(pass another --db)",
+            )
+        ]
+    )
 
 
 def _altered(path: Path, guards: Sequence[str]) -> RefusedError:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
@@ -16,6 +16,7 @@ from slrbcall.documents.l10n import format_date
 from slrbcall.documents.notification import AppealPeriod, sent_on_text
 from slrbcall.documents.sending import notifications
 from slrbcall.errors import Problem, RefusedError
+from slrbcall.files import write_bytes
 from slrbcall.followup import (
     Amendment,
     AppealWindow,
@@ -34,7 +35,6 @@ from slrbcall.followup import (
 from slrbcall.intake.merge import from_row
 from slrbcall.model import Localized
 from slrbcall.settings import Settings
-from slrbcall.sheets import write_atomic
 from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
@@ -299,16 +299,6 @@ def _appeals(settings: Settings, loaded: LoadedCall) -> list[AppealWindow]:
     return found
 
 
-class _Bytes:
-    """Bytes that :func:`slrbcall.sheets.write_atomic` can save like a workbook."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def save(self, filename: IO[bytes], /) -> None:
-        filename.write(self.data)
-
-
 def write_timeline_ics(result: TimelineResult, path: Path, *, lang: str = "fr") -> Path:
     """Write the timeline as an iCalendar file (``.ics``), atomically."""
 
@@ -317,7 +307,7 @@ def write_timeline_ics(result: TimelineResult, path: Path, *, lang: str = "fr") 
     if lang not in ("nl", "fr"):
         raise RefusedError(f"--lang must be nl or fr, not '{lang}'")
     name = result.loaded.call.title[lang]
-    write_atomic(_Bytes(timeline_ics(result.timeline, name=name, lang=lang)), path)
+    write_bytes(path, timeline_ics(result.timeline, name=name, lang=lang))
     return path
 
 
