@@ -16,12 +16,15 @@ __all__ = [
     "Anchor",
     "Application",
     "ApplicationStatus",
+    "BudgetLine",
     "Call",
+    "CoFinancingSource",
     "CommitteeMember",
     "Criterion",
     "DocumentTemplates",
     "DurationRule",
     "Eligibility",
+    "JustificationTerms",
     "Lang",
     "Localized",
     "Milestone",
@@ -280,6 +283,48 @@ class DocumentTemplates:
     letter_reserve: Localized = Localized(nl="letter-reserve.nl.docx", fr="letter-reserve.fr.docx")
 
 
+# -- the last mile: budget lines, co-financing, justification --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine:
+    """A budget line of the call (personnel, activities, overheads, ...): what a
+    project's expenses are claimed under, and the rules that cap what is admitted on it.
+
+    ``cap_cents`` or ``cap_percent`` (of the project's award) caps the line, when set;
+    ``max_share_of_direct`` (a percent) makes it an indirect line, at most that share of
+    the admitted direct costs (the lines without it).
+    """
+
+    key: str
+    label: Localized
+    cap_cents: int | None = None
+    cap_percent: Decimal | None = None
+    max_share_of_direct: Decimal | None = None
+
+    @property
+    def direct(self) -> bool:
+        return self.max_share_of_direct is None
+
+
+@dataclass(frozen=True, slots=True)
+class CoFinancingSource:
+    """Where the part of an expense not claimed from the grant comes from."""
+
+    key: str
+    label: Localized
+
+
+@dataclass(frozen=True, slots=True)
+class JustificationTerms:
+    """When a project's expenses must be justified (``months`` after its start or end),
+    and how many days a recovery is due after the settlement."""
+
+    anchor: Anchor = Anchor.END
+    months: int = 3
+    recovery_days: int = 30
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """A call for projects, as validated from its YAML definition."""
@@ -310,10 +355,16 @@ class Call:
     required_fields: tuple[str, ...] = ()
     illustrative: tuple[str, ...] = ()
     reserve: ReserveTerms | None = None  # None: the call keeps no reserve list
+    budget_lines: tuple[BudgetLine, ...] = ()  # none: expenses cannot be justified
+    co_financing: tuple[CoFinancingSource, ...] = ()
+    justification: JustificationTerms = JustificationTerms()
     source_sha256: str = field(default="", compare=False)
 
     def theme(self, key: str) -> Theme | None:
         return next((t for t in self.themes if t.key == key), None)
+
+    def budget_line(self, key: str) -> BudgetLine | None:
+        return next((b for b in self.budget_lines if b.key == key), None)
 
 
 class ApplicationStatus(StrEnum):

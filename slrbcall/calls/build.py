@@ -25,11 +25,14 @@ from slrbcall.errors import InputFileError, Problem
 from slrbcall.model import (
     Address,
     AllocationDefaults,
+    BudgetLine,
     Call,
+    CoFinancingSource,
     CommitteeMember,
     Criterion,
     DocumentTemplates,
     Eligibility,
+    JustificationTerms,
     Lang,
     Localized,
     Milestone,
@@ -179,7 +182,35 @@ def _to_call(spec: CallSpec, digest: str) -> Call:
             valid_until=spec.reserve.valid_until,
         ),
         illustrative=tuple(spec.illustrative),
+        budget_lines=_budget_lines(spec),
+        co_financing=tuple(
+            CoFinancingSource(key=c.key, label=_loc(c.label)) for c in spec.co_financing
+        ),
+        justification=JustificationTerms(
+            anchor=spec.justification.from_,
+            months=spec.justification.months,
+            recovery_days=spec.justification.recovery_days,
+        ),
         source_sha256=digest,
+    )
+
+
+def _percent(text: str) -> Decimal:
+    return Decimal(text.rstrip("% "))
+
+
+def _budget_lines(spec: CallSpec) -> tuple[BudgetLine, ...]:
+    return tuple(
+        BudgetLine(
+            key=line.key,
+            label=_loc(line.label),
+            cap_cents=line.cap if isinstance(line.cap, int) else None,
+            cap_percent=_percent(line.cap) if isinstance(line.cap, str) else None,
+            max_share_of_direct=_percent(line.max_share_of_direct)
+            if line.max_share_of_direct is not None
+            else None,
+        )
+        for line in spec.budget_lines
     )
 
 
