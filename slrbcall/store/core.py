@@ -34,6 +34,7 @@ from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
 from slrbcall.store.guards import APPLICATION_ID, damage, foreign_reason, guard_problems
 from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
+from slrbcall.store.settlement import SettlementReads, SettlementWrites
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -121,7 +122,7 @@ class AuditRow:
     reason: str | None = None
 
 
-class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
+class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementWrites):
     """One write transaction; it records its own audit rows."""
 
     def __init__(
@@ -238,7 +239,7 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         return snapshot_id
 
 
-class Workspace(ApplicationReads, DecisionReads, FollowupReads):
+class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads):
     """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(
