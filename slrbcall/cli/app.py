@@ -91,6 +91,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "payments": ("slrbcall.cli.payments", "payments_app", "The tranches: due, paid, blocked."),
     "amend": ("slrbcall.cli.amend", "amend", "Amend a funded project's convention."),
     "monitor": ("slrbcall.cli.followup", "monitor", "Take in the projects' monitoring reports."),
+    "justify": ("slrbcall.cli.justification", "justify", "Take in a project's justified expenses."),
+    "justification": (
+        "slrbcall.cli.justification",
+        "justification_app",
+        "Review the expenses justified.",
+    ),
     "history": ("slrbcall.cli.history", "history", "Everything that happened to one application."),
     "report": ("slrbcall.cli.reports", "report", "The call's key figures."),
     "export": ("slrbcall.cli.reports", "export_app", "Export the call's data (360Giving)."),

@@ -46,6 +46,7 @@ __all__ = [
     "PaymentRow",
     "PaymentsRead",
     "ReportsRead",
+    "column",
     "matcher",
     "read_payment_rows",
     "read_reports",
@@ -64,20 +65,22 @@ class Column:
     read: bool = True
 
 
-def _c(key: str, en: str, fr: str, nl: str, *aliases: str, read: bool = True) -> Column:
+def column(key: str, en: str, fr: str, nl: str, *aliases: str, read: bool = True) -> Column:
     return Column(key, MappingProxyType({"en": en, "fr": fr, "nl": nl}), aliases, read)
 
 
-_REFERENCE = _c(
+_REFERENCE = column(
     "reference", "Reference", "Référence", "Referentie", "Ref", "Réf", "Dossier", "Project"
 )
-_TITLE = _c("title", "Project title", "Titre du projet", "Projecttitel", "Title", read=False)
+_TITLE = column("title", "Project title", "Titre du projet", "Projecttitel", "Title", read=False)
 
 MONITORING_COLUMNS: tuple[Column, ...] = (
     _REFERENCE,
     _TITLE,
-    _c("report_date", "Report date", "Date du rapport", "Datum van het verslag", "Date", "Datum"),
-    _c(
+    column(
+        "report_date", "Report date", "Date du rapport", "Datum van het verslag", "Date", "Datum"
+    ),
+    column(
         "residents_involved",
         "Residents involved",
         "Habitants impliqués",
@@ -85,7 +88,7 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Locataires impliqués",
         "Involved",
     ),
-    _c(
+    column(
         "residents_trained",
         "Residents trained",
         "Habitants formés",
@@ -94,7 +97,7 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Gevormde bewoners",
         "Trained",
     ),
-    _c(
+    column(
         "activities",
         "Activities held",
         "Activités organisées",
@@ -103,8 +106,8 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Activités",
         "Activiteiten",
     ),
-    _c("participants", "Participants", "Participants", "Deelnemers"),
-    _c(
+    column("participants", "Participants", "Participants", "Deelnemers"),
+    column(
         "deliverables",
         "Deliverables",
         "Productions",
@@ -113,7 +116,7 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Producten",
         "Outputs",
     ),
-    _c(
+    column(
         "remarks",
         "Remarks",
         "Remarques",
@@ -128,9 +131,9 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
 PAYMENT_COLUMNS: tuple[Column, ...] = (
     _REFERENCE,
     _TITLE,
-    _c("tranche", "Tranche", "Tranche", "Schijf", "Tranche number", "Numéro de tranche"),
-    _c("amount_due", "Amount due", "Montant prévu", "Voorzien bedrag", read=False),
-    _c(
+    column("tranche", "Tranche", "Tranche", "Schijf", "Tranche number", "Numéro de tranche"),
+    column("amount_due", "Amount due", "Montant prévu", "Voorzien bedrag", read=False),
+    column(
         "paid_on",
         "Payment date",
         "Date du paiement",
@@ -141,8 +144,10 @@ PAYMENT_COLUMNS: tuple[Column, ...] = (
         "Date",
         "Datum",
     ),
-    _c("amount", "Amount paid", "Montant payé", "Betaald bedrag", "Amount", "Montant", "Bedrag"),
-    _c("note", "Note", "Remarque", "Opmerking", "Remark", "Comment", "Commentaire"),
+    column(
+        "amount", "Amount paid", "Montant payé", "Betaald bedrag", "Amount", "Montant", "Bedrag"
+    ),
+    column("note", "Note", "Remarque", "Opmerking", "Remark", "Comment", "Commentaire"),
 )
 
 
