@@ -97,6 +97,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "justification_app",
         "Review the expenses justified.",
     ),
+    "settle": ("slrbcall.cli.settlement", "settle", "Settle a project: last payment or recovery."),
+    "recovery": ("slrbcall.cli.settlement", "recovery_app", "What comes back of a recovery."),
     "history": ("slrbcall.cli.history", "history", "Everything that happened to one application."),
     "report": ("slrbcall.cli.reports", "report", "The call's key figures."),
     "export": ("slrbcall.cli.reports", "export_app", "Export the call's data (360Giving)."),

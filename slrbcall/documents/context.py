@@ -30,15 +30,25 @@ from slrbcall.resources import shipped_dir
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
-    from slrbcall.model import Application, Call, Organisation, Tranche
+    from slrbcall.model import Application, BudgetLine, Call, Organisation, Tranche
 
-__all__ = ["AMENDMENT", "KINDS", "amendment_context", "document_context", "sample_context"]
+__all__ = [
+    "AMENDMENT",
+    "KINDS",
+    "SETTLEMENT",
+    "amendment_context",
+    "document_context",
+    "sample_context",
+    "settlement_context",
+]
 
 #: The documents, by kind: the convention of a funded project and the decision letters
 #: (a project on the call's reserve list gets the reserve letter instead of a refusal).
 KINDS = ("convention", "letter-award", "letter-refusal", "letter-reserve")
 #: An amendment to a convention: the convention's keys and its own (amendment_context).
 AMENDMENT = "amendment"
+#: The settlement letter of a project: a letter's keys and its own (settlement_context).
+SETTLEMENT = "settlement"
 
 _ROLE = {
     "authority": {"fr": "l'autorité subsidiante", "nl": "de subsidiërende overheid"},
@@ -379,6 +389,117 @@ def amendment_context(
     return context
 
 
+# -- the settlement letter (issue 17) -----------------------------------------------------
+
+_RULE = {
+    "cap": {"fr": "plafond du poste", "nl": "plafond van de post"},
+    "share_of_direct": {
+        "fr": "au plus {percent} des frais directs admis",
+        "nl": "ten hoogste {percent} van de aanvaarde directe kosten",
+    },
+}
+_REVIEW_DECISION = {
+    "partly_admitted": {"fr": "partiellement admis", "nl": "gedeeltelijk aanvaard"},
+    "rejected": {"fr": "rejeté", "nl": "verworpen"},
+}
+
+
+def _rule_text(line: BudgetLine, rule: str | None, lang: str) -> str | None:
+    if rule is None:
+        return None
+    percent = line.max_share_of_direct if rule == "share_of_direct" else None
+    text = _RULE[rule][lang]
+    return text.format(percent=format_percent(percent, lang)) if percent is not None else text
+
+
+def settlement_context(
+    letter: Mapping[str, Any],
+    *,
+    settlement_date: dt.date,
+    award_cents: int,
+    claimed_cents: int,
+    admitted_cents: int,
+    paid_cents: int,
+    balance_cents: int,
+    planned_last_cents: int | None,
+    recovery_due: dt.date | None,
+    lines: Sequence[tuple[BudgetLine, int, int, int, str | None]],
+    refused: Sequence[tuple[str, str, str, int, int, str, str, str | None]],
+) -> dict[str, Any]:
+    """The context of a project's settlement letter: every key of ``letter`` (a letter's
+    context in the settlement's language, its ``date`` the settlement's) and what the
+    settlement says.
+
+    ``lines`` are the call's budget lines, each with what was claimed, what the reviews
+    admit and what is admitted after its rule (and that rule's code: ``cap`` or
+    ``share_of_direct``); ``refused`` the expenses not admitted in full: (budget line's
+    label, supplier, invoice number, claimed, admitted, decision, reason's sentence in
+    the letter's language, comment). ``planned_last_cents`` is what the tranche that
+    carries the last payment would have paid.
+    """
+
+    lang = str(letter["lang"])
+    balance_kind = "payment" if balance_cents > 0 else "recovery" if balance_cents < 0 else "none"
+    last = max(balance_cents, 0)
+    recovery = max(-balance_cents, 0)
+    lines_admitted = sum(admitted for _, _, _, admitted, _ in lines)
+    context = dict(letter)
+    context["kind"] = SETTLEMENT
+    context.update(
+        {
+            "settlement_date": settlement_date.isoformat(),
+            "settlement_date_text": format_date(settlement_date, lang),
+            "award_cents": award_cents,
+            "award_figures": format_amount(award_cents, lang),
+            "claimed_cents": claimed_cents,
+            "claimed_figures": format_amount(claimed_cents, lang),
+            "admitted_cents": admitted_cents,
+            "admitted_figures": format_amount(admitted_cents, lang),
+            "admitted_words": amount_in_words(admitted_cents, lang),
+            "award_cut": lines_admitted > admitted_cents,
+            "paid_cents": paid_cents,
+            "paid_figures": format_amount(paid_cents, lang),
+            "balance_kind": balance_kind,
+            "last_payment_cents": last,
+            "last_payment_figures": format_amount(last, lang),
+            "last_payment_words": amount_in_words(last, lang),
+            "planned_last_figures": format_amount(planned_last_cents, lang)
+            if planned_last_cents is not None
+            else None,
+            "recovery_cents": recovery,
+            "recovery_figures": format_amount(recovery, lang),
+            "recovery_words": amount_in_words(recovery, lang),
+            "recovery_due_date": recovery_due.isoformat() if recovery_due else None,
+            "recovery_due_date_text": format_date(recovery_due, lang) if recovery_due else None,
+            "settlement_lines": [
+                {
+                    "key": line.key,
+                    "label": line.label[lang],
+                    "claimed_figures": format_amount(claimed, lang),
+                    "reviewed_figures": format_amount(reviewed, lang),
+                    "admitted_figures": format_amount(admitted, lang),
+                    "rule_text": _rule_text(line, rule, lang) or "",
+                }
+                for line, claimed, reviewed, admitted, rule in lines
+            ],
+            "refused_expenses": [
+                {
+                    "budget_line": label,
+                    "supplier": supplier,
+                    "invoice_number": number,
+                    "claimed_figures": format_amount(claimed, lang),
+                    "admitted_figures": format_amount(admitted, lang),
+                    "decision_text": _REVIEW_DECISION[decision][lang],
+                    "reason_text": reason,
+                    "comment": comment,
+                }
+                for label, supplier, number, claimed, admitted, decision, reason, comment in refused
+            ],
+        }
+    )
+    return context
+
+
 def sample_context(kind: str, lang: str) -> dict[str, Any]:
     """A full context for checking templates: every key, realistic values, tricky text."""
 
@@ -423,9 +544,13 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         line=line,
         budget_cents=call.budget_cents,
         lang=lang,
-        date=dt.date(2024, 9, 2) if kind == AMENDMENT else dt.date(2023, 12, 15),
+        date={AMENDMENT: dt.date(2024, 9, 2), SETTLEMENT: dt.date(2025, 4, 15)}.get(
+            kind, dt.date(2023, 12, 15)
+        ),
         reserve=(1, 9) if kind == "letter-reserve" else None,
     )
+    if kind == SETTLEMENT:
+        return _sample_settlement(context, call)
     if kind != AMENDMENT:
         return context
     return amendment_context(
@@ -442,4 +567,47 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         paid_tranches=(1,),
         paid_cents=26_000_00,
         reason="Extension of the workshops to a second building <B> & its garden.",
+    )
+
+
+def _sample_settlement(letter: Mapping[str, Any], call: Call) -> dict[str, Any]:
+    """A settlement with a recovery, a capped line and refused expenses with tricky text."""
+    lang = str(letter["lang"])
+    reviewed = {"personnel": 24_000_00, "activities": 9_000_00, "communication": 6_000_00}
+    admitted = {"communication": 5_200_00}
+    lines = [
+        (
+            line,
+            reviewed.get(line.key, 0) + (1_500_00 if line.key == "activities" else 0),
+            reviewed.get(line.key, 0),
+            admitted.get(line.key, reviewed.get(line.key, 0)),
+            "cap" if line.key in admitted else None,
+        )
+        for line in call.budget_lines
+    ]
+    return settlement_context(
+        letter,
+        settlement_date=dt.date(2025, 4, 15),
+        award_cents=52_000_00,
+        claimed_cents=40_500_00,
+        admitted_cents=38_200_00,
+        paid_cents=41_600_00,
+        balance_cents=-3_400_00,
+        planned_last_cents=10_400_00,
+        recovery_due=dt.date(2025, 5, 15),
+        lines=lines,
+        refused=[
+            (
+                call.budget_lines[1].label[lang],
+                "Traiteur <Chez Léa> & fils",
+                "T-889",
+                1_500_00,
+                0,
+                "rejected",
+                "La dépense ne sert pas l'objet du projet."
+                if lang == "fr"
+                else "De uitgave dient niet het voorwerp van het project.",
+                "Repas d'équipe & verre de l'amitié",
+            )
+        ],
     )

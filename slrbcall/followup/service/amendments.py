@@ -72,6 +72,12 @@ def amend(
     with recording(settings, command="amend", reason=reason) as (tx, state):
         call = state.loaded.call
         project = state.project(reference)
+        settled = {x.reference: x.on_date for x in tx.settlements(call.id)}
+        if reference in settled:
+            raise RefusedError(
+                f"cannot amend {reference}: it was settled on {settled[reference]}, and the "
+                "convention of a settled project is amended no more"
+            )
         plan = plan_amendment(
             call,
             project,

@@ -27,6 +27,7 @@ from slrbcall.followup import (
     funded_projects,
     timeline_ics,
 )
+from slrbcall.followup.settlement import settled
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.sheets import write_atomic
@@ -115,6 +116,19 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
     projects = tuple(
         amended(p, latest[p.reference]) if p.reference in latest else p
         for p in funded_projects(call, applications, run.result["lines"])
+    )
+    # A settled project is paid as its settlement says (the balance on its last tranche).
+    closed = {s.reference: s for s in source.settlements(call.id)}
+    projects = tuple(
+        settled(
+            p,
+            admitted_cents=closed[p.reference].admitted_cents,
+            paid_cents=closed[p.reference].paid_cents,
+            tranche_cents=closed[p.reference].tranche_cents,
+        )
+        if p.reference in closed
+        else p
+        for p in projects
     )
     return FollowupState(
         loaded=loaded,
