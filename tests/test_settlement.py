@@ -350,3 +350,156 @@ def test_a_settled_project_takes_no_more_expenses_reviews_or_amendments(
     conn.close()
     history = reviewed("history", "EMP23-03").stdout
     assert "settle" in history
+
+
+# -- the follow-up and the open data ------------------------------------------------------
+
+
+@pytest.fixture
+def settled(reviewed: Cli, tmp_path: Path) -> Cli:
+    """Both example projects settled on 2025-04-15, EMP23-03's last tranche paid, and
+    € 2,000 of EMP23-05's € 6,000 back on 2025-05-02."""
+    for reference in ("EMP23-03", "EMP23-05"):
+        done = reviewed(
+            "settle", reference, "--date", "2025-04-15", "--today", "2025-04-30", "--out",
+            tmp_path / "settlements",
+        )  # fmt: skip
+        assert done.exit_code == 0, done
+    for step in (
+        ("followup", "record", "EMP23-03", "--milestone", "final_report", "--date", "2025-03-20"),
+        ("payments", "record", "EMP23-03", "--tranche", "3", "--date", "2025-04-25"),
+        ("recovery", "record", "EMP23-05", "--amount", "2000", "--date", "2025-05-02"),
+    ):
+        done = reviewed(*step, "--today", "2025-05-20")
+        assert done.exit_code == 0, done
+    return reviewed
+
+
+def test_the_timeline_shows_justifications_and_recoveries(settled: Cli) -> None:
+    data = json.loads(settled("timeline", "--today", "2025-05-20", "--json").stdout)
+    closing = [
+        (i["reference"], i["key"], i["date"], i["status"], i["done_on"], i["amount"])
+        for i in data["items"]
+        if i["key"] in ("justification", "recovery")
+    ]
+    assert closing == [
+        ("EMP23-01", "justification", "2025-03-31", "overdue", None, None),
+        ("EMP23-03", "justification", "2025-03-31", "done", "2025-04-15", None),
+        ("EMP23-05", "justification", "2025-03-31", "done", "2025-04-15", None),
+        ("EMP23-09", "justification", "2025-03-31", "overdue", None, None),
+        ("EMP23-12", "justification", "2025-03-31", "overdue", None, None),
+        ("EMP23-14", "justification", "2025-03-31", "overdue", None, None),
+        ("EMP23-05", "recovery", "2025-05-15", "overdue", None, "4000.00"),
+    ]
+
+
+def test_the_report_gives_the_last_mile_per_project(settled: Cli) -> None:
+    data = json.loads(settled("report", "--json").stdout)["last_mile"]
+    assert data[1:3] == [
+        {
+            "reference": "EMP23-03",
+            "claimed": "46230.00",
+            "admitted": "43200.00",
+            "paid": "43200.00",
+            "balance": "0.00",
+            "recovered": "0.00",
+            "settled_on": "2025-04-15",
+        },
+        {
+            "reference": "EMP23-05",
+            "claimed": "32660.00",
+            "admitted": "27200.00",
+            "paid": "33200.00",
+            "balance": "-4000.00",
+            "recovered": "2000.00",
+            "settled_on": "2025-04-15",
+        },
+    ]
+    assert data[0] == {
+        "reference": "EMP23-01",
+        "claimed": "0.00",
+        "admitted": "0.00",
+        "paid": "28000.00",
+        "balance": None,
+        "recovered": "0.00",
+        "settled_on": None,
+    }
+    shown = " ".join(settled("report").stdout.split())
+    assert "Justification and settlement" in shown
+    assert "- € 4,000.00" in shown
+
+
+def test_the_open_data_gives_what_was_disbursed(settled: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "grants.json"
+    assert settled("export", "360giving", "-o", out).exit_code == 0
+    from decimal import Decimal
+
+    grants = {
+        g["id"].removeprefix("360G-slrb-empowerment-2023-"): g
+        for g in json.loads(out.read_text(encoding="utf-8"), parse_float=Decimal)["grants"]
+    }
+    assert grants["EMP23-03"]["amountDisbursed"] == Decimal("43200.00")
+    assert grants["EMP23-05"]["amountDisbursed"] == Decimal("31200.00")
+    assert grants["EMP23-05"]["disbursementTransaction"] == [
+        {
+            "id": "360G-slrb-empowerment-2023-EMP23-05-payment-1",
+            "transactionDate": "2024-01-15",
+            "currency": "EUR",
+            "value": Decimal("20750.00"),
+            "description": "Tranche 1",
+        },
+        {
+            "id": "360G-slrb-empowerment-2023-EMP23-05-payment-2",
+            "transactionDate": "2024-07-15",
+            "currency": "EUR",
+            "value": Decimal("12450.00"),
+            "description": "Tranche 2",
+        },
+        {
+            "id": "360G-slrb-empowerment-2023-EMP23-05-recovery-1",
+            "transactionDate": "2025-05-02",
+            "currency": "EUR",
+            "value": Decimal("-2000.00"),
+            "description": "Recovery",
+        },
+    ]
+    for grant in grants.values():
+        total = sum((t["value"] for t in grant.get("disbursementTransaction", [])), Decimal(0))
+        assert total == grant["amountDisbursed"]
+    csv_out = tmp_path / "grants.csv"
+    assert settled("export", "360giving", "-o", csv_out).exit_code == 0
+    assert "Amount Disbursed" in csv_out.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_disbursements_that_do_not_add_up_are_refused() -> None:
+    from decimal import Decimal
+
+    from slrbcall.reports import validate_360
+
+    grant = {
+        "Identifier": "g",
+        "Title": "t",
+        "Description": "d",
+        "Currency": "EUR",
+        "Amount Awarded": Decimal(10),
+        "Amount Disbursed": Decimal(10),
+        "Award Date": "2024-01-01",
+        "Recipient Org:Identifier": "r",
+        "Recipient Org:Name": "R",
+        "Funding Org:Identifier": "f",
+        "Funding Org:Name": "F",
+    }
+    moved = {
+        "g": [
+            {"id": "g-1", "transactionDate": "2024-01-15", "value": Decimal(4)},
+            {"id": "g-1", "transactionDate": "15/01/2024", "value": 4.5},
+        ],
+        "h": [],
+    }
+    assert validate_360([grant], moved) == [
+        "g: transaction g-1: missing or duplicate identifier",
+        "g: transaction g-1: the value is not an exact number: 4.5",
+        "g: transaction g-1: transactionDate is not an ISO date: '15/01/2024'",
+        "g: the disbursement transactions add up to 4, not to the Amount Disbursed (10)",
+        "h: disbursement transactions of a grant not in the file",
+    ]

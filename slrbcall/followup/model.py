@@ -45,6 +45,7 @@ class ItemKind(StrEnum):
     CALL = "call"  # a step of the call itself (from the YAML timeline)
     DUTY = "duty"  # a milestone a funded project owes (signature, reports, interviews)
     PAYMENT = "payment"  # a tranche to pay
+    RECOVERY = "recovery"  # what a settled project is to repay
 
 
 class TrancheStatus(StrEnum):

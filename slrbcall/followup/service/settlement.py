@@ -431,8 +431,11 @@ class ProjectClosing:
 
     @property
     def balance_cents(self) -> int | None:
-        """Admitted less paid, once settled (``None`` before)."""
-        return None if self.settlement is None else self.settlement.balance_cents
+        """What is still to pay (positive) or to recover (negative), once settled
+        (``None`` before): admitted less what was paid, plus what came back."""
+        if self.settlement is None:
+            return None
+        return self.admitted_cents - self.paid_cents + self.recovered_cents
 
 
 def closing(settings: Settings) -> tuple[ProjectClosing, ...]:

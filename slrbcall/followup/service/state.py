@@ -28,6 +28,7 @@ from slrbcall.followup import (
     timeline_ics,
 )
 from slrbcall.followup.settlement import settled
+from slrbcall.followup.timeline import Closing
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.sheets import write_atomic
@@ -268,8 +269,32 @@ def timeline(settings: Settings, *, today: dt.date, within: int = 30) -> Timelin
         payments=state.payments,
         today=today,
         within=within,
+        closings=_closings(settings, state.loaded.call.id),
     )
     return TimelineResult(state.loaded, found)
+
+
+def _closings(settings: Settings, call_id: str) -> tuple[Closing, ...]:
+    """The settlements and what came back of their recoveries, for the timeline."""
+    with open_workspace(settings) as ws:
+        settlements = ws.settlements(call_id)
+        recoveries = ws.recoveries(call_id)
+    found = []
+    for s in settlements:
+        back = [r for r in recoveries if r.reference == s.reference]
+        found.append(
+            Closing(
+                reference=s.reference,
+                settled_on=dt.date.fromisoformat(s.on_date),
+                recovery_due=dt.date.fromisoformat(s.recovery_due_date)
+                if s.recovery_due_date
+                else None,
+                recovery_cents=max(-s.balance_cents, 0),
+                recovered_cents=sum(r.amount_cents for r in back),
+                recovered_on=dt.date.fromisoformat(back[-1].on_date) if back else None,
+            )
+        )
+    return tuple(found)
 
 
 class _Bytes:
