@@ -14,6 +14,7 @@ from slrbcall.followup.justification import REASONS, reason_sentence
 from slrbcall.sheets import normalise_header, read_workbook
 
 from .conftest import REPO, Invoke, Result
+from .test_justification import HEADER
 
 EXAMPLES = REPO / "examples" / "justification"
 
@@ -217,15 +218,7 @@ def test_a_review_written_before_the_claim_changed_is_refused(
     out = tmp_path / "examen.xlsx"
     justified("justification", "review", "-o", out, "EMP23-03")
     decide_in(out, {"LON-2024-06": ("admis", None, "justified", None)})
-    header = [
-        "Reference",
-        "Budget line",
-        "Supplier",
-        "Invoice number",
-        "Invoice date",
-        "Payment date",
-        "Invoice amount",
-    ]
+    header = HEADER[:7]
     newer = make_xlsx(
         [
             header,

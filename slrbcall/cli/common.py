@@ -11,6 +11,7 @@ from slrbcall.cli.options import OneOf
 from slrbcall.settings import Settings
 
 __all__ = [
+    "DocumentLangOption",
     "DryRunOption",
     "JsonOption",
     "OutputOption",
@@ -42,6 +43,17 @@ TemplateLangOption = Annotated[
         "--lang",
         click_type=OneOf(("nl", "fr", "en")),
         help="Language of the headers and instructions: nl, fr or en.",
+    ),
+]
+
+
+# The language of the documents a command renders.
+DocumentLangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "auto", "both")),
+        help="nl, fr, auto (the application's language) or both.",
     ),
 ]
 

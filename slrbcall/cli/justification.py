@@ -25,6 +25,7 @@ from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from slrbcall.followup.justification import Expense, Review
+    from slrbcall.followup.service.justification import JustificationIntake, ReviewIntake
 
 __all__ = ["justification_app", "justification_template", "justify"]
 
@@ -44,6 +45,30 @@ def _expense_json(expense: Expense) -> dict[str, Any]:
         "attachment_sha256": expense.attachment_sha256,
         "version": expense.version,
     }
+
+
+def _taken_json(done: JustificationIntake | ReviewIntake) -> dict[str, Any]:
+    """What a take of a justification or review workbook did, as JSON."""
+    return {
+        "file": str(done.file),
+        "call": done.call_id,
+        "sheet": done.sheet,
+        "rows": done.rows,
+        "new": len(done.added),
+        "changed": len(done.changed),
+        "unchanged": done.unchanged,
+        "left_out": done.left_out,
+        "dry_run": done.dry_run,
+    }
+
+
+def _taken(done: JustificationIntake | ReviewIntake, what: str) -> str:
+    verb = "Would take in" if done.dry_run else "Took in"
+    return (
+        f"{verb} {done.rows} {what} from {done.file.name} (sheet '{done.sheet}') for "
+        f"{done.call_id}: {len(done.added)} new, {len(done.changed)} changed, "
+        f"{done.unchanged} unchanged"
+    )
 
 
 def justify(
@@ -73,30 +98,15 @@ def justify(
     )
     if as_json:
         emit_json(
-            {
-                "file": str(done.file),
-                "call": done.call_id,
-                "sheet": done.sheet,
-                "rows": done.rows,
-                "new": len(done.added),
-                "changed": len(done.changed),
-                "unchanged": done.unchanged,
-                "left_out": done.left_out,
+            _taken_json(done)
+            | {
                 "claimed": plain_money(done.claimed_cents),
                 "expenses": [_expense_json(e) for e in (*done.added, *done.changed)],
-                "dry_run": done.dry_run,
             }
         )
         return
-    verb = "Would take in" if done.dry_run else "Took in"
     console = out_console()
-    console.print(
-        text(
-            f"{verb} {done.rows} expenses from {done.file.name} (sheet '{done.sheet}') for "
-            f"{done.call_id}: {len(done.added)} new, {len(done.changed)} changed, "
-            f"{done.unchanged} unchanged; {format_eur(done.claimed_cents)} claimed."
-        )
-    )
+    console.print(text(_taken(done, "expenses") + f"; {format_eur(done.claimed_cents)} claimed."))
     if done.changed:
         console.print(
             text(
@@ -209,29 +219,11 @@ def decide(
     )
     if as_json:
         emit_json(
-            {
-                "file": str(done.file),
-                "call": done.call_id,
-                "sheet": done.sheet,
-                "rows": done.rows,
-                "new": len(done.added),
-                "changed": len(done.changed),
-                "unchanged": done.unchanged,
-                "left_out": done.left_out,
-                "reviews": [_review_json(r) for r in (*done.added, *done.changed)],
-                "dry_run": done.dry_run,
-            }
+            _taken_json(done) | {"reviews": [_review_json(r) for r in (*done.added, *done.changed)]}
         )
         return
-    verb = "Would take in" if done.dry_run else "Took in"
     console = out_console()
-    console.print(
-        text(
-            f"{verb} {done.rows} decisions from {done.file.name} (sheet '{done.sheet}') for "
-            f"{done.call_id}: {len(done.added)} new, {len(done.changed)} changed, "
-            f"{done.unchanged} unchanged."
-        )
-    )
+    console.print(text(_taken(done, "decisions") + "."))
     if done.left_out:
         console.print(text(f"{done.left_out} expenses without a decision were left out."))
     if done.dry_run:

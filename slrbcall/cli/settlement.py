@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import DocumentLangOption, JsonOption, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import TodayOption, _today
-from slrbcall.cli.options import Amount, OneOf
+from slrbcall.cli.options import Amount
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup.service import settlement as settlement_service
 from slrbcall.followup.settlement import settlement_json
@@ -21,6 +21,9 @@ from slrbcall.money import format_eur
 __all__ = ["recovery_app", "settle"]
 
 Reference = Annotated[str, typer.Argument(metavar="REF", help="The funded project.")]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", help="A note: it goes to the audit as the reason.")
+]
 
 
 def settle(
@@ -36,23 +39,14 @@ def settle(
         ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="The letter's folder.")] = Path("settlements"),
-    lang: Annotated[
-        str,
-        typer.Option(
-            "--lang",
-            click_type=OneOf(("nl", "fr", "auto", "both")),
-            help="nl, fr, auto (the application's language) or both.",
-        ),
-    ] = "auto",
+    lang: DocumentLangOption = "auto",
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also convert the letter to PDF (needs LibreOffice).")
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Compute and show; store and render nothing.")
     ] = False,
-    note: Annotated[
-        str | None, typer.Option("--note", help="A note: it goes to the audit as the reason.")
-    ] = None,
+    note: NoteOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -169,9 +163,7 @@ def record(
         ),
     ],
     date: Annotated[dt.date, typer.Option("--date", click_type=Day(), help="When it came back.")],
-    note: Annotated[
-        str | None, typer.Option("--note", help="A note: it goes to the audit as the reason.")
-    ] = None,
+    note: NoteOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
 ) -> None:

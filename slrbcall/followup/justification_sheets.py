@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.errors import Problem
 from slrbcall.followup.justification import REASONS, Decision, Expense, ReviewRow
-from slrbcall.followup.workbooks import Column, column
+from slrbcall.followup.workbooks import Column, column, filled
 from slrbcall.model import Localized
 from slrbcall.sheets import (
     CellError,
@@ -247,14 +247,6 @@ _REQUIRED = {
 }
 
 
-def _filled(cells: tuple[Cell, ...], columns: Mapping[str, int], keys: tuple[str, ...]) -> bool:
-    return any(
-        not cells[columns[key] - 1].is_empty
-        for key in keys
-        if key in columns and columns[key] <= len(cells)
-    )
-
-
 def _cells(
     sheet: Sheet,
     header: Header,
@@ -326,11 +318,11 @@ def read_expenses(
     problems: list[Problem] = []
     left_out = 0
     for cells in sheet.rows:
-        if cells[0].row <= header.row or not _filled(
+        if cells[0].row <= header.row or not filled(
             cells, header.columns, ("reference", *_EXPENSE_FIELDS)
         ):
             continue
-        if not _filled(cells, header.columns, _EXPENSE_FIELDS):
+        if not filled(cells, header.columns, _EXPENSE_FIELDS):
             left_out += 1
             continue
         found, places, row_problems = reader(cells)
@@ -421,9 +413,9 @@ def read_review_rows(sheet: Sheet, header: Header) -> ReviewsRead:
     problems: list[Problem] = []
     left_out = 0
     for cells in sheet.rows:
-        if cells[0].row <= header.row or not _filled(cells, header.columns, keys):
+        if cells[0].row <= header.row or not filled(cells, header.columns, keys):
             continue
-        if not _filled(cells, header.columns, _REVIEW_FIELDS):
+        if not filled(cells, header.columns, _REVIEW_FIELDS):
             left_out += 1
             continue
         found, places, row_problems = reader(cells)

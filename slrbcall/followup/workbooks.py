@@ -47,6 +47,7 @@ __all__ = [
     "PaymentsRead",
     "ReportsRead",
     "column",
+    "filled",
     "matcher",
     "read_payment_rows",
     "read_reports",
@@ -197,7 +198,8 @@ _REPORT_FIELDS = (
 _COUNTS = ("residents_involved", "residents_trained", "activities", "participants")
 
 
-def _filled(cells: tuple[Cell, ...], columns: Mapping[str, int], keys: tuple[str, ...]) -> bool:
+def filled(cells: tuple[Cell, ...], columns: Mapping[str, int], keys: tuple[str, ...]) -> bool:
+    """Whether any of the cells of ``keys`` (their ``columns``) holds something."""
     return any(
         not cells[columns[key] - 1].is_empty
         for key in keys
@@ -221,11 +223,9 @@ def read_reports(sheet: Sheet, header: Header, *, date1904: bool = False) -> Rep
         return sheet.problem("", row=cell.row, column=cell.col, header=header.label(cell.col))
 
     for cells in sheet.rows:
-        if cells[0].row <= header.row or not _filled(
-            cells, columns, ("reference", *_REPORT_FIELDS)
-        ):
+        if cells[0].row <= header.row or not filled(cells, columns, ("reference", *_REPORT_FIELDS)):
             continue
-        if not _filled(cells, columns, _REPORT_FIELDS):
+        if not filled(cells, columns, _REPORT_FIELDS):
             left_out += 1
             continue
         found: dict[str, object] = {}
@@ -318,11 +318,11 @@ def read_payment_rows(sheet: Sheet, header: Header, *, date1904: bool = False) -
     paid_fields = ("paid_on", "amount", "note")
 
     for cells in sheet.rows:
-        if cells[0].row <= header.row or not _filled(
+        if cells[0].row <= header.row or not filled(
             cells, columns, ("reference", "tranche", *paid_fields)
         ):
             continue
-        if not _filled(cells, columns, paid_fields):
+        if not filled(cells, columns, paid_fields):
             left_out += 1
             continue
         found: dict[str, object] = {}

@@ -37,7 +37,7 @@ from slrbcall.settings import Settings
 from slrbcall.store import Workspace
 from slrbcall.store.followup import StoredAmendment
 
-__all__ = ["RecordedAmendment", "RenderedAmendments", "amend", "render_amendments"]
+__all__ = ["RecordedAmendment", "RenderedAmendments", "amend", "languages", "render_amendments"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +159,8 @@ class RenderedAmendments:
     pdfs: tuple[Path, ...]
 
 
-def _languages(language: str, lang: str) -> tuple[str, ...]:
+def languages(language: str, lang: str) -> tuple[str, ...]:
+    """The languages of a document: ``language`` for ``auto``, both for ``both``."""
     if lang == "auto":
         return (language,)
     return ("nl", "fr") if lang == "both" else (lang,)
@@ -199,7 +200,7 @@ def _jobs(
     jobs = []
     for amendment in amendments:
         application = applications[amendment.reference]
-        for language in _languages(application.language.value, lang):
+        for language in languages(application.language.value, lang):
             convention = document_context(
                 AMENDMENT,
                 call=call,

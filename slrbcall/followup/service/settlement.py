@@ -25,6 +25,7 @@ from slrbcall.documents.render import Renderer
 from slrbcall.documents.service import check_pdf, issue
 from slrbcall.errors import RefusedError
 from slrbcall.followup.justification import Decision, reason_sentence
+from slrbcall.followup.service.amendments import languages
 from slrbcall.followup.service.justification import Stored, stored_justification
 from slrbcall.followup.service.state import (
     FollowupState,
@@ -217,12 +218,6 @@ def _template(settings: Settings, lang: str) -> Path:
     return settings.templates_path / f"{SETTLEMENT}.{lang}.docx"
 
 
-def _languages(language: str, lang: str) -> tuple[str, ...]:
-    if lang == "auto":
-        return (language,)
-    return ("nl", "fr") if lang == "both" else (lang,)
-
-
 def _refused(
     settlement: Settlement, stored: Stored, call_lines: Mapping[str, Any], lang: str
 ) -> list[tuple[str, str, str, int, int, str, str, str | None]]:
@@ -277,7 +272,7 @@ def _rendered(
         settlement.planned_cents[settlement.last_tranche - 1] if settlement.last_tranche else None
     )
     jobs = []
-    for language in _languages(application.language.value, lang):
+    for language in languages(application.language.value, lang):
         letter = document_context(
             SETTLEMENT,
             call=call,
