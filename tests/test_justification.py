@@ -381,3 +381,15 @@ def test_the_template_needs_a_project_or_all(cli: Invoke, demo_db: Path, tmp_pat
     assert cli("--db", demo_db, "template", "justification", "-o", out).exit_code == 2
     every = cli("--db", demo_db, "template", "justification", "--all", "-o", out)
     assert every.stdout.startswith(f"Wrote {out} for empowerment-2023 (6 rows)")
+
+
+def test_every_header_and_alias_is_documented() -> None:
+    from slrbcall.followup.justification_sheets import JUSTIFICATION_COLUMNS
+
+    from .conftest import REPO
+
+    doc = (REPO / "docs" / "followup.md").read_text(encoding="utf-8")
+    for column in JUSTIFICATION_COLUMNS:
+        assert f"`{column.key}`" in doc
+        for name in (*column.labels.values(), *column.aliases):
+            assert name in doc, f"docs/followup.md does not name the header '{name}'"

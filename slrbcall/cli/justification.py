@@ -20,6 +20,7 @@ from slrbcall.cli.common import (
 )
 from slrbcall.cli.followup import OnlyReference, TodayOption, _today
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.followup.justification import Decision
 from slrbcall.followup.service import justification as justification_service
 from slrbcall.money import format_eur
 
@@ -186,6 +187,13 @@ def review(
     )
 
 
+_DECIDED = {
+    Decision.ADMITTED: "admitted",
+    Decision.PARTLY_ADMITTED: "partly",
+    Decision.REJECTED: "rejected",
+}
+
+
 def _review_json(review: Review) -> dict[str, Any]:
     return {
         "reference": review.reference,
@@ -267,32 +275,32 @@ def show(
             }
         )
         return
-    view = table(
-        "project",
-        "line",
-        "supplier",
-        "invoice",
-        "claimed",
-        "decision",
-        "admitted",
-        "reason",
-        title=f"{found.call_id}: expenses claimed",
-        numeric=("claimed", "admitted"),
-    )
+    console = out_console()
     for project in found.projects:
+        if not project.expenses:
+            continue
+        view = table(
+            "line",
+            "supplier",
+            "invoice",
+            "claimed",
+            "decision",
+            "admitted",
+            "reason",
+            title=f"{project.reference}: expenses claimed",
+            numeric=("claimed", "admitted"),
+        )
         for expense, decided in project.expenses:
             view.add_row(
-                text(expense.reference),
                 text(expense.budget_line),
                 text(expense.supplier),
                 text(expense.invoice_number),
                 eur(expense.claimed_cents),
-                text(decided.decision.value if decided else "to review"),
+                text(_DECIDED[decided.decision] if decided else "to review"),
                 eur(decided.admitted_cents if decided else None),
                 text(decided.reason if decided else ""),
             )
-    console = out_console()
-    console.print(view)
+        console.print(view)
     for project in found.projects:
         state = (
             f"settled on {project.settled_on}"

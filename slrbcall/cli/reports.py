@@ -255,5 +255,6 @@ def _print_last_mile(found: tuple[ProjectClosing, ...]) -> None:
 
 
 def signed_eur(cents: int) -> str:
-    """``- € 6,000.00`` or ``+ € 7,200.00``."""
-    return ("- " if cents < 0 else "+ ") + format_eur(abs(cents))
+    """``- € 6,000.00``, ``+ € 7,200.00`` or ``€ 0.00``."""
+    sign = "- " if cents < 0 else "+ " if cents > 0 else ""
+    return sign + format_eur(abs(cents))
