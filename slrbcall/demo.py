@@ -24,6 +24,12 @@ from slrbcall.documents.libreoffice import find_libreoffice
 from slrbcall.documents.service import Rendered, render
 from slrbcall.errors import RefusedError
 from slrbcall.files import cannot_write, write_bytes
+from slrbcall.followup.service.justification import (
+    JustificationIntake,
+    ReviewIntake,
+    take_justification,
+    take_review,
+)
 from slrbcall.followup.service.monitoring import (
     MonitoringIntake,
     OutcomeReport,
@@ -38,6 +44,7 @@ from slrbcall.followup.service.payments import (
     record_milestone,
     record_payment,
 )
+from slrbcall.followup.service.settlement import Settled, settle
 from slrbcall.followup.service.state import TimelineResult, followup_state, timeline
 from slrbcall.intake.service import IntakeResult, intake
 from slrbcall.reports.service import CallReport, call_report
@@ -51,10 +58,12 @@ __all__ = [
     "DEMO_TODAY",
     "DemoResult",
     "FollowupDemo",
+    "SettlementDemo",
     "WithdrawalDemo",
     "example_calls",
     "run_demo",
     "run_followup_demo",
+    "run_settlement_demo",
     "run_withdrawal_demo",
 ]
 
@@ -77,14 +86,23 @@ class DemoResult:
     withdrawal: WithdrawalDemo
     followup: FollowupDemo | None
     status: WorkspaceStatus
+    settlement: SettlementDemo | None = None
 
 
-def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = True) -> DemoResult:
+def run_demo(
+    settings: Settings,
+    *,
+    out: Path | None = None,
+    followup: bool = True,
+    settlement: bool = True,
+) -> DemoResult:
     """Run every stage that exists on the shipped example, in a fresh workspace, in the
     order of the call's life: the decision of December 2023 and its documents, then
     EMP23-07's withdrawal in January 2024 and the reallocation of what it released to
     the reserve (:func:`run_withdrawal_demo`), then the follow-up of the decision in
-    force (:func:`run_followup_demo`).
+    force (:func:`run_followup_demo`), and in April 2025 the settlement of two projects
+    from their justified expenses (:func:`run_settlement_demo`; ``settlement=False``
+    stops before it, as ``followup=False`` stops before the follow-up).
 
     ``out`` must be empty or absent; by default a new temporary folder is used. Its
     ``calls`` folder holds the call files and the example registry (see
@@ -151,6 +169,9 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
         letters=letters,
         withdrawal=later,
         followup=run_followup_demo(example) if followup else None,
+        settlement=run_settlement_demo(example, out=out_dir / "settlements", pdf=pdf)
+        if followup and settlement
+        else None,
         status=workspace_status(demo_settings),
     )
 
@@ -318,3 +339,59 @@ _DEMO_RESERVE_FIRST_PAID = dt.date(2024, 2, 15)
 _DEMO_INTERIM = dt.date(2024, 6, 28)
 _DEMO_SECOND_PAID = dt.date(2024, 7, 15)
 _DEMO_QUESTIONNAIRE = dt.date(2024, 9, 30)
+
+
+# -- the last mile: justification and settlement -------------------------------------------
+
+
+#: The day the demo's settlements are seen from, and the date they bear.
+DEMO_SETTLED_TODAY = dt.date(2025, 4, 30)
+DEMO_SETTLED_ON = dt.date(2025, 4, 15)
+_DEMO_FINAL_REPORT = dt.date(2025, 3, 20)
+_DEMO_LAST_PAID = dt.date(2025, 4, 25)
+#: The projects settled: one is paid its balance, the other owes a recovery.
+DEMO_SETTLED = ("EMP23-03", "EMP23-05")
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementDemo:
+    justified: tuple[JustificationIntake, ...]
+    review: ReviewIntake
+    settled: tuple[Settled, ...]
+    last_payment: RecordedPayment
+
+
+def run_settlement_demo(
+    settings: Settings, *, out: Path, pdf: bool = False, today: dt.date = DEMO_SETTLED_TODAY
+) -> SettlementDemo:
+    """The issue's worked example on the shipped example (``examples/justification``):
+    EMP23-03 and EMP23-05 send their final reports and their justified expenses; the
+    officer's review admits € 43,200 of EMP23-03 (€ 45,000, € 36,000 paid), whose last
+    payment is € 7,200 instead of € 9,000, and € 27,200 of EMP23-05 (€ 41,500, € 33,200
+    paid), which is to repay € 6,000. Both are settled on 15 April 2025, their letters
+    rendered in ``out``, and EMP23-03's last tranche is paid."""
+
+    folder = examples_dir() / "justification"
+    justified = tuple(
+        take_justification(settings, folder / f"{reference}.xlsx", today=today)
+        for reference in DEMO_SETTLED
+    )
+    review = take_review(settings, folder / "review.xlsx")
+    for reference in DEMO_SETTLED:
+        record_milestone(
+            settings, reference, key="final_report", on=_DEMO_FINAL_REPORT, today=today
+        )
+    settled = tuple(
+        settle(settings, reference, on=DEMO_SETTLED_ON, today=today, out=out, pdf=pdf)
+        for reference in DEMO_SETTLED
+    )
+    (paid, _) = settled
+    assert paid.settlement.last_tranche is not None  # the shipped example's EMP23-03
+    last = record_payment(
+        settings,
+        paid.settlement.reference,
+        tranche=paid.settlement.last_tranche,
+        paid_on=_DEMO_LAST_PAID,
+        today=today,
+    )
+    return SettlementDemo(justified, review, settled, last)

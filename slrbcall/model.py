@@ -19,8 +19,10 @@ __all__ = [
     "Application",
     "ApplicationStatus",
     "BudgetImputation",
+    "BudgetLine",
     "Call",
     "Channel",
+    "CoFinancingSource",
     "CommitteeMember",
     "Contact",
     "Criterion",
@@ -28,6 +30,7 @@ __all__ = [
     "DocumentTemplates",
     "DurationRule",
     "Eligibility",
+    "JustificationTerms",
     "Lang",
     "Localized",
     "Milestone",
@@ -289,6 +292,48 @@ class DocumentTemplates:
     letter_reserve: Localized = Localized(nl="letter-reserve.nl.docx", fr="letter-reserve.fr.docx")
 
 
+# -- the last mile: budget lines, co-financing, justification --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine:
+    """A budget line of the call (personnel, activities, overheads, ...): what a
+    project's expenses are claimed under, and the rules that cap what is admitted on it.
+
+    ``cap_cents`` or ``cap_percent`` (of the project's award) caps the line, when set;
+    ``max_share_of_direct`` (a percent) makes it an indirect line, at most that share of
+    the admitted direct costs (the lines without it).
+    """
+
+    key: str
+    label: Localized
+    cap_cents: int | None = None
+    cap_percent: Decimal | None = None
+    max_share_of_direct: Decimal | None = None
+
+    @property
+    def direct(self) -> bool:
+        return self.max_share_of_direct is None
+
+
+@dataclass(frozen=True, slots=True)
+class CoFinancingSource:
+    """Where the part of an expense not claimed from the grant comes from."""
+
+    key: str
+    label: Localized
+
+
+@dataclass(frozen=True, slots=True)
+class JustificationTerms:
+    """When a project's expenses must be justified (``months`` after its start or end),
+    and how many days a recovery is due after the settlement."""
+
+    anchor: Anchor = Anchor.END
+    months: int = 3
+    recovery_days: int = 30
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The act that awards the grants: the competent body and the day it decided."""
@@ -414,6 +459,9 @@ class Call:
     ombudsman: Ombudsman | None = None
     subsidy_rules: Localized | None = None
     beneficiary: SignatoryRole = SignatoryRole.HOUSING_COMPANY
+    budget_lines: tuple[BudgetLine, ...] = ()  # none: expenses cannot be justified
+    co_financing: tuple[CoFinancingSource, ...] = ()
+    justification: JustificationTerms = JustificationTerms()
     source_sha256: str = field(default="", compare=False)
 
     def theme(self, key: str) -> Theme | None:
@@ -421,6 +469,9 @@ class Call:
 
     def notification_rule(self, channel: Channel) -> NotificationRule | None:
         return next((r for r in self.notification if r.channel is channel), None)
+
+    def budget_line(self, key: str) -> BudgetLine | None:
+        return next((b for b in self.budget_lines if b.key == key), None)
 
 
 class ApplicationStatus(StrEnum):

@@ -1,4 +1,5 @@
-"""Build the Word templates of the conventions, their amendments and the decision letters.
+"""Build the Word templates of the conventions, their amendments, the decision letters and
+the settlement letters.
 
     python templates/build_templates.py
 
@@ -938,6 +939,174 @@ def letter_reserve(document: Any, t: dict[str, str]) -> None:
     notices_and_closing(document, t)
 
 
+# -- the settlement letter (décompte final / eindafrekening) ---------------------------
+
+SETTLEMENT_TEXT = {
+    "fr": {
+        "settlement_subject": "{{ call_title_heading }} : décompte final de la subvention",
+        "settlement_body": (
+            "Nous avons examiné les dépenses justifiées pour le projet « {{ project_title }} » "
+            "(réf. {{ reference }}), subventionné à hauteur de {{ award_figures }}. Vous avez "
+            "justifié {{ claimed_figures }} de dépenses imputées à la subvention."
+        ),
+        "settlement_admitted": (
+            "Après examen, le montant admis est de {{ admitted_figures }} "
+            "({{ admitted_words }}), réparti comme suit par poste budgétaire :"
+        ),
+        "col_line": "Poste",
+        "col_claimed": "Imputé",
+        "col_reviewed": "Admis après examen",
+        "col_admitted": "Retenu",
+        "col_rule": "Règle appliquée",
+        "settlement_award_cut": (
+            "Le total retenu par poste dépasse la subvention : le montant admis est limité à "
+            "la subvention, {{ award_figures }}."
+        ),
+        "settlement_refused": "Les dépenses suivantes ne sont pas admises, ou pas entièrement :",
+        "settlement_refused_line": (
+            "– {{ expense.supplier }}, facture {{ expense.invoice_number }} "
+            "({{ expense.budget_line }}) : {{ expense.decision_text }}, {{ "
+            "expense.admitted_figures }} admis sur {{ expense.claimed_figures }}. "
+            "{{ expense.reason_text }}{% if expense.comment %} {{ expense.comment }}{% endif %}"
+        ),
+        "settlement_paid": "La subvention vous a déjà été versée à hauteur de {{ paid_figures }}.",
+        "settlement_payment": (
+            "Le solde de {{ last_payment_figures }} ({{ last_payment_words }}) vous sera versé "
+            "comme dernière tranche, au lieu des {{ planned_last_figures }} prévus."
+        ),
+        "settlement_recovery": (
+            "Vous avez reçu {{ recovery_figures }} de plus que le montant admis. Conformément "
+            "à la convention (article « Contrôle et récupération »), nous vous prions de "
+            "rembourser {{ recovery_figures }} ({{ recovery_words }}) au plus tard le "
+            "{{ recovery_due_date_text }}, en mentionnant la référence {{ reference }}."
+        ),
+        "settlement_even": (
+            "Le montant admis est égal au montant versé : aucun paiement ni remboursement n'est dû."
+        ),
+        "settlement_ombudsman": (
+            "Si vous n'êtes pas d'accord avec ce décompte, adressez-vous d'abord à nous. Vous "
+            "pouvez ensuite introduire gratuitement une plainte auprès du Médiateur bruxellois "
+            "(place de la Vieille Halle aux Blés 1, 1000 Bruxelles ; www.ombuds.brussels)."
+        ),
+    },
+    "nl": {
+        "settlement_subject": "{{ call_title_heading }}: eindafrekening van de subsidie",
+        "settlement_body": (
+            "Wij hebben de verantwoorde uitgaven van het project „{{ project_title }}” (ref. "
+            "{{ reference }}) onderzocht, dat een subsidie van {{ award_figures }} kreeg. U "
+            "hebt {{ claimed_figures }} aan uitgaven ten laste van de subsidie verantwoord."
+        ),
+        "settlement_admitted": (
+            "Na onderzoek bedraagt het aanvaarde bedrag {{ admitted_figures }} "
+            "({{ admitted_words }}), per begrotingspost als volgt verdeeld:"
+        ),
+        "col_line": "Post",
+        "col_claimed": "Ingediend",
+        "col_reviewed": "Aanvaard na onderzoek",
+        "col_admitted": "Weerhouden",
+        "col_rule": "Toegepaste regel",
+        "settlement_award_cut": (
+            "Het per post weerhouden totaal overschrijdt de subsidie: het aanvaarde bedrag "
+            "is beperkt tot de subsidie, {{ award_figures }}."
+        ),
+        "settlement_refused": "De volgende uitgaven zijn niet, of niet volledig, aanvaard:",
+        "settlement_refused_line": (
+            "– {{ expense.supplier }}, factuur {{ expense.invoice_number }} "
+            "({{ expense.budget_line }}): {{ expense.decision_text }}, {{ "
+            "expense.admitted_figures }} aanvaard van {{ expense.claimed_figures }}. "
+            "{{ expense.reason_text }}{% if expense.comment %} {{ expense.comment }}{% endif %}"
+        ),
+        "settlement_paid": "Van de subsidie werd u al {{ paid_figures }} betaald.",
+        "settlement_payment": (
+            "Het saldo van {{ last_payment_figures }} ({{ last_payment_words }}) wordt u "
+            "betaald als laatste schijf, in plaats van de voorziene {{ planned_last_figures }}."
+        ),
+        "settlement_recovery": (
+            "U hebt {{ recovery_figures }} meer ontvangen dan het aanvaarde bedrag. "
+            "Overeenkomstig de overeenkomst (artikel „Controle en terugvordering”) vragen wij "
+            "u {{ recovery_figures }} ({{ recovery_words }}) terug te betalen uiterlijk op "
+            "{{ recovery_due_date_text }}, met vermelding van de referentie {{ reference }}."
+        ),
+        "settlement_even": (
+            "Het aanvaarde bedrag is gelijk aan het betaalde bedrag: er is geen betaling of "
+            "terugbetaling verschuldigd."
+        ),
+        "settlement_ombudsman": (
+            "Bent u het niet eens met deze afrekening, neem dan eerst contact met ons op. "
+            "Daarna kunt u kosteloos een klacht indienen bij de Brusselse Ombudsman (Oud "
+            "Korenhuis 1, 1000 Brussel; www.ombuds.brussels)."
+        ),
+    },
+}
+
+
+# The letter's own text joins each language's, so that the letter head is the letters'.
+for _lang, _text in SETTLEMENT_TEXT.items():
+    TEXT[_lang].update(_text)
+
+
+def settlement(document: object, t: dict[str, str]) -> None:
+    """The settlement letter: what was claimed and admitted, by line and by expense, and
+    the last payment or the recovery; the appeal and the ombudsman, as a decision."""
+    d = document
+    p = d.add_paragraph  # type: ignore[attr-defined]
+    letter_head(d, t, "settlement_subject")
+    p(t["settlement_body"])
+    p(t["settlement_admitted"])
+    table = d.add_table(rows=4, cols=5)  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for cell, key in zip(
+        table.rows[0].cells,
+        ("col_line", "col_claimed", "col_reviewed", "col_admitted", "col_rule"),
+        strict=True,
+    ):
+        cell.text = t[key]
+        cell.paragraphs[0].runs[0].bold = True
+    table.rows[1].cells[0].text = "{%tr for line in settlement_lines %}"
+    values = (
+        "{{ line.label }}",
+        "{{ line.claimed_figures }}",
+        "{{ line.reviewed_figures }}",
+        "{{ line.admitted_figures }}",
+        "{{ line.rule_text }}",
+    )
+    for cell, value in zip(table.rows[2].cells, values, strict=True):
+        cell.text = value
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    from docx.shared import Cm
+
+    table.autofit = False
+    widths = (3.6, 2.9, 3.1, 2.9, 3.5)  # amounts on one line; the labels may wrap
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice reads
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)  # the cells, which Word reads
+    p("")
+    p("{%p if award_cut %}")
+    p(t["settlement_award_cut"])
+    p("{%p endif %}")
+    p("{%p if refused_expenses %}")
+    p(t["settlement_refused"])
+    p("{%p endif %}")
+    p("{%p for expense in refused_expenses %}")
+    p(t["settlement_refused_line"], style="List Paragraph")
+    p("{%p endfor %}")
+    p(t["settlement_paid"])
+    p("{%p if balance_kind == 'payment' %}")
+    p(t["settlement_payment"])
+    p("{%p elif balance_kind == 'recovery' %}")
+    p(t["settlement_recovery"])
+    p("{%p else %}")
+    p(t["settlement_even"])
+    p("{%p endif %}")
+    p(t["refusal_appeal"])
+    p(t["settlement_ombudsman"])
+    p(t["closing"])
+    p("")
+    p("{{ signatory }}")
+
+
 def main() -> None:
     for lang in ("nl", "fr"):
         build(lang, HERE / f"convention.{lang}.docx", convention)
@@ -945,6 +1114,7 @@ def main() -> None:
         build(lang, HERE / f"letter-refusal.{lang}.docx", letter_refusal)
         build(lang, HERE / f"letter-reserve.{lang}.docx", letter_reserve)
         build(lang, HERE / f"amendment.{lang}.docx", amendment)
+        build(lang, HERE / f"settlement.{lang}.docx", settlement)
     print(f"wrote the templates in {HERE}")
 
 

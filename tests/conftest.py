@@ -90,7 +90,8 @@ from .builders import make_bomb, make_csv, make_ods, make_xlsx, patch  # noqa: E
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The demo, run once per test session (applications, marks, allocation, documents)."""
+    """The demo, run once per test session (applications, marks, allocation, documents,
+    follow-up), up to the settlements."""
     from slrbcall.demo import run_demo
     from slrbcall.settings import Settings
 
@@ -98,7 +99,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
         env.setenv("SLRBCALL_SOFFICE", "")
         env.setenv("SLRBCALL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
         env.delenv("SLRBCALL_DB", raising=False)
-        return run_demo(Settings(), out=tmp_path_factory.mktemp("demo") / "run")
+        # Without the settlements: the tests of the last mile settle the projects
+        # themselves (test_settlement.py runs the demo's step on a copy).
+        return run_demo(Settings(), out=tmp_path_factory.mktemp("demo") / "run", settlement=False)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from slrbcall.store.migrations import (
     APPLICATION_PARTIES_MIGRATION,
     CORRECTIONS_AMENDMENTS_MIGRATION,
     FOLLOWUP_MIGRATION,
+    SETTLEMENT_MIGRATION,
 )
 
 from .conftest import Invoke
@@ -209,6 +210,7 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
     assert cli("--db", db, *CALL, "allocate", "--budget", "200000").exit_code == 0
     # Taken back to how schema 6 kept it: no adoption, the last run decided.
     conn = sqlite3.connect(db)
+    conn.executescript(undo(SETTLEMENT_MIGRATION))
     conn.executescript(undo(APPLICATION_PARTIES_MIGRATION))
     conn.executescript(undo(CORRECTIONS_AMENDMENTS_MIGRATION, keep=("payment_within_award",)))
     conn.executescript(

@@ -197,7 +197,7 @@ def test_templates_init_and_check(cli: Invoke, tmp_path: Path) -> None:
     assert (folder / "convention.fr.docx").exists()
     result = cli("--templates-dir", folder, "templates", "check")
     assert result.exit_code == 0, result
-    assert result.stdout.strip() == "10 templates checked: no problem."
+    assert result.stdout.strip() == "12 templates checked: no problem."
     again = cli("templates", "init", folder)
     assert again.exit_code == 1
     (folder / "letter-award.nl.docx").unlink()

@@ -112,11 +112,12 @@ def test_the_timeline(run: Callable[..., Result], tmp_path: Path) -> None:
     ics = tmp_path / "suivi.ics"
     result = run("timeline", "--within", "30", "--ics", ics, *TODAY)
     assert result.exit_code == 0, result
-    assert "On 2025-03-10: 30 overdue, 12 due within 30 days, 7 done, 0 later." in result.stdout
-    assert f"Wrote {ics} (49 events): import it into your agenda." in flat(result.stdout)
-    assert ics.read_bytes().count(b"BEGIN:VEVENT") == 49
+    # Each of the 6 projects owes the justification of its expenses by 2025-03-31 too.
+    assert "On 2025-03-10: 30 overdue, 18 due within 30 days, 7 done, 0 later." in result.stdout
+    assert f"Wrote {ics} (55 events): import it into your agenda." in flat(result.stdout)
+    assert ics.read_bytes().count(b"BEGIN:VEVENT") == 55
     data = json.loads(run("timeline", "--json", "--lang", "nl", *TODAY).stdout)
-    assert data["counts"] == {"overdue": 30, "due-within": 12, "done": 7, "later": 0}
+    assert data["counts"] == {"overdue": 30, "due-within": 18, "done": 7, "later": 0}
     first = next(i for i in data["items"] if i["key"] == "tranche:1")
     assert first == {
         "date": "2024-01-01",

@@ -560,5 +560,5 @@ def test_the_demo_follow_up(settings: Settings) -> None:
         ("EMP23-14", "questionnaire"),
     }
     soon = {i.key for i in found.items if i.status is ItemStatus.DUE_WITHIN and i.reference}
-    assert soon == {"final_report", "tranche:3"}
+    assert soon == {"final_report", "justification", "tranche:3"}
     assert demo.payments_view.paid_cents == sum(p.payment.amount_cents for p in demo.payments)

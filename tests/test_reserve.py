@@ -11,9 +11,14 @@ from pathlib import Path
 import pytest
 
 from slrbcall.store import Workspace
-from slrbcall.store.migrations import APPLICATION_PARTIES_MIGRATION, RESERVE_MIGRATION
+from slrbcall.store.migrations import (
+    APPLICATION_PARTIES_MIGRATION,
+    RESERVE_MIGRATION,
+    SETTLEMENT_MIGRATION,
+)
 
 from .conftest import SHIPPED_CALLS, Invoke, empowerment_text, write_call
+from .test_decision_lifecycle import undo
 
 CALL = ("--call", "empowerment-2023")
 TODAY = ("--today", "2024-03-02")
@@ -536,6 +541,7 @@ def test_after_validity_and_its_reason_go_together(
 def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, decided: Path) -> None:
     """The migration freezes the reserve of the adoptions made before it."""
     conn = sqlite3.connect(decided)
+    conn.executescript(undo(SETTLEMENT_MIGRATION))
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
         " DROP TRIGGER payment_not_after_withdrawal;"
@@ -543,7 +549,7 @@ def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, dec
             f"ALTER TABLE application DROP COLUMN {sql.split()[5]};"
             for sql in APPLICATION_PARTIES_MIGRATION
         )
-        + f" PRAGMA user_version = {len(_migrations()) - 2};"
+        + f" PRAGMA user_version = {len(_migrations()) - 3};"
     )
     conn.close()
     with Workspace.open(decided, create=False) as ws:
@@ -556,8 +562,12 @@ def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, dec
 def _migrations() -> tuple[tuple[str, ...], ...]:
     from slrbcall.store import MIGRATIONS
 
-    # the lead renumbers on merge
-    assert MIGRATIONS[-2:] == (RESERVE_MIGRATION, APPLICATION_PARTIES_MIGRATION)
+    # the reserve's, then the parties', then the settlement's
+    assert MIGRATIONS[-3:] == (
+        RESERVE_MIGRATION,
+        APPLICATION_PARTIES_MIGRATION,
+        SETTLEMENT_MIGRATION,
+    )
     return MIGRATIONS
 
 

@@ -141,7 +141,7 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     assert str(caught.value).startswith(
         f"{tmp_path} already holds amendment.fr.docx, amendment.nl.docx, convention.fr.docx,"
     )
-    assert "letter-reserve.nl.docx, build_templates.py: pass --force" in str(caught.value)
+    assert "settlement.nl.docx, build_templates.py: pass --force" in str(caught.value)
     assert str(caught.value).endswith(
         ": pass --force to overwrite (your changes to them would be lost)"
     )

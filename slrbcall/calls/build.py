@@ -27,14 +27,17 @@ from slrbcall.model import (
     AllocationDefaults,
     AppealRoute,
     BudgetImputation,
+    BudgetLine,
     Call,
     Channel,
+    CoFinancingSource,
     CommitteeMember,
     Contact,
     Criterion,
     Decision,
     DocumentTemplates,
     Eligibility,
+    JustificationTerms,
     Lang,
     Localized,
     Milestone,
@@ -188,6 +191,15 @@ def _to_call(spec: CallSpec, digest: str) -> Call:
         ),
         illustrative=tuple(spec.illustrative),
         **_about(spec),
+        budget_lines=_budget_lines(spec),
+        co_financing=tuple(
+            CoFinancingSource(key=c.key, label=_loc(c.label)) for c in spec.co_financing
+        ),
+        justification=JustificationTerms(
+            anchor=spec.justification.from_,
+            months=spec.justification.months,
+            recovery_days=spec.justification.recovery_days,
+        ),
         source_sha256=digest,
     )
 
@@ -253,6 +265,25 @@ def _about(spec: CallSpec) -> dict[str, Any]:
         "subsidy_rules": _loc(spec.subsidy_rules) if spec.subsidy_rules else None,
         "beneficiary": SignatoryRole(spec.beneficiary),
     }
+
+
+def _percent(text: str) -> Decimal:
+    return Decimal(text.rstrip("% "))
+
+
+def _budget_lines(spec: CallSpec) -> tuple[BudgetLine, ...]:
+    return tuple(
+        BudgetLine(
+            key=line.key,
+            label=_loc(line.label),
+            cap_cents=line.cap if isinstance(line.cap, int) else None,
+            cap_percent=_percent(line.cap) if isinstance(line.cap, str) else None,
+            max_share_of_direct=_percent(line.max_share_of_direct)
+            if line.max_share_of_direct is not None
+            else None,
+        )
+        for line in spec.budget_lines
+    )
 
 
 def build_registry(raw: bytes, label: str) -> Registry | tuple[Problem, ...]:

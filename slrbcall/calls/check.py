@@ -287,6 +287,7 @@ def check_rules(
             yield problem(("required_fields",), f"the field '{field_name}' is always required")
 
     yield from _ranges(spec, located)
+    yield from _budget_line_rules(spec, located)
 
     top_level = list(type(spec).model_fields)
     for i, name in enumerate(spec.illustrative):
@@ -321,6 +322,23 @@ def _ranges(spec: CallSpec, located: Located) -> Iterator[Problem]:
     for path, value, low, high in checks:
         if value is not None and not low <= value <= high:
             yield located.problem(path, f"{path[-1]} must be from {low:,} to {high:,}, not {value}")
+
+
+def _budget_line_rules(spec: CallSpec, located: Located) -> Iterator[Problem]:
+    """Budget lines and co-financing sources are unique; a share is at most 100 %; an
+    indirect line (``max_share_of_direct``) needs a direct line to be a share of."""
+    yield from _unique(located, "budget_lines", [b.key for b in spec.budget_lines])
+    yield from _unique(located, "co_financing", [c.key for c in spec.co_financing])
+    for i, line in enumerate(spec.budget_lines):
+        for name, value in (("cap", line.cap), ("max_share_of_direct", line.max_share_of_direct)):
+            if isinstance(value, str) and Decimal(value.rstrip("% ")) > 100:
+                yield located.problem(("budget_lines", i, name), "a share is at most 100%")
+    if spec.budget_lines and all(b.max_share_of_direct for b in spec.budget_lines):
+        yield located.problem(
+            ("budget_lines",),
+            "every line is a share of the direct costs: at least one line must be direct "
+            "(without max_share_of_direct)",
+        )
 
 
 def _unique(

@@ -371,6 +371,37 @@ class OmbudsmanSpec(_Strict):
     website: Text
 
 
+# -- the last mile: budget lines, co-financing, justification (issue 17) -----------------
+
+
+class BudgetLineSpec(_Strict):
+    key: Key
+    label: LocalizedSpec
+    cap: Money | Percent | None = Field(
+        default=None,
+        description="The most admitted on this line per project: euro, or a share of the "
+        "award such as '10%'.",
+    )
+    max_share_of_direct: Percent | None = Field(
+        default=None,
+        description="An indirect line (overheads): at most this share of the admitted direct "
+        "costs, e.g. '10%'.",
+    )
+
+
+class CoFinancingSpec(_Strict):
+    key: Key
+    label: LocalizedSpec
+
+
+class JustificationSpec(_Strict):
+    from_: Anchor = Field(default=Anchor.END, alias="from")
+    months: StrictInt = Field(default=3, ge=0, le=240)
+    recovery_days: StrictInt = Field(
+        default=30, ge=1, le=365, description="Days after the settlement a recovery is due."
+    )
+
+
 class CallSpec(_Strict):
     """A call for projects (``calls/<id>.yaml``)."""
 
@@ -428,6 +459,13 @@ class CallSpec(_Strict):
     beneficiary: Literal["housing_company", "partner"] = Field(
         default="housing_company", description="Who receives the grant, on its IBAN."
     )
+    budget_lines: list[BudgetLineSpec] = Field(
+        default=[], description="The lines a project's expenses are justified under."
+    )
+    co_financing: list[CoFinancingSpec] = Field(
+        default=[], description="Where the part of an expense not claimed may come from."
+    )
+    justification: JustificationSpec = JustificationSpec()
     illustrative: list[str] = Field(
         default=[], description="Top-level keys whose values no public source gives."
     )

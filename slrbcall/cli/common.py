@@ -12,6 +12,7 @@ from slrbcall.settings import Settings
 
 __all__ = [
     "ApplicationReference",
+    "DocumentLangOption",
     "DryRunOption",
     "JsonOption",
     "OutputOption",
@@ -51,6 +52,17 @@ TemplateLangOption = Annotated[
         "--lang",
         click_type=OneOf(("nl", "fr", "en")),
         help="Language of the headers and instructions: nl, fr or en.",
+    ),
+]
+
+
+# The language of the documents a command renders.
+DocumentLangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "auto", "both")),
+        help="nl, fr, auto (the application's language) or both.",
     ),
 ]
 

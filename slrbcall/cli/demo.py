@@ -11,6 +11,7 @@ from slrbcall import demo as demo_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import ItemStatus
+from slrbcall.followup.settlement import settlement_json
 from slrbcall.reports.figures import figures_json
 
 
@@ -62,6 +63,10 @@ def demo(
                     "paid": plain_money(later.withdrawal.withdrawn.paid_cents),
                     "released": plain_money(later.withdrawal.withdrawn.released_cents),
                 },
+                "settlements": [
+                    settlement_json(done.settlement)
+                    for done in (result.settlement.settled if result.settlement else ())
+                ],
                 "reallocation": {
                     "run": later.reallocation.run_id,
                     "adopted": later.adoption.run.id == later.reallocation.run_id,
@@ -251,6 +256,27 @@ def demo(
             f"{totals.residents_involved} residents involved, "
             f"{totals.residents_trained} trained, {totals.activities} activities "
             f"({totals.average_activities} per project), {totals.participants} participants.",
+            "bold",
+        )
+    )
+    closing = result.settlement
+    assert closing is not None  # the command always runs the settlement stage
+    paid, owes = (done.settlement for done in closing.settled)
+    assert paid.last_tranche is not None  # the shipped example pays EMP23-03 a balance
+    letters = [name for done in closing.settled for name in done.files]
+    console.print(
+        text(
+            f"12. Settled {paid.reference} and {owes.reference} on {paid.on} from "
+            f"{sum(len(j.added) for j in closing.justified)} justified expenses and the "
+            f"officer's review ({closing.review.file.name}): {paid.reference} admitted "
+            f"{eur(paid.admitted_cents)} of {eur(paid.award_cents)}, "
+            f"{eur(paid.paid_cents)} paid, so its last payment is "
+            f"{eur(paid.last_payment_cents)} instead of "
+            f"{eur(paid.planned_cents[paid.last_tranche - 1])} (paid on "
+            f"{closing.last_payment.payment.paid_on}); "
+            f"{owes.reference} admitted {eur(owes.admitted_cents)}, {eur(owes.paid_cents)} "
+            f"paid, so {eur(owes.recovery_cents)} is to be recovered by {owes.recovery_due}. "
+            f"Letters: {', '.join(letters)}.",
             "bold",
         )
     )

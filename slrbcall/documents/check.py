@@ -20,7 +20,14 @@ from slrbcall.files import cannot_write, write_bytes
 
 __all__ = ["KINDS", "LANGS", "Mention", "check_templates", "init_templates"]
 
-KINDS = ("convention", "letter-award", "letter-refusal", "letter-reserve", "amendment")
+KINDS = (
+    "convention",
+    "letter-award",
+    "letter-refusal",
+    "letter-reserve",
+    "amendment",
+    "settlement",
+)
 LANGS = ("nl", "fr")
 #: What Jinja left behind if a tag was not rendered (or was rendered as text).
 _LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")

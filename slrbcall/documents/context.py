@@ -30,15 +30,17 @@ from slrbcall.money import cents_from_decimal
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
-    from slrbcall.model import Application, Call, Organisation, Tranche
+    from slrbcall.model import Application, BudgetLine, Call, Organisation, Tranche
 
 __all__ = [
     "AMENDMENT",
     "KINDS",
+    "SETTLEMENT",
     "amendment_context",
     "deadlines",
     "document_context",
     "project_dates",
+    "settlement_context",
 ]
 
 #: The documents, by kind: the convention of a funded project and the decision letters
@@ -46,6 +48,8 @@ __all__ = [
 KINDS = ("convention", "letter-award", "letter-refusal", "letter-reserve")
 #: An amendment to a convention: the convention's keys and its own (amendment_context).
 AMENDMENT = "amendment"
+#: The settlement letter of a project: a letter's keys and its own (settlement_context).
+SETTLEMENT = "settlement"
 
 _CONDITION = {
     "signature": {
@@ -376,6 +380,117 @@ def amendment_context(
             "paid_figures": format_amount(paid_cents, lang),
             "amended_tranches": tranches,
             "amendment_reason": reason,
+        }
+    )
+    return context
+
+
+# -- the settlement letter (issue 17) -----------------------------------------------------
+
+_RULE = {
+    "cap": {"fr": "plafond du poste", "nl": "plafond van de post"},
+    "share_of_direct": {
+        "fr": "au plus {percent} des frais directs admis",
+        "nl": "ten hoogste {percent} van de aanvaarde directe kosten",
+    },
+}
+_REVIEW_DECISION = {
+    "partly_admitted": {"fr": "partiellement admis", "nl": "gedeeltelijk aanvaard"},
+    "rejected": {"fr": "rejeté", "nl": "verworpen"},
+}
+
+
+def _rule_text(line: BudgetLine, rule: str | None, lang: str) -> str | None:
+    if rule is None:
+        return None
+    percent = line.max_share_of_direct if rule == "share_of_direct" else None
+    text = _RULE[rule][lang]
+    return text.format(percent=format_percent(percent, lang)) if percent is not None else text
+
+
+def settlement_context(
+    letter: Mapping[str, Any],
+    *,
+    settlement_date: dt.date,
+    award_cents: int,
+    claimed_cents: int,
+    admitted_cents: int,
+    paid_cents: int,
+    balance_cents: int,
+    planned_last_cents: int | None,
+    recovery_due: dt.date | None,
+    lines: Sequence[tuple[BudgetLine, int, int, int, str | None]],
+    refused: Sequence[tuple[str, str, str, int, int, str, str, str | None]],
+) -> dict[str, Any]:
+    """The context of a project's settlement letter: every key of ``letter`` (a letter's
+    context in the settlement's language, its ``date`` the settlement's) and what the
+    settlement says.
+
+    ``lines`` are the call's budget lines, each with what was claimed, what the reviews
+    admit and what is admitted after its rule (and that rule's code: ``cap`` or
+    ``share_of_direct``); ``refused`` the expenses not admitted in full: (budget line's
+    label, supplier, invoice number, claimed, admitted, decision, reason's sentence in
+    the letter's language, comment). ``planned_last_cents`` is what the tranche that
+    carries the last payment would have paid.
+    """
+
+    lang = str(letter["lang"])
+    balance_kind = "payment" if balance_cents > 0 else "recovery" if balance_cents < 0 else "none"
+    last = max(balance_cents, 0)
+    recovery = max(-balance_cents, 0)
+    lines_admitted = sum(admitted for _, _, _, admitted, _ in lines)
+    context = dict(letter)
+    context["kind"] = SETTLEMENT
+    context.update(
+        {
+            "settlement_date": settlement_date.isoformat(),
+            "settlement_date_text": format_date(settlement_date, lang),
+            "award_cents": award_cents,
+            "award_figures": format_amount(award_cents, lang),
+            "claimed_cents": claimed_cents,
+            "claimed_figures": format_amount(claimed_cents, lang),
+            "admitted_cents": admitted_cents,
+            "admitted_figures": format_amount(admitted_cents, lang),
+            "admitted_words": amount_in_words(admitted_cents, lang),
+            "award_cut": lines_admitted > admitted_cents,
+            "paid_cents": paid_cents,
+            "paid_figures": format_amount(paid_cents, lang),
+            "balance_kind": balance_kind,
+            "last_payment_cents": last,
+            "last_payment_figures": format_amount(last, lang),
+            "last_payment_words": amount_in_words(last, lang),
+            "planned_last_figures": format_amount(planned_last_cents, lang)
+            if planned_last_cents is not None
+            else None,
+            "recovery_cents": recovery,
+            "recovery_figures": format_amount(recovery, lang),
+            "recovery_words": amount_in_words(recovery, lang),
+            "recovery_due_date": recovery_due.isoformat() if recovery_due else None,
+            "recovery_due_date_text": format_date(recovery_due, lang) if recovery_due else None,
+            "settlement_lines": [
+                {
+                    "key": line.key,
+                    "label": line.label[lang],
+                    "claimed_figures": format_amount(claimed, lang),
+                    "reviewed_figures": format_amount(reviewed, lang),
+                    "admitted_figures": format_amount(admitted, lang),
+                    "rule_text": _rule_text(line, rule, lang) or "",
+                }
+                for line, claimed, reviewed, admitted, rule in lines
+            ],
+            "refused_expenses": [
+                {
+                    "budget_line": label,
+                    "supplier": supplier,
+                    "invoice_number": number,
+                    "claimed_figures": format_amount(claimed, lang),
+                    "admitted_figures": format_amount(admitted, lang),
+                    "decision_text": _REVIEW_DECISION[decision][lang],
+                    "reason_text": reason,
+                    "comment": comment,
+                }
+                for label, supplier, number, claimed, admitted, decision, reason, comment in refused
+            ],
         }
     )
     return context

@@ -8,12 +8,19 @@ summary in the other language, scores per criterion and a funding line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from slrbcall.calls.definition import load_call, load_registry
-from slrbcall.documents.context import AMENDMENT, amendment_context, document_context
-from slrbcall.model import Application, ApplicationStatus, Lang, Reason
+from slrbcall.documents.context import (
+    AMENDMENT,
+    SETTLEMENT,
+    amendment_context,
+    document_context,
+    settlement_context,
+)
+from slrbcall.model import Application, ApplicationStatus, Call, Lang, Reason
 from slrbcall.resources import shipped_dir
 
 __all__ = ["sample_context"]
@@ -78,11 +85,15 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         line=line,
         budget_cents=call.budget_cents,
         lang=lang,
-        date=dt.date(2024, 9, 2) if kind == AMENDMENT else dt.date(2023, 12, 15),
+        date={AMENDMENT: dt.date(2024, 9, 2), SETTLEMENT: dt.date(2025, 4, 15)}.get(
+            kind, dt.date(2023, 12, 15)
+        ),
         reserve=(1, 9) if kind == "letter-reserve" else None,
         criteria=criteria,
         funding_line=Decimal("79.7500"),
     )
+    if kind == SETTLEMENT:
+        return _sample_settlement(context, call)
     if kind != AMENDMENT:
         return context
     return amendment_context(
@@ -99,4 +110,47 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         paid_tranches=(1,),
         paid_cents=26_000_00,
         reason="Extension of the workshops to a second building <B> & its garden.",
+    )
+
+
+def _sample_settlement(letter: Mapping[str, Any], call: Call) -> dict[str, Any]:
+    """A settlement with a recovery, a capped line and refused expenses with tricky text."""
+    lang = str(letter["lang"])
+    reviewed = {"personnel": 24_000_00, "activities": 9_000_00, "communication": 6_000_00}
+    admitted = {"communication": 5_200_00}
+    lines = [
+        (
+            line,
+            reviewed.get(line.key, 0) + (1_500_00 if line.key == "activities" else 0),
+            reviewed.get(line.key, 0),
+            admitted.get(line.key, reviewed.get(line.key, 0)),
+            "cap" if line.key in admitted else None,
+        )
+        for line in call.budget_lines
+    ]
+    return settlement_context(
+        letter,
+        settlement_date=dt.date(2025, 4, 15),
+        award_cents=52_000_00,
+        claimed_cents=40_500_00,
+        admitted_cents=38_200_00,
+        paid_cents=41_600_00,
+        balance_cents=-3_400_00,
+        planned_last_cents=10_400_00,
+        recovery_due=dt.date(2025, 5, 15),
+        lines=lines,
+        refused=[
+            (
+                call.budget_lines[1].label[lang],
+                "Traiteur <Chez Léa> & fils",
+                "T-889",
+                1_500_00,
+                0,
+                "rejected",
+                "La dépense ne sert pas l'objet du projet."
+                if lang == "fr"
+                else "De uitgave dient niet het voorwerp van het project.",
+                "Repas d'équipe & verre de l'amitié",
+            )
+        ],
     )

@@ -38,6 +38,10 @@ _KEY_DEPTH = {
     "notification_draft": 1,
     "payment_correction": 2,
     "milestone_correction": 2,
+    "expense": 1,
+    "expense_review": 1,
+    "settlement": 0,
+    "recovery": 1,
 }
 #: How a notification's channel is told.
 _CHANNELS = {"email": "e-mail", "registered": "registered letter", "ebox": "e-Box"}
@@ -234,8 +238,35 @@ def _tell(
         ]
         verb = "corrected" if action == "update" else "taken in"
         return f"monitoring report of {last} {verb}: {', '.join(figures) or 'no figures'}"
+    last_mile = _last_mile(entity, action, after)
+    if last_mile is not None:
+        return last_mile
     values = _changes(before, after) if before else _values(after)
     return f"{entity.replace('_', ' ')} {action}" + (f": {values}" if values else "")
+
+
+def _last_mile(entity: str, action: str, after: Mapping[str, Any]) -> str | None:
+    """The sentence of an expense, its review, a settlement or a recovery."""
+    if entity == "expense":
+        verb = f"changed (version {after.get('version')})" if action == "update" else "claimed"
+        return (
+            f"expense {verb}: {_money(after.get('claimed_cents'))} on "
+            f"{after.get('budget_line')} ({after.get('place')})"
+        )
+    if entity == "expense_review":
+        return (
+            f"expense reviewed: {after.get('decision')}, {_money(after.get('admitted_cents'))} "
+            f"admitted ({after.get('reason')})"
+        )
+    if entity == "settlement":
+        balance = _money(after.get("balance"))
+        return (
+            f"settled on {after.get('date')}: {_money(after.get('admitted'))} admitted, "
+            f"{_money(after.get('paid'))} paid, balance {balance}"
+        )
+    if entity == "recovery":
+        return f"recovery: {_money(after.get('amount_cents'))} back on {after.get('date')}"
+    return None
 
 
 def _with_what(event: Event, what: str) -> Event:

@@ -40,6 +40,7 @@ from slrbcall.store.guards import (
     unwritable,
 )
 from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
+from slrbcall.store.settlement import SettlementReads, SettlementWrites
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -127,7 +128,7 @@ class AuditRow:
     reason: str | None = None
 
 
-class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
+class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementWrites):
     """One write transaction; it records its own audit rows."""
 
     def __init__(
@@ -244,7 +245,7 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         return snapshot_id
 
 
-class Workspace(ApplicationReads, DecisionReads, FollowupReads):
+class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads):
     """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(

@@ -32,6 +32,8 @@ from slrbcall.followup import (
     funded_projects,
     timeline_ics,
 )
+from slrbcall.followup.settlement import settled
+from slrbcall.followup.timeline import Closing
 from slrbcall.intake.merge import from_row
 from slrbcall.model import Localized
 from slrbcall.settings import Settings
@@ -120,6 +122,19 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
     projects = tuple(
         amended(p, latest[p.reference]) if p.reference in latest else p
         for p in funded_projects(call, applications, run.result["lines"])
+    )
+    # A settled project is paid as its settlement says (the balance on its last tranche).
+    closed = {s.reference: s for s in source.settlements(call.id)}
+    projects = tuple(
+        settled(
+            p,
+            admitted_cents=closed[p.reference].admitted_cents,
+            paid_cents=closed[p.reference].paid_cents,
+            tranche_cents=closed[p.reference].tranche_cents,
+        )
+        if p.reference in closed
+        else p
+        for p in projects
     )
     return FollowupState(
         loaded=loaded,
@@ -260,8 +275,32 @@ def timeline(settings: Settings, *, today: dt.date, within: int = 30) -> Timelin
         today=today,
         within=within,
         appeals=_appeals(settings, state.loaded),
+        closings=_closings(settings, state.loaded.call.id),
     )
     return TimelineResult(state.loaded, found)
+
+
+def _closings(settings: Settings, call_id: str) -> tuple[Closing, ...]:
+    """The settlements and what came back of their recoveries, for the timeline."""
+    with open_workspace(settings) as ws:
+        settlements = ws.settlements(call_id)
+        recoveries = ws.recoveries(call_id)
+    found = []
+    for s in settlements:
+        back = [r for r in recoveries if r.reference == s.reference]
+        found.append(
+            Closing(
+                reference=s.reference,
+                settled_on=dt.date.fromisoformat(s.on_date),
+                recovery_due=dt.date.fromisoformat(s.recovery_due_date)
+                if s.recovery_due_date
+                else None,
+                recovery_cents=max(-s.balance_cents, 0),
+                recovered_cents=sum(r.amount_cents for r in back),
+                recovered_on=dt.date.fromisoformat(back[-1].on_date) if back else None,
+            )
+        )
+    return tuple(found)
 
 
 _APPEAL_LABEL = {
