@@ -13,7 +13,8 @@ from slrbcall.i18n import LANGUAGES, _, language, ngettext, resolve_language, us
 from .conftest import REPO, Invoke
 
 spec = importlib.util.spec_from_file_location("catalogs", REPO / "tools" / "catalogs.py")
-assert spec is not None and spec.loader is not None
+assert spec is not None
+assert spec.loader is not None
 catalogs = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(catalogs)
 

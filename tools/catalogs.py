@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import inspect
 import io
+import string
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,8 +119,6 @@ def compile_catalogs() -> None:
 
 
 def _fields(text: str) -> set[str]:
-    import string
-
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
 
 
