@@ -66,11 +66,19 @@ def _code(value: str | None) -> str | None:
 
 
 def use_language(code: str) -> None:
-    """Speak ``code`` (one of :data:`LANGUAGES`) from now on."""
+    """Speak ``code`` (one of :data:`LANGUAGES`) from now on.
+
+    Click words its own texts ("Usage:", "Missing option") with the standard library's
+    ``gettext.gettext``, which reads the process's default domain in the language of
+    ``$LANGUAGE``: both are set here, and the catalogs hold those texts too.
+    """
     global _current
     if code not in LANGUAGES:
         raise ValueError(f"not a language of slrbcall: {code!r} (use one of {LANGUAGES})")
     _current = code
+    gettext.bindtextdomain(_DOMAIN, _LOCALE_DIR)
+    gettext.textdomain(_DOMAIN)
+    os.environ["LANGUAGE"] = code
 
 
 def language() -> str:

@@ -88,7 +88,17 @@ def test_a_commands_help_is_translated(cli: Invoke) -> None:
     english = cli("--lang", "en", "status", "--help").stdout
     french = cli("--lang", "fr", "status", "--help").stdout
     assert english != french
+    assert "Usage:" not in french  # click's own words too
+    use_language("en")
     assert _("Error: {message}") == "Error: {message}"  # English is the code's own
+
+
+def test_a_commands_own_lang_is_not_the_officers_language(cli: Invoke) -> None:
+    """render-conventions --lang both names the documents' language; the officer's is
+    the root's --lang, before the command."""
+    result = cli("--lang", "nl", "render-conventions", "--lang", "both", "--help")
+    assert result.exit_code == 0
+    assert "Opties" in result.stdout or "Options" not in result.stdout
 
 
 def test_the_problem_count_is_in_the_language(cli: Invoke, tmp_path: Path) -> None:

@@ -142,7 +142,11 @@ def check() -> list[str]:
             if not all(strings) or message.fuzzy:
                 problems.append(f"{path.name} ({language}): {ids[0]!r} is not translated")
                 continue
-            if any(_fields(s) != _fields(ids[0]) for s in strings):
+            # A plural's forms may each leave out a field (the singular's count), but
+            # together they hold the fields of the English forms, and no other.
+            wanted_fields = set().union(*(_fields(i) for i in ids))
+            given = [_fields(s) for s in strings]
+            if set().union(*given) != wanted_fields or any(g - wanted_fields for g in given):
                 problems.append(f"{path.name} ({language}): {ids[0]!r} has other {{fields}}")
         mo = path.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != _mo_bytes(catalog):

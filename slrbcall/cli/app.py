@@ -19,7 +19,35 @@ from slrbcall.settings import Settings
 __all__ = ["app", "main"]
 
 #: Options that work before or after the command name (``slrbcall status --db x.db``).
-GLOBAL_OPTIONS = ("--db", "--calls-dir", "--templates-dir", "--call", "--lang")
+GLOBAL_OPTIONS = ("--db", "--calls-dir", "--templates-dir", "--call")
+
+#: Click's own texts that an officer meets, for the catalogs: click words them with the
+#: standard library's gettext, in the language set by slrbcall.i18n.use_language.
+CLICK_TEXTS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+    N_("Error: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("Missing option"),
+    N_("Missing argument"),
+    N_("Missing parameter: {param_name}"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+    N_("No such option {name!r}."),
+    N_("Try '{command} {option}' for help."),
+    N_("required"),
+    N_("default: {default}"),
+    N_("Aborted!"),
+    ngettext(
+        "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1
+    ),
+    ngettext(
+        "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1
+    ),
+)
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -151,11 +179,12 @@ class SlrbcallGroup(TyperGroup):
     """The root group: hoists global options and turns SlrbcallError into an exit code."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        hoisted = hoist_global_options(args)
         # The language is set before any command's module loads, so that its help and
-        # messages are read in it (a bad --lang is then refused by its option).
-        use_language(resolve_language(_option_value(hoisted, "--lang")))
-        return super().parse_args(ctx, hoisted)
+        # messages are read in it (a bad --lang is then refused by its option). It is
+        # the root's option, before the command's name: a command's own --lang (the
+        # language of a document) is another option.
+        use_language(resolve_language(_root_option(args, "--lang")))
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
         if self.help:
@@ -289,15 +318,21 @@ def root(
     ctx.obj = Settings(db=db, calls_dir=calls_dir, templates_dir=templates_dir, call_id=call)
 
 
-def _option_value(args: list[str], name: str) -> str | None:
-    """The value of option ``name`` among ``args`` (``--name V`` or ``--name=V``), if any."""
-    for i, arg in enumerate(args):
-        if arg == "--":
-            return None
+def _root_option(args: list[str], name: str) -> str | None:
+    """The value of the root's option ``name`` (``--name V`` or ``--name=V``), typed before
+    the command's name, if any."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
         if arg == name and i + 1 < len(args):
             return args[i + 1]
         if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
+        if not arg.startswith("-"):
+            return None  # the command's name: what follows is the command's
+        if "=" not in arg and arg.split("=", 1)[0] in (*GLOBAL_OPTIONS, name):
+            i += 1  # the option's value
+        i += 1
     return None
 
 
