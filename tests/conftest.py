@@ -30,6 +30,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("SLRBCALL_BUSY_TIMEOUT", "0.2")
+    # The tests read what the tool says in English, whatever this machine's locale.
+    monkeypatch.setenv("SLRBCALL_LANG", "en")
     # No LibreOffice unless a test asks for it: PDF conversion takes seconds per batch.
     monkeypatch.setenv("SLRBCALL_SOFFICE", "")
 
