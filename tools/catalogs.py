@@ -3,6 +3,7 @@
     python tools/catalogs.py update    # the texts of the code into slrbcall/locale/*.po
     python tools/catalogs.py compile   # the .po files into the .mo files the tool reads
     python tools/catalogs.py check     # what tests/test_i18n.py checks, as lines
+    python tools/catalogs.py apply FILE.json   # translations made elsewhere, into the .po
 
 The texts are those the code passes to ``_()``, ``N_()`` and ``ngettext()`` (Babel's
 Python extractor), and the help of every command: the docstrings of the command
@@ -18,6 +19,7 @@ from __future__ import annotations
 import ast
 import inspect
 import io
+import json
 import string
 import sys
 from collections.abc import Iterator
@@ -154,12 +156,40 @@ def check() -> list[str]:
     return problems
 
 
+def apply(path: Path) -> int:
+    """Put the translations of a JSON file into the catalogs; return how many were set.
+
+    The file is a list of ``{"id": text, "plural": text or null, "fr": ..., "nl": ...}``,
+    a translation being a text, or for a plural a list of its forms. A text the code does
+    not have (after ``update``) is skipped and named on stderr.
+    """
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    done = 0
+    for language in LANGUAGES:
+        po = _po(language)
+        catalog = _read(po, language)
+        for entry in entries:
+            message = catalog.get(entry["id"])
+            if message is None:
+                print(f"not in the code: {entry['id']!r}", file=sys.stderr)
+                continue
+            value = entry[language]
+            message.string = tuple(value) if isinstance(value, list) else value
+            message.flags.discard("fuzzy")
+            done += 1
+        with po.open("wb") as stream:
+            write_po(stream, catalog, width=100, omit_header=False, sort_output=True)
+    return done
+
+
 def main(argv: list[str]) -> int:
     action = argv[1] if len(argv) > 1 else "check"
     if action == "update":
         update()
     elif action == "compile":
         compile_catalogs()
+    elif action == "apply":
+        print(f"{apply(Path(argv[2]))} translations set")
     elif action == "check":
         found = check()
         print("\n".join(found) or "the catalogs are complete")
