@@ -20,6 +20,7 @@ identifiers, and only their display is translated.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import os
 from functools import cache
@@ -29,6 +30,7 @@ __all__ = [
     "LANGUAGES",
     "N_",
     "_",
+    "format_day",
     "language",
     "ngettext",
     "resolve_language",
@@ -106,3 +108,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogs without translating it (it is shown later)."""
     return message
+
+
+def format_day(day: dt.date) -> str:
+    """A date as the officer reads it: ``15/12/2025`` in French and Dutch (as Belgian
+    forms write it, and as the date options and the sheets read it), ``2025-12-15`` in
+    English."""
+    if _current == "en":
+        return day.isoformat()
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"

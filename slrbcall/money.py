@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from slrbcall.i18n import language
+
 __all__ = [
     "MAX_CENTS",
     "AmountError",
@@ -70,9 +72,20 @@ def format_plain(cents: int) -> str:
 
 
 def format_eur(cents: int) -> str:
-    """Human form for the terminal (English notation): ``€ 44,058.00``."""
+    """An amount as the officer reads it, in the language spoken (:mod:`slrbcall.i18n`).
+
+    As CLDR writes euro for Belgium: ``44 058,00 €`` in French (a narrow no-break space
+    between thousands, a no-break space before the sign), ``€ 44.058,00`` in Dutch, and
+    ``€ 44,058.00`` in English. The notations the intake and the options read are the
+    Belgian ones; tests/test_money.py holds these to Babel's.
+    """
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
+    code = language()
+    if code == "fr":
+        return f"{sign}{euros:,}".replace(",", "\u202f") + f",{rest:02d}\u00a0€"
+    if code == "nl":
+        return f"€\u00a0{sign}{euros:,}".replace(",", ".") + f",{rest:02d}"
     return f"{sign}€ {euros:,}.{rest:02d}"
 
 

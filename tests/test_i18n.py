@@ -107,3 +107,32 @@ def test_the_problem_count_is_in_the_language(cli: Invoke, tmp_path: Path) -> No
     result = cli("--lang", "nl", "calls", "validate", bad)
     assert result.exit_code == 3
     assert result.stderr.splitlines()[-1] == "1 probleem; er werd niets opgeslagen."
+
+
+@pytest.mark.parametrize("cents", [0, 1, 99, 100, 4_405_800, 25_500_000, 100_000_000_000, -600])
+@pytest.mark.parametrize("code", ["fr", "nl"])
+def test_an_amount_is_written_as_cldr_writes_euro_for_belgium(code: str, cents: int) -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    from slrbcall.money import format_eur
+
+    use_language(code)
+    expected = format_currency(Decimal(cents) / 100, "EUR", locale=f"{code}_BE")
+    assert format_eur(cents) == expected.replace("\u2212", "-")
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [("en", "€ 44,058.00"), ("fr", "44\u202f058,00\u00a0€"), ("nl", "€\u00a044.058,00")],
+)
+def test_the_officers_amount_and_date(code: str, text: str) -> None:
+    import datetime as dt
+
+    from slrbcall.i18n import format_day
+    from slrbcall.money import format_eur
+
+    use_language(code)
+    assert format_eur(4_405_800) == text
+    assert format_day(dt.date(2025, 12, 15)) == ("2025-12-15" if code == "en" else "15/12/2025")
