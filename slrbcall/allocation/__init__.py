@@ -30,8 +30,8 @@ from collections.abc import Sequence
 
 from slrbcall.model import Policy
 
-from .codes import Decision, ReasonCode
-from .explain import Context
+from .codes import Decision, ReasonCode, decision_label, reason_label
+from .explain import Context, shown_explanation
 from .inputs import (
     AllocationOptions,
     Candidate,
@@ -60,9 +60,12 @@ __all__ = [
     "ReasonCode",
     "Withdrawn",
     "allocate",
+    "decision_label",
     "options_from_json",
     "reallocate",
+    "reason_label",
     "reserve_of",
+    "shown_explanation",
 ]
 
 

@@ -1,25 +1,34 @@
-"""Decisions in words: one plain English sentence per application, with all the numbers.
+"""Decisions in words: one plain sentence per application, with all the numbers.
 
 Public decisions must state their reasons (Belgian law of 29 July 1991 on the formal
-motivation of administrative acts), refusals included. The same numbers go into
-``facts`` as plain values, so that Dutch and French letters can be written from them
-without parsing the English.
+motivation of administrative acts), refusals included. The numbers go into ``facts`` as
+plain values, and the sentence is written from the facts alone, twice over:
+
+* :func:`sentence`, in English, is the reason as the run records it: part of the
+  decision, it never depends on the language of whoever ran the command;
+* :func:`shown_sentence` and :func:`shown_explanation` write the same reason in the
+  officer's language (:mod:`slrbcall.i18n`) when it is shown, from the facts of a line
+  just decided or of a stored run.
+
+Dutch and French letters are written from the facts too (:mod:`slrbcall.documents`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from slrbcall import i18n
 from slrbcall.model import Policy
 from slrbcall.money import format_eur, format_plain
 
 from .codes import Decision, ReasonCode
 from .inputs import AllocationOptions, Candidate
 from .policies import Facts, Verdict
-from .ranking import Ranked, describe_key
+from .ranking import Ranked
 
 __all__ = [
     "Context",
@@ -29,7 +38,11 @@ __all__ = [
     "facts",
     "score_text",
     "sentence",
+    "shown_explanation",
+    "shown_sentence",
 ]
+
+_MAX_SCORE = Policy.MAX_SCORE.value
 
 
 def score_text(score: Decimal | str | int) -> str:
@@ -41,13 +54,61 @@ def score_text(score: Decimal | str | int) -> str:
     return format(value, "f")
 
 
-def _eur(plain: str | int) -> str:
-    """A plain decimal amount from the facts (``"22000.00"``) in words' notation."""
-    return format_eur(int(Decimal(str(plain)) * 100))
+def _cents(plain: str | int) -> int:
+    """A plain decimal amount of the facts (``"22000.00"``, always two decimals) in cents."""
+    return int(str(plain).replace(".", ""))
 
 
 def _percent(share: Decimal) -> str:
     return format(share * 100, "f").rstrip("0").rstrip(".") if share else "0"
+
+
+def _english(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+@dataclass(frozen=True, slots=True)
+class _Voice:
+    """How a sentence is worded: ``_`` and ``ngettext`` translate (or not), and amounts,
+    numbers and days are written in ``lang``."""
+
+    _: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+    lang: str
+
+    def eur(self, plain: str | int) -> str:
+        """A plain amount of the facts, as written in ``lang``."""
+        return format_eur(_cents(plain), lang=self.lang)
+
+    def money(self, cents: int) -> str:
+        return format_eur(cents, lang=self.lang)
+
+    def number(self, text: str) -> str:
+        """A decimal number as written in ``lang``: ``61.70`` or ``61,70``."""
+        return text if self.lang == "en" else text.replace(".", ",")
+
+    def score(self, value: str | int) -> str:
+        return self.number(score_text(value))
+
+    def percent(self, share: str | int | Decimal) -> str:
+        return self.number(_percent(Decimal(str(share))))
+
+    def day(self, iso: str | int) -> str:
+        if self.lang == "en":
+            return str(iso)
+        try:
+            return i18n.format_day(dt.date.fromisoformat(str(iso)))
+        except ValueError:
+            return str(iso)
+
+
+#: The stored record's voice: English, whatever the officer's language.
+_RECORD = _Voice(str, _english, "en")
+
+
+def _officer() -> _Voice:
+    """The voice of the officer's language, as spoken now."""
+    return _Voice(i18n._, i18n.ngettext, i18n.language())
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,154 +151,317 @@ class LineSource(NamedTuple):
     context: Context
 
 
-def _funded(
-    c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context, *, source: str = ""
-) -> str:
-    """Funded in full; ``source`` says from where (" from the reserve"), if not the budget."""
-    if x.max_score:
-        return (
-            f"it is in the set with the highest total score ({score_text(f['optimum'])}, "
-            f"proven optimal), so its request of {format_eur(c.requested_cents)} was funded "
-            f"in full{source}, leaving {format_eur(v.after)}"
+# -- the reasons, in words, from the facts ----------------------------------------------
+#
+# Each takes the line's facts, the granularity of partial awards (the one number of the
+# run's options a reason needs that its facts do not hold) and the voice to say it in.
+
+_Facts = Mapping[str, Any]
+
+
+def _funded(f: _Facts, step: int, v: _Voice) -> str:
+    reserve = f["reason"] == ReasonCode.RESERVE_FUNDED.value
+    if f["policy"] == _MAX_SCORE:
+        if reserve:
+            text = v._(
+                "it is in the set with the highest total score ({optimum}, proven optimal), "
+                "so its request of {requested} was funded in full from the reserve, "
+                "leaving {after}"
+            )
+        else:
+            text = v._(
+                "it is in the set with the highest total score ({optimum}, proven optimal), "
+                "so its request of {requested} was funded in full, leaving {after}"
+            )
+        return text.format(
+            optimum=v.score(f["optimum"]),
+            requested=v.eur(f["requested"]),
+            after=v.eur(f["remaining_after"]),
         )
-    return (
-        f"it asked for {format_eur(c.requested_cents)} and {format_eur(v.before)} remained, "
-        f"so it was funded in full{source}, leaving {format_eur(v.after)}"
+    if reserve:
+        text = v._(
+            "it asked for {requested} and {before} remained, so it was funded in full "
+            "from the reserve, leaving {after}"
+        )
+    else:
+        text = v._(
+            "it asked for {requested} and {before} remained, so it was funded in full, "
+            "leaving {after}"
+        )
+    return text.format(
+        requested=v.eur(f["requested"]),
+        before=v.eur(f["remaining_before"]),
+        after=v.eur(f["remaining_after"]),
     )
 
 
-def _partial(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    rounded = ""
-    if v.amount != v.before:
-        step = format_eur(x.options.granularity_cents)
-        rounded = f" ({format_eur(v.amount)} once rounded down to a multiple of {step})"
-    share = ""
-    if x.options.partial_min_share:
-        share = f" and at least {_percent(x.options.partial_min_share)} % of the request"
-    return (
-        f"it asked for {format_eur(c.requested_cents)} but {format_eur(v.before)} remained"
-        f"{rounded}; that is at least the minimum grant of "
-        f"{format_eur(x.options.grant_min_cents)}{share}, so {format_eur(v.amount)} "
-        f"({f['share_percent']} %) was awarded as a partial grant"
+def _partial(f: _Facts, step: int, v: _Voice) -> str:
+    requested, before = v.eur(f["requested"]), v.eur(f["remaining_before"])
+    amount = v.eur(f["amount"])
+    if f["amount"] != f["remaining_before"]:
+        asked = v._(
+            "it asked for {requested} but {before} remained ({amount} once rounded down "
+            "to a multiple of {step})"
+        ).format(requested=requested, before=before, amount=amount, step=v.money(step))
+    else:
+        asked = v._("it asked for {requested} but {before} remained").format(
+            requested=requested, before=before
+        )
+    share = Decimal(str(f["partial_min_share"]))
+    if share:
+        minimum = v._(
+            "that is at least the minimum grant of {grant_min} and at least {share} % of "
+            "the request"
+        ).format(grant_min=v.eur(f["grant_min"]), share=v.percent(share))
+    else:
+        minimum = v._("that is at least the minimum grant of {grant_min}").format(
+            grant_min=v.eur(f["grant_min"])
+        )
+    if f["reason"] == ReasonCode.RESERVE_PARTIAL.value:
+        awarded = v._("so {amount} ({percent} %) was awarded as a partial grant from the reserve")
+    else:
+        awarded = v._("so {amount} ({percent} %) was awarded as a partial grant")
+    awarded = awarded.format(amount=amount, percent=f["share_percent"])
+    return v._("{asked}; {minimum}, {awarded}").format(
+        asked=asked, minimum=minimum, awarded=awarded
     )
 
 
-_REFUSED_OFFER = {
-    "nothing_left": "; nothing remained to offer as a partial grant",
-    "below_minimum": "; the remainder of {offer} is below the minimum grant of {grant_min}, "
-    "so no partial grant was made",
-    "below_share": "; the remainder of {offer} is below {share} % of the request, "
-    "so no partial grant was made",
-}
+def _refused_offer(f: _Facts, v: _Voice) -> str:
+    """Why the remainder was not offered as a partial grant."""
+    why = f["offer_refused"]
+    if why == "nothing_left":
+        return v._("nothing remained to offer as a partial grant")
+    if why == "below_minimum":
+        return v._(
+            "the remainder of {offer} is below the minimum grant of {grant_min}, so no "
+            "partial grant was made"
+        ).format(offer=v.eur(f["offer"]), grant_min=v.eur(f["grant_min"]))
+    return v._(
+        "the remainder of {offer} is below {share} % of the request, so no partial grant was made"
+    ).format(offer=v.eur(f["offer"]), share=v.percent(f["partial_min_share"]))
 
 
-def _does_not_fit(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    if x.max_score:
-        return (
-            f"it asked for {format_eur(c.requested_cents)}, more than the "
-            f"{_eur(f['available'])} available, so no funded set can include it"
+def _does_not_fit(f: _Facts, step: int, v: _Voice) -> str:
+    if f["policy"] == _MAX_SCORE:
+        return v._(
+            "it asked for {requested}, more than the {available} available, so no funded "
+            "set can include it"
+        ).format(requested=v.eur(f["requested"]), available=v.eur(f["available"]))
+    if f.get("draws_line"):
+        text = v._(
+            "it asked for {requested} but only {before} remained, so the funding line was "
+            "drawn here and it was not funded"
         )
-    outcome = "the funding line was drawn here and " if f.get("draws_line") else ""
-    offer = ""
+    else:
+        text = v._("it asked for {requested} but only {before} remained, so it was not funded")
+    said = text.format(requested=v.eur(f["requested"]), before=v.eur(f["remaining_before"]))
     if "offer_refused" in f:
-        offer = _REFUSED_OFFER[str(f["offer_refused"])].format(
-            offer=_eur(f["offer"]),
-            grant_min=_eur(f["grant_min"]),
-            share=_percent(Decimal(str(f["partial_min_share"]))),
-        )
-    return (
-        f"it asked for {format_eur(c.requested_cents)} but only {format_eur(v.before)} "
-        f"remained, so {outcome}it was not funded{offer}"
+        said = v._("{said}; {more}").format(said=said, more=_refused_offer(f, v))
+    return said
+
+
+def _below_line(f: _Facts, step: int, v: _Voice) -> str:
+    return v._(
+        "it comes after the funding line drawn at rank {rank} ({reference}), so it was not funded"
+    ).format(rank=f["line_rank"], reference=f["line_reference"])
+
+
+def _below_threshold(f: _Facts, step: int, v: _Voice) -> str:
+    return v._("its score is below the minimum score of {min_score}, so it was not funded").format(
+        min_score=v.score(f["min_score"])
     )
 
 
-def _below_line(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    return (
-        f"it comes after the funding line drawn at rank {f['line_rank']} "
-        f"({f['line_reference']}), so it was not funded"
+def _org_cap(f: _Facts, step: int, v: _Voice) -> str:
+    count = int(f["org_funded"])
+    return v.ngettext(
+        "its applicant {applicant} already has {count} funded project, the most one "
+        "organisation may get ({cap}), so it was skipped",
+        "its applicant {applicant} already has {count} funded projects, the most one "
+        "organisation may get ({cap}), so it was skipped",
+        count,
+    ).format(applicant=f["applicant"], count=count, cap=f["org_cap"])
+
+
+def _theme_cap(f: _Facts, step: int, v: _Voice) -> str:
+    return v._(
+        "its theme '{theme}' already received {spent} of its cap of {cap}, and its request "
+        "of {requested} would exceed the cap, so it was skipped"
+    ).format(
+        theme=f["theme"],
+        spent=v.eur(f["theme_spent"]),
+        cap=v.eur(f["theme_cap"]),
+        requested=v.eur(f["requested"]),
     )
 
 
-def _below_threshold(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    return (
-        f"its score is below the minimum score of {score_text(f['min_score'])}, "
-        "so it was not funded"
+def _guarantee(f: _Facts, step: int, v: _Voice) -> str:
+    return v._(
+        "it is the best-ranked application of theme '{theme}' that fits, so the theme "
+        "guarantee funded its request of {requested} in full first, out of {before}, "
+        "leaving {after}"
+    ).format(
+        theme=f["theme"],
+        requested=v.eur(f["requested"]),
+        before=v.eur(f["remaining_before"]),
+        after=v.eur(f["remaining_after"]),
     )
 
 
-def _org_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    projects = "project" if f["org_funded"] == 1 else "projects"
-    return (
-        f"its applicant {c.applicant} already has {f['org_funded']} funded {projects}, "
-        f"the most one organisation may get ({f['org_cap']}), so it was skipped"
-    )
-
-
-def _theme_cap(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    return (
-        f"its theme '{c.theme}' already received {_eur(f['theme_spent'])} of its cap of "
-        f"{_eur(f['theme_cap'])}, and its request of {format_eur(c.requested_cents)} "
-        "would exceed the cap, so it was skipped"
-    )
-
-
-def _guarantee(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    return (
-        f"it is the best-ranked application of theme '{c.theme}' that fits, so the theme "
-        f"guarantee funded its request of {format_eur(c.requested_cents)} in full first, "
-        f"out of {format_eur(v.before)}, leaving {format_eur(v.after)}"
-    )
-
-
-def _not_in_optimum(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    best = f"the set with the highest total score ({score_text(f['optimum'])}, proven optimal)"
+def _not_in_optimum(f: _Facts, step: int, v: _Voice) -> str:
+    optimum = v.score(f["optimum"])
     if "drop" not in f:
-        return (
-            f"{best} does not include it, so it was not funded "
-            "(what forcing it in would cost was not computed)"
-        )
+        return v._(
+            "the set with the highest total score ({optimum}, proven optimal) does not "
+            "include it, so it was not funded (what forcing it in would cost was not "
+            "computed)"
+        ).format(optimum=optimum)
     if Decimal(str(f["drop"])) == 0:
-        return (
-            f"forcing it in gives an equally good set (total {score_text(f['optimum'])}), "
-            "but ties between optimal sets go to the better-ranked applications, "
-            "so it was not funded"
-        )
-    return (
-        f"{best} does not include it; forcing it in would lower the best total to "
-        f"{score_text(f['optimum_with'])}, a loss of {score_text(f['drop'])}, "
+        return v._(
+            "forcing it in gives an equally good set (total {optimum}), but ties between "
+            "optimal sets go to the better-ranked applications, so it was not funded"
+        ).format(optimum=optimum)
+    return v._(
+        "the set with the highest total score ({optimum}, proven optimal) does not include "
+        "it; forcing it in would lower the best total to {optimum_with}, a loss of {drop}, "
         "so it was not funded"
-    )
+    ).format(optimum=optimum, optimum_with=v.score(f["optimum_with"]), drop=v.score(f["drop"]))
 
 
-def _reserve_funded(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    return _funded(c, v, f, x, source=" from the reserve")
-
-
-def _reserve_partial(c: Candidate, v: Verdict, f: Mapping[str, str | int], x: Context) -> str:
-    return _partial(c, v, f, x) + " from the reserve"
-
-
-_Body = Callable[[Candidate, Verdict, Mapping[str, str | int], Context], str]
-_BODIES: dict[ReasonCode, _Body] = {
-    ReasonCode.FUNDED: _funded,
-    ReasonCode.PARTIAL_REMAINDER: _partial,
-    ReasonCode.DOES_NOT_FIT: _does_not_fit,
-    ReasonCode.BELOW_LINE: _below_line,
-    ReasonCode.BELOW_THRESHOLD: _below_threshold,
-    ReasonCode.ORG_CAP: _org_cap,
-    ReasonCode.THEME_CAP: _theme_cap,
-    ReasonCode.THEME_GUARANTEE: _guarantee,
-    ReasonCode.NOT_IN_OPTIMUM: _not_in_optimum,
-    ReasonCode.RESERVE_FUNDED: _reserve_funded,
-    ReasonCode.RESERVE_PARTIAL: _reserve_partial,
+_Body = Callable[[_Facts, int, _Voice], str]
+_BODIES: dict[str, _Body] = {
+    ReasonCode.FUNDED.value: _funded,
+    ReasonCode.PARTIAL_REMAINDER.value: _partial,
+    ReasonCode.DOES_NOT_FIT.value: _does_not_fit,
+    ReasonCode.BELOW_LINE.value: _below_line,
+    ReasonCode.BELOW_THRESHOLD.value: _below_threshold,
+    ReasonCode.ORG_CAP.value: _org_cap,
+    ReasonCode.THEME_CAP.value: _theme_cap,
+    ReasonCode.THEME_GUARANTEE.value: _guarantee,
+    ReasonCode.NOT_IN_OPTIMUM.value: _not_in_optimum,
+    ReasonCode.RESERVE_FUNDED.value: _funded,
+    ReasonCode.RESERVE_PARTIAL.value: _partial,
 }
 
 
-def _listed(references: Sequence[str]) -> str:
+def _listed(references: Sequence[str], v: _Voice) -> str:
     """``A``, ``A and B``, ``A, B and C``."""
     if len(references) < 2:
         return "".join(references)
-    return ", ".join(references[:-1]) + " and " + references[-1]
+    return v._("{items} and {last}").format(items=", ".join(references[:-1]), last=references[-1])
+
+
+def _key_words(key: str, v: _Voice) -> str:
+    """A tie-break key in words: 'the smaller request', ..."""
+    if key == "id":
+        return v._("reference order")
+    if key == "request-asc":
+        return v._("the smaller request")
+    if key == "request-desc":
+        return v._("the larger request")
+    if key.startswith("criterion:"):
+        return v._("the higher mark on '{criterion}'").format(
+            criterion=key.removeprefix("criterion:")
+        )
+    return v._("the lottery with seed {seed}").format(seed=key.removeprefix("lottery:"))
+
+
+def _head(f: _Facts, v: _Voice) -> str:
+    """``Ranked 2 of 6 (score 81.50)``, and the tie-break that placed it, if one did."""
+    numbers = {"rank": f["rank"], "ranked": f["ranked"], "score": v.score(f["score"])}
+    if "tie_break_key" not in f:
+        return v._("Ranked {rank} of {ranked} (score {score})").format(**numbers)
+    if f["tie_position"] == "ahead":
+        text = v._(
+            "Ranked {rank} of {ranked} (score {score}, tied with {other} and placed ahead "
+            "of it by {key})"
+        )
+    else:
+        text = v._(
+            "Ranked {rank} of {ranked} (score {score}, tied with {other} and placed after "
+            "it by {key})"
+        )
+    return text.format(**numbers, other=f["tied_with"], key=_key_words(f["tie_break_key"], v))
+
+
+def _withdrawn_words(f: _Facts, v: _Voice) -> str:
+    day, why = v.day(f["withdrawn_on"]), f["withdrawal_reason"]
+    if "rank" in f:
+        said = v._(
+            "Ranked {rank} of {ranked} (score {score}): it was withdrawn on {day} ({reason})"
+        ).format(rank=f["rank"], ranked=f["ranked"], score=v.score(f["score"]), day=day, reason=why)
+    else:
+        said = v._("It was withdrawn on {day} ({reason})").format(day=day, reason=why)
+    paid = v.eur(f["paid"])
+    if _cents(f["award_before"]):
+        numbers = {
+            "withdrawn": said,
+            "award": v.eur(f["award_before"]),
+            "paid": paid,
+            "released": v.eur(f["released"]),
+        }
+        if "award_run" in f:
+            return v._(
+                "{withdrawn}; it had been awarded {award} in run {run}, of which {paid} was "
+                "paid, so its award is now {paid} and {released} is released."
+            ).format(**numbers, run=f["award_run"])
+        return v._(
+            "{withdrawn}; it had been awarded {award}, of which {paid} was paid, so its "
+            "award is now {paid} and {released} is released."
+        ).format(**numbers)
+    if _cents(f["paid"]):
+        return v._("{withdrawn}; {paid} was paid to it, which stays its award.").format(
+            withdrawn=said, paid=paid
+        )
+    return v._("{withdrawn}, so it is no longer ranked or funded.").format(withdrawn=said)
+
+
+def _reserve_words(f: _Facts, v: _Voice) -> str:
+    """Where a reserve line's money came from, and its place on the reserve."""
+    numbers = {
+        "place": f["reserve_rank"],
+        "size": f["reserve_size"],
+        "withdrawn": _listed(str(f["withdrawals"]).split(", "), v),
+        "free": v.eur(f["free"]),
+    }
+    if _cents(f["unspent"]):
+        return v._(
+            "on the reserve, rank {place} of {size}: after the withdrawal of {withdrawn}, "
+            "{free} was free ({released} released and {unspent} left unspent by run {run})"
+        ).format(
+            **numbers,
+            released=v.eur(f["released"]),
+            unspent=v.eur(f["unspent"]),
+            run=f["reallocates_run"],
+        )
+    return v._(
+        "on the reserve, rank {place} of {size}: after the withdrawal of {withdrawn}, {free} "
+        "was free"
+    ).format(**numbers)
+
+
+def _words(f: _Facts, step: int, v: _Voice) -> str:
+    """The whole sentence of a line, from its facts, in voice ``v``."""
+    reason = f["reason"]
+    if reason == ReasonCode.WITHDRAWN.value:
+        return _withdrawn_words(f, v)
+    if reason == ReasonCode.INELIGIBLE.value:
+        if f.get("ineligible_reason"):
+            return v._("Not eligible ({reason}), so it was not ranked or funded.").format(
+                reason=f["ineligible_reason"]
+            )
+        return v._("Not eligible, so it was not ranked or funded.")
+    head, body = _head(f, v), _BODIES[reason](f, step, v)
+    if "reserve_rank" not in f:
+        return v._("{head}: {body}.").format(head=head, body=body)
+    numbers = {"head": head, "reserve": _reserve_words(f, v), "body": body}
+    if _cents(f["amount"]):
+        return v._("{head}; {reserve}; {body}.").format(**numbers)
+    return v._("{head}; {reserve}; {body}; it stays on the reserve.").format(**numbers)
+
+
+# -- facts, and the sentences stored and shown ------------------------------------------
 
 
 def _withdrawn_facts(c: Candidate, r: Ranked | None, v: Verdict, x: Context) -> Facts:
@@ -265,26 +489,6 @@ def _withdrawn_facts(c: Candidate, r: Ranked | None, v: Verdict, x: Context) -> 
     return out
 
 
-def _withdrawn_sentence(c: Candidate, r: Ranked | None, x: Context) -> str:
-    w = c.withdrawn
-    assert w is not None
-    head = "It"
-    if r is not None:
-        head = f"Ranked {r.rank} of {x.ranked_count} (score {score_text(c.score)}): it"
-    text = f"{head} was withdrawn on {w.on} ({w.reason})"
-    paid = format_eur(w.paid_cents)
-    if w.award_cents:
-        run = "" if w.run_id is None else f" in run {w.run_id}"
-        return (
-            f"{text}; it had been awarded {format_eur(w.award_cents)}{run}, of which {paid} "
-            f"was paid, so its award is now {paid} and {format_eur(w.released_cents)} "
-            "is released."
-        )
-    if w.paid_cents:
-        return f"{text}; {paid} was paid to it, which stays its award."
-    return f"{text}, so it is no longer ranked or funded."
-
-
 def _reserve_facts(c: Candidate, x: Context) -> Facts:
     """Where a reserve line's money came from, and its place on the reserve."""
     y = x.reallocating
@@ -298,18 +502,6 @@ def _reserve_facts(c: Candidate, x: Context) -> Facts:
         "released": format_plain(y.released),
         "unspent": format_plain(y.unspent),
     }
-
-
-def _reserve_clause(c: Candidate, x: Context) -> str:
-    y = x.reallocating
-    assert y is not None
-    origin = f"after the withdrawal of {_listed(y.withdrawn)}, {format_eur(y.free)} was free"
-    if y.unspent:
-        origin += (
-            f" ({format_eur(y.released)} released and {format_eur(y.unspent)} left unspent "
-            f"by run {y.run_id})"
-        )
-    return f"on the reserve, rank {y.reserve[c.reference]} of {len(y.reserve)}: {origin}"
 
 
 def decision_of(amount: int, requested: int) -> Decision:
@@ -365,23 +557,34 @@ def facts(source: LineSource) -> Facts:
 
 
 def sentence(source: LineSource, numbers: Mapping[str, str | int] | None = None) -> str:
-    """The line's reason as one plain English sentence with all the numbers.
+    """The line's reason as the run records it: one plain English sentence with all the
+    numbers, whatever the officer's language.
 
     ``numbers`` are the line's :func:`facts`, when the caller has them already.
     """
-    c, r, v, x = source
-    if v is not None and v.reason is ReasonCode.WITHDRAWN:
-        return _withdrawn_sentence(c, r, x)
-    if r is None or v is None:
-        why = f" ({c.ineligible_reason})" if c.ineligible_reason else ""
-        return f"Not eligible{why}, so it was not ranked or funded."
-    tie = ""
-    if r.tie_key is not None and r.tied_with is not None:
-        place = "ahead of" if r.ahead else "after"
-        tie = f", tied with {r.tied_with} and placed {place} it by {describe_key(r.tie_key)}"
-    body = _BODIES[v.reason](c, v, facts(source) if numbers is None else numbers, x)
-    head = f"Ranked {r.rank} of {x.ranked_count} (score {score_text(c.score)}{tie})"
-    if x.reallocating is not None:
-        stays = "" if v.amount else "; it stays on the reserve"
-        return f"{head}; {_reserve_clause(c, x)}; {body}{stays}."
-    return f"{head}: {body}."
+    found = facts(source) if numbers is None else numbers
+    return _words(found, source.context.options.granularity_cents, _RECORD)
+
+
+def shown_sentence(numbers: Mapping[str, Any], *, granularity_cents: int, recorded: str) -> str:
+    """The reason of a line as the officer reads it: ``recorded`` (the stored English
+    sentence) in English, else the same sentence written from the line's facts in the
+    officer's language; ``recorded`` again for facts too old to hold every number."""
+    if i18n.language() == "en":
+        return recorded
+    try:
+        return _words(numbers, granularity_cents, _officer())
+    except (KeyError, ValueError, TypeError):
+        return recorded
+
+
+def shown_explanation(line: Mapping[str, Any], options: Mapping[str, Any] | None) -> str:
+    """The reason of a stored run's line (its JSON, with its ``facts`` and
+    ``explanation``) as the officer reads it; ``options`` are the run's (its JSON's
+    ``options``)."""
+    recorded = str(line.get("explanation") or "")
+    try:
+        step = int(Decimal(str((options or {}).get("granularity", "1.00"))) * 100)
+    except ArithmeticError:
+        return recorded
+    return shown_sentence(line.get("facts") or {}, granularity_cents=step, recorded=recorded)

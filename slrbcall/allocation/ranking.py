@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .inputs import Candidate
 
-__all__ = ["Ranked", "describe_key", "rank", "tie_break_chain"]
+__all__ = ["Ranked", "rank", "tie_break_chain"]
 
 _ZERO = Decimal(0)
 
@@ -67,19 +67,6 @@ def _key_function(key: str) -> Callable[[Candidate], object]:
         # reference, so an application's lot does not depend on the others.
         return lambda c: hashlib.sha256(f"{seed}:{c.reference}".encode()).hexdigest()
     raise ValueError(f"unknown tie-break key '{key}'")
-
-
-def describe_key(key: str) -> str:
-    """The key in words, for the explanations: 'the smaller request', ..."""
-    if key == "id":
-        return "reference order"
-    if key == "request-asc":
-        return "the smaller request"
-    if key == "request-desc":
-        return "the larger request"
-    if key.startswith("criterion:"):
-        return f"the higher mark on '{key.removeprefix('criterion:')}'"
-    return f"the lottery with seed {key.removeprefix('lottery:')}"
 
 
 def rank(candidates: Sequence[Candidate], tie_break: Sequence[str]) -> list[Ranked]:

@@ -13,7 +13,7 @@ from slrbcall.model import PartialPolicy, Policy, ThemeCap
 from slrbcall.money import cents_from_decimal, format_plain
 
 from .codes import Decision, ReasonCode
-from .explain import Context, LineSource, decision_of, facts, sentence
+from .explain import Context, LineSource, decision_of, facts, sentence, shown_sentence
 from .inputs import AllocationOptions, Candidate
 from .policies import Verdict
 from .ranking import Ranked
@@ -107,8 +107,18 @@ class DecisionLine:
 
     @property
     def explanation(self) -> str:
-        """One plain English sentence with all the numbers."""
+        """One plain English sentence with all the numbers: the reason the run records."""
         return sentence(self.source)
+
+    @property
+    def shown_explanation(self) -> str:
+        """The same reason as the officer reads it, in the language spoken."""
+        numbers = facts(self.source)
+        return shown_sentence(
+            numbers,
+            granularity_cents=self.source.context.options.granularity_cents,
+            recorded=sentence(self.source, numbers),
+        )
 
     @property
     def facts(self) -> Mapping[str, str | int]:
