@@ -271,7 +271,7 @@ def test_scores_template_round_trip(cli: Invoke, tmp_path: Path) -> None:
     assert result.exit_code == 0, result
     assert "Conflict of interest: expert-participation does not mark EMP23-05." in result.stdout
     book = openpyxl.load_workbook(template)
-    sheet = book["Notes"]
+    sheet = book["Marks"]  # in the officer's language: English in the tests
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 15 * 5 - 1
     for row in range(2, len(rows) + 2):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,8 @@ from slrbcall.cli.common import (
 from slrbcall.cli.options import OneOf
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.committee import service as committee_service
-from slrbcall.committee.scoring import INCOMPLETE_TREATMENTS, score_line_json
+from slrbcall.committee.scoring import INCOMPLETE_TREATMENTS, flag_label, score_line_json
+from slrbcall.i18n import N_, _, language, ngettext
 
 AllowIncomplete = Annotated[
     str | None,
@@ -66,27 +68,58 @@ def score(
         )
         return
     console = out_console()
-    verb = "Would take in" if result.dry_run else "Took in"
+    if result.dry_run:
+        took = ngettext(
+            "Would take in {count} mark from {file} (sheet '{sheet}', {layout}) for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged.",
+            "Would take in {count} marks from {file} (sheet '{sheet}', {layout}) for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged.",
+            result.marks,
+        )
+    else:
+        took = ngettext(
+            "Took in {count} mark from {file} (sheet '{sheet}', {layout}) for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged.",
+            "Took in {count} marks from {file} (sheet '{sheet}', {layout}) for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged.",
+            result.marks,
+        )
     console.print(
         text(
-            f"{verb} {result.marks} marks from {result.file.name} (sheet '{result.sheet}', "
-            f"{result.layout} layout) for {result.call_id}: {result.added} new, "
-            f"{result.changed} changed, {result.unchanged} unchanged."
+            took.format(
+                count=result.marks,
+                file=result.file.name,
+                sheet=result.sheet,
+                layout=_(_LAYOUTS.get(result.layout, result.layout)),
+                call=result.call_id,
+                new=result.added,
+                changed=result.changed,
+                unchanged=result.unchanged,
+            )
         )
     )
     if result.missing:
         count = sum(len(p) for p in result.missing.values())
+        marks = ngettext(
+            "{count} mark is still missing", "{count} marks are still missing", count
+        ).format(count=count)
+        applications = ngettext(
+            "for {count} application", "for {count} applications", len(result.missing)
+        ).format(count=len(result.missing))
         console.print(
             text(
-                f"{count} marks are still missing, for {len(result.missing)} applications: "
-                + ", ".join(sorted(result.missing)),
+                _("{marks}, {applications}: {references}").format(
+                    marks=marks,
+                    applications=applications,
+                    references=", ".join(sorted(result.missing)),
+                ),
                 "yellow",
             )
         )
     else:
-        console.print(text("Every eligible application has all its marks."))
+        console.print(text(_("Every eligible application has all its marks.")))
     if result.dry_run:
-        console.print(text("Dry run: nothing was stored."))
+        console.print(text(_("Dry run: nothing was stored.")))
 
 
 def ranking(
@@ -109,17 +142,18 @@ def ranking(
             ]
         )
         return
+    numeric = (_("rank"), _("score"), _("spread"), _("members"))
     view = table(
-        "rank",
-        "reference",
-        "applicant",
-        "title",
-        "score",
-        "spread",
-        "members",
-        "flags",
-        title=f"{result.loaded.call.id}: ranking",
-        numeric=("rank", "score", "spread", "members"),
+        _("rank"),
+        _("reference"),
+        _("applicant"),
+        _("title"),
+        _("score"),
+        _("spread"),
+        _("members"),
+        _("flags"),
+        title=_("{call}: ranking").format(call=result.loaded.call.id),
+        numeric=numeric,
     )
     for rank, line, tied in result.lines:
         app = apps[line.reference]
@@ -128,9 +162,22 @@ def ranking(
             text(line.reference),
             text(app.applicant_name),
             text(app.title),
-            text(f"{line.score:.2f}" if line.score is not None else "-"),
-            text(f"{line.spread:.2f}" if line.spread is not None else "-"),
+            text(decimal_text(line.score)),
+            text(decimal_text(line.spread)),
             text(line.reviewers),
-            text(", ".join(line.flags), "yellow" if line.flags else ""),
+            text(", ".join(flag_label(f) for f in line.flags), "yellow" if line.flags else ""),
         )
     out_console().print(view)
+
+
+#: The layouts of a marks workbook, in words (``wide`` and ``long`` in English).
+_LAYOUTS = {"wide": N_("wide layout"), "long": N_("long layout")}
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """A score to two decimals as the officer writes it (``81.50``, ``81,50``); ``-``
+    for none."""
+    if value is None:
+        return "-"
+    shown = f"{value:.2f}"
+    return shown if language() == "en" else shown.replace(".", ",")

@@ -20,6 +20,7 @@ __all__ = [
     "ReportXlsxOption",
     "SheetOption",
     "TemplateLangOption",
+    "WorkbookLangOption",
     "settings",
 ]
 
@@ -52,6 +53,18 @@ TemplateLangOption = Annotated[
         "--lang",
         click_type=OneOf(("nl", "fr", "en")),
         help="Language of the headers and instructions: nl, fr or en.",
+    ),
+]
+
+#: The language of a workbook to fill in, by default the officer's (the root's --lang).
+WorkbookLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "en")),
+        help="Language of the headers and instructions: nl, fr or en. Default: the "
+        "language of messages (the --lang before the command).",
+        show_default=False,
     ),
 ]
 

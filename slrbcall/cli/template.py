@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from slrbcall.cli.common import OutputOption, TemplateLangOption, settings
+from slrbcall.cli.common import OutputOption, TemplateLangOption, WorkbookLangOption, settings
 from slrbcall.cli.followup import monitoring
 from slrbcall.cli.justification import justification_template
 from slrbcall.cli.output import out_console, text
 from slrbcall.cli.payments import payments_template
 from slrbcall.committee import service as committee_service
+from slrbcall.i18n import _
 from slrbcall.intake import service as intake_service
 
 app = typer.Typer(no_args_is_help=True, help="Write blank workbooks to fill in.")
@@ -38,7 +39,7 @@ def applications(
 def scores(
     ctx: typer.Context,
     output: Output,
-    lang: TemplateLangOption = "fr",
+    lang: WorkbookLangOption = None,
 ) -> None:
     """Write the marking workbook: a row per eligible application and committee member.
 
@@ -52,12 +53,19 @@ def scores(
     console = out_console()
     console.print(
         text(
-            f"Wrote {output} for {loaded.call.id}: fill in the marks, "
-            f"then 'slrbcall score {output}'."
+            _("Wrote {file} for {call}: fill in the marks, then 'slrbcall score {file}'.").format(
+                file=output, call=loaded.call.id
+            )
         )
     )
     for reference, member in left_out:
-        console.print(text(f"Conflict of interest: {member} does not mark {reference}."))
+        console.print(
+            text(
+                _("Conflict of interest: {member} does not mark {reference}.").format(
+                    member=member, reference=reference
+                )
+            )
+        )
 
 
 # The follow-up's templates are written by the follow-up's commands.

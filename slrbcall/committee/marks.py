@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.committee.scoring import Mark
 from slrbcall.errors import Problem
+from slrbcall.i18n import _, language
 from slrbcall.sheets import CellError, clean_text, normalise_header, read_identifier
 
 if TYPE_CHECKING:
@@ -111,9 +112,10 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
     if not long_layout and not criteria:
         problems.append(
             sheet.problem(
-                "no mark columns: add one column per criterion ("
-                + ", ".join(c.label.fr for c in call.criteria)
-                + ") or the columns 'Criterion' and 'Mark'",
+                _(
+                    "no mark columns: add one column per criterion ({criteria}) or the "
+                    "columns 'Criterion' and 'Mark'"
+                ).format(criteria=", ".join(c.label[_label_language()] for c in call.criteria)),
                 row=header.row,
             )
         )
@@ -144,7 +146,11 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
         if reference is None or reviewer_text is None:
             missing = "reference" if reference is None else "reviewer"
             cell = cells[columns[missing] - 1]
-            problems.append(at(cell).saying(f"empty: every row needs its {missing}"))
+            if reference is None:
+                empty = _("empty: every row needs its reference")
+            else:
+                empty = _("empty: every row needs its reviewer")
+            problems.append(at(cell).saying(empty))
             continue
         reviewer = reviewers.get(_fold(reviewer_text), reviewer_text)
         if long_layout:
@@ -179,6 +185,11 @@ def read_marks(sheet: Sheet, header: Header, *, call: Call) -> MarksRead:
     return MarksRead(tuple(marks), tuple(problems), "long" if long_layout else "wide")
 
 
+def _label_language() -> str:
+    """The language of the call's labels the officer reads: Dutch, else French."""
+    return "nl" if language() == "nl" else "fr"
+
+
 def _fold(text: str) -> str:
 
     return normalise_header(text)
@@ -207,11 +218,13 @@ def _mark_value(cell: Cell) -> Decimal | None:
     value = cell.value
     if cell.error is None and isinstance(value, int | Decimal) and not isinstance(value, bool):
         if value < 0:
-            raise CellError(f"a mark cannot be negative: {value}")
+            raise CellError(_("a mark cannot be negative: {mark}").format(mark=value))
         return Decimal(value)
     text = clean_text(cell)
     if text is None:
         return None
     if not _NUMBER.fullmatch(text):
-        raise CellError(f"not a mark: '{text}' (write a number such as 7 or 7,5)")
+        raise CellError(
+            _("not a mark: '{text}' (write a number such as 7 or 7,5)").format(text=text)
+        )
     return Decimal(text.replace(",", "."))

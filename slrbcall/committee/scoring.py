@@ -36,6 +36,7 @@ from typing import Any
 
 from slrbcall.calls.registry import Registry, normalise_name
 from slrbcall.errors import NOWHERE, InputFileError, Problem
+from slrbcall.i18n import N_, _, ngettext
 from slrbcall.model import (
     Aggregation,
     Application,
@@ -54,6 +55,7 @@ __all__ = [
     "ScoreLine",
     "check_marks",
     "conflicts",
+    "flag_label",
     "missing_marks",
     "rank",
     "score",
@@ -63,6 +65,20 @@ __all__ = [
 FLAG_CONFLICT_EXCLUDED = "conflict_excluded"
 FLAG_DISAGREEMENT = "disagreement"
 FLAG_INCOMPLETE = "incomplete"
+
+#: The flags as the officer reads them (the codes stay in JSON and in the workspace).
+_FLAG_LABELS = {
+    FLAG_CONFLICT_EXCLUDED: N_("conflict_excluded"),
+    FLAG_DISAGREEMENT: N_("disagreement"),
+    FLAG_INCOMPLETE: N_("incomplete"),
+}
+
+
+def flag_label(flag: str) -> str:
+    """A flag as the officer reads it (an unknown flag as it is)."""
+    label = _FLAG_LABELS.get(flag)
+    return flag if label is None else _(label)
+
 
 #: The ways ``score(allow_incomplete=...)`` may treat missing marks.
 INCOMPLETE_TREATMENTS = ("skip-reviewer", "zero")
@@ -202,10 +218,27 @@ def _linked(
 # -- checking marks ----------------------------------------------------------------------
 
 
+#: What a mark may name that the call or the workspace does not know.
+_UNKNOWN = {
+    "application": (
+        N_("unknown application '{word}'"),
+        N_("unknown application '{word}' (did you mean '{hint}'?)"),
+    ),
+    "committee member": (
+        N_("unknown committee member '{word}'"),
+        N_("unknown committee member '{word}' (did you mean '{hint}'?)"),
+    ),
+    "criterion": (
+        N_("unknown criterion '{word}'"),
+        N_("unknown criterion '{word}' (did you mean '{hint}'?)"),
+    ),
+}
+
+
 def _unknown(what: str, word: str, choices: Iterable[str]) -> str:
     hint = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    return f"unknown {what} '{word}'{suggestion}"
+    plain, suggesting = _UNKNOWN[what]
+    return _(suggesting if hint else plain).format(word=word, hint=hint[0] if hint else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,18 +262,20 @@ def _problem_of(mark: Mark, known: _Lookup) -> str | None:
     if criterion is None:
         return _unknown("criterion", mark.criterion, known.criteria)
     if application.status is not ApplicationStatus.ELIGIBLE:
-        return f"application '{mark.reference}' is ineligible and is not marked: remove this mark"
+        return _(
+            "application '{reference}' is ineligible and is not marked: remove this mark"
+        ).format(reference=mark.reference)
     if mark.reviewer in known.conflicts.get(mark.reference, frozenset()):
-        return (
-            f"'{mark.reviewer}' has a conflict of interest with application "
-            f"'{mark.reference}' and may not mark it"
-        )
+        return _(
+            "'{reviewer}' has a conflict of interest with application '{reference}' and may "
+            "not mark it"
+        ).format(reviewer=mark.reviewer, reference=mark.reference)
     # NaN and infinities are refused here too: they compare with nothing.
     if not mark.mark.is_finite() or not 0 <= mark.mark <= criterion.max_mark:
-        return (
-            f"mark {mark.mark:f} is out of range for criterion '{criterion.key}': "
-            f"write a mark from 0 to {criterion.max_mark}"
-        )
+        return _(
+            "mark {mark} is out of range for criterion '{criterion}': write a mark from 0 "
+            "to {maximum}"
+        ).format(mark=f"{mark.mark:f}", criterion=criterion.key, maximum=criterion.max_mark)
     return None
 
 
@@ -270,9 +305,13 @@ def check_marks(
         message = _problem_of(mark, known)
         key = (mark.reference, mark.reviewer, mark.criterion)
         if message is None and key in first_at:
-            message = (
-                f"'{mark.reviewer}' marked '{mark.criterion}' of '{mark.reference}' twice "
-                f"(first at {first_at[key]})"
+            message = _(
+                "'{reviewer}' marked '{criterion}' of '{reference}' twice (first at {place})"
+            ).format(
+                reviewer=mark.reviewer,
+                criterion=mark.criterion,
+                reference=mark.reference,
+                place=first_at[key],
             )
         first_at.setdefault(key, mark.where)
         if message is not None:
@@ -340,10 +379,6 @@ def _combine(values: Sequence[Fraction], aggregation: Aggregation) -> Fraction:
     return sum(values, Fraction(0)) / len(values)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def score(
     marks: Sequence[Mark],
     *,
@@ -378,19 +413,32 @@ def score(
     for reference in sorted(gaps):
         in_conflict = conflicts.get(reference, frozenset())
         missing = gaps[reference]
-        short = {reviewer for reviewer, _ in missing}
+        short = {reviewer for reviewer, _criterion in missing}
         reviewers = [m.key for m in call.committee if m.key not in in_conflict]
         treatment: str | None = None
         if missing and allow_incomplete is None:
-            treatment = f"not scored until complete: {_plural(len(missing), 'missing mark')}"
+            treatment = ngettext(
+                "not scored until complete: {count} missing mark",
+                "not scored until complete: {count} missing marks",
+                len(missing),
+            ).format(count=len(missing))
             reviewers = []
         elif missing and allow_incomplete == "skip-reviewer":
             reviewers = [r for r in reviewers if r not in short]
-            treatment = f"reviewers with missing marks left out: {', '.join(sorted(short))}"
-            if not reviewers:
-                treatment += "; no reviewer left to score it"
+            if reviewers:
+                treatment = _("reviewers with missing marks left out: {reviewers}")
+            else:
+                treatment = _(
+                    "reviewers with missing marks left out: {reviewers}; no reviewer left to "
+                    "score it"
+                )
+            treatment = treatment.format(reviewers=", ".join(sorted(short)))
         elif missing:
-            treatment = f"{_plural(len(missing), 'missing mark')} counted as 0"
+            treatment = ngettext(
+                "{count} missing mark counted as 0",
+                "{count} missing marks counted as 0",
+                len(missing),
+            ).format(count=len(missing))
 
         # Per reviewer, each criterion on 0..100; a mark still absent here is only
         # possible under "zero", where it counts as 0.

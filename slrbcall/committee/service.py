@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from slrbcall.committee import scoring
 from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.committee.scoring import Mark
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.i18n import _, language, use_language
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
@@ -23,7 +25,7 @@ from slrbcall.store import StoredMark, Workspace
 
 if TYPE_CHECKING:
     from slrbcall.committee.scoring import Mark, ScoreLine
-    from slrbcall.model import Application
+    from slrbcall.model import Application, Call
     from slrbcall.store import Workspace
 
 __all__ = [
@@ -64,8 +66,10 @@ def _open(settings: Settings) -> Workspace:
 
     if not settings.db_path.exists():
         raise RefusedError(
-            f"no workspace at {settings.db_path} yet: take the applications in first "
-            "('slrbcall intake FILE')"
+            _(
+                "no workspace at {path} yet: take the applications in first "
+                "('slrbcall intake FILE')"
+            ).format(path=settings.db_path)
         )
     return Workspace.open(settings.db_path, create=False)
 
@@ -95,7 +99,9 @@ def stored_state(
         ]
     if not applications:
         raise RefusedError(
-            f"no applications for {loaded.call.id} yet: 'slrbcall intake FILE' takes them in"
+            _("no applications for {call} yet: 'slrbcall intake FILE' takes them in").format(
+                call=loaded.call.id
+            )
         )
     return loaded, applications, marks
 
@@ -122,7 +128,7 @@ def take_scores(
             chosen,
             match=mark_matcher(call),
             required=("reference", "reviewer"),
-            names={"reference": "Reference", "reviewer": "Reviewer"},
+            names={"reference": _("Reference"), "reviewer": _("Reviewer")},
         )
         read = read_marks(chosen, header, call=call)
         problems = [
@@ -224,40 +230,22 @@ def write_scores_template(
     settings: Settings,
     out: Path,
     *,
-    lang: str = "fr",
+    lang: str | None = None,
     rows: Sequence[Sequence[object]] | None = None,
 ) -> tuple[LoadedCall, list[tuple[str, str]]]:
     """The marking workbook: a row per (eligible application, member not in conflict).
 
-    Returns the call and the conflicts left out, as (reference, member) pairs.
+    Its headers, notes and instructions are in ``lang`` (``en``, ``fr`` or ``nl``; by
+    default the officer's language), and the call's labels in Dutch for ``nl``, else in
+    French. Returns the call and the conflicts left out, as (reference, member) pairs.
     ``rows`` replaces the blank marks (the shipped example fills them in).
     """
 
-    loaded, applications, _ = stored_state(settings)
+    loaded, applications, _marks = stored_state(settings)
     call = loaded.call
     conflicts = scoring.conflicts(call, applications, load_registry(settings.calls_path))
+    lang = lang or language()
     text_lang = "nl" if lang == "nl" else "fr"
-    heads = _HEADS[lang]
-    columns = [
-        TemplateColumn("reference", heads[0], "identifier", True, "", width=14),
-        TemplateColumn(
-            "title", heads[1], "text", False, "Not read back: for information.", width=34
-        ),
-        TemplateColumn("reviewer", heads[2], "identifier", True, "", width=22),
-        *(
-            TemplateColumn(
-                f"criterion:{c.key}",
-                c.label[text_lang],
-                "mark",
-                True,
-                f"0 to {c.max_mark} (weight {c.weight})",
-                width=18,
-                maximum=c.max_mark,
-            )
-            for c in call.criteria
-        ),
-        TemplateColumn("comment", heads[3], "long_text", False, "", width=40),
-    ]
     blank: list[list[object]] = []
     left_out: list[tuple[str, str]] = []
     for app in sorted(applications, key=lambda a: a.reference):
@@ -271,48 +259,74 @@ def write_scores_template(
                 [app.reference, app.title, member.key, *([None] * len(call.criteria)), None]
             )
     if not blank and not rows:
-        raise RefusedError(f"no eligible application to mark in {call.id}")
-    conflict_lines = [f"{ref}: {member}" for ref, member in left_out] or ["-"]
+        raise RefusedError(_("no eligible application to mark in {call}").format(call=call.id))
+    with _speaking(lang):
+        columns = _scores_columns(call, text_lang)
+        sheet_name = _("Marks")
+        # i18n: two lines of the instructions sheet, one sentence: the next line goes on.
+        instructions = [
+            _("One row per application and committee member. Give a mark from 0 to the maximum"),
+            _("shown in each criterion's header note; leave a cell empty if you do not mark it."),
+            "",
+            _("Left out for a declared link (conflict of interest):"),
+            *([f"{ref}: {member}" for ref, member in left_out] or ["-"]),
+        ]
     write_template(
         out,
         title=call.title[text_lang],
-        sheet_name=_SHEETS[lang],
+        sheet_name=sheet_name,
         columns=columns,
-        instructions=[
-            *_INSTRUCTIONS[lang],
-            "",
-            _CONFLICTS[lang],
-            *conflict_lines,
-        ],
+        instructions=instructions,
         properties={"slrbcall.call": call.id, "slrbcall.template": "scores"},
         rows=rows if rows is not None else blank,
     )
     return loaded, left_out
 
 
-_SHEETS = {"en": "Marks", "fr": "Notes", "nl": "Punten"}
-_HEADS = {
-    "en": ("Reference", "Project title", "Reviewer", "Comment"),
-    "fr": ("Référence", "Titre du projet", "Membre du comité", "Commentaire"),
-    "nl": ("Referentie", "Projecttitel", "Beoordelaar", "Opmerking"),
-}
-_INSTRUCTIONS = {
-    "en": [
-        "One row per application and committee member. Give a mark from 0 to the maximum",
-        "shown in each criterion's header note; leave a cell empty if you do not mark it.",
-    ],
-    "fr": [
-        "Une ligne par candidature et par membre du comité. Donnez une note de 0 au maximum",
-        "indiqué dans la note de l'en-tête de chaque critère ; laissez vide ce que vous ne "
-        "notez pas.",
-    ],
-    "nl": [
-        "Eén rij per aanvraag en per lid van het comité. Geef punten van 0 tot het maximum",
-        "in de notitie bij elke criteriumkop; laat leeg wat u niet beoordeelt.",
-    ],
-}
-_CONFLICTS = {
-    "en": "Left out for a declared link (conflict of interest):",
-    "fr": "Exclus pour un lien déclaré (conflit d'intérêts) :",
-    "nl": "Weggelaten wegens een verklaarde band (belangenconflict):",
-}
+def _scores_columns(call: Call, text_lang: str) -> list[TemplateColumn]:
+    """The columns of the marking workbook, in the language spoken."""
+    return [
+        TemplateColumn("reference", _("Reference"), "identifier", True, "", width=14),
+        TemplateColumn(
+            "title",
+            _("Project title"),
+            "text",
+            False,
+            _("Not read back: for information."),
+            width=34,
+        ),
+        TemplateColumn("reviewer", _("Reviewer"), "identifier", True, "", width=22),
+        *(
+            TemplateColumn(
+                f"criterion:{c.key}",
+                c.label[text_lang],
+                "mark",
+                True,
+                _("0 to {maximum} (weight {weight})").format(
+                    maximum=_number(c.max_mark), weight=_number(c.weight)
+                ),
+                width=18,
+                maximum=c.max_mark,
+            )
+            for c in call.criteria
+        ),
+        TemplateColumn("comment", _("Comment"), "long_text", False, "", width=40),
+    ]
+
+
+def _number(value: object) -> str:
+    """A number as the language spoken writes it: ``1.5``, or ``1,5`` in French and Dutch."""
+    text = str(value)
+    return text if language() == "en" else text.replace(".", ",")
+
+
+@contextmanager
+def _speaking(lang: str) -> Iterator[None]:
+    """Speak ``lang`` for a while: a workbook's language may be another than the
+    officer's (``template scores --lang``)."""
+    spoken = language()
+    use_language(lang)
+    try:
+        yield
+    finally:
+        use_language(spoken)
