@@ -258,7 +258,7 @@ def test_allocating_with_missing_marks_is_refused(cli: Invoke, tmp_path: Path) -
     assert cli("--db", db, *CALL, "intake", EXAMPLES / "applications.xlsx").exit_code == 0
     result = cli("--db", db, "allocate")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: 15 eligible application(s) have no complete score")
+    assert result.stderr.startswith("Error: 15 eligible applications have no complete score")
 
 
 def test_scores_template_round_trip(cli: Invoke, tmp_path: Path) -> None:

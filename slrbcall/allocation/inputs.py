@@ -18,6 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from slrbcall.errors import RefusedError
+from slrbcall.i18n import _
 from slrbcall.model import Call, PartialPolicy, Policy, ThemeCap
 from slrbcall.money import format_eur
 
@@ -234,34 +235,51 @@ def validate_candidates(candidates: Sequence[Candidate], options: AllocationOpti
     counts = Counter(c.reference for c in candidates)
     duplicates = sorted(ref for ref, n in counts.items() if n > 1)
     if duplicates:
-        problems.append("duplicate references: " + ", ".join(duplicates))
+        problems.append(
+            _("duplicate references: {references}").format(references=", ".join(duplicates))
+        )
     top = options.grant_max_cents
     bottom = max(options.grant_min_cents, 1)
     for c in candidates:
         if c.requested_cents < 0:
-            problems.append(f"{c.reference}: negative request ({format_eur(c.requested_cents)})")
+            problems.append(
+                _("{reference}: negative request ({requested})").format(
+                    reference=c.reference, requested=format_eur(c.requested_cents)
+                )
+            )
         elif c.eligible and c.withdrawn is None and not bottom <= c.requested_cents <= top:
-            limit = "above the maximum" if c.requested_cents > top else "below the minimum"
+            if c.requested_cents > top:
+                limit = _("{reference}: request {requested} is above the maximum grant of {grant}")
+            else:
+                limit = _("{reference}: request {requested} is below the minimum grant of {grant}")
             grant = top if c.requested_cents > top else bottom
             problems.append(
-                f"{c.reference}: request {format_eur(c.requested_cents)} is {limit} grant "
-                f"of {format_eur(grant)}"
+                limit.format(
+                    reference=c.reference,
+                    requested=format_eur(c.requested_cents),
+                    grant=format_eur(grant),
+                )
             )
     kept = sum(c.withdrawn.paid_cents for c in candidates if c.withdrawn is not None)
     if kept > options.budget_cents:
         problems.append(
-            f"withdrawn applications were paid {format_eur(kept)}, more than the budget of "
-            f"{format_eur(options.budget_cents)}"
+            _("withdrawn applications were paid {paid}, more than the budget of {budget}").format(
+                paid=format_eur(kept), budget=format_eur(options.budget_cents)
+            )
         )
     # Each distinct score once: 100,000 applications share a few thousand scores.
     bad = {s for s in {c.score for c in candidates} if not _valid_score(s)}
     problems.extend(
-        f"{c.reference}: score {c.score} is not between 0 and 100"
+        _("{reference}: score {score} is not between 0 and 100").format(
+            reference=c.reference, score=c.score
+        )
         for c in candidates
         if c.score in bad
     )
     if problems:
         shown = problems[:20]
         if len(problems) > len(shown):
-            shown.append(f"... and {len(problems) - len(shown)} more")
-        raise InvalidCandidatesError("invalid candidates: " + "; ".join(shown))
+            shown.append(_("... and {count} more").format(count=len(problems) - len(shown)))
+        raise InvalidCandidatesError(
+            _("invalid candidates: {problems}").format(problems="; ".join(shown))
+        )

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from slrbcall.i18n import _
 from slrbcall.money import format_plain
 
 from .codes import ReasonCode
@@ -209,7 +210,7 @@ def solve_max_score(p: Knapsack, *, time_limit: float, counterfactuals: bool) ->
 
     # A first feasible set: the LP's whole items, then whatever else fits.
     rounded = sorted(range(n), key=lambda i: (-lp_values[i], -bounds.reduced[i], i))
-    best = _best(p, solver, bounds, frozenset(_fill(p, set(), rounded)), what="the optimum")
+    best = _best(p, solver, bounds, frozenset(_fill(p, set(), rounded)), what=_("the optimum"))
     optimum = p.value(best)
 
     # Ties: decide the undecided items in rank order, a block at a time.
@@ -229,7 +230,7 @@ def solve_max_score(p: Knapsack, *, time_limit: float, counterfactuals: bool) ->
             weights,
             min_value=optimum,
             start=incumbent,
-            what="the tie-break between optimal sets",
+            what=_("the tie-break between optimal sets"),
         )
         if found is None:  # pragma: no cover - the incumbent is a witness
             raise AssertionError("the tie-break lost the incumbent")
@@ -269,7 +270,7 @@ def _forced_optimum(
         witness = other
     if p.value(witness) >= local.ceiling(item):
         return p.value(witness)
-    what = f"what forcing in item {item} would cost"
+    what = _("what forcing in item {item} would cost").format(item=item)
     return p.value(_best(p, solver, local, witness, forced=item, what=what))
 
 

@@ -26,9 +26,10 @@ from slrbcall import __version__
 from slrbcall.allocation import Reallocation, Withdrawn, options_from_json
 from slrbcall.allocation import reallocate as give_to_reserve
 from slrbcall.allocation.service import _open
-from slrbcall.allocation.standing import ReservePlace, standing
+from slrbcall.allocation.standing import ReservePlace, shown_day, standing
 from slrbcall.calls.service import resolve_call
 from slrbcall.errors import RefusedError
+from slrbcall.i18n import _
 from slrbcall.money import cents_from_decimal, format_plain
 
 if TYPE_CHECKING:
@@ -62,9 +63,13 @@ def withdraw(
     """
     reason = reason.strip()
     if not reason:
-        raise RefusedError("--reason needs a text: say why the applicant withdrew")
+        raise RefusedError(_("--reason needs a text: say why the applicant withdrew"))
     if on > today:
-        raise RefusedError(f"a withdrawal is recorded once made: {on} is after today ({today})")
+        raise RefusedError(
+            _("a withdrawal is recorded once made: {day} is after today ({today})").format(
+                day=shown_day(on), today=shown_day(today)
+            )
+        )
     with _open(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         call_id = loaded.call.id
@@ -72,13 +77,20 @@ def withdraw(
             known = tx.references(call_id)
             if reference not in known:
                 hint = difflib.get_close_matches(reference, known, n=1)
-                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-                raise RefusedError(f"no application '{reference}' in {call_id}{suggestion}")
+                if hint:
+                    refused = _("no application '{reference}' in {call} (did you mean '{hint}'?)")
+                else:
+                    refused = _("no application '{reference}' in {call}")
+                raise RefusedError(
+                    refused.format(reference=reference, call=call_id, hint=hint[0] if hint else "")
+                )
             now = standing(tx, call_id)
             earlier = now.withdrawals.get(reference)
             if earlier is not None:
                 raise RefusedError(
-                    f"{reference} was withdrawn on {earlier.on_date} already ({earlier.reason})"
+                    _("{reference} was withdrawn on {day} already ({reason})").format(
+                        reference=reference, day=shown_day(earlier.on_date), reason=earlier.reason
+                    )
                 )
             later = sorted(
                 p.paid_on
@@ -87,9 +99,11 @@ def withdraw(
             )
             if later:
                 raise RefusedError(
-                    f"{reference} was paid on {later[-1]}, after {on}: date the withdrawal on "
-                    "or after its last payment (money paid after a renunciation is "
-                    "recovered, which a withdrawal does not record)"
+                    _(
+                        "{reference} was paid on {paid_on}, after {day}: date the withdrawal on "
+                        "or after its last payment (money paid after a renunciation is "
+                        "recovered, which a withdrawal does not record)"
+                    ).format(reference=reference, paid_on=shown_day(later[-1]), day=shown_day(on))
                 )
             tx.add_withdrawal(call_id, reference, on_date=on.isoformat(), reason=reason)
             recorded = standing(tx, call_id)
@@ -163,32 +177,44 @@ def _reallocate(
     terms = call.reserve
     if terms is None:
         raise RefusedError(
-            f"{call.id} keeps no reserve list: declare one under 'reserve:' in its definition "
-            "(docs/call-definition.md)"
+            _(
+                "{call} keeps no reserve list: declare one under 'reserve:' in its definition "
+                "(docs/call-definition.md)"
+            ).format(call=call.id)
         )
     now = standing(tx if tx is not None else ws, call.id)
     run = now.run
     if run is None:
         raise RefusedError(
-            f"no allocation of {call.id} is adopted yet: there is no reserve to reallocate to"
+            _(
+                "no allocation of {call} is adopted yet: there is no reserve to reallocate to"
+            ).format(call=call.id)
         )
     expired = terms.valid_until is not None and today > terms.valid_until
     if expired and reason is None:
         raise RefusedError(
-            f"the reserve list of {call.id} was valid until {terms.valid_until} (today is "
-            f"{today}): pass --after-validity --reason TEXT to reallocate all the same"
+            _(
+                "the reserve list of {call} was valid until {until} (today is {today}): pass "
+                "--after-validity --reason TEXT to reallocate all the same"
+            ).format(
+                call=call.id, until=shown_day(terms.valid_until or today), today=shown_day(today)
+            )
         )
     pending = now.pending
     released = sum(w.released_cents for w in pending.values())
     if not released:
         if not pending:
             raise RefusedError(
-                f"no withdrawal since run {run.id} was adopted, so nothing was released to "
-                "reallocate ('slrbcall withdraw REF --date D --reason TEXT' records one)"
+                _(
+                    "no withdrawal since run {run} was adopted, so nothing was released to "
+                    "reallocate ('slrbcall withdraw REF --date D --reason TEXT' records one)"
+                ).format(run=run.id)
             )
         raise RefusedError(
-            f"the withdrawals since run {run.id} ({', '.join(pending)}) released nothing: "
-            "they were not funded, or were paid in full"
+            _(
+                "the withdrawals since run {run} ({references}) released nothing: they were "
+                "not funded, or were paid in full"
+            ).format(run=run.id, references=", ".join(pending))
         )
     options = dataclasses.replace(
         options_from_json(run.result["options"]),

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 from slrbcall import __version__
 from slrbcall.allocation import AllocationOptions, Candidate, reserve_of
 from slrbcall.allocation import allocate as run_policy
-from slrbcall.allocation.standing import Standing, awards, standing
+from slrbcall.allocation.standing import Standing, awards, shown_day, standing
 from slrbcall.calls.service import resolve_call
 from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
+from slrbcall.i18n import _, ngettext
 from slrbcall.model import Policy
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
@@ -72,9 +73,15 @@ def _candidates(
     if incomplete:
         shown = ", ".join(incomplete[:10]) + (" ..." if len(incomplete) > 10 else "")
         raise RefusedError(
-            f"{len(incomplete)} eligible application(s) have no complete score ({shown}): "
-            "take in the missing marks ('slrbcall ranking' lists them), or pass "
-            "--allow-incomplete skip-reviewer|zero"
+            ngettext(
+                "{count} eligible application has no complete score ({references}): "
+                "take in the missing marks ('slrbcall ranking' lists them), or pass "
+                "--allow-incomplete skip-reviewer|zero",
+                "{count} eligible applications have no complete score ({references}): "
+                "take in the missing marks ('slrbcall ranking' lists them), or pass "
+                "--allow-incomplete skip-reviewer|zero",
+                len(incomplete),
+            ).format(count=len(incomplete), references=shown)
         )
     candidates = []
     for app in ranked.applications:
@@ -234,13 +241,17 @@ def adopted_run(settings: Settings, run_id: int | None = None) -> tuple[LoadedCa
         return found.loaded, _run_of(found.runs, run_id)
     if not found.runs:
         raise RefusedError(
-            f"no allocation for {call_id} yet: run 'slrbcall allocate --budget AMOUNT'"
+            _("no allocation for {call} yet: run 'slrbcall allocate --budget AMOUNT'").format(
+                call=call_id
+            )
         )
     if found.adopted_id is None:
         proposals = ", ".join(str(run.id) for run in found.runs)
         raise RefusedError(
-            f"no allocation of {call_id} is adopted yet (proposals: {proposals}): adopt one "
-            f"with 'slrbcall allocations adopt {found.runs[-1].id}'"
+            _(
+                "no allocation of {call} is adopted yet (proposals: {proposals}): adopt one "
+                "with 'slrbcall allocations adopt {run}'"
+            ).format(call=call_id, proposals=proposals, run=found.runs[-1].id)
         )
     return found.loaded, _run_of(found.runs, found.adopted_id)
 
@@ -249,13 +260,13 @@ def _run_of(runs: Sequence[StoredRun], run_id: int) -> StoredRun:
     for run in runs:
         if run.id == run_id:
             return run
-    known = ", ".join(str(r.id) for r in runs) or "none"
-    raise RefusedError(f"no allocation run {run_id} (runs: {known})")
+    known = ", ".join(str(r.id) for r in runs) or _("none")
+    raise RefusedError(_("no allocation run {run} (runs: {known})").format(run=run_id, known=known))
 
 
 def _open(settings: Settings) -> Workspace:
     if not settings.db_path.exists():
-        raise RefusedError(f"no workspace at {settings.db_path} yet")
+        raise RefusedError(_("no workspace at {path} yet").format(path=settings.db_path))
     return Workspace.open(settings.db_path, create=False)
 
 
@@ -270,14 +281,18 @@ class Change:
     signed: bool
 
     def describe(self) -> str:
-        what = []
-        if self.signed:
-            what.append("signed")
-        if self.paid_cents:
-            what.append(f"{format_eur(self.paid_cents)} paid")
-        return (
-            f"{self.reference} ({' and '.join(what)}: {format_eur(self.award_cents)} -> "
-            f"{format_eur(self.new_award_cents)})"
+        """``EMP23-03 (signed and € 13,500.00 paid: € 45,000.00 -> € 0.00)``."""
+        if self.signed and self.paid_cents:
+            what = _("signed and {paid} paid")
+        elif self.signed:
+            what = _("signed")
+        else:
+            what = _("{paid} paid")
+        return _("{reference} ({what}: {award} -> {new_award})").format(
+            reference=self.reference,
+            what=what.format(paid=format_eur(self.paid_cents)),
+            award=format_eur(self.award_cents),
+            new_award=format_eur(self.new_award_cents),
         )
 
 
@@ -307,7 +322,7 @@ def adopt(
     """
     reason = (reason or "").strip() or None
     if supersede and reason is None:
-        raise RefusedError("--supersede needs --reason TEXT: say why the decision is replaced")
+        raise RefusedError(_("--supersede needs --reason TEXT: say why the decision is replaced"))
     with _open(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         with ws.write(command="allocations adopt", reason=reason) as tx:
@@ -315,23 +330,34 @@ def adopt(
             run = _run_of(tx.runs(call_id), run_id)
             current = tx.adopted_run(call_id)
             if current is not None and current.id == run.id:
-                raise RefusedError(f"run {run.id} is already the adopted decision of {call_id}")
+                raise RefusedError(
+                    _("run {run} is already the adopted decision of {call}").format(
+                        run=run.id, call=call_id
+                    )
+                )
             now = standing(tx, call_id)
             _check_withdrawals(run, current, now)
             changes = _changes(tx, call_id, current, run, now) if current is not None else ()
             if changes and not supersede:
                 raise RefusedError(
-                    f"run {current.id if current else '?'} is the decision in force; run "
-                    f"{run.id} would change {len(changes)} of its committed projects: "
-                    + "; ".join(c.describe() for c in changes)
-                    + ". Pass --supersede --reason TEXT to replace the decision all the same"
+                    _(
+                        "run {current} is the decision in force; run {run} would change "
+                        "{count} of its committed projects: {changes}. Pass --supersede "
+                        "--reason TEXT to replace the decision all the same"
+                    ).format(
+                        current=current.id if current else "?",
+                        run=run.id,
+                        count=len(changes),
+                        changes="; ".join(c.describe() for c in changes),
+                    )
                 )
             lowered = [c for c in changes if c.paid_cents and c.new_award_cents < c.award_cents]
             if lowered:
                 raise RefusedError(
-                    f"run {run.id} would lower or remove awards on which money was paid: "
-                    + "; ".join(c.describe() for c in lowered)
-                    + ". Such an award changes only by an amendment"
+                    _(
+                        "run {run} would lower or remove awards on which money was paid: "
+                        "{changes}. Such an award changes only by an amendment"
+                    ).format(run=run.id, changes="; ".join(c.describe() for c in lowered))
                 )
             _check_paid(run, now)
             superseded = current.id if (current is not None and changes) else None
@@ -366,14 +392,18 @@ def _check_paid(run: StoredRun, now: Standing) -> None:
     have been raised by an amendment since the decision); the workspace refuses it too."""
     given = awards(run)
     below = [
-        f"{ref} ({format_eur(given.get(ref, 0))} in run {run.id}, {format_eur(paid)} paid)"
+        _("{reference} ({award} in run {run}, {paid} paid)").format(
+            reference=ref, award=format_eur(given.get(ref, 0)), run=run.id, paid=format_eur(paid)
+        )
         for ref, paid in sorted(now.paid.items())
         if paid > given.get(ref, 0) and ref not in now.withdrawals
     ]
     if below:
         raise RefusedError(
-            f"run {run.id} would award less than was paid to: {'; '.join(below)}. An award "
-            "is never below what was paid: propose a run that keeps these awards"
+            _(
+                "run {run} would award less than was paid to: {projects}. An award is never "
+                "below what was paid: propose a run that keeps these awards"
+            ).format(run=run.id, projects="; ".join(below))
         )
 
 
@@ -382,23 +412,37 @@ def _check_withdrawals(run: StoredRun, current: StoredRun | None, now: Standing)
     that reallocates a decision other than the one in force."""
     of = run.parameters.get("reallocation_of")
     if of is not None and (current is None or current.id != of):
-        in_force = "no run" if current is None else f"run {current.id}"
+        if current is None:
+            refused = _(
+                "run {run} reallocates run {of}, but no run is the decision in force: "
+                "propose the reallocation again with 'slrbcall reallocate'"
+            )
+        else:
+            refused = _(
+                "run {run} reallocates run {of}, but run {current} is the decision in force: "
+                "propose the reallocation again with 'slrbcall reallocate'"
+            )
         raise RefusedError(
-            f"run {run.id} reallocates run {of}, but {in_force} is the decision in force: "
-            "propose the reallocation again with 'slrbcall reallocate'"
+            refused.format(run=run.id, of=of, current=None if current is None else current.id)
         )
     given = awards(run)
     over = [
-        f"{ref} ({format_eur(given[ref])}; withdrawn on {found.on_date}, "
-        f"{format_eur(now.paid.get(ref, 0))} paid)"
+        _("{reference} ({award}; withdrawn on {day}, {paid} paid)").format(
+            reference=ref,
+            award=format_eur(given[ref]),
+            day=shown_day(found.on_date),
+            paid=format_eur(now.paid.get(ref, 0)),
+        )
         for ref, found in sorted(now.withdrawals.items())
         if given.get(ref, 0) > now.paid.get(ref, 0)
     ]
     if over:
         raise RefusedError(
-            f"run {run.id} funds withdrawn applications: {'; '.join(over)}. A withdrawn "
-            "application keeps only what was paid to it: propose a new run "
-            "('slrbcall reallocate' gives what it released to the reserve)"
+            _(
+                "run {run} funds withdrawn applications: {projects}. A withdrawn application "
+                "keeps only what was paid to it: propose a new run ('slrbcall reallocate' "
+                "gives what it released to the reserve)"
+            ).format(run=run.id, projects="; ".join(over))
         )
 
 
@@ -432,8 +476,13 @@ def explain(settings: Settings, reference: str) -> tuple[LoadedCall, StoredRun, 
             return loaded, run, {**line, **now.state(reference, loaded.call.reserve)}
     references = [line["reference"] for line in run.result["lines"]]
     hint = difflib.get_close_matches(reference, references, n=1)
-    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    raise RefusedError(f"no application '{reference}' in allocation run {run.id}{suggestion}")
+    if hint:
+        refused = _("no application '{reference}' in allocation run {run} (did you mean '{hint}'?)")
+    else:
+        refused = _("no application '{reference}' in allocation run {run}")
+    raise RefusedError(
+        refused.format(reference=reference, run=run.id, hint=hint[0] if hint else "")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slrbcall.errors import EnvironmentProblemError, RefusedError
+from slrbcall.i18n import _
 
 __all__ = ["Knapsack", "OptimalityNotProvenError", "Solver"]
 
@@ -64,7 +65,7 @@ class Solver:
             import highspy  # noqa: F401 (HiGHS: about 150 ms; its absence is reported)
         except ImportError as exc:
             raise EnvironmentProblemError(
-                "max-score needs the HiGHS solver: install it with 'pip install highspy'"
+                _("max-score needs the HiGHS solver: install it with 'pip install highspy'")
             ) from exc
         self.problem = problem
         self.time_limit = time_limit
@@ -73,8 +74,10 @@ class Solver:
 
     def _not_proven(self, what: str) -> OptimalityNotProvenError:
         return OptimalityNotProvenError(
-            f"max-score: the solver did not prove optimality within {self.time_limit:g} s "
-            f"({what}); raise the time limit or choose another policy"
+            _(
+                "max-score: the solver did not prove optimality within {seconds} s ({what}); "
+                "raise the time limit or choose another policy"
+            ).format(seconds=f"{self.time_limit:g}", what=what)
         )
 
     def relaxation(
@@ -93,9 +96,9 @@ class Solver:
         if model is None:  # pragma: no cover - every pooled item fits on its own
             raise AssertionError("the relaxation is infeasible")
         highs, rows = model
-        status = self._run(highs, "the relaxation")
+        status = self._run(highs, _("the relaxation"))
         if status != "optimal":  # pragma: no cover - an LP over a box with <= rows
-            raise self._not_proven(f"the relaxation ended as {status}")
+            raise self._not_proven(_("the relaxation ended as {status}").format(status=status))
         solution = highs.getSolution()
         duals = [abs(float(d)) for d in solution.row_dual]
         budget = 0.0
@@ -121,14 +124,16 @@ class Solver:
         *,
         min_value: int | None = None,
         start: Collection[int] | None = None,
-        what: str = "the optimum",
+        what: str | None = None,
     ) -> frozenset[int] | None:
         """Maximise ``weights`` (default: the values) over ``free``, with ``ones`` fixed in.
 
         Every other item is fixed out. ``min_value`` requires a total value of at
         least that. Returns the chosen items (``ones`` included), exactly checked, or
-        ``None`` when no choice satisfies the constraints.
+        ``None`` when no choice satisfies the constraints. ``what`` names the problem in
+        a refusal (default: the optimum).
         """
+        what = what or _("the optimum")
         p = self.problem
         objective = [(p.values[i] if weights is None else weights.get(i, 0)) for i in free]
         if not free:
@@ -138,7 +143,7 @@ class Solver:
         model = self._model(free, ones, objective, min_value, integral=True)
         if model is None:
             return None
-        highs, _ = model
+        highs, _rows = model
         if start is not None:
             # HiGHS 1.16's presolve can map a start solution wrongly (parallel columns
             # merged) and then report the start, valued as another set, as proven
@@ -149,11 +154,15 @@ class Solver:
         if status == "infeasible":
             return None
         if status != "optimal":
-            raise self._not_proven(f"{what}: the solver ended as {status}")
+            raise self._not_proven(
+                _("{what}: the solver ended as {status}").format(what=what, status=status)
+            )
         values = highs.getSolution().col_value
         chosen = frozenset(ones) | {i for i, v in zip(free, values, strict=True) if v > 0.5}
         if not p.feasible(chosen) or (min_value is not None and p.value(chosen) < min_value):
-            raise self._not_proven(f"{what}: the solution is not exactly feasible")
+            raise self._not_proven(
+                _("{what}: the solution is not exactly feasible").format(what=what)
+            )
         return chosen
 
     def _run(self, h: Any, what: str) -> str:
@@ -161,7 +170,7 @@ class Solver:
 
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise self._not_proven(f"{what}: no time left")
+            raise self._not_proven(_("{what}: no time left").format(what=what))
         h.setOptionValue("time_limit", left)
         h.run()
         self.solves += 1
@@ -171,7 +180,7 @@ class Solver:
         if status == highspy.HighsModelStatus.kInfeasible:
             return "infeasible"
         if status == highspy.HighsModelStatus.kTimeLimit:
-            raise self._not_proven(f"{what}: time limit reached")
+            raise self._not_proven(_("{what}: time limit reached").format(what=what))
         return str(h.modelStatusToString(status))
 
     def _start(self, h: Any, free: Sequence[int], start: Collection[int]) -> None:

@@ -7,23 +7,23 @@ Read from an open workspace or a transaction; the use cases of :mod:`.service` a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.i18n import _, format_day
 from slrbcall.money import cents_from_decimal, format_eur, format_plain
 
 from .codes import ReasonCode
 from .inputs import Withdrawn
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from slrbcall.model import ReserveTerms
     from slrbcall.store import StoredAdoption, StoredRun, Transaction, Workspace
     from slrbcall.store.decisions import StoredWithdrawal
 
-__all__ = ["ReservePlace", "Standing", "awards", "reserve_valid", "standing"]
+__all__ = ["ReservePlace", "Standing", "awards", "reserve_valid", "shown_day", "standing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,22 +107,34 @@ class Standing:
         place = self.place(reference) if terms is not None else None
         status = None
         if withdrawal is not None and not shown:
-            status = f"Withdrawn on {withdrawal.on} ({withdrawal.reason})"
+            said = {"day": shown_day(withdrawal.on), "reason": withdrawal.reason}
             if withdrawal.award_cents:
-                status += (
-                    f": {format_eur(withdrawal.paid_cents)} of its award of "
-                    f"{format_eur(withdrawal.award_cents)} was paid, so "
-                    f"{format_eur(withdrawal.released_cents)} is released for the reserve "
-                    "('slrbcall reallocate'); it is paid nothing more."
+                status = _(
+                    "Withdrawn on {day} ({reason}): {paid} of its award of {award} was paid, "
+                    "so {released} is released for the reserve ('slrbcall reallocate'); it is "
+                    "paid nothing more."
+                ).format(
+                    **said,
+                    paid=format_eur(withdrawal.paid_cents),
+                    award=format_eur(withdrawal.award_cents),
+                    released=format_eur(withdrawal.released_cents),
                 )
             else:
-                status += ": it left the ranking and the reserve."
+                status = _("Withdrawn on {day} ({reason}): it left the ranking and the reserve.")
+                status = status.format(**said)
         elif place is not None and terms is not None:
-            until = f", valid until {terms.valid_until}" if terms.valid_until else ""
-            status = (
-                f"On the reserve, rank {place.place} of {len(self.reserve)}{until}: it is "
-                "funded if a withdrawal releases enough money."
-            )
+            if terms.valid_until:
+                status = _(
+                    "On the reserve, rank {place} of {size}, valid until {day}: it is funded "
+                    "if a withdrawal releases enough money."
+                ).format(
+                    place=place.place, size=len(self.reserve), day=shown_day(terms.valid_until)
+                )
+            else:
+                status = _(
+                    "On the reserve, rank {place} of {size}: it is funded if a withdrawal "
+                    "releases enough money."
+                ).format(place=place.place, size=len(self.reserve))
         return {
             "withdrawal": None
             if withdrawal is None
@@ -142,6 +154,14 @@ class Standing:
             },
             "status": status,
         }
+
+
+def shown_day(day: dt.date | str) -> str:
+    """A day (or an ISO date as stored) as the officer reads it."""
+    try:
+        return format_day(day if not isinstance(day, str) else dt.date.fromisoformat(day))
+    except ValueError:
+        return str(day)
 
 
 def standing(source: Workspace | Transaction, call_id: str) -> Standing:

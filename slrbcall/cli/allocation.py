@@ -5,13 +5,16 @@ The stored runs and their adoption are in :mod:`slrbcall.cli.allocations`.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from slrbcall.allocation import service as allocation_service
-from slrbcall.cli.committee import AllowIncomplete
+from slrbcall.allocation import shown_explanation
+from slrbcall.allocation.codes import decision_label
+from slrbcall.cli.committee import AllowIncomplete, decimal_text
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.options import (
     Amount,
@@ -26,6 +29,7 @@ from slrbcall.cli.options import (
     tie_break_keys,
 )
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
+from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.model import PartialPolicy, Policy, ThemeCap
 from slrbcall.workspace import call_in_use
 
@@ -217,34 +221,43 @@ def allocate(
             {**done.result.to_json(), "input_sha256": done.input_sha256, "stored": not dry_run}
         )
         return
-    render_result(done.result, title=f"{done.loaded.call.id}: {done.result.policy.value}")
+    render_result(
+        done.result,
+        title=_("{call}: {policy}").format(
+            call=done.loaded.call.id, policy=done.result.policy.value
+        ),
+    )
     say_stored(done.run_id)
 
 
 def say_stored(run_id: int | None) -> None:
     """Where a proposed run went: stored as a proposal to adopt, or (a dry run) nowhere."""
     if run_id is None:
-        out_console().print(text("Dry run: nothing was stored; the adopted decision is unchanged."))
+        out_console().print(
+            text(_("Dry run: nothing was stored; the adopted decision is unchanged."))
+        )
     else:
         out_console().print(
             text(
-                f"Stored as proposal run {run_id}; the adopted decision is unchanged. "
-                f"Adopt it with 'slrbcall allocations adopt {run_id}'."
+                _(
+                    "Stored as proposal run {run}; the adopted decision is unchanged. Adopt "
+                    "it with 'slrbcall allocations adopt {run}'."
+                ).format(run=run_id)
             )
         )
 
 
 def render_result(result: AllocationResult, *, title: str) -> None:
     view = table(
-        "rank",
-        "reference",
-        "score",
-        "requested",
-        "awarded",
-        "decision",
-        "why",
+        _("rank"),
+        _("reference"),
+        _("score"),
+        _("requested"),
+        _("awarded"),
+        _("decision"),
+        _("why"),
         title=title,
-        numeric=("rank", "score", "requested", "awarded"),
+        numeric=(_("rank"), _("score"), _("requested"), _("awarded")),
     )
     styles = {
         "funded_full": "green",
@@ -256,19 +269,27 @@ def render_result(result: AllocationResult, *, title: str) -> None:
         view.add_row(
             text(line.rank or "-"),
             text(line.reference),
-            text(f"{line.score:.2f}" if line.rank else "-"),
+            text(decimal_text(line.score) if line.rank else "-"),
             eur(line.requested_cents),
             eur(line.amount_cents),
-            text(line.decision.value, styles[line.decision.value]),
-            text(line.explanation),
+            text(decision_label(line.decision.value), styles[line.decision.value]),
+            text(line.shown_explanation),
         )
     console = out_console()
     console.print(view)
     funded = [line for line in result.lines if line.amount_cents > 0]
     console.print(
         text(
-            f"{len(funded)} funded: {eur(result.total_awarded_cents)} awarded of "
-            f"{eur(result.options.budget_cents)}; {eur(result.remainder_cents)} left."
+            ngettext(
+                "{count} funded: {awarded} awarded of {budget}; {left} left.",
+                "{count} funded: {awarded} awarded of {budget}; {left} left.",
+                len(funded),
+            ).format(
+                count=len(funded),
+                awarded=eur(result.total_awarded_cents),
+                budget=eur(result.options.budget_cents),
+                left=eur(result.remainder_cents),
+            )
         )
     )
 
@@ -338,7 +359,10 @@ def scenarios(
         )
         return
     view = table(
-        "reference", *[s.name for s in found], "moves", title=f"{loaded.call.id}: scenarios"
+        _("reference"),
+        *[s.name for s in found],
+        _("moves"),
+        title=_("{call}: scenarios").format(call=loaded.call.id),
     )
     for reference in references:
         cells: list[Any] = [text(reference)]
@@ -347,11 +371,12 @@ def scenarios(
         funded = {s.name: amounts[s.name][reference] > 0 for s in found}
         moves = ""
         if len(set(funded.values())) > 1:
-            moves = "in" if not funded[first] else "out"
-            moves += " under " + ", ".join(n for n, f in funded.items() if f != funded[first])
+            others = ", ".join(n for n, f in funded.items() if f != funded[first])
+            moves = _("out under {scenarios}") if funded[first] else _("in under {scenarios}")
+            moves = moves.format(scenarios=others)
         cells.append(text(moves, "yellow" if moves else ""))
         view.add_row(*cells)
-    view.add_row(text("total"), *[eur(s.result.total_awarded_cents) for s in found], text(""))
+    view.add_row(text(_("total")), *[eur(s.result.total_awarded_cents) for s in found], text(""))
     out_console().print(view)
 
 
@@ -370,7 +395,28 @@ def explain(
         emit_json({"call": loaded.call.id, "run": run.id, **line})
         return
     console = out_console()
-    console.print(text(f"{reference} in allocation run {run.id} ({run.policy}, {run.at}):", "bold"))
-    console.print(text(line["explanation"]))
+    console.print(
+        text(
+            _("{reference} in allocation run {run} ({policy}, {at}):").format(
+                reference=reference, run=run.id, policy=run.policy, at=moment_text(run.at)
+            ),
+            "bold",
+        )
+    )
+    console.print(text(shown_explanation(line, run.result.get("options"))))
     if line["status"]:
         console.print(text(line["status"]))
+
+
+def moment_text(at: str) -> str:
+    """A stored moment (ISO 8601, as the workspace keeps it) as the officer reads it: as
+    stored in English, ``06/12/2026 22:07`` in French and Dutch."""
+    if language() == "en":
+        return at
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()  # stored in UTC, read in the officer's time
+    return f"{format_day(moment.date())} {moment:%H:%M}"

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 
 from slrbcall.allocation import service as allocation_service
+from slrbcall.allocation import shown_explanation
+from slrbcall.allocation.codes import ReasonCode, decision_label, reason_label
+from slrbcall.allocation.standing import shown_day
+from slrbcall.cli.allocation import moment_text
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.options import WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
-from slrbcall.money import format_eur, format_plain
+from slrbcall.i18n import N_, _, language
+from slrbcall.money import cents_from_decimal, format_eur, format_plain
 
 app = typer.Typer(no_args_is_help=True, help="The stored allocation runs.")
 
@@ -52,24 +58,27 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
         return
     view = table(
-        "run",
-        "at",
-        "policy",
-        "budget",
-        "awarded",
-        "funded",
+        _("run"),
+        _("at"),
+        _("policy"),
+        _("budget"),
+        _("awarded"),
+        _("funded"),
         "",
         title=loaded.call.id,
-        numeric=("run", "budget", "awarded", "funded"),
+        numeric=(_("run"), _("budget"), _("awarded"), _("funded")),
     )
     was = {a.run_id for a in found.adoptions}
     for r in runs:
         funded = sum(1 for line in r.result["lines"] if line["decision"].startswith("funded"))
         of = r.parameters.get("reallocation_of")
+        policy = r.policy
+        if of is not None:
+            policy = _("{policy}, reserve of run {run}").format(policy=r.policy, run=of)
         view.add_row(
             text(r.id),
-            text(r.at),
-            text(r.policy if of is None else f"{r.policy}, reserve of run {of}"),
+            text(moment_text(r.at)),
+            text(policy),
             eur(r.budget_cents),
             eur(r.awarded_cents),
             text(funded),
@@ -78,30 +87,55 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     console = out_console()
     console.print(view)
     if adoption is None:
-        console.print(text("No run is adopted yet: 'slrbcall allocations adopt RUN' adopts one."))
+        console.print(
+            text(_("No run is adopted yet: 'slrbcall allocations adopt RUN' adopts one."))
+        )
     else:
-        why = f": {adoption.reason}" if adoption.reason else ""
-        console.print(text(f"Run {adoption.run_id} adopted on {adoption.at}{why}."))
+        if adoption.reason:
+            adopted_on = _("Run {run} adopted on {at}: {reason}.")
+        else:
+            adopted_on = _("Run {run} adopted on {at}.")
+        console.print(
+            text(
+                adopted_on.format(
+                    run=adoption.run_id, at=moment_text(adoption.at), reason=adoption.reason
+                )
+            )
+        )
         if terms is not None:
-            until = f", valid until {terms.valid_until}" if terms.valid_until else ""
-            listed = ", ".join(f"{p.place}. {p.reference}" for p in now.reserve) or "empty"
-            console.print(text(f"Reserve list{until}: {listed}."))
+            listed = ", ".join(f"{p.place}. {p.reference}" for p in now.reserve) or _("empty")
+            if terms.valid_until:
+                reserve_list = _("Reserve list, valid until {day}: {listed}.").format(
+                    day=shown_day(terms.valid_until), listed=listed
+                )
+            else:
+                reserve_list = _("Reserve list: {listed}.").format(listed=listed)
+            console.print(text(reserve_list))
         for reference, withdrawn in now.pending.items():
             console.print(
                 text(
-                    f"Withdrawn since: {reference} on {withdrawn.on} "
-                    f"({format_eur(withdrawn.released_cents)} released); 'slrbcall reallocate' "
-                    "proposes where it goes.",
+                    _(
+                        "Withdrawn since: {reference} on {day} ({released} released); "
+                        "'slrbcall reallocate' proposes where it goes."
+                    ).format(
+                        reference=reference,
+                        day=shown_day(withdrawn.on),
+                        released=format_eur(withdrawn.released_cents),
+                    ),
                     "yellow",
                 )
             )
 
 
+#: A run's state, as the list shows it.
+_STATES = {"adopted": N_("adopted"), "replaced": N_("replaced"), "proposal": N_("proposal")}
+
+
 def _state(run_id: int, adopted: int | None, was: set[int]) -> str:
     """A run's state: the decision in force, one that was, or a proposal."""
     if run_id == adopted:
-        return "adopted"
-    return "replaced" if run_id in was else "proposal"
+        return _(_STATES["adopted"])
+    return _(_STATES["replaced"] if run_id in was else _STATES["proposal"])
 
 
 @app.command()
@@ -144,15 +178,20 @@ def adopt(
         )
         return
     console = out_console()
-    before = "" if done.previous_run_id is None else f", replacing run {done.previous_run_id}"
+    if done.previous_run_id is None:
+        adopted = _("Run {run} is now the adopted decision of {call}.")
+    else:
+        adopted = _("Run {run} is now the adopted decision of {call}, replacing run {previous}.")
     console.print(
-        text(f"Run {done.run.id} is now the adopted decision of {done.loaded.call.id}{before}.")
+        text(
+            adopted.format(run=done.run.id, call=done.loaded.call.id, previous=done.previous_run_id)
+        )
     )
     for change in done.changes:
-        console.print(text(f"Changed: {change.describe()}."))
+        console.print(text(_("Changed: {change}.").format(change=change.describe())))
     if done.loaded.call.reserve is not None:
-        listed = ", ".join(done.reserve) or "empty"
-        console.print(text(f"Reserve list, in order: {listed}."))
+        listed = ", ".join(done.reserve) or _("empty")
+        console.print(text(_("Reserve list, in order: {listed}.").format(listed=listed)))
 
 
 @app.command()
@@ -208,23 +247,36 @@ def show(
         )
         return
     view = table(
-        "rank",
-        "reference",
-        "requested",
-        "awarded",
-        "decision",
-        "why",
-        title=f"{loaded.call.id}: run {stored.id} ({stored.policy}, {stored.at})",
-        numeric=("rank",),
+        _("rank"),
+        _("reference"),
+        _("requested"),
+        _("awarded"),
+        _("decision"),
+        _("why"),
+        title=_("{call}: run {run} ({policy}, {at})").format(
+            call=loaded.call.id, run=stored.id, policy=stored.policy, at=moment_text(stored.at)
+        ),
+        numeric=(_("rank"),),
     )
+    options = stored.result.get("options")
     for line in stored.result["lines"]:
         status = states.get(line["reference"], {}).get("status")
+        withdrawn = line["reason"] == ReasonCode.WITHDRAWN.value
+        why = shown_explanation(line, options)
         view.add_row(
             text(line["rank"] or "-"),
             text(line["reference"]),
-            text(line["requested"]),
-            text(line["amount"]),
-            text("withdrawn" if line["reason"] == "withdrawn" else line["decision"]),
-            text(line["explanation"] + (f" {status}" if status else "")),
+            text(_amount(line["requested"])),
+            text(_amount(line["amount"])),
+            text(reason_label(line["reason"]) if withdrawn else decision_label(line["decision"])),
+            text(why + (f" {status}" if status else "")),
         )
     out_console().print(view)
+
+
+def _amount(plain: str) -> str:
+    """A stored amount (``"52000.00"``) as written today in English (as stored), else in
+    the officer's notation."""
+    if language() == "en":
+        return plain
+    return format_eur(cents_from_decimal(Decimal(plain)))

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from slrbcall.allocation import reallocation as reallocation_service
+from slrbcall.allocation.codes import decision_label, reason_label
+from slrbcall.allocation.standing import shown_day
 from slrbcall.cli.allocation import Partial, PolicyOption, say_stored
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import TodayOption, _today
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.errors import RefusedError
+from slrbcall.i18n import _
 from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
@@ -65,22 +68,35 @@ def withdraw(
             }
         )
         return
-    said = [f"Recorded the withdrawal of {done.reference} on {w.on}."]
+    day = shown_day(w.on)
+    said = [
+        _("Recorded the withdrawal of {reference} on {day}.").format(
+            reference=done.reference, day=day
+        )
+    ]
     if w.award_cents:
         said.append(
-            f"It was awarded {format_eur(w.award_cents)} in run {w.run_id}; "
-            f"{format_eur(w.paid_cents)} was paid, so {format_eur(w.released_cents)} is "
-            f"released. It is paid nothing dated after {w.on}."
+            _(
+                "It was awarded {award} in run {run}; {paid} was paid, so {released} is "
+                "released. It is paid nothing dated after {day}."
+            ).format(
+                award=format_eur(w.award_cents),
+                run=w.run_id,
+                paid=format_eur(w.paid_cents),
+                released=format_eur(w.released_cents),
+                day=day,
+            )
         )
         if w.released_cents:
-            said.append("'slrbcall reallocate' proposes to give it to the reserve list.")
+            said.append(_("'slrbcall reallocate' proposes to give it to the reserve list."))
     elif done.left_reserve is not None:
         said.append(
-            f"It leaves the reserve list (it was rank {done.left_reserve.place}); "
-            "nothing is released."
+            _("It leaves the reserve list (it was rank {place}); nothing is released.").format(
+                place=done.left_reserve.place
+            )
         )
     else:
-        said.append("It had no award: nothing is released.")
+        said.append(_("It had no award: nothing is released."))
     out_console().print(text(" ".join(said)))
 
 
@@ -118,9 +134,11 @@ def reallocate(
     """
 
     if after_validity and not (reason or "").strip():
-        raise RefusedError("--after-validity needs --reason TEXT: say why the reserve is used late")
+        raise RefusedError(
+            _("--after-validity needs --reason TEXT: say why the reserve is used late")
+        )
     if reason is not None and not after_validity:
-        raise RefusedError("--reason goes with --after-validity; a reallocation needs no other")
+        raise RefusedError(_("--reason goes with --after-validity; a reallocation needs no other"))
     done = reallocation_service.reallocate(
         settings(ctx),
         today=_today(today),
@@ -141,45 +159,62 @@ def reallocate(
             }
         )
         return
-    render_reallocation(result, title=f"{done.loaded.call.id}: reallocation of run {result.run_id}")
+    render_reallocation(
+        result,
+        title=_("{call}: reallocation of run {run}").format(
+            call=done.loaded.call.id, run=result.run_id
+        ),
+    )
     say_stored(done.run_id)
 
 
 def render_reallocation(result: Reallocation, *, title: str) -> None:
     """The lines a reallocation changes, then where the money came from and went."""
     view = table(
-        "rank",
-        "reserve",
-        "reference",
-        "requested",
-        "awarded",
-        "decision",
-        "why",
+        _("rank"),
+        _("reserve"),
+        _("reference"),
+        _("requested"),
+        _("awarded"),
+        _("decision"),
+        _("why"),
         title=title,
-        numeric=("rank", "reserve", "requested", "awarded"),
+        numeric=(_("rank"), _("reserve"), _("requested"), _("awarded")),
     )
     for line in (*result.withdrawn, *result.reserve):
         place = line.facts.get("reserve_rank")
+        withdrawn = line.reason.value == "withdrawn"
         view.add_row(
             text(line.rank or "-"),
             text(place or "-"),
             text(line.reference),
             eur(line.requested_cents),
             eur(line.amount_cents),
-            text(line.reason.value if line.reason.value == "withdrawn" else line.decision.value),
-            text(line.explanation),
+            text(reason_label(line.reason) if withdrawn else decision_label(line.decision)),
+            text(line.shown_explanation),
         )
     console = out_console()
     console.print(view)
-    withdrawn = ", ".join(line.reference for line in result.withdrawn)
-    origin = f"{format_eur(result.released_cents)} released by the withdrawal of {withdrawn}"
+    numbers = {
+        "free": format_eur(result.free_cents),
+        "released": format_eur(result.released_cents),
+        "withdrawn": ", ".join(line.reference for line in result.withdrawn),
+        "unspent": format_eur(result.unspent_cents),
+        "run": result.run_id,
+        "funded": "; ".join(f"{x.reference} {format_eur(x.amount_cents)}" for x in result.funded)
+        or _("none"),
+        "left": format_eur(result.free_cents - result.awarded_cents),
+    }
     if result.unspent_cents:
-        origin += f" and {format_eur(result.unspent_cents)} run {result.run_id} left unspent"
-    funded = "; ".join(f"{x.reference} {format_eur(x.amount_cents)}" for x in result.funded)
-    console.print(
-        text(
-            f"{format_eur(result.free_cents)} is free ({origin}). Funded from the reserve: "
-            f"{funded or 'none'}; {format_eur(result.free_cents - result.awarded_cents)} left. "
-            f"Every other award of run {result.run_id} is carried unchanged."
+        said = _(
+            "{free} is free ({released} released by the withdrawal of {withdrawn} and "
+            "{unspent} run {run} left unspent). Funded from the reserve: {funded}; {left} "
+            "left. Every other award of run {run} is carried unchanged."
         )
-    )
+    else:
+        said = _(
+            "{free} is free ({released} released by the withdrawal of {withdrawn}). Funded "
+            "from the reserve: {funded}; {left} left. Every other award of run {run} is "
+            "carried unchanged."
+        )
+    console.print(text(said.format(**numbers)))
