@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,10 +14,12 @@ from slrbcall.cli.dates import Day
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import outcomes_json
 from slrbcall.followup.service.settlement import ProjectClosing
+from slrbcall.i18n import _, format_day, language, ngettext
+from slrbcall.intake.eligibility import eligibility_label
 from slrbcall.money import format_eur, format_plain
 from slrbcall.reports import service as reports_service
 from slrbcall.reports.figures import figures_json
-from slrbcall.reports.terminal import bars, budget_caption
+from slrbcall.reports.terminal import bars, budget_caption, ratio_text
 
 export_app = typer.Typer(no_args_is_help=True, help="Export the call's data.")
 
@@ -43,62 +46,113 @@ def report(
         emit_json(data)
         return
     console = out_console()
-    summary = table("figure", "value", title=f"{fig.call_id}: key figures")
-    ratio = f" ({fig.requested_ratio}× the budget)" if fig.requested_ratio is not None else ""
+    summary = table(
+        _("figure"), _("value"), title=_("{call}: key figures").format(call=fig.call_id)
+    )
     rows = [
-        ("applications", f"{fig.applications} from {fig.companies} housing companies"),
-        ("eligible", f"{fig.eligible} ({fig.ineligible} ineligible)"),
-        *((f"  ineligible: {code}", str(count)) for code, count in fig.ineligible_reasons),
         (
-            "grants",
-            f"{eur(fig.grant_min_cents)} to {eur(fig.grant_max_cents)}, "
-            f"{fig.duration_months} months",
+            _("applications"),
+            ngettext(
+                "{count} from {companies} housing company",
+                "{count} from {companies} housing companies",
+                fig.companies,
+            ).format(count=fig.applications, companies=fig.companies),
         ),
         (
-            "requested",
-            f"{eur(fig.requested_cents)} against a budget of {eur(fig.budget_cents)}{ratio}",
+            _("eligible"),
+            _("{count} ({ineligible} ineligible)").format(
+                count=fig.eligible, ineligible=fig.ineligible
+            ),
+        ),
+        *(
+            (
+                "  " + _("ineligible: {reason}").format(reason=eligibility_label(code)),
+                str(count),
+            )
+            for code, count in fig.ineligible_reasons
+        ),
+        (
+            _("grants"),
+            ngettext(
+                "{smallest} to {largest}, {months} month",
+                "{smallest} to {largest}, {months} months",
+                fig.duration_months,
+            ).format(
+                smallest=eur(fig.grant_min_cents),
+                largest=eur(fig.grant_max_cents),
+                months=fig.duration_months,
+            ),
+        ),
+        (
+            _("requested"),
+            (
+                _("{requested} against a budget of {budget}")
+                if fig.requested_ratio is None
+                else _("{requested} against a budget of {budget} ({ratio}× the budget)")
+            ).format(
+                requested=eur(fig.requested_cents),
+                budget=eur(fig.budget_cents),
+                ratio=None if fig.requested_ratio is None else ratio_text(fig.requested_ratio),
+            ),
         ),
     ]
     if fig.allocated:
         rows += [
-            ("funded", f"{fig.funded} ({fig.funded_full} in full, {fig.funded_partial} partly)"),
-            ("awarded", f"{eur(fig.awarded_cents)}; {eur(fig.remainder_cents or 0)} left"),
-            ("paid", f"{eur(fig.paid_cents or 0)} (corrections included)"),
             (
-                "grants awarded",
-                f"average {eur(fig.average_grant_cents)}, median {eur(fig.median_grant_cents)}, "
-                f"from {eur(fig.smallest_grant_cents)} to {eur(fig.largest_grant_cents)}",
+                _("funded"),
+                _("{count} ({full} in full, {partly} partly)").format(
+                    count=fig.funded, full=fig.funded_full, partly=fig.funded_partial
+                ),
+            ),
+            (
+                _("awarded"),
+                _("{awarded}; {left} left").format(
+                    awarded=eur(fig.awarded_cents), left=eur(fig.remainder_cents or 0)
+                ),
+            ),
+            (
+                _("paid"),
+                _("{paid} (corrections included)").format(paid=eur(fig.paid_cents or 0)),
+            ),
+            (
+                _("grants awarded"),
+                _("average {average}, median {median}, from {smallest} to {largest}").format(
+                    average=eur(fig.average_grant_cents),
+                    median=eur(fig.median_grant_cents),
+                    smallest=eur(fig.smallest_grant_cents),
+                    largest=eur(fig.largest_grant_cents),
+                ),
             ),
         ]
     else:
-        rows.append(("funded", "no allocation yet ('slrbcall allocate')"))
+        rows.append((_("funded"), _("no allocation yet ('slrbcall allocate')")))
     for name, value in rows:
         summary.add_row(text(name), text(value))
     console.print(summary)
-    for title, groups in (("By theme", fig.by_theme), ("By housing company", fig.by_company)):
-        view = table(
-            title.split()[-1],
-            "applications",
-            "requested",
-            "funded",
-            "awarded",
-            title=title,
-            numeric=("applications", "requested", "funded", "awarded"),
-        )
+    groups_of = (
+        (_("By theme"), _("theme"), fig.by_theme),
+        (_("By housing company"), _("company"), fig.by_company),
+    )
+    for title, first, groups in groups_of:
+        numeric = (_("applications"), _("requested"), _("funded"), _("awarded"))
+        view = table(first, *numeric, title=title, numeric=numeric)
         for group in groups:
             view.add_row(
-                text(group.label.fr),
+                text(group.label[label_language()]),
                 text(group.applications),
                 eur(group.requested_cents),
                 text(group.funded),
                 eur(group.awarded_cents),
             )
         console.print(view)
-    chart = table("project", "", "requested (grey) and awarded (green)", title="Per project")
+    chart = table(
+        _("project"), "", _("requested (grey) and awarded (green)"), title=_("Per project")
+    )
+    asked_got = "\n".join((_("asked"), _("got")))
     for reference, requested, awarded in bars(fig.projects):
         bar = text(requested + "\n", "bright_black")
         bar.append(text(awarded, "green"))
-        chart.add_row(text(reference), text("asked\ngot"), bar)
+        chart.add_row(text(reference), text(asked_got), bar)
     console.print(chart)
     console.print(text(budget_caption(fig)))
     if done.outcomes is not None:
@@ -106,7 +160,12 @@ def report(
     if done.closing and any(c.claimed_cents or c.settlement for c in done.closing):
         _print_last_mile(done.closing)
     if xlsx is not None:
-        console.print(text(f"Wrote {xlsx}."))
+        console.print(text(_("Wrote {file}.").format(file=xlsx)))
+
+
+def label_language() -> str:
+    """The language of the call's labels the officer reads: Dutch, else French."""
+    return "nl" if language() == "nl" else "fr"
 
 
 @export_app.command("360giving")
@@ -134,23 +193,32 @@ def giving360(
     count = reports_service.export_360giving(
         settings(ctx), output, prefix=prefix, award_date=award_date
     )
-    out_console().print(text(f"Wrote {count} grants to {output}."))
+    out_console().print(
+        text(
+            ngettext(
+                "Wrote {count} grant to {file}.", "Wrote {count} grants to {file}.", count
+            ).format(count=count, file=output)
+        )
+    )
 
 
 def _print_outcomes(done: Any) -> None:
     """The outcomes of the funded projects, from their latest monitoring reports."""
     outcomes = done.outcomes
-    themes = {t.key: t.label.fr for t in done.loaded.call.themes}
+    themes = {t.key: t.label[label_language()] for t in done.loaded.call.themes}
+    numeric = (
+        _("targeted"),
+        _("involved"),
+        _("trained"),
+        _("activities"),
+        _("participants"),
+        _("reach"),
+    )
     view = table(
-        "project",
-        "targeted",
-        "involved",
-        "trained",
-        "activities",
-        "participants",
-        "reach",
-        title="Outcomes (latest report of each project)",
-        numeric=("targeted", "involved", "trained", "activities", "participants", "reach"),
+        _("project"),
+        *numeric,
+        title=_("Outcomes (latest report of each project)"),
+        numeric=numeric,
     )
     for item in outcomes.projects:
         report = item.report
@@ -161,36 +229,39 @@ def _print_outcomes(done: Any) -> None:
             text(report.residents_trained if report else "-"),
             text(report.activities if report else "-"),
             text(report.participants if report else "-"),
-            text(f"{item.reach_percent} %" if item.reach_percent is not None else "-"),
+            text(_percent(item.reach_percent)),
         )
     totals = outcomes.totals
     view.add_row(
-        text("total", "bold"),
+        text(_("total"), "bold"),
         text(totals.residents_targeted),
         text(totals.residents_involved),
         text(totals.residents_trained),
         text(totals.activities),
         text(totals.participants),
-        text(f"{totals.reach_percent} %" if totals.reach_percent is not None else "-"),
+        text(_percent(totals.reach_percent)),
     )
     console = out_console()
     console.print(view)
     console.print(
         text(
-            f"{totals.reporting} of {totals.projects} projects reported: on average "
-            f"{totals.average_involved} residents involved, {totals.average_trained} trained "
-            f"and {totals.average_activities} activities per project."
+            ngettext(
+                "{reporting} of {projects} project reported: on average {involved} residents "
+                "involved, {trained} trained and {activities} activities per project.",
+                "{reporting} of {projects} projects reported: on average {involved} residents "
+                "involved, {trained} trained and {activities} activities per project.",
+                totals.projects,
+            ).format(
+                reporting=totals.reporting,
+                projects=totals.projects,
+                involved=ratio_text(totals.average_involved),
+                trained=ratio_text(totals.average_trained),
+                activities=ratio_text(totals.average_activities),
+            )
         )
     )
-    by_theme = table(
-        "theme",
-        "projects",
-        "involved",
-        "trained",
-        "activities",
-        title="Outcomes by theme",
-        numeric=("projects", "involved", "trained", "activities"),
-    )
+    counted = (_("projects"), _("involved"), _("trained"), _("activities"))
+    by_theme = table(_("theme"), *counted, title=_("Outcomes by theme"), numeric=counted)
     for key, group in outcomes.by_theme.items():
         by_theme.add_row(
             text(themes.get(key or "", key or "-")),
@@ -222,16 +293,13 @@ def _last_mile_json(found: tuple[ProjectClosing, ...] | None) -> list[dict[str, 
 
 def _print_last_mile(found: tuple[ProjectClosing, ...]) -> None:
     """What each funded project justified, was admitted, paid and repaid."""
+    numeric = (_("claimed"), _("admitted"), _("paid"), _("balance"), _("recovered"))
     view = table(
-        "project",
-        "claimed",
-        "admitted",
-        "paid",
-        "balance",
-        "recovered",
-        "settled",
-        title="Justification and settlement",
-        numeric=("claimed", "admitted", "paid", "balance", "recovered"),
+        _("project"),
+        *numeric,
+        _("settled"),
+        title=_("Justification and settlement"),
+        numeric=numeric,
     )
     for c in found:
         view.add_row(
@@ -241,17 +309,24 @@ def _print_last_mile(found: tuple[ProjectClosing, ...]) -> None:
             eur(c.paid_cents),
             text("" if c.balance_cents is None else signed_eur(c.balance_cents)),
             eur(c.recovered_cents),
-            text(c.settlement.on if c.settlement else "not yet"),
+            text(format_day(c.settlement.on) if c.settlement else _("not yet")),
         )
     out_console().print(view)
     console = out_console()
     console.print(
         text(
-            "Admitted: as settled, or what the reviews admit so far (before the rules by "
-            "line and the award). Balance, once settled: still to pay, or (negative) still "
-            "to recover."
+            _(
+                "Admitted: as settled, or what the reviews admit so far (before the rules by "
+                "line and the award). Balance, once settled: still to pay, or (negative) still "
+                "to recover."
+            )
         )
     )
+
+
+def _percent(value: Decimal | None) -> str:
+    """``95.0 %`` (``95,0 %`` in French and Dutch), or ``-`` for none."""
+    return "-" if value is None else f"{ratio_text(value)} %"
 
 
 def signed_eur(cents: int) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 
 from slrbcall.calls.registry import Registry, normalise_name
 from slrbcall.errors import RefusedError
+from slrbcall.i18n import N_, _
 from slrbcall.model import Application, ApplicationStatus, Call, Localized
 from slrbcall.money import cents_from_decimal, decimal_from_text, format_eur, format_plain
 
@@ -168,7 +169,11 @@ def _ratio(numerator: int, denominator: int) -> Decimal | None:
 
 def _cents(text: object, what: str, reference: str) -> int:
     if not isinstance(text, str):
-        raise RefusedError(f"allocation line {reference}: {what} is not an amount: {text!r}")
+        raise RefusedError(
+            _("allocation line {reference}: {what} is not an amount: {text}").format(
+                reference=reference, what=_(what), text=repr(text)
+            )
+        )
     return cents_from_decimal(decimal_from_text(text))
 
 
@@ -194,15 +199,23 @@ def _decisions(
         reference = str(line["reference"])
         if reference not in known:
             raise RefusedError(
-                f"the allocation has a line for {reference}, which the workspace does "
-                "not hold: allocate again ('slrbcall allocate')"
+                _(
+                    "the allocation has a line for {reference}, which the workspace does not "
+                    "hold: allocate again ('slrbcall allocate')"
+                ).format(reference=reference)
             )
         if reference in found:
-            raise RefusedError(f"the allocation has two lines for {reference}")
+            raise RefusedError(
+                _("the allocation has two lines for {reference}").format(reference=reference)
+            )
         decision = str(line["decision"])
-        awarded = _cents(line["amount"], "amount", reference)
+        awarded = _cents(line["amount"], N_("amount"), reference)
         if decision not in FUNDED_DECISIONS and awarded:
-            raise RefusedError(f"allocation line {reference}: {decision} with an amount")
+            raise RefusedError(
+                _("allocation line {reference}: {decision} with an amount").format(
+                    reference=reference, decision=decision
+                )
+            )
         rank = line.get("rank")
         found[reference] = _Decided(
             decision, awarded, rank if isinstance(rank, int) else None, position
@@ -285,8 +298,9 @@ def key_figures(
     awarded = sum(grants)
     if awarded > budget:
         raise RefusedError(
-            f"the allocation awards {format_eur(awarded)}, more than the budget of "
-            f"{format_eur(budget)}"
+            _("the allocation awards {awarded}, more than the budget of {budget}").format(
+                awarded=format_eur(awarded), budget=format_eur(budget)
+            )
         )
     requested = sum(a.requested_cents for a in applications)
     requested_eligible = sum(a.requested_cents for a in eligible)

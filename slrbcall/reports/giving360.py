@@ -58,6 +58,7 @@ from slrbcall.calls.registry import Registry
 from slrbcall.documents.context import project_dates
 from slrbcall.errors import RefusedError
 from slrbcall.files import write_bytes
+from slrbcall.i18n import _, ngettext
 from slrbcall.model import Application, Call, Lang, Organisation
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
 from slrbcall.reports.figures import FUNDED_DECISIONS
@@ -215,8 +216,10 @@ def grants_360(
         application = by_reference.get(reference)
         if application is None:
             raise RefusedError(
-                f"the allocation funds {reference}, which the workspace does not hold: "
-                "allocate again ('slrbcall allocate')"
+                _(
+                    "the allocation funds {reference}, which the workspace does not hold: "
+                    "allocate again ('slrbcall allocate')"
+                ).format(reference=reference)
             )
         lang = application.language
         recipient = registry.get(application.applicant) if application.applicant else None
@@ -300,38 +303,62 @@ def validate_360(
     and an exact value, and they add up to its ``Amount Disbursed``.
     """
     if not grants:
-        return ["no funded grant to publish: allocate first ('slrbcall allocate')"]
+        return [_("no funded grant to publish: allocate first ('slrbcall allocate')")]
     problems: list[str] = []
     first_at: dict[str, int] = {}
     for number, grant in enumerate(grants, start=1):
         identifier = grant.get("Identifier")
         name = (
-            identifier if isinstance(identifier, str) and identifier.strip() else f"grant {number}"
+            identifier
+            if isinstance(identifier, str) and identifier.strip()
+            else _("grant {number}").format(number=number)
         )
-        problems += [f"{name}: missing {field}" for field in REQUIRED if _blank(grant.get(field))]
+        problems += [
+            _("{grant}: missing {field}").format(grant=name, field=field)
+            for field in REQUIRED
+            if _blank(grant.get(field))
+        ]
         for field in _AMOUNTS:
             amount = grant.get(field)
             if amount is None:
                 continue
             if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
-                problems.append(f"{name}: {field} is not an exact number: {amount!r}")
+                problems.append(
+                    _("{grant}: {field} is not an exact number: {value}").format(
+                        grant=name, field=field, value=repr(amount)
+                    )
+                )
             elif not Decimal(amount).is_finite() or amount < 0:
-                problems.append(f"{name}: {field} must be a positive amount, not {amount}")
+                problems.append(
+                    _("{grant}: {field} must be a positive amount, not {value}").format(
+                        grant=name, field=field, value=amount
+                    )
+                )
         for field in _DATES:
             value = grant.get(field)
             if _blank(value):
                 continue
             if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                problems.append(f"{name}: {field} is not an ISO date (YYYY-MM-DD): {value!r}")
+                problems.append(
+                    _("{grant}: {field} is not an ISO date (YYYY-MM-DD): {value}").format(
+                        grant=name, field=field, value=repr(value)
+                    )
+                )
                 continue
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                problems.append(f"{name}: {field} is not a date: {value!r}")
+                problems.append(
+                    _("{grant}: {field} is not a date: {value}").format(
+                        grant=name, field=field, value=repr(value)
+                    )
+                )
         if isinstance(identifier, str) and identifier.strip():
             if identifier in first_at:
                 problems.append(
-                    f"{name}: duplicate Identifier (grants {first_at[identifier]} and {number})"
+                    _("{grant}: duplicate Identifier (grants {first} and {number})").format(
+                        grant=name, first=first_at[identifier], number=number
+                    )
                 )
             first_at.setdefault(identifier, number)
     return problems + _transaction_problems(grants, transactions or {})
@@ -346,25 +373,41 @@ def _transaction_problems(
     seen: set[str] = set()
     for grant, items in transactions.items():
         if grant not in disbursed:
-            problems.append(f"{grant}: disbursement transactions of a grant not in the file")
+            problems.append(
+                _("{grant}: disbursement transactions of a grant not in the file").format(
+                    grant=grant
+                )
+            )
             continue
         total = Decimal(0)
         for item in items:
             ident, value, when = item.get("id"), item.get("value"), item.get("transactionDate")
-            name = f"{grant}: transaction {ident}"
+            name = _("{grant}: transaction {transaction}").format(grant=grant, transaction=ident)
             if not isinstance(ident, str) or not ident.strip() or ident in seen:
-                problems.append(f"{name}: missing or duplicate identifier")
+                problems.append(
+                    _("{transaction}: missing or duplicate identifier").format(transaction=name)
+                )
             seen.add(str(ident))
             if isinstance(value, bool) or not isinstance(value, Decimal | int):
-                problems.append(f"{name}: the value is not an exact number: {value!r}")
+                problems.append(
+                    _("{transaction}: the value is not an exact number: {value}").format(
+                        transaction=name, value=repr(value)
+                    )
+                )
             else:
                 total += value
             if not isinstance(when, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
-                problems.append(f"{name}: transactionDate is not an ISO date: {when!r}")
+                problems.append(
+                    _("{transaction}: transactionDate is not an ISO date: {value}").format(
+                        transaction=name, value=repr(when)
+                    )
+                )
         if total != disbursed[grant]:
             problems.append(
-                f"{grant}: the disbursement transactions add up to {total}, not to the "
-                f"Amount Disbursed ({disbursed[grant]})"
+                _(
+                    "{grant}: the disbursement transactions add up to {total}, not to the "
+                    "Amount Disbursed ({disbursed})"
+                ).format(grant=grant, total=total, disbursed=disbursed[grant])
             )
     return problems
 
@@ -377,7 +420,9 @@ def _refuse_problems(
     problems = validate_360(grants, transactions)
     if problems:
         count = len(problems)
-        head = f"{path.name}: not written, {count} problem{'s' if count != 1 else ''}:"
+        head = ngettext(
+            "{file}: not written, {count} problem:", "{file}: not written, {count} problems:", count
+        ).format(file=path.name, count=count)
         raise RefusedError("\n".join([head, *problems]))
 
 
@@ -478,7 +523,7 @@ def write_360_csv(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
     _refuse_problems(grants, path)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([title for title, _ in COLUMNS])
+    writer.writerow([title for title, _path in COLUMNS])
     for grant in grants:
-        writer.writerow([_csv_text(grant.get(title)) for title, _ in COLUMNS])
+        writer.writerow([_csv_text(grant.get(title)) for title, _path in COLUMNS])
     write_bytes(path, buffer.getvalue().encode("utf-8"))

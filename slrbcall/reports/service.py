@@ -14,6 +14,7 @@ from slrbcall.errors import RefusedError
 from slrbcall.followup.service.monitoring import outcomes
 from slrbcall.followup.service.settlement import ProjectClosing, closing
 from slrbcall.followup.service.state import followup_state, open_workspace
+from slrbcall.i18n import _
 from slrbcall.intake.service import show_application
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
@@ -107,9 +108,9 @@ def export_360giving(
 
     suffix = out.suffix.lower()
     if suffix not in (".json", ".csv"):
-        raise RefusedError(f"{out}: name a .json or a .csv file")
+        raise RefusedError(_("{file}: name a .json or a .csv file").format(file=out))
     loaded, run = adopted_run(settings)
-    _, applications, _ = stored_state(settings)
+    _loaded, applications, _marks = stored_state(settings)
     moved = _disbursements(settings)
     grants = grants_360(
         call=loaded.call,

@@ -6,11 +6,13 @@ The CLI prints them (with Rich); nothing here knows about colours or tables.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
+from slrbcall.i18n import _, language
 from slrbcall.money import format_eur
 from slrbcall.reports.figures import KeyFigures, ProjectRow
 
-__all__ = ["bars", "budget_caption"]
+__all__ = ["bars", "budget_caption", "ratio_text"]
 
 # Eighths of a block, from one eighth to seven; a whole block is "█".
 _EIGHTHS = "▏▎▍▌▋▊▉"
@@ -52,12 +54,19 @@ def bars(rows: Sequence[ProjectRow], *, width: int = 40) -> list[tuple[str, str,
 def budget_caption(fig: KeyFigures) -> str:
     """The budget line of the chart, in words: budget, requested, awarded, left over."""
     parts = [
-        f"Budget {format_eur(fig.budget_cents)}",
-        f"requested {format_eur(fig.requested_cents)}",
+        _("Budget {amount}").format(amount=format_eur(fig.budget_cents)),
+        _("requested {amount}").format(amount=format_eur(fig.requested_cents)),
     ]
     if fig.requested_ratio is not None:
-        parts[-1] += f" ({fig.requested_ratio}× the budget)"
+        parts[-1] = _("requested {amount} ({ratio}× the budget)").format(
+            amount=format_eur(fig.requested_cents), ratio=ratio_text(fig.requested_ratio)
+        )
     if fig.allocated:
-        parts.append(f"awarded {format_eur(fig.awarded_cents)}")
-        parts.append(f"left {format_eur(fig.remainder_cents or 0)}")
+        parts.append(_("awarded {amount}").format(amount=format_eur(fig.awarded_cents)))
+        parts.append(_("left {amount}").format(amount=format_eur(fig.remainder_cents or 0)))
     return " · ".join(parts)
+
+
+def ratio_text(ratio: Decimal | None) -> str:
+    """A ratio as the officer writes it: ``2.55``, or ``2,55`` in French and Dutch."""
+    return str(ratio) if language() == "en" else str(ratio).replace(".", ",")
