@@ -71,8 +71,9 @@ def format_plain(cents: int) -> str:
     return f"{sign}{euros}.{rest:02d}"
 
 
-def format_eur(cents: int) -> str:
-    """An amount as the officer reads it, in the language spoken (:mod:`slrbcall.i18n`).
+def format_eur(cents: int, *, lang: str | None = None) -> str:
+    """An amount as the officer reads it, in the language spoken (:mod:`slrbcall.i18n`),
+    or in ``lang`` (a text stored whoever ran the command is written in English).
 
     As CLDR writes euro for Belgium: ``44 058,00 €`` in French (a narrow no-break space
     between thousands, a no-break space before the sign), ``€ 44.058,00`` in Dutch, and
@@ -81,7 +82,7 @@ def format_eur(cents: int) -> str:
     """
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
-    code = language()
+    code = language() if lang is None else lang
     if code == "fr":
         return f"{sign}{euros:,}".replace(",", "\u202f") + f",{rest:02d}\u00a0€"
     if code == "nl":
