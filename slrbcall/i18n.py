@@ -30,7 +30,9 @@ __all__ = [
     "LANGUAGES",
     "N_",
     "_",
+    "format_count",
     "format_day",
+    "gettext_in",
     "language",
     "ngettext",
     "resolve_language",
@@ -105,6 +107,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalog(_current).ngettext(singular, plural, count)
 
 
+def gettext_in(code: str, message: str) -> str:
+    """``message`` in the language ``code``, whatever the officer's: the tool's own words
+    in a workbook written in a language of its own (a template's ``--lang``)."""
+    return _catalog(code if code in LANGUAGES else "en").gettext(message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogs without translating it (it is shown later)."""
     return message
@@ -117,3 +125,14 @@ def format_day(day: dt.date) -> str:
     if _current == "en":
         return day.isoformat()
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def format_count(count: int) -> str:
+    """A whole number as the officer reads it: ``1,000,000`` in English, ``1 000 000`` in
+    French (a narrow no-break space, as the amounts), ``1.000.000`` in Dutch."""
+    grouped = f"{count:,}"
+    if _current == "fr":
+        return grouped.replace(",", "\u202f")
+    if _current == "nl":
+        return grouped.replace(",", ".")
+    return grouped

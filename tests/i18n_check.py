@@ -2,12 +2,17 @@
 
 :func:`english_words` finds, in a text printed in French or Dutch, the words of
 :data:`ENGLISH_WORDS`: English words the tool's own texts use and that are no French or
-Dutch words ("budget", "score", "total", "project", "reserve", "partner", "set", "per",
-"was", "of", "best" or "optimal" are words of either language too, and are not listed).
+Dutch words ("budget", "score", "total", "project", "reserve", "partner", "date", "type",
+"commune", "a", "an", "is", "in", "of", "or", "was" are words of either language too, and
+are not listed).
 Words are compared whole and case-folded, so "éligible" is not "eligible". What the
-officer types is left out: options (``--after-validity``) and quoted commands
-(``'slrbcall allocations adopt 2'``). Remove the user's own text (a title, a reason typed
-in English, a file's path) from what is checked first: it is shown as written.
+officer or a file wrote is not the tool's English and is left out: what the officer types
+(options such as ``--after-validity``, quoted commands such as
+``'slrbcall allocations adopt 2'``), text in quotes (``'Foyer du Sud'``, « ... »), and
+tokens that are names rather than words (a file name, a path, a key or a code:
+``applications.xlsx``, ``partner_required``, ``EMP23-03``, a placeholder in capitals).
+Each area adds the English words its messages use; a word is only worth listing when a
+translated text can never hold it.
 """
 
 from __future__ import annotations
@@ -17,174 +22,43 @@ from collections.abc import Iterable
 
 __all__ = ["ENGLISH_WORDS", "english_words"]
 
-ENGLISH_WORDS = frozenset(
-    (
-        "about",
-        "above",
-        "added",
-        "adopt",
-        "adopted",
-        "after",
-        "against",
-        "ahead",
-        "already",
-        "and",
-        "any",
-        "applicant",
-        "applicants",
-        "application",
-        "applications",
-        "are",
-        "asked",
-        "at",
-        "available",
-        "average",
-        "award",
-        "awarded",
-        "awards",
-        "before",
-        "below",
-        "by",
-        "call",
-        "cap",
-        "changed",
-        "claimed",
-        "column",
-        "columns",
-        "committee",
-        "companies",
-        "company",
-        "complete",
-        "decision",
-        "decisions",
-        "did",
-        "does",
-        "drawn",
-        "dry",
-        "each",
-        "eligible",
-        "empty",
-        "every",
-        "file",
-        "flags",
-        "for",
-        "found",
-        "free",
-        "from",
-        "full",
-        "funded",
-        "funding",
-        "got",
-        "grant",
-        "grants",
-        "guarantee",
-        "has",
-        "have",
-        "highest",
-        "housing",
-        "ineligible",
-        "interest",
-        "involved",
-        "it",
-        "its",
-        "key",
-        "layout",
-        "least",
-        "left",
-        "line",
-        "list",
-        "lottery",
-        "mark",
-        "marks",
-        "mean",
-        "member",
-        "members",
-        "missing",
-        "months",
-        "more",
-        "moves",
-        "new",
-        "no",
-        "none",
-        "not",
-        "nothing",
-        "one",
-        "only",
-        "order",
-        "out",
-        "paid",
-        "partial",
-        "partly",
-        "placed",
-        "policy",
-        "problem",
-        "problems",
-        "proposal",
-        "proposes",
-        "rank",
-        "ranked",
-        "ranking",
-        "reach",
-        "recorded",
-        "recovered",
-        "reference",
-        "released",
-        "remainder",
-        "remained",
-        "remaining",
-        "request",
-        "requested",
-        "reserved",
-        "reviewer",
-        "reviewers",
-        "row",
-        "rows",
-        "run",
-        "runs",
-        "scenarios",
-        "seed",
-        "settled",
-        "sheet",
-        "since",
-        "skipped",
-        "so",
-        "spread",
-        "still",
-        "stored",
-        "targeted",
-        "than",
-        "that",
-        "the",
-        "theme",
-        "themes",
-        "there",
-        "this",
-        "tied",
-        "to",
-        "trained",
-        "unchanged",
-        "under",
-        "unspent",
-        "until",
-        "valid",
-        "were",
-        "what",
-        "which",
-        "why",
-        "with",
-        "withdrawal",
-        "withdrawn",
-        "workspace",
-        "would",
-        "yet",
-    )
-)
+_LISTED = """
+    about above added adopt adopted after against ahead allowed already amount amounts and
+    any applicant applicants application applications are asked at available average award
+    awarded awards be before below between by call calls can cannot cap cell cells changed
+    claimed column columns committee companies company complete could decided decision
+    decisions did digits does drawn dry each either eligible empty every expected file files
+    first flags folder for found free from full funded funding given got grant grants
+    guarantee has have header here hidden highest housing if ineligible interest into
+    involved it its key keys language layout least left lies line list lists lottery mapping
+    mark marks may mean member members merged missing month months more moves must name
+    named new no none not nothing number numbers one only order out paid partial partly
+    placed policy problem problems proposal proposes rank ranked ranking reach read recorded
+    recovered reference refused released remainder remained remaining request requested
+    required reserved reviewer reviewers row rows run runs scenarios seed settled sheet
+    sheets should since skipped so spread spreadsheet still stored targeted text than that
+    the their them theme themes there these this those tied to too trained unchanged under
+    unknown unspent until valid value values were what when where which while who whole why
+    will with withdrawal withdrawn workbook workspace would write year years yet you your
+"""
+ENGLISH_WORDS = frozenset(_LISTED.split())
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _TYPED = re.compile(r"'slrbcall [^']*'|--[a-z][a-z-]*")
+# In quotes (straight, curly or French). An apostrophe inside a word (l'appel, Log'iris)
+# opens no quote.
+_QUOTED = re.compile(r"(?<![^\W\d_])'[^']*'(?![^\W\d_])|\"[^\"]*\"|«[^»]*»|“[^”]*”|‘[^’]*’")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
-def english_words(text: str, words: Iterable[str] = ENGLISH_WORDS) -> list[str]:
-    """The words of ``words`` found in ``text``, sorted (empty: none)."""
-    wanted = frozenset(words)
-    return sorted({w.casefold() for w in _WORD.findall(_TYPED.sub(" ", text))} & wanted)
+def english_words(
+    text: str, words: Iterable[str] = ENGLISH_WORDS, *, also: Iterable[str] = ()
+) -> list[str]:
+    """The words of ``words`` (and ``also``) found in ``text``, sorted (empty: none)."""
+    listed = frozenset(words) | {word.casefold() for word in also}
+    found = set()
+    for token in _QUOTED.sub(" ", _TYPED.sub(" ", text)).split():
+        token = token.strip("()[]{},;:!?")
+        if not token or re.search(r"[./\\_\d]|^-", token) or (len(token) > 1 and token.isupper()):
+            continue  # a name, a path, a key or a placeholder (--sheet NAME)
+        found.update(w.casefold() for w in _WORD.findall(token) if w.casefold() in listed)
+    return sorted(found)

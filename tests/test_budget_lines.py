@@ -79,8 +79,8 @@ def test_an_amount_cap_is_kept_in_cents(tmp_path: Path) -> None:
         pytest.param(
             {"max_share_of_direct: 10%": "max_share_of_direct: ten"},
             [
-                "call.yaml:274:26: budget_lines[4].max_share_of_direct: String should match "
-                "pattern '^\\d+(\\.\\d+)?\\s*%$'"
+                "call.yaml:274:26: budget_lines[4].max_share_of_direct: write a share in "
+                "percent such as '10%', not 'ten'"
             ],
             id="share-not-a-percent",
         ),
@@ -91,12 +91,12 @@ def test_an_amount_cap_is_kept_in_cents(tmp_path: Path) -> None:
         ),
         pytest.param(
             {"  months: 3                    #": "  months: -3                   #"},
-            ["call.yaml:286:11: justification.months: Input should be greater than or equal to 0"],
+            ["call.yaml:286:11: justification.months: write a number of 0 or more, not -3"],
             id="negative-months",
         ),
         pytest.param(
             {"  from: end    ": "  from: ende   "},
-            ["call.yaml:285:9: justification.from: Input should be 'start' or 'end'"],
+            ["call.yaml:285:9: justification.from: write one of 'start', 'end', not 'ende'"],
             id="unknown-anchor",
         ),
     ],

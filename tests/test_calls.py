@@ -215,7 +215,7 @@ CASES = [
     ),
     pytest.param(
         {"partner_required: true": "partner_required: NO"},
-        ["call.yaml:44:21: eligibility.partner_required: Input should be a valid boolean"],
+        ["call.yaml:44:21: eligibility.partner_required: write true or false, not 'NO'"],
         id="NO-is-not-false",
     ),
     pytest.param(
@@ -259,8 +259,8 @@ CASES = [
     pytest.param(
         {"    unit: working_days": "    unit: weekdays"},
         [
-            "call.yaml:222:11: notification.registered.unit: Input should be 'days' or"
-            " 'working_days'"
+            "call.yaml:222:11: notification.registered.unit: write one of 'days', 'working_days',"
+            " not 'weekdays'"
         ],
         id="notification-unit",
     ),

@@ -87,7 +87,10 @@ def test_scalars(text: str, value: object) -> None:
         pytest.param("# nothing\n", ["x.yaml:1:1: the file is empty"], id="only-comment"),
         pytest.param(
             "a: [1, 2\n",
-            ["x.yaml:2:1: not valid YAML: did not find expected ',' or ']'"],
+            [
+                "x.yaml:2:1: not valid YAML: a list in brackets is not closed: add the ']' "
+                "(and a ',' between its items)"
+            ],
             id="syntax",
         ),
     ],

@@ -22,6 +22,7 @@ from slrbcall.calls.registry import Registry, check_enterprise_number, check_iba
 from slrbcall.calls.spec import AddressSpec, CallSpec, LocalizedSpec, RegistrySpec
 from slrbcall.calls.yamlstrict import Located, Path_, decode_source, parse_yaml
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import _
 from slrbcall.model import (
     Address,
     AllocationDefaults,
@@ -316,7 +317,10 @@ def _registry_from(located: Located) -> Registry:
     for i, org in enumerate(spec.organisations):
         if org.key in seen:
             problems.append(
-                located.problem(("organisations", i, "key"), f"'{org.key}' is defined twice")
+                located.problem(
+                    ("organisations", i, "key"),
+                    _("'{key}' is defined twice").format(key=org.key),
+                )
             )
         seen.add(org.key)
         for j, commune in enumerate(org.communes):
@@ -324,7 +328,8 @@ def _registry_from(located: Located) -> Registry:
                 problems.append(
                     located.problem(
                         ("organisations", i, "communes", j),
-                        f"unknown commune '{commune}'{did_you_mean(commune, sorted(keys))}",
+                        _("unknown commune '{commune}'").format(commune=commune)
+                        + did_you_mean(commune, sorted(keys)),
                     )
                 )
         organisations.append(
@@ -372,7 +377,7 @@ def _address(
         problems.append(
             located.problem(
                 at,
-                "name the town with either 'commune' (a commune key) or 'town' ({fr, nl})",
+                _("name the town with either 'commune' (a commune key) or 'town' ({fr, nl})"),
                 key=True,
             )
         )
@@ -382,8 +387,8 @@ def _address(
             problems.append(
                 located.problem(
                     (*at, "commune"),
-                    f"unknown commune '{spec.commune}'"
-                    f"{did_you_mean(spec.commune, sorted(communes))}",
+                    _("unknown commune '{commune}'").format(commune=spec.commune)
+                    + did_you_mean(spec.commune, sorted(communes)),
                 )
             )
     elif spec.town is not None:

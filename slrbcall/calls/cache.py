@@ -3,8 +3,9 @@
 Validating a call definition costs a fraction of a second (mostly building the
 pydantic schema), and officers run ``slrbcall calls list`` all day. The result of a
 validation depends only on the tool version (and the shape of the cached values,
-:data:`FORMAT`) and the bytes of the files involved, so it is cached under a hash of
-exactly those; an edited file simply misses.
+:data:`FORMAT`), the bytes of the files involved and the officer's language (a file's
+problems are cached worded), so it is cached under a hash of exactly those; an edited
+file simply misses.
 
 The cache lives in the user's cache folder (``$SLRBCALL_CACHE_DIR`` overrides it, and
 an empty value turns it off). Anything unreadable there is ignored and rebuilt.
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from slrbcall import __version__
+from slrbcall.i18n import language
 
 __all__ = ["cache_dir", "cached"]
 
@@ -55,7 +57,7 @@ def cached(kind: str, parts: Sequence[bytes | str], build: Callable[[], T]) -> T
     folder = cache_dir()
     if folder is None:
         return build()
-    digest = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
+    digest = hashlib.sha256(f"{__version__}/{FORMAT}/{language()}".encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))

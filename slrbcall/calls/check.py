@@ -2,7 +2,9 @@
 
 * :func:`shape_problems` turns a pydantic ``ValidationError`` into one
   :class:`~slrbcall.errors.Problem` per place, as ``file:line:col: message``, with the
-  path as the user wrote it and a "did you mean" for an unknown key;
+  path as the user wrote it and a "did you mean" for an unknown key; pydantic's own
+  messages never reach the officer: each kind of error (:data:`SHAPE_SENTENCES`) is
+  worded in our words, in the officer's language, naming the key and what to write;
 * :func:`check_rules` checks the rules that span several keys (grant range, unique
   keys, theme caps, tie-breaks, tranches, signatories, known organisations...).
 
@@ -19,9 +21,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.calls.spec import APPLICATION_FIELDS
+from slrbcall.calls.spec import (
+    APPLICATION_FIELDS,
+    KEY_PATTERN,
+    MONTH_PATTERN,
+    NIS_CODE_PATTERN,
+    PERCENT_PATTERN,
+    POSTAL_CODE_PATTERN,
+    TEMPLATE_NAME_PATTERN,
+)
 from slrbcall.calls.yamlstrict import Located
 from slrbcall.errors import Problem
+from slrbcall.i18n import N_, _, format_count, ngettext
 from slrbcall.model import OrgKind, SignatoryRole
 from slrbcall.money import format_eur
 
@@ -33,6 +44,7 @@ if TYPE_CHECKING:
     from slrbcall.model import OrgKind
 
 __all__ = [
+    "SHAPE_SENTENCES",
     "TIE_BREAK_KEYS",
     "check_rules",
     "did_you_mean",
@@ -47,7 +59,54 @@ _PATH = tuple[str | int, ...]
 # -- shape -----------------------------------------------------------------------------
 
 
+#: What to write, for each kind of pydantic error a call file meets, with the fields
+#: ``{value}`` (what was written), ``{limit}``, ``{choices}`` and ``{count}``. A kind not
+#: here keeps pydantic's message (a test holds the list to what the schema can raise).
+SHAPE_SENTENCES = {
+    "int_type": N_("write a whole number, e.g. 12, not {value}"),
+    "int_parsing": N_("write a whole number, e.g. 12, not {value}"),
+    "int_from_float": N_("write a whole number, e.g. 12, not {value}"),
+    "bool_type": N_("write true or false, not {value}"),
+    "bool_parsing": N_("write true or false, not {value}"),
+    "string_type": N_("write a text, not {value}"),
+    "string_too_short": N_("write a text: it cannot be empty"),
+    "greater_than_equal": N_("write a number of {limit} or more, not {value}"),
+    "greater_than": N_("write a number above {limit}, not {value}"),
+    "less_than_equal": N_("write a number of {limit} or less, not {value}"),
+    "less_than": N_("write a number below {limit}, not {value}"),
+    "enum": N_("write one of {choices}, not {value}"),
+    "literal_error": N_("write one of {choices}, not {value}"),
+    "list_type": N_("write a list, one item per line starting with '- ', not {value}"),
+    "dict_type": N_("write a mapping, one 'key: value' per line indented below, not {value}"),
+    "model_type": N_("write a mapping, one 'key: value' per line indented below, not {value}"),
+    "model_attributes_type": N_(
+        "write a mapping, one 'key: value' per line indented below, not {value}"
+    ),
+    "date_type": N_("write a date as 2023-12-15, not {value}"),
+    "date_parsing": N_("write a date as 2023-12-15, not {value}"),
+    "date_from_datetime_parsing": N_("write a date as 2023-12-15, not {value}"),
+    "date_from_datetime_inexact": N_("write a date as 2023-12-15, not {value}"),
+}
+
+#: What to write, for each form a text of a call file must have (a key, a month...).
+_PATTERN_SENTENCES = {
+    KEY_PATTERN: N_(
+        "write a key of lower-case letters, digits, '-' and '_' that starts with a letter "
+        "or a digit, e.g. digital-divide, not {value}"
+    ),
+    MONTH_PATTERN: N_("write a month as 2023-12, not {value}"),
+    PERCENT_PATTERN: N_("write a share in percent such as '10%', not {value}"),
+    TEMPLATE_NAME_PATTERN: N_(
+        "write the name of a .docx file, e.g. convention.fr.docx, not {value}"
+    ),
+    POSTAL_CODE_PATTERN: N_("write a postal code of 4 digits, e.g. 1000, not {value}"),
+    NIS_CODE_PATTERN: N_("write a NIS code of 5 digits, e.g. 21004, not {value}"),
+}
+
+
 def shape_problems(model: type[BaseModel], exc: ValidationError, located: Located) -> list[Problem]:
+    """One problem per place of pydantic's errors, worded in our words (see
+    :data:`SHAPE_SENTENCES`), in the officer's language."""
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
         loc: _PATH = tuple(error["loc"])
@@ -58,23 +117,83 @@ def shape_problems(model: type[BaseModel], exc: ValidationError, located: Locate
         kind = error["type"]
         if kind == "missing":
             name = str(error["loc"][-1])
-            problems.append(located.problem(loc[:-1] if loc else (), f"missing key '{name}'"))
+            problems.append(
+                located.problem(loc[:-1] if loc else (), _("missing key '{key}'").format(key=name))
+            )
             continue
         if kind == "extra_forbidden":
             name = str(loc[-1])
             known = _field_names(model, loc[:-1])
             hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            allowed = f"; allowed here: {', '.join(sorted(known))}" if not hint else ""
-            problems.append(
-                located.problem(loc, f"unknown key '{name}'{suggestion}{allowed}", key=True)
-            )
+            if hint:
+                message = _("unknown key '{key}' (did you mean '{hint}'?)").format(
+                    key=name, hint=hint[0]
+                )
+            else:
+                message = _("unknown key '{key}'; allowed here: {keys}").format(
+                    key=name, keys=", ".join(sorted(known))
+                )
+            problems.append(located.problem(loc, message, key=True))
             continue
-        message = str(error["msg"]).removeprefix("Value error, ")
-        problems.append(located.problem(loc, f"{_dotted(loc)}: {message}"))
+        problems.append(
+            located.problem(
+                loc, _("{key}: {message}").format(key=_dotted(loc), message=_our_words(error))
+            )
+        )
     # One problem per place and message: unions repeat themselves.
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=line_col)
+
+
+def _our_words(error: Any) -> str:
+    """What is wrong with one value, and what to write, in the officer's language."""
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    if kind == "value_error":  # our own validators' messages, already translated
+        return str(context.get("error", error["msg"])).removeprefix("Value error, ")
+    value = _written(error.get("input"))
+    if kind == "string_pattern_mismatch":
+        sentence = _PATTERN_SENTENCES.get(str(context.get("pattern")))
+        if sentence is not None:
+            return _(sentence).format(value=value)
+        return _("write a text of the form {pattern}, not {value}").format(
+            pattern=context.get("pattern"), value=value
+        )
+    if kind in ("string_too_long", "too_long"):
+        most = int(context.get("max_length", 0))
+        return ngettext(
+            "write at most {count} character, not {value}",
+            "write at most {count} characters, not {value}",
+            most,
+        ).format(count=format_count(most), value=value)
+    if kind == "too_short" and isinstance(error.get("input"), list):
+        least = int(context.get("min_length", 0))
+        return ngettext(
+            "write at least {count} item in this list",
+            "write at least {count} items in this list",
+            least,
+        ).format(count=least)
+    sentence = SHAPE_SENTENCES.get(kind)
+    if sentence is None:
+        return str(error["msg"])
+    limit = next((context[k] for k in ("ge", "gt", "le", "lt") if k in context), "")
+    choices = ", ".join(re.findall(r"'[^']*'", str(context.get("expected", ""))))
+    return _(sentence).format(value=value, limit=limit, choices=choices)
+
+
+def _written(value: Any) -> str:
+    """A value as the file wrote it, for a message: text in quotes, cut when long."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return _("an empty value")
+    if isinstance(value, dict):
+        return _("a mapping")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    return str(value)
 
 
 def _in_data(data: Any, loc: _PATH, part: str | int) -> bool:
@@ -151,7 +270,7 @@ def _dotted(loc: _PATH) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "file"
+    return out or _("file")
 
 
 def line_col(problem: Problem) -> tuple[int, int]:
@@ -171,7 +290,9 @@ def check_rules(
     if spec.id != path.stem:
         yield problem(
             ("id",),
-            f"the id '{spec.id}' differs from the file name '{path.name}': rename one of them",
+            _("the id '{id}' differs from the file name '{file}': rename one of them").format(
+                id=spec.id, file=path.name
+            ),
         )
 
     authority = registry.get(spec.authority)
@@ -182,19 +303,21 @@ def check_rules(
     if grant.minimum > grant.maximum:
         yield problem(
             ("grant", "minimum"),
-            f"the grant minimum ({_euro(grant.minimum)}) is above the maximum "
-            f"({_euro(grant.maximum)})",
+            _("the grant minimum ({minimum}) is above the maximum ({maximum})").format(
+                minimum=_euro(grant.minimum), maximum=_euro(grant.maximum)
+            ),
         )
     if grant.maximum > spec.budget:
         yield problem(
             ("grant", "maximum"),
-            f"the grant maximum ({_euro(grant.maximum)}) is above the budget "
-            f"({_euro(spec.budget)})",
+            _("the grant maximum ({maximum}) is above the budget ({budget})").format(
+                maximum=_euro(grant.maximum), budget=_euro(spec.budget)
+            ),
         )
     if grant.granularity <= 0:
-        yield problem(("grant", "granularity"), "the granularity must be at least 0.01")
+        yield problem(("grant", "granularity"), _("the granularity must be at least 0.01"))
     if spec.budget <= 0:
-        yield problem(("budget",), "the budget must be above zero")
+        yield problem(("budget",), _("the budget must be above zero"))
 
     yield from _unique(located, "themes", [t.key for t in spec.themes])
     yield from _unique(located, "scoring", [c.key for c in spec.scoring.criteria], "criteria")
@@ -208,12 +331,12 @@ def check_rules(
         if theme not in theme_keys:
             yield problem(
                 ("allocation", "theme_caps", theme),
-                f"theme cap for '{theme}', which is not a theme of this call"
-                f"{did_you_mean(theme, theme_keys)}",
+                _("theme cap for '{theme}', which is not a theme of this call").format(theme=theme)
+                + did_you_mean(theme, theme_keys),
                 key=True,
             )
         if isinstance(cap, str) and Decimal(cap.rstrip("% ")) > 100:
-            yield problem(("allocation", "theme_caps", theme), "a theme cap is at most 100%")
+            yield problem(("allocation", "theme_caps", theme), _("a theme cap is at most 100%"))
 
     criteria = [c.key for c in spec.scoring.criteria]
     for i, key in enumerate(spec.allocation.tie_break):
@@ -221,42 +344,51 @@ def check_rules(
             continue
         if key.startswith("criterion:"):
             if key.removeprefix("criterion:") not in criteria:
+                unknown = key.removeprefix("criterion:")
                 yield problem(
                     ("allocation", "tie_break", i),
-                    f"tie-break on unknown criterion '{key.removeprefix('criterion:')}'"
-                    f"{did_you_mean(key.removeprefix('criterion:'), criteria)}",
+                    _("tie-break on unknown criterion '{criterion}'").format(criterion=unknown)
+                    + did_you_mean(unknown, criteria),
                 )
         elif not re.fullmatch(r"lottery:\d+", key):
             yield problem(
                 ("allocation", "tie_break", i),
-                f"unknown tie-break key '{key}' (use id, request-asc, request-desc, "
-                "criterion:KEY or lottery:SEED)",
+                _(
+                    "unknown tie-break key '{key}' (use id, request-asc, request-desc, "
+                    "criterion:KEY or lottery:SEED)"
+                ).format(key=key),
             )
     share = spec.allocation.partial_min_share
     if not Decimal(0) <= share <= Decimal(1):
         yield problem(
-            ("allocation", "partial_min_share"), "partial_min_share is a share between 0 and 1"
+            ("allocation", "partial_min_share"), _("partial_min_share is a share between 0 and 1")
         )
 
     total = sum((t.percent for t in spec.tranches), Decimal(0))
     if total != 100:
-        yield problem(("tranches",), f"the tranches sum to {total}%, not 100%")
+        yield problem(
+            ("tranches",), _("the tranches sum to {total}%, not 100%").format(total=total)
+        )
     for i, tranche in enumerate(spec.tranches):
         if tranche.percent <= 0:
-            yield problem(("tranches", i, "percent"), "a tranche is more than 0%")
+            yield problem(("tranches", i, "percent"), _("a tranche is more than 0%"))
         if tranche.month is not None and tranche.month > spec.duration_months + 12:
             yield problem(
                 ("tranches", i, "month"),
-                f"month {tranche.month} is long after the project's end "
-                f"(it lasts {spec.duration_months} months)",
+                ngettext(
+                    "month {month} is long after the project's end (it lasts {count} month)",
+                    "month {month} is long after the project's end (it lasts {count} months)",
+                    spec.duration_months,
+                ).format(month=tranche.month, count=spec.duration_months),
             )
 
     for i, milestone in enumerate(spec.timeline.milestones):
         if (milestone.date is None) == (milestone.month is None):
             yield problem(
                 ("timeline", "milestones", i),
-                f"milestone '{milestone.key}' needs either a date (2023-12-15) "
-                "or a month (2023-12)",
+                _("milestone '{key}' needs either a date (2023-12-15) or a month (2023-12)").format(
+                    key=milestone.key
+                ),
             )
 
     for i, member in enumerate(spec.committee):
@@ -265,26 +397,38 @@ def check_rules(
                 yield problem(("committee", i, "links", j), _unknown_org(link, registry, None))
 
     roles = {s.role for s in spec.signatories}
-    for needed in (SignatoryRole.AUTHORITY, SignatoryRole.HOUSING_COMPANY):
+    needs = {
+        SignatoryRole.AUTHORITY: N_("the signatories must include the authority"),
+        SignatoryRole.HOUSING_COMPANY: N_("the signatories must include the housing_company"),
+    }
+    for needed, sentence in needs.items():
         if needed not in roles:
-            yield problem(("signatories",), f"the signatories must include the {needed.value}")
+            yield problem(("signatories",), _(sentence))
     if spec.eligibility.partner_required and SignatoryRole.PARTNER not in roles:
-        yield problem(("signatories",), "a partner is required, so the partner must be a signatory")
+        yield problem(
+            ("signatories",), _("a partner is required, so the partner must be a signatory")
+        )
     if spec.beneficiary == "partner" and SignatoryRole.PARTNER not in roles:
-        yield problem(("beneficiary",), "the grant goes to the partner, so the partner must sign")
+        yield problem(
+            ("beneficiary",), _("the grant goes to the partner, so the partner must sign")
+        )
     for i, signatory in enumerate(spec.signatories):
         if signatory.min > signatory.max:
-            yield problem(("signatories", i, "min"), "min is above max")
+            yield problem(("signatories", i, "min"), _("min is above max"))
 
     for i, name in enumerate(spec.required_fields):
         if name not in APPLICATION_FIELDS:
             yield problem(
                 ("required_fields", i),
-                f"unknown application field '{name}'{did_you_mean(name, APPLICATION_FIELDS)}",
+                _("unknown application field '{field}'").format(field=name)
+                + did_you_mean(name, APPLICATION_FIELDS),
             )
     for field_name in ("reference", "applicant", "title", "requested_amount"):
         if field_name not in spec.required_fields:
-            yield problem(("required_fields",), f"the field '{field_name}' is always required")
+            yield problem(
+                ("required_fields",),
+                _("the field '{field}' is always required").format(field=field_name),
+            )
 
     yield from _ranges(spec, located)
     yield from _budget_line_rules(spec, located)
@@ -294,7 +438,8 @@ def check_rules(
         if name not in top_level:
             yield problem(
                 ("illustrative", i),
-                f"'{name}' is not a key of a call{did_you_mean(name, top_level)}",
+                _("'{key}' is not a key of a call").format(key=name)
+                + did_you_mean(name, top_level),
             )
 
 
@@ -321,7 +466,12 @@ def _ranges(spec: CallSpec, located: Located) -> Iterator[Problem]:
     ]
     for path, value, low, high in checks:
         if value is not None and not low <= value <= high:
-            yield located.problem(path, f"{path[-1]} must be from {low:,} to {high:,}, not {value}")
+            yield located.problem(
+                path,
+                _("{key} must be from {low} to {high}, not {value}").format(
+                    key=path[-1], low=format_count(low), high=format_count(high), value=value
+                ),
+            )
 
 
 def _budget_line_rules(spec: CallSpec, located: Located) -> Iterator[Problem]:
@@ -332,12 +482,14 @@ def _budget_line_rules(spec: CallSpec, located: Located) -> Iterator[Problem]:
     for i, line in enumerate(spec.budget_lines):
         for name, value in (("cap", line.cap), ("max_share_of_direct", line.max_share_of_direct)):
             if isinstance(value, str) and Decimal(value.rstrip("% ")) > 100:
-                yield located.problem(("budget_lines", i, name), "a share is at most 100%")
+                yield located.problem(("budget_lines", i, name), _("a share is at most 100%"))
     if spec.budget_lines and all(b.max_share_of_direct for b in spec.budget_lines):
         yield located.problem(
             ("budget_lines",),
-            "every line is a share of the direct costs: at least one line must be direct "
-            "(without max_share_of_direct)",
+            _(
+                "every line is a share of the direct costs: at least one line must be direct "
+                "(without max_share_of_direct)"
+            ),
         )
 
 
@@ -350,7 +502,9 @@ def _unique(
         if key in seen:
             yield located.problem(
                 (*base, i),
-                f"'{key}' is defined twice in {sub or section} (also item {seen[key] + 1})",
+                _("'{key}' is defined twice in {section} (also item {number})").format(
+                    key=key, section=sub or section, number=seen[key] + 1
+                ),
             )
         else:
             seen[key] = i
@@ -359,13 +513,18 @@ def _unique(
 def _unknown_org(key: str, registry: Registry, kind: OrgKind | None) -> str:
 
     candidates = [o.key for o in registry.organisations if kind is None or o.kind is kind]
-    what = "an authority" if kind is OrgKind.AUTHORITY else "an organisation"
-    return f"'{key}' is not {what} of the registry{did_you_mean(key, candidates)}"
+    sentence = (
+        _("'{key}' is not an authority of the registry")
+        if kind is OrgKind.AUTHORITY
+        else _("'{key}' is not an organisation of the registry")
+    )
+    return sentence.format(key=key) + did_you_mean(key, candidates)
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` with the closest of ``choices``, or nothing."""
     hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{hint[0]}'?)" if hint else ""
+    return _(" (did you mean '{hint}'?)").format(hint=hint[0]) if hint else ""
 
 
 def _euro(cents: int) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from slrbcall.calls.cache import cached
 from slrbcall.calls.yamlstrict import read_source
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.i18n import _
 from slrbcall.resources import shipped_dir
 
 if TYPE_CHECKING:
@@ -67,7 +68,9 @@ class LoadedCall:
 def call_files(calls_dir: Path) -> list[Path]:
     """The call definition files of a folder, sorted by name (the registry excluded)."""
     if not calls_dir.is_dir():
-        raise RefusedError(f"{calls_dir}: no such calls folder (check --calls-dir)")
+        raise RefusedError(
+            _("{folder}: no such calls folder (check --calls-dir)").format(folder=calls_dir)
+        )
     return sorted(
         p for p in calls_dir.iterdir() if p.suffix in {".yaml", ".yml"} and p.name != REGISTRY_FILE
     )
@@ -80,9 +83,15 @@ def find_call(call_id: str, calls_dir: Path) -> Path:
             return path
     known = [p.stem for p in call_files(calls_dir)]
     hint = difflib.get_close_matches(call_id, known, n=1)
-    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    listing = ", ".join(known) or "none"
-    raise RefusedError(f"unknown call '{call_id}'{suggestion}; calls in {calls_dir}: {listing}")
+    listing = ", ".join(known) or _("none")
+    message = (
+        _("unknown call '{call}' (did you mean '{hint}'?); calls in {folder}: {calls}")
+        if hint
+        else _("unknown call '{call}'; calls in {folder}: {calls}")
+    )
+    raise RefusedError(
+        message.format(call=call_id, hint=hint[0] if hint else "", folder=calls_dir, calls=listing)
+    )
 
 
 def registry_file(calls_dir: Path | None = None) -> Path:

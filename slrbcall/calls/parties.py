@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from slrbcall.calls.registry import Registry
-from slrbcall.model import Call, Organisation, OrgKind, SignatoryRole
+from slrbcall.i18n import N_, _, language
+from slrbcall.model import Call, Lang, Organisation, OrgKind, SignatoryRole
 
 __all__ = ["CALL_FACTS", "Blank", "Missing", "blanks", "call_blanks", "parties_of"]
 
@@ -35,14 +36,26 @@ class Missing(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        """What is missing, in the officer's language."""
+        return _(_LABELS[self])
+
+    @property
+    def absent(self) -> str:
+        """``no address``: that it is missing, in the officer's language."""
+        return _(_ABSENT[self])
 
 
 _LABELS = {
-    Missing.ENTERPRISE_NUMBER: "enterprise number (BCE/KBO)",
-    Missing.ADDRESS: "address",
-    Missing.REPRESENTATIVE: "representative",
-    Missing.IBAN: "IBAN",
+    Missing.ENTERPRISE_NUMBER: N_("enterprise number (BCE/KBO)"),
+    Missing.ADDRESS: N_("address"),
+    Missing.REPRESENTATIVE: N_("representative"),
+    Missing.IBAN: N_("IBAN"),
+}
+_ABSENT = {
+    Missing.ENTERPRISE_NUMBER: N_("no enterprise number (BCE/KBO)"),
+    Missing.ADDRESS: N_("no address"),
+    Missing.REPRESENTATIVE: N_("no representative"),
+    Missing.IBAN: N_("no IBAN"),
 }
 
 #: The registry's kinds that sign a convention in each role. A partner is named in
@@ -65,11 +78,14 @@ class Blank:
     calls: tuple[str, ...]
 
     def sentence(self) -> str:
-        """``foyer-du-sud (Foyer du Sud): no address, no IBAN (conventions of x)``."""
-        missing = ", ".join(f"no {item.label}" for item in self.missing)
-        return (
-            f"{self.organisation.key} ({self.organisation.name.fr}): {missing} "
-            f"(needed by the conventions of {', '.join(self.calls)})"
+        """``foyer-du-sud (Foyer du Sud): no address, no IBAN (conventions of x)``, in the
+        officer's language (the organisation named in Dutch for a Dutch-speaking one)."""
+        org = self.organisation
+        return _("{key} ({name}): {missing} (needed by the conventions of {calls})").format(
+            key=org.key,
+            name=org.name.nl if language() == Lang.NL.value else org.name.fr,
+            missing=", ".join(item.absent for item in self.missing),
+            calls=", ".join(self.calls),
         )
 
 
@@ -134,17 +150,18 @@ def blanks(calls: Iterable[Call], registry: Registry) -> list[Blank]:
     return found
 
 
-#: What the documents print about a call itself: its key, and what it is, for messages.
+#: What the documents print about a call itself: its key, and what it is, for messages
+#: (marked with ``N_``, shown translated).
 CALL_FACTS = (
-    ("authority_representative", "who signs for the authority"),
-    ("decision", "the body and the date of the decision"),
-    ("imputation", "the budget imputation"),
-    ("contact", "the contact person of the letters"),
-    ("appeal", "the appeal route"),
-    ("ombudsman", "the ombudsman"),
+    ("authority_representative", N_("who signs for the authority")),
+    ("decision", N_("the body and the date of the decision")),
+    ("imputation", N_("the budget imputation")),
+    ("contact", N_("the contact person of the letters")),
+    ("appeal", N_("the appeal route")),
+    ("ombudsman", N_("the ombudsman")),
 )
 
 
 def call_blanks(call: Call) -> list[str]:
     """The keys of :data:`CALL_FACTS` that ``call``'s file leaves out, in that order."""
-    return [key for key, _ in CALL_FACTS if getattr(call, key) is None]
+    return [key for key, _what in CALL_FACTS if getattr(call, key) is None]

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from slrbcall.i18n import _, language
 from slrbcall.model import Lang, Organisation, OrgKind
 
 __all__ = [
@@ -232,7 +233,8 @@ class Registry:
     def suggest(
         self, text: str, *, kinds: Collection[OrgKind] | None = None, limit: int = 3
     ) -> tuple[str, ...]:
-        """French names of the organisations closest to ``text``, best first.
+        """Names of the organisations closest to ``text``, best first: in Dutch for a
+        Dutch-speaking officer, else in French (:mod:`slrbcall.i18n`).
 
         For a "did you mean" message: at most ``limit`` names, only those reasonably
         close (similar spelling, or one name contained in the other). Ties are broken
@@ -243,6 +245,7 @@ class Registry:
         if not queries or limit <= 0:
             return ()
         tables = self._tables()
+        shown = Lang.NL if language() == "nl" else Lang.FR
         scored: list[tuple[float, str]] = []
         for org, forms in zip(self.organisations, tables.forms, strict=True):
             if kinds is not None and org.kind not in kinds:
@@ -252,7 +255,7 @@ class Registry:
                 default=0.0,
             )
             if score >= _SUGGEST_CUTOFF:
-                scored.append((score, org.display_name(Lang.FR)))
+                scored.append((score, org.display_name(shown)))
         scored.sort(key=lambda item: (-item[0], item[1]))
         names = dict.fromkeys(name for _, name in scored)  # two orgs may share a name
         return tuple(names)[:limit]
@@ -283,23 +286,27 @@ def check_enterprise_number(text: str) -> str:
     cleaned = _spaceless(text)
     reason: str
     if not cleaned:
-        reason = "it is empty"
+        reason = _("it is empty")
     else:
         try:
             number: str = vat.validate(cleaned)
         except InvalidChecksum:
-            reason = "check digits do not match"
+            reason = _("check digits do not match")
         except InvalidLength:
-            reason = "it must have 10 digits"
+            reason = _("it must have 10 digits")
         except InvalidComponent:
-            reason = "it must start with 0 or 1"
+            reason = _("it must start with 0 or 1")
         except InvalidFormat:
-            reason = "write 10 digits, with optional dots, spaces and a BE prefix"
+            reason = _("write 10 digits, with optional dots, spaces and a BE prefix")
         except ValidationError:
-            reason = "not in the BCE/KBO form"
+            reason = _("not in the BCE/KBO form")
         else:
             return f"{number[:4]}.{number[4:7]}.{number[7:]}"
-    raise ValueError(f"not a valid enterprise number (BCE/KBO): {text!r} ({reason})")
+    raise ValueError(
+        _("not a valid enterprise number (BCE/KBO): {text} ({reason})").format(
+            text=repr(text), reason=reason
+        )
+    )
 
 
 def check_iban(text: str) -> str:
@@ -322,7 +329,7 @@ def check_iban(text: str) -> str:
     cleaned = _spaceless(text).upper()
     reason: str
     if not cleaned:
-        reason = "it is empty"
+        reason = _("it is empty")
     else:
         try:
             # Not check_country=True: stdnum's Belgian module also checks the bank code
@@ -331,21 +338,23 @@ def check_iban(text: str) -> str:
             # account at a bank whose code is newer than the installed stdnum.
             number: str = iban.validate(cleaned, check_country=False)
         except InvalidChecksum:
-            reason = "check digits do not match"
+            reason = _("check digits do not match")
         except InvalidLength:
-            reason = f"wrong length for an IBAN of {cleaned[:2]!r}"
+            reason = _("wrong length for an IBAN of {country}").format(country=repr(cleaned[:2]))
         except InvalidComponent:
-            reason = f"unknown country code {cleaned[:2]!r}"
+            reason = _("unknown country code {country}").format(country=repr(cleaned[:2]))
         except InvalidFormat:
-            reason = "write the country code, two check digits and the account number"
+            reason = _("write the country code, two check digits and the account number")
         except ValidationError:
-            reason = "not in the IBAN form"
+            reason = _("not in the IBAN form")
         else:
             if number.startswith("BE") and not _belgian_account_ok(number[4:]):
-                reason = "the Belgian account number's check digits do not match"
+                reason = _("the Belgian account number's check digits do not match")
             else:
                 return number
-    raise ValueError(f"not a valid IBAN: {text!r} ({reason})")
+    raise ValueError(
+        _("not a valid IBAN: {text} ({reason})").format(text=repr(text), reason=reason)
+    )
 
 
 def _belgian_account_ok(bban: str) -> bool:

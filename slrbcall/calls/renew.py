@@ -204,12 +204,17 @@ def renew_text(
         data["timeline"] = timeline
 
     grant = data.get("grant") or {}
+
+    def euro(value: Any) -> str:
+        # The draft's comments are the file's, in English whoever drafts it (as its keys).
+        return format_eur(_cents(value), lang="en")
+
     notes: dict[str, str] = {
         "budget": f"# {TO_FILL_IN}: the budget of this call "
-        f"({source_id} had {format_eur(_cents(data['budget']))}).",
+        f"({source_id} had {euro(data['budget'])}).",
         "grant": f"# {TO_FILL_IN}: the grant range for projects of {duration_months} months "
-        f"({source_id}: {old_duration} months, {format_eur(_cents(grant.get('minimum', 0)))}"
-        f" to {format_eur(_cents(grant.get('maximum', 0)))}).",
+        f"({source_id}: {old_duration} months, {euro(grant.get('minimum', 0))}"
+        f" to {euro(grant.get('maximum', 0))}).",
         "scoring": f"# {TO_FILL_IN}: the criteria and their weights (copied from {source_id}).",
     }
     for key, what in (

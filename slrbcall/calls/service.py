@@ -25,6 +25,7 @@ from slrbcall.calls.parties import Blank, blanks, call_blanks
 from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.files import write_file
+from slrbcall.i18n import _
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 
@@ -117,14 +118,20 @@ def resolve_call(
         if len(held) == 1:
             return load_call(find_call(next(iter(held)), folder), registry=registry)
         names = ", ".join(sorted(held))
-        raise RefusedError(f"the workspace holds several calls ({names}): pass --call ID")
+        raise RefusedError(
+            _("the workspace holds several calls ({calls}): pass --call ID").format(calls=names)
+        )
     if recorded_in_file:
         return load_call(find_call(recorded_in_file, folder), registry=registry)
     files = call_files(folder)
     if len(files) == 1:
         return load_call(files[0], registry=registry)
-    names = ", ".join(p.stem for p in files) or "none"
-    raise RefusedError(f"which call? pass --call ID (calls in {folder}: {names})")
+    names = ", ".join(p.stem for p in files) or _("none")
+    raise RefusedError(
+        _("which call? pass --call ID (calls in {folder}: {calls})").format(
+            folder=folder, calls=names
+        )
+    )
 
 
 def registry(settings: Settings) -> Registry:
@@ -146,10 +153,15 @@ def show_organisation(settings: Settings, name: str) -> Organisation:
     org = found.get(name) or found.match(name)
     if org is None:
         close = found.suggest(name)
-        listed = "', '".join(close)
-        hint = f" (did you mean '{listed}'?)" if close else ""
+        message = (
+            _("no organisation '{name}' in {registry} (did you mean '{names}'?)")
+            if close
+            else _("no organisation '{name}' in {registry}")
+        )
         raise RefusedError(
-            f"no organisation '{name}' in {registry_file(settings.calls_path)}{hint}"
+            message.format(
+                name=name, registry=registry_file(settings.calls_path), names="', '".join(close)
+            )
         )
     return org
 
@@ -215,26 +227,32 @@ def renew_call(
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", new_id):
         raise RefusedError(
-            f"--id '{new_id}': a call id is lower-case letters, digits, '-' and '_' "
-            "(e.g. empowerment-2025)"
+            _(
+                "--id '{id}': a call id is lower-case letters, digits, '-' and '_' "
+                "(e.g. empowerment-2025)"
+            ).format(id=new_id)
         )
     if new_id == source_id:
-        raise RefusedError("--id must differ from the call renewed")
+        raise RefusedError(_("--id must differ from the call renewed"))
     if not 1 <= duration_months <= 240:
-        raise RefusedError("--duration is a number of months, from 1 to 240")
+        raise RefusedError(_("--duration is a number of months, from 1 to 240"))
     folder = settings.calls_path
     source_path = find_call(source_id, folder)
     if any(p.stem == new_id for p in call_files(folder)):
         raise RefusedError(
-            f"{folder / (new_id + '.yaml')} already exists: refusing to overwrite it "
-            "(choose another --id, or remove the file)"
+            _(
+                "{file} already exists: refusing to overwrite it "
+                "(choose another --id, or remove the file)"
+            ).format(file=folder / (new_id + ".yaml"))
         )
     installed = shipped_dir("calls")
     if installed.parent.name == "_data" and folder.resolve() == installed.resolve():
         raise RefusedError(
-            f"the calls folder in use is the one installed with slrbcall ({folder}): "
-            "make a calls folder of your own (copy the calls you need into ./calls) "
-            "or pass --calls-dir DIR"
+            _(
+                "the calls folder in use is the one installed with slrbcall ({folder}): "
+                "make a calls folder of your own (copy the calls you need into ./calls) "
+                "or pass --calls-dir DIR"
+            ).format(folder=folder)
         )
     registry = registry_file(folder)
     source = load_call(source_path, registry=registry)
@@ -242,8 +260,10 @@ def renew_call(
         old_year, new_year = call_year(source_id), call_year(new_id)
         if old_year is None or new_year is None:
             raise RefusedError(
-                f"cannot tell the years from '{source_id}' and '{new_id}': "
-                "pass --years N (how many years to move the dates by)"
+                _(
+                    "cannot tell the years from '{source}' and '{id}': "
+                    "pass --years N (how many years to move the dates by)"
+                ).format(source=source_id, id=new_id)
             )
         years = new_year - old_year
     renewal = renew_text(

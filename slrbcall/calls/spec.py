@@ -30,6 +30,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from slrbcall.i18n import _
 from slrbcall.model import (
     Aggregation,
     Anchor,
@@ -43,7 +44,27 @@ from slrbcall.model import (
 )
 from slrbcall.money import AmountError, cents_from_decimal, parse_amount
 
-__all__ = ["APPLICATION_FIELDS", "CallSpec", "OrganisationSpec", "RegistrySpec"]
+__all__ = [
+    "APPLICATION_FIELDS",
+    "KEY_PATTERN",
+    "MONTH_PATTERN",
+    "NIS_CODE_PATTERN",
+    "PERCENT_PATTERN",
+    "POSTAL_CODE_PATTERN",
+    "TEMPLATE_NAME_PATTERN",
+    "CallSpec",
+    "OrganisationSpec",
+    "RegistrySpec",
+]
+
+# The forms of the texts a call file holds; a value of another form is refused with
+# what to write (calls/check.py words each).
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERCENT_PATTERN = r"^\d+(\.\d+)?\s*%$"
+TEMPLATE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\.docx$"
+POSTAL_CODE_PATTERN = r"^[1-9]\d{3}$"
+NIS_CODE_PATTERN = r"^\d{5}$"
 
 #: The fields an application can carry; a call says which of them are required.
 APPLICATION_FIELDS = (
@@ -75,13 +96,13 @@ def _money(value: Any) -> int:
     if isinstance(value, Decimal):
         raise ValueError(_unquoted_decimal(value))
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError("write an amount in euro, e.g. 255000 or '255.000,00'")
+        raise ValueError(_("write an amount in euro, e.g. 255000 or '255.000,00'"))
     try:
         cents = cents_from_decimal(value) if isinstance(value, int) else parse_amount(value)
     except AmountError as exc:
         raise ValueError(str(exc)) from exc
     if cents < 0:
-        raise ValueError("an amount cannot be negative")
+        raise ValueError(_("an amount cannot be negative"))
     return cents
 
 
@@ -92,14 +113,18 @@ def _unquoted_decimal(value: Decimal) -> str:
     except AmountError:
         belgian = None
     if belgian is None:
-        return f"{value}: write whole euro, or an amount with cents in quotes, e.g. '255.000,50'"
+        return _(
+            "{value}: write whole euro, or an amount with cents in quotes, e.g. '255.000,50'"
+        ).format(value=value)
     if belgian % 100:
-        return f"{value}: write an amount with cents in quotes, e.g. '{_belgian(belgian)}'"
-    return (
-        f"{value} is ambiguous: YAML reads a point as decimals, a Belgian reader as "
-        f"thousands (€ {_belgian(belgian)}); write whole euro, e.g. {belgian // 100}, or "
-        f"quote the amount, e.g. '{_belgian(belgian)}'"
-    )
+        return _("{value}: write an amount with cents in quotes, e.g. '{amount}'").format(
+            value=value, amount=_belgian(belgian)
+        )
+    return _(
+        "{value} is ambiguous: YAML reads a point as decimals, a Belgian reader as "
+        "thousands (€ {amount}); write whole euro, e.g. {euro}, or quote the amount, "
+        "e.g. '{amount}'"
+    ).format(value=value, amount=_belgian(belgian), euro=belgian // 100)
 
 
 def _belgian(cents: int) -> str:
@@ -110,12 +135,12 @@ def _belgian(cents: int) -> str:
 
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise ValueError("write a number, e.g. 30 or 12.5")
+        raise ValueError(_("write a number, e.g. 30 or 12.5"))
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, str) and re.fullmatch(r"\d+(?:\.\d+)?", value.strip()):
         return Decimal(value.strip())
-    raise ValueError("write a number, e.g. 30 or 12.5")
+    raise ValueError(_("write a number, e.g. 30 or 12.5"))
 
 
 #: Euro amount in cents once validated (written in YAML as euro).
@@ -142,13 +167,13 @@ Number = Annotated[
         {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}]}
     ),
 ]
-Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=64)]
 Text = Annotated[str, Field(min_length=1), AfterValidator(str.strip)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
 Percent = Annotated[
     str,
-    Field(pattern=r"^\d+(\.\d+)?\s*%$"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d+)?\s*%$"}),
+    Field(pattern=PERCENT_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": PERCENT_PATTERN}),
 ]
 
 
@@ -272,7 +297,7 @@ class SignatorySpec(_Strict):
     max: StrictInt = Field(default=1, ge=1, le=5)
 
 
-TemplateName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.docx$")]
+TemplateName = Annotated[str, Field(pattern=TEMPLATE_NAME_PATTERN)]
 
 
 class TemplatePairSpec(_Strict):
@@ -297,7 +322,7 @@ def _code(value: Any) -> Any:
 Code = Annotated[str, BeforeValidator(_code)]
 
 
-PostalCode = Annotated[Code, Field(pattern=r"^[1-9]\d{3}$")]
+PostalCode = Annotated[Code, Field(pattern=POSTAL_CODE_PATTERN)]
 
 
 class RepresentativeSpec(_Strict):
@@ -322,7 +347,9 @@ class ImputationSpec(_Strict):
 
 def _email(value: str) -> str:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}", value):
-        raise ValueError(f"not an e-mail address: '{value}' (write e.g. name@example.be)")
+        raise ValueError(
+            _("not an e-mail address: '{text}' (write e.g. name@example.be)").format(text=value)
+        )
     return value
 
 
@@ -497,7 +524,7 @@ class OrganisationSpec(_Strict):
     legal_form: LocalizedSpec | None = None
     address: AddressSpec | None = None
     postal_code: PostalCode | None = None
-    nis_code: Annotated[Code, Field(pattern=r"^\d{5}$")] | None = None
+    nis_code: Annotated[Code, Field(pattern=NIS_CODE_PATTERN)] | None = None
     iban: Text | None = None
     representatives: list[RepresentativeSpec] = []
 

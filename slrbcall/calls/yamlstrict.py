@@ -14,7 +14,8 @@ under stricter rules:
 * Duplicate keys, anchors, aliases and explicit tags (``!!python/object``) are refused.
 * Dates stay strings; the schema decides what a string means.
 
-Every problem is reported with its line and column; all problems are collected.
+Every problem is reported with its line and column; all problems are collected. The
+messages are in the officer's language, libyaml's syntax errors too (:data:`SYNTAX`).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import N_, _, format_count
 
-__all__ = ["Located", "decode_source", "load_yaml", "parse_yaml", "read_source"]
+__all__ = ["SYNTAX", "Located", "decode_source", "load_yaml", "parse_yaml", "read_source"]
 
 Path_ = tuple[str | int, ...]
 
@@ -46,6 +48,54 @@ MAX_BYTES = 2 * 1024 * 1024
 #: The most digits a number may have: € 1.000.000.000,00 has twelve, and Python refuses
 #: to read an integer of more than 4,300.
 MAX_DIGITS = 15
+
+#: The syntax errors of libyaml (and of PyYAML's own parser, where it words them
+#: otherwise) that a hand-edited file meets, in our words: what is wrong and what to
+#: write. Another error keeps libyaml's words.
+SYNTAX = {
+    "did not find expected node content": N_(
+        "a value is missing or unfinished here (a list in brackets or a mapping in braces "
+        "not closed, or a value that starts with a character YAML reserves: put it in quotes)"
+    ),
+    "mapping values are not allowed in this context": N_(
+        "a ':' where no key can start: check the indentation, and put a text that holds "
+        "': ' in quotes"
+    ),
+    "mapping values are not allowed here": N_(
+        "a ':' where no key can start: check the indentation, and put a text that holds "
+        "': ' in quotes"
+    ),
+    "found character that cannot start any token": N_(
+        "a character that cannot start a value here: indent with spaces, not tabs, and put "
+        "a text that starts with '@' or '`' in quotes"
+    ),
+    "found unexpected end of stream": N_("the file ends inside a quoted text: close the quotes"),
+    "did not find expected '-' indicator": N_(
+        "a list item without its '- ', or a key at the indentation of a list: check the indentation"
+    ),
+    "did not find expected ',' or ']'": N_(
+        "a list in brackets is not closed: add the ']' (and a ',' between its items)"
+    ),
+    "did not find expected ',' or '}'": N_(
+        "a mapping in braces is not closed: add the closing brace (and a ',' between its items)"
+    ),
+    "found unknown escape character": N_(
+        "an unknown escape in a text in double quotes: write a backslash as \\\\, or use "
+        "single quotes"
+    ),
+    "did not find expected key": N_(
+        "something stands after a value where a key should start: check the indentation "
+        "and the quotes"
+    ),
+    "did not find expected <document start>": N_(
+        "something stands after the end of the file's content: check the indentation, and "
+        "remove what is left over"
+    ),
+    "did not find expected alphabetic or numeric character": N_(
+        "an '&' or a '*' without a name: put a text that starts with it in quotes"
+    ),
+    "could not find expected ':'": N_("a key without its ':': write 'key: value'"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +144,11 @@ def read_source(path: Path, *, label: str | None = None) -> bytes:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
             raise InputFileError(
-                [Problem(source, "is a directory, not a YAML file (name a .yaml file)")]
+                [Problem(source, _("is a directory, not a YAML file (name a .yaml file)"))]
             )
         if not stat.S_ISREG(info.st_mode):
             raise InputFileError(
-                [Problem(source, "is not a plain file (a device or a pipe): name a .yaml file")]
+                [Problem(source, _("is not a plain file (a device or a pipe): name a .yaml file"))]
             )
         if info.st_size > MAX_BYTES:
             raise _too_big(source, info.st_size)
@@ -106,11 +156,13 @@ def read_source(path: Path, *, label: str | None = None) -> bytes:
             raw = stream.read(MAX_BYTES + 1)  # a file may grow while it is read
     except FileNotFoundError as exc:
         raise InputFileError(
-            [Problem(source, "file not found (check the path and its spelling)")]
+            [Problem(source, _("file not found (check the path and its spelling)"))]
         ) from exc
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise InputFileError([Problem(source, f"cannot be read: {reason}")]) from exc
+        raise InputFileError(
+            [Problem(source, _("cannot be read: {reason}").format(reason=reason))]
+        ) from exc
     if len(raw) > MAX_BYTES:
         raise _too_big(source, len(raw))
     return raw
@@ -118,7 +170,14 @@ def read_source(path: Path, *, label: str | None = None) -> bytes:
 
 def _too_big(source: str, size: int) -> InputFileError:
     return InputFileError(
-        [Problem(source, f"is {size:,} bytes; a call definition is at most {MAX_BYTES:,}")]
+        [
+            Problem(
+                source,
+                _("is {size} bytes; a call definition is at most {most}").format(
+                    size=format_count(size), most=format_count(MAX_BYTES)
+                ),
+            )
+        ]
     )
 
 
@@ -128,7 +187,14 @@ def decode_source(raw: bytes, *, source: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            [Problem(source, f"is not UTF-8 text (byte {exc.start}): save it as UTF-8")]
+            [
+                Problem(
+                    source,
+                    _("is not UTF-8 text (byte {position}): save it as UTF-8").format(
+                        position=exc.start
+                    ),
+                )
+            ]
         ) from exc
 
 
@@ -158,7 +224,7 @@ def parse_yaml(text: str, *, source: str, partial: bool = False) -> Located:
         data = builder.build(yaml.parse(text, Loader=loader_class))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = f"not valid YAML: {exc.problem or exc.context}"
+        message = _syntax(str(exc.problem or exc.context))
         builder.problems.append(
             Problem(source, message, line=mark.line + 1, col=mark.column + 1)
             if mark
@@ -166,7 +232,7 @@ def parse_yaml(text: str, *, source: str, partial: bool = False) -> Located:
         )
         raise InputFileError(builder.problems) from None
     except yaml.YAMLError as exc:
-        raise InputFileError([Problem(source, f"not valid YAML: {exc}")]) from None
+        raise InputFileError([Problem(source, _syntax(str(exc)))]) from None
     problems = tuple(sorted(builder.problems, key=_problem_order))
     if problems and (not partial or data is None or builder.fatal):
         raise InputFileError(problems)
@@ -178,6 +244,12 @@ def parse_yaml(text: str, *, source: str, partial: bool = False) -> Located:
         problems=problems,
         flawed=frozenset(builder.flawed),
     )
+
+
+def _syntax(problem: str) -> str:
+    """A syntax error in our words (:data:`SYNTAX`), else in libyaml's."""
+    words = SYNTAX.get(problem)
+    return _("not valid YAML: {problem}").format(problem=_(words) if words else problem)
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
@@ -216,12 +288,12 @@ class _Builder:
                 if documents > 1:
                     self.fatal = True
                     self.problems.append(
-                        self.problem(event, "only one YAML document is allowed (remove ---)")
+                        self.problem(event, _("only one YAML document is allowed (remove ---)"))
                     )
                     break
                 data = self._value(events, next(events), ())
         if documents == 0 or (documents == 1 and data is None and not self.positions):
-            self.problems.append(Problem(self.source, "the file is empty", line=1, col=1))
+            self.problems.append(Problem(self.source, _("the file is empty"), line=1, col=1))
         return data
 
     def _value(self, events: Iterator[Any], event: Any, path: Path_) -> Any:
@@ -242,7 +314,9 @@ class _Builder:
             self.problems.append(
                 self.problem(
                     event,
-                    f"aliases are not allowed (*{event.anchor}): write the value out",
+                    _("aliases are not allowed ({alias}): write the value out").format(
+                        alias=f"*{event.anchor}"
+                    ),
                 )
             )
             return None
@@ -251,7 +325,9 @@ class _Builder:
             self.problems.append(
                 self.problem(
                     event,
-                    f"anchors are not allowed (&{event.anchor}): write the value out",
+                    _("anchors are not allowed ({anchor}): write the value out").format(
+                        anchor=f"&{event.anchor}"
+                    ),
                 )
             )
         tag = getattr(event, "tag", None)
@@ -264,7 +340,9 @@ class _Builder:
             if explicit or isinstance(event, ev.CollectionStartEvent):
                 shown = tag.replace("tag:yaml.org,2002:", "!!")
                 self.problems.append(
-                    self.problem(event, f"tags are not allowed ({shown}): remove the tag")
+                    self.problem(
+                        event, _("tags are not allowed ({tag}): remove the tag").format(tag=shown)
+                    )
                 )
                 refused = True
         result: Any
@@ -285,14 +363,14 @@ class _Builder:
                 return result
             if not isinstance(key_event, ev.ScalarEvent):
                 self.fatal = True
-                self.problems.append(self.problem(key_event, "a key must be plain text"))
+                self.problems.append(self.problem(key_event, _("a key must be plain text")))
                 self._value(events, key_event, (*path, "?"))  # consume the complex key
                 self._value(events, next(events), (*path, "?"))
                 continue
             key = key_event.value
             value_event = next(events)
             if key == "<<" and not key_event.style:
-                self.problems.append(self.problem(key_event, "merge keys (<<) are not allowed"))
+                self.problems.append(self.problem(key_event, _("merge keys (<<) are not allowed")))
                 self._value(events, value_event, (*path, "<<"))
                 continue
             if key in result:
@@ -300,7 +378,9 @@ class _Builder:
                 self.problems.append(
                     self.problem(
                         key_event,
-                        f"duplicate key '{key}' (first written at line {first[0]})",
+                        _("duplicate key '{key}' (first written at line {line})").format(
+                            key=key, line=first[0]
+                        ),
                     )
                 )
                 self._value(events, value_event, (*path, f"{key}#duplicate"))
@@ -336,8 +416,10 @@ class _Builder:
                 self.problems.append(
                     self.problem(
                         event,
-                        f"a number of {digits} digits: {shown} (a call definition's numbers "
-                        f"have at most {MAX_DIGITS}; put a code in quotes)",
+                        _(
+                            "a number of {count} digits: {number} (a call definition's numbers "
+                            "have at most {most}; put a code in quotes)"
+                        ).format(count=digits, number=shown, most=MAX_DIGITS),
                     )
                 )
                 return None
@@ -346,7 +428,10 @@ class _Builder:
             self.problems.append(
                 self.problem(
                     event,
-                    f"number in exponent or special form: {text} (write it in full, e.g. 255000)",
+                    _(
+                        "number in exponent or special form: {number} (write it in full, "
+                        "e.g. 255000)"
+                    ).format(number=text),
                 )
             )
             return None

@@ -95,7 +95,7 @@ def intake(
                 text(app.reference),
                 text(app.applicant_name),
                 eur(app.requested_cents),
-                text("; ".join(r.message for r in app.reasons)),
+                text(intake_service.reasons_text(app.reasons)),
             )
         console.print(view)
     if result.status_moves:

@@ -12,6 +12,7 @@ from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.errors import RefusedError
+from slrbcall.i18n import _, ngettext
 from slrbcall.model import Address, Lang, Organisation, OrgKind
 
 app = typer.Typer(
@@ -136,24 +137,36 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
             console.print(text(f"{path.name}: {blank.sentence()}"), soft_wrap=True)
         if not found:
             console.print(
-                text(f"{path.name}: every party of the conventions is named in full"),
+                text(
+                    _("{file}: every party of the conventions is named in full").format(
+                        file=path.name
+                    )
+                ),
                 soft_wrap=True,
             )
         what = dict(CALL_FACTS)
         for call_path, missing in checked.calls:
-            listed = ", ".join(f"no {key} ({what[key]})" for key in missing)
+            listed = ", ".join(
+                _("no {key} ({what})").format(key=key, what=_(what[key])) for key in missing
+            )
             console.print(text(f"{call_path.name}: {listed}"), soft_wrap=True)
     if found:
         count = len(found)
         raise RefusedError(
-            f"{count} organisation{'s' if count != 1 else ''} of {path} "
-            f"{'lack' if count != 1 else 'lacks'} facts a convention prints: fill them in "
-            "from their source (the BCE/KBO for numbers, the organisation for its IBAN)"
+            ngettext(
+                "{count} organisation of {registry} lacks facts a convention prints: fill them "
+                "in from their source (the BCE/KBO for numbers, the organisation for its IBAN)",
+                "{count} organisations of {registry} lack facts a convention prints: fill them "
+                "in from their source (the BCE/KBO for numbers, the organisation for its IBAN)",
+                count,
+            ).format(count=count, registry=path)
         )
     if checked.calls:
         raise RefusedError(
-            "the call files leave out facts their documents print: add them "
-            "(docs/call-definition.md)"
+            _(
+                "the call files leave out facts their documents print: add them "
+                "(docs/call-definition.md)"
+            )
         )
 
 

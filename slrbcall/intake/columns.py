@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.calls.registry import check_enterprise_number, check_iban
+from slrbcall.i18n import N_, _
 from slrbcall.intake.fields import FIELDS, FieldKind
 from slrbcall.model import Call, Lang, OrgKind
 from slrbcall.sheets import (
@@ -87,7 +88,9 @@ def cell_readers(
         suggestions = registry.suggest(name, kinds=allowed)
         if suggestions:
             listed = "', '".join(suggestions)
-            return f"unknown housing company '{name}' (did you mean '{listed}'?)"
+            return _("unknown housing company '{name}' (did you mean '{names}'?)").format(
+                name=name, names=listed
+            )
         return (None, name)  # not a registry organisation at all: ineligible, not a typo
 
     def organisation(cell: Cell) -> tuple[str | None, str] | None:
@@ -99,8 +102,9 @@ def cell_readers(
             raise CellProblem(found)
         return found
 
-    def member_of(kind: OrgKind, what: str) -> Callable[[Cell], str | None]:
-        """A reader of a registry organisation of ``kind``: its key, or the problem."""
+    def member_of(kind: OrgKind, unknown: tuple[str, str]) -> Callable[[Cell], str | None]:
+        """A reader of a registry organisation of ``kind``: its key, or the problem
+        (``unknown``: the sentences without and with suggestions, marked with ``N_``)."""
 
         def read(cell: Cell) -> str | None:
             name = clean_text(cell)
@@ -110,8 +114,8 @@ def cell_readers(
             if match is not None and match.kind is kind:
                 return match.key
             listed = "', '".join(registry.suggest(name, kinds={kind}))
-            hint = f" (did you mean '{listed}'?)" if listed else ""
-            raise CellProblem(f"'{name}' is not {what} of the registry{hint}")
+            message = _(unknown[1] if listed else unknown[0])
+            raise CellProblem(message.format(name=name, names=listed))
 
         return read
 
@@ -134,7 +138,9 @@ def cell_readers(
         if text is None:
             return None
         if not _EMAIL.fullmatch(text):
-            raise CellProblem(f"not an e-mail address: '{text}' (write e.g. name@example.be)")
+            raise CellProblem(
+                _("not an e-mail address: '{text}' (write e.g. name@example.be)").format(text=text)
+            )
         return text
 
     def language(cell: Cell) -> Lang | None:
@@ -144,7 +150,7 @@ def cell_readers(
             return None
         found = _LANGUAGES.get(normalise_header(text))
         if found is None:
-            raise CellProblem(f"not a language: '{text}' (write nl or fr)")
+            raise CellProblem(_("not a language: '{text}' (write nl or fr)").format(text=text))
         return found
 
     theme_keys = _theme_keys(call)
@@ -172,8 +178,20 @@ def cell_readers(
         FieldKind.ENTERPRISE_NUMBER: checked(check_enterprise_number),
         FieldKind.IBAN: checked(check_iban),
         FieldKind.THEME: theme,
-        FieldKind.HOUSING_COMPANY: member_of(OrgKind.HOUSING_COMPANY, "a housing company"),
-        FieldKind.COMMUNE: member_of(OrgKind.COMMUNE, "a commune"),
+        FieldKind.HOUSING_COMPANY: member_of(
+            OrgKind.HOUSING_COMPANY,
+            (
+                N_("'{name}' is not a housing company of the registry"),
+                N_("'{name}' is not a housing company of the registry (did you mean '{names}'?)"),
+            ),
+        ),
+        FieldKind.COMMUNE: member_of(
+            OrgKind.COMMUNE,
+            (
+                N_("'{name}' is not a commune of the registry"),
+                N_("'{name}' is not a commune of the registry (did you mean '{names}'?)"),
+            ),
+        ),
     }
     return {spec.key: guard(kinds.get(spec.kind, count(spec.key))) for spec in FIELDS}
 

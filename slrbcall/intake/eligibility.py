@@ -2,7 +2,8 @@
 
 :func:`rule_breaks` finds the readable applications that break a rule of the call, with
 a reason code and a sentence for each rule (ineligible applications are stored, not
-refused);
+refused; the sentences are stored in English and shown translated, see
+:mod:`slrbcall.intake.reasons`);
 :func:`likely_duplicates` warns about applications that look alike under different
 references.
 
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.registry import normalise_name
 from slrbcall.i18n import N_, _
+from slrbcall.intake.reasons import reason
 from slrbcall.model import Application, Call, DurationRule, Lang, Reason, SignatoryRole
-from slrbcall.money import format_eur
 from slrbcall.sheets import fold, normalise_header
 
 if TYPE_CHECKING:
@@ -90,8 +91,8 @@ def rule_breaks(
         reasons = list(_reasons(app, call=call, registry=registry))
         if reasons:
             found[i] = reasons
-    for i, reason in _over_the_limit(applications, call=call, registry=registry):
-        found.setdefault(i, []).append(reason)
+    for i, over in _over_the_limit(applications, call=call, registry=registry):
+        found.setdefault(i, []).append(over)
     return {
         i: tuple(sorted(reasons, key=lambda r: REASON_ORDER.index(r.code)))
         for i, reasons in found.items()
@@ -121,10 +122,12 @@ def _over_the_limit(
         for number, i in enumerate(indexes[limit:], start=limit + 1):
             yield (
                 i,
-                Reason(
+                reason(
                     "too_many_applications",
-                    f"{name} sent {total[applicant]} applications and the call takes "
-                    f"at most {limit} per applicant; by reference, this is number {number}",
+                    name=name,
+                    count=total[applicant],
+                    limit=limit,
+                    number=number,
                 ),
             )
 
@@ -138,50 +141,31 @@ def _reasons(app: Application, *, call: Call, registry: Registry) -> Iterable[Re
     """The rules of the call that ``app`` breaks on its own (not the limit per applicant)."""
     kinds = call.eligibility.applicant_kinds
     if app.applicant is None:
-        yield Reason(
-            "applicant_unknown",
-            f"'{app.applicant_name}' is not an organisation that may apply "
-            f"({', '.join(k.value.replace('_', ' ') for k in kinds)})",
-        )
+        yield reason("applicant_unknown", name=app.applicant_name, kinds=kinds)
     else:
         org = registry.get(app.applicant)
         if org is not None and org.kind not in kinds:
-            yield Reason(
-                "applicant_kind",
-                f"{org.name.fr} is a {org.kind.value.replace('_', ' ')}; this call is open to "
-                f"{', '.join(k.value.replace('_', ' ') for k in kinds)}",
-            )
+            yield reason("applicant_kind", name=org.name.fr, kind=org.kind, kinds=kinds)
     yield from _parties(app, call=call, registry=registry)
     if call.eligibility.partner_required and not app.partner:
-        yield Reason("partner_missing", "the call requires a partner, and none is named")
+        yield reason("partner_missing")
     if app.theme is None and app.theme_text is not None:
         names = ", ".join(t.label.fr for t in call.themes)
-        yield Reason("theme_unknown", f"'{app.theme_text}' is not a theme of the call ({names})")
+        yield reason("theme_unknown", theme=app.theme_text, themes=names)
     if app.requested_cents < call.grant_min_cents:
-        yield Reason(
-            "amount_below_minimum",
-            f"it asks for {format_eur(app.requested_cents)}, below the minimum grant of "
-            f"{format_eur(call.grant_min_cents)}",
+        yield reason(
+            "amount_below_minimum", requested=app.requested_cents, minimum=call.grant_min_cents
         )
     if app.requested_cents > call.grant_max_cents:
-        yield Reason(
-            "amount_above_maximum",
-            f"it asks for {format_eur(app.requested_cents)}, above the maximum grant of "
-            f"{format_eur(call.grant_max_cents)}",
+        yield reason(
+            "amount_above_maximum", requested=app.requested_cents, maximum=call.grant_max_cents
         )
     months = app.duration_months
     if months is not None:
         if call.eligibility.duration is DurationRule.EQUAL and months != call.duration_months:
-            yield Reason(
-                "duration_not_call",
-                f"it lasts {months} months; projects of this call last {call.duration_months}",
-            )
+            yield reason("duration_not_call", months=months, call_months=call.duration_months)
         if call.eligibility.duration is DurationRule.FREE and months > call.duration_months:
-            yield Reason(
-                "duration_too_long",
-                f"it lasts {months} months; projects of this call last at most "
-                f"{call.duration_months}",
-            )
+            yield reason("duration_too_long", months=months, call_months=call.duration_months)
 
 
 def _parties(app: Application, *, call: Call, registry: Registry) -> Iterable[Reason]:
@@ -193,25 +177,14 @@ def _parties(app: Application, *, call: Call, registry: Registry) -> Iterable[Re
     if second is not None:
         name = _org_name(second, registry)
         if companies is None or companies.max < 2:
-            yield Reason(
-                "second_housing_company_not_allowed",
-                f"it names a second housing company ({name}); the conventions of this call "
-                "are signed by one housing company",
-            )
+            yield reason("second_housing_company_not_allowed", name=name)
         elif second == app.applicant:
-            yield Reason(
-                "second_housing_company_same",
-                f"the second housing company ({name}) is the applicant itself",
-            )
+            yield reason("second_housing_company_same", name=name)
     commune = signs.get(SignatoryRole.COMMUNE)
     if app.commune is not None and commune is None:
-        yield Reason(
-            "commune_not_allowed",
-            f"it names a commune ({_org_name(app.commune, registry)}); the conventions of "
-            "this call are not signed by a commune",
-        )
+        yield reason("commune_not_allowed", name=_org_name(app.commune, registry))
     if app.commune is None and commune is not None and commune.min > 0:
-        yield Reason("commune_missing", "the call requires a commune, and none is named")
+        yield reason("commune_missing")
 
 
 def _org_name(key: str, registry: Registry) -> str:
@@ -228,7 +201,8 @@ FUZZY_GROUP_LIMIT = 50
 
 
 def likely_duplicates(applications: Sequence[Application]) -> list[str]:
-    """Warnings for applications that look alike under different references.
+    """Warnings for applications that look alike under different references, in the
+    officer's language.
 
     Same applicant and either a similar title (or the same one) or the same partner.
     Never merged: an officer decides. Deterministic: groups in reference order.
@@ -247,19 +221,23 @@ def likely_duplicates(applications: Sequence[Application]) -> list[str]:
         for listed in same_partner.values():
             if len(listed) > 1:
                 warnings.append(
-                    f"{_listing(listed)} come from {name} with the same "
-                    "partner: check that they are different projects; they are kept apart"
+                    _(
+                        "{references} come from {name} with the same partner: check that they "
+                        "are different projects; they are kept apart"
+                    ).format(references=_listing(listed), name=name)
                 )
         for first, second in _similar_titles([app.title for app in group]):
             warnings.append(
-                f"{group[first].reference} and {group[second].reference} may be the same "
-                f"project ({name}, similar titles): check them; they are kept apart"
+                _(
+                    "{first} and {second} may be the same project ({name}, similar titles): "
+                    "check them; they are kept apart"
+                ).format(first=group[first].reference, second=group[second].reference, name=name)
             )
     return warnings
 
 
 def _listing(references: Sequence[str]) -> str:
-    return ", ".join(references[:-1]) + f" and {references[-1]}"
+    return _("{first} and {last}").format(first=", ".join(references[:-1]), last=references[-1])
 
 
 def _similar_titles(titles: Sequence[str]) -> Iterable[tuple[int, int]]:
@@ -294,7 +272,8 @@ _FORM_LANGUAGE = {"vzw": Lang.NL, "asbl": Lang.FR}
 
 
 def language_doubt(app: Application) -> str | None:
-    """A warning when the partner's legal form is in the other language than the project.
+    """A warning (in the officer's language) when the partner's legal form is in the other
+    language than the project.
 
     The language of a project is a field of its own (its documents are written in it);
     a VZW partner on a project in French, or an ASBL on one in Dutch, is worth a look.
@@ -305,10 +284,16 @@ def language_doubt(app: Application) -> str | None:
     forms = {_FORM_LANGUAGE[w] for w in (words[0], words[-1]) if w in _FORM_LANGUAGE}
     if len(forms) != 1 or app.language in forms:
         return None
-    form = "a VZW" if Lang.NL in forms else "an ASBL"
-    language = "French" if app.language is Lang.FR else "Dutch"
-    return (
-        f"{app.reference}: the partner '{app.partner}' is {form}, but the project's language "
-        f"is {app.language.value}: its convention and letters are written in {language}; "
-        "check its language"
-    )
+    # One form, in the other language: a VZW on a project in French, or an ASBL on one
+    # in Dutch (a project is in one of the two).
+    if Lang.NL in forms:
+        doubt = _(
+            "{reference}: the partner '{partner}' is a VZW, but the project's language is "
+            "{language}: its convention and letters are written in French; check its language"
+        )
+    else:
+        doubt = _(
+            "{reference}: the partner '{partner}' is an ASBL, but the project's language is "
+            "{language}: its convention and letters are written in Dutch; check its language"
+        )
+    return doubt.format(reference=app.reference, partner=app.partner, language=app.language.value)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING
 
+from slrbcall.i18n import N_
 from slrbcall.model import Lang
 from slrbcall.sheets import normalise_header
 
@@ -53,7 +54,9 @@ class Field:
 
     ``labels`` are the headers the tool's template writes, per language (en, fr, nl);
     ``aliases`` are other headers people use. All are matched after normalising
-    (case, accents, spaces, a trailing ``*`` or unit).
+    (case, accents, spaces, a trailing ``*`` or unit). ``hint`` says what to write, in
+    English, marked for the catalogs: it is shown translated (``_(hint)``, or in a
+    template's own language).
     """
 
     key: str
@@ -87,7 +90,7 @@ FIELDS: tuple[Field, ...] = (
         "Dossiernummer",
         "Referentienummer",
         "ID",
-        hint="a reference such as EMP-2023-01, unique in the call",
+        hint=N_("a reference such as EMP-2023-01, unique in the call"),
     ),
     _f(
         "applicant",
@@ -104,7 +107,7 @@ FIELDS: tuple[Field, ...] = (
         "Aanvrager",
         "Porteur",
         "Porteur de projet",
-        hint="one of the 16 housing companies (SISP/OVM)",
+        hint=N_("one of the 16 housing companies (SISP/OVM)"),
     ),
     _f(
         "second_housing_company",
@@ -119,7 +122,7 @@ FIELDS: tuple[Field, ...] = (
         "Tweede OVM",
         "Partner-OVM",
         "Co-applicant",
-        hint="a second housing company (SISP/OVM), for the calls whose conventions two sign",
+        hint=N_("a second housing company (SISP/OVM), for the calls whose conventions two sign"),
     ),
     _f(
         "commune",
@@ -130,7 +133,7 @@ FIELDS: tuple[Field, ...] = (
         "Municipality",
         "Commune partenaire",
         "Partnergemeente",
-        hint="one of the 19 communes, for the calls whose conventions a commune signs",
+        hint=N_("one of the 19 communes, for the calls whose conventions a commune signs"),
     ),
     _f(
         "partner",
@@ -161,7 +164,7 @@ FIELDS: tuple[Field, ...] = (
         "Numéro d'entreprise",
         "Ondernemingsnummer",
         "KBO-nummer",
-        hint="a BCE/KBO number such as 0403.170.701",
+        hint=N_("a BCE/KBO number such as 0403.170.701"),
     ),
     _f(
         "partner_address",
@@ -174,7 +177,7 @@ FIELDS: tuple[Field, ...] = (
         "Siège du partenaire",
         "Adres van de partner",
         "Adres van de vzw",
-        hint="street and number, postcode and town, on one line",
+        hint=N_("street and number, postcode and town, on one line"),
     ),
     _f(
         "partner_iban",
@@ -187,7 +190,7 @@ FIELDS: tuple[Field, ...] = (
         "Numéro de compte du partenaire",
         "Rekeningnummer partner",
         "Rekeningnummer van de partner",
-        hint="an account such as BE68 5390 0754 7034",
+        hint=N_("an account such as BE68 5390 0754 7034"),
     ),
     _f(
         "partner_representative",
@@ -200,7 +203,7 @@ FIELDS: tuple[Field, ...] = (
         "Représenté par",
         "Vertegenwoordiger partner",
         "Vertegenwoordigd door",
-        hint="who signs for the partner: name, function",
+        hint=N_("who signs for the partner: name, function"),
     ),
     _f(
         "title",
@@ -231,7 +234,7 @@ FIELDS: tuple[Field, ...] = (
         "Bedrag",
         "Gevraagde subsidie",
         "Gevraagd subsidiebedrag",
-        hint="an amount in euro, e.g. 44058 or 44.058,00",
+        hint=N_("an amount in euro, e.g. 44058 or 44.058,00"),
     ),
     _f(
         "duration_months",
@@ -245,7 +248,7 @@ FIELDS: tuple[Field, ...] = (
         "Months",
         "Mois",
         "Maanden",
-        hint="a whole number of months",
+        hint=N_("a whole number of months"),
     ),
     _f(
         "start_date",
@@ -258,7 +261,7 @@ FIELDS: tuple[Field, ...] = (
         "Date de démarrage",
         "Begindatum",
         "Aanvangsdatum",
-        hint="a date such as 01/01/2024",
+        hint=N_("a date such as 01/01/2024"),
     ),
     _f(
         "received_date",
@@ -274,9 +277,9 @@ FIELDS: tuple[Field, ...] = (
         "Ontvangstdatum",
         "Datum van ontvangst",
         "Datum van indiening",
-        hint="the day the application reached the authority, such as 15/09/2023",
+        hint=N_("the day the application reached the authority, such as 15/09/2023"),
     ),
-    _f("language", FieldKind.LANGUAGE, "Language", "Langue", "Taal", "Lang", hint="nl or fr"),
+    _f("language", FieldKind.LANGUAGE, "Language", "Langue", "Taal", "Lang", hint=N_("nl or fr")),
     _f(
         "residents_targeted",
         FieldKind.COUNT,
@@ -291,7 +294,7 @@ FIELDS: tuple[Field, ...] = (
         "Bewoners",
         "Aantal bewoners",
         "Doelpubliek",
-        hint="a whole number of residents",
+        hint=N_("a whole number of residents"),
     ),
     _f(
         "contact_name",
@@ -317,7 +320,7 @@ FIELDS: tuple[Field, ...] = (
         "Adresse e-mail",
         "E-mailadres",
         "Mail",
-        hint="an address such as name@example.be",
+        hint=N_("an address such as name@example.be"),
     ),
     _f(
         "summary",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.errors import Problem
+from slrbcall.i18n import _
 from slrbcall.intake.columns import CellProblem, cell_readers
 from slrbcall.intake.fields import field, header_language
 from slrbcall.model import Application, Call, Lang
@@ -67,8 +68,10 @@ def read_applications(
     """
 
     warnings = [
-        f"{sheet.file_label}: sheet '{sheet.name}', column {column_letters(col)} "
-        f"('{text}') is not a known column and was ignored"
+        _(
+            "{file}: sheet '{sheet}', column {column} ('{header}') is not a known column and "
+            "was ignored"
+        ).format(file=sheet.file_label, sheet=sheet.name, column=column_letters(col), header=text)
         for col, text in header.ignored
     ]
     problems = list(_layout_problems(sheet, header))
@@ -99,16 +102,16 @@ def read_applications(
                 found.append(problem(cells[col - 1], str(exc)))
         for key in call.required_fields:
             if key in header.columns and key in values and values[key] is None:
-                hint = field(key).hint or "a value"
-                message = f"empty, but the call requires it (write {hint})"
+                hint = _(field(key).hint) if field(key).hint else _("a value")
+                message = _("empty, but the call requires it (write {hint})").format(hint=hint)
                 found.append(problem(cells[header.columns[key] - 1], message))
         reference = values.get("reference")
         if reference is not None:
             if reference in first_row_of:
-                message = (
-                    f"the reference '{reference}' is also on row {first_row_of[reference]}: "
+                message = _(
+                    "the reference '{reference}' is also on row {row}: "
                     "each application needs its own reference"
-                )
+                ).format(reference=reference, row=first_row_of[reference])
                 found.append(problem(cells[header.columns["reference"] - 1], message))
             else:
                 first_row_of[reference] = row
@@ -119,7 +122,7 @@ def read_applications(
     if on_row is not None and rows:
         on_row(len(rows), len(rows))
     if not applications and not problems:
-        problems.append(sheet.problem("no application below the header row", row=header.row))
+        problems.append(sheet.problem(_("no application below the header row"), row=header.row))
     return RowsRead(tuple(applications), tuple(problems), tuple(warnings), header)
 
 
@@ -132,8 +135,10 @@ def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
     for row in sorted(sheet.hidden_rows):
         if header.row < row <= last:
             yield sheet.problem(
-                "this row is hidden: show it (or delete it) so that what is taken in is what "
-                "people see",
+                _(
+                    "this row is hidden: show it (or delete it) so that what is taken in is what "
+                    "people see"
+                ),
                 row=row,
             )
     for area in sheet.merged_ranges:
@@ -141,7 +146,7 @@ def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
         if first_row is not None and first_row >= header.row and first_row <= last:
             yield Problem(
                 sheet.file_label,
-                "merged cells inside the table: unmerge them and fill in each cell",
+                _("merged cells inside the table: unmerge them and fill in each cell"),
                 sheet=sheet.name,
                 cells=area,
             )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.i18n import N_, _, gettext_in, language
 from slrbcall.intake.eligibility import language_doubt, likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
 from slrbcall.intake.merge import (
@@ -26,6 +27,7 @@ from slrbcall.intake.merge import (
     to_row,
 )
 from slrbcall.intake.reading import read_applications
+from slrbcall.intake.reasons import reasons_text
 from slrbcall.model import ApplicationStatus, OrgKind, SignatoryRole
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
@@ -51,6 +53,7 @@ __all__ = [
     "StoredView",
     "intake",
     "list_applications",
+    "reasons_text",
     "show_application",
     "write_applications_template",
 ]
@@ -61,7 +64,9 @@ class IntakeResult:
     """What ``slrbcall intake`` did (or, with ``dry_run``, would do).
 
     ``applications`` is every application of the file, assessed, in reference order;
-    ``ineligible`` the ineligible ones among them.
+    ``ineligible`` the ineligible ones among them. ``warnings`` are in the officer's
+    language; the applications' reasons as stored (in English: see
+    :func:`~slrbcall.intake.reasons.reason_text`).
     """
 
     file: Path
@@ -95,7 +100,7 @@ def intake(
     what the workspace holds, in one transaction, and the whole call is re-assessed.
     """
     if report_xlsx is not None and report_xlsx.resolve() == path.resolve():
-        raise RefusedError("--report-xlsx must name a new file, not the file taken in")
+        raise RefusedError(_("--report-xlsx must name a new file, not the file taken in"))
     workbook = read_workbook(path)
     held = _held_calls(settings)
     loaded = resolve_call(
@@ -109,7 +114,7 @@ def intake(
             chosen,
             match=match_header,
             required=call.required_fields,
-            names={f: field(f).labels["en"] for f in call.required_fields},
+            names={f: _label(f) for f in call.required_fields},
         )
         read = read_applications(
             chosen, header, call=call, registry=registry, date1904=workbook.date1904, on_row=on_row
@@ -123,8 +128,10 @@ def intake(
     redefined = []
     if held and call.id in held and held[call.id] != loaded.sha256:
         redefined.append(
-            f"the definition of {call.id} changed since it was last used "
-            f"({held[call.id][:12]} -> {loaded.sha256[:12]}); the change is recorded"
+            _(
+                "the definition of {call} changed since it was last used ({before} -> {now}); "
+                "the change is recorded"
+            ).format(call=call.id, before=held[call.id][:12], now=loaded.sha256[:12])
         )
 
     duplicates = likely_duplicates(read.applications)
@@ -149,12 +156,7 @@ def intake(
                 *duplicates,
                 *doubts,
                 *redefined,
-                *(
-                    f"{app.reference} is decided and keeps the status it was decided with, "
-                    f"though the call now judges it {app.status.value}"
-                    + (f" ({'; '.join(r.message for r in app.reasons)})" if app.reasons else "")
-                    for app in change.frozen_status
-                ),
+                *(_frozen_status(app) for app in change.frozen_status),
             ),
             dry_run=dry_run,
             db_path=db_path,
@@ -198,6 +200,28 @@ def intake(
     return result(change, db_path)
 
 
+def _label(key: str) -> str:
+    """The header of a field as the officer's language writes it."""
+    labels = field(key).labels
+    return labels.get(language(), labels["en"])
+
+
+def _frozen_status(app: Application) -> str:
+    """The warning for a decided application that the call would now judge otherwise."""
+    if app.status is ApplicationStatus.ELIGIBLE:
+        warning = _(
+            "{reference} is decided and keeps the status it was decided with, though the "
+            "call now judges it eligible"
+        )
+    else:
+        warning = _(
+            "{reference} is decided and keeps the status it was decided with, though the "
+            "call now judges it ineligible"
+        )
+    warning = warning.format(reference=app.reference)
+    return warning + (f" ({reasons_text(app.reasons)})" if app.reasons else "")
+
+
 #: The sheet's field of each stored content column that is not named as its field.
 _FIELD_OF = {
     "applicant_name": "applicant",
@@ -220,17 +244,19 @@ def _refuse_frozen(change: Merge, decided: Mapping[str, int], *, path: Path, she
     for app in change.frozen_changed:
         fields = ", ".join(
             dict.fromkeys(
-                field(_FIELD_OF.get(name, name)).labels["en"]
+                _label(_FIELD_OF.get(name, name))
                 for name in changed_fields(change.before[app.reference], app)
             )
         )
         problems.append(
             Problem(
                 path.name,
-                f"{app.reference} was decided (adopted run {decided[app.reference]}): its row "
-                f"may no longer change ({fields}); put back the decided values, and record a "
-                f"change of the award with 'slrbcall amend {app.reference}' or a renunciation "
-                f"with 'slrbcall withdraw {app.reference}'",
+                _(
+                    "{reference} was decided (adopted run {run}): its row may no longer change "
+                    "({fields}); put back the decided values, and record a change of the award "
+                    "with 'slrbcall amend {reference}' or a renunciation with "
+                    "'slrbcall withdraw {reference}'"
+                ).format(reference=app.reference, run=decided[app.reference], fields=fields),
                 sheet=sheet,
                 row=app.source_row,
             )
@@ -339,8 +365,14 @@ def show_application(settings: Settings, reference: str) -> tuple[LoadedCall, St
             return loaded, view
     references = [v.application.reference for v in views]
     hint = difflib.get_close_matches(reference, references, n=1)
-    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    raise RefusedError(f"no application '{reference}' in {loaded.call.id}{suggestion}")
+    message = (
+        _("no application '{reference}' in {call} (did you mean '{hint}'?)")
+        if hint
+        else _("no application '{reference}' in {call}")
+    )
+    raise RefusedError(
+        message.format(reference=reference, call=loaded.call.id, hint=hint[0] if hint else "")
+    )
 
 
 # -- templates ----------------------------------------------------------------------------
@@ -358,6 +390,7 @@ def write_applications_template(
 
     ``rows`` pre-fills it (in the order of ``fields.FIELDS``); ``notes`` are added to
     the instructions (the shipped example says which of its values are illustrative).
+    Everything in it is in ``lang``, the language of the people who fill it in.
     """
 
     loaded = resolve_call(settings, held=_held_calls(settings))
@@ -393,7 +426,7 @@ def write_applications_template(
             header=spec.labels[lang],
             kind=kinds[spec.kind],
             required=spec.key in call.required_fields,
-            note=spec.hint,
+            note=gettext_in(lang, spec.hint) if spec.hint else "",
             choices=choices.get(spec.key),
             width=40 if spec.kind is FieldKind.LONG_TEXT else 22,
         )
@@ -420,6 +453,7 @@ def write_applications_template(
         properties={"slrbcall.call": call.id, "slrbcall.template": "applications"},
         lists=lists,
         rows=rows,
+        lang=lang,
     )
     return loaded
 
@@ -445,33 +479,27 @@ _SHEET_NAMES = {"en": "Applications", "fr": "Candidatures", "nl": "Aanvragen"}
 
 
 def _instructions(call: Call, lang: str) -> list[str]:
+    """The instructions sheet's lines, in the template's language."""
 
-    low, high = format_eur(call.grant_min_cents), format_eur(call.grant_max_cents)
-    if lang == "nl":
-        return [
-            f"Eén rij per aanvraag voor de oproep '{call.title.nl}' ({call.id}).",
-            "Kolommen met een * zijn verplicht. Laat de kopregel ongewijzigd.",
-            f"Gevraagd bedrag in euro, tussen {low} en {high} (bijvoorbeeld 44.058,00).",
-            f"Duur in maanden: {call.duration_months}. Datums als 01/01/2024.",
-            "Kies de huisvestingsmaatschappij, het thema en de taal in de keuzelijsten.",
-            f"Inlezen: slrbcall intake BESTAND.xlsx --call {call.id}",
-        ]
-    if lang == "en":
-        return [
-            f"One row per application to the call '{call.title.fr}' ({call.id}).",
-            "Columns marked * are required. Keep the header row as it is.",
-            f"Requested amount in euro, between {low} and {high} (e.g. 44058 or 44.058,00).",
-            f"Duration in months: {call.duration_months}. Dates as 01/01/2024.",
-            "Pick the housing company, the theme and the language from the drop-down lists.",
-            f"Take it in with: slrbcall intake FILE.xlsx --call {call.id}",
-        ]
+    def words(message: str) -> str:
+        return gettext_in(lang, message)
+
+    title = call.title.nl if lang == "nl" else call.title.fr
+    low = format_eur(call.grant_min_cents, lang=lang)
+    high = format_eur(call.grant_max_cents, lang=lang)
     return [
-        f"Une ligne par candidature à l'appel « {call.title.fr} » ({call.id}).",
-        "Les colonnes marquées d'un * sont obligatoires. Ne modifiez pas la ligne d'en-tête.",
-        f"Montant demandé en euros, entre {low} et {high} (par exemple 44.058,00).",
-        f"Durée en mois : {call.duration_months}. Dates au format 01/01/2024.",
-        "Choisissez la société de logement, le thème et la langue dans les listes déroulantes.",
-        f"Pour l'importer : slrbcall intake FICHIER.xlsx --call {call.id}",
+        words(N_("One row per application to the call '{title}' ({call}).")).format(
+            title=title, call=call.id
+        ),
+        words(N_("Columns marked * are required. Keep the header row as it is.")),
+        words(
+            N_("Requested amount in euro, between {low} and {high} (e.g. 44058 or 44.058,00).")
+        ).format(low=low, high=high),
+        words(N_("Duration in months: {months}. Dates as 01/01/2024.")).format(
+            months=call.duration_months
+        ),
+        words(N_("Pick the housing company, the theme and the language from the drop-down lists.")),
+        words(N_("Take it in with: slrbcall intake FILE.xlsx --call {call}")).format(call=call.id),
     ]
 
 

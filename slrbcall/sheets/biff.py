@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import N_, _
 from slrbcall.sheets.xmlparts import SheetExtras, XmlScan
 
 __all__ = ["scan_xls"]
@@ -43,7 +44,7 @@ _ERRORS = {
     0x2B: "#GETTING_DATA",
 }
 _HIDDEN_ROW = 0x0020
-_PASSWORD = (
+_PASSWORD = N_(
     "the workbook is protected by a password: open it in Excel or LibreOffice, "
     "remove the password and save it again"
 )
@@ -57,15 +58,17 @@ def scan_xls(path: Path, *, wanted: Collection[str] | None = None) -> XmlScan:
     """Error cells, hidden rows and extent of the ``wanted`` sheets (all of them when
     None), and the epoch."""
     if path.stat().st_size > XLS_MAX_BYTES:
-        raise _refuse(path, "the legacy .xls file is too large to check: save it as .xlsx")
+        raise _refuse(path, _("the legacy .xls file is too large to check: save it as .xlsx"))
     try:
         stream = _workbook_stream(path.read_bytes())
         return _scan_records(path, stream, wanted)
     except (_BadContainerError, struct.error, IndexError) as exc:
         raise _refuse(
             path,
-            f"the legacy .xls file cannot be checked for error cells ({exc}): "
-            "open it in Excel or LibreOffice and save it as .xlsx",
+            _(
+                "the legacy .xls file cannot be checked for error cells ({error}): "
+                "open it in Excel or LibreOffice and save it as .xlsx"
+            ).format(error=exc),
         ) from exc
 
 
@@ -108,7 +111,7 @@ def _workbook_stream(data: bytes) -> bytes:
 
     difat = numbers(data[0x4C:0x200])
     extra, extra_count = _u32(data, 0x44), _u32(data, 0x48)
-    for _ in range(extra_count):
+    for _extra in range(extra_count):
         if extra >= _END_OF_CHAIN:
             break
         listed = numbers(sector(extra))
@@ -156,7 +159,7 @@ def _scan_records(path: Path, stream: bytes, wanted: Collection[str] | None) -> 
     date1904 = False
     for kind, body in _records(stream, 0):
         if kind == 0x002F:
-            raise _refuse(path, _PASSWORD)
+            raise _refuse(path, _(_PASSWORD))
         if kind == 0x0022:
             date1904 = _u16(body, 0) == 1
         elif kind == 0x0085:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from slrbcall.i18n import _, format_count, format_day, language
 from slrbcall.model import canonical_reference
 from slrbcall.money import AmountError, cents_from_decimal, parse_amount
 from slrbcall.sheets.model import NO_CACHED_VALUE, Cell
@@ -29,8 +30,14 @@ __all__ = [
     "read_int",
 ]
 
-_DATE_HINT = "write 01/03/2024 or 2024-03-01"
-_AMOUNT_HINT = "write e.g. 44058 or 44.058,00"
+
+def _date_hint() -> str:
+    return _("write 01/03/2024 or 2024-03-01")
+
+
+def _amount_hint() -> str:
+    return _("write e.g. 44058 or 44.058,00")
+
 
 # Spaces that look like a space: NBSP and narrow NBSP (French typography, Excel's
 # thousands separator on Belgian machines), thin, figure, en/em and the like.
@@ -64,12 +71,16 @@ class CellError(ValueError):
 def _check(cell: Cell) -> None:
     if cell.error == NO_CACHED_VALUE:
         raise CellError(
-            f"{NO_CACHED_VALUE}: open the file in Excel or LibreOffice, "
-            "let it recalculate and save it again"
+            _(
+                "formula without a cached value: open the file in Excel or LibreOffice, "
+                "let it recalculate and save it again"
+            )
         )
     if cell.error is not None:
         raise CellError(
-            f"the cell shows the error {cell.error}: correct the formula or type the value"
+            _("the cell shows the error {error}: correct the formula or type the value").format(
+                error=cell.error
+            )
         )
 
 
@@ -78,6 +89,13 @@ def plain_number(value: int | Decimal) -> str:
     if isinstance(value, int):
         return str(value)
     return format(value, "f")
+
+
+def _shown(value: int | Decimal) -> str:
+    """A number of a cell as a message shows it: ``2.5`` in English, ``2,5`` in French and
+    Dutch (the officer's notation)."""
+    text = plain_number(value)
+    return text if language() == "en" else text.replace(".", ",")
 
 
 def _preview(text: str) -> str:
@@ -103,7 +121,11 @@ def clean_text(cell: Cell, *, multiline: bool = False) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellError(f"expected text, found the logical value {'TRUE' if value else 'FALSE'}")
+        raise CellError(
+            _("expected text, found the logical value {value}").format(
+                value="TRUE" if value else "FALSE"
+            )
+        )
     if isinstance(value, int | Decimal):
         return plain_number(value)
     if isinstance(value, datetime.datetime):
@@ -120,12 +142,18 @@ def clean_text(cell: Cell, *, multiline: bool = False) -> str | None:
         if multiline and char in "\n\t":
             continue
         if char in "\n\t":
-            what = "a line break" if char == "\n" else "a tab"
-            raise CellError(f"{what} is not allowed here: {_preview(text)} (keep it on one line)")
+            message = (
+                _("a line break is not allowed here: {text} (keep it on one line)")
+                if char == "\n"
+                else _("a tab is not allowed here: {text} (keep it on one line)")
+            )
+            raise CellError(message.format(text=_preview(text)))
         if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI:
             raise CellError(
-                f"invisible control character U+{ord(char):04X} at position {position} "
-                f"in {_preview(text)}: retype the text"
+                _(
+                    "invisible control character {code} at position {position} in {text}: "
+                    "retype the text"
+                ).format(code=f"U+{ord(char):04X}", position=position, text=_preview(text))
             )
     return text.strip() or None
 
@@ -141,16 +169,18 @@ def read_amount(cell: Cell) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellError(f"not an amount: a TRUE/FALSE value ({_AMOUNT_HINT})")
+        raise CellError(_("not an amount: a TRUE/FALSE value ({hint})").format(hint=_amount_hint()))
     if isinstance(value, int | Decimal):
         if value < 0:
-            raise CellError(f"amounts cannot be negative: {plain_number(value)}")
+            raise CellError(_("amounts cannot be negative: {value}").format(value=_shown(value)))
         try:
             return cents_from_decimal(value)
         except AmountError as exc:
             raise CellError(str(exc)) from exc
     if isinstance(value, datetime.date | datetime.time):
-        raise CellError(f"not an amount: the cell holds a date or time ({_AMOUNT_HINT})")
+        raise CellError(
+            _("not an amount: the cell holds a date or time ({hint})").format(hint=_amount_hint())
+        )
     text = clean_text(cell)
     if text is None:
         return None
@@ -177,36 +207,52 @@ def read_int(cell: Cell, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int |
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellError("not a whole number: a TRUE/FALSE value (write e.g. 12)")
+        raise CellError(_("not a whole number: a TRUE/FALSE value (write e.g. 12)"))
     if isinstance(value, int):
         number = value
     elif isinstance(value, Decimal):
         if value != value.to_integral_value():
-            raise CellError(f"not a whole number: {plain_number(value)} (write e.g. 12)")
+            raise CellError(_not_whole(_shown(value)))
         number = int(value)
     elif isinstance(value, str):
         text = clean_text(cell)
         if text is None:
             return None
         if not _WHOLE.fullmatch(text):
-            raise CellError(f"not a whole number: {_preview(text)} (write e.g. 12)")
+            raise CellError(_not_whole(_preview(text)))
         if len(text.lstrip("+-−0")) > len(str(maximum)):  # Python reads 4,300 digits at most
-            raise CellError(f"too large: {_digits(text)} (at most {maximum:,})")
+            raise _too_large(text, maximum)
         number = int(text.replace("−", "-"))
     else:
-        raise CellError("not a whole number: the cell holds a date or time (write e.g. 12)")
+        raise CellError(_("not a whole number: the cell holds a date or time (write e.g. 12)"))
     if number < minimum:
         if minimum == 0:
-            raise CellError(f"cannot be negative: {number}")
-        raise CellError(f"must be at least {minimum}: {number}")
+            raise CellError(_("cannot be negative: {value}").format(value=number))
+        raise CellError(
+            _("must be at least {minimum}: {value}").format(minimum=minimum, value=number)
+        )
     if number > maximum:
-        raise CellError(f"too large: {_digits(str(number))} (at most {maximum:,})")
+        raise _too_large(str(number), maximum)
     return number
+
+
+def _not_whole(shown: str) -> CellError:
+    return CellError(_("not a whole number: {value} (write e.g. 12)").format(value=shown))
+
+
+def _too_large(text: str, maximum: int) -> CellError:
+    return CellError(
+        _("too large: {value} (at most {maximum})").format(
+            value=_digits(text), maximum=format_count(maximum)
+        )
+    )
 
 
 def _digits(text: str) -> str:
     """A long number shown by its first digits and its length."""
-    return text if len(text) <= 20 else f"{text[:12]}... ({len(text):,} digits)"
+    if len(text) <= 20:
+        return text
+    return _("{start}... ({count} digits)").format(start=text[:12], count=format_count(len(text)))
 
 
 def read_date(cell: Cell, *, date1904: bool = False) -> datetime.date | None:
@@ -222,12 +268,14 @@ def read_date(cell: Cell, *, date1904: bool = False) -> datetime.date | None:
         return None
     if isinstance(value, datetime.datetime):
         if value.time() != datetime.time(0):
-            raise CellError(f"a date and a time, expected a date only ({_DATE_HINT})")
+            raise CellError(
+                _("a date and a time, expected a date only ({hint})").format(hint=_date_hint())
+            )
         return _in_years(value.date())
     if isinstance(value, datetime.date):
         return _in_years(value)
     if isinstance(value, bool | datetime.time):
-        raise CellError(f"not a date ({_DATE_HINT})")
+        raise CellError(_("not a date ({hint})").format(hint=_date_hint()))
     if isinstance(value, int | Decimal):
         return _from_serial(value, date1904=date1904)
     text = clean_text(cell)
@@ -241,21 +289,29 @@ def _in_years(day: datetime.date) -> datetime.date:
     from them (a start plus 1,199 months), stay within the calendar."""
     if day.year not in _SERIAL_YEARS:
         first, last = _SERIAL_YEARS[0], _SERIAL_YEARS[-1]
-        raise CellError(f"{day.isoformat()} is outside the years {first} to {last}")
+        raise CellError(
+            _("{day} is outside the years {first} to {last}").format(
+                day=format_day(day), first=first, last=last
+            )
+        )
     return day
 
 
 def _from_serial(value: int | Decimal, *, date1904: bool) -> datetime.date:
-    shown = plain_number(value)
+    shown = _shown(value)
     if value != int(value):
-        raise CellError(f"not a date: {shown} has a fraction ({_DATE_HINT})")
+        raise CellError(
+            _("not a date: {value} has a fraction ({hint})").format(value=shown, hint=_date_hint())
+        )
     epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
     try:
         day = epoch + datetime.timedelta(days=int(value))
     except OverflowError:
         day = None
     if day is None or day.year not in _SERIAL_YEARS:
-        raise CellError(f"not a date: the number {shown} ({_DATE_HINT})")
+        raise CellError(
+            _("not a date: the number {value} ({hint})").format(value=shown, hint=_date_hint())
+        )
     return day
 
 
@@ -267,12 +323,20 @@ def _date_from_text(text: str) -> datetime.date:
         parts = (int(dmy.group(4)), int(dmy.group(3)), int(dmy.group(1)))
     if parts is None:
         if _SHORT_YEAR.fullmatch(text):
-            raise CellError(f"the year needs four digits: {_preview(text)} ({_DATE_HINT})")
-        raise CellError(f"not a date: {_preview(text)} ({_DATE_HINT})")
+            raise CellError(
+                _("the year needs four digits: {value} ({hint})").format(
+                    value=_preview(text), hint=_date_hint()
+                )
+            )
+        raise CellError(
+            _("not a date: {value} ({hint})").format(value=_preview(text), hint=_date_hint())
+        )
     try:
         return datetime.date(*parts)
     except ValueError as exc:
-        raise CellError(f"no such date: {_preview(text)} ({_DATE_HINT})") from exc
+        raise CellError(
+            _("no such date: {value} ({hint})").format(value=_preview(text), hint=_date_hint())
+        ) from exc
 
 
 def read_identifier(cell: Cell) -> str | None:
@@ -286,13 +350,15 @@ def read_identifier(cell: Cell) -> str | None:
     _check(cell)
     value = cell.value
     if isinstance(value, bool):
-        raise CellError("not an identifier: a TRUE/FALSE value")
+        raise CellError(_("not an identifier: a TRUE/FALSE value"))
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return str(int(value))
     if isinstance(value, datetime.date | datetime.time):
         raise CellError(
-            "the cell holds a date, not an identifier (Excel may have converted it): "
-            "format the column as Text and type it again"
+            _(
+                "the cell holds a date, not an identifier (Excel may have converted it): "
+                "format the column as Text and type it again"
+            )
         )
     text = clean_text(cell)
     return None if text is None else canonical_reference(text) or None

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import _
 from slrbcall.sheets.extent import Extent, check_extent
 from slrbcall.sheets.header import pick_sheet_name
 from slrbcall.sheets.model import Cell, Format, Sheet, Workbook
@@ -63,8 +64,9 @@ def read_csv(path: Path, *, sheet: str | None = None) -> Workbook:
     if path.stat().st_size > CSV_MAX_BYTES:
         raise _refuse(
             path,
-            f"the CSV file is larger than {CSV_MAX_BYTES // (1024 * 1024)} MiB: "
-            "is it the right file?",
+            _("the CSV file is larger than {size} MiB: is it the right file?").format(
+                size=CSV_MAX_BYTES // (1024 * 1024)
+            ),
         )
     data = path.read_bytes()
     try:
@@ -73,8 +75,10 @@ def read_csv(path: Path, *, sheet: str | None = None) -> Workbook:
         line = data[: exc.start].count(b"\n") + 1
         raise _refuse(
             path,
-            f"line {line} is not UTF-8 text: save the file as 'CSV UTF-8 (comma delimited)' "
-            "in Excel, or as .xlsx",
+            _(
+                "line {line} is not UTF-8 text: save the file as 'CSV UTF-8 (comma delimited)' "
+                "in Excel, or as .xlsx"
+            ).format(line=line),
         ) from exc
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     rows: list[list[Cell]] = []
@@ -88,7 +92,12 @@ def read_csv(path: Path, *, sheet: str | None = None) -> Workbook:
                     ]
                 )
     except csv.Error as exc:
-        raise _refuse(path, f"line {reader.line_num} cannot be read as CSV ({exc})") from exc
+        raise _refuse(
+            path,
+            _("line {line} cannot be read as CSV ({error})").format(
+                line=reader.line_num, error=exc
+            ),
+        ) from exc
     extent = Extent()
     for cells in rows:
         extent.add(cells[-1].row, len(cells))

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from slrbcall.errors import InputFileError, Problem, column_letters
+from slrbcall.i18n import _, format_count
 
 __all__ = ["MAX_CELLS", "Extent", "check_extent", "scan_references"]
 
@@ -111,19 +112,28 @@ def check_extent(file_label: str, sheet: str, extent: Extent) -> None:
     """
     if extent.cells <= MAX_CELLS:
         return
-    size = (
-        f"the sheet would span {extent.rows:,} rows × {extent.cols:,} columns, "
-        f"{extent.cells:,} cells; at most {MAX_CELLS:,}"
-    )
-    fix = (
-        "or clear the rows and columns after the table (Ctrl+End in Excel goes to the "
-        "last cell), and save again"
+    size = _(
+        "the sheet would span {rows} rows × {columns} columns, {cells} cells; at most {most}"
+    ).format(
+        rows=format_count(extent.rows),
+        columns=format_count(extent.cols),
+        cells=format_count(extent.cells),
+        most=format_count(MAX_CELLS),
     )
     culprits = list(dict.fromkeys((extent.lowest, extent.rightmost)))
     if len(culprits) == 1:
         ((row, col),) = culprits
-        message = f"this cell lies far beyond the table ({size}): delete it, {fix}"
+        message = _(
+            "this cell lies far beyond the table ({size}): delete it, or clear the rows and "
+            "columns after the table (Ctrl+End in Excel goes to the last cell), and save again"
+        ).format(size=size)
         raise InputFileError([Problem(file_label, message, sheet=sheet, row=row, column=col)])
-    named = " and ".join(f"{column_letters(col)}{row}" for row, col in culprits)
-    message = f"cells {named} lie far beyond the table ({size}): delete them, {fix}"
+    (row1, col1), (row2, col2) = culprits
+    message = _(
+        "cells {first} and {second} lie far beyond the table ({size}): delete them, or clear "
+        "the rows and columns after the table (Ctrl+End in Excel goes to the last cell), and "
+        "save again"
+    ).format(
+        first=f"{column_letters(col1)}{row1}", second=f"{column_letters(col2)}{row2}", size=size
+    )
     raise InputFileError([Problem(file_label, message, sheet=sheet)])

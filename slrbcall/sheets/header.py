@@ -17,6 +17,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import _
 from slrbcall.sheets.model import Cell, Sheet, Workbook, column_letters
 
 __all__ = [
@@ -79,9 +80,16 @@ def pick_sheet_name(file_label: str, names: Sequence[str], requested: str) -> st
     folded = [name for name in names if name.casefold() == requested.strip().casefold()]
     if len(folded) == 1:
         return folded[0]
-    listed = ", ".join(f"'{name}'" for name in names) or "none"
+    listed = ", ".join(f"'{name}'" for name in names) or _("none")
     raise InputFileError(
-        [Problem(file_label, f"no sheet named '{requested}': the sheets are {listed}")]
+        [
+            Problem(
+                file_label,
+                _("no sheet named '{name}': the sheets are {sheets}").format(
+                    name=requested, sheets=listed
+                ),
+            )
+        ]
     )
 
 
@@ -102,13 +110,14 @@ def choose_sheet(
         return found[0]
     if found:
         listed = ", ".join(f"'{sheet.name}'" for sheet in found)
-        message = f"several sheets could be the one to read ({listed}): pass --sheet NAME"
+        message = _("several sheets could be the one to read ({sheets}): pass --sheet NAME")
     else:
-        listed = ", ".join(f"'{name}'" for name in workbook.sheet_names) or "none"
-        message = (
-            f"no visible sheet has the expected columns (the sheets are {listed}): "
+        listed = ", ".join(f"'{name}'" for name in workbook.sheet_names) or _("none")
+        message = _(
+            "no visible sheet has the expected columns (the sheets are {sheets}): "
             "check the header row, or pass --sheet NAME"
         )
+    message = message.format(sheets=listed)
     raise InputFileError([Problem(label, message)])
 
 
@@ -181,19 +190,21 @@ def find_header(
     widest: list[tuple[int, str, str | None]] = []
     for cells in sheet.rows[:max_scan]:
         found = _matches(cells, match)
-        count = sum(1 for _, _, key in found if key is not None)
+        count = sum(1 for _col, _text, key in found if key is not None)
         if count > best_count:
             best, best_row, best_count = found, cells[0].row, count
         if len(found) > len(widest):
             widest = found
     if not best:
-        seen = ", ".join(f"'{text}'" for _, text, _ in widest) or "nothing"
+        seen = ", ".join(f"'{text}'" for _col, text, _key in widest) or _("nothing")
         wanted = ", ".join(f"'{(names or {}).get(key, key)}'" for key in _ordered(required))
         raise InputFileError(
             [
                 sheet.problem(
-                    f"no header row found in the first {max_scan} rows "
-                    f"(expected columns such as {wanted}; the fullest row has {seen})"
+                    _(
+                        "no header row found in the first {count} rows "
+                        "(expected columns such as {wanted}; the fullest row has {seen})"
+                    ).format(count=max_scan, wanted=wanted, seen=seen)
                 )
             ]
         )
@@ -218,27 +229,29 @@ def _header(
             repeated.setdefault(key, [columns[key]]).append(col)
         else:
             columns[key] = col
-    labels = {col: text for col, text, _ in found}
+    labels = {col: text for col, text, _key in found}
     problems: list[Problem] = []
     if not allow_duplicates:
         for key, cols in repeated.items():
             column_names = ", ".join(f"{column_letters(c)} '{labels[c]}'" for c in cols)
             problems.append(
                 sheet.problem(
-                    f"'{names.get(key, key)}' is given by more than one column "
-                    f"({column_names}): keep one",
+                    _("'{name}' is given by more than one column ({columns}): keep one").format(
+                        name=names.get(key, key), columns=column_names
+                    ),
                     row=row,
                     column=cols[1],
                     header=labels[cols[1]],
                 )
             )
-    listed = ", ".join(f"'{text}'" for _, text, _ in found)
+    listed = ", ".join(f"'{text}'" for _col, text, _key in found)
     for key in _ordered(required):
         if key not in columns:
             problems.append(
                 sheet.problem(
-                    f"missing required column '{names.get(key, key)}' "
-                    f"(the columns found are {listed})",
+                    _("missing required column '{name}' (the columns found are {columns})").format(
+                        name=names.get(key, key), columns=listed
+                    ),
                     row=row,
                 )
             )

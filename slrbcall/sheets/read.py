@@ -33,6 +33,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import N_, _
 from slrbcall.sheets.biff import scan_xls
 from slrbcall.sheets.delimited import read_csv
 from slrbcall.sheets.extent import check_extent
@@ -64,7 +65,7 @@ RawValue = (
 )
 
 _ZIPPED = (Format.XLSX, Format.XLSM, Format.ODS)
-_PASSWORD = (
+_PASSWORD = N_(
     "the workbook is protected by a password: open it in Excel or LibreOffice, "
     "remove the password and save it again"
 )
@@ -101,8 +102,10 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
                 # A sheet whose XML our pass did not find: its extent is unknown.
                 raise _refuse(
                     path,
-                    "the workbook's parts are not where its index says: "
-                    "open it in Excel or LibreOffice and save it again",
+                    _(
+                        "the workbook's parts are not where its index says: "
+                        "open it in Excel or LibreOffice and save it again"
+                    ),
                 )
             if sheet is not None:
                 chosen = pick_sheet_name(path.name, [meta.name for meta in metas], sheet)
@@ -118,7 +121,7 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
                 for meta in metas
             )
     except python_calamine.PasswordError as exc:
-        raise _refuse(path, _PASSWORD) from exc
+        raise _refuse(path, _(_PASSWORD)) from exc
     except python_calamine.CalamineError as exc:
         raise _damaged(path, exc) from exc
     except BaseException as exc:
@@ -166,8 +169,10 @@ def _refuse(path: Path, message: str) -> InputFileError:
 def _damaged(path: Path, exc: BaseException) -> InputFileError:
     return _refuse(
         path,
-        f"the file is damaged and cannot be read ({exc}): "
-        "open it in Excel or LibreOffice and save it again",
+        _(
+            "the file is damaged and cannot be read ({error}): "
+            "open it in Excel or LibreOffice and save it again"
+        ).format(error=exc),
     )
 
 
@@ -196,8 +201,10 @@ def _build_sheet(
             [
                 Problem(
                     file_label,
-                    f"row {extras.last_row} holds data that could not be read: "
-                    "open the file in Excel or LibreOffice and save it again",
+                    _(
+                        "row {row} holds data that could not be read: "
+                        "open the file in Excel or LibreOffice and save it again"
+                    ).format(row=extras.last_row),
                     sheet=name,
                 )
             ]

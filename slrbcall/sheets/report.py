@@ -1,10 +1,11 @@
 """Problem reports: a copy of a workbook with every problem shown where it is.
 
 Each marked cell is filled light red and carries its messages as a comment, and a first
-sheet, "Problems", lists them with a link to each cell. :func:`mark_problems` writes
-``--report-xlsx`` from the problems of an input file, placed by their fields;
-:func:`write_problem_report` writes any marks. Every cell goes through :mod:`.write`,
-so its promises hold. openpyxl is imported inside the functions.
+sheet, "Problems", lists them with a link to each cell. The report is the officer's: its
+sheet, headings and notes are in the officer's language (:mod:`slrbcall.i18n`).
+:func:`mark_problems` writes ``--report-xlsx`` from the problems of an input file, placed
+by their fields; :func:`write_problem_report` writes any marks. Every cell goes through
+:mod:`.write`, so its promises hold. openpyxl is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from slrbcall.errors import EnvironmentProblemError, Problem, RefusedError
+from slrbcall.i18n import _, format_count
 from slrbcall.sheets.model import Format, Workbook, column_letters
 from slrbcall.sheets.ooxml import merged_areas
 from slrbcall.sheets.read import read_workbook
@@ -101,7 +103,9 @@ def write_problem_report(source: Path, out: Path, *, problems: Sequence[CellMark
     """
 
     if out.resolve() == source.resolve() or (out.exists() and out.samefile(source)):
-        raise RefusedError(f"{out.name}: the report cannot overwrite the file it reports on")
+        raise RefusedError(
+            _("{file}: the report cannot overwrite the file it reports on").format(file=out.name)
+        )
     fmt = sniff(source)
     check_suffix(out, (".xlsx", ".xlsm") if fmt is Format.XLSM else (".xlsx",))
     note = None
@@ -117,10 +121,12 @@ def write_problem_report(source: Path, out: Path, *, problems: Sequence[CellMark
                 titles = {name: name for name in book.sheetnames}
             except Exception:  # openpyxl fails on some files calamine reads: keep the values
                 book, titles = _rebuild(_read(source))
-                note = "The original formatting could not be kept: this copy holds the values only."
+                note = _(
+                    "The original formatting could not be kept: this copy holds the values only."
+                )
     else:
         book, titles = _rebuild(_read(source))
-        note = "A copy of the values (the original file is not an .xlsx workbook)."
+        note = _("A copy of the values (the original file is not an .xlsx workbook).")
     _annotate(book, titles, problems)
     _add_problem_sheet(book, titles, problems, note)
     write_atomic(book, out)
@@ -140,10 +146,15 @@ def _too_merged(source: Path) -> str | None:
     if total <= MAX_MERGED_CELLS:
         return None
     name, ref, cells = largest
-    return (
-        f"The original formatting could not be kept: sheet '{safe_text(name)}' merges "
-        f"{safe_text(ref)} ({cells:,} cells; a copy keeps at most {MAX_MERGED_CELLS:,} "
-        "merged cells); this copy holds the values only."
+    return _(
+        "The original formatting could not be kept: sheet '{sheet}' merges {range} "
+        "({cells} cells; a copy keeps at most {most} merged cells); this copy holds the "
+        "values only."
+    ).format(
+        sheet=safe_text(name),
+        range=safe_text(ref),
+        cells=format_count(cells),
+        most=format_count(MAX_MERGED_CELLS),
     )
 
 
@@ -169,8 +180,10 @@ def _require_defusedxml() -> None:
 
     if not DEFUSEDXML:
         raise EnvironmentProblemError(
-            "defusedxml is missing, and openpyxl must not read XML without it: "
-            "pip install defusedxml"
+            _(
+                "defusedxml is missing, and openpyxl must not read XML without it: "
+                "pip install defusedxml"
+            )
         )
 
 
@@ -279,9 +292,9 @@ def _add_problem_sheet(
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink  # type: ignore[import-untyped]
 
-    sheet = book.create_sheet(_unique_title("Problems", book.sheetnames), 0)
+    sheet = book.create_sheet(_unique_title(_("Problems"), book.sheetnames), 0)
     for col, (heading, width) in enumerate(
-        [("Sheet", 28), ("Cell", 10), ("Problem", 110)], start=1
+        [(_("Sheet"), 28), (_("Cell"), 10), (_("Problem"), 110)], start=1
     ):
         cell = sheet.cell(row=1, column=col)
         put_text(cell, heading)
@@ -294,9 +307,9 @@ def _add_problem_sheet(
         if mark.col:
             place = f"{column_letters(mark.col)}{mark.row}"
         elif mark.row:
-            place = f"row {mark.row}"
+            place = _("row {row}").format(row=mark.row)
         else:
-            place = "whole sheet" if mark.sheet else ""
+            place = _("whole sheet") if mark.sheet else ""
         where = sheet.cell(row=number, column=2)
         put_text(where, place)
         target = _worksheet(book, titles, mark.sheet)
@@ -309,7 +322,7 @@ def _add_problem_sheet(
         put_text(message, safe_text(mark.message))
         message.alignment = Alignment(wrap_text=True, vertical="top")
     if not problems:
-        put_text(sheet.cell(row=2, column=3), "No problems found.")
+        put_text(sheet.cell(row=2, column=3), _("No problems found."))
         number = 2
     if note is not None:
         cell = sheet.cell(row=number + 2, column=3)

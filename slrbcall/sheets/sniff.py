@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import N_, _, format_count
 from slrbcall.sheets.model import Format
 
 if TYPE_CHECKING:
@@ -35,12 +36,15 @@ _TEXT_SCAN = 64 * 1024
 #: A member of the zip read during sniffing ([Content_Types].xml, mimetype).
 _SMALL_MEMBER = 1024 * 1024
 
-_SAVE_AS_XLSX = "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)"
+
+def _save_as_xlsx() -> str:
+    return _("open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)")
+
 
 _ODF_KINDS = {
-    "application/vnd.oasis.opendocument.text": "an OpenDocument text document (.odt)",
-    "application/vnd.oasis.opendocument.presentation": "an OpenDocument presentation (.odp)",
-    "application/vnd.oasis.opendocument.graphics": "an OpenDocument drawing (.odg)",
+    "application/vnd.oasis.opendocument.text": N_("an OpenDocument text document (.odt)"),
+    "application/vnd.oasis.opendocument.presentation": N_("an OpenDocument presentation (.odp)"),
+    "application/vnd.oasis.opendocument.graphics": N_("an OpenDocument drawing (.odg)"),
 }
 # The content type of the main part names the kind of Office document.
 _OOXML_KINDS = {
@@ -50,16 +54,24 @@ _OOXML_KINDS = {
     "ms-excel.template.macroEnabled.main+xml": Format.XLSM,
 }
 _OOXML_OTHERS = {
-    "ms-excel.sheet.binary.macroEnabled.main": "an Excel binary workbook (.xlsb)",
-    "wordprocessingml": "a Word document (.docx)",
-    "ms-word": "a Word document (.docm)",
-    "presentationml": "a PowerPoint presentation (.pptx)",
-    "ms-powerpoint": "a PowerPoint presentation (.pptm)",
+    "ms-excel.sheet.binary.macroEnabled.main": N_("an Excel binary workbook (.xlsb)"),
+    "wordprocessingml": N_("a Word document (.docx)"),
+    "ms-word": N_("a Word document (.docm)"),
+    "presentationml": N_("a PowerPoint presentation (.pptx)"),
+    "ms-powerpoint": N_("a PowerPoint presentation (.pptm)"),
 }
 
 
 def _refuse(path: Path, message: str) -> InputFileError:
     return InputFileError([Problem(path.name, message)])
+
+
+def _not_a_spreadsheet(path: Path, kind: str) -> InputFileError:
+    """``kind`` is marked with ``N_`` and shown in the officer's language."""
+    return _refuse(
+        path,
+        _("this is {kind}, not a spreadsheet: {fix}").format(kind=_(kind), fix=_save_as_xlsx()),
+    )
 
 
 def sniff(path: Path) -> Format:
@@ -71,20 +83,25 @@ def sniff(path: Path) -> Format:
     """
     try:
         if not path.exists():
-            raise _refuse(path, "file not found: check the name and the folder")
+            raise _refuse(path, _("file not found: check the name and the folder"))
         if path.is_dir():
-            raise _refuse(path, "this is a folder, not a file: give the path of the spreadsheet")
+            raise _refuse(path, _("this is a folder, not a file: give the path of the spreadsheet"))
         if not path.is_file():  # reading /dev/zero never ends, reading a pipe may not
-            raise _refuse(path, "this is not a plain file (a device or a pipe): give a spreadsheet")
+            raise _refuse(
+                path, _("this is not a plain file (a device or a pipe): give a spreadsheet")
+            )
         with path.open("rb") as stream:
             head = stream.read(_OLE2_SCAN)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise _refuse(
-            path, f"cannot be read ({reason}): close it in Excel and check its permissions"
+            path,
+            _("cannot be read ({reason}): close it in Excel and check its permissions").format(
+                reason=reason
+            ),
         ) from exc
     if not head:
-        raise _refuse(path, "the file is empty (0 bytes): save the spreadsheet again")
+        raise _refuse(path, _("the file is empty (0 bytes): save the spreadsheet again"))
     if head.startswith(_OLE2):
         return _sniff_ole2(path, head)
     if head.startswith((_ZIP, _EMPTY_ZIP)):
@@ -103,14 +120,19 @@ def _sniff_ole2(path: Path, head: bytes) -> Format:
     if _utf16le("EncryptedPackage") in directory:
         raise _refuse(
             path,
-            "the workbook is protected by a password: open it in Excel, remove the "
-            "password (File > Info > Protect Workbook > Encrypt with Password) and save it again",
+            _(
+                "the workbook is protected by a password: open it in Excel, remove the "
+                "password (File > Info > Protect Workbook > Encrypt with Password) and save "
+                "it again"
+            ),
         )
     if _utf16le("Workbook") in directory or _utf16le("Book") in directory:
         return Format.XLS
     raise _refuse(
         path,
-        f"this is an old Office document (Word or PowerPoint?), not a workbook: {_SAVE_AS_XLSX}",
+        _("this is an old Office document (Word or PowerPoint?), not a workbook: {fix}").format(
+            fix=_save_as_xlsx()
+        ),
     )
 
 
@@ -145,10 +167,12 @@ def _sniff_zip(path: Path) -> Format:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
         raise _refuse(
             path,
-            "the file is damaged or incomplete (a zip whose end is missing, "
-            "often a download that did not finish): download or copy it again",
+            _(
+                "the file is damaged or incomplete (a zip whose end is missing, "
+                "often a download that did not finish): download or copy it again"
+            ),
         ) from exc
-    raise _refuse(path, f"this is a zip archive, not a spreadsheet: {_SAVE_AS_XLSX}")
+    raise _not_a_spreadsheet(path, N_("a zip archive"))
 
 
 def _read_small(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -162,8 +186,7 @@ def _read_small(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 def _odf_format(path: Path, mimetype: str) -> Format:
     if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
         return Format.ODS
-    kind = _ODF_KINDS.get(mimetype, "an OpenDocument file")
-    raise _refuse(path, f"this is {kind}, not a spreadsheet: {_SAVE_AS_XLSX}")
+    raise _not_a_spreadsheet(path, _ODF_KINDS.get(mimetype, N_("an OpenDocument file")))
 
 
 def _ooxml_format(path: Path, content_types: str) -> Format:
@@ -174,8 +197,11 @@ def _ooxml_format(path: Path, content_types: str) -> Format:
             return fmt
     for marker, kind in _OOXML_OTHERS.items():
         if marker in content_types:
-            raise _refuse(path, f"this is {kind}, not a spreadsheet: {_SAVE_AS_XLSX}")
-    raise _refuse(path, f"this is an Office document but not a workbook: {_SAVE_AS_XLSX}")
+            raise _not_a_spreadsheet(path, kind)
+    raise _refuse(
+        path,
+        _("this is an Office document but not a workbook: {fix}").format(fix=_save_as_xlsx()),
+    )
 
 
 def _sniff_text(path: Path, head: bytes) -> Format:
@@ -183,21 +209,27 @@ def _sniff_text(path: Path, head: bytes) -> Format:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _refuse(
             path,
-            "the text is in UTF-16 (Excel's 'Unicode text'), not UTF-8: "
-            "save it as 'CSV UTF-8 (comma delimited)' or as .xlsx",
+            _(
+                "the text is in UTF-16 (Excel's 'Unicode text'), not UTF-8: "
+                "save it as 'CSV UTF-8 (comma delimited)' or as .xlsx"
+            ),
         )
     start = head.removeprefix(_UTF8_BOM).lstrip().lower()
     if start.startswith((b"<!doctype html", b"<html", b"<table")):
         raise _refuse(
             path,
-            "this is a web page (HTML) saved with a spreadsheet name, not a spreadsheet: "
-            f"{_SAVE_AS_XLSX}",
+            _(
+                "this is a web page (HTML) saved with a spreadsheet name, not a spreadsheet: {fix}"
+            ).format(fix=_save_as_xlsx()),
         )
     if start.startswith(b"%pdf"):
-        raise _refuse(path, "this is a PDF document, not a spreadsheet: ask for the .xlsx file")
+        raise _refuse(path, _("this is a PDF document, not a spreadsheet: ask for the .xlsx file"))
     if b"\x00" in head or _looks_binary(head):
         raise _refuse(
-            path, f"this is not a spreadsheet (binary data of an unknown kind): {_SAVE_AS_XLSX}"
+            path,
+            _("this is not a spreadsheet (binary data of an unknown kind): {fix}").format(
+                fix=_save_as_xlsx()
+            ),
         )
     try:
         # A multi-byte character may be cut at the end of the scanned head.
@@ -206,8 +238,10 @@ def _sniff_text(path: Path, head: bytes) -> Format:
         if exc.start < len(head) - 3:
             raise _refuse(
                 path,
-                "the text is not in UTF-8 (probably Windows-1252): save it as "
-                "'CSV UTF-8 (comma delimited)' in Excel, or as .xlsx",
+                _(
+                    "the text is not in UTF-8 (probably Windows-1252): save it as "
+                    "'CSV UTF-8 (comma delimited)' in Excel, or as .xlsx"
+                ),
             ) from exc
     return Format.CSV
 
@@ -248,33 +282,52 @@ def preflight_zip(path: Path, *, limits: ZipLimits = ZipLimits()) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise _refuse(path, "the file is damaged or incomplete: download or copy it again") from exc
+        raise _refuse(
+            path, _("the file is damaged or incomplete: download or copy it again")
+        ) from exc
     if len(members) > limits.max_members:
         raise _refuse(
             path,
-            f"refused: the zip holds {len(members)} members (at most {limits.max_members}); "
-            "this is not a normal spreadsheet",
+            _(
+                "refused: the zip holds {count} members (at most {most}); "
+                "this is not a normal spreadsheet"
+            ).format(count=len(members), most=limits.max_members),
         )
     total = 0
     for info in members:
         name = info.filename
         if _unsafe_name(name):
-            raise _refuse(path, f"refused: the zip holds a member with an unsafe path {name!r}")
+            raise _refuse(
+                path,
+                _("refused: the zip holds a member with an unsafe path {name}").format(
+                    name=repr(name)
+                ),
+            )
         total += info.file_size
         if info.file_size > limits.ratio_floor:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
                 raise _refuse(
                     path,
-                    f"refused: member {name!r} would expand {ratio:,.0f} times "
-                    f"(at most {limits.max_ratio}); this looks like a zip bomb",
+                    _(
+                        "refused: member {name} would expand {ratio} times "
+                        "(at most {most}); this looks like a zip bomb"
+                    ).format(
+                        name=repr(name),
+                        ratio=format_count(round(ratio)),
+                        most=limits.max_ratio,
+                    ),
                 )
     if total > limits.max_total_size:
         raise _refuse(
             path,
-            f"refused: the zip would expand to {total // (1024 * 1024):,} MiB "
-            f"(at most {limits.max_total_size // (1024 * 1024):,} MiB); "
-            "this is not a normal spreadsheet",
+            _(
+                "refused: the zip would expand to {size} MiB (at most {most} MiB); "
+                "this is not a normal spreadsheet"
+            ).format(
+                size=format_count(total // (1024 * 1024)),
+                most=format_count(limits.max_total_size // (1024 * 1024)),
+            ),
         )
 
 

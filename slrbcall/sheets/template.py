@@ -4,6 +4,9 @@ One sheet of columns, each formatted and checked by its kind (text, amount, coun
 a choice from a drop-down), a sheet of instructions and a hidden sheet of lists. Every
 cell goes through :mod:`.write`, so its promises hold (text stays text, numbers are
 exact, the write is atomic). openpyxl is imported inside the functions.
+
+The tool's own words in a template (the names of its sheets, the messages of its checks)
+are in the template's language, the one its headers and instructions are written in.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from slrbcall.i18n import N_, gettext_in, language
 from slrbcall.sheets.model import column_letters
 from slrbcall.sheets.write import (
     AMOUNT_FORMAT,
@@ -53,6 +57,8 @@ _EPOCH = datetime.date(1899, 12, 30)
 _FIRST_DATE = datetime.date(1950, 1, 1)
 _LAST_DATE = datetime.date(2199, 12, 31)
 _NO_LISTS: Mapping[str, Sequence[str]] = MappingProxyType({})
+_INSTRUCTIONS = N_("Instructions")
+_LISTS = N_("Lists")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,7 @@ def write_template(
     properties: Mapping[str, str],
     lists: Mapping[str, Sequence[str]] = _NO_LISTS,
     rows: Sequence[Sequence[object]] = (),
+    lang: str | None = None,
 ) -> None:
     """Write a workbook for users to fill in, which the tool then reads back.
 
@@ -104,6 +111,8 @@ def write_template(
     ``properties`` become custom document properties, which
     ``read_workbook(path).properties`` returns as given; ``title`` is also the
     document title. ``rows`` pre-fill the sheet, cell ``i`` under column ``i``.
+    ``lang`` (en, fr or nl; default: the officer's) is the language of the tool's own
+    words: the names "Instructions" and "Lists" and the messages of the checks.
     The file is an .xlsx, written atomically.
 
     Raises ``ValueError`` for a template that cannot be built (no columns, a
@@ -114,7 +123,8 @@ def write_template(
     from openpyxl.packaging.custom import StringProperty  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
-    _check_template(sheet_name, columns, lists, rows)
+    words = _Words(lang or language())
+    _check_template(sheet_name, columns, lists, rows, reserved=(words.instructions, words.lists))
     check_suffix(path, (".xlsx",))
     book = OpenpyxlWorkbook()
     sheet = book.active
@@ -149,9 +159,9 @@ def write_template(
                 value = str(value)  # identifiers are always text
             put_value(cell, value)
 
-    _write_instructions(book, title, instructions)
-    ranges = _write_lists(book, lists)
-    _add_validations(sheet, columns, ranges, last_row)
+    _write_instructions(book, words.instructions, title, instructions)
+    ranges = _write_lists(book, words.lists, lists)
+    _add_validations(sheet, columns, ranges, last_row, words)
 
     book.properties.title = safe_text(title)
     book.properties.creator = AUTHOR
@@ -160,18 +170,32 @@ def write_template(
     write_atomic(book, path)
 
 
+class _Words:
+    """The tool's own words in a template of language ``lang``."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.instructions = self(_INSTRUCTIONS)
+        self.lists = self(_LISTS)
+
+    def __call__(self, message: str) -> str:
+        return gettext_in(self.lang, message)
+
+
 def _check_template(
     sheet_name: str,
     columns: Sequence[TemplateColumn],
     lists: Mapping[str, Sequence[str]],
     rows: Sequence[Sequence[object]],
+    *,
+    reserved: Sequence[str],
 ) -> None:
     if not columns:
         raise ValueError("a template needs at least one column")
     keys = [column.key for column in columns]
     if len(set(keys)) != len(keys):
         raise ValueError(f"a column key appears twice: {keys}")
-    if sheet_name.casefold() in ("instructions", "lists"):
+    if sheet_name.casefold() in {name.casefold() for name in reserved}:
         raise ValueError(f"the sheet name {sheet_name!r} is taken by the template itself")
     for column in columns:
         if column.choices is not None and not lists.get(column.choices):
@@ -181,10 +205,10 @@ def _check_template(
             raise ValueError(f"row {number} has {len(values)} values for {len(columns)} columns")
 
 
-def _write_instructions(book: Any, title: str, instructions: Sequence[str]) -> None:
+def _write_instructions(book: Any, name: str, title: str, instructions: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
-    sheet = book.create_sheet("Instructions")
+    sheet = book.create_sheet(name)
     sheet.column_dimensions["A"].width = 110
     heading = sheet.cell(row=1, column=1)
     put_text(heading, safe_text(title))
@@ -195,13 +219,14 @@ def _write_instructions(book: Any, title: str, instructions: Sequence[str]) -> N
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _write_lists(book: Any, lists: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Each list in its own column of a hidden "Lists" sheet; returns key -> range."""
+def _write_lists(book: Any, name: str, lists: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each list in its own column of a hidden "Lists" sheet (``name``); returns key ->
+    range."""
     from openpyxl.styles import Font
 
     if not lists:
         return {}
-    sheet = book.create_sheet("Lists")
+    sheet = book.create_sheet(name)
     sheet.sheet_state = "hidden"
     ranges = {}
     for col, (key, values) in enumerate(lists.items(), start=1):
@@ -214,12 +239,17 @@ def _write_lists(book: Any, lists: Mapping[str, Sequence[str]]) -> dict[str, str
             put_text(sheet.cell(row=number, column=col), safe_text(value))
         # Absolute and on another sheet: values with apostrophes or commas need no
         # quoting, unlike an inline list ("a,b,c").
-        ranges[key] = f"'Lists'!${letter}$2:${letter}${max(2, len(values) + 1)}"
+        quoted = name.replace("'", "''")
+        ranges[key] = f"'{quoted}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
     return ranges
 
 
 def _add_validations(
-    sheet: Any, columns: Sequence[TemplateColumn], ranges: Mapping[str, str], last_row: int
+    sheet: Any,
+    columns: Sequence[TemplateColumn],
+    ranges: Mapping[str, str],
+    last_row: int,
+    words: _Words,
 ) -> None:
     from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped]
         DataValidation,
@@ -232,17 +262,17 @@ def _add_validations(
         if column.kind == "choice":
             assert column.choices is not None  # TemplateColumn's invariant
             options = {"type": "list", "formula1": ranges[column.choices]}
-            error = "Choose a value from the list."
+            error = words(N_("Choose a value from the list."))
         elif column.kind == "count":
             options = {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"}
-            error = "Type a whole number, 0 or more."
+            error = words(N_("Type a whole number, 0 or more."))
         elif column.kind == "mark":
             top = str(column.maximum) if column.maximum is not None else "1000"
             options = {"type": "decimal", "operator": "between", "formula1": "0", "formula2": top}
-            error = f"Type a mark from 0 to {top}, e.g. 7 or 7,5."
+            error = words(N_("Type a mark from 0 to {top}, e.g. 7 or 7,5.")).format(top=top)
         elif column.kind == "amount":
             options = {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"}
-            error = "Type an amount in euro, 0 or more, e.g. 44058 or 44058,50."
+            error = words(N_("Type an amount in euro, 0 or more, e.g. 44058 or 44058,50."))
         elif column.kind == "date":
             options = {
                 "type": "date",
@@ -250,7 +280,7 @@ def _add_validations(
                 "formula1": str(first_serial),
                 "formula2": str(last_serial),
             }
-            error = "Type a date, e.g. 01/03/2024."
+            error = words(N_("Type a date, e.g. 01/03/2024."))
         else:
             continue
         validation = DataValidation(

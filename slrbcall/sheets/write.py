@@ -34,6 +34,7 @@ from typing import IO, Any, Protocol
 
 from slrbcall.errors import RefusedError
 from slrbcall.files import write_file
+from slrbcall.i18n import _
 
 __all__ = [
     "AMOUNT_FORMAT",
@@ -203,5 +204,11 @@ def comment(text: str) -> Any:
 
 def check_suffix(path: Path, allowed: tuple[str, ...]) -> None:
     if path.suffix.lower() not in allowed:
-        names = " or ".join(allowed)
-        raise RefusedError(f"{path.name}: an Excel workbook is written here: name it with {names}")
+        names = allowed[0]
+        if len(allowed) > 1:
+            names = _("{first} or {last}").format(first=", ".join(allowed[:-1]), last=allowed[-1])
+        raise RefusedError(
+            _("{file}: an Excel workbook is written here: name it with {suffix}").format(
+                file=path.name, suffix=names
+            )
+        )

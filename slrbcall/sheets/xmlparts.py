@@ -28,6 +28,7 @@ from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped,unu
 from defusedxml.expatreader import DefusedExpatParser  # type: ignore[import-untyped,unused-ignore]
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import _
 from slrbcall.sheets.extent import Extent
 
 __all__ = [
@@ -105,8 +106,10 @@ def damaged(path: Path, part: str, exc: Exception) -> InputFileError:
         [
             Problem(
                 path.name,
-                f"the file is damaged (part {part} cannot be read: {exc}): "
-                "open it in Excel or LibreOffice and save it again",
+                _(
+                    "the file is damaged (part {part} cannot be read: {error}): "
+                    "open it in Excel or LibreOffice and save it again"
+                ).format(part=part, error=exc),
             )
         ]
     )
