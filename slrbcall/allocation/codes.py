@@ -1,10 +1,16 @@
-"""The decision and reason codes: stable values that letters and reports key on."""
+"""The decision and reason codes: stable values that letters and reports key on.
+
+The codes are stored and exported as they are; the officer reads them through
+:func:`decision_label` and :func:`reason_label`, in the language spoken.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Decision", "ReasonCode"]
+from slrbcall.i18n import N_, _
+
+__all__ = ["Decision", "ReasonCode", "decision_label", "reason_label"]
 
 
 class Decision(StrEnum):
@@ -32,3 +38,45 @@ class ReasonCode(StrEnum):
     #: Funded, in full or in part, from the reserve with money a withdrawal released.
     RESERVE_FUNDED = "reserve_funded"
     RESERVE_PARTIAL = "reserve_partial"
+
+
+#: The decisions as the officer reads them. English keeps the codes themselves, which
+#: the officers and the scripts already know.
+_DECISION_LABELS = {
+    Decision.FUNDED_FULL: N_("funded_full"),
+    Decision.FUNDED_PARTIAL: N_("funded_partial"),
+    Decision.NOT_FUNDED: N_("not_funded"),
+    Decision.INELIGIBLE: N_("ineligible"),
+}
+
+_REASON_LABELS = {
+    ReasonCode.FUNDED: N_("funded"),
+    ReasonCode.PARTIAL_REMAINDER: N_("partial_remainder"),
+    ReasonCode.DOES_NOT_FIT: N_("does_not_fit"),
+    ReasonCode.BELOW_LINE: N_("below_line"),
+    ReasonCode.BELOW_THRESHOLD: N_("below_threshold"),
+    ReasonCode.ORG_CAP: N_("org_cap"),
+    ReasonCode.THEME_CAP: N_("theme_cap"),
+    ReasonCode.THEME_GUARANTEE: N_("theme_guarantee"),
+    ReasonCode.NOT_IN_OPTIMUM: N_("not_in_optimum"),
+    ReasonCode.INELIGIBLE: N_("ineligible"),
+    ReasonCode.WITHDRAWN: N_("withdrawn"),
+    ReasonCode.RESERVE_FUNDED: N_("reserve_funded"),
+    ReasonCode.RESERVE_PARTIAL: N_("reserve_partial"),
+}
+
+
+def decision_label(code: str) -> str:
+    """A decision code as the officer reads it (an unknown code as it is)."""
+    try:
+        return _(_DECISION_LABELS[Decision(code)])
+    except ValueError:
+        return code
+
+
+def reason_label(code: str) -> str:
+    """A reason code as the officer reads it (an unknown code as it is)."""
+    try:
+        return _(_REASON_LABELS[ReasonCode(code)])
+    except ValueError:
+        return code

@@ -36,6 +36,7 @@ from typing import Any
 
 from slrbcall.calls.registry import Registry, normalise_name
 from slrbcall.errors import NOWHERE, InputFileError, Problem
+from slrbcall.i18n import N_, _
 from slrbcall.model import (
     Aggregation,
     Application,
@@ -54,6 +55,7 @@ __all__ = [
     "ScoreLine",
     "check_marks",
     "conflicts",
+    "flag_label",
     "missing_marks",
     "rank",
     "score",
@@ -63,6 +65,19 @@ __all__ = [
 FLAG_CONFLICT_EXCLUDED = "conflict_excluded"
 FLAG_DISAGREEMENT = "disagreement"
 FLAG_INCOMPLETE = "incomplete"
+#: The flags as the officer reads them (the English label is the flag itself).
+_FLAG_LABELS = {
+    FLAG_CONFLICT_EXCLUDED: N_("conflict_excluded"),
+    FLAG_DISAGREEMENT: N_("disagreement"),
+    FLAG_INCOMPLETE: N_("incomplete"),
+}
+
+
+def flag_label(flag: str) -> str:
+    """A flag of the ranking as the officer reads it; an unknown flag as it is."""
+    label = _FLAG_LABELS.get(flag)
+    return flag if label is None else _(label)
+
 
 #: The ways ``score(allow_incomplete=...)`` may treat missing marks.
 INCOMPLETE_TREATMENTS = ("skip-reviewer", "zero")

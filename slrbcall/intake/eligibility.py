@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from slrbcall.calls.registry import normalise_name
+from slrbcall.i18n import N_, _
 from slrbcall.model import Application, Call, DurationRule, Lang, Reason, SignatoryRole
 from slrbcall.money import format_eur
 from slrbcall.sheets import fold, normalise_header
@@ -24,7 +25,13 @@ from slrbcall.sheets import fold, normalise_header
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
 
-__all__ = ["REASON_ORDER", "language_doubt", "likely_duplicates", "rule_breaks"]
+__all__ = [
+    "REASON_ORDER",
+    "ineligibility_label",
+    "language_doubt",
+    "likely_duplicates",
+    "rule_breaks",
+]
 
 #: The order in which reasons are listed, whatever order the rules ran in.
 REASON_ORDER = (
@@ -42,6 +49,29 @@ REASON_ORDER = (
     "duration_too_long",
     "too_many_applications",
 )
+
+#: The reason codes as the officer reads them (the English label is the code itself).
+_REASON_LABELS = {
+    "applicant_unknown": N_("applicant_unknown"),
+    "applicant_kind": N_("applicant_kind"),
+    "second_housing_company_not_allowed": N_("second_housing_company_not_allowed"),
+    "second_housing_company_same": N_("second_housing_company_same"),
+    "commune_not_allowed": N_("commune_not_allowed"),
+    "commune_missing": N_("commune_missing"),
+    "partner_missing": N_("partner_missing"),
+    "theme_unknown": N_("theme_unknown"),
+    "amount_below_minimum": N_("amount_below_minimum"),
+    "amount_above_maximum": N_("amount_above_maximum"),
+    "duration_not_call": N_("duration_not_call"),
+    "duration_too_long": N_("duration_too_long"),
+    "too_many_applications": N_("too_many_applications"),
+}
+
+
+def ineligibility_label(code: str) -> str:
+    """A reason code of ineligibility as the officer reads it; an unknown code as it is."""
+    label = _REASON_LABELS.get(code)
+    return code if label is None else _(label)
 
 
 def rule_breaks(
