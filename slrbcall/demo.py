@@ -151,7 +151,7 @@ def run_demo(
     assert allocated.run_id is not None
     adopted = adopt(example, allocated.run_id)
     # The board's workbook and the documents are those of the decision, in December.
-    report = call_report(example, xlsx=out_dir / "report.xlsx")
+    report = call_report(example, xlsx=out_dir / "report.xlsx", today=DEMO_DATE)
     conventions = render(example, out=out_dir / "conventions", date=DEMO_DATE, pdf=pdf)
     letters = render(example, letters=True, out=out_dir / "outbox", date=DEMO_DATE, pdf=pdf)
     later = run_withdrawal_demo(example, out=out_dir / "reallocation", pdf=pdf)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from slrbcall.i18n import N_, _
+
 __all__ = [
     "Address",
     "Aggregation",
@@ -479,6 +481,17 @@ class ApplicationStatus(StrEnum):
 
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
+
+    @property
+    def label(self) -> str:
+        """The status as the officer reads it (in English, the status itself)."""
+        return _(_STATUS_LABELS[self])
+
+
+_STATUS_LABELS = {
+    ApplicationStatus.ELIGIBLE: N_("eligible"),
+    ApplicationStatus.INELIGIBLE: N_("ineligible"),
+}
 
 
 @dataclass(frozen=True, slots=True)

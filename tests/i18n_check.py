@@ -23,23 +23,28 @@ from collections.abc import Iterable
 __all__ = ["ENGLISH_WORDS", "english_words"]
 
 _LISTED = """
-    about above added adopt adopted after against ahead allowed already amount amounts and
-    any applicant applicants application applications are asked at available average award
-    awarded awards be before below between by call calls can cannot cap cell cells changed
-    claimed column columns committee companies company complete could decided decision
-    decisions did digits does drawn dry each either eligible empty every expected file files
-    first flags folder for found free from full funded funding given got grant grants
-    guarantee has have header here hidden highest housing if ineligible interest into
-    involved it its key keys language layout least left lies line list lists lottery mapping
-    mark marks may mean member members merged missing month months more moves must name
-    named new no none not nothing number numbers one only order out paid partial partly
-    placed policy problem problems proposal proposes rank ranked ranking reach read recorded
-    recovered reference refused released remainder remained remaining request requested
-    required reserved reviewer reviewers row rows run runs scenarios seed settled sheet
-    sheets should since skipped so spread spreadsheet still stored targeted text than that
-    the their them theme themes there these this those tied to too trained unchanged under
-    unknown unspent until valid value values were what when where which while who whole why
-    will with withdrawal withdrawn workbook workspace would write year years yet you your
+    about above activities added admitted adopt adopted after against ahead allocated
+    allowed already amendment amount amounts and any applicant applicants application
+    applications are asked at available average award awarded awards be before below
+    below_line between blocked by call calls can cancelled cannot cap cell cells changed
+    chart claimed column columns committee companies company complete conflict_excluded
+    could decided decision decisions did digits disagreement does does_not_fit drawn dry
+    duration each either eligible empty every expected explanation figures file files first
+    flags folder for found free from full funded funded_full funded_partial funding given
+    got grant grants guarantee has have header here hidden highest housing if incomplete
+    ineligible interest into involved it its key keys language largest latest layout least
+    left lies line list lists lottery made mapping mark marks may mean median member members
+    merged milestone missing month months more moves must name named new no none not
+    not_funded nothing number numbers one only order out outcomes paid partial partly
+    payments placed planned policy problem problems projects proposal proposes rank ranked
+    ranking reach read reason reasons recorded recovered reference refused released
+    remainder remained remaining request requested required reserve_funded reserved
+    residents reviewer reviewers row rows run runs scenarios seed settled sheet sheets
+    should since skipped smallest so spread spreadsheet still stored summary targeted text
+    than that the their them theme themes there these this those tied title to too trained
+    unchanged under unknown unspent until valid value values waiting were what when where
+    which while who whole why will with withdrawal withdrawn workbook workspace would write
+    year years yes yet you your
 """
 ENGLISH_WORDS = frozenset(_LISTED.split())
 

@@ -65,8 +65,7 @@ __all__ = [
 FLAG_CONFLICT_EXCLUDED = "conflict_excluded"
 FLAG_DISAGREEMENT = "disagreement"
 FLAG_INCOMPLETE = "incomplete"
-
-#: The flags as the officer reads them (the codes stay in JSON and in the workspace).
+#: The flags as the officer reads them (the English label is the flag itself).
 _FLAG_LABELS = {
     FLAG_CONFLICT_EXCLUDED: N_("conflict_excluded"),
     FLAG_DISAGREEMENT: N_("disagreement"),
@@ -75,7 +74,7 @@ _FLAG_LABELS = {
 
 
 def flag_label(flag: str) -> str:
-    """A flag as the officer reads it (an unknown flag as it is)."""
+    """A flag of the ranking as the officer reads it; an unknown flag as it is."""
     label = _FLAG_LABELS.get(flag)
     return flag if label is None else _(label)
 

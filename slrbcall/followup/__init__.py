@@ -26,6 +26,7 @@ from slrbcall.followup.model import (
     TrancheStatus,
     amended,
     funded_projects,
+    status_label,
 )
 from slrbcall.followup.outcomes import (
     DELIVERABLES,
@@ -116,6 +117,7 @@ __all__ = [
     "plan_amendment",
     "report_history",
     "schedule",
+    "status_label",
     "timeline_ics",
     "tranche_blockers",
     "tranche_states",

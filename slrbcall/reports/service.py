@@ -12,12 +12,14 @@ from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.committee.service import ranking, stored_state
 from slrbcall.errors import RefusedError
 from slrbcall.followup.service.monitoring import outcomes
+from slrbcall.followup.service.payments import payments
 from slrbcall.followup.service.settlement import ProjectClosing, closing
 from slrbcall.followup.service.state import followup_state, open_workspace
 from slrbcall.i18n import _
 from slrbcall.intake.service import show_application
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
+from slrbcall.reports.followup_sheets import BoardFollowup
 from slrbcall.reports.giving360 import (
     Disbursement,
     grants_360,
@@ -52,8 +54,12 @@ class CallReport:
     closing: tuple[ProjectClosing, ...] | None = None
 
 
-def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
-    """The key figures from the stored data and the adopted allocation (if any)."""
+def call_report(
+    settings: Settings, *, xlsx: Path | None = None, today: dt.date | None = None
+) -> CallReport:
+    """The key figures from the stored data and the adopted allocation (if any); with
+    ``xlsx``, the board's workbook too, as of ``today`` (the tranches due and blocked on
+    that day; by default, today)."""
 
     ranked = ranking(settings, allow_incomplete="skip-reviewer")
     loaded = ranked.loaded
@@ -70,7 +76,17 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
         paid_cents=sum(p.amount_cents for p in followup_state(settings).payments) if run else None,
     )
     score_lines = tuple(line for _, line, _ in ranked.lines)
+    found_outcomes = outcomes(settings).outcomes if run else None
+    last_mile = closing(settings) if run else None
     if xlsx is not None:
+        day = today or dt.date.today()
+        followup = None
+        if found_outcomes is not None and last_mile is not None:
+            followup = BoardFollowup(
+                payments=payments(settings, today=day).projects,
+                outcomes=found_outcomes,
+                closing=last_mile,
+            )
         write_report(
             xlsx,
             figures,
@@ -78,6 +94,8 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
             applications=ranked.applications,
             score_lines=score_lines,
             lines=lines,
+            generated=day,
+            followup=followup,
         )
     return CallReport(
         loaded=loaded,
@@ -86,16 +104,10 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
         score_lines=score_lines,
         lines=lines,
         run_id=run.id if run else None,
-        outcomes=_outcomes(settings) if run else None,
-        closing=closing(settings) if run else None,
+        # The outcome figures, once at least one monitoring report is stored.
+        outcomes=found_outcomes if found_outcomes and found_outcomes.totals.reporting else None,
+        closing=last_mile,
     )
-
-
-def _outcomes(settings: Settings) -> Outcomes | None:
-    """The outcome figures, once at least one monitoring report is stored."""
-
-    found = outcomes(settings).outcomes
-    return found if found.totals.reporting else None
 
 
 def export_360giving(
