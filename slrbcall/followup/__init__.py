@@ -26,6 +26,7 @@ from slrbcall.followup.model import (
     TrancheStatus,
     amended,
     funded_projects,
+    status_label,
 )
 from slrbcall.followup.outcomes import (
     DELIVERABLES,
@@ -54,6 +55,7 @@ from slrbcall.followup.schedule import (
     check_milestone_correction,
     check_payment,
     condition_keys,
+    condition_label,
     duties,
     milestone_key,
     schedule,
@@ -106,6 +108,7 @@ __all__ = [
     "check_payment",
     "check_reports",
     "condition_keys",
+    "condition_label",
     "deliverable_kinds",
     "duties",
     "funded_projects",
@@ -116,6 +119,7 @@ __all__ = [
     "plan_amendment",
     "report_history",
     "schedule",
+    "status_label",
     "timeline_ics",
     "tranche_blockers",
     "tranche_states",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from slrbcall.documents.context import project_dates
 from slrbcall.errors import NOWHERE, Problem
+from slrbcall.i18n import N_, _
 from slrbcall.money import cents_from_decimal
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ __all__ = [
     "TrancheStatus",
     "amended",
     "funded_projects",
+    "not_funded",
+    "status_label",
 ]
 
 
@@ -54,6 +57,36 @@ class TrancheStatus(StrEnum):
     DUE = "due"  # its condition is met: it can be paid
     BLOCKED = "blocked"  # its condition is not met yet
     CANCELLED = "cancelled"  # an amendment left nothing to pay on it
+
+
+#: How each status (of an item or a tranche) and each kind of entry is shown to the
+#: officer; the stored and JSON values stay the codes.
+_SHOWN = {
+    "overdue": N_("overdue"),
+    "due-within": N_("due-within"),
+    "done": N_("done"),
+    "later": N_("later"),
+    "paid": N_("paid"),
+    "due": N_("due"),
+    "blocked": N_("blocked"),
+    "cancelled": N_("cancelled"),
+    "payment": N_("payment"),
+    "correction": N_("correction"),
+    "reversal": N_("reversal"),
+}
+
+
+def status_label(code: str) -> str:
+    """A status (:class:`ItemStatus`, :class:`TrancheStatus`) or an entry's kind
+    (:attr:`PaymentEntry.kind`) in the officer's language."""
+    return _(_SHOWN[code]) if code in _SHOWN else code
+
+
+def not_funded(reference: str, call_id: str, funded: Iterable[str]) -> str:
+    """Why ``reference`` is refused: not a funded project of the call (which are named)."""
+    return _("'{ref}' is not a funded project of {call} (the funded projects are {funded})").format(
+        ref=reference, call=call_id, funded=", ".join(funded) or _("none")
+    )
 
 
 @dataclass(frozen=True, slots=True)
