@@ -23,6 +23,33 @@ REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CALLS = REPO / "calls"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests of French and Dutch output while the catalogs lack texts of the code.
+
+    On a branch whose new texts are translated in a fragment the catalogs do not hold
+    yet, those tests could only fail; tests/test_i18n.py's completeness test still fails
+    there, naming every text, so nothing goes unseen.
+    """
+    wanted = [item for item in items if item.get_closest_marker("needs_catalogs")]
+    if not wanted:
+        return
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("catalogs", REPO / "tools" / "catalogs.py")
+    assert spec is not None
+    assert spec.loader is not None
+    catalogs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(catalogs)
+    missing = catalogs.check()
+    if missing:
+        skip = pytest.mark.skip(
+            reason=f"the catalogs are incomplete ({len(missing)} problems): see "
+            "test_i18n.py::test_the_catalogs_are_complete_and_compiled"
+        )
+        for item in wanted:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("SLRBCALL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
