@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, replace
 
+from slrbcall.i18n import _, ngettext
+
 __all__ = [
     "EXIT_BUSY",
     "EXIT_ENVIRONMENT",
@@ -95,15 +97,17 @@ class Problem:
             return f"{self.file}:{self.line}:{self.col}"
         if self.sheet is None:
             return self.file
-        words = f"{self.file}: sheet '{self.sheet}'"
+        # The file's name and its colon stay as they are: stored places are read back
+        # by cutting "file: " off (the follow-up's sources).
+        words = f"{self.file}: " + _("sheet '{sheet}'").format(sheet=self.sheet)
         if self.cells is not None:
-            words += f", cells {self.cells}"
+            words += _(", cells {cells}").format(cells=self.cells)
         if self.row is not None:
-            words += f", row {self.row}"
+            words += _(", row {row}").format(row=self.row)
         if self.column is not None:
-            words += f", column {column_letters(self.column)}"
+            words += _(", column {column}").format(column=column_letters(self.column))
         if self.header is not None:
-            words += f" ('{self.header}')"
+            words += _(" ('{header}')").format(header=self.header)
         return words
 
     def __str__(self) -> str:
@@ -161,7 +165,8 @@ class InputFileError(SlrbcallError):
         shown = [str(p) for p in self.problems[: self.cap]]
         rest = len(self.problems) - len(shown)
         if rest:
-            shown.append(f"... and {rest} more problem{'s' if rest != 1 else ''}")
+            more = ngettext("... and {count} more problem", "... and {count} more problems", rest)
+            shown.append(more.format(count=rest))
         return "\n".join(shown)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from slrbcall.errors import EnvironmentProblemError, RefusedError
+from slrbcall.i18n import _
 from slrbcall.scratch import scratch_folder
 
 __all__ = ["cannot_write", "write_bytes", "write_file"]
@@ -29,15 +30,17 @@ def cannot_write(path: Path, exc: OSError) -> EnvironmentProblemError:
     """The line for a file or folder the system refused to write, with what to do."""
     reason = exc.strerror or str(exc)
     if exc.errno in _FULL:
-        hint = "the disk is full: free some space, or write it elsewhere"
+        hint = _("the disk is full: free some space, or write it elsewhere")
     elif exc.errno == errno.EROFS:
-        hint = "the disk is read-only: write it elsewhere"
+        hint = _("the disk is read-only: write it elsewhere")
     elif isinstance(exc, PermissionError):
-        hint = "is it open in Excel or LibreOffice? close it, or write it elsewhere"
+        hint = _("is it open in Excel or LibreOffice? close it, or write it elsewhere")
     else:
-        hint = "check the folder and try again"
+        hint = _("check the folder and try again")
     return EnvironmentProblemError(
-        f"cannot write {path}: {reason} ({hint}); nothing was changed there"
+        _("cannot write {path}: {reason} ({hint}); nothing was changed there").format(
+            path=path, reason=reason, hint=hint
+        )
     )
 
 
@@ -57,9 +60,15 @@ def write_file(
     """
     folder = path.parent
     if path.is_dir():
-        raise RefusedError(f"{path} is a folder: give the name of the file to write")
+        raise RefusedError(
+            _("{path} is a folder: give the name of the file to write").format(path=path)
+        )
     if not folder.is_dir():
-        raise RefusedError(f"cannot write {path.name}: the folder {folder} does not exist")
+        raise RefusedError(
+            _("cannot write {name}: the folder {folder} does not exist").format(
+                name=path.name, folder=folder
+            )
+        )
     try:
         with scratch_folder(folder, "writing") as scratch:
             temporary = scratch / path.name
@@ -76,7 +85,9 @@ def write_file(
     except FileExistsError:
         if not exclusive:
             raise
-        raise RefusedError(f"{path} already exists: refusing to overwrite it") from None
+        raise RefusedError(
+            _("{path} already exists: refusing to overwrite it").format(path=path)
+        ) from None
     except OSError as exc:
         raise cannot_write(path, exc) from exc
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from slrbcall.i18n import language
+from slrbcall.i18n import _, language
 
 __all__ = [
     "MAX_CENTS",
@@ -42,17 +42,21 @@ def cents_from_decimal(value: Decimal | int) -> int:
     """Exact cents of ``value``; refuse more than two decimals, NaN, infinities and an
     amount above :data:`MAX_CENTS` (of either sign)."""
     if isinstance(value, bool):
-        raise AmountError(f"not an amount: {value!r}")
+        raise AmountError(_("not an amount: {value}").format(value=repr(value)))
     if isinstance(value, int):
         cents = value * 100
     else:
         if not value.is_finite():
-            raise AmountError(f"not an amount: {value}")
+            raise AmountError(_("not an amount: {value}").format(value=value))
         if value.adjusted() > _MAX_DIGITS:  # before the product: 1E+999999 is finite
             raise _too_large(str(value))
         exact = value * _HUNDRED
         if exact != exact.to_integral_value():
-            raise AmountError(f"more than two decimals: {value} (amounts are in euro and cents)")
+            raise AmountError(
+                _("more than two decimals: {value} (amounts are in euro and cents)").format(
+                    value=value
+                )
+            )
         cents = int(exact)
     if abs(cents) > MAX_CENTS:
         raise _too_large(str(value) if isinstance(value, int) else format(value, "f"))
@@ -100,7 +104,14 @@ _SPACE_THOUSANDS = re.compile(r"(\d{1,3}(?: \d{3})+)(?:[,.](\d{1,2}))?")
 # One mark followed by three digits: a mark between thousands, or a decimal mark?
 _ONE_GROUP = re.compile(r"(\d{1,3})([.,])(\d{3})")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
-_HINT = "write e.g. 44058 or 44.058,00"
+
+
+def _hint() -> str:
+    """What to write, after a refused amount (in the officer's language: it is read after
+    the language is set, not at import)."""
+    return _("write e.g. 44058 or 44.058,00")
+
+
 _MAX_DIGITS = len(str(MAX_CENTS)) + 1
 
 
@@ -117,12 +128,16 @@ def _ambiguous(raw: str, whole: str, fraction: str) -> AmountError:
     if fraction.endswith("0"):
         decimal = _belgian(int(whole) * 100 + int(fraction[:2]), decimals=True)
         return AmountError(
-            f"ambiguous amount: {raw!r} could be thousands or decimals: {thousands} or "
-            f"{decimal} (write the one you mean)"
+            _(
+                "ambiguous amount: {raw} could be thousands or decimals: {thousands} or "
+                "{decimal} (write the one you mean)"
+            ).format(raw=repr(raw), thousands=thousands, decimal=decimal)
         )
     return AmountError(
-        f"ambiguous amount: {raw!r} could be thousands or decimals: {thousands} or "
-        f"{int(whole)},{fraction}, finer than a cent (write {thousands} if you mean it)"
+        _(
+            "ambiguous amount: {raw} could be thousands or decimals: {thousands} or "
+            "{finer}, finer than a cent (write {thousands} if you mean it)"
+        ).format(raw=repr(raw), thousands=thousands, finer=f"{int(whole)},{fraction}")
     )
 
 
@@ -143,11 +158,17 @@ def parse_amount(text: str) -> int:
     text = _SPACES.sub(" ", text).strip()
     text = _CURRENCY.sub("", text).strip()
     if not text:
-        raise AmountError(f"not an amount: {raw!r} ({_HINT})")
+        raise AmountError(_("not an amount: {raw} ({hint})").format(raw=repr(raw), hint=_hint()))
     if text.startswith(("-", "+", "−")):
-        raise AmountError(f"amounts cannot carry a sign: {raw!r} ({_HINT})")
+        raise AmountError(
+            _("amounts cannot carry a sign: {raw} ({hint})").format(raw=repr(raw), hint=_hint())
+        )
     if "e" in text.lower() and any(c.isdigit() for c in text):
-        raise AmountError(f"exponent notation is not an amount: {raw!r} ({_HINT})")
+        raise AmountError(
+            _("exponent notation is not an amount: {raw} ({hint})").format(
+                raw=repr(raw), hint=_hint()
+            )
+        )
 
     # Python refuses to read an int of more than 4,300 digits; anything near is too large.
     if len(re.sub(r"\D", "", text).lstrip("0")) > _MAX_DIGITS:
@@ -161,8 +182,9 @@ def parse_amount(text: str) -> int:
 def _too_large(raw: str) -> AmountError:
     shown = repr(raw) if len(raw) <= 40 else repr(raw[:37] + "...")
     return AmountError(
-        f"too large an amount: {shown} is above {format_eur(MAX_CENTS)}, the largest "
-        "amount slrbcall takes"
+        _(
+            "too large an amount: {raw} is above {largest}, the largest amount slrbcall takes"
+        ).format(raw=shown, largest=format_eur(MAX_CENTS))
     )
 
 
@@ -181,13 +203,19 @@ def _cents(raw: str, text: str) -> int:
             whole, fraction = match.group(1), match.group(2) or "0"
             if whole.startswith("0"):
                 raise AmountError(
-                    f"not an amount: {raw!r} (a number grouped in thousands does not start "
-                    f"with 0; {_HINT})"
+                    _(
+                        "not an amount: {raw} (a number grouped in thousands does not start "
+                        "with 0; {hint})"
+                    ).format(raw=repr(raw), hint=_hint())
                 )
             return int(whole.replace(thousands, "")) * 100 + int(fraction.ljust(2, "0"))
     if _COMMA_THOUSANDS.fullmatch(text):
-        raise AmountError(f"English notation is not accepted: {raw!r} ({_HINT})")
-    raise AmountError(f"not an amount: {raw!r} ({_HINT})")
+        raise AmountError(
+            _("English notation is not accepted: {raw} ({hint})").format(
+                raw=repr(raw), hint=_hint()
+            )
+        )
+    raise AmountError(_("not an amount: {raw} ({hint})").format(raw=repr(raw), hint=_hint()))
 
 
 def split_largest_remainder(total: int, weights: Sequence[Decimal | int]) -> list[int]:
@@ -215,8 +243,12 @@ def split_largest_remainder(total: int, weights: Sequence[Decimal | int]) -> lis
 def decimal_from_text(text: str) -> Decimal:
     """A plain decimal (``255000``, ``255000.00``) as Decimal, or AmountError."""
     if not re.fullmatch(r"\d+(?:\.\d+)?", text.strip()):
-        raise AmountError(f"not a plain decimal amount: {text!r} (write e.g. 255000 or 255000.00)")
+        raise AmountError(
+            _("not a plain decimal amount: {text} (write e.g. 255000 or 255000.00)").format(
+                text=repr(text)
+            )
+        )
     try:
         return Decimal(text.strip())
     except InvalidOperation as exc:  # pragma: no cover - the pattern already guards
-        raise AmountError(f"not an amount: {text!r}") from exc
+        raise AmountError(_("not an amount: {value}").format(value=repr(text))) from exc

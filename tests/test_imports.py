@@ -18,8 +18,8 @@ PACKAGE = REPO / "slrbcall"
 #: The life of a call, top to bottom: a module may import its own part and the parts
 #: before it, never one after it.
 ORDER = (
+    "i18n",  # first: the kernel's messages (errors) are in the officer's language too
     "errors",
-    "i18n",
     "money",
     "model",
     "resources",

@@ -140,7 +140,7 @@ def test_a_dry_run_stores_nothing(
 ) -> None:
     result = justify(workbook(expense()), "--dry-run")
     assert result.stdout == (
-        "Would take in 1 expenses from justification.xlsx (sheet 'Expenses') for "
+        "Would take in 1 expense from justification.xlsx (sheet 'Expenses') for "
         "empowerment-2023: 1 new, 0 changed, 0 unchanged; € 11,300.00 claimed.\n"
         "Dry run: nothing was stored.\n"
     )
@@ -153,7 +153,7 @@ def test_a_changed_row_is_a_new_version_of_its_expense(
     assert justify(workbook(expense())).exit_code == 0
     result = justify(workbook(expense(amount=11500, claimed=11300), name="again.xlsx"))
     assert result.stdout == (
-        "Took in 1 expenses from again.xlsx (sheet 'Expenses') for empowerment-2023: 0 new, "
+        "Took in 1 expense from again.xlsx (sheet 'Expenses') for empowerment-2023: 0 new, "
         "1 changed, 0 unchanged; € 11,300.00 claimed.\n"
         "A changed expense is a new version of it, to be reviewed again: EMP23-03 "
         "LON-2024-06.\n"

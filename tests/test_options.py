@@ -215,9 +215,9 @@ BAD = [
         id="timeline-today-far",
     ),
     pytest.param(
-        ("timeline", "--lang", "en"),
+        ("timeline", "--lang", "de"),
         "--lang",
-        "'en' is not one of nl, fr",
+        "'de' is not one of nl, fr, en",
         id="timeline-lang",
     ),
     pytest.param(

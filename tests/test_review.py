@@ -85,7 +85,7 @@ def test_the_review_workbook_lists_every_expense_to_review(
     justified: Callable[..., Result], tmp_path: Path
 ) -> None:
     out = tmp_path / "examen.xlsx"
-    result = justified("justification", "review", "-o", out)
+    result = justified("justification", "review", "-o", out, "--lang", "fr")
     assert " ".join(result.stdout.split()) == (
         f"Wrote {out} for empowerment-2023 (13 expenses): decide each, then 'slrbcall "
         f"justification decide {out}'."
@@ -161,7 +161,7 @@ def test_a_row_without_a_decision_is_left_out(
     decide_in(out, {"LON-2024-06": ("admitted", None, "justified", None)})
     result = justified("justification", "decide", out)
     assert result.stdout == (
-        "Took in 1 decisions from examen.xlsx (sheet 'Review') for empowerment-2023: 1 new, "
+        "Took in 1 decision from examen.xlsx (sheet 'Review') for empowerment-2023: 1 new, "
         "0 changed, 0 unchanged.\n"
         "12 expenses without a decision were left out.\n"
     )
@@ -216,7 +216,7 @@ def test_a_review_written_before_the_claim_changed_is_refused(
     justified: Callable[..., Result], make_xlsx: Callable[..., Path], tmp_path: Path
 ) -> None:
     out = tmp_path / "examen.xlsx"
-    justified("justification", "review", "-o", out, "EMP23-03")
+    justified("justification", "review", "-o", out, "EMP23-03", "--lang", "fr")
     decide_in(out, {"LON-2024-06": ("admis", None, "justified", None)})
     header = HEADER[:7]
     newer = make_xlsx(

@@ -176,7 +176,9 @@ def test_notified_records_the_proof_and_the_timeline_shows_the_appeal_deadline(
     assert [(r.entity_key, r.command, r.reason) for r in rows] == [
         ("empowerment-2023/EMP23-13/registered", "notified", "receipt 123")
     ]
-    line = json.loads(cli(*args, "timeline", "--today", "2024-02-01", "--json").stdout)
+    line = json.loads(
+        cli(*args, "timeline", "--today", "2024-02-01", "--lang", "fr", "--json").stdout
+    )
     appeals = [item for item in line["items"] if item["kind"] == "appeal"]
     assert appeals == [
         {

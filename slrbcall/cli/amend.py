@@ -12,9 +12,12 @@ import typer
 
 from slrbcall.cli.common import DocumentLangOption, JsonOption, ProjectReference, settings
 from slrbcall.cli.dates import Day
+from slrbcall.cli.documents import manifest_line, pdf_files
 from slrbcall.cli.options import Amount, Percents, Shares
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.followup import condition_label, status_label
 from slrbcall.followup.service import amendments as amendments_service
+from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 __all__ = ["amend", "render_amendments"]
@@ -77,7 +80,7 @@ def amend(
 
     if amount is None and end_date is None and tranches is None:
         raise click.UsageError(
-            "say what the amendment changes: --amount, --end-date or --tranches", ctx
+            _("say what the amendment changes: --amount, --end-date or --tranches"), ctx
         )
     done = amendments_service.amend(
         settings(ctx),
@@ -122,30 +125,50 @@ def amend(
     changes = []
     if amendment.amount_cents != amendment.previous_amount_cents:
         changes.append(
-            f"award {format_eur(amendment.previous_amount_cents)} -> "
-            f"{format_eur(amendment.amount_cents)}"
+            _("award {before} -> {after}").format(
+                before=format_eur(amendment.previous_amount_cents),
+                after=format_eur(amendment.amount_cents),
+            )
         )
     if before.end != after.end:
-        changes.append(f"end {before.end} -> {after.end}")
+        changes.append(
+            _("end {before} -> {after}").format(
+                before=format_day(before.end) if before.end else None,
+                after=format_day(after.end) if after.end else None,
+            )
+        )
     if not changes:
-        changes.append("the unpaid tranches")
+        changes.append(_("the unpaid tranches"))
     console.print(
         text(
-            f"Recorded amendment {amendment.number} of {amendment.reference} on {amendment.on}: "
-            + ", ".join(changes)
-            + f". Paid so far: {format_eur(amendment.paid_cents)}."
+            _(
+                "Recorded amendment {number} of {ref} on {day}: {changes}. Paid so far: {paid}."
+            ).format(
+                number=amendment.number,
+                ref=amendment.reference,
+                day=format_day(amendment.on),
+                changes=", ".join(changes),
+                paid=format_eur(amendment.paid_cents),
+            )
         )
     )
-    view = table("tranche", "condition", "amount", "", numeric=("tranche", "amount"))
+    tranche_header, amount_header = _("tranche"), _("amount")
+    view = table(
+        tranche_header,
+        _("condition"),
+        amount_header,
+        "",
+        numeric=(tranche_header, amount_header),
+    )
     for tranche in done.tranches:
         view.add_row(
             text(tranche.number),
-            text(tranche.condition),
+            text(condition_label(tranche.condition, language())),
             eur(tranche.amount_cents),
             text(
-                "paid"
+                status_label("paid")
                 if tranche.number in paid
-                else "cancelled"
+                else status_label("cancelled")
                 if tranche.amount_cents == 0
                 else ""
             ),
@@ -153,7 +176,9 @@ def amend(
     console.print(view)
     console.print(
         text(
-            f"Render it with 'slrbcall render-amendments --only {amendment.reference}'.",
+            _("Render it with 'slrbcall render-amendments --only {ref}'.").format(
+                ref=amendment.reference
+            ),
         )
     )
 
@@ -193,11 +218,15 @@ def render_amendments(
     console = out_console()
     console.print(
         text(
-            f"Rendered {len(done.files)} amendments of {done.loaded.call.id} in {done.out_dir}"
-            + (f", and {len(done.pdfs)} PDF files" if done.pdfs else "")
+            ngettext(
+                "Rendered {count} amendment of {call} in {folder}",
+                "Rendered {count} amendments of {call} in {folder}",
+                len(done.files),
+            ).format(count=len(done.files), call=done.loaded.call.id, folder=done.out_dir)
+            + pdf_files(len(done.pdfs))
             + "."
         )
     )
     for name in done.files:
         console.print(text(f"  {name}"))
-    console.print(text(f"Manifest with SHA-256 of each file: {done.manifest}"))
+    console.print(text(manifest_line(done.manifest)))

@@ -15,6 +15,7 @@ from slrbcall.cli.dates import Day
 from slrbcall.cli.options import OneOf, Reference
 from slrbcall.cli.output import emit_json, err_console, out_console, text, warn
 from slrbcall.documents import service as documents_service
+from slrbcall.i18n import _, ngettext
 
 templates_app = typer.Typer(no_args_is_help=True, help="The Word templates of the documents.")
 
@@ -66,7 +67,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
             state["bar"] = Progress(console=err_console(), transient=True)
             state["bar"].start()
-            state["task"] = state["bar"].add_task("Rendering", total=total)
+            state["task"] = state["bar"].add_task(_("Rendering"), total=total)
         state["bar"].update(state["task"], completed=done)
 
     try:
@@ -119,19 +120,45 @@ def _render(
             }
         )
         return
-    what = "letters" if letters else "conventions"
+    if letters:
+        rendered = ngettext(
+            "Rendered {count} letter of {call} (allocation run {run}) in {folder}",
+            "Rendered {count} letters of {call} (allocation run {run}) in {folder}",
+            len(done.files),
+        )
+    else:
+        rendered = ngettext(
+            "Rendered {count} convention of {call} (allocation run {run}) in {folder}",
+            "Rendered {count} conventions of {call} (allocation run {run}) in {folder}",
+            len(done.files),
+        )
     console = out_console()
     console.print(
         text(
-            f"Rendered {len(done.files)} {what} of {done.loaded.call.id} (allocation run "
-            f"{done.run_id}) in {done.out_dir}"
-            + (f", and {len(done.pdfs)} PDF files" if done.pdfs else "")
+            rendered.format(
+                count=len(done.files),
+                call=done.loaded.call.id,
+                run=done.run_id,
+                folder=done.out_dir,
+            )
+            + pdf_files(len(done.pdfs))
             + "."
         )
     )
     for name in done.files:
         console.print(text(f"  {name}"))
-    console.print(text(f"Manifest with SHA-256 of each file: {done.manifest}"))
+    console.print(text(manifest_line(done.manifest)))
+
+
+def pdf_files(count: int) -> str:
+    """``, and 3 PDF files`` after a rendering's line (nothing without PDF files)."""
+    if not count:
+        return ""
+    return ngettext(", and {count} PDF file", ", and {count} PDF files", count).format(count=count)
+
+
+def manifest_line(manifest: Path) -> str:
+    return _("Manifest with SHA-256 of each file: {manifest}").format(manifest=manifest)
 
 
 def render_conventions(
@@ -226,7 +253,15 @@ def init(
     """
 
     written = documents_service.templates_init(settings(ctx), folder, force=force)
-    out_console().print(text(f"Copied {len(written)} files to {folder}."))
+    out_console().print(
+        text(
+            ngettext(
+                "Copied {count} file to {folder}.",
+                "Copied {count} files to {folder}.",
+                len(written),
+            ).format(count=len(written), folder=folder)
+        )
+    )
 
 
 @templates_app.command()
@@ -240,4 +275,12 @@ def check(ctx: typer.Context) -> None:
     """
 
     checked = documents_service.templates_check(settings(ctx))
-    out_console().print(text(f"{len(checked)} templates checked: no problem."))
+    out_console().print(
+        text(
+            ngettext(
+                "{count} template checked: no problem.",
+                "{count} templates checked: no problem.",
+                len(checked),
+            ).format(count=len(checked))
+        )
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,18 +23,19 @@ from slrbcall.cli.common import (
     ProjectReference,
     ReportXlsxOption,
     SheetOption,
-    TemplateLangOption,
     settings,
 )
 from slrbcall.cli.dates import Day
 from slrbcall.cli.options import OneOf, Reference, WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.errors import RefusedError
-from slrbcall.followup import ItemStatus, OutcomeTotals, outcomes_json
+from slrbcall.followup import ItemStatus, OutcomeTotals, outcomes_json, status_label
+from slrbcall.followup.outcomes import DELIVERABLE_LABELS
 from slrbcall.followup.service import corrections as corrections_service
 from slrbcall.followup.service import monitoring as monitoring_service
 from slrbcall.followup.service import payments as payments_service
 from slrbcall.followup.service import state as followup_service
+from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
@@ -64,10 +66,25 @@ OnlyReference = Annotated[
     typer.Argument(metavar="[REF]", click_type=Reference(), help="Only this project."),
 ]
 Lang = Annotated[
-    str,
-    typer.Option("--lang", click_type=OneOf(("nl", "fr")), help="Language of the labels."),
+    str | None,
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "en")),
+        help="Language of the labels: nl, fr or en (default: the language of messages).",
+        show_default=False,
+    ),
 ]
-TemplateLang = TemplateLangOption
+#: The language of a workbook to fill in: by default, the officer's.
+TemplateLang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "en")),
+        help="Language of the headers and instructions: nl, fr or en (default: the language "
+        "of messages).",
+        show_default=False,
+    ),
+]
 Output = OutputOption
 Sheet = SheetOption
 DryRun = DryRunOption
@@ -85,7 +102,11 @@ def _today(value: dt.date | None) -> dt.date:
 
 
 def _when(item: TimelineItem) -> str:
-    return item.month if item.month else item.due.isoformat()
+    """The item's day, or its month (``2023-07``; ``07/2023`` as French and Dutch write it)."""
+    if not item.month:
+        return format_day(item.due)
+    year, month = item.month.split("-")
+    return item.month if language() == "en" else f"{month}/{year}"
 
 
 def _item_json(item: TimelineItem, lang: str) -> dict[str, Any]:
@@ -95,7 +116,7 @@ def _item_json(item: TimelineItem, lang: str) -> dict[str, Any]:
         "month": item.month,
         "kind": item.kind.value,
         "key": item.key,
-        "label": item.label[lang],
+        "label": item.label_in(lang),
         "reference": item.reference,
         "title": item.title,
         "status": item.status.value,
@@ -118,7 +139,7 @@ def timeline(
         Path | None,
         typer.Option("--ics", help="Also write the timeline as an iCalendar file (.ics)."),
     ] = None,
-    lang: Lang = "fr",
+    lang: Lang = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -130,6 +151,7 @@ def timeline(
     Example: slrbcall timeline --within 30 --ics suivi.ics
     """
 
+    lang = lang or language()
     result = followup_service.timeline(settings(ctx), today=_today(today), within=within)
     found = result.timeline
     if ics is not None:
@@ -148,42 +170,69 @@ def timeline(
             }
         )
         return
+    amount = _("amount")
     view = table(
-        "date",
-        "status",
-        "project",
-        "what",
-        "amount",
-        title=f"{result.loaded.call.id}: timeline on {found.today}",
-        numeric=("amount",),
+        _("date"),
+        _("status"),
+        _("project"),
+        _("what"),
+        amount,
+        title=_("{call}: timeline on {day}").format(
+            call=result.loaded.call.id, day=format_day(found.today)
+        ),
+        numeric=(amount,),
     )
     for item in found.items:
-        status = item.status.value + (f" {item.done_on}" if item.done_on else "")
-        project = f"{item.reference} {item.title}" if item.reference else "(call)"
+        status = status_label(item.status.value) + (
+            f" {format_day(item.done_on)}" if item.done_on else ""
+        )
+        project = f"{item.reference} {item.title}" if item.reference else _("(call)")
         view.add_row(
             text(_when(item)),
             text(status, _STYLE[item.status.value]),
             text(project),
-            text(item.label[lang]),
+            text(item.label_in(lang)),
             eur(item.amount_cents),
         )
     console = out_console()
     console.print(view)
     console.print(
         text(
-            f"On {found.today}: {counts['overdue']} overdue, {counts['due-within']} due within "
-            f"{found.within} days, {counts['done']} done, {counts['later']} later."
+            ngettext(
+                "On {day}: {overdue} overdue, {due} due within {days} day, {done} done, "
+                "{later} later.",
+                "On {day}: {overdue} overdue, {due} due within {days} days, {done} done, "
+                "{later} later.",
+                found.within,
+            ).format(
+                day=format_day(found.today),
+                overdue=counts["overdue"],
+                due=counts["due-within"],
+                days=found.within,
+                done=counts["done"],
+                later=counts["later"],
+            )
         )
     )
     if found.undated:
         console.print(
             text(
-                "No start date, so no due dates: " + ", ".join(found.undated) + ".",
+                _("No start date, so no due dates: {references}.").format(
+                    references=", ".join(found.undated)
+                ),
                 "yellow",
             )
         )
     if ics is not None:
-        console.print(text(f"Wrote {ics} ({len(found.items)} events): import it into your agenda."))
+        console.print(
+            text(
+                ngettext(
+                    "Wrote {file} ({count} event): import it into your agenda.",
+                    "Wrote {file} ({count} events): import it into your agenda.",
+                    len(found.items),
+                ).format(file=ics, count=len(found.items))
+            )
+        )
 
 
 # -- milestones, reports and outcomes ------------------------------------------------------
@@ -240,9 +289,10 @@ def record_milestone(
         return
     console = out_console()
     if done.outcome == "unchanged":
-        console.print(text(f"{done.reference}: '{done.key}' was already recorded on {done.on}."))
+        said = _("{ref}: '{key}' was already recorded on {day}.")
     else:
-        console.print(text(f"{done.reference}: recorded '{done.key}' on {done.on}."))
+        said = _("{ref}: recorded '{key}' on {day}.")
+    console.print(text(said.format(ref=done.reference, key=done.key, day=format_day(done.on))))
     _now_due(done.now_due)
 
 
@@ -250,7 +300,12 @@ def _now_due(tranches: Sequence[TrancheDue]) -> None:
     console = out_console()
     for due in tranches:
         console.print(
-            text(f"Tranche {due.number} ({format_eur(due.amount_cents)}) can now be paid.", "green")
+            text(
+                _("Tranche {number} ({amount}) can now be paid.").format(
+                    number=due.number, amount=format_eur(due.amount_cents)
+                ),
+                "green",
+            )
         )
 
 
@@ -310,16 +365,25 @@ def correct_milestone(
     console = out_console()
     console.print(
         text(
-            f"{done.reference}: corrected '{done.key}' from {done.previous} to {done.on} "
-            f"(correction {done.number}; the reason is in the audit)."
+            _(
+                "{ref}: corrected '{key}' from {before} to {after} (correction {number}; the "
+                "reason is in the audit)."
+            ).format(
+                ref=done.reference,
+                key=done.key,
+                before=format_day(done.previous),
+                after=format_day(done.on),
+                number=done.number,
+            )
         )
     )
     _now_due(done.now_due)
     for payment in done.paid_before:
         console.print(
             text(
-                f"Warning: tranche {payment.tranche} was paid on {payment.paid_on}, before "
-                f"'{done.key}' as now dated.",
+                _(
+                    "Warning: tranche {tranche} was paid on {day}, before '{key}' as now dated."
+                ).format(tranche=payment.tranche, day=format_day(payment.paid_on), key=done.key),
                 "yellow",
             )
         )
@@ -359,22 +423,24 @@ def milestones(
         )
         return
     view = table(
-        "project",
-        "milestone",
-        "entry",
-        "date",
-        "was",
-        "reason / note",
-        "recorded",
-        title=f"{found.loaded.call.id}: milestones",
+        _("project"),
+        _("milestone"),
+        _("entry"),
+        _("date"),
+        _("was"),
+        _("reason / note"),
+        _("recorded"),
+        title=_("{call}: milestones").format(call=found.loaded.call.id),
     )
     for e in found.entries:
         view.add_row(
             text(e.reference),
             text(e.key),
-            text("recorded" if e.number == 0 else f"correction {e.number}"),
-            text(e.on.isoformat()),
-            text(e.previous.isoformat() if e.previous else ""),
+            text(
+                _("recorded") if e.number == 0 else _("correction {number}").format(number=e.number)
+            ),
+            text(format_day(e.on)),
+            text(format_day(e.previous) if e.previous else ""),
             text(e.reason or e.note or ""),
             text(e.recorded_at),
         )
@@ -385,59 +451,76 @@ def _outcomes_table(report: OutcomeReport) -> None:
 
     found = report.outcomes
     console = out_console()
+    themes = {t.key: t.label for t in report.loaded.call.themes}
+    lang = language()
+
+    def theme_of(key: str | None) -> str | None:
+        """A theme as the officer reads it: its label in Dutch or French, else its key."""
+        if key is None or key not in themes or lang not in ("nl", "fr"):
+            return key
+        return themes[key][lang]
+
+    targeted, involved, trained = _("targeted"), _("involved"), _("trained")
+    activities, participants, reach = _("activities"), _("participants"), _("reach")
     per_project = table(
-        "project",
-        "theme",
-        "report",
-        "targeted",
-        "involved",
-        "trained",
-        "activities",
-        "participants",
-        "reach",
-        "deliverables",
-        title=f"{report.loaded.call.id}: outcomes (latest report of each project)",
-        numeric=("targeted", "involved", "trained", "activities", "participants", "reach"),
+        _("project"),
+        _("theme"),
+        _("report"),
+        targeted,
+        involved,
+        trained,
+        activities,
+        participants,
+        reach,
+        _("deliverables"),
+        title=_("{call}: outcomes (latest report of each project)").format(
+            call=report.loaded.call.id
+        ),
+        numeric=(targeted, involved, trained, activities, participants, reach),
     )
 
     def number(value: object) -> str:
         return "-" if value is None else str(value)
 
+    def kinds(found: Sequence[str]) -> str:
+        return ", ".join(_(DELIVERABLE_LABELS[k]) if k in DELIVERABLE_LABELS else k for k in found)
+
     for outcome in found.projects:
         latest = outcome.report
         per_project.add_row(
             text(f"{outcome.project.reference} {outcome.project.title}"),
-            text(outcome.project.theme or "-"),
-            text(f"{latest.report_date} ({outcome.reports})" if latest else "none"),
+            text(theme_of(outcome.project.theme) or "-"),
+            text(f"{format_day(latest.report_date)} ({outcome.reports})" if latest else _("none")),
             text(number(outcome.project.residents_targeted)),
             text(number(latest.residents_involved if latest else None)),
             text(number(latest.residents_trained if latest else None)),
             text(number(latest.activities if latest else None)),
             text(number(latest.participants if latest else None)),
-            text(f"{outcome.reach_percent}%" if outcome.reach_percent is not None else "-"),
-            text(", ".join(latest.deliverable_kinds) if latest else ""),
+            text(_percent(outcome.reach_percent)),
+            text(kinds(latest.deliverable_kinds) if latest else ""),
         )
     console.print(per_project)
+    projects, average = _("projects"), _("avg activities")
     groups = table(
-        "group",
-        "projects",
-        "targeted",
-        "involved",
-        "trained",
-        "activities",
-        "avg activities",
-        "participants",
-        "reach",
-        title="Totals and averages per reporting project",
+        _("group"),
+        projects,
+        targeted,
+        involved,
+        trained,
+        activities,
+        average,
+        participants,
+        reach,
+        title=_("Totals and averages per reporting project"),
         numeric=(
-            "projects",
-            "targeted",
-            "involved",
-            "trained",
-            "activities",
-            "avg activities",
-            "participants",
-            "reach",
+            projects,
+            targeted,
+            involved,
+            trained,
+            activities,
+            average,
+            participants,
+            reach,
         ),
     )
 
@@ -449,17 +532,37 @@ def _outcomes_table(report: OutcomeReport) -> None:
             text(totals.residents_involved),
             text(totals.residents_trained),
             text(totals.activities),
-            text(number(totals.average_activities)),
+            text(_decimal(totals.average_activities)),
             text(totals.participants),
-            text(f"{totals.reach_percent}%" if totals.reach_percent is not None else "-"),
+            text(_percent(totals.reach_percent)),
         )
 
     for theme, totals in found.by_theme.items():
-        row(theme or "(no theme)", totals)
-    row("all projects", found.totals)
+        row(theme_of(theme) or _("(no theme)"), totals)
+    row(_("all projects"), found.totals)
     console.print(groups)
     if found.not_reported:
-        console.print(text("No report yet: " + ", ".join(found.not_reported) + ".", "yellow"))
+        console.print(
+            text(
+                _("No report yet: {references}.").format(references=", ".join(found.not_reported)),
+                "yellow",
+            )
+        )
+
+
+def _decimal(value: Decimal | None) -> str:
+    """A decimal figure as the officer writes it: ``12.5`` in English, ``12,5`` in French
+    and Dutch; ``-`` when there is none."""
+    if value is None:
+        return "-"
+    return str(value) if language() == "en" else str(value).replace(".", ",")
+
+
+def _percent(value: Decimal | None) -> str:
+    """A share in percent; French puts a (narrow no-break) space before the sign."""
+    if value is None:
+        return "-"
+    return _decimal(value) + ("\u202f%" if language() == "fr" else "%")
 
 
 @followup_app.command("outcomes")
@@ -494,7 +597,11 @@ def reports(
         ref: found for ref, found in report.history.items() if reference is None or ref == reference
     }
     if reference is not None and not history:
-        raise RefusedError(f"no monitoring report of '{reference}' in {report.loaded.call.id}")
+        raise RefusedError(
+            _("no monitoring report of '{ref}' in {call}").format(
+                ref=reference, call=report.loaded.call.id
+            )
+        )
     if as_json:
         emit_json(
             {
@@ -515,22 +622,24 @@ def reports(
             }
         )
         return
+    involved, trained = _("involved"), _("trained")
+    activities, participants = _("activities"), _("participants")
     view = table(
-        "project",
-        "report date",
-        "involved",
-        "trained",
-        "activities",
-        "participants",
-        "deliverables",
-        title=f"{report.loaded.call.id}: monitoring reports",
-        numeric=("involved", "trained", "activities", "participants"),
+        _("project"),
+        _("report date"),
+        involved,
+        trained,
+        activities,
+        participants,
+        _("deliverables"),
+        title=_("{call}: monitoring reports").format(call=report.loaded.call.id),
+        numeric=(involved, trained, activities, participants),
     )
     for ref, found in history.items():
         for r in found:
             view.add_row(
                 text(ref),
-                text(r.report_date.isoformat()),
+                text(format_day(r.report_date)),
                 text("-" if r.residents_involved is None else r.residents_involved),
                 text("-" if r.residents_trained is None else r.residents_trained),
                 text("-" if r.activities is None else r.activities),
@@ -579,33 +688,69 @@ def monitor(
         )
         return
     console = out_console()
-    verb = "Would take in" if done.dry_run else "Took in"
+    if done.dry_run:
+        took = ngettext(
+            "Would take in {count} report from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged.",
+            "Would take in {count} reports from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged.",
+            done.reports,
+        )
+    else:
+        took = ngettext(
+            "Took in {count} report from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged.",
+            "Took in {count} reports from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged.",
+            done.reports,
+        )
     console.print(
         text(
-            f"{verb} {done.reports} reports from {done.file.name} (sheet '{done.sheet}') for "
-            f"{done.call_id}: {done.added} new, {done.changed} changed, "
-            f"{done.unchanged} unchanged."
+            took.format(
+                count=done.reports,
+                file=done.file.name,
+                sheet=done.sheet,
+                call=done.call_id,
+                new=done.added,
+                changed=done.changed,
+                unchanged=done.unchanged,
+            )
         )
     )
     if done.left_out:
-        console.print(text(f"{done.left_out} rows without a report were left out."))
+        console.print(
+            text(
+                ngettext(
+                    "{count} row without a report was left out.",
+                    "{count} rows without a report were left out.",
+                    done.left_out,
+                ).format(count=done.left_out)
+            )
+        )
     for warning in done.warnings:
-        console.print(text(f"Warning: {warning}", "yellow"))
+        console.print(text(_("Warning: {message}").format(message=warning), "yellow"))
     if done.dry_run:
-        console.print(text("Dry run: nothing was stored."))
+        console.print(text(_("Dry run: nothing was stored.")))
 
 
-def monitoring(ctx: typer.Context, output: Output, lang: TemplateLang = "fr") -> None:
+def monitoring(ctx: typer.Context, output: Output, lang: TemplateLang = None) -> None:
     """Write the monitoring workbook: a row per funded project, for its report (residents
     involved and trained, activities, participants, deliverables, remarks, report date).
 
     Example: slrbcall template monitoring -o suivi.xlsx
     """
 
-    loaded, rows = monitoring_service.write_monitoring_template(settings(ctx), output, lang=lang)
+    loaded, rows = monitoring_service.write_monitoring_template(
+        settings(ctx), output, lang=lang or language()
+    )
     out_console().print(
         text(
-            f"Wrote {output} for {loaded.call.id} ({rows} funded projects): fill in the "
-            f"reports, then 'slrbcall monitor {output}'."
+            ngettext(
+                "Wrote {file} for {call} ({count} funded project): fill in the reports, then "
+                "'slrbcall monitor {file}'.",
+                "Wrote {file} for {call} ({count} funded projects): fill in the reports, then "
+                "'slrbcall monitor {file}'.",
+                rows,
+            ).format(file=output, call=loaded.call.id, count=rows)
         )
     )

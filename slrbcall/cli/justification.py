@@ -15,13 +15,13 @@ from slrbcall.cli.common import (
     OutputOption,
     ReportXlsxOption,
     SheetOption,
-    TemplateLangOption,
     settings,
 )
-from slrbcall.cli.followup import OnlyReference, TodayOption, _today
+from slrbcall.cli.followup import OnlyReference, TemplateLang, TodayOption, _today
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup.justification import Decision
 from slrbcall.followup.service import justification as justification_service
+from slrbcall.i18n import N_, _, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
@@ -64,11 +64,48 @@ def _taken_json(done: JustificationIntake | ReviewIntake) -> dict[str, Any]:
 
 
 def _taken(done: JustificationIntake | ReviewIntake, what: str) -> str:
-    verb = "Would take in" if done.dry_run else "Took in"
-    return (
-        f"{verb} {done.rows} {what} from {done.file.name} (sheet '{done.sheet}') for "
-        f"{done.call_id}: {len(done.added)} new, {len(done.changed)} changed, "
-        f"{done.unchanged} unchanged"
+    """What a take did: ``what`` is ``expenses`` or ``decisions``."""
+    n = done.rows
+    if what == "expenses" and done.dry_run:
+        took = ngettext(
+            "Would take in {count} expense from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged",
+            "Would take in {count} expenses from {file} (sheet '{sheet}') for {call}: {new} "
+            "new, {changed} changed, {unchanged} unchanged",
+            n,
+        )
+    elif what == "expenses":
+        took = ngettext(
+            "Took in {count} expense from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged",
+            "Took in {count} expenses from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged",
+            n,
+        )
+    elif done.dry_run:
+        took = ngettext(
+            "Would take in {count} decision from {file} (sheet '{sheet}') for {call}: {new} "
+            "new, {changed} changed, {unchanged} unchanged",
+            "Would take in {count} decisions from {file} (sheet '{sheet}') for {call}: {new} "
+            "new, {changed} changed, {unchanged} unchanged",
+            n,
+        )
+    else:
+        took = ngettext(
+            "Took in {count} decision from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged",
+            "Took in {count} decisions from {file} (sheet '{sheet}') for {call}: {new} new, "
+            "{changed} changed, {unchanged} unchanged",
+            n,
+        )
+    return took.format(
+        count=n,
+        file=done.file.name,
+        sheet=done.sheet,
+        call=done.call_id,
+        new=len(done.added),
+        changed=len(done.changed),
+        unchanged=done.unchanged,
     )
 
 
@@ -107,20 +144,31 @@ def justify(
         )
         return
     console = out_console()
-    console.print(text(_taken(done, "expenses") + f"; {format_eur(done.claimed_cents)} claimed."))
+    claimed = _("; {amount} claimed.").format(amount=format_eur(done.claimed_cents))
+    console.print(text(_taken(done, "expenses") + claimed))
     if done.changed:
         console.print(
             text(
-                "A changed expense is a new version of it, to be reviewed again: "
-                + ", ".join(f"{e.reference} {e.invoice_number}" for e in done.changed)
-                + ".",
+                _(
+                    "A changed expense is a new version of it, to be reviewed again: {which}."
+                ).format(
+                    which=", ".join(f"{e.reference} {e.invoice_number}" for e in done.changed)
+                ),
                 "yellow",
             )
         )
     if done.left_out:
-        console.print(text(f"{done.left_out} rows without an expense were left out."))
+        console.print(
+            text(
+                ngettext(
+                    "{count} row without an expense was left out.",
+                    "{count} rows without an expense were left out.",
+                    done.left_out,
+                ).format(count=done.left_out)
+            )
+        )
     if done.dry_run:
-        console.print(text("Dry run: nothing was stored."))
+        console.print(text(_("Dry run: nothing was stored.")))
 
 
 def justification_template(
@@ -132,7 +180,7 @@ def justification_template(
     every: Annotated[
         bool, typer.Option("--all", help="One workbook for every funded project.")
     ] = False,
-    lang: TemplateLangOption = "fr",
+    lang: TemplateLang = None,
 ) -> None:
     """Write the justification workbook of a funded project (or of all, with --all): a
     row per expense (budget line, supplier, invoice number and date, payment date,
@@ -142,14 +190,19 @@ def justification_template(
     """
 
     if (reference is None) == (not every):
-        raise click.UsageError("name one project (REF), or pass --all", ctx)
+        raise click.UsageError(_("name one project (REF), or pass --all"), ctx)
     loaded, rows = justification_service.write_justification_template(
-        settings(ctx), output, reference=reference, lang=lang
+        settings(ctx), output, reference=reference, lang=lang or language()
     )
     out_console().print(
         text(
-            f"Wrote {output} for {loaded.call.id} ({rows} rows): fill in the expenses, put "
-            f"the supporting documents beside it, then 'slrbcall justify {output}'."
+            ngettext(
+                "Wrote {file} for {call} ({count} row): fill in the expenses, put the "
+                "supporting documents beside it, then 'slrbcall justify {file}'.",
+                "Wrote {file} for {call} ({count} rows): fill in the expenses, put the "
+                "supporting documents beside it, then 'slrbcall justify {file}'.",
+                rows,
+            ).format(file=output, call=loaded.call.id, count=rows)
         )
     )
 
@@ -167,7 +220,7 @@ def review(
     ctx: typer.Context,
     output: OutputOption,
     reference: OnlyReference = None,
-    lang: TemplateLangOption = "fr",
+    lang: TemplateLang = None,
 ) -> None:
     """Write the officer's review workbook: a row per expense claimed by the projects not
     settled yet (or by REF), each to be admitted, partly admitted or rejected with a
@@ -177,20 +230,26 @@ def review(
     """
 
     loaded, rows = justification_service.write_review_template(
-        settings(ctx), output, reference=reference, lang=lang
+        settings(ctx), output, reference=reference, lang=lang or language()
     )
     out_console().print(
         text(
-            f"Wrote {output} for {loaded.call.id} ({rows} expenses): decide each, then "
-            f"'slrbcall justification decide {output}'."
+            ngettext(
+                "Wrote {file} for {call} ({count} expense): decide each, then 'slrbcall "
+                "justification decide {file}'.",
+                "Wrote {file} for {call} ({count} expenses): decide each, then 'slrbcall "
+                "justification decide {file}'.",
+                rows,
+            ).format(file=output, call=loaded.call.id, count=rows)
         )
     )
 
 
+#: A decision in the officer's table (short: the table is wide).
 _DECIDED = {
-    Decision.ADMITTED: "admitted",
-    Decision.PARTLY_ADMITTED: "partly",
-    Decision.REJECTED: "rejected",
+    Decision.ADMITTED: N_("admitted"),
+    Decision.PARTLY_ADMITTED: N_("partly"),
+    Decision.REJECTED: N_("rejected"),
 }
 
 
@@ -233,9 +292,17 @@ def decide(
     console = out_console()
     console.print(text(_taken(done, "decisions") + "."))
     if done.left_out:
-        console.print(text(f"{done.left_out} expenses without a decision were left out."))
+        console.print(
+            text(
+                ngettext(
+                    "{count} expense without a decision was left out.",
+                    "{count} expenses without a decision were left out.",
+                    done.left_out,
+                ).format(count=done.left_out)
+            )
+        )
     if done.dry_run:
-        console.print(text("Dry run: nothing was stored."))
+        console.print(text(_("Dry run: nothing was stored.")))
 
 
 @justification_app.command("show")
@@ -279,16 +346,17 @@ def show(
     for project in found.projects:
         if not project.expenses:
             continue
+        claimed, admitted = _("claimed"), _("admitted")
         view = table(
-            "line",
-            "supplier",
-            "invoice",
-            "claimed",
-            "decision",
-            "admitted",
-            "reason",
-            title=f"{project.reference}: expenses claimed",
-            numeric=("claimed", "admitted"),
+            _("line"),
+            _("supplier"),
+            _("invoice"),
+            claimed,
+            _("decision"),
+            admitted,
+            _("reason"),
+            title=_("{ref}: expenses claimed").format(ref=project.reference),
+            numeric=(claimed, admitted),
         )
         for expense, decided in project.expenses:
             view.add_row(
@@ -296,20 +364,24 @@ def show(
                 text(expense.supplier),
                 text(expense.invoice_number),
                 eur(expense.claimed_cents),
-                text(_DECIDED[decided.decision] if decided else "to review"),
+                text(_(_DECIDED[decided.decision]) if decided else _("to review")),
                 eur(decided.admitted_cents if decided else None),
                 text(decided.reason if decided else ""),
             )
         console.print(view)
     for project in found.projects:
         state = (
-            f"settled on {project.settled_on}"
+            _("settled on {day}").format(day=format_day(project.settled_on))
             if project.settled_on
-            else f"{project.to_review} to review"
+            else _("{count} to review").format(count=project.to_review)
         )
         console.print(
             text(
-                f"{project.reference}: {format_eur(project.claimed_cents)} claimed, "
-                f"{format_eur(project.admitted_cents)} admitted so far; {state}."
+                _("{ref}: {claimed} claimed, {admitted} admitted so far; {state}.").format(
+                    ref=project.reference,
+                    claimed=format_eur(project.claimed_cents),
+                    admitted=format_eur(project.admitted_cents),
+                    state=state,
+                )
             )
         )

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from slrbcall.errors import EnvironmentProblemError
+from slrbcall.i18n import _
 from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def warn(lines: Iterable[str]) -> None:
     """Each line on stderr as ``Warning: ...``, wrapped by the terminal, not cut."""
     console = err_console()
     for line in lines:
-        console.print(text(f"Warning: {line}"), soft_wrap=True)
+        console.print(text(_("Warning: {message}").format(message=line)), soft_wrap=True)
 
 
 def text(value: object, style: str = "") -> Text:

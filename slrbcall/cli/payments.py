@@ -24,9 +24,10 @@ from slrbcall.cli.followup import (
 )
 from slrbcall.cli.options import Amount, WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
-from slrbcall.followup import TrancheStatus
+from slrbcall.followup import TrancheStatus, condition_label, status_label
 from slrbcall.followup.service import corrections as corrections_service
 from slrbcall.followup.service import payments as payments_service
+from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
@@ -96,36 +97,43 @@ def payments(
             }
         )
         return
+    number, amount = _("tranche"), _("amount")
     listing = table(
-        "project",
-        "tranche",
-        "condition",
-        "amount",
-        "status",
-        "paid on / waiting for",
-        title=f"{view.loaded.call.id}: payments on {view.today}",
-        numeric=("tranche", "amount"),
+        _("project"),
+        number,
+        _("condition"),
+        amount,
+        _("status"),
+        _("paid on / waiting for"),
+        title=_("{call}: payments on {day}").format(
+            call=view.loaded.call.id, day=format_day(view.today)
+        ),
+        numeric=(number, amount),
     )
     for project in view.projects:
         for state in project.tranches:
             if state.status is TrancheStatus.PAID and state.payment is not None:
-                detail = f"{state.payment.paid_on}: {format_eur(state.payment.amount_cents)}"
+                detail = (
+                    f"{format_day(state.payment.paid_on)}: {format_eur(state.payment.amount_cents)}"
+                )
                 if state.payment.forced:
-                    detail += " (forced)"
+                    detail += _(" (forced)")
                 if state.payment.corrections:
-                    detail += " (corrected)"
+                    detail += _(" (corrected)")
+            elif state.status is TrancheStatus.CANCELLED and project.project.amendment:
+                detail = _("by amendment {number}").format(number=project.project.amendment)
             elif state.status is TrancheStatus.CANCELLED:
-                detail = f"by amendment {project.project.amendment}"
+                detail = _("by the settlement")  # its balance went on another tranche
             else:
                 detail = "; ".join(state.waiting_for)
                 if state.payment is not None:  # reversed
-                    detail = "; ".join(("payment reversed", *state.waiting_for))
+                    detail = "; ".join((_("payment reversed"), *state.waiting_for))
             listing.add_row(
                 text(f"{project.project.reference} {project.project.title}"),
                 text(state.due.number),
-                text(state.due.condition),
+                text(condition_label(state.due.condition, language())),
                 eur(state.due.amount_cents),
-                text(state.status.value, _STYLE[state.status.value]),
+                text(status_label(state.status.value), _STYLE[state.status.value]),
                 text(detail),
             )
     console = out_console()
@@ -133,17 +141,25 @@ def payments(
     to_pay = view.awarded_cents - view.paid_cents
     console.print(
         text(
-            f"Awarded {format_eur(view.awarded_cents)}, paid {format_eur(view.paid_cents)}, "
-            f"to pay {format_eur(to_pay)}."
+            _("Awarded {awarded}, paid {paid}, to pay {to_pay}.").format(
+                awarded=format_eur(view.awarded_cents),
+                paid=format_eur(view.paid_cents),
+                to_pay=format_eur(to_pay),
+            )
         )
     )
     for project in view.projects:
         if project.project.amendment:
             console.print(
                 text(
-                    f"{project.project.reference}: amendment {project.project.amendment} sets "
-                    f"its award to {format_eur(project.project.award_cents)} (decided: "
-                    f"{format_eur(project.project.decided)})."
+                    _(
+                        "{ref}: amendment {number} sets its award to {award} (decided: {decided})."
+                    ).format(
+                        ref=project.project.reference,
+                        number=project.project.amendment,
+                        award=format_eur(project.project.award_cents),
+                        decided=format_eur(project.project.decided),
+                    )
                 )
             )
 
@@ -217,16 +233,25 @@ def record_payment(
     console = out_console()
     console.print(
         text(
-            f"Recorded the payment of tranche {done.payment.tranche} of "
-            f"{done.payment.reference}: {format_eur(done.payment.amount_cents)} on "
-            f"{done.payment.paid_on}. Paid so far: {format_eur(done.paid_cents)} of "
-            f"{format_eur(done.award_cents)}."
+            _(
+                "Recorded the payment of tranche {tranche} of {ref}: {amount} on {day}. Paid so "
+                "far: {paid} of {award}."
+            ).format(
+                tranche=done.payment.tranche,
+                ref=done.payment.reference,
+                amount=format_eur(done.payment.amount_cents),
+                day=format_day(done.payment.paid_on),
+                paid=format_eur(done.paid_cents),
+                award=format_eur(done.award_cents),
+            )
         )
     )
     if done.overridden:
         console.print(
             text(
-                "Forced past: " + "; ".join(done.overridden) + ". The reason is in the audit.",
+                _("Forced past: {what}. The reason is in the audit.").format(
+                    what="; ".join(done.overridden)
+                ),
                 "yellow",
             )
         )
@@ -297,18 +322,31 @@ def correct_payment(
             }
         )
         return
-    verb = "Reversed" if entry.kind == "reversal" else "Corrected"
-    to = (
-        ""
-        if entry.kind == "reversal"
-        else f" to {format_eur(entry.amount_cents)} on {entry.paid_on}"
-    )
+    if entry.kind == "reversal":
+        said = _(
+            "Reversed the payment of tranche {tranche} of {ref} (was {before} on {before_day}; "
+            "correction {number}: {difference}). Paid so far: {paid} of {award}."
+        )
+    else:
+        said = _(
+            "Corrected the payment of tranche {tranche} of {ref} to {amount} on {day} (was "
+            "{before} on {before_day}; correction {number}: {difference}). Paid so far: {paid} "
+            "of {award}."
+        )
     out_console().print(
         text(
-            f"{verb} the payment of tranche {entry.tranche} of {entry.reference}{to} (was "
-            f"{format_eur(done.before.amount_cents)} on {done.before.paid_on}; correction "
-            f"{entry.number}: {_signed_eur(entry.difference_cents)}). Paid so far: "
-            f"{format_eur(done.paid_cents)} of {format_eur(done.award_cents)}."
+            said.format(
+                tranche=entry.tranche,
+                ref=entry.reference,
+                amount=format_eur(entry.amount_cents),
+                day=format_day(entry.paid_on),
+                before=format_eur(done.before.amount_cents),
+                before_day=format_day(done.before.paid_on),
+                number=entry.number,
+                difference=_signed_eur(entry.difference_cents),
+                paid=format_eur(done.paid_cents),
+                award=format_eur(done.award_cents),
+            )
         )
     )
 
@@ -368,25 +406,30 @@ def history(
             }
         )
         return
+    number, amount, difference = _("tranche"), _("amount"), _("difference")
     view = table(
-        "project",
-        "tranche",
-        "entry",
-        "date",
-        "amount",
-        "difference",
-        "reason / note",
-        "recorded",
-        title=f"{found.loaded.call.id}: payment history",
-        numeric=("tranche", "amount", "difference"),
+        _("project"),
+        number,
+        _("entry"),
+        _("date"),
+        amount,
+        difference,
+        _("reason / note"),
+        _("recorded"),
+        title=_("{call}: payment history").format(call=found.loaded.call.id),
+        numeric=(number, amount, difference),
     )
     for project in found.projects:
         for e in project.entries:
             view.add_row(
                 text(e.reference),
                 text(e.tranche),
-                text("payment" if e.number == 0 else f"{e.kind} {e.number}"),
-                text(e.paid_on.isoformat()),
+                text(
+                    status_label("payment")
+                    if e.number == 0
+                    else f"{status_label(e.kind)} {e.number}"
+                ),
+                text(format_day(e.paid_on)),
                 eur(e.amount_cents),
                 text("" if e.number == 0 else _signed_eur(e.difference_cents)),
                 text(e.reason or e.note or ""),
@@ -394,7 +437,9 @@ def history(
             )
     console = out_console()
     console.print(view)
-    console.print(text(f"Paid: {format_eur(found.paid_cents)} (the sum of the entries)."))
+    console.print(
+        text(_("Paid: {paid} (the sum of the entries).").format(paid=format_eur(found.paid_cents)))
+    )
 
 
 @payments_app.command("take")
@@ -445,33 +490,69 @@ def take_payments(
             }
         )
         return
-    verb = "Would take in" if done.dry_run else "Took in"
     total = sum(p.amount_cents for p in done.added)
+    if done.dry_run:
+        took = ngettext(
+            "Would take in {count} payment from {file} (sheet '{sheet}') for {call}: {new} new "
+            "({total}), {unchanged} already recorded.",
+            "Would take in {count} payments from {file} (sheet '{sheet}') for {call}: {new} new "
+            "({total}), {unchanged} already recorded.",
+            done.rows,
+        )
+    else:
+        took = ngettext(
+            "Took in {count} payment from {file} (sheet '{sheet}') for {call}: {new} new "
+            "({total}), {unchanged} already recorded.",
+            "Took in {count} payments from {file} (sheet '{sheet}') for {call}: {new} new "
+            "({total}), {unchanged} already recorded.",
+            done.rows,
+        )
     console = out_console()
     console.print(
         text(
-            f"{verb} {done.rows} payments from {done.file.name} (sheet '{done.sheet}') for "
-            f"{done.call_id}: {len(done.added)} new ({format_eur(total)}), {done.unchanged} "
-            "already recorded."
+            took.format(
+                count=done.rows,
+                file=done.file.name,
+                sheet=done.sheet,
+                call=done.call_id,
+                new=len(done.added),
+                total=format_eur(total),
+                unchanged=done.unchanged,
+            )
         )
     )
     if done.left_out:
-        console.print(text(f"{done.left_out} rows without a payment date were left out."))
+        console.print(
+            text(
+                ngettext(
+                    "{count} row without a payment date was left out.",
+                    "{count} rows without a payment date were left out.",
+                    done.left_out,
+                ).format(count=done.left_out)
+            )
+        )
     if done.dry_run:
-        console.print(text("Dry run: nothing was stored."))
+        console.print(text(_("Dry run: nothing was stored.")))
 
 
-def payments_template(ctx: typer.Context, output: Output, lang: TemplateLang = "fr") -> None:
+def payments_template(ctx: typer.Context, output: Output, lang: TemplateLang = None) -> None:
     """Write the payments workbook: a row per tranche not paid yet, to fill in with the
     payment dates.
 
     Example: slrbcall template payments -o paiements.xlsx
     """
 
-    loaded, rows = payments_service.write_payments_template(settings(ctx), output, lang=lang)
+    loaded, rows = payments_service.write_payments_template(
+        settings(ctx), output, lang=lang or language()
+    )
     out_console().print(
         text(
-            f"Wrote {output} for {loaded.call.id} ({rows} tranches to pay): fill in the "
-            f"payment dates, then 'slrbcall payments take {output}'."
+            ngettext(
+                "Wrote {file} for {call} ({count} tranche to pay): fill in the payment dates, "
+                "then 'slrbcall payments take {file}'.",
+                "Wrote {file} for {call} ({count} tranches to pay): fill in the payment dates, "
+                "then 'slrbcall payments take {file}'.",
+                rows,
+            ).format(file=output, call=loaded.call.id, count=rows)
         )
     )

@@ -16,7 +16,8 @@ from slrbcall.cli.followup import TodayOption, _today
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, out_console, text, warn
 from slrbcall.documents import sending
-from slrbcall.documents.notification import CHANNEL_NAMES
+from slrbcall.documents.notification import channel_name
+from slrbcall.i18n import _, format_day, ngettext
 from slrbcall.model import Channel
 
 __all__ = ["notified", "notify"]
@@ -68,13 +69,29 @@ def notify(
     console = out_console()
     console.print(
         text(
-            f"Wrote {len(done.drafts)} e-mail drafts of {done.loaded.call.id} in "
-            f"{done.out_dir}; nothing was sent."
+            ngettext(
+                "Wrote {count} e-mail draft of {call} in {folder}; nothing was sent.",
+                "Wrote {count} e-mail drafts of {call} in {folder}; nothing was sent.",
+                len(done.drafts),
+            ).format(count=len(done.drafts), call=done.loaded.call.id, folder=done.out_dir)
         )
     )
     for draft in done.drafts:
-        console.print(text(f"  {draft.file} to {draft.to}, with {draft.attachment}"))
-    console.print(text(f"Manifest with SHA-256 of each draft and attachment: {done.manifest}"))
+        console.print(
+            text(
+                "  "
+                + _("{file} to {to}, with {attachment}").format(
+                    file=draft.file, to=draft.to, attachment=draft.attachment
+                )
+            )
+        )
+    console.print(
+        text(
+            _("Manifest with SHA-256 of each draft and attachment: {manifest}").format(
+                manifest=done.manifest
+            )
+        )
+    )
 
 
 def notified(
@@ -129,10 +146,21 @@ def notified(
         return
     out_console().print(
         text(
-            f"Recorded: {done.notice.reference} notified by "
-            f"{CHANNEL_NAMES[period.channel.value]['en']} sent on {period.sent_on}; the appeal "
-            f"period runs from {period.first_day} to {period.last_day} ({period.days} days; "
-            f"{done.notice.source})."
+            ngettext(
+                "Recorded: {ref} notified by {channel} sent on {sent}; the appeal period runs "
+                "from {first} to {last} ({days} day; {source}).",
+                "Recorded: {ref} notified by {channel} sent on {sent}; the appeal period runs "
+                "from {first} to {last} ({days} days; {source}).",
+                period.days,
+            ).format(
+                ref=done.notice.reference,
+                channel=channel_name(period.channel.value),
+                sent=format_day(period.sent_on),
+                first=format_day(period.first_day),
+                last=format_day(period.last_day),
+                days=period.days,
+                source=done.notice.source,
+            )
         ),
         soft_wrap=True,
     )

@@ -15,7 +15,8 @@ from slrbcall.cli.followup import TodayOption, _today
 from slrbcall.cli.options import Amount
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup.service import settlement as settlement_service
-from slrbcall.followup.settlement import settlement_json
+from slrbcall.followup.settlement import RULE_LABELS, settlement_json
+from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 __all__ = ["recovery_app", "settle"]
@@ -84,15 +85,18 @@ def settle(
         )
         return
     console = out_console()
-    lines = {b.key: b.label.fr for b in done.loaded.call.budget_lines}
+    # The budget lines are the call's words: in French for an officer who reads English.
+    in_lang = "nl" if language() == "nl" else "fr"
+    lines = {b.key: b.label[in_lang] for b in done.loaded.call.budget_lines}
+    claimed, reviewed, admitted = _("claimed"), _("reviewed"), _("admitted")
     view = table(
-        "budget line",
-        "claimed",
-        "reviewed",
-        "admitted",
-        "rule",
-        title=f"{s.reference}: settlement on {s.on}",
-        numeric=("claimed", "reviewed", "admitted"),
+        _("budget line"),
+        claimed,
+        reviewed,
+        admitted,
+        _("rule"),
+        title=_("{ref}: settlement on {day}").format(ref=s.reference, day=format_day(s.on)),
+        numeric=(claimed, reviewed, admitted),
     )
     for line in s.lines:
         view.add_row(
@@ -100,18 +104,25 @@ def settle(
             eur(line.claimed_cents),
             eur(line.reviewed_cents),
             eur(line.admitted_cents),
-            text(line.rule or ""),
+            text(_(RULE_LABELS[line.rule]) if line.rule in RULE_LABELS else line.rule or ""),
         )
     console.print(view)
-    capped = (
-        f" (the lines admit {format_eur(s.admitted_by_lines_cents)}, capped by the award)"
-        if s.award_cut_cents
-        else ""
-    )
+    if s.award_cut_cents:
+        figures = _(
+            "Award {award}; claimed {claimed}; admitted {admitted} (the lines admit {lines}, "
+            "capped by the award); paid {paid}."
+        )
+    else:
+        figures = _("Award {award}; claimed {claimed}; admitted {admitted}; paid {paid}.")
     console.print(
         text(
-            f"Award {format_eur(s.award_cents)}; claimed {format_eur(s.claimed_cents)}; "
-            f"admitted {format_eur(s.admitted_cents)}{capped}; paid {format_eur(s.paid_cents)}."
+            figures.format(
+                award=format_eur(s.award_cents),
+                claimed=format_eur(s.claimed_cents),
+                admitted=format_eur(s.admitted_cents),
+                lines=format_eur(s.admitted_by_lines_cents),
+                paid=format_eur(s.paid_cents),
+            )
         )
     )
     if s.last_payment_cents:
@@ -119,29 +130,60 @@ def settle(
         planned = s.planned_cents[s.last_tranche - 1]
         console.print(
             text(
-                f"Last payment: {format_eur(s.last_payment_cents)} as tranche {s.last_tranche} "
-                f"(planned: {format_eur(planned)}).",
+                _("Last payment: {amount} as tranche {tranche} (planned: {planned}).").format(
+                    amount=format_eur(s.last_payment_cents),
+                    tranche=s.last_tranche,
+                    planned=format_eur(planned),
+                ),
                 "green",
             )
         )
     elif s.recovery_cents:
         console.print(
-            text(f"To recover: {format_eur(s.recovery_cents)}, due by {s.recovery_due}.", "yellow")
+            text(
+                _("To recover: {amount}, due by {day}.").format(
+                    amount=format_eur(s.recovery_cents),
+                    day=format_day(s.recovery_due) if s.recovery_due else None,
+                ),
+                "yellow",
+            )
         )
     else:
-        console.print(text("Balance: nothing to pay, nothing to recover."))
-    if done.outcome == "dry-run":
-        console.print(text("Dry run: nothing was stored or rendered."))
+        console.print(text(_("Balance: nothing to pay, nothing to recover.")))
+    if done.outcome == "already" and dry_run:
+        console.print(
+            text(_("{ref} was settled on {day}.").format(ref=s.reference, day=format_day(s.on)))
+        )
+    if dry_run:
+        console.print(text(_("Dry run: nothing was stored or rendered.")))
         return
     if done.outcome == "already":
-        console.print(text(f"{s.reference} was settled on {s.on}: its letter is rendered again."))
+        console.print(
+            text(
+                _("{ref} was settled on {day}: its letter is rendered again.").format(
+                    ref=s.reference, day=format_day(s.on)
+                )
+            )
+        )
     else:
-        console.print(text(f"Recorded the settlement of {s.reference} (it is in the audit)."))
+        console.print(
+            text(
+                _("Recorded the settlement of {ref} (it is in the audit).").format(ref=s.reference)
+            )
+        )
+    pdfs = (
+        ngettext(" (and {count} PDF file)", " (and {count} PDF files)", len(done.pdfs)).format(
+            count=len(done.pdfs)
+        )
+        if done.pdfs
+        else ""
+    )
     console.print(
         text(
-            f"Rendered its letter in {out}: "
-            + ", ".join(done.files)
-            + (f" (and {len(done.pdfs)} PDF files)" if done.pdfs else "")
+            _("Rendered its letter in {folder}: {files}").format(
+                folder=out, files=", ".join(done.files)
+            )
+            + pdfs
             + "."
         )
     )
@@ -197,10 +239,17 @@ def record(
         return
     out_console().print(
         text(
-            f"Recorded {format_eur(done.amount_cents)} back from {done.reference} on "
-            f"{done.on}: {format_eur(done.recovered_cents)} of "
-            f"{format_eur(done.due_cents)} recovered, {format_eur(done.outstanding_cents)} "
-            "still due."
+            _(
+                "Recorded {amount} back from {ref} on {day}: {recovered} of {due} recovered, "
+                "{outstanding} still due."
+            ).format(
+                amount=format_eur(done.amount_cents),
+                ref=done.reference,
+                day=format_day(done.on),
+                recovered=format_eur(done.recovered_cents),
+                due=format_eur(done.due_cents),
+                outstanding=format_eur(done.outstanding_cents),
+            )
         )
     )
 
@@ -234,20 +283,21 @@ def listing(ctx: typer.Context, as_json: JsonOption = False) -> None:
             ]
         )
         return
+    due, recovered, outstanding = _("due"), _("recovered"), _("outstanding")
     view = table(
-        "project",
-        "due",
-        "by",
-        "recovered",
-        "outstanding",
-        numeric=("due", "recovered", "outstanding"),
+        _("project"),
+        due,
+        _("by"),
+        recovered,
+        outstanding,
+        numeric=(due, recovered, outstanding),
     )
     for c in found:
         assert c.settlement is not None
         view.add_row(
             text(c.reference),
             eur(c.settlement.recovery_cents),
-            text(c.settlement.recovery_due),
+            text(format_day(c.settlement.recovery_due) if c.settlement.recovery_due else None),
             eur(c.recovered_cents),
             eur(c.settlement.recovery_cents - c.recovered_cents),
         )

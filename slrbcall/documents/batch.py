@@ -24,6 +24,7 @@ from typing import Any
 
 from slrbcall.documents.render import Renderer
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.i18n import _, language, use_language
 from slrbcall.scratch import scratch_folder
 
 __all__ = [
@@ -127,19 +128,25 @@ def render_documents(
     """
     _check_filenames(jobs)
     if out_dir.exists() and not out_dir.is_dir():
-        raise RefusedError(f"the output folder {out_dir} is a file")
+        raise RefusedError(_("the output folder {folder} is a file").format(folder=out_dir))
     with ExitStack() as stack:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             staging = stack.enter_context(scratch_folder(out_dir, "rendering"))
         except OSError as error:
-            raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
+            raise _cannot_write(out_dir, error) from error
         try:
             entries = _render_into(jobs, staging, workers=workers, progress=progress)
             publish(staging, out_dir, [job.filename for job in jobs] + [MANIFEST_NAME])
         except OSError as error:
-            raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
+            raise _cannot_write(out_dir, error) from error
     return Manifest(entries, out_dir / MANIFEST_NAME)
+
+
+def _cannot_write(folder: Path, error: OSError) -> EnvironmentProblemError:
+    return EnvironmentProblemError(
+        _("cannot write in {folder}: {error}").format(folder=folder, error=error)
+    )
 
 
 def _render_into(
@@ -181,8 +188,10 @@ def _check_filenames(jobs: Sequence[RenderJob]) -> None:
             raise ValueError(f"unsafe document file name {name!r}: make it with safe_filename()")
         if name.casefold() in seen:  # casefold: on Windows and macOS they would be one file
             raise RefusedError(
-                f"two documents would both be written to {name}: "
-                "their references differ only in characters a file name cannot hold"
+                _(
+                    "two documents would both be written to {name}: their references differ "
+                    "only in characters a file name cannot hold"
+                ).format(name=name)
             )
         seen.add(name.casefold())
 
@@ -223,9 +232,16 @@ _WORKER_RENDERERS: dict[tuple[str, str], Renderer] = {}
 
 
 def _render_chunk(
-    template: str, data: bytes, sha: str, items: list[tuple[int, str, Any]], folder: str
+    template: str,
+    data: bytes,
+    sha: str,
+    items: list[tuple[int, str, Any]],
+    folder: str,
+    lang: str = "en",
 ) -> dict[int, tuple[str, int]] | tuple[Problem, ...]:
-    """Runs in a worker. An InputFileError does not survive pickling: return its problems."""
+    """Runs in a worker. An InputFileError does not survive pickling: return its problems
+    (worded in ``lang``, the officer's language: a spawned worker starts in English)."""
+    use_language(lang)
     try:
         renderer = _WORKER_RENDERERS.get((template, sha))
         if renderer is None:
@@ -259,7 +275,9 @@ def _render_in_pool(
                 for start in range(0, len(items), size):
                     chunk = items[start : start + size]
                     pending.add(
-                        pool.submit(_render_chunk, str(path), data, sha, chunk, str(staging))
+                        pool.submit(
+                            _render_chunk, str(path), data, sha, chunk, str(staging), language()
+                        )
                     )
             try:
                 while pending:

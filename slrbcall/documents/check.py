@@ -17,6 +17,7 @@ from typing import Any
 from slrbcall.documents.render import Renderer
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
 from slrbcall.files import cannot_write, write_bytes
+from slrbcall.i18n import N_, _
 
 __all__ = ["KINDS", "LANGS", "Mention", "check_templates", "init_templates"]
 
@@ -29,6 +30,13 @@ KINDS = (
     "settlement",
 )
 LANGS = ("nl", "fr")
+#: The places of a rendered document's text, as messages name them.
+_PLACES = {
+    "body": N_("body"),
+    "table": N_("table"),
+    "header": N_("header"),
+    "footer": N_("footer"),
+}
 #: What Jinja left behind if a tag was not rendered (or was rendered as text).
 _LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
 
@@ -85,7 +93,9 @@ def check_templates(
                     problems.append(
                         Problem(
                             str(folder / f"{kind}.{lang}.docx"),
-                            f"uses '{name}', which {kind}.{other}.docx does not",
+                            _("uses '{name}', which {other} does not").format(
+                                name=name, other=f"{kind}.{other}.docx"
+                            ),
                         )
                     )
     return problems
@@ -99,8 +109,10 @@ def _leftovers(template: Path, rendered: Path) -> Iterator[Problem]:
             excerpt = text[start : found.end() + 30].strip()
             yield Problem(
                 str(template),
-                f"'{found.group()}' is left in the rendered {place}: '{excerpt}' "
-                "(a tag Word split, or one Jinja did not see)",
+                _(
+                    "'{tag}' is left in the rendered {place}: '{excerpt}' (a tag Word split, "
+                    "or one Jinja did not see)"
+                ).format(tag=found.group(), place=_(_PLACES[place]), excerpt=excerpt),
             )
             break  # one report a paragraph is enough
 
@@ -109,14 +121,14 @@ def _missing_mentions(
     template: Path, rendered: Path, required: Sequence[Mention], context: Mapping[str, Any]
 ) -> Iterator[Problem]:
     """The mentions whose values the rendered document does not print."""
-    text = "\n".join(paragraph for _, paragraph in _texts(rendered))
-    for _, what, keys in required:
+    text = "\n".join(paragraph for _place, paragraph in _texts(rendered))
+    for _name, what, keys in required:
         values: list[str] = []
         for key in keys:
             value = context.get(key)
             values.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v)
         if not values or any(value not in text for value in values):
-            yield Problem(str(template), f"lacks the mention of {what}")
+            yield Problem(str(template), _("lacks the mention of {what}").format(what=_(what)))
 
 
 def _texts(path: Path) -> Iterator[tuple[str, str]]:
@@ -152,17 +164,21 @@ def init_templates(source: Path, target: Path, *, force: bool = False) -> list[P
     )
     if not files:
         raise EnvironmentProblemError(
-            f"no templates found in {source}: the installation of slrbcall is incomplete"
+            _("no templates found in {folder}: the installation of slrbcall is incomplete").format(
+                folder=source
+            )
         )
     if (source / "build_templates.py").is_file():
         files.append(source / "build_templates.py")
     if target.exists() and not target.is_dir():
-        raise RefusedError(f"{target} is a file, not a folder")
+        raise RefusedError(_("{path} is a file, not a folder").format(path=target))
     existing = [path.name for path in files if (target / path.name).exists()]
     if existing and not force:
         raise RefusedError(
-            f"{target} already holds {', '.join(existing)}: "
-            "pass --force to overwrite (your changes to them would be lost)"
+            _(
+                "{folder} already holds {files}: pass --force to overwrite (your changes to "
+                "them would be lost)"
+            ).format(folder=target, files=", ".join(existing))
         )
     try:
         target.mkdir(parents=True, exist_ok=True)

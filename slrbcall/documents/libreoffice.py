@@ -11,12 +11,21 @@ import shutil
 import subprocess
 from pathlib import Path
 
-__all__ = ["INSTALL_HINT", "find_libreoffice", "libreoffice_version"]
+from slrbcall.i18n import N_, _
 
-INSTALL_HINT = (
+__all__ = ["INSTALL_HINT", "find_libreoffice", "libreoffice_version", "no_libreoffice"]
+
+INSTALL_HINT = N_(
     "install LibreOffice (https://www.libreoffice.org; on Debian/Ubuntu: "
     "apt-get install libreoffice-writer) or set SLRBCALL_SOFFICE to its soffice program"
 )
+#: Why ``--pdf`` cannot be honoured here, with :data:`INSTALL_HINT`.
+NO_LIBREOFFICE = N_("--pdf needs LibreOffice, which was not found: {hint}")
+
+
+def no_libreoffice() -> str:
+    """The line for a ``--pdf`` without LibreOffice, in the officer's language."""
+    return _(NO_LIBREOFFICE).format(hint=_(INSTALL_HINT))
 
 
 def _candidates() -> list[Path]:

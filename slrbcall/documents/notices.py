@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.documents.l10n import format_date, number_in_words
+from slrbcall.i18n import N_
 
 if TYPE_CHECKING:
     from slrbcall.model import Call, Organisation
@@ -29,11 +30,11 @@ __all__ = ["MENTIONS", "call_keys"]
 #: The mentions every decision letter carries, each with the context keys whose values
 #: must all be read in the rendered letter (``templates check``).
 MENTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("legal_basis", "the legal basis", ("legal_bases", "decision_body")),
-    ("reasons", "the reasons", ("reasons",)),
-    ("appeal", "the appeal route", ("appeal_body", "appeal_days_text", "appeal_form")),
-    ("ombudsman", "the ombudsman and how to reach it", ("ombudsman_name", "ombudsman_phone")),
-    ("contact", "a contact person", ("contact_name", "contact_phone", "contact_email")),
+    ("legal_basis", N_("the legal basis"), ("legal_bases", "decision_body")),
+    ("reasons", N_("the reasons"), ("reasons",)),
+    ("appeal", N_("the appeal route"), ("appeal_body", "appeal_days_text", "appeal_form")),
+    ("ombudsman", N_("the ombudsman and how to reach it"), ("ombudsman_name", "ombudsman_phone")),
+    ("contact", N_("a contact person"), ("contact_name", "contact_phone", "contact_email")),
 )
 
 

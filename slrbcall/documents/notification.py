@@ -28,6 +28,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.documents.l10n import format_date, french_spacing
+from slrbcall.i18n import language
 
 if TYPE_CHECKING:
     from slrbcall.model import Channel, NotificationRule
@@ -36,6 +37,7 @@ __all__ = [
     "CHANNEL_NAMES",
     "AppealPeriod",
     "appeal_period",
+    "channel_name",
     "draft_message",
     "public_holidays",
     "sent_on_text",
@@ -52,6 +54,11 @@ CHANNEL_NAMES = {
     },
     "ebox": {"en": "e-Box", "fr": "e-Box", "nl": "e-Box"},
 }
+
+
+def channel_name(key: str) -> str:
+    """How channel ``key`` is named in the officer's language."""
+    return CHANNEL_NAMES[key][language()]
 
 
 def _easter(year: int) -> dt.date:

@@ -20,8 +20,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
+from slrbcall.documents.libreoffice import find_libreoffice, no_libreoffice
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.i18n import _, ngettext
 from slrbcall.scratch import scratch_folder
 
 __all__ = ["convert_to_pdf"]
@@ -44,26 +45,26 @@ def convert_to_pdf(
     """
     program = soffice or find_libreoffice()
     if program is None:
-        raise EnvironmentProblemError(
-            f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
-        )
+        raise EnvironmentProblemError(no_libreoffice())
     sources = [Path(file).resolve() for file in files]
-    missing = [Problem(str(file), "file not found") for file in sources if not file.is_file()]
+    missing = [Problem(str(file), _("file not found")) for file in sources if not file.is_file()]
     if missing:
         raise InputFileError(missing)
     names = [file.stem + ".pdf" for file in sources]
     folded = Counter(name.casefold() for name in names)
     clashes = sorted({name for name in names if folded[name.casefold()] > 1})
     if clashes:
-        raise RefusedError(f"several files would become {', '.join(clashes)}")
+        raise RefusedError(_("several files would become {names}").format(names=", ".join(clashes)))
     if not sources:
         return []
     if out_dir.exists() and not out_dir.is_dir():
-        raise RefusedError(f"the output folder {out_dir} is a file")
+        raise RefusedError(_("the output folder {folder} is a file").format(folder=out_dir))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
+        raise EnvironmentProblemError(
+            _("cannot write in {folder}: {error}").format(folder=out_dir, error=error)
+        ) from error
     # ignore_cleanup_errors: on Windows LibreOffice may hold its profile a moment longer.
     with (
         tempfile.TemporaryDirectory(prefix="slrbcall-lo-", ignore_cleanup_errors=True) as profile,
@@ -86,7 +87,11 @@ def convert_to_pdf(
         failed = [f.name for f, pdf in zip(sources, produced, strict=True) if not _non_empty(pdf)]
         if failed:
             raise EnvironmentProblemError(
-                f"LibreOffice did not convert {len(failed)} of {len(sources)} files to PDF: "
+                ngettext(
+                    "LibreOffice did not convert {failed} of {count} file to PDF: ",
+                    "LibreOffice did not convert {failed} of {count} files to PDF: ",
+                    len(sources),
+                ).format(failed=len(failed), count=len(sources))
                 + ", ".join(failed)
                 + output
             )
@@ -112,14 +117,20 @@ def _run(command: list[str], *, timeout: float, count: int) -> str:
             start_new_session=posix,
         )
     except OSError as error:
-        raise EnvironmentProblemError(f"cannot run LibreOffice ({command[0]}): {error}") from error
+        raise EnvironmentProblemError(
+            _("cannot run LibreOffice ({program}): {error}").format(program=command[0], error=error)
+        ) from error
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _stop(process, posix=posix)
         stdout, stderr = process.communicate()
         raise EnvironmentProblemError(
-            f"LibreOffice did not convert {count} files to PDF within {timeout:g} s"
+            ngettext(
+                "LibreOffice did not convert {count} file to PDF within {seconds} s",
+                "LibreOffice did not convert {count} files to PDF within {seconds} s",
+                count,
+            ).format(count=count, seconds=f"{timeout:g}")
             + _tail(stderr, stdout)
         ) from None
     except BaseException:
@@ -131,7 +142,9 @@ def _run(command: list[str], *, timeout: float, count: int) -> str:
         raise
     if process.returncode != 0:
         raise EnvironmentProblemError(
-            f"LibreOffice failed (exit code {process.returncode}) converting to PDF"
+            _("LibreOffice failed (exit code {code}) converting to PDF").format(
+                code=process.returncode
+            )
             + _tail(stderr, stdout)
         )
     return _tail(stderr, stdout)

@@ -33,6 +33,7 @@ from xml.sax.saxutils import unescape
 
 from slrbcall.documents.sandbox import TemplateBudgetError, jinja_environment, render_bounded
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import N_, _
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -52,6 +53,14 @@ _CORE_TAGS = [
     _DC + tag for tag in ("creator", "description", "identifier", "language", "subject", "title")
 ]
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+#: The parts of a document, as messages name them.
+_PART_NAMES = {
+    "body": N_("body"),
+    "header": N_("header"),
+    "footer": N_("footer"),
+    "footnotes": N_("footnotes"),
+    "properties": N_("properties"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +87,13 @@ class Renderer:
             try:
                 data = path.read_bytes()
             except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
-                hint = "(run 'slrbcall templates init' or pass --templates-dir)"
-                raise self._error(f"template not found {hint}") from error
+                message = _(
+                    "template not found (run 'slrbcall templates init' or pass --templates-dir)"
+                )
+                raise self._error(message) from error
             except OSError as error:
-                raise self._error(f"cannot read the template: {error.strerror}") from error
+                message = _("cannot read the template: {error}").format(error=error.strerror)
+                raise self._error(message) from error
         self.data = data
         self.sha256 = hashlib.sha256(data).hexdigest()
         self._load(data)
@@ -96,12 +108,14 @@ class Renderer:
         try:
             document = Document(io.BytesIO(data))
         except (zipfile.BadZipFile, PackageNotFoundError) as error:
-            raise self._error("not a Word document (.docx): it is not a ZIP package") from error
+            message = _("not a Word document (.docx): it is not a ZIP package")
+            raise self._error(message) from error
         except ValueError as error:  # python-docx: "... is not a Word file, content type is ..."
-            message = "not a Word document (.docx): it is another kind of Office file"
+            message = _("not a Word document (.docx): it is another kind of Office file")
             raise self._error(message) from error
         except (KeyError, etree.XMLSyntaxError) as error:
-            raise self._error(f"not a Word document (.docx): it is damaged ({error})") from error
+            message = _("not a Word document (.docx): it is damaged ({error})").format(error=error)
+            raise self._error(message) from error
         # Only docxtpl's stateless XML helpers are used; this object is never rendered.
         self._tools = DocxTemplate(io.BytesIO(data))
         root, package = document.element, document.part.package
@@ -147,12 +161,14 @@ class Renderer:
             return env.from_string(source)
         except TemplateSyntaxError as error:
             near = _place(source, error.lineno, None)
-            message = f"template syntax error: {(error.message or '').rstrip('.')}"
-            message += f", near {near}" if near else ""
+            message = _("template syntax error: {error}").format(
+                error=(error.message or "").rstrip(".")
+            )
+            message += _(", near {near}").format(near=near) if near else ""
             raise self._error(message, label) from error
 
     def _error(self, message: str, label: str = "body") -> InputFileError:
-        where = self.name if label == "body" else f"{self.name}: {label}"
+        where = self.name if label == "body" else f"{self.name}: {_(_PART_NAMES[label])}"
         return InputFileError([Problem(where, message)])
 
     @property
@@ -187,7 +203,9 @@ class Renderer:
                 try:
                     root = etree.fromstring(xml.encode("utf-8"), _parser())
                 except etree.XMLSyntaxError as error:
-                    message = f"the rendered {part.label} is not well-formed XML: {error}"
+                    message = _("the rendered {part} is not well-formed XML: {error}").format(
+                        part=_(_PART_NAMES[part.label]), error=error
+                    )
                     raise self._error(message, part.label) from error
             rendered[part.member] = etree.tostring(root, encoding="UTF-8", standalone=True)
         if self._core:
@@ -260,13 +278,14 @@ def _runtime_message(error: Exception, source: str) -> str | None:
     if isinstance(error, TemplateBudgetError):
         message = text
     elif isinstance(error, SecurityError):
-        message = f"the sandbox refuses access to Python internals ({text})"
+        message = _("the sandbox refuses access to Python internals ({error})").format(error=text)
     elif isinstance(error, UndefinedError):
-        message = f"undefined variable '{hint}'" if name else f"undefined attribute '{hint}'"
+        undefined = _("undefined variable '{name}'") if name else _("undefined attribute '{name}'")
+        message = undefined.format(name=hint)
     else:
         message = text if isinstance(error, TemplateError) else f"{type(error).__name__}: {text}"
     near = _place(source, lineno, hint)
-    return f"{message} in {near}" if near else message
+    return _("{message} in {near}").format(message=message, near=near) if near else message
 
 
 def _place(source: str, lineno: int | None, hint: str | None) -> str | None:

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.i18n import _, language
+
 if TYPE_CHECKING:
     from jinja2 import Template
     from jinja2.sandbox import SandboxedEnvironment
@@ -69,6 +71,15 @@ _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
 )
 
 
+def _number(count: int) -> str:
+    """A whole number grouped in thousands as the officer writes it: ``1,000,000`` in
+    English, ``1 000 000`` in French, ``1.000.000`` in Dutch."""
+    grouped = f"{count:,}"
+    return {"fr": grouped.replace(",", "\u202f"), "nl": grouped.replace(",", ".")}.get(
+        language(), grouped
+    )
+
+
 def _spend() -> None:
     """One loop step: counted, and every 1,024 steps the clock is read."""
     budget = _BUDGET.get()
@@ -77,7 +88,9 @@ def _spend() -> None:
     budget.steps += 1
     if budget.steps > MAX_STEPS:
         raise TemplateBudgetError(
-            f"the template loops more than {MAX_STEPS:,} times: check its loops and ranges"
+            _("the template loops more than {count} times: check its loops and ranges").format(
+                count=_number(MAX_STEPS)
+            )
         )
     if budget.steps % 1024 == 0:
         _check_time(budget)
@@ -85,7 +98,9 @@ def _spend() -> None:
 
 def _check_time(budget: _Budget) -> None:
     if time.monotonic() > budget.deadline:
-        raise TemplateBudgetError(f"the template runs longer than {MAX_SECONDS:g} s")
+        raise TemplateBudgetError(
+            _("the template runs longer than {seconds} s").format(seconds=f"{MAX_SECONDS:g}")
+        )
 
 
 class _Steps(Iterable[int]):
@@ -124,17 +139,25 @@ def _binop(operator: str, left: Any, right: Any) -> Any:
     """``**`` and ``*`` within bounds; the other operators as Jinja has them."""
     if operator == "**":
         if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-            raise TemplateBudgetError(f"the exponent {right} is above {MAX_EXPONENT}")
+            raise TemplateBudgetError(
+                _("the exponent {exponent} is above {most}").format(
+                    exponent=right, most=MAX_EXPONENT
+                )
+            )
         result = left**right
         if isinstance(result, int | float) and abs(result) > MAX_NUMBER:
-            raise TemplateBudgetError(f"{left} ** {right} is too large for a document")
+            raise TemplateBudgetError(
+                _("{left} ** {right} is too large for a document").format(left=left, right=right)
+            )
         return result
     if operator == "*":
         for sequence, times in ((left, right), (right, left)):
             size = _size(sequence)
             if size is not None and isinstance(times, int) and size * times > MAX_ITEMS:
                 raise TemplateBudgetError(
-                    f"'*' would build {size * times:,} items (at most {MAX_ITEMS:,})"
+                    _("'*' would build {count} items (at most {most})").format(
+                        count=_number(size * times), most=_number(MAX_ITEMS)
+                    )
                 )
         return left * right
     raise AssertionError(operator)  # only ** and * are intercepted
@@ -186,7 +209,9 @@ def render_bounded(template: Template, values: dict[str, Any]) -> str:
             length += len(piece)
             if length > MAX_OUTPUT:
                 raise TemplateBudgetError(
-                    f"the template writes more than {MAX_OUTPUT:,} characters"
+                    _("the template writes more than {count} characters").format(
+                        count=_number(MAX_OUTPUT)
+                    )
                 )
             _check_time(budget)
             pieces.append(piece)

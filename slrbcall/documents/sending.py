@@ -24,12 +24,14 @@ from slrbcall.committee.service import stored_state
 from slrbcall.documents.batch import MANIFEST_NAME, publish, safe_filename
 from slrbcall.documents.context import document_context
 from slrbcall.documents.notification import (
-    CHANNEL_NAMES,
     AppealPeriod,
     appeal_period,
+    channel_name,
     draft_message,
 )
+from slrbcall.documents.service import not_in_decision
 from slrbcall.errors import EnvironmentProblemError, RefusedError
+from slrbcall.i18n import _, format_day
 from slrbcall.model import Channel
 from slrbcall.scratch import scratch_folder
 from slrbcall.settings import Settings
@@ -100,14 +102,16 @@ def notify(
     call = loaded.call
     if call.contact is None:
         raise RefusedError(
-            f"{call.id} names no contact person ('contact' in its file): a draft needs a sender"
+            _(
+                "{call} names no contact person ('contact' in its file): a draft needs a sender"
+            ).format(call=call.id)
         )
-    _, applications, _ = stored_state(settings)
+    _loaded, applications, _marks = stored_state(settings)
     by_reference = {app.reference: app for app in applications}
     by_line = {line["reference"]: line for line in run.result["lines"]}
     lines = list(by_line)
     if only is not None and only not in lines:
-        raise RefusedError(f"no application '{only}' in the adopted allocation (run {run.id})")
+        raise RefusedError(not_in_decision(only, run.id))
     withdrawn = set(decisions(settings).standing.withdrawals)
     registry = load_registry(settings.calls_path)
     letters = _letters(settings, call.id, run.id)
@@ -122,12 +126,16 @@ def notify(
         letter = letters.get((reference, lang))
         if letter is None:
             warnings.append(
-                f"{reference}: no letter in {lang} from the adopted decision (run {run.id}) "
-                "yet: render it first ('slrbcall render-letters')"
+                _(
+                    "{ref}: no letter in {lang} from the adopted decision (run {run}) yet: render "
+                    "it first ('slrbcall render-letters')"
+                ).format(ref=reference, lang=lang, run=run.id)
             )
             continue
         if not application.contact_email:
-            warnings.append(f"{reference}: no contact e-mail in the application: no draft")
+            warnings.append(
+                _("{ref}: no contact e-mail in the application: no draft").format(ref=reference)
+            )
             continue
         rendered = Path(letter["folder"]) / str(letter["file"])
         attached = rendered.with_suffix(".pdf")
@@ -136,7 +144,11 @@ def notify(
         try:
             data = attached.read_bytes()
         except OSError as error:
-            warnings.append(f"{reference}: cannot read its letter {attached}: {error.strerror}")
+            warnings.append(
+                _("{ref}: cannot read its letter {file}: {error}").format(
+                    ref=reference, file=attached, error=error.strerror
+                )
+            )
             continue
         context = document_context(
             str(letter["kind"]),
@@ -169,7 +181,9 @@ def notify(
         prepared.append((draft, blob))
     if not prepared:
         raise RefusedError(
-            "no e-mail draft to write: " + ("; ".join(warnings) or "no letter of the decision")
+            _("no e-mail draft to write: {why}").format(
+                why="; ".join(warnings) or _("no letter of the decision")
+            )
         )
     manifest = _write(out, prepared)
     with Workspace.open(settings.db_path, create=False) as ws, ws.write(command="notify") as tx:
@@ -182,26 +196,30 @@ def notify(
                     None,
                     {**asdict(draft), "folder": str(out.resolve()), "run": run.id},
                 )
-                for draft, _ in prepared
+                for draft, _blob in prepared
             ]
         )
-    return Drafted(loaded, run.id, out, tuple(d for d, _ in prepared), manifest, tuple(warnings))
+    return Drafted(
+        loaded, run.id, out, tuple(d for d, _blob in prepared), manifest, tuple(warnings)
+    )
 
 
 def _write(out: Path, prepared: Sequence[tuple[Draft, bytes]]) -> Path:
     """The drafts and their manifest into ``out``, all or nothing."""
     if out.exists() and not out.is_dir():
-        raise RefusedError(f"the output folder {out} is a file")
+        raise RefusedError(_("the output folder {folder} is a file").format(folder=out))
     try:
         out.mkdir(parents=True, exist_ok=True)
         with scratch_folder(out, "drafting") as staging:
             for draft, blob in prepared:
                 (staging / draft.file).write_bytes(blob)
-            text = json.dumps({"files": [asdict(d) for d, _ in prepared]}, indent=2) + "\n"
+            text = json.dumps({"files": [asdict(d) for d, _blob in prepared]}, indent=2) + "\n"
             (staging / MANIFEST_NAME).write_text(text, encoding="utf-8")
-            publish(staging, out, [d.file for d, _ in prepared] + [MANIFEST_NAME])
+            publish(staging, out, [d.file for d, _blob in prepared] + [MANIFEST_NAME])
     except OSError as error:
-        raise EnvironmentProblemError(f"cannot write in {out}: {error}") from error
+        raise EnvironmentProblemError(
+            _("cannot write in {folder}: {error}").format(folder=out, error=error)
+        ) from error
     return out / MANIFEST_NAME
 
 
@@ -242,20 +260,27 @@ def notified(
     loaded, run = adopted_run(settings)
     call = loaded.call
     if reference not in {line["reference"] for line in run.result["lines"]}:
-        raise RefusedError(f"no application '{reference}' in the adopted allocation (run {run.id})")
+        raise RefusedError(not_in_decision(reference, run.id))
     if on > today:
-        raise RefusedError(f"--on {on} is after today ({today}): record a notification once sent")
+        raise RefusedError(
+            _("--on {day} is after today ({today}): record a notification once sent").format(
+                day=format_day(on), today=format_day(today)
+            )
+        )
     rule = call.notification_rule(channel)
     if rule is None:
         raise RefusedError(
-            f"{call.id} sets no rule for when a notification by "
-            f"{CHANNEL_NAMES[channel.value]['en']} counts: add 'notification.{channel.value}' "
-            "to its file, with its legal source"
+            _(
+                "{call} sets no rule for when a notification by {channel} counts: add "
+                "'notification.{key}' to its file, with its legal source"
+            ).format(call=call.id, channel=channel_name(channel.value), key=channel.value)
         )
     if call.appeal is None:
         raise RefusedError(
-            f"{call.id} names no appeal route ('appeal' in its file): the appeal period's "
-            "length is unknown"
+            _(
+                "{call} names no appeal route ('appeal' in its file): the appeal period's "
+                "length is unknown"
+            ).format(call=call.id)
         )
     period = appeal_period(rule, sent_on=on, days=call.appeal.days)
     with (

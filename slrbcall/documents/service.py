@@ -17,11 +17,12 @@ from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
 from slrbcall.documents.blanks import blanks
 from slrbcall.documents.check import KINDS, LANGS, Mention, check_templates, init_templates
 from slrbcall.documents.context import document_context
-from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
+from slrbcall.documents.libreoffice import find_libreoffice, no_libreoffice
 from slrbcall.documents.notices import MENTIONS
 from slrbcall.documents.pdf import convert_to_pdf
 from slrbcall.documents.sample import sample_context
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.i18n import _
 from slrbcall.intake.eligibility import language_doubt
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
@@ -79,7 +80,7 @@ def _languages(application: Application, lang: str) -> list[str]:
         return ["nl", "fr"]
     if lang in ("nl", "fr"):
         return [lang]
-    raise RefusedError(f"--lang must be nl, fr, auto or both, not '{lang}'")
+    raise RefusedError(_("--lang must be nl, fr, auto or both, not '{lang}'").format(lang=lang))
 
 
 def _jobs(
@@ -93,7 +94,7 @@ def _jobs(
 
     loaded, run = adopted_run(settings)
     call = loaded.call
-    _, applications, _ = stored_state(settings)
+    _loaded, applications, _marks = stored_state(settings)
     by_reference = {app.reference: app for app in applications}
     registry = load_registry(settings.calls_path)
     lines = run.result["lines"]
@@ -101,13 +102,15 @@ def _jobs(
     funded_scores = [Decimal(x["score"]) for x in lines if x["decision"] in FUNDED]
     funding_line = min(funded_scores) if funded_scores else None
     if only is not None and only not in {line["reference"] for line in lines}:
-        raise RefusedError(f"no application '{only}' in the adopted allocation (run {run.id})")
+        raise RefusedError(not_in_decision(only, run.id))
     # A withdrawn application gets no document; one on the reserve list, while the list
     # is valid on the documents' date, gets the reserve letter instead of a refusal.
     now = decisions(settings).standing
     withdrawn = set(now.withdrawals) | {x["reference"] for x in lines if x["reason"] == "withdrawn"}
     if only in withdrawn:
-        raise RefusedError(f"{only} was withdrawn: it gets no convention or letter")
+        raise RefusedError(
+            _("{ref} was withdrawn: it gets no convention or letter").format(ref=only)
+        )
     on_reserve = {p.reference: p.place for p in now.reserve}
     if not reserve_valid(call.reserve, date):
         on_reserve = {}
@@ -159,7 +162,7 @@ def _criterion_scores(
     still give the score the decision ranked it with (marks taken in after the
     decision would not explain it, and are left out)."""
     ranked = ranking(settings, allow_incomplete="skip-reviewer")
-    scored = {line.reference: line for _, line, _ in ranked.lines}
+    scored = {line.reference: line for _rank, line, _flags in ranked.lines}
     found: dict[str, Mapping[str, Decimal]] = {}
     for line in lines:
         now = scored.get(line["reference"])
@@ -203,7 +206,9 @@ def render(
     loaded, run_id, jobs = _jobs(settings, letters=letters, lang=lang, only=only, date=day)
     if not jobs:
         raise RefusedError(
-            f"no project of {loaded.call.id} is funded: there is no convention to render"
+            _("no project of {call} is funded: there is no convention to render").format(
+                call=loaded.call.id
+            )
         )
     found = blank_warnings(jobs)
     if strict and found:
@@ -225,7 +230,7 @@ def render(
 
 def _language_doubts(jobs: Sequence[RenderJob], call: Call, settings: Settings) -> list[str]:
     """A line per document of a project whose partner looks to be in the other language."""
-    _, applications, _ = stored_state(settings)
+    _loaded, applications, _marks = stored_state(settings)
     doubts = {a.reference: language_doubt(a) for a in applications}
     return [
         f"{job.filename}: {doubt}"
@@ -234,12 +239,17 @@ def _language_doubts(jobs: Sequence[RenderJob], call: Call, settings: Settings) 
     ]
 
 
+def not_in_decision(reference: str, run_id: int) -> str:
+    """The refusal of an application the adopted decision does not hold."""
+    return _("no application '{ref}' in the adopted allocation (run {run})").format(
+        ref=reference, run=run_id
+    )
+
+
 def check_pdf(pdf: bool) -> None:
     """Refuse ``--pdf`` before anything is rendered when LibreOffice is missing (exit 5)."""
     if pdf and find_libreoffice() is None:
-        raise EnvironmentProblemError(
-            f"--pdf needs LibreOffice, which was not found: {INSTALL_HINT}"
-        )
+        raise EnvironmentProblemError(no_libreoffice())
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,9 +312,13 @@ def context_of(
     settings: Settings, reference: str, *, letters: bool = False, lang: str = "auto"
 ) -> list[dict[str, Any]]:
     """The contexts of ``reference``'s documents (one per language), for template authors."""
-    _, _, jobs = _jobs(settings, letters=letters, lang=lang, only=reference, date=dt.date.today())
+    _loaded, _run, jobs = _jobs(
+        settings, letters=letters, lang=lang, only=reference, date=dt.date.today()
+    )
     if not jobs:
-        raise RefusedError(f"{reference} is not funded: it has no convention (try --letters)")
+        raise RefusedError(
+            _("{ref} is not funded: it has no convention (try --letters)").format(ref=reference)
+        )
     return [dict(job.context) for job in jobs]
 
 

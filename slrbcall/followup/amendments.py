@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.followup.model import Payment, Project
 from slrbcall.followup.schedule import schedule
+from slrbcall.i18n import _, format_day
 from slrbcall.money import format_eur, split_largest_remainder
 
 if TYPE_CHECKING:
@@ -80,34 +81,52 @@ def plan_amendment(
     errors: list[str] = []
     if amount < paid_total:
         errors.append(
-            f"{format_eur(amount)} is below the {format_eur(paid_total)} already paid: an "
-            "amendment never brings an award below what was paid"
+            _(
+                "{amount} is below the {paid} already paid: an amendment never brings an award "
+                "below what was paid"
+            ).format(amount=format_eur(amount), paid=format_eur(paid_total))
         )
     if amount + others_cents > budget_cents:
         errors.append(
-            f"{format_eur(amount)} would bring the awards of {call.id} to "
-            f"{format_eur(amount + others_cents)}, above the budget of the adopted decision "
-            f"({format_eur(budget_cents)})"
+            _(
+                "{amount} would bring the awards of {call} to {total}, above the budget of the "
+                "adopted decision ({budget})"
+            ).format(
+                amount=format_eur(amount),
+                call=call.id,
+                total=format_eur(amount + others_cents),
+                budget=format_eur(budget_cents),
+            )
         )
     if end is not None:
         if project.start is None:
-            errors.append("the project has no start date, so its end date cannot be amended")
+            errors.append(_("the project has no start date, so its end date cannot be amended"))
         elif end <= project.start:
-            errors.append(f"the end date {end} is not after the project's start ({project.start})")
+            errors.append(
+                _("the end date {end} is not after the project's start ({start})").format(
+                    end=format_day(end), start=format_day(project.start)
+                )
+            )
     unpaid = [t.number for t in plan if t.number not in paid]
     tranches = tuple(t.amount_cents for t in plan)
     if amount_cents is not None or shares is not None:
         left = max(0, amount - sum(paid.values()))
         if shares is not None and len(shares) != len(unpaid):
             errors.append(
-                f"--tranches gives one share per unpaid tranche: {len(unpaid)} ("
-                + (_numbers(unpaid) if unpaid else "every tranche is paid")
-                + f"), not {len(shares)}"
+                _(
+                    "--tranches gives one share per unpaid tranche: {count} ({which}), not {given}"
+                ).format(
+                    count=len(unpaid),
+                    which=_numbers(unpaid) if unpaid else _("every tranche is paid"),
+                    given=len(shares),
+                )
             )
         elif not unpaid and left > 0:
             errors.append(
-                f"every tranche of {ref} is paid: no tranche is left to pay the "
-                f"{format_eur(left)} the amendment adds"
+                _(
+                    "every tranche of {ref} is paid: no tranche is left to pay the {left} the "
+                    "amendment adds"
+                ).format(ref=ref, left=format_eur(left))
             )
         elif unpaid:
             weights = (
@@ -124,8 +143,13 @@ def plan_amendment(
         tuple(t.amount_cents for t in plan),
     ):
         errors.append(
-            f"the amendment changes nothing: the award is {format_eur(amount)}, the end date "
-            f"{new_end or 'unknown'}, and the tranches stay as they are"
+            _(
+                "the amendment changes nothing: the award is {amount}, the end date {end}, and "
+                "the tranches stay as they are"
+            ).format(
+                amount=format_eur(amount),
+                end=format_day(new_end) if new_end else _("unknown"),
+            )
         )
     return AmendmentPlan(
         amount_cents=amount,
@@ -141,5 +165,5 @@ def _numbers(numbers: Sequence[int]) -> str:
     """``tranche 3``, ``tranches 2 and 3``, ``tranches 1, 2 and 3``."""
     text = [str(n) for n in numbers]
     if len(text) == 1:
-        return f"tranche {text[0]}"
-    return "tranches " + ", ".join(text[:-1]) + " and " + text[-1]
+        return _("tranche {number}").format(number=text[0])
+    return _("tranches {numbers} and {last}").format(numbers=", ".join(text[:-1]), last=text[-1])

@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 from slrbcall.calls.check import did_you_mean
 from slrbcall.documents.l10n import month_offset
 from slrbcall.errors import NOWHERE, Problem
-from slrbcall.followup.model import Project
+from slrbcall.followup.model import Project, not_funded
+from slrbcall.i18n import N_, _, format_day
 from slrbcall.money import format_eur
 from slrbcall.sheets import fold
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from slrbcall.model import Call
 
 __all__ = [
+    "DECISION_LABELS",
     "REASONS",
     "Decision",
     "Expense",
@@ -63,6 +65,16 @@ class Decision(StrEnum):
     ADMITTED = "admitted"  # all of the claim
     PARTLY_ADMITTED = "partly_admitted"  # less than the claim, more than nothing
     REJECTED = "rejected"  # nothing
+
+
+#: A decision as the officer reads it in messages and tables (stored: the code).
+DECISION_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        Decision.ADMITTED: N_("admitted"),
+        Decision.PARTLY_ADMITTED: N_("partly admitted"),
+        Decision.REJECTED: N_("rejected"),
+    }
+)
 
 
 #: The reasons of a review, by code: one sentence each in nl, fr (and en, for the
@@ -198,7 +210,11 @@ class Expense:
         )
 
     def named(self) -> str:
-        return f"invoice '{self.invoice_number}' of '{self.supplier}'"
+        return _named(self.invoice_number, self.supplier)
+
+
+def _named(invoice_number: str, supplier: str) -> str:
+    return _("invoice '{number}' of '{supplier}'").format(number=invoice_number, supplier=supplier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,15 +255,24 @@ def plan_expenses(
         identity = row.identity
         earlier = seen.get(identity)
         if earlier is not None:
-            who = (
-                "again"
-                if earlier.reference == row.reference
-                else f"by {earlier.reference} and by {row.reference}"
-            )
+            if earlier.reference == row.reference:
+                claimed = _(
+                    "{invoice} is claimed again (also on {place}): an invoice is claimed once, "
+                    "by one project"
+                )
+            else:
+                claimed = _(
+                    "{invoice} is claimed by {first} and by {second} (also on {place}): an "
+                    "invoice is claimed once, by one project"
+                )
             found.append(
                 row.at("invoice_number").saying(
-                    f"{row.named()} is claimed {who} (also on {_row_of(earlier)}): an invoice "
-                    "is claimed once, by one project"
+                    claimed.format(
+                        invoice=row.named(),
+                        first=earlier.reference,
+                        second=row.reference,
+                        place=_row_of(earlier),
+                    )
                 )
             )
         else:
@@ -256,8 +281,10 @@ def plan_expenses(
         if before is not None and before.reference != row.reference:
             found.append(
                 row.at("reference").saying(
-                    f"{row.named()} is already claimed by {before.reference} "
-                    f"({before.where}): an invoice is claimed once, by one project"
+                    _(
+                        "{invoice} is already claimed by {other} ({place}): an invoice is "
+                        "claimed once, by one project"
+                    ).format(invoice=row.named(), other=before.reference, place=before.where)
                 )
             )
         elif (
@@ -268,9 +295,10 @@ def plan_expenses(
         ):
             found.append(
                 row.at("attachment").saying(
-                    f"'{row.attachment}' changed since it was taken in (its SHA-256 was "
-                    f"{before.attachment_sha256}): a voucher is kept as it was; name the new "
-                    "file differently"
+                    _(
+                        "'{file}' changed since it was taken in (its SHA-256 was {sha256}): a "
+                        "voucher is kept as it was; name the new file differently"
+                    ).format(file=row.attachment, sha256=before.attachment_sha256)
                 )
             )
         if found:
@@ -290,7 +318,7 @@ def _next_version(row: Expense, before: Expense) -> Expense:
 
 
 def _row_of(expense: Expense) -> str:
-    return f"row {expense.place.row}" if expense.place.row else expense.where
+    return _("row {row}").format(row=expense.place.row) if expense.place.row else expense.where
 
 
 def _row_problems(
@@ -303,17 +331,13 @@ def _row_problems(
 ) -> list[Problem]:
     project = funded.get(row.reference)
     if project is None:
-        return [
-            row.at("reference").saying(
-                f"'{row.reference}' is not a funded project of {call.id} (the funded projects "
-                f"are {', '.join(funded) or 'none'})"
-            )
-        ]
+        return [row.at("reference").saying(not_funded(row.reference, call.id, funded))]
     if row.reference in settled:
         return [
             row.at("reference").saying(
-                f"{row.reference} was settled on {settled[row.reference]}: a settled project "
-                "takes no more expenses"
+                _("{ref} was settled on {day}: a settled project takes no more expenses").format(
+                    ref=row.reference, day=format_day(settled[row.reference])
+                )
             )
         ]
     found = []
@@ -321,8 +345,12 @@ def _row_problems(
         keys = [b.key for b in call.budget_lines]
         found.append(
             row.at("budget_line").saying(
-                f"'{row.budget_line}' is not a budget line of {call.id}"
-                f"{did_you_mean(row.budget_line, keys)} (the lines are {', '.join(keys)})"
+                _("'{line}' is not a budget line of {call}{hint} (the lines are {lines})").format(
+                    line=row.budget_line,
+                    call=call.id,
+                    hint=did_you_mean(row.budget_line, keys),
+                    lines=", ".join(keys),
+                )
             )
         )
     if row.cofinanced_by is not None and row.cofinanced_by not in {
@@ -331,19 +359,23 @@ def _row_problems(
         keys = [c.key for c in call.co_financing]
         found.append(
             row.at("cofinanced_by").saying(
-                f"'{row.cofinanced_by}' is not a co-financing source of {call.id} "
-                f"(the sources are {', '.join(keys) or 'none'})"
+                _(
+                    "'{source}' is not a co-financing source of {call} (the sources are {sources})"
+                ).format(
+                    source=row.cofinanced_by, call=call.id, sources=", ".join(keys) or _("none")
+                )
             )
         )
     if row.amount_cents <= 0:
-        found.append(row.at("amount").saying("an invoice's amount is above zero"))
+        found.append(row.at("amount").saying(_("an invoice's amount is above zero")))
     if row.claimed_cents <= 0 < row.amount_cents:
-        found.append(row.at("claimed").saying("the share claimed is above zero"))
+        found.append(row.at("claimed").saying(_("the share claimed is above zero")))
     elif row.claimed_cents > row.amount_cents:
         found.append(
             row.at("claimed").saying(
-                f"{format_eur(row.claimed_cents)} claimed is more than the invoice's "
-                f"{format_eur(row.amount_cents)}"
+                _("{claimed} claimed is more than the invoice's {amount}").format(
+                    claimed=format_eur(row.claimed_cents), amount=format_eur(row.amount_cents)
+                )
             )
         )
     found += _date_problems(call, project, row, today=today)
@@ -357,15 +389,18 @@ def _date_problems(call: Call, project: Project, row: Expense, *, today: dt.date
     if start is None or end is None:
         return [
             row.at("reference").saying(
-                f"{row.reference} has no start date, so its period is not known"
+                _("{ref} has no start date, so its period is not known").format(ref=row.reference)
             )
         ]
     found = []
     if not start <= row.invoice_date <= end:
         found.append(
             row.at("invoice_date").saying(
-                f"the invoice date {row.invoice_date} is outside the project's period "
-                f"({start} to {end})"
+                _(
+                    "the invoice date {day} is outside the project's period ({start} to {end})"
+                ).format(
+                    day=format_day(row.invoice_date), start=format_day(start), end=format_day(end)
+                )
             )
         )
     due = justification_due(call, project)
@@ -373,18 +408,26 @@ def _date_problems(call: Call, project: Project, row: Expense, *, today: dt.date
     if row.paid_on < start:
         found.append(
             row.at("paid_on").saying(
-                f"the payment date {row.paid_on} is before the project's start ({start})"
+                _("the payment date {day} is before the project's start ({start})").format(
+                    day=format_day(row.paid_on), start=format_day(start)
+                )
             )
         )
     elif row.paid_on > due:
         found.append(
             row.at("paid_on").saying(
-                f"the payment date {row.paid_on} is after the justification deadline ({due})"
+                _("the payment date {day} is after the justification deadline ({due})").format(
+                    day=format_day(row.paid_on), due=format_day(due)
+                )
             )
         )
     elif row.paid_on > today:
         found.append(
-            row.at("paid_on").saying(f"the payment date {row.paid_on} is after today ({today})")
+            row.at("paid_on").saying(
+                _("the payment date {day} is after today ({today})").format(
+                    day=format_day(row.paid_on), today=format_day(today)
+                )
+            )
         )
     return found
 
@@ -466,34 +509,44 @@ def plan_reviews(
     for row in rows:
         identity = invoice_identity(row.supplier, row.invoice_number)
         expense = in_force.get(identity)
-        named = f"invoice '{row.invoice_number}' of '{row.supplier}'"
+        named = _named(row.invoice_number, row.supplier)
         found: list[Problem] = []
         if expense is None or expense.reference != row.reference:
             found.append(
                 row.at("invoice_number").saying(
-                    f"{row.reference} claims no {named}: review the expenses of a review "
-                    "workbook ('slrbcall justification review -o FILE')"
+                    _(
+                        "{ref} claims no {invoice}: review the expenses of a review "
+                        "workbook ('slrbcall justification review -o FILE')"
+                    ).format(ref=row.reference, invoice=named)
                 )
             )
         elif row.reference in settled:
             found.append(
                 row.at("reference").saying(
-                    f"{row.reference} was settled on {settled[row.reference]}: its expenses "
-                    "are reviewed no more"
+                    _("{ref} was settled on {day}: its expenses are reviewed no more").format(
+                        ref=row.reference, day=format_day(settled[row.reference])
+                    )
                 )
             )
         elif row.claimed_cents != expense.claimed_cents:
             found.append(
                 row.at("claimed").saying(
-                    f"{named} now claims {format_eur(expense.claimed_cents)}, not "
-                    f"{format_eur(row.claimed_cents)}: it changed since this workbook was "
-                    "written; write a new one"
+                    _(
+                        "{invoice} now claims {now}, not {then}: it changed since this "
+                        "workbook was written; write a new one"
+                    ).format(
+                        invoice=named,
+                        now=format_eur(expense.claimed_cents),
+                        then=format_eur(row.claimed_cents),
+                    )
                 )
             )
         if identity in seen:
             found.append(
                 row.at("invoice_number").saying(
-                    f"{named} is reviewed twice (also on {_review_row(seen[identity])})"
+                    _("{invoice} is reviewed twice (also on {place})").format(
+                        invoice=named, place=_review_row(seen[identity])
+                    )
                 )
             )
         seen.setdefault(identity, row)
@@ -524,7 +577,7 @@ def plan_reviews(
 
 
 def _review_row(row: ReviewRow) -> str:
-    return f"row {row.place.row}" if row.place.row else row.place.where
+    return _("row {row}").format(row=row.place.row) if row.place.row else row.place.where
 
 
 def _admitted(row: ReviewRow, expense: Expense | None) -> tuple[int, list[Problem]]:
@@ -534,28 +587,37 @@ def _admitted(row: ReviewRow, expense: Expense | None) -> tuple[int, list[Proble
     if row.reason not in REASONS:
         found.append(
             row.at("reason").saying(
-                f"'{row.reason}' is not a reason code{did_you_mean(row.reason, list(REASONS))} "
-                f"(the codes are {', '.join(REASONS)})"
+                _("'{reason}' is not a reason code{hint} (the codes are {codes})").format(
+                    reason=row.reason,
+                    hint=did_you_mean(row.reason, list(REASONS)),
+                    codes=", ".join(REASONS),
+                )
             )
         )
     elif (row.reason == _ADMITTED_REASON) != (row.decision is Decision.ADMITTED):
         found.append(
             row.at("reason").saying(
-                f"'{_ADMITTED_REASON}' goes with an admitted expense, and only there: "
-                f"give another reason for one {row.decision.value.replace('_', ' ')}"
+                _(
+                    "'{code}' goes with an admitted expense, and only there: give another "
+                    "reason for one {decision}"
+                ).format(code=_ADMITTED_REASON, decision=_(DECISION_LABELS[row.decision]))
                 if row.decision is not Decision.ADMITTED
-                else f"an admitted expense has the reason '{_ADMITTED_REASON}', not '{row.reason}'"
+                else _("an admitted expense has the reason '{code}', not '{reason}'").format(
+                    code=_ADMITTED_REASON, reason=row.reason
+                )
             )
         )
     elif row.reason == _NEEDS_COMMENT and not row.comment:
-        found.append(row.at("comment").saying("the reason 'other' needs a comment that says it"))
+        found.append(row.at("comment").saying(_("the reason 'other' needs a comment that says it")))
     value = row.admitted_cents
     if row.decision is Decision.ADMITTED:
         if value is not None and value != claimed:
             found.append(
                 row.at("admitted").saying(
-                    f"an admitted expense admits all of the {format_eur(claimed)} claimed, not "
-                    f"{format_eur(value)}: mark it partly admitted"
+                    _(
+                        "an admitted expense admits all of the {claimed} claimed, not {value}: "
+                        "mark it partly admitted"
+                    ).format(claimed=format_eur(claimed), value=format_eur(value))
                 )
             )
         return claimed, found
@@ -563,23 +625,27 @@ def _admitted(row: ReviewRow, expense: Expense | None) -> tuple[int, list[Proble
         if value:
             found.append(
                 row.at("admitted").saying(
-                    f"a rejected expense admits nothing, not {format_eur(value)}: leave it "
-                    "empty, or mark it partly admitted"
+                    _(
+                        "a rejected expense admits nothing, not {value}: leave it empty, or "
+                        "mark it partly admitted"
+                    ).format(value=format_eur(value))
                 )
             )
         return 0, found
     if value is None or value == 0:
         found.append(
             row.at("admitted").saying(
-                "a partly admitted expense needs the amount admitted (more than zero)"
+                _("a partly admitted expense needs the amount admitted (more than zero)")
             )
         )
         return 0, found
     if value >= claimed:
         found.append(
             row.at("admitted").saying(
-                f"{format_eur(value)} is not part of the {format_eur(claimed)} claimed: a "
-                "partly admitted expense admits less than its claim (all of it: admitted)"
+                _(
+                    "{value} is not part of the {claimed} claimed: a partly admitted expense "
+                    "admits less than its claim (all of it: admitted)"
+                ).format(value=format_eur(value), claimed=format_eur(claimed))
             )
         )
     return value, found

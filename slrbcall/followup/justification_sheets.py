@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from slrbcall.errors import Problem
 from slrbcall.followup.justification import REASONS, Decision, Expense, ReviewRow
 from slrbcall.followup.workbooks import Column, column, filled
+from slrbcall.i18n import N_, _
 from slrbcall.model import Localized
 from slrbcall.sheets import (
     CellError,
@@ -40,9 +41,11 @@ __all__ = [
     "DECISION_WORDS",
     "JUSTIFICATION_COLUMNS",
     "JUSTIFICATION_INSTRUCTIONS",
+    "JUSTIFICATION_NOTES",
     "JUSTIFICATION_SHEETS",
     "REVIEW_COLUMNS",
     "REVIEW_INSTRUCTIONS",
+    "REVIEW_NOTES",
     "REVIEW_SHEETS",
     "ExpensesRead",
     "ReviewsRead",
@@ -203,8 +206,10 @@ def _attachment(text: str) -> str:
     for pure in (PurePosixPath(text), PureWindowsPath(text)):
         if pure.is_absolute() or pure.anchor or ".." in pure.parts:
             raise CellError(
-                f"'{text}' is not a file of the workbook's folder: name the file (e.g. "
-                "facture-017.pdf) and put it beside the workbook"
+                _(
+                    "'{text}' is not a file of the workbook's folder: name the file (e.g. "
+                    "facture-017.pdf) and put it beside the workbook"
+                ).format(text=text)
             )
     return "/".join(PureWindowsPath(text).parts)
 
@@ -212,7 +217,11 @@ def _attachment(text: str) -> str:
 def _sha256(text: str) -> str:
     value = text.strip().lower()
     if not _SHA256.fullmatch(value):
-        raise CellError(f"not a SHA-256: '{text}' (64 hexadecimal digits, or leave it empty)")
+        raise CellError(
+            _("not a SHA-256: '{text}' (64 hexadecimal digits, or leave it empty)").format(
+                text=text
+            )
+        )
     return value
 
 
@@ -236,14 +245,15 @@ _EXPENSE_FIELDS = (
     "attachment_sha256",
     "note",
 )
+#: Each required field, and what a row that lacks it is told.
 _REQUIRED = {
-    "reference": "reference",
-    "budget_line": "budget line",
-    "supplier": "supplier",
-    "invoice_number": "invoice number",
-    "invoice_date": "invoice date",
-    "paid_on": "payment date",
-    "amount": "amount",
+    "reference": N_("empty: every expense needs its reference"),
+    "budget_line": N_("empty: every expense needs its budget line"),
+    "supplier": N_("empty: every expense needs its supplier"),
+    "invoice_number": N_("empty: every expense needs its invoice number"),
+    "invoice_date": N_("empty: every expense needs its invoice date"),
+    "paid_on": N_("empty: every expense needs its payment date"),
+    "amount": N_("empty: every expense needs its amount"),
 }
 
 
@@ -253,7 +263,6 @@ def _cells(
     keys: tuple[str, ...],
     read: Callable[[str, Cell], object],
     required: Mapping[str, str],
-    what: str,
 ) -> Callable[[tuple[Cell, ...]], tuple[dict[str, object], dict[str, Problem], list[Problem]]]:
     """A reader of one row: each field's value and place, and the row's problems."""
 
@@ -276,9 +285,7 @@ def _cells(
                 problems.append(places[key].saying(str(exc)))
                 continue
             if found[key] is None and key in required:
-                problems.append(
-                    places[key].saying(f"empty: every {what} needs its {required[key]}")
-                )
+                problems.append(places[key].saying(_(required[key])))
         return found, places, problems
 
     return row
@@ -313,7 +320,7 @@ def read_expenses(
             return _sha256(text)
         return text
 
-    reader = _cells(sheet, header, ("reference", *_EXPENSE_FIELDS), read, _REQUIRED, "expense")
+    reader = _cells(sheet, header, ("reference", *_EXPENSE_FIELDS), read, _REQUIRED)
     expenses: list[Expense] = []
     problems: list[Problem] = []
     left_out = 0
@@ -329,7 +336,7 @@ def read_expenses(
         if found["attachment_sha256"] is not None and found["attachment"] is None:
             row_problems.append(
                 places["attachment_sha256"].saying(
-                    "a SHA-256 without an attachment: name the file it is the hash of"
+                    _("a SHA-256 without an attachment: name the file it is the hash of")
                 )
             )
         if row_problems:
@@ -367,12 +374,12 @@ class ReviewsRead:
 
 _REVIEW_FIELDS = ("decision", "admitted", "reason", "comment")
 _REVIEW_REQUIRED = {
-    "reference": "reference",
-    "supplier": "supplier",
-    "invoice_number": "invoice number",
-    "claimed": "amount claimed",
-    "decision": "decision",
-    "reason": "reason code",
+    "reference": N_("empty: every review needs its reference"),
+    "supplier": N_("empty: every review needs its supplier"),
+    "invoice_number": N_("empty: every review needs its invoice number"),
+    "claimed": N_("empty: every review needs its amount claimed"),
+    "decision": N_("empty: every review needs its decision"),
+    "reason": N_("empty: every review needs its reason code"),
 }
 _WORDS = ", ".join(f"'{w}'" for w in DECISION_WORDS[Decision.ADMITTED].values())
 
@@ -383,7 +390,9 @@ def _decision(text: str) -> Decision:
         words = "; ".join(
             " / ".join(f"'{w}'" for w in words.values()) for words in DECISION_WORDS.values()
         )
-        raise CellError(f"not a decision: '{text}' (write {words})")
+        raise CellError(
+            _("not a decision: '{text}' (write {words})").format(text=text, words=words)
+        )
     return found
 
 
@@ -408,7 +417,7 @@ def read_review_rows(sheet: Sheet, header: Header) -> ReviewsRead:
         return _decision(text) if key == "decision" else _reason(text)
 
     keys = ("reference", "supplier", "invoice_number", "claimed", *_REVIEW_FIELDS)
-    reader = _cells(sheet, header, keys, read, _REVIEW_REQUIRED, "review")
+    reader = _cells(sheet, header, keys, read, _REVIEW_REQUIRED)
     rows: list[ReviewRow] = []
     problems: list[Problem] = []
     left_out = 0
@@ -542,5 +551,87 @@ REVIEW_INSTRUCTIONS = MappingProxyType(
             "Laat een rij leeg zolang ze niet beoordeeld is. Inlezen: slrbcall "
             "justification decide BESTAND.xlsx",
         ),
+    }
+)
+
+#: The notes on the templates' headers, per language (en, fr, nl), by column key.
+JUSTIFICATION_NOTES = MappingProxyType(
+    {
+        "en": {
+            "title": "Not read back: for information.",
+            "budget_line": "A budget line of the call.",
+            "invoice_date": "Within the project's period.",
+            "paid_on": "Before the justification deadline.",
+            "amount": "The invoice's amount, VAT included.",
+            "claimed": "The part claimed from this grant; empty: all of it.",
+            "cofinanced_by": "Who pays the part not claimed.",
+            "attachment": "The file name of the supporting document.",
+            "attachment_sha256": "Empty: computed when taken in.",
+        },
+        "fr": {
+            "title": "Non relu : pour information.",
+            "budget_line": "Un poste budgétaire de l'appel.",
+            "invoice_date": "Dans la période du projet.",
+            "paid_on": "Avant l'échéance de la justification.",
+            "amount": "Le montant de la facture, TVA comprise.",
+            "claimed": "La part imputée à ce subside ; vide : tout le montant.",
+            "cofinanced_by": "Qui paie la part non imputée.",
+            "attachment": "Le nom du fichier de la pièce justificative.",
+            "attachment_sha256": "Vide : calculé à l'importation.",
+        },
+        "nl": {
+            "title": "Wordt niet ingelezen: ter informatie.",
+            "budget_line": "Een begrotingspost van de oproep.",
+            "invoice_date": "Binnen de looptijd van het project.",
+            "paid_on": "Vóór de termijn van de verantwoording.",
+            "amount": "Het factuurbedrag, btw inbegrepen.",
+            "claimed": "Het deel ten laste van deze subsidie; leeg: het hele bedrag.",
+            "cofinanced_by": "Wie het deel betaalt dat niet ten laste van de subsidie komt.",
+            "attachment": "De bestandsnaam van het bewijsstuk.",
+            "attachment_sha256": "Leeg: berekend bij het inlezen.",
+        },
+    }
+)
+REVIEW_NOTES = MappingProxyType(
+    {
+        "en": {
+            "title": "Not read back.",
+            "budget_line": "Not read back.",
+            "supplier": "With the invoice number: the expense reviewed.",
+            "invoice_date": "Not read back.",
+            "amount": "Not read back.",
+            "claimed": "Checked: the claim this review was written for.",
+            "attachment": "Not read back.",
+            "decision": "Admitted, partly admitted or rejected.",
+            "admitted": "For a partly admitted expense: the amount admitted.",
+            "reason": "A reason code (see the instructions).",
+            "comment": "Required with the reason 'other'.",
+        },
+        "fr": {
+            "title": "Non relu.",
+            "budget_line": "Non relu.",
+            "supplier": "Avec le numéro de facture : la dépense examinée.",
+            "invoice_date": "Non relu.",
+            "amount": "Non relu.",
+            "claimed": "Vérifié : la part imputée pour laquelle cet examen a été écrit.",
+            "attachment": "Non relu.",
+            "decision": "Admis, partiellement admis ou rejeté.",
+            "admitted": "Pour une dépense partiellement admise : le montant admis.",
+            "reason": "Un code de motif (voir les instructions).",
+            "comment": "Obligatoire avec le motif « other ».",
+        },
+        "nl": {
+            "title": "Wordt niet ingelezen.",
+            "budget_line": "Wordt niet ingelezen.",
+            "supplier": "Samen met het factuurnummer: de beoordeelde uitgave.",
+            "invoice_date": "Wordt niet ingelezen.",
+            "amount": "Wordt niet ingelezen.",
+            "claimed": "Gecontroleerd: het bedrag waarvoor deze beoordeling geschreven werd.",
+            "attachment": "Wordt niet ingelezen.",
+            "decision": "Aanvaard, gedeeltelijk aanvaard of verworpen.",
+            "admitted": "Voor een gedeeltelijk aanvaarde uitgave: het aanvaarde bedrag.",
+            "reason": "Een code van de reden (zie de instructies).",
+            "comment": "Verplicht bij de reden 'other'.",
+        },
     }
 )

@@ -30,6 +30,7 @@ __all__ = [
     "TrancheStatus",
     "amended",
     "funded_projects",
+    "not_funded",
     "status_label",
 ]
 
@@ -79,6 +80,13 @@ def status_label(code: str) -> str:
     """A status (:class:`ItemStatus`, :class:`TrancheStatus`) or an entry's kind
     (:attr:`PaymentEntry.kind`) in the officer's language."""
     return _(_SHOWN[code]) if code in _SHOWN else code
+
+
+def not_funded(reference: str, call_id: str, funded: Iterable[str]) -> str:
+    """Why ``reference`` is refused: not a funded project of the call (which are named)."""
+    return _("'{ref}' is not a funded project of {call} (the funded projects are {funded})").format(
+        ref=reference, call=call_id, funded=", ".join(funded) or _("none")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,12 @@ from types import MappingProxyType
 from typing import Any
 
 from slrbcall.errors import Problem
-from slrbcall.followup.model import Project, Report
+from slrbcall.followup.model import Project, Report, not_funded
+from slrbcall.i18n import N_, _, format_day
 
 __all__ = [
     "DELIVERABLES",
+    "DELIVERABLE_LABELS",
     "OTHER_DELIVERABLE",
     "OutcomeTotals",
     "Outcomes",
@@ -64,6 +66,18 @@ DELIVERABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 #: A part of the deliverables text that names none of :data:`DELIVERABLES`.
 OTHER_DELIVERABLE = "other"
+#: Each kind as the officer reads it (stored and in JSON: the key). "recipes" are
+#: cooking recipes (recettes de cuisine / recepten), never receipts.
+DELIVERABLE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "portraits": N_("portraits"),
+        "travel_reports": N_("travel reports"),
+        "recipes": N_("recipes"),
+        "booklets": N_("booklets"),
+        "brochures": N_("brochures"),
+        OTHER_DELIVERABLE: N_("other"),
+    }
+)
 
 _SPLIT = re.compile(r"[,;/+\n]| and | et | en ")
 _PATTERNS = {
@@ -108,27 +122,27 @@ def check_reports(
     for report in reports:
         project = funded.get(report.reference)
         if project is None:
-            listed = ", ".join(funded) or "none"
-            problems.append(
-                report.place.saying(
-                    f"'{report.reference}' is not a funded project of {call_id} "
-                    f"(the funded projects are {listed})",
-                )
-            )
+            problems.append(report.place.saying(not_funded(report.reference, call_id, funded)))
             continue
         if project.start is not None and report.report_date < project.start:
             problems.append(
                 report.place.saying(
-                    f"the report date {report.report_date} is before the start of "
-                    f"{report.reference} ({project.start})",
+                    _("the report date {day} is before the start of {ref} ({start})").format(
+                        day=format_day(report.report_date),
+                        ref=report.reference,
+                        start=format_day(project.start),
+                    )
                 )
             )
         key = (report.reference, report.report_date.isoformat())
         if key in seen:
             problems.append(
                 report.place.saying(
-                    f"{report.reference} already has a report dated {report.report_date} "
-                    f"in this file ({seen[key]}): keep one",
+                    _(
+                        "{ref} already has a report dated {day} in this file ({place}): keep one"
+                    ).format(
+                        ref=report.reference, day=format_day(report.report_date), place=seen[key]
+                    )
                 )
             )
         else:
@@ -136,8 +150,11 @@ def check_reports(
         involved, trained = report.residents_involved, report.residents_trained
         if involved is not None and trained is not None and trained > involved:
             warnings.append(
-                f"{report.where}: {report.reference}: {trained} residents trained but only "
-                f"{involved} involved (stored as given: check the figures)"
+                f"{report.where}: {report.reference}: "
+                + _(
+                    "{trained} residents trained but only {involved} involved (stored as "
+                    "given: check the figures)"
+                ).format(trained=trained, involved=involved)
             )
     return problems, warnings
 

@@ -47,6 +47,7 @@ from slrbcall.followup.model import (
     Project,
     TrancheStatus,
 )
+from slrbcall.i18n import _, format_day
 from slrbcall.model import Localized
 from slrbcall.money import format_eur
 
@@ -68,7 +69,9 @@ __all__ = [
     "check_milestone_correction",
     "check_payment",
     "condition_keys",
+    "condition_label",
     "duties",
+    "english_label",
     "milestone_key",
     "schedule",
     "tranche_blockers",
@@ -86,6 +89,13 @@ _LABELS = {
     YEARLY_REPORT: Localized(nl="Jaarverslag", fr="Rapport annuel"),
     FINAL_REPORT: Localized(nl="Eindverslag", fr="Rapport final"),
 }
+#: The same in English, for an officer who reads English (``--lang en``).
+_ENGLISH = {
+    SIGNATURE: "Signature of the convention",
+    INTERIM_REPORT: "Interim report",
+    YEARLY_REPORT: "Yearly report",
+    FINAL_REPORT: "Final report",
+}
 # The Empowerment call pays its second tranche after the interim interview: the
 # interview is the interim report. "signed" saves typing at the counter.
 _ALIASES = {"interim_interview": INTERIM_REPORT, "signed": SIGNATURE}
@@ -101,13 +111,38 @@ def milestone_key(text: str) -> str:
     raw = "_".join(text.strip().casefold().replace("-", "_").split())
     base, sep, number = raw.partition(":")
     if not base:
-        raise ValueError(f"not a milestone: '{text}'")
+        raise ValueError(_("not a milestone: '{text}'").format(text=text))
     base = _ALIASES.get(base, base)
     if not sep:
         return base
     if not number.isdigit() or int(number) < 1:
-        raise ValueError(f"'{text}': the number after ':' counts from 1, e.g. yearly_report:2")
+        raise ValueError(
+            _("'{text}': the number after ':' counts from 1, e.g. yearly_report:2").format(
+                text=text
+            )
+        )
     return f"{base}:{int(number)}"
+
+
+def condition_label(key: str, lang: str) -> str:
+    """What a tranche waits for, as an officer reading ``lang`` reads it: the tool's
+    label of the milestone in Dutch or French (``Rapport intermédiaire``, ``Jaarverslag
+    2``), its key in English (``interim_report``, as typed in ``--milestone``)."""
+    base, _sep, number = key.partition(":")
+    if lang not in ("nl", "fr") or base not in _LABELS:
+        return key
+    label = _LABELS[base][lang]
+    return f"{label} {number}" if number else label
+
+
+def english_label(key: str) -> str:
+    """The English label of a milestone or a step known by its ``key`` (the call's
+    labels are in Dutch and French only): the tool's own name for a tranche's
+    condition, else the key in words (``inter-project-meeting`` -> ``Inter-project
+    meeting``, ``yearly_report:2`` -> ``Yearly report 2``)."""
+    base, _sep, number = key.partition(":")
+    words = _ENGLISH.get(base) or base.replace("_", " ").replace("-", " ").strip().capitalize()
+    return f"{words} {number}" if number else words
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +152,7 @@ class Duty:
     key: str
     label: Localized
     due: dt.date
+    english: str = ""
 
 
 def condition_keys(call: Call) -> tuple[str, ...]:
@@ -143,7 +179,9 @@ def duties(call: Call, project: Project) -> tuple[Duty, ...]:
     start, end = project.start, project.end
     if start is None or end is None:
         return ()
-    found: dict[str, Duty] = {SIGNATURE: Duty(SIGNATURE, _LABELS[SIGNATURE], start)}
+    found: dict[str, Duty] = {
+        SIGNATURE: Duty(SIGNATURE, _LABELS[SIGNATURE], start, english_label(SIGNATURE))
+    }
     by_key = {d.key: d for d in call.deadlines}
     counts: dict[str, int] = {}
     for key, due in deadlines(call, start, end):
@@ -152,13 +190,18 @@ def duties(call: Call, project: Project) -> tuple[Duty, ...]:
         if deadline.every_months:
             counts[base] = counts.get(base, 0) + 1
             numbered = f"{base}:{counts[base]}"
-            found[numbered] = Duty(numbered, _numbered(deadline.label, counts[base]), due)
+            found[numbered] = Duty(
+                numbered,
+                _numbered(deadline.label, counts[base]),
+                due,
+                english_label(f"{key}:{counts[base]}"),
+            )
         elif base not in found:
-            found[base] = Duty(base, deadline.label, due)
+            found[base] = Duty(base, deadline.label, due, english_label(key))
     for key in condition_keys(call):
         if key in found:
             continue
-        base, _, number = key.partition(":")
+        base, _sep, number = key.partition(":")
         if base == INTERIM_REPORT:
             due = month_offset(start, project.duration_months // 2)
         elif base == YEARLY_REPORT:
@@ -166,7 +209,7 @@ def duties(call: Call, project: Project) -> tuple[Duty, ...]:
         else:
             due = end
         label = _numbered(_LABELS[base], int(number)) if number else _LABELS[base]
-        found[key] = Duty(key, label, due)
+        found[key] = Duty(key, label, due, english_label(key))
     return tuple(sorted(found.values(), key=lambda d: (d.due, d.key)))
 
 
@@ -235,11 +278,19 @@ def tranche_blockers(
     found = []
     reached = recorded.get(due.condition)
     if reached is None:
-        found.append(f"the milestone '{due.condition}' is not recorded")
+        found.append(_("the milestone '{key}' is not recorded").format(key=due.condition))
     elif reached > on:
-        found.append(f"the milestone '{due.condition}' is dated {reached}, after {on}")
+        found.append(
+            _("the milestone '{key}' is dated {reached}, after {on}").format(
+                key=due.condition, reached=format_day(reached), on=format_day(on)
+            )
+        )
     if due.payable_from is not None and due.payable_from > on:
-        found.append(f"tranche {due.number} is payable from {due.payable_from}")
+        found.append(
+            _("tranche {number} is payable from {day}").format(
+                number=due.number, day=format_day(due.payable_from)
+            )
+        )
     return tuple(found)
 
 
@@ -316,9 +367,7 @@ def check_payment(
     ref = project.reference
     plan = schedule(call, project)
     if not 1 <= tranche <= len(plan):
-        return PaymentCheck(
-            amount_cents or 0, (f"the project has tranches 1 to {len(plan)}, not {tranche}",), ()
-        )
+        return PaymentCheck(amount_cents or 0, (_no_tranche(len(plan), tranche),), ())
     due = plan[tranche - 1]
     amount = due.amount_cents if amount_cents is None else amount_cents
     mine = [p for p in payments if p.reference == ref]
@@ -326,42 +375,65 @@ def check_payment(
     twice = next((p for p in mine if p.tranche == tranche), None)
     if twice is not None and twice.reversed:
         errors.append(
-            f"tranche {tranche} was paid and the payment reversed: record its payment as a "
-            f"correction ('slrbcall payments correct {ref} --tranche {tranche} --amount A "
-            "--date D --reason TEXT')"
+            _(
+                "tranche {tranche} was paid and the payment reversed: record its payment as a "
+                "correction ('slrbcall payments correct {ref} --tranche {tranche} --amount A "
+                "--date D --reason TEXT')"
+            ).format(tranche=tranche, ref=ref)
         )
     elif twice is not None:
         errors.append(
-            f"tranche {tranche} is already paid ({format_eur(twice.amount_cents)} "
-            f"on {twice.paid_on}): a tranche is paid once (to correct it: 'slrbcall payments "
-            f"correct {ref} --tranche {tranche} --amount A --reason TEXT')"
+            _(
+                "tranche {tranche} is already paid ({amount} on {day}): a tranche is paid once "
+                "(to correct it: 'slrbcall payments correct {ref} --tranche {tranche} "
+                "--amount A --reason TEXT')"
+            ).format(
+                tranche=tranche,
+                amount=format_eur(twice.amount_cents),
+                day=format_day(twice.paid_on),
+                ref=ref,
+            )
         )
     elif due.amount_cents == 0:
         errors.append(
-            f"tranche {tranche} is cancelled by amendment {project.amendment}: "
-            "nothing is left to pay on it"
+            _(
+                "tranche {tranche} is cancelled by amendment {amendment}: "
+                "nothing is left to pay on it"
+            ).format(tranche=tranche, amendment=project.amendment)
         )
     if amount <= 0 and due.amount_cents > 0:
-        errors.append("the amount of a payment must be above zero")
+        errors.append(_("the amount of a payment must be above zero"))
     total = sum(p.amount_cents for p in mine) + amount
     if total > project.award_cents:
-        errors.append(_above_award(project, f"paying {format_eur(amount)}", total))
+        what = _("paying {amount}").format(amount=format_eur(amount))
+        errors.append(_above_award(project, what, total))
     recorded = _recorded(milestones, ref)
     errors += _date_errors(project, due, recorded, paid_on=paid_on, today=today)
     blockers = list(tranche_blockers(due, recorded, on=paid_on))
     if amount > due.amount_cents:
         blockers.append(
-            f"{format_eur(amount)} is more than tranche {tranche}'s {format_eur(due.amount_cents)}"
+            _("{amount} is more than tranche {tranche}'s {planned}").format(
+                amount=format_eur(amount), tranche=tranche, planned=format_eur(due.amount_cents)
+            )
         )
     return PaymentCheck(amount, tuple(errors), tuple(blockers))
 
 
-def _above_award(project: Project, what: str, total: int) -> str:
-    award = "amended award" if project.amendment else "award"
-    return (
-        f"{what} would bring the project's payments to {format_eur(total)}, above its "
-        f"{award} of {format_eur(project.award_cents)}"
+def _no_tranche(count: int, tranche: int) -> str:
+    return _("the project has tranches 1 to {count}, not {tranche}").format(
+        count=count, tranche=tranche
     )
+
+
+def _above_award(project: Project, what: str, total: int) -> str:
+    if project.amendment:
+        text = _(
+            "{what} would bring the project's payments to {total}, above its amended award "
+            "of {award}"
+        )
+    else:
+        text = _("{what} would bring the project's payments to {total}, above its award of {award}")
+    return text.format(what=what, total=format_eur(total), award=format_eur(project.award_cents))
 
 
 def _date_errors(
@@ -378,9 +450,17 @@ def _date_errors(
     signed = recorded.get(SIGNATURE) if due.condition == SIGNATURE else None
     from_signature = signed is not None and signed <= paid_on
     if not from_signature and project.start is not None and paid_on < project.start:
-        errors.append(f"the payment date {paid_on} is before the project's start ({project.start})")
+        errors.append(
+            _("the payment date {day} is before the project's start ({start})").format(
+                day=format_day(paid_on), start=format_day(project.start)
+            )
+        )
     if paid_on > today:
-        errors.append(f"the payment date {paid_on} is after today ({today})")
+        errors.append(
+            _("the payment date {day} is after today ({today})").format(
+                day=format_day(paid_on), today=format_day(today)
+            )
+        )
     return errors
 
 
@@ -405,24 +485,28 @@ def check_correction(
     ref = project.reference
     plan = schedule(call, project)
     if not 1 <= tranche <= len(plan):
-        return None, (f"the project has tranches 1 to {len(plan)}, not {tranche}",)
+        return None, (_no_tranche(len(plan), tranche),)
     mine = [p for p in payments if p.reference == ref]
     payment = next((p for p in mine if p.tranche == tranche), None)
     if payment is None:
         return None, (
-            f"tranche {tranche} is not paid: there is nothing to correct (record its "
-            f"payment with 'slrbcall payments record {ref} --tranche {tranche} --date D')",
+            _(
+                "tranche {tranche} is not paid: there is nothing to correct (record its "
+                "payment with 'slrbcall payments record {ref} --tranche {tranche} --date D')"
+            ).format(tranche=tranche, ref=ref),
         )
     on = paid_on or payment.paid_on
     if (amount_cents, on) == (payment.amount_cents, payment.paid_on):
         return payment, (
-            f"tranche {tranche} already stands at {format_eur(amount_cents)} on {on}: "
-            "there is nothing to correct",
+            _(
+                "tranche {tranche} already stands at {amount} on {day}: there is nothing to correct"
+            ).format(tranche=tranche, amount=format_eur(amount_cents), day=format_day(on)),
         )
     errors = []
     total = sum(p.amount_cents for p in mine) - payment.amount_cents + amount_cents
     if amount_cents > payment.amount_cents and total > project.award_cents:
-        errors.append(_above_award(project, f"correcting it to {format_eur(amount_cents)}", total))
+        what = _("correcting it to {amount}").format(amount=format_eur(amount_cents))
+        errors.append(_above_award(project, what, total))
     if amount_cents > 0 or paid_on is not None:
         errors += _date_errors(
             project, plan[tranche - 1], _recorded(milestones, ref), paid_on=on, today=today
@@ -448,16 +532,25 @@ def check_milestone(
     known = [d.key for d in duties(call, project)]
     errors = []
     if not known:
-        errors.append(f"{ref} has no start date, so its milestones are not known")
+        errors.append(_("{ref} has no start date, so its milestones are not known").format(ref=ref))
     elif canonical not in known:
         errors.append(
-            f"'{key}' is not a milestone of {ref}{did_you_mean(canonical, known)} "
-            f"(its milestones: {', '.join(known)})"
+            _("'{key}' is not a milestone of {ref}{hint} (its milestones: {known})").format(
+                key=key, ref=ref, hint=did_you_mean(canonical, known), known=", ".join(known)
+            )
         )
     if project.start is not None and on < project.start and canonical != SIGNATURE:
-        errors.append(f"the date {on} is before the project's start ({project.start})")
+        errors.append(
+            _("the date {day} is before the project's start ({start})").format(
+                day=format_day(on), start=format_day(project.start)
+            )
+        )
     if on > today:
-        errors.append(f"the date {on} is after today ({today})")
+        errors.append(
+            _("the date {day} is after today ({today})").format(
+                day=format_day(on), today=format_day(today)
+            )
+        )
     return canonical, tuple(errors)
 
 
@@ -471,8 +564,10 @@ def check_milestone_again(
         return ()
     what = f"--date {on}" + (" --note TEXT" if note is not None and note != record.note else "")
     return (
-        f"'{record.key}' is already recorded on {record.on}: to correct it, 'slrbcall "
-        f"followup correct {record.reference} --milestone {record.key} {what} --reason TEXT'",
+        _(
+            "'{key}' is already recorded on {day}: to correct it, 'slrbcall "
+            "followup correct {ref} --milestone {key} {options} --reason TEXT'"
+        ).format(key=record.key, day=format_day(record.on), ref=record.reference, options=what),
     )
 
 
@@ -496,9 +591,15 @@ def check_milestone_correction(
     record = next((m for m in milestones if (m.reference, m.key) == (ref, canonical)), None)
     if record is None:
         return None, (
-            f"'{canonical}' is not recorded: there is nothing to correct (record it with "
-            f"'slrbcall followup record {ref} --milestone {canonical} --date {on}')",
+            _(
+                "'{key}' is not recorded: there is nothing to correct (record it with "
+                "'slrbcall followup record {ref} --milestone {key} --date {on}')"
+            ).format(key=canonical, ref=ref, on=on),
         )
     if on == record.on and (note is None or note == record.note):
-        return record, (f"'{canonical}' already stands on {on}: there is nothing to correct",)
+        return record, (
+            _("'{key}' already stands on {day}: there is nothing to correct").format(
+                key=canonical, day=format_day(on)
+            ),
+        )
     return record, ()

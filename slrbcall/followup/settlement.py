@@ -29,12 +29,14 @@ from typing import TYPE_CHECKING, Any
 from slrbcall.followup.justification import Expense, Review
 from slrbcall.followup.model import Payment, Project
 from slrbcall.followup.schedule import schedule
+from slrbcall.i18n import N_, _, ngettext
 from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
     from slrbcall.model import BudgetLine, Call
 
 __all__ = [
+    "RULE_LABELS",
     "LineFigures",
     "Settlement",
     "SettlementPlan",
@@ -47,6 +49,8 @@ __all__ = [
 #: The rule that cut a line: its own cap, or its share of the direct costs.
 CAP = "cap"
 SHARE_OF_DIRECT = "share_of_direct"
+#: The rules as the officer reads them (stored and in JSON: the codes).
+RULE_LABELS = {CAP: N_("cap"), SHARE_OF_DIRECT: N_("share_of_direct")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,17 +196,22 @@ def plan_settlement(
     tranches = tuple(paid.get(t.number, 0) or (balance if t.number == last else 0) for t in plan)
     errors = []
     if waiting:
+        listed = ", ".join(sorted(waiting)[:5]) + (", ..." if len(waiting) > 5 else "")
         errors.append(
-            f"{len(waiting)} expense{'s' if len(waiting) != 1 else ''} of {ref} "
-            f"{'are' if len(waiting) != 1 else 'is'} not reviewed yet ("
-            + ", ".join(sorted(waiting)[:5])
-            + (", ..." if len(waiting) > 5 else "")
-            + "): review them first ('slrbcall justification review -o FILE')"
+            ngettext(
+                "{count} expense of {ref} is not reviewed yet ({expenses}): review them first "
+                "('slrbcall justification review -o FILE')",
+                "{count} expenses of {ref} are not reviewed yet ({expenses}): review them first "
+                "('slrbcall justification review -o FILE')",
+                len(waiting),
+            ).format(count=len(waiting), ref=ref, expenses=listed)
         )
     if balance > 0 and last is None:
         errors.append(
-            f"every tranche of {ref} is paid, and {format_eur(balance)} is still due: no "
-            "tranche is left to carry the last payment (correct the last payment first)"
+            _(
+                "every tranche of {ref} is paid, and {balance} is still due: no tranche is left "
+                "to carry the last payment (correct the last payment first)"
+            ).format(ref=ref, balance=format_eur(balance))
         )
     due = on + dt.timedelta(days=call.justification.recovery_days) if balance < 0 else None
     return SettlementPlan(

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slrbcall.followup.justification import justification_due
 from slrbcall.followup.model import (
@@ -33,8 +34,10 @@ from slrbcall.followup.model import (
     MilestoneRecord,
     Payment,
     Project,
+    status_label,
 )
-from slrbcall.followup.schedule import duties, schedule
+from slrbcall.followup.schedule import duties, english_label, schedule
+from slrbcall.i18n import _, format_day, language, use_language
 from slrbcall.model import Localized
 from slrbcall.money import format_eur
 
@@ -94,6 +97,7 @@ class AppealWindow:
     first_day: dt.date
     last_day: dt.date
     label: Localized
+    english: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,14 @@ class TimelineItem:
     done_on: dt.date | None = None
     month: str | None = None
     amount_cents: int | None = None
+    english: str = ""
+
+    def label_in(self, lang: str) -> str:
+        """The item's label in ``lang``: the call's own words in Dutch or French, the
+        tool's in English (the call's definition has no English)."""
+        if lang == "en":
+            return self.english or self.label.fr
+        return self.label[lang]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +173,7 @@ def build_timeline(
     of it came back.
     """
     if within < 0:
-        raise ValueError("the window (--within) is a number of days, 0 or more")
+        raise ValueError(_("the window (--within) is a number of days, 0 or more"))
     items = []
     for step in call.milestones:
         if step.date is not None:
@@ -180,6 +192,7 @@ def build_timeline(
                 label=step.label,
                 status=item_status(due, until, done=until < today, today=today, within=within),
                 month=step.month,
+                english=english_label(step.key),
             )
         )
     recorded = {(m.reference, m.key): m.on for m in milestones}
@@ -204,6 +217,7 @@ def build_timeline(
                     reference=project.reference,
                     title=project.title,
                     done_on=done_on,
+                    english=duty.english,
                 )
             )
         for tranche in schedule(call, project):
@@ -225,6 +239,7 @@ def build_timeline(
                     title=project.title,
                     done_on=payment.paid_on if payment else None,
                     amount_cents=tranche.amount_cents,
+                    english=f"Tranche {tranche.number}",
                 )
             )
     for appeal in appeals:
@@ -239,6 +254,7 @@ def build_timeline(
                 status=item_status(last, last, done=last < today, today=today, within=within),
                 reference=appeal.reference,
                 title=appeal.title,
+                english=appeal.english,
             )
         )
     items += _closing_items(call, projects, closings, today=today, within=within)
@@ -276,6 +292,7 @@ def _closing_items(
                     reference=project.reference,
                     title=project.title,
                     done_on=done_on,
+                    english="Justification of the expenses",
                 )
             )
         if closing is None or closing.recovery_due is None:
@@ -301,6 +318,7 @@ def _closing_items(
                 amount_cents=closing.recovery_cents - closing.recovered_cents
                 if not back
                 else closing.recovery_cents,
+                english="Recovery",
             )
         )
     return items
@@ -321,26 +339,50 @@ def timeline_ics(timeline: Timeline, *, name: str, lang: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
+    with _speaking(lang):
+        _add_events(cal, timeline, lang=lang, stamp=stamp, event_type=Event)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _add_events(
+    cal: Any, timeline: Timeline, *, lang: str, stamp: dt.datetime, event_type: Any
+) -> None:
     for item in timeline.items:
-        event = Event()
+        event = event_type()
         owner = item.reference or "call"
         event.add("uid", f"{timeline.call_id}/{owner}/{item.key}@slrbcall")
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)
         event.add("dtend", item.until + dt.timedelta(days=1))
-        label = item.label[lang]
+        label = item.label_in(lang)
         summary = f"{item.reference} – {label}" if item.reference else label
         event.add("summary", summary)
         lines = [f"{timeline.call_id}: {label}"]
         if item.title:
             lines.append(f"{item.reference}: {item.title}")
         if item.amount_cents is not None:
-            lines.append(f"Amount: {format_eur(item.amount_cents)}")
-        done = f" ({item.done_on})" if item.done_on else ""
-        lines.append(f"Status on {timeline.today}: {item.status.value}{done}")
+            lines.append(_("Amount: {amount}").format(amount=format_eur(item.amount_cents)))
+        done = f" ({format_day(item.done_on)})" if item.done_on else ""
+        lines.append(
+            _("Status on {day}: {status}").format(
+                day=format_day(timeline.today), status=status_label(item.status.value)
+            )
+            + done
+        )
         event.add("description", "\n".join(lines))
         event.add("categories", [item.kind.value])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    data: bytes = cal.to_ical()
-    return data
+
+
+@contextmanager
+def _speaking(lang: str) -> Iterator[None]:
+    """Speak ``lang`` inside the block: a file's words are in its own language, whatever
+    the officer's (the calendar's ``--lang``)."""
+    spoken = language()
+    use_language(lang)
+    try:
+        yield
+    finally:
+        use_language(spoken)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from slrbcall.errors import Problem
 from slrbcall.followup.model import Report
 from slrbcall.followup.outcomes import deliverable_kinds
+from slrbcall.i18n import _
 from slrbcall.sheets import (
     CellError,
     clean_text,
@@ -38,9 +39,11 @@ __all__ = [
     "DELIVERABLE_WORDS",
     "MONITORING_COLUMNS",
     "MONITORING_INSTRUCTIONS",
+    "MONITORING_NOTES",
     "MONITORING_SHEETS",
     "PAYMENT_COLUMNS",
     "PAYMENT_INSTRUCTIONS",
+    "PAYMENT_NOTES",
     "PAYMENT_SHEETS",
     "Column",
     "PaymentRow",
@@ -248,8 +251,12 @@ def read_reports(sheet: Sheet, header: Header, *, date1904: bool = False) -> Rep
                 row_problems.append(at(cell).saying(str(exc)))
                 continue
             if found[key] is None and key in ("reference", "report_date"):
-                name = "reference" if key == "reference" else "report date"
-                row_problems.append(at(cell).saying(f"empty: every report needs its {name}"))
+                empty = (
+                    _("empty: every report needs its reference")
+                    if key == "reference"
+                    else _("empty: every report needs its report date")
+                )
+                row_problems.append(at(cell).saying(empty))
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -351,10 +358,14 @@ def read_payment_rows(sheet: Sheet, header: Header, *, date1904: bool = False) -
                 )
                 continue
             if found[key] is None and key in ("reference", "tranche", "paid_on"):
-                name = {"reference": "reference", "tranche": "tranche", "paid_on": "payment date"}
+                empty = {
+                    "reference": _("empty: every payment needs its reference"),
+                    "tranche": _("empty: every payment needs its tranche"),
+                    "paid_on": _("empty: every payment needs its payment date"),
+                }
                 row_problems.append(
                     sheet.problem(
-                        f"empty: every payment needs its {name[key]}",
+                        empty[key],
                         row=cell.row,
                         column=cell.col,
                         header=header.label(cell.col),
@@ -456,5 +467,50 @@ PAYMENT_INSTRUCTIONS = MappingProxyType(
             "voorwaarde vervuld is (ondertekening, verslagen): registreer eerst de mijlpalen.",
             "Inlezen: slrbcall payments take BESTAND.xlsx",
         ),
+    }
+)
+
+#: The notes on the templates' headers, per language (en, fr, nl): a column's key, its
+#: note (``count`` for every count of the monitoring workbook; ``{words}`` is the list of
+#: :data:`DELIVERABLE_WORDS`).
+MONITORING_NOTES = MappingProxyType(
+    {
+        "en": {
+            "count": "A whole number, 0 or more; empty if unknown.",
+            "title": "Not read back: for information.",
+            "report_date": "The date of the figures, e.g. 30/06/2024.",
+            "deliverables": "Free text, or: {words}.",
+        },
+        "fr": {
+            "count": "Un nombre entier, 0 ou plus ; vide s'il est inconnu.",
+            "title": "Non relu : pour information.",
+            "report_date": "La date des chiffres, p. ex. 30/06/2024.",
+            "deliverables": "Texte libre, ou : {words}.",
+        },
+        "nl": {
+            "count": "Een geheel getal, 0 of meer; leeg als het onbekend is.",
+            "title": "Wordt niet ingelezen: ter informatie.",
+            "report_date": "De datum van de cijfers, bv. 30/06/2024.",
+            "deliverables": "Vrije tekst, of: {words}.",
+        },
+    }
+)
+PAYMENT_NOTES = MappingProxyType(
+    {
+        "en": {
+            "title": "Not read back: for information.",
+            "amount_due": "Not read back: the tranche's amount.",
+            "amount": "Empty: the amount due.",
+        },
+        "fr": {
+            "title": "Non relu : pour information.",
+            "amount_due": "Non relu : le montant de la tranche.",
+            "amount": "Vide : le montant prévu.",
+        },
+        "nl": {
+            "title": "Wordt niet ingelezen: ter informatie.",
+            "amount_due": "Wordt niet ingelezen: het bedrag van de schijf.",
+            "amount": "Leeg: het voorziene bedrag.",
+        },
     }
 )

@@ -28,6 +28,7 @@ from typing import Any
 
 from slrbcall import __version__
 from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError, SlrbcallError
+from slrbcall.i18n import _
 from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
@@ -273,22 +274,32 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
     ) -> Workspace:
         """Open (and, with ``create``, make) the workspace at ``path``; migrate it."""
         if path.is_dir():
-            raise InputFileError([Problem(str(path), "is a directory: --db names a database file")])
+            raise InputFileError(
+                [Problem(str(path), _("is a directory: --db names a database file"))]
+            )
         if not path.exists():
             if not create:
                 raise RefusedError(
-                    f"no workspace at {path} yet: run 'slrbcall intake FILE' to start one "
-                    "(or pass --db PATH)"
+                    _(
+                        "no workspace at {path} yet: run 'slrbcall intake FILE' to start one "
+                        "(or pass --db PATH)"
+                    ).format(path=path)
                 )
             if not path.parent.exists():
-                raise RefusedError(f"{path}: the folder {path.parent} does not exist")
+                raise RefusedError(
+                    _("{path}: the folder {folder} does not exist").format(
+                        path=path, folder=path.parent
+                    )
+                )
         timeout = busy_timeout if busy_timeout is not None else _busy_timeout()
         created = not path.exists()
         try:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.OperationalError as exc:
             cause = unwritable(path, exc)
-            raise cause or RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
+            raise cause or RefusedError(
+                _("{path}: cannot open the workspace ({error})").format(path=path, error=exc)
+            ) from exc
         workspace = cls(conn, path, migrations)
         try:
             # Before anything is written (WAL mode is written in the header): never turn
@@ -323,7 +334,14 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
             if found and _sqlite_header(path):
                 raise _damaged(path, found) from exc
             raise InputFileError(
-                [Problem(str(path), f"is not a slrbcall workspace ({exc}): pass another --db")]
+                [
+                    Problem(
+                        str(path),
+                        _("is not a slrbcall workspace ({error}): pass another --db").format(
+                            error=exc
+                        ),
+                    )
+                ]
             ) from exc
         except BaseException:
             conn.close()
@@ -361,8 +379,10 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
             foreign = foreign_reason(conn)
             if foreign is None and workspace.schema_version < len(migrations):
                 raise RefusedError(
-                    f"{path}: the workspace was made by an older slrbcall and must be "
-                    f"upgraded, which writes to it; {cause}"
+                    _(
+                        "{path}: the workspace was made by an older slrbcall and must be "
+                        "upgraded, which writes to it; {cause}"
+                    ).format(path=path, cause=cause)
                 )
         except BaseException:
             conn.close()
@@ -376,8 +396,10 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         version = self.schema_version
         if version > len(migrations):
             raise RefusedError(
-                f"{self.path} was made by a newer slrbcall (schema {version}); "
-                f"this one knows schema {len(migrations)}: upgrade slrbcall"
+                _(
+                    "{path} was made by a newer slrbcall (schema {version}); "
+                    "this one knows schema {known}: upgrade slrbcall"
+                ).format(path=self.path, version=version, known=len(migrations))
             )
         while version < len(migrations):
             with self._immediate():
@@ -530,8 +552,8 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         """Rows that name a row no longer there (``PRAGMA foreign_key_check``): a decision
         of a deleted run, an adoption of a deleted run, a mark of a deleted application."""
         return [
-            f"a row of {table} names a missing row of {parent}"
-            for table, _, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
+            _("a row of {table} names a missing row of {parent}").format(table=table, parent=parent)
+            for table, _rowid, parent, _key in self._conn.execute("PRAGMA foreign_key_check")
         ]
 
     # -- closing --------------------------------------------------------------------
@@ -594,8 +616,10 @@ def _foreign(path: Path, reason: str) -> InputFileError:
         [
             Problem(
                 str(path),
-                f"is not a slrbcall workspace: {reason}; nothing was written to it "
-                "(pass another --db)",
+                _(
+                    "is not a slrbcall workspace: {reason}; nothing was written to it "
+                    "(pass another --db)"
+                ).format(reason=reason),
             )
         ]
     )
@@ -603,9 +627,11 @@ def _foreign(path: Path, reason: str) -> InputFileError:
 
 def _altered(path: Path, guards: Sequence[str]) -> RefusedError:
     return RefusedError(
-        f"{path}: the workspace's guards were altered outside slrbcall "
-        f"({'; '.join(guards)}), so nothing is written to it: restore the last "
-        "copy of the workspace ('slrbcall doctor' lists what differs)"
+        _(
+            "{path}: the workspace's guards were altered outside slrbcall "
+            "({guards}), so nothing is written to it: restore the last "
+            "copy of the workspace ('slrbcall doctor' lists what differs)"
+        ).format(path=path, guards="; ".join(guards))
     )
 
 
@@ -624,8 +650,10 @@ def _damaged(path: Path, exc: BaseException | str) -> InputFileError:
         [
             Problem(
                 str(path),
-                f"the workspace is damaged ({exc}): restore its last copy; "
-                "'slrbcall doctor' checks a workspace",
+                _(
+                    "the workspace is damaged ({error}): restore its last copy; "
+                    "'slrbcall doctor' checks a workspace"
+                ).format(error=exc),
             )
         ]
     )
@@ -641,6 +669,8 @@ def _busy_timeout() -> float:
 
 def _busy(path: Path) -> BusyError:
     return BusyError(
-        f"{path}: the workspace is busy: another slrbcall command is writing to it; "
-        "run this again when it has finished"
+        _(
+            "{path}: the workspace is busy: another slrbcall command is writing to it; "
+            "run this again when it has finished"
+        ).format(path=path)
     )

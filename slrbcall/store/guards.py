@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from slrbcall.errors import EnvironmentProblemError
+from slrbcall.i18n import N_, _
 
 __all__ = [
     "APPLICATION_ID",
@@ -48,7 +49,7 @@ def foreign_reason(conn: sqlite3.Connection) -> str | None:
     if app_id == APPLICATION_ID:
         return None
     if app_id != 0:
-        return f"its header names another application (id {app_id:#x})"
+        return _("its header names another application (id {id})").format(id=f"{app_id:#x}")
     tables = {
         row[0]
         for row in conn.execute(
@@ -61,7 +62,9 @@ def foreign_reason(conn: sqlite3.Connection) -> str | None:
     if version > 0 and tables >= _OWN_TABLES:
         return None  # a workspace from before the header was written
     shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
-    return f"it holds the tables of another application ({shown or 'none'})"
+    return _("it holds the tables of another application ({tables})").format(
+        tables=shown or _("none")
+    )
 
 
 @cache
@@ -86,6 +89,21 @@ def _guards(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     }
 
 
+#: What differs in a guard, by its kind (SQLite's ``trigger`` or ``view``).
+_MISSING = {
+    "trigger": N_("the trigger {name} is missing"),
+    "view": N_("the view {name} is missing"),
+}
+_CHANGED = {
+    "trigger": N_("the trigger {name} was changed"),
+    "view": N_("the view {name} was changed"),
+}
+_FOREIGN = {
+    "trigger": N_("the trigger {name} is not one of slrbcall's"),
+    "view": N_("the view {name} is not one of slrbcall's"),
+}
+
+
 def guard_problems(
     conn: sqlite3.Connection, migrations: Sequence[Sequence[str]], version: int
 ) -> list[str]:
@@ -95,11 +113,11 @@ def guard_problems(
     problems = []
     for (kind, name), sql in sorted(expected.items()):
         if (kind, name) not in found:
-            problems.append(f"the {kind} {name} is missing")
+            problems.append(_(_MISSING[kind]).format(name=name))
         elif found[kind, name] != sql:
-            problems.append(f"the {kind} {name} was changed")
+            problems.append(_(_CHANGED[kind]).format(name=name))
     for kind, name in sorted(set(found) - set(expected)):
-        problems.append(f"the {kind} {name} is not one of slrbcall's")
+        problems.append(_(_FOREIGN[kind]).format(name=name))
     return problems
 
 
@@ -109,7 +127,7 @@ def damage(exc: BaseException) -> str | None:
     Text that is not UTF-8 is damage too: the tool writes nothing else.
     """
     if isinstance(exc, UnicodeDecodeError):
-        return f"text that is not UTF-8 ({exc.reason})"
+        return _("text that is not UTF-8 ({reason})").format(reason=exc.reason)
     if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
         return None
     text = str(exc)
@@ -137,15 +155,19 @@ def unwritable(path: Path, exc: BaseException) -> EnvironmentProblemError | None
     refused = _write_refused(path.parent)
     if code == _SQLITE_FULL or refused in _FULL:
         return EnvironmentProblemError(
-            f"{path}: the disk that holds the workspace is full, so nothing was written to "
-            "it: free some space and run the command again"
+            _(
+                "{path}: the disk that holds the workspace is full, so nothing was written to "
+                "it: free some space and run the command again"
+            ).format(path=path)
         )
     if refused in _READ_ONLY or code == _SQLITE_READONLY:
-        where = "its folder" if refused is not None else "the file"
+        where = _("its folder") if refused is not None else _("the file")
         return EnvironmentProblemError(
-            f"{path}: the workspace is read-only here ({where} cannot be written), so "
-            "nothing was written to it: copy it to a folder you can write to, or ask for "
-            "write access"
+            _(
+                "{path}: the workspace is read-only here ({where} cannot be written), so "
+                "nothing was written to it: copy it to a folder you can write to, or ask for "
+                "write access"
+            ).format(path=path, where=where)
         )
     return None
 

@@ -32,6 +32,7 @@ from slrbcall.followup import (
     schedule,
 )
 from slrbcall.followup.service.state import FollowupState, open_workspace, read_state, recording
+from slrbcall.i18n import _, format_day
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
@@ -68,15 +69,17 @@ def amend(
 
     reason = (reason or "").strip()
     if not reason:
-        raise RefusedError("an amendment needs --reason TEXT: it goes in the amendment")
+        raise RefusedError(_("an amendment needs --reason TEXT: it goes in the amendment"))
     with recording(settings, command="amend", reason=reason) as (tx, state):
         call = state.loaded.call
         project = state.project(reference)
         settled = {x.reference: x.on_date for x in tx.settlements(call.id)}
         if reference in settled:
             raise RefusedError(
-                f"cannot amend {reference}: it was settled on {settled[reference]}, and the "
-                "convention of a settled project is amended no more"
+                _(
+                    "cannot amend {ref}: it was settled on {day}, and the convention of a "
+                    "settled project is amended no more"
+                ).format(ref=reference, day=format_day(dt.date.fromisoformat(settled[reference])))
             )
         plan = plan_amendment(
             call,
@@ -89,7 +92,9 @@ def amend(
             others_cents=sum(p.award_cents for p in state.projects if p.reference != reference),
         )
         if plan.errors:
-            raise RefusedError(f"cannot amend {reference}: " + "; ".join(plan.errors))
+            raise RefusedError(
+                _("cannot amend {ref}: ").format(ref=reference) + "; ".join(plan.errors)
+            )
         number = 1 + sum(1 for a in tx.amendments(call.id) if a.reference == reference)
         stored = tx.add_amendment(
             call.id,
@@ -188,9 +193,17 @@ def _jobs(
     amendments = [a for a in state.amendments if only is None or a.reference == only]
     if only is not None and not amendments:
         state.project(only)  # a refusal naming the funded projects, if it is not one
-        raise RefusedError(f"{only} has no amendment in the adopted decision of {call.id}")
+        raise RefusedError(
+            _("{ref} has no amendment in the adopted decision of {call}").format(
+                ref=only, call=call.id
+            )
+        )
     if not amendments:
-        raise RefusedError(f"no amendment of {call.id} yet: record one with 'slrbcall amend REF'")
+        raise RefusedError(
+            _("no amendment of {call} yet: record one with 'slrbcall amend REF'").format(
+                call=call.id
+            )
+        )
     applications = {a.reference: a for a in (from_row(row) for row in ws.stored_rows(call.id))}
     run = ws.adopted_run(call.id)
     assert run is not None  # read_state found it

@@ -27,6 +27,7 @@ from slrbcall.followup import (
 )
 from slrbcall.followup.service.payments import newly_due
 from slrbcall.followup.service.state import followup_state, recording
+from slrbcall.i18n import _
 from slrbcall.settings import Settings
 from slrbcall.store.followup import StoredMilestoneEntry, StoredPaymentEntry
 
@@ -46,7 +47,7 @@ __all__ = [
 def _reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
-        raise RefusedError("a correction needs --reason TEXT: the reason goes to the audit")
+        raise RefusedError(_("a correction needs --reason TEXT: the reason goes to the audit"))
     return text
 
 
@@ -96,7 +97,10 @@ def correct_payment(
         )
         if errors or before is None:
             raise RefusedError(
-                f"cannot correct tranche {tranche} of {reference}: " + "; ".join(errors)
+                _("cannot correct tranche {tranche} of {ref}: ").format(
+                    tranche=tranche, ref=reference
+                )
+                + "; ".join(errors)
             )
         on = paid_on or before.paid_on
         stored = tx.add_payment_correction(
@@ -239,7 +243,7 @@ def correct_milestone(
             today=today,
         )
         if errors or record is None:
-            raise RefusedError(f"{reference}: " + "; ".join(errors))
+            raise RefusedError(_("{ref}: {errors}").format(ref=reference, errors="; ".join(errors)))
         stored = tx.add_milestone_correction(
             call_id,
             StoredMilestoneEntry(

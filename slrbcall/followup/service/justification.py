@@ -36,9 +36,11 @@ from slrbcall.followup.justification_sheets import (
     DECISION_WORDS,
     JUSTIFICATION_COLUMNS,
     JUSTIFICATION_INSTRUCTIONS,
+    JUSTIFICATION_NOTES,
     JUSTIFICATION_SHEETS,
     REVIEW_COLUMNS,
     REVIEW_INSTRUCTIONS,
+    REVIEW_NOTES,
     REVIEW_SHEETS,
     read_expenses,
     read_review_rows,
@@ -51,6 +53,7 @@ from slrbcall.followup.service.state import (
     read_state,
 )
 from slrbcall.followup.workbooks import Column, matcher, recogniser
+from slrbcall.i18n import _, language
 from slrbcall.money import to_decimal
 from slrbcall.settings import Settings
 from slrbcall.sheets import (
@@ -147,8 +150,10 @@ def audit_key(call_id: str, reference: str, identity: tuple[str, str]) -> str:
 def _justifiable(call: Call) -> None:
     if not call.budget_lines:
         raise RefusedError(
-            f"{call.id} has no budget lines: its expenses cannot be justified (add "
-            "'budget_lines:' to the call's definition, see docs/call-definition.md)"
+            _(
+                "{call} has no budget lines: its expenses cannot be justified (add "
+                "'budget_lines:' to the call's definition, see docs/call-definition.md)"
+            ).format(call=call.id)
         )
 
 
@@ -200,7 +205,7 @@ def _taking(
         _justifiable(loaded.call)
         try:
             chosen = choose_sheet(workbook, recognise=recogniser(columns), requested=sheet)
-            names = {c.key: c.labels["en"] for c in columns}
+            names = {c.key: c.labels[language()] for c in columns}
             header = find_header(chosen, match=matcher(columns), required=required, names=names)
             if dry_run:
                 yield _Taking(
@@ -277,15 +282,21 @@ def _with_attachments(
         if digest is None:
             problems.append(
                 expense.at("attachment").saying(
-                    f"no file '{expense.attachment}' beside the workbook (in {folder}): put "
-                    "the supporting document there, or leave the cell empty"
+                    _(
+                        "no file '{file}' beside the workbook (in {folder}): put the supporting "
+                        "document there, or leave the cell empty"
+                    ).format(file=expense.attachment, folder=folder)
                 )
             )
         elif expense.attachment_sha256 not in (None, digest):
             problems.append(
                 expense.at("attachment_sha256").saying(
-                    f"the SHA-256 of '{expense.attachment}' is {digest}, not "
-                    f"{expense.attachment_sha256}: the file is not the one listed"
+                    _(
+                        "the SHA-256 of '{file}' is {digest}, not {given}: the file is not the "
+                        "one listed"
+                    ).format(
+                        file=expense.attachment, digest=digest, given=expense.attachment_sha256
+                    )
                 )
             )
             digest = None
@@ -395,7 +406,7 @@ def take_justification(
         _refuse(read.problems, missing, plan.problems)
         if taking.tx is not None:
             tx = taking.tx
-            for expense in (*plan.added, *(after for _, after in plan.changed)):
+            for expense in (*plan.added, *(after for _before, after in plan.changed)):
                 tx.add_expense(call.id, _stored_expense(expense, source_file=path.name))
             tx.audit_many(
                 [
@@ -425,7 +436,7 @@ def take_justification(
         sheet=taking.sheet.name,
         rows=len(read.expenses),
         added=plan.added,
-        changed=tuple(after for _, after in plan.changed),
+        changed=tuple(after for _before, after in plan.changed),
         unchanged=plan.unchanged,
         left_out=read.left_out,
         dry_run=dry_run,
@@ -459,7 +470,9 @@ def write_justification_template(
         stored = stored_justification(ws, call.id)
     projects = [p for p in _projects(state, reference) if p.reference not in stored.settled]
     if not projects:
-        raise RefusedError(f"every funded project of {call.id} is settled: nothing to justify")
+        raise RefusedError(
+            _("every funded project of {call} is settled: nothing to justify").format(call=call.id)
+        )
     text_lang = _lang_of(lang)
     line_labels = {b.key: b.label[text_lang] for b in call.budget_lines}
     source_labels = {c.key: c.label[text_lang] for c in call.co_financing}
@@ -486,23 +499,24 @@ def write_justification_template(
         filled += [[project.reference, project.title]] * (25 if reference else 1)
     if rows is not None:
         filled = list(rows)
+    notes_of = JUSTIFICATION_NOTES[lang]
     kinds = {
         "reference": ("identifier", True, ""),
-        "title": ("text", False, "Not read back: for information."),
-        "budget_line": ("choice", True, "A budget line of the call."),
+        "title": ("text", False, notes_of["title"]),
+        "budget_line": ("choice", True, notes_of["budget_line"]),
         "supplier": ("text", True, ""),
         "invoice_number": ("identifier", True, ""),
-        "invoice_date": ("date", True, "Within the project's period."),
-        "paid_on": ("date", True, "Before the justification deadline."),
-        "amount": ("amount", True, "The invoice's amount, VAT included."),
-        "claimed": ("amount", False, "The part claimed from this grant; empty: all of it."),
+        "invoice_date": ("date", True, notes_of["invoice_date"]),
+        "paid_on": ("date", True, notes_of["paid_on"]),
+        "amount": ("amount", True, notes_of["amount"]),
+        "claimed": ("amount", False, notes_of["claimed"]),
         "cofinanced_by": (
             "choice" if source_labels else "text",
             False,
-            "Who pays the part not claimed.",
+            notes_of["cofinanced_by"],
         ),
-        "attachment": ("text", False, "The file name of the supporting document."),
-        "attachment_sha256": ("identifier", False, "Empty: computed when taken in."),
+        "attachment": ("text", False, notes_of["attachment"]),
+        "attachment_sha256": ("identifier", False, notes_of["attachment_sha256"]),
         "note": ("long_text", False, ""),
     }
     lists = {"budget_line": list(line_labels.values())}
@@ -633,25 +647,32 @@ def write_review_template(
             ]
         )
     if not rows:
-        raise RefusedError(
-            f"no expense to review in {call.id}"
-            + (f" for {reference}" if reference else "")
-            + ": take the justification in first ('slrbcall justify FILE')"
-        )
+        if reference:
+            nothing = _(
+                "no expense to review in {call} for {ref}: take the justification in first "
+                "('slrbcall justify FILE')"
+            )
+        else:
+            nothing = _(
+                "no expense to review in {call}: take the justification in first "
+                "('slrbcall justify FILE')"
+            )
+        raise RefusedError(nothing.format(call=call.id, ref=reference))
+    notes_of = REVIEW_NOTES[lang]
     kinds = {
         "reference": ("identifier", True, ""),
-        "title": ("text", False, "Not read back."),
-        "budget_line": ("text", False, "Not read back."),
-        "supplier": ("text", True, "With the invoice number: the expense reviewed."),
+        "title": ("text", False, notes_of["title"]),
+        "budget_line": ("text", False, notes_of["budget_line"]),
+        "supplier": ("text", True, notes_of["supplier"]),
         "invoice_number": ("identifier", True, ""),
-        "invoice_date": ("date", False, "Not read back."),
-        "amount": ("amount", False, "Not read back."),
-        "claimed": ("amount", True, "Checked: the claim this review was written for."),
-        "attachment": ("text", False, "Not read back."),
-        "decision": ("choice", True, "Admitted, partly admitted or rejected."),
-        "admitted": ("amount", False, "For a partly admitted expense: the amount admitted."),
-        "reason": ("choice", True, "A reason code (see the instructions)."),
-        "comment": ("long_text", False, "Required with the reason 'other'."),
+        "invoice_date": ("date", False, notes_of["invoice_date"]),
+        "amount": ("amount", False, notes_of["amount"]),
+        "claimed": ("amount", True, notes_of["claimed"]),
+        "attachment": ("text", False, notes_of["attachment"]),
+        "decision": ("choice", True, notes_of["decision"]),
+        "admitted": ("amount", False, notes_of["admitted"]),
+        "reason": ("choice", True, notes_of["reason"]),
+        "comment": ("long_text", False, notes_of["comment"]),
     }
     _write_template(
         out,
@@ -770,15 +791,15 @@ class ProjectJustification:
 
     @property
     def claimed_cents(self) -> int:
-        return sum(e.claimed_cents for e, _ in self.expenses)
+        return sum(e.claimed_cents for e, _review in self.expenses)
 
     @property
     def admitted_cents(self) -> int:
-        return sum(r.admitted_cents for _, r in self.expenses if r is not None)
+        return sum(r.admitted_cents for _expense, r in self.expenses if r is not None)
 
     @property
     def to_review(self) -> int:
-        return sum(1 for _, r in self.expenses if r is None)
+        return sum(1 for _expense, r in self.expenses if r is None)
 
 
 @dataclass(frozen=True, slots=True)

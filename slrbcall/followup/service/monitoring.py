@@ -22,11 +22,13 @@ from slrbcall.followup.workbooks import (
     DELIVERABLE_WORDS,
     MONITORING_COLUMNS,
     MONITORING_INSTRUCTIONS,
+    MONITORING_NOTES,
     MONITORING_SHEETS,
     matcher,
     read_reports,
     recogniser,
 )
+from slrbcall.i18n import _, language
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
 from slrbcall.sheets.report import mark_problems
@@ -61,13 +63,20 @@ def write_monitoring_template(
     state = followup_state(settings)
     call = state.loaded.call
     if not state.projects:
-        raise RefusedError(f"no funded project in the adopted allocation of {call.id}")
-    count = ("count", False, "A whole number, 0 or more; empty if unknown.")
+        raise RefusedError(
+            _("no funded project in the adopted allocation of {call}").format(call=call.id)
+        )
+    notes_of = MONITORING_NOTES[lang]
+    count = ("count", False, notes_of["count"])
     kinds = {
         "reference": ("identifier", True, ""),
-        "title": ("text", False, "Not read back: for information."),
-        "report_date": ("date", True, "The date of the figures, e.g. 30/06/2024."),
-        "deliverables": ("long_text", False, f"Free text, or: {DELIVERABLE_WORDS[lang]}."),
+        "title": ("text", False, notes_of["title"]),
+        "report_date": ("date", True, notes_of["report_date"]),
+        "deliverables": (
+            "long_text",
+            False,
+            notes_of["deliverables"].format(words=DELIVERABLE_WORDS[lang]),
+        ),
         "remarks": ("long_text", False, ""),
     }
     columns = [
@@ -143,7 +152,11 @@ def take_monitoring(
                 chosen,
                 match=matcher(MONITORING_COLUMNS),
                 required=("reference", "report_date"),
-                names={"reference": "Reference", "report_date": "Report date"},
+                names={
+                    c.key: c.labels[language()]
+                    for c in MONITORING_COLUMNS
+                    if c.key in ("reference", "report_date")
+                },
             )
             read = read_reports(chosen, header, date1904=workbook.date1904)
             problems, warnings = check_reports(read.reports, state.projects, call_id=call.id)

@@ -26,6 +26,7 @@ from slrbcall.followup import (
     schedule,
     tranche_states,
 )
+from slrbcall.followup.model import not_funded
 from slrbcall.followup.service.state import (
     FollowupState,
     check_lang,
@@ -37,11 +38,13 @@ from slrbcall.followup.service.state import (
 from slrbcall.followup.workbooks import (
     PAYMENT_COLUMNS,
     PAYMENT_INSTRUCTIONS,
+    PAYMENT_NOTES,
     PAYMENT_SHEETS,
     matcher,
     read_payment_rows,
     recogniser,
 )
+from slrbcall.i18n import N_, _, format_day, language
 from slrbcall.money import to_decimal
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
@@ -110,7 +113,7 @@ def record_milestone(
         if recorded is not None and not errors:
             errors = check_milestone_again(recorded, on=on, note=note)
         if errors:
-            raise RefusedError(f"{reference}: " + "; ".join(errors))
+            raise RefusedError(_("{ref}: {errors}").format(ref=reference, errors="; ".join(errors)))
         if recorded is None:
             tx.add_milestone(
                 loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
@@ -254,15 +257,15 @@ def record_payment(
 
     reason = reason.strip() if reason else None
     if force and not reason:
-        raise RefusedError("--force needs --reason TEXT: the reason goes to the audit")
+        raise RefusedError(_("--force needs --reason TEXT: the reason goes to the audit"))
     with recording(settings, command="payments record", reason=reason) as (tx, state):
         call = state.loaded.call
         project = state.project(reference)
         withdrawn = _withdrawn(tx, call.id)
         if reference in withdrawn and paid_on.isoformat() > withdrawn[reference]:
             raise RefusedError(
-                f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
-                + _WITHDRAWN.format(on=withdrawn[reference])
+                _cannot_pay(tranche, reference, paid_on)
+                + _(_WITHDRAWN).format(on=format_day(dt.date.fromisoformat(withdrawn[reference])))
             )
         check = check_payment(
             call,
@@ -276,16 +279,18 @@ def record_payment(
         )
         if check.errors:
             raise RefusedError(
-                f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
+                _("cannot pay tranche {tranche} of {ref}: ").format(tranche=tranche, ref=reference)
+                + "; ".join(check.errors)
             )
         if check.blockers and not force:
             condition = schedule(call, project)[tranche - 1].condition
             raise RefusedError(
-                f"cannot pay tranche {tranche} of {reference} on {paid_on}: "
+                _cannot_pay(tranche, reference, paid_on)
                 + "; ".join(check.blockers)
-                + f" (record the milestone with 'slrbcall followup record {reference} "
-                f"--milestone {condition} --date D', or pay anyway with --force "
-                "--reason TEXT)"
+                + _(
+                    " (record the milestone with 'slrbcall followup record {ref} "
+                    "--milestone {key} --date D', or pay anyway with --force --reason TEXT)"
+                ).format(ref=reference, key=condition)
             )
         payment = Payment(
             reference=reference,
@@ -336,7 +341,13 @@ class PaymentsIntake:
 
 
 #: Why a withdrawn project is not paid (the reserve's withdrawals, slrbcall.allocation).
-_WITHDRAWN = "it was withdrawn on {on}, and a withdrawn project is paid nothing after that"
+_WITHDRAWN = N_("it was withdrawn on {on}, and a withdrawn project is paid nothing after that")
+
+
+def _cannot_pay(tranche: int, reference: str, paid_on: dt.date) -> str:
+    return _("cannot pay tranche {tranche} of {ref} on {day}: ").format(
+        tranche=tranche, ref=reference, day=format_day(paid_on)
+    )
 
 
 def _withdrawn(source: Workspace | Transaction, call_id: str) -> dict[str, str]:
@@ -366,16 +377,12 @@ def _plan_payments(
     for row in rows:
         project = funded.get(row.reference)
         if project is None:
-            problems.append(
-                row.place.saying(
-                    f"'{row.reference}' is not a funded project of {call.id} "
-                    f"(the funded projects are {', '.join(funded) or 'none'})",
-                )
-            )
+            problems.append(row.place.saying(not_funded(row.reference, call.id, funded)))
             continue
         if row.reference in withdrawn and row.paid_on.isoformat() > withdrawn[row.reference]:
-            why = _WITHDRAWN.format(on=withdrawn[row.reference])
-            problems.append(row.place.saying(f"{row.reference}, tranche {row.tranche}: {why}"))
+            on = dt.date.fromisoformat(withdrawn[row.reference])
+            why = _(_WITHDRAWN).format(on=format_day(on))
+            problems.append(row.place.saying(_tranche_of(row) + why))
             continue
         plan = schedule(call, project)
         before = stored.get((row.reference, row.tranche))
@@ -401,15 +408,12 @@ def _plan_payments(
         # A refusal cannot be forced: listing what --force could pass would mislead.
         found = list(check.errors or check.blockers)
         if not check.errors and check.blockers:
-            found[-1] += (
-                f" (to pay it anyway: 'slrbcall payments record {row.reference} --tranche "
-                f"{row.tranche} --date {row.paid_on} --force --reason TEXT')"
-            )
+            found[-1] += _(
+                " (to pay it anyway: 'slrbcall payments record {ref} --tranche "
+                "{tranche} --date {on} --force --reason TEXT')"
+            ).format(ref=row.reference, tranche=row.tranche, on=row.paid_on)
         if found:
-            problems.extend(
-                row.place.saying(f"{row.reference}, tranche {row.tranche}: {message}")
-                for message in found
-            )
+            problems.extend(row.place.saying(_tranche_of(row) + message) for message in found)
             continue
         payment = Payment(
             reference=row.reference,
@@ -448,7 +452,11 @@ def take_payments(
                 chosen,
                 match=matcher(PAYMENT_COLUMNS),
                 required=("reference", "tranche", "paid_on"),
-                names={"reference": "Reference", "tranche": "Tranche", "paid_on": "Payment date"},
+                names={
+                    c.key: c.labels[language()]
+                    for c in PAYMENT_COLUMNS
+                    if c.key in ("reference", "tranche", "paid_on")
+                },
             )
             read = read_payment_rows(chosen, header, date1904=workbook.date1904)
             if read.problems:
@@ -499,6 +507,10 @@ def take_payments(
     )
 
 
+def _tranche_of(row: PaymentRow) -> str:
+    return _("{ref}, tranche {tranche}: ").format(ref=row.reference, tranche=row.tranche)
+
+
 def _rows_of(rows: Sequence[PaymentRow], added: Sequence[Payment]) -> list[PaymentRow]:
     by_key = {(r.reference, r.tranche): r for r in rows}
     return [by_key[(p.reference, p.tranche)] for p in added]
@@ -522,11 +534,7 @@ def write_payments_template(
         "amount": ("amount", False),
         "note": ("long_text", False),
     }
-    notes = {
-        "title": "Not read back: for information.",
-        "amount_due": "Not read back: the tranche's amount.",
-        "amount": "Empty: the amount due.",
-    }
+    notes = PAYMENT_NOTES[lang]
     columns = [
         TemplateColumn(
             c.key,
@@ -546,7 +554,11 @@ def write_payments_template(
         if t.payment is None and t.status is not TrancheStatus.CANCELLED
     ]
     if not rows:
-        raise RefusedError(f"every tranche of {call.id} is paid: no payments workbook to fill in")
+        raise RefusedError(
+            _("every tranche of {call} is paid: no payments workbook to fill in").format(
+                call=call.id
+            )
+        )
     text_lang = "nl" if lang == "nl" else "fr"
     write_template(
         out,

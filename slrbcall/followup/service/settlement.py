@@ -40,6 +40,7 @@ from slrbcall.followup.settlement import (
     plan_settlement,
     settlement_json,
 )
+from slrbcall.i18n import _, format_day
 from slrbcall.intake.merge import from_row
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
@@ -163,7 +164,11 @@ def settle(
     rendered again from what was recorded."""
 
     if on > today:
-        raise RefusedError(f"the settlement date {on} is after today ({today})")
+        raise RefusedError(
+            _("the settlement date {day} is after today ({today})").format(
+                day=format_day(on), today=format_day(today)
+            )
+        )
     check_pdf(pdf)
     state = followup_state(settings)
     call = state.loaded.call
@@ -176,8 +181,10 @@ def settle(
         return _rendered(settings, state.loaded, before, "already", out, lang, pdf, progress)
     if not call.budget_lines:
         raise RefusedError(
-            f"{call.id} has no budget lines: its projects are not settled from justified "
-            "expenses (add 'budget_lines:' to the call's definition)"
+            _(
+                "{call} has no budget lines: its projects are not settled from justified "
+                "expenses (add 'budget_lines:' to the call's definition)"
+            ).format(call=call.id)
         )
     Renderer(_template(settings, "fr"))  # a broken template stops it before anything is stored
     Renderer(_template(settings, "nl"))
@@ -210,7 +217,9 @@ def _planned(
         on=on,
     )
     if plan.errors:
-        raise RefusedError(f"cannot settle {reference}: " + "; ".join(plan.errors))
+        raise RefusedError(
+            _("cannot settle {ref}: ").format(ref=reference) + "; ".join(plan.errors)
+        )
     return plan.settlement
 
 
@@ -363,28 +372,45 @@ def record_recovery(
             settlement = _settlements(tx, call.id).get(reference)
             if settlement is None:
                 raise RefusedError(
-                    f"{reference} is not settled: there is no recovery to record (settle it "
-                    f"with 'slrbcall settle {reference}')"
+                    _(
+                        "{ref} is not settled: there is no recovery to record (settle it "
+                        "with 'slrbcall settle {ref}')"
+                    ).format(ref=reference)
                 )
             if settlement.recovery_cents == 0:
                 raise RefusedError(
-                    f"{reference} was settled on {settlement.on} with nothing to recover"
+                    _("{ref} was settled on {day} with nothing to recover").format(
+                        ref=reference, day=format_day(settlement.on)
+                    )
                 )
             earlier = [r for r in tx.recoveries(call.id) if r.reference == reference]
             recovered = sum(r.amount_cents for r in earlier)
             errors = []
             if amount_cents > settlement.recovery_cents - recovered:
                 errors.append(
-                    f"{format_eur(amount_cents)} is more than the "
-                    f"{format_eur(settlement.recovery_cents - recovered)} still due (of "
-                    f"{format_eur(settlement.recovery_cents)})"
+                    _("{amount} is more than the {due} still due (of {total})").format(
+                        amount=format_eur(amount_cents),
+                        due=format_eur(settlement.recovery_cents - recovered),
+                        total=format_eur(settlement.recovery_cents),
+                    )
                 )
             if on < settlement.on:
-                errors.append(f"the date {on} is before the settlement ({settlement.on})")
+                errors.append(
+                    _("the date {day} is before the settlement ({settled})").format(
+                        day=format_day(on), settled=format_day(settlement.on)
+                    )
+                )
             if on > today:
-                errors.append(f"the date {on} is after today ({today})")
+                errors.append(
+                    _("the date {day} is after today ({today})").format(
+                        day=format_day(on), today=format_day(today)
+                    )
+                )
             if errors:
-                raise RefusedError(f"cannot record a recovery of {reference}: " + "; ".join(errors))
+                raise RefusedError(
+                    _("cannot record a recovery of {ref}: ").format(ref=reference)
+                    + "; ".join(errors)
+                )
             number = len(earlier) + 1
             tx.add_recovery(
                 call.id,

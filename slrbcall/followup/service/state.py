@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
 from slrbcall.documents.l10n import format_date
-from slrbcall.documents.notification import AppealPeriod, sent_on_text
+from slrbcall.documents.notification import CHANNEL_NAMES, AppealPeriod, sent_on_text
 from slrbcall.documents.sending import notifications
 from slrbcall.errors import Problem, RefusedError
 from slrbcall.files import write_bytes
@@ -32,8 +32,10 @@ from slrbcall.followup import (
     funded_projects,
     timeline_ics,
 )
+from slrbcall.followup.model import not_funded
 from slrbcall.followup.settlement import settled
 from slrbcall.followup.timeline import Closing
+from slrbcall.i18n import _, language
 from slrbcall.intake.merge import from_row
 from slrbcall.model import Localized
 from slrbcall.settings import Settings
@@ -88,18 +90,17 @@ class FollowupState:
             if project.reference == reference:
                 return project
         references = [p.reference for p in self.projects]
-        raise RefusedError(
-            f"'{reference}' is not a funded project of {self.loaded.call.id} "
-            f"(the funded projects are {', '.join(references) or 'none'})"
-        )
+        raise RefusedError(not_funded(reference, self.loaded.call.id, references))
 
 
 def open_workspace(settings: Settings) -> Workspace:
 
     if not settings.db_path.exists():
         raise RefusedError(
-            f"no workspace at {settings.db_path} yet: take the applications in first "
-            "('slrbcall intake FILE')"
+            _(
+                "no workspace at {path} yet: take the applications in first "
+                "('slrbcall intake FILE')"
+            ).format(path=settings.db_path)
         )
     return Workspace.open(settings.db_path, create=False)
 
@@ -110,8 +111,10 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
     run = source.adopted_run(call.id)
     if run is None:
         raise RefusedError(
-            f"no adopted allocation for {call.id} yet: run 'slrbcall allocate --budget AMOUNT',"
-            " then 'slrbcall allocations adopt RUN'"
+            _(
+                "no adopted allocation for {call} yet: run 'slrbcall allocate --budget AMOUNT',"
+                " then 'slrbcall allocations adopt RUN'"
+            ).format(call=call.id)
         )
     applications = [from_row(row) for row in source.stored_rows(call.id)]
     adoption = source.adoptions(call.id)[-1]
@@ -265,7 +268,7 @@ def timeline(settings: Settings, *, today: dt.date, within: int = 30) -> Timelin
     """The call's steps and the funded projects' due dates, as they stand on ``today``."""
 
     if within < 0:
-        raise RefusedError("--within is a number of days, 0 or more")
+        raise RefusedError(_("--within is a number of days, 0 or more"))
     state = followup_state(settings)
     found = build_timeline(
         state.loaded.call,
@@ -304,6 +307,7 @@ def _closings(settings: Settings, call_id: str) -> tuple[Closing, ...]:
 
 
 _APPEAL_LABEL = {
+    "en": "End of the appeal period ({days} days from {first}; notification by {sent})",
     "nl": "Einde van de beroepstermijn ({days} dagen vanaf {first}; kennisgeving per {sent})",
     "fr": (
         "Fin du délai de recours ({days} jours à partir du {first}\u00a0; notification par {sent})"
@@ -326,6 +330,12 @@ def _appeals(settings: Settings, loaded: LoadedCall) -> list[AppealWindow]:
                 sent=sent_on_text(period, lang),
             )
 
+        english = _APPEAL_LABEL["en"].format(
+            days=period.days,
+            first=period.first_day.isoformat(),
+            sent=f"{CHANNEL_NAMES[period.channel.value]['en']} of {period.sent_on.isoformat()}",
+        )
+
         found.append(
             AppealWindow(
                 reference=notice.reference,
@@ -333,23 +343,29 @@ def _appeals(settings: Settings, loaded: LoadedCall) -> list[AppealWindow]:
                 first_day=period.first_day,
                 last_day=period.last_day,
                 label=Localized(nl=label("nl"), fr=label("fr")),
+                english=english,
             )
         )
     return found
 
 
-def write_timeline_ics(result: TimelineResult, path: Path, *, lang: str = "fr") -> Path:
-    """Write the timeline as an iCalendar file (``.ics``), atomically."""
+def write_timeline_ics(result: TimelineResult, path: Path, *, lang: str | None = None) -> Path:
+    """Write the timeline as an iCalendar file (``.ics``), atomically, its words in
+    ``lang`` (nl, fr or en; default: the officer's language)."""
 
     if path.suffix.lower() != ".ics":
-        raise RefusedError(f"{path.name}: an iCalendar file ends in .ics")
-    if lang not in ("nl", "fr"):
-        raise RefusedError(f"--lang must be nl or fr, not '{lang}'")
-    name = result.loaded.call.title[lang]
+        raise RefusedError(_("{name}: an iCalendar file ends in .ics").format(name=path.name))
+    lang = check_lang(lang)
+    title = result.loaded.call.title
+    name = title.fr if lang == "en" else title[lang]  # a call is titled in nl and fr
     write_bytes(path, timeline_ics(result.timeline, name=name, lang=lang))
     return path
 
 
-def check_lang(lang: str) -> None:
+def check_lang(lang: str | None) -> str:
+    """``lang`` (nl, fr or en), or the officer's language when it is ``None``."""
+    if lang is None:
+        return language()
     if lang not in ("nl", "fr", "en"):
-        raise RefusedError(f"--lang must be nl, fr or en, not '{lang}'")
+        raise RefusedError(_("--lang must be nl, fr or en, not '{lang}'").format(lang=lang))
+    return lang
