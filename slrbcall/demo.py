@@ -10,6 +10,7 @@ from pathlib import Path
 from slrbcall.allocation.service import Adoption, Allocation, adopt, allocate
 from slrbcall.calls.definition import LoadedCall, call_files, load_call, registry_file
 from slrbcall.calls.service import validate_calls
+from slrbcall.calls.team import acting
 from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
 from slrbcall.documents.libreoffice import find_libreoffice
 from slrbcall.documents.service import Rendered, render
@@ -83,8 +84,10 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
             raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
         out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "slrbcall.db"
+    # The demo's workspace is a scratch one, one person's: the officers of the calls
+    # folder (officers.yaml) are not asked, nor their roles.
     demo_settings = Settings(
-        db=db_path, calls_dir=settings.calls_dir, templates_dir=settings.templates_dir
+        db=db_path, calls_dir=settings.calls_dir, templates_dir=settings.templates_dir, team=False
     )
 
     files = call_files(demo_settings.calls_path)
@@ -95,7 +98,7 @@ def run_demo(settings: Settings, *, out: Path | None = None, followup: bool = Tr
     # afterwards finds its call without --call.
     demo_call = next(item for item in calls if item.call.id == DEMO_CALL)
     with Workspace.open(db_path) as ws:
-        record_calls(ws, [demo_call], command="demo")
+        record_calls(ws, [demo_call], command="demo", actor=acting(demo_settings, "demo"))
     example = replace(demo_settings, call_id=DEMO_CALL)
     taken = intake(example, examples_dir() / "applications.xlsx")
     marks = take_scores(example, examples_dir() / "scores.xlsx")

@@ -44,6 +44,11 @@ class Settings:
     calls_dir: Path | None = None
     templates_dir: Path | None = None
     call_id: str | None = None
+    #: ``--as KEY``: who writes (docs/concepts.md, "Actors and roles").
+    actor: str | None = None
+    #: Whether the officers of ``officers.yaml`` apply; the demo's own scratch
+    #: workspace is one person's, whatever the calls folder holds.
+    team: bool = True
 
     @property
     def db_path(self) -> Path:

@@ -21,7 +21,7 @@ from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import SlrbcallError
 from slrbcall.settings import Settings
-from slrbcall.store import Workspace
+from slrbcall.store import Actor, Workspace
 from slrbcall.store.core import SQLITE_VERSION
 
 if TYPE_CHECKING:
@@ -106,9 +106,11 @@ def _file_state(settings: Settings, call_id: str, sha256: str) -> str:
     return "same" if hashlib.sha256(path.read_bytes()).hexdigest() == sha256 else "changed"
 
 
-def record_calls(workspace: Workspace, calls: Sequence[LoadedCall], *, command: str) -> None:
+def record_calls(
+    workspace: Workspace, calls: Sequence[LoadedCall], *, command: str, actor: Actor
+) -> None:
     """Hold these calls in the workspace, snapshotting their definitions."""
-    with workspace.write(command=command) as tx:
+    with workspace.write(command=command, actor=actor) as tx:
         for loaded in calls:
             tx.record_call(loaded.call.id, loaded.sha256, str(loaded.path), loaded.content)
 

@@ -24,6 +24,7 @@ from slrbcall.allocation import AllocationOptions, Candidate, reserve_of
 from slrbcall.allocation import allocate as run_policy
 from slrbcall.allocation.standing import Standing, awards, standing
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
 from slrbcall.model import Policy
@@ -158,7 +159,7 @@ def allocate(
         return Allocation(loaded, result, digest, None)
     with (
         Workspace.open(settings.db_path, create=False) as ws,
-        ws.write(command="allocate") as tx,
+        ws.write(command="allocate", call=loaded.call.id, actor=acting(settings, "allocate")) as tx,
     ):
         run_id = tx.add_run(
             loaded.call.id,
@@ -310,7 +311,10 @@ def adopt(
         raise RefusedError("--supersede needs --reason TEXT: say why the decision is replaced")
     with _open(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
-        with ws.write(command="allocations adopt", reason=reason) as tx:
+        who = acting(settings, "allocations adopt")
+        with ws.write(
+            command="allocations adopt", call=loaded.call.id, actor=who, reason=reason
+        ) as tx:
             call_id = loaded.call.id
             run = _run_of(tx.runs(call_id), run_id)
             current = tx.adopted_run(call_id)

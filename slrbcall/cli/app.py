@@ -17,7 +17,7 @@ from slrbcall.settings import Settings
 __all__ = ["app", "main"]
 
 #: Options that work before or after the command name (``slrbcall status --db x.db``).
-GLOBAL_OPTIONS = ("--db", "--calls-dir", "--templates-dir", "--call")
+GLOBAL_OPTIONS = ("--db", "--calls-dir", "--templates-dir", "--call", "--as")
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -213,13 +213,30 @@ def root(
         str | None,
         typer.Option("--call", help="The call to work on (its id).", show_default=False),
     ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help=(
+                "Who writes: an officer's key in officers.yaml. "
+                "Default: $SLRBCALL_ACTOR, else your login."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Global options work before or after the command name."""
-    ctx.obj = Settings(db=db, calls_dir=calls_dir, templates_dir=templates_dir, call_id=call)
+    ctx.obj = Settings(
+        db=db,
+        calls_dir=calls_dir,
+        templates_dir=templates_dir,
+        call_id=call,
+        actor=actor,
+    )
 
 
 def main() -> None:

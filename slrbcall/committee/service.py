@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.committee import scoring
 from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.committee.scoring import Mark
@@ -157,7 +158,13 @@ def take_scores(
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with (
             Workspace.open(settings.db_path, create=False) as ws,
-            ws.write(command="score", input_file=path.name, input_sha256=digest) as tx,
+            ws.write(
+                command="score",
+                call=call.id,
+                actor=acting(settings, "score"),
+                input_file=path.name,
+                input_sha256=digest,
+            ) as tx,
         ):
             tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
             previous = {(m.reference, m.reviewer, m.criterion): m for m in tx.marks(call.id)}

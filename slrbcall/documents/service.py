@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slrbcall.allocation.service import adopted_run, decisions
 from slrbcall.allocation.standing import reserve_valid
 from slrbcall.calls.definition import LoadedCall, load_registry
+from slrbcall.calls.team import acting
 from slrbcall.committee.service import stored_state
 from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
 from slrbcall.documents.check import KINDS, LANGS, check_templates, init_templates
@@ -205,6 +206,7 @@ def issue(
     ``facts`` (the run, the date it bears), so that an application's history names the
     documents issued to it."""
 
+    who = acting(settings, command)  # before the work: a refused officer renders nothing
     manifest = render_documents(jobs, out_dir=out, progress=progress)
     files = tuple(entry.file for entry in manifest.files)
     pdfs: tuple[Path, ...] = ()
@@ -231,7 +233,10 @@ def issue(
             )
         )
     if entries:
-        with Workspace.open(settings.db_path, create=False) as ws, ws.write(command=command) as tx:
+        with (
+            Workspace.open(settings.db_path, create=False) as ws,
+            ws.write(command=command, call=call_id, actor=who) as tx,
+        ):
             tx.audit_many(entries)
     return Issued(files, manifest.path, pdfs)
 

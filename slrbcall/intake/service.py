@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.intake.eligibility import likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
@@ -173,7 +174,13 @@ def intake(
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
         Workspace.open(db_path) as ws,
-        ws.write(command="intake", input_file=path.name, input_sha256=digest) as tx,
+        ws.write(
+            command="intake",
+            call=call.id,
+            actor=acting(settings, "intake"),
+            input_file=path.name,
+            input_sha256=digest,
+        ) as tx,
     ):
         snapshot = tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
         # Read what is stored inside the write transaction: a concurrent intake that

@@ -39,6 +39,7 @@ __all__ = [
     "APPLICATION_COLUMNS",
     "MIGRATIONS",
     "SQLITE_VERSION",
+    "Actor",
     "AuditRow",
     "CallRecord",
     "StoredApplication",
@@ -90,6 +91,15 @@ def _audit_rows(rows: Sequence[Sequence[Any]]) -> list[AuditRow]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who writes: an officer's key (or, without a team, the person's name), and
+    whether a team's rules apply (docs/concepts.md, "Actors and roles")."""
+
+    key: str
+    team: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,15 +371,19 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         command: str,
         input_file: str | None = None,
         input_sha256: str | None = None,
-        actor: str | None = None,
+        call: str | None = None,
+        actor: Actor | str | None = None,
         reason: str | None = None,
     ) -> Iterator[Transaction]:
         """One ``BEGIN IMMEDIATE`` transaction: all of it is stored, or none of it.
 
         Its audit rows name ``actor`` (by default who runs the tool, see
-        :func:`~slrbcall.settings.current_actor`) and ``reason``. Insertions of
-        applications not audited yet are audited before the commit.
+        :func:`~slrbcall.settings.current_actor`) and ``reason``. ``call`` is the call
+        it writes to. Insertions of applications not audited yet are audited before
+        the commit.
         """
+        if not isinstance(actor, Actor):
+            actor = Actor(actor or current_actor())
         with self._immediate():
             guards = self.guard_problems()
             if guards:
@@ -379,7 +393,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
                 command=command,
                 input_file=input_file,
                 input_sha256=input_sha256,
-                actor=actor or current_actor(),
+                actor=actor.key,
                 reason=reason,
             )
             yield tx

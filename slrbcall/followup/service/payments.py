@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.followup import (
     MilestoneRecord,
@@ -462,7 +463,11 @@ def take_payments(
                     raise InputFileError(problems)
             else:
                 with ws.write(
-                    command="payments take", input_file=path.name, input_sha256=digest
+                    command="payments take",
+                    call=loaded.call.id,
+                    actor=acting(settings, "payments take"),
+                    input_file=path.name,
+                    input_sha256=digest,
                 ) as tx:
                     state = read_state(tx, loaded)
                     added, unchanged, problems = _plan_payments(

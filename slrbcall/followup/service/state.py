@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import Problem, RefusedError
 from slrbcall.followup import (
     Amendment,
@@ -220,7 +221,12 @@ def recording(
 
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
-        with ws.write(command=command, reason=reason) as tx:
+        with ws.write(
+            command=command,
+            call=loaded.call.id,
+            actor=acting(settings, command),
+            reason=reason,
+        ) as tx:
             yield tx, read_state(tx, loaded)
 
 
