@@ -310,6 +310,8 @@ class Call:
     required_fields: tuple[str, ...] = ()
     illustrative: tuple[str, ...] = ()
     reserve: ReserveTerms | None = None  # None: the call keeps no reserve list
+    #: In a team's workspace, payments above this need a second person's approval.
+    payment_approval_above_cents: int | None = None
     source_sha256: str = field(default="", compare=False)
 
     def theme(self, key: str) -> Theme | None:

@@ -72,6 +72,7 @@ def test_case_3_a_wrong_payment_is_corrected_by_a_new_entry(
         "forced": False,
         "corrections": 1,
         "waiting_for": [],
+        "proposed": None,
     }
     history = json.loads(signed("payments", "history", "EMP23-09", "--json").stdout)
     entries = history["projects"][0]["entries"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,6 +13,7 @@ from slrbcall.store import Workspace
 from slrbcall.store.migrations import CORRECTIONS_AMENDMENTS_MIGRATION, FOLLOWUP_MIGRATION
 
 from .conftest import Invoke
+from .schema import undo, undo_after
 
 CALL = ("--call", "empowerment-2023")
 
@@ -22,20 +22,6 @@ CALL = ("--call", "empowerment-2023")
 def decided(demo_db: Path) -> Path:
     """The demo's workspace: run 1 adopted, conventions signed, tranches paid."""
     return demo_db
-
-
-def undo(migration: tuple[str, ...], *, keep: tuple[str, ...] = ()) -> str:
-    """SQL that drops what ``migration`` created (triggers and views, then tables)."""
-    made = [
-        (kind, name)
-        for sql in migration
-        for kind, name in re.findall(r"CREATE (TABLE|VIEW|TRIGGER) (\w+)", sql)
-        if name not in keep
-    ]
-    order = {"TRIGGER": 0, "VIEW": 1, "TABLE": 2}
-    return " ".join(
-        f"DROP {kind} {name};" for kind, name in sorted(made, key=lambda m: order[m[0]])
-    )
 
 
 def adopted(cli: Invoke, db: Path) -> int | None:
@@ -198,6 +184,7 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
     assert cli("--db", db, *CALL, "allocate", "--budget", "200000").exit_code == 0
     # Taken back to how schema 6 kept it: no adoption, the last run decided.
     conn = sqlite3.connect(db)
+    conn.executescript(undo_after(10))
     conn.executescript(undo(CORRECTIONS_AMENDMENTS_MIGRATION, keep=("payment_within_award",)))
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"

@@ -317,6 +317,11 @@ def adopt(
         ) as tx:
             call_id = loaded.call.id
             run = _run_of(tx.runs(call_id), run_id)
+            if who.team and run.proposed_by == who.key:
+                raise RefusedError(
+                    f"run {run.id} was proposed by {who.key}: another approver adopts it "
+                    "(four eyes)"
+                )
             current = tx.adopted_run(call_id)
             if current is not None and current.id == run.id:
                 raise RefusedError(f"run {run.id} is already the adopted decision of {call_id}")

@@ -179,6 +179,7 @@ def _to_call(spec: CallSpec, digest: str) -> Call:
             valid_until=spec.reserve.valid_until,
         ),
         illustrative=tuple(spec.illustrative),
+        payment_approval_above_cents=spec.payment_approval_above,
         source_sha256=digest,
     )
 

@@ -2,7 +2,7 @@
 
 Validating a call definition costs a fraction of a second (mostly building the
 pydantic schema), and officers run ``slrbcall calls list`` all day. The result of a
-validation depends only on the tool version and the bytes of the files involved, so
+validation depends only on the tool's code and the bytes of the files involved, so
 it is cached under a hash of exactly those; an edited file simply misses.
 
 The cache lives in the user's cache folder (``$SLRBCALL_CACHE_DIR`` overrides it, and
@@ -11,6 +11,7 @@ an empty value turns it off). Anything unreadable there is ignored and rebuilt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -40,6 +41,18 @@ def cache_dir() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "slrbcall"
 
 
+@functools.cache
+def _code() -> bytes:
+    """The digest of the code that shapes the cached values (the model, the calls
+    package): a pickle made by other code, under the same version number (a
+    developer's checkout, another branch), is never read back as today's objects."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in [here.parent / "model.py", *sorted(here.glob("*.py"))]:
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def cached(kind: str, parts: Sequence[bytes | str], build: Callable[[], T]) -> T:
     """``build()``, or its earlier result for exactly the same ``parts``.
 
@@ -50,6 +63,7 @@ def cached(kind: str, parts: Sequence[bytes | str], build: Callable[[], T]) -> T
     if folder is None:
         return build()
     digest = hashlib.sha256(__version__.encode())
+    digest.update(_code())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))

@@ -30,7 +30,7 @@ from slrbcall.followup.service import payments as payments_service
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.followup import PaymentEntry, TrancheState
+    from slrbcall.followup import PaymentEntry, ProposedPayment, TrancheState
 
 __all__ = ["payments_app", "payments_template"]
 
@@ -40,7 +40,7 @@ __all__ = ["payments_app", "payments_template"]
 payments_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 
-def _tranche_json(state: TrancheState) -> dict[str, Any]:
+def _tranche_json(state: TrancheState, proposed: ProposedPayment | None) -> dict[str, Any]:
     due, payment = state.due, state.payment
     return {
         "number": due.number,
@@ -56,6 +56,13 @@ def _tranche_json(state: TrancheState) -> dict[str, Any]:
         "forced": payment.forced if payment else False,
         "corrections": payment.corrections if payment else 0,
         "waiting_for": list(state.waiting_for),
+        "proposed": None
+        if proposed is None
+        else {
+            "paid_on": proposed.payment.paid_on.isoformat(),
+            "amount": plain_money(proposed.payment.amount_cents),
+            "proposed_by": proposed.proposed_by,
+        },
     }
 
 
@@ -89,7 +96,10 @@ def payments(
                         "decided": plain_money(p.project.decided),
                         "amendment": p.project.amendment or None,
                         "paid": plain_money(p.paid_cents),
-                        "tranches": [_tranche_json(t) for t in p.tranches],
+                        "tranches": [
+                            _tranche_json(t, view.proposed(p.project.reference, t.due.number))
+                            for t in p.tranches
+                        ],
                     }
                     for p in view.projects
                 ],
@@ -120,6 +130,13 @@ def payments(
                 detail = "; ".join(state.waiting_for)
                 if state.payment is not None:  # reversed
                     detail = "; ".join(("payment reversed", *state.waiting_for))
+            proposed = view.proposed(project.project.reference, state.due.number)
+            if proposed is not None:
+                detail = (
+                    f"proposed by {proposed.proposed_by}: "
+                    f"{format_eur(proposed.payment.amount_cents)} on {proposed.payment.paid_on}, "
+                    "awaiting approval"
+                )
             listing.add_row(
                 text(f"{project.project.reference} {project.project.title}"),
                 text(state.due.number),
@@ -211,10 +228,22 @@ def record_payment(
                 "overridden": list(done.overridden),
                 "paid": plain_money(done.paid_cents),
                 "award": plain_money(done.award_cents),
+                "proposed": done.proposed,
             }
         )
         return
     console = out_console()
+    if done.proposed:
+        console.print(
+            text(
+                f"Proposed the payment of tranche {done.payment.tranche} of "
+                f"{done.payment.reference}: {format_eur(done.payment.amount_cents)} on "
+                f"{done.payment.paid_on}. It is above the call's threshold: it is paid once "
+                "another approver approves it ('slrbcall payments approve "
+                f"{done.payment.reference} --tranche {done.payment.tranche}')."
+            )
+        )
+        return
     console.print(
         text(
             f"Recorded the payment of tranche {done.payment.tranche} of "
@@ -441,6 +470,9 @@ def take_payments(
                     }
                     for p in done.added
                 ],
+                "proposed": [
+                    {"reference": p.reference, "tranche": p.tranche} for p in done.proposed
+                ],
                 "dry_run": done.dry_run,
             }
         )
@@ -455,6 +487,14 @@ def take_payments(
             "already recorded."
         )
     )
+    if done.proposed:
+        console.print(
+            text(
+                f"{len(done.proposed)} of them are above the call's threshold and proposed: "
+                "they are paid once another approver approves them ('slrbcall payments "
+                "approve REF --tranche N')."
+            )
+        )
     if done.left_out:
         console.print(text(f"{done.left_out} rows without a payment date were left out."))
     if done.dry_run:
@@ -473,5 +513,47 @@ def payments_template(ctx: typer.Context, output: Output, lang: TemplateLang = "
         text(
             f"Wrote {output} for {loaded.call.id} ({rows} tranches to pay): fill in the "
             f"payment dates, then 'slrbcall payments take {output}'."
+        )
+    )
+
+
+@payments_app.command("approve")
+def approve_payment(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    tranche: Tranche,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve a payment proposed above the call's threshold: from now on it is paid.
+    The approver is never who proposed it (four eyes).
+
+    Example: slrbcall --as sofie payments approve EMP23-09 --tranche 1
+    """
+
+    done = payments_service.approve_payment(
+        settings(ctx), reference, tranche=tranche, today=_today(today)
+    )
+    if as_json:
+        emit_json(
+            {
+                "call": done.call_id,
+                "reference": done.payment.reference,
+                "tranche": done.payment.tranche,
+                "paid_on": done.payment.paid_on.isoformat(),
+                "amount": plain_money(done.payment.amount_cents),
+                "proposed_by": done.proposed_by,
+                "approved_by": done.approved_by,
+                "paid": plain_money(done.paid_cents),
+                "award": plain_money(done.award_cents),
+            }
+        )
+        return
+    out_console().print(
+        text(
+            f"Approved the payment of tranche {done.payment.tranche} of "
+            f"{done.payment.reference} proposed by {done.proposed_by}: "
+            f"{format_eur(done.payment.amount_cents)} on {done.payment.paid_on}. Paid so far: "
+            f"{format_eur(done.paid_cents)} of {format_eur(done.award_cents)}."
         )
     )

@@ -143,6 +143,7 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         input_sha256: str | None,
         actor: str,
         reason: str | None = None,
+        team: bool = False,
     ) -> None:
         self._conn = conn
         self.command = command
@@ -150,6 +151,8 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         self.input_sha256 = input_sha256
         self.actor = actor
         self.reason = reason
+        #: Whether the actor is an officer of a team (four eyes apply).
+        self.team = team
         self.at = _now()
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
@@ -395,11 +398,34 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
                 input_sha256=input_sha256,
                 actor=actor.key,
                 reason=reason,
+                team=actor.team,
             )
+            self._join_team(tx)
             yield tx
             tx.audit_insertions()
 
+    def _join_team(self, tx: Transaction) -> None:
+        """A workspace written by a team's officer is a team's from then on: its four
+        eyes never lapse because ``officers.yaml`` went missing."""
+        since = self.team_since()
+        if tx.team and since is None:
+            self._conn.execute(
+                "INSERT INTO team (id, since, first_actor) VALUES (1, ?, ?)", (tx.at, tx.actor)
+            )
+            tx.audit("event", "team", None, after={"first_actor": tx.actor})
+        elif not tx.team and since is not None:
+            raise RefusedError(
+                f"{self.path}: this workspace is a team's since {since[:10]}, and its "
+                "officers.yaml was not found: run slrbcall with the calls folder that holds "
+                "the team's officers.yaml (--calls-dir)"
+            )
+
     # -- reading ------------------------------------------------------------------------
+
+    def team_since(self) -> str | None:
+        """When the workspace became a team's (its first write by an officer), or None."""
+        row = self._conn.execute("SELECT since FROM team").fetchone()
+        return None if row is None else str(row[0])
 
     @property
     def schema_version(self) -> int:

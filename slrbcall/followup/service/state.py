@@ -21,6 +21,7 @@ from slrbcall.followup import (
     Payment,
     PaymentEntry,
     Project,
+    ProposedPayment,
     Report,
     Timeline,
     amended,
@@ -61,6 +62,7 @@ class FollowupState:
     ``milestones`` and ``payments`` stand as corrected (reversed payments included,
     at 0); ``milestone_entries`` and ``payment_entries`` are their whole history, and
     ``amendments`` those recorded against the adoption in force, in order.
+    ``pending`` are the payments proposed above the call's threshold, awaiting approval.
     """
 
     loaded: LoadedCall
@@ -75,6 +77,7 @@ class FollowupState:
     milestone_entries: tuple[MilestoneEntry, ...] = ()
     payment_entries: tuple[PaymentEntry, ...] = ()
     amendments: tuple[Amendment, ...] = ()
+    pending: tuple[ProposedPayment, ...] = ()
 
     def project(self, reference: str) -> Project:
         """The funded project ``reference``, or a refusal naming the funded ones."""
@@ -187,6 +190,22 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
             for p in source.payment_entries(call.id)
         ),
         amendments=in_force,
+        pending=tuple(
+            ProposedPayment(
+                Payment(
+                    reference=p.reference,
+                    tranche=p.tranche,
+                    paid_on=dt.date.fromisoformat(p.paid_on),
+                    amount_cents=p.amount_cents,
+                    forced=p.forced,
+                    reason=p.reason,
+                    note=p.note,
+                ),
+                proposed_by=p.proposed_by,
+                recorded_at=p.recorded_at,
+            )
+            for p in source.pending_payments(call.id)
+        ),
     )
 
 
