@@ -19,21 +19,25 @@ from slrbcall import __version__
 from slrbcall.calls.definition import LoadedCall, find_call
 from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
-from slrbcall.errors import SlrbcallError
+from slrbcall.errors import RefusedError, SlrbcallError
 from slrbcall.settings import Settings
-from slrbcall.store import Actor, Workspace
+from slrbcall.store import Actor, AuditRow, Workspace
 from slrbcall.store.core import SQLITE_VERSION
 
 if TYPE_CHECKING:
     from slrbcall.store import Workspace
 
 __all__ = [
+    "AuditCheck",
+    "AuditTrail",
     "Check",
     "HeldCall",
     "WorkspaceStatus",
+    "audit_trail",
     "call_in_use",
     "doctor",
     "record_calls",
+    "verify_audit",
     "workspace_status",
 ]
 
@@ -76,14 +80,13 @@ def workspace_status(settings: Settings) -> WorkspaceStatus:
                     file_state=_file_state(settings, record.call_id, record.sha256),
                 )
             )
-        audit = ws.audit_rows()
         return WorkspaceStatus(
             path=path,
             exists=True,
             schema_version=ws.schema_version,
             calls=tuple(held),
             counts=ws.counts(),
-            last_change=audit[-1].at if audit else None,
+            last_change=ws.last_change(),
         )
 
 
@@ -113,6 +116,64 @@ def record_calls(
     with workspace.write(command=command, actor=actor) as tx:
         for loaded in calls:
             tx.record_call(loaded.call.id, loaded.sha256, str(loaded.path), loaded.content)
+
+
+# -- the audit trail -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCheck:
+    """The audit trail holds: ``rows`` rows, each chain's last row (id, digest)."""
+
+    path: Path
+    rows: int
+    heads: dict[str, tuple[int, str]]
+
+
+def verify_audit(settings: Settings) -> AuditCheck:
+    """Check every hash chain of the audit trail; refused (exit 1), naming the first row
+    that does not hold, when a row was changed, removed or added outside slrbcall."""
+    with _existing(settings) as ws:
+        broken = ws.verify_audit()
+        if broken is not None:
+            raise RefusedError(
+                f"the audit trail of {settings.db_path} does not hold: {broken}. Restore the "
+                "workspace's last copy, and keep this one for the inquiry"
+            )
+        heads = ws.audit_heads()
+        return AuditCheck(settings.db_path, ws.counts().get("audit", 0), heads)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditTrail:
+    """The audit rows asked for, oldest first (the key is ``call/REF`` with ``--ref``)."""
+
+    key: str | None
+    actor: str | None
+    rows: tuple[AuditRow, ...]
+
+
+def audit_trail(
+    settings: Settings,
+    *,
+    reference: str | None = None,
+    actor: str | None = None,
+    last: int | None = None,
+) -> AuditTrail:
+    """The audit rows of an application (``reference``, of the call in use), of an
+    actor, or both; the ``last`` ones only when given."""
+    with _existing(settings) as ws:
+        key = None
+        if reference is not None:
+            key = f"{resolve_call(settings, held=ws.held_calls()).call.id}/{reference}"
+        rows = ws.audit_trail(key=key, actor=actor, last=last)
+    return AuditTrail(key, actor, tuple(rows))
+
+
+def _existing(settings: Settings) -> Workspace:
+    if not settings.db_path.exists():
+        raise RefusedError(f"no workspace at {settings.db_path}: pass --db PATH")
+    return Workspace.open(settings.db_path, create=False)
 
 
 # -- doctor -------------------------------------------------------------------------------
@@ -227,9 +288,17 @@ def _workspace_checks(db: Path) -> list[Check]:
         with Workspace.open(db, create=False) as ws:
             state = ws.integrity()
             guards = ws.guard_problems()
+            broken = ws.verify_audit()
+            chains = len(ws.audit_heads())
     except SlrbcallError as exc:
         return [Check("workspace integrity", False, str(exc).splitlines()[0], restore)]
     return [
+        Check(
+            "audit trail",
+            broken is None,
+            str(broken) if broken else f"every row as it was recorded ({chains} chains)",
+            f"the audit trail was altered outside slrbcall: {restore}",
+        ),
         Check("workspace integrity", state == "ok", state, restore),
         Check(
             "workspace guards",

@@ -29,6 +29,8 @@ _UNDO = {
     + " ALTER TABLE allocation_run DROP COLUMN proposed_by;"
     " ALTER TABLE allocation_adoption DROP COLUMN adopted_by;"
     " ALTER TABLE payment DROP COLUMN recorded_by; ALTER TABLE payment DROP COLUMN approved_by;",
+    12: "DROP INDEX audit_chain; DROP INDEX audit_key; ALTER TABLE audit DROP COLUMN chain;"
+    " ALTER TABLE audit DROP COLUMN prev_sha256; ALTER TABLE audit DROP COLUMN row_sha256;",
 }
 
 

@@ -106,18 +106,19 @@ def test_the_audit_rebuilt_by_migration_6_keeps_its_rows_triggers_and_check(db: 
     assert [row[: len(before[0])] for row in kept] == before  # migration 8 adds columns
     (table,) = conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'audit'").fetchone()
     assert " IN (" not in table  # checked by comparisons, not a table built per row
+    chained = f"'', '{'0' * 64}', '{'0' * 64}'"  # migration 12: chain, prev, own digest
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
         conn.execute(
-            "INSERT INTO audit (at, command, action, entity, tool_version)"
-            " VALUES ('t', 'c', 'forge', 'e', 'v')"
+            "INSERT INTO audit (at, command, action, entity, tool_version, chain, prev_sha256,"
+            f" row_sha256) VALUES ('t', 'c', 'forge', 'e', 'v', {chained})"
         )
     with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
         conn.execute("DELETE FROM audit")
     with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
         conn.execute("UPDATE audit SET command = 'forged'")
     conn.execute(
-        "INSERT INTO audit (at, command, action, entity, tool_version)"
-        " VALUES ('t', 'c', 'event', 'e', 'v')"
+        "INSERT INTO audit (at, command, action, entity, tool_version, chain, prev_sha256,"
+        f" row_sha256) VALUES ('t', 'c', 'event', 'e', 'v', {chained})"
     )
     assert conn.execute("SELECT max(id) FROM audit").fetchone()[0] == len(before) + 1
 

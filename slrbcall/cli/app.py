@@ -94,6 +94,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "history": ("slrbcall.cli.history", "history", "Everything that happened to one application."),
     "report": ("slrbcall.cli.reports", "report", "The call's key figures."),
     "export": ("slrbcall.cli.reports", "export_app", "Export the call's data (360Giving)."),
+    "audit": ("slrbcall.cli.audit", "app", "Check and read the audit trail."),
     "status": ("slrbcall.cli.workspace", "status", "What the workspace holds."),
     "doctor": ("slrbcall.cli.workspace", "doctor", "Check this machine."),
 }

@@ -30,10 +30,19 @@ from slrbcall import __version__
 from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError, SlrbcallError
 from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
+from slrbcall.store.chain import (
+    GENESIS,
+    HASHED,
+    AuditEntry,
+    ChainBreak,
+    chain_of,
+    digest,
+    first_break,
+)
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
 from slrbcall.store.guards import APPLICATION_ID, damage, foreign_reason, guard_problems
-from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
+from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS, Step
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -68,7 +77,11 @@ def _json(value: Mapping[str, Any] | None) -> str | None:
 
 _AUDIT_COLUMNS = (
     "id, at, command, action, entity, entity_key, before_json, after_json,"
-    " input_file, input_sha256, tool_version, actor, reason"
+    " input_file, input_sha256, tool_version, actor, reason, chain, row_sha256"
+)
+_AUDIT_INSERT = (
+    f"INSERT INTO audit ({', '.join(HASHED)}, prev_sha256, row_sha256)"
+    f" VALUES ({', '.join('?' * (len(HASHED) + 2))})"
 )
 
 
@@ -88,6 +101,8 @@ def _audit_rows(rows: Sequence[Sequence[Any]]) -> list[AuditRow]:
             tool_version=r[10],
             actor=r[11],
             reason=r[12],
+            chain=r[13],
+            row_sha256=r[14],
         )
         for r in rows
     ]
@@ -129,6 +144,8 @@ class AuditRow:
     tool_version: str
     actor: str | None = None
     reason: str | None = None
+    chain: str = ""  # the call whose chain it is in ('' for the workspace's own)
+    row_sha256: str = ""  # the SHA-256 of its content and of the row before it
 
 
 class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
@@ -144,8 +161,10 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         actor: str,
         reason: str | None = None,
         team: bool = False,
+        call: str | None = None,
     ) -> None:
         self._conn = conn
+        self.call = call
         self.command = command
         self.input_file = input_file
         self.input_sha256 = input_sha256
@@ -154,6 +173,9 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         #: Whether the actor is an officer of a team (four eyes apply).
         self.team = team
         self.at = _now()
+        #: The digest of the last row of each audit chain this transaction appends to.
+        self._heads: dict[str, str] = {}
+        self._next_audit_id: int | None = None
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
@@ -173,39 +195,69 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         """One audit row: what changed (``before``/``after``), by this transaction's command."""
         self.audit_many([(action, entity, key, before, after)])
 
-    def audit_many(
-        self,
-        entries: Sequence[
-            tuple[str, str, str | None, Mapping[str, Any] | None, Mapping[str, Any] | None]
-        ],
-    ) -> None:
+    def audit_many(self, entries: Sequence[AuditEntry]) -> None:
         """Many audit rows at once: (action, entity, key, before, after) each.
 
         Every row names this transaction's actor and, where the command asked for one,
-        its reason.
+        its reason, and joins the hash chain of its call (:mod:`slrbcall.store.chain`).
         """
-        self._conn.executemany(
-            "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
-            " after_json, input_file, input_sha256, tool_version, actor, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    self.at,
-                    self.command,
-                    action,
-                    entity,
-                    key,
-                    _json(before),
-                    _json(after),
-                    self.input_file,
-                    self.input_sha256,
-                    __version__,
-                    self.actor,
-                    self.reason,
-                )
-                for action, entity, key, before, after in entries
-            ],
-        )
+        if not entries:
+            return
+        rows = []
+        for row_id, (action, entity, key, before, after) in zip(
+            self._audit_ids(len(entries)), entries, strict=True
+        ):
+            chain = chain_of(key) if key is not None else (self.call or "")
+            prev = self._heads[chain] if chain in self._heads else self._head(chain)
+            fields = (
+                row_id,
+                chain,
+                self.at,
+                self.command,
+                action,
+                entity,
+                key,
+                _json(before),
+                _json(after),
+                self.input_file,
+                self.input_sha256,
+                __version__,
+                self.actor,
+                self.reason,
+            )
+            own = digest(fields, prev)
+            self._heads[chain] = own
+            rows.append((*fields, prev, own))
+        self._conn.executemany(_AUDIT_INSERT, rows)
+
+    def _audit_ids(self, count: int) -> range:
+        """Ids for ``count`` new audit rows: the chain's digests cover them. The write
+        lock is held, so no other writer takes them."""
+        if self._next_audit_id is None:
+            row = self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM audit").fetchone()
+            self._next_audit_id = int(row[0])
+        first = self._next_audit_id
+        self._next_audit_id += count
+        return range(first, first + count)
+
+    def _head(self, chain: str) -> str:
+        """The digest of the last row of ``chain`` (:data:`GENESIS` for a new one), after
+        checking it: a trail whose last row was edited by hand is not written on."""
+        row = self._conn.execute(
+            f"SELECT {', '.join(HASHED)}, prev_sha256, row_sha256 FROM audit"
+            " WHERE chain = ? ORDER BY id DESC LIMIT 1",
+            (chain,),
+        ).fetchone()
+        if row is None:
+            return GENESIS
+        width = len(HASHED)
+        if digest(row[:width], row[width]) != row[width + 1]:
+            raise RefusedError(
+                f"audit row {row[0]} was changed outside slrbcall, so nothing is written "
+                "to the workspace: restore its last copy ('slrbcall audit verify' checks "
+                "the whole trail)"
+            )
+        return str(row[width + 1])
 
     def record_call(self, call_id: str, sha256: str, source_path: str, content: str) -> int:
         """Hold ``call_id`` in the workspace with this definition; return the snapshot id.
@@ -258,7 +310,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         self,
         conn: sqlite3.Connection,
         path: Path,
-        migrations: Sequence[Sequence[str]] = MIGRATIONS,
+        migrations: Sequence[Sequence[Step]] = MIGRATIONS,
     ) -> None:
         self._conn = conn
         self.path = path
@@ -272,7 +324,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         path: Path,
         *,
         create: bool = True,
-        migrations: Sequence[Sequence[str]] = MIGRATIONS,
+        migrations: Sequence[Sequence[Step]] = MIGRATIONS,
         busy_timeout: float | None = None,
     ) -> Workspace:
         """Open (and, with ``create``, make) the workspace at ``path``; migrate it."""
@@ -331,7 +383,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             raise
         return workspace
 
-    def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
+    def _migrate(self, migrations: Sequence[Sequence[Step]]) -> None:
         version = self.schema_version
         if version > len(migrations):
             raise RefusedError(
@@ -343,8 +395,11 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
                 version = self.schema_version  # another process may have migrated meanwhile
                 if version >= len(migrations):
                     break
-                for statement in migrations[version]:
-                    self._conn.execute(statement)
+                for step in migrations[version]:
+                    if isinstance(step, str):
+                        self._conn.execute(step)
+                    else:
+                        step(self._conn)
                 self._conn.execute(f"PRAGMA user_version = {version + 1}")
             version = self.schema_version
         if int(self._conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
@@ -399,6 +454,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
                 actor=actor.key,
                 reason=reason,
                 team=actor.team,
+                call=call,
             )
             self._join_team(tx)
             yield tx
@@ -448,6 +504,46 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         rows = self._conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
         return _audit_rows(rows)
 
+    def audit_trail(
+        self, *, key: str | None = None, actor: str | None = None, last: int | None = None
+    ) -> list[AuditRow]:
+        """The audit rows, oldest first: of one key (and the keys below it, ``key/...``),
+        of one actor, or both; the ``last`` ones only when given."""
+        where, params = _key_filter(key)
+        if actor is not None:
+            where.append("actor = ?")
+            params.append(actor)
+        sql = f"SELECT {_AUDIT_COLUMNS} FROM audit"
+        if where:
+            sql += " WHERE " + " AND ".join(f"({w})" for w in where)
+        if last is None:
+            return _audit_rows(self._conn.execute(sql + " ORDER BY id", params).fetchall())
+        rows = self._conn.execute(sql + f" ORDER BY id DESC LIMIT {int(last)}", params)
+        return _audit_rows(rows.fetchall()[::-1])
+
+    def last_change(self) -> str | None:
+        """When the workspace last changed: the time of its last audit row."""
+        row = self._conn.execute("SELECT at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def verify_audit(self) -> ChainBreak | None:
+        """The first audit row whose hash chain does not hold, or None (every row as it
+        was recorded, none removed or added but at the end of a chain)."""
+        cursor = self._conn.execute(
+            f"SELECT {', '.join(HASHED)}, prev_sha256, row_sha256 FROM audit ORDER BY id"
+        )
+        return first_break(cursor)
+
+    def audit_heads(self) -> dict[str, tuple[int, str]]:
+        """chain -> (id, digest) of its last row: what an auditor notes down, so that a
+        later check also finds rows removed from the end of a chain."""
+        rows = self._conn.execute(
+            "SELECT a.chain, a.id, a.row_sha256 FROM audit a"
+            " WHERE a.id = (SELECT max(b.id) FROM audit b WHERE b.chain = a.chain)"
+            " ORDER BY a.chain"
+        ).fetchall()
+        return {str(r[0]): (int(r[1]), str(r[2])) for r in rows}
+
     def audit_of(self, call_id: str, reference: str) -> list[AuditRow]:
         """The audit rows of one application, oldest first, and of the call's decisions.
 
@@ -456,14 +552,14 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         and adoptions are rows of the whole call, which every application's history
         shares.
         """
-        key = f"{call_id}/{reference}"
+        own, params = _key_filter(f"{call_id}/{reference}")
+        # The call's runs and adoptions: the chain's rows of those two entities.
         rows = self._conn.execute(
-            f"SELECT {_AUDIT_COLUMNS} FROM audit"
-            " WHERE entity_key = ? OR substr(entity_key, 1, ?) = ?"
-            " OR (entity IN ('allocation_run', 'allocation_adoption')"
-            " AND substr(entity_key, 1, ?) = ?)"
-            " ORDER BY id",
-            (key, len(key) + 1, key + "/", len(call_id) + 1, call_id + "/"),
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE {own[0]}"
+            f" UNION SELECT {_AUDIT_COLUMNS} FROM audit WHERE chain = ?"
+            " AND entity IN ('allocation_run', 'allocation_adoption')"
+            " ORDER BY 1",
+            (*params, call_id),
         ).fetchall()
         return _audit_rows(rows)
 
@@ -519,6 +615,14 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         except sqlite3.DatabaseError as exc:
             return str(exc)
         return None if state == "ok" else state
+
+
+def _key_filter(key: str | None) -> tuple[list[str], list[Any]]:
+    """The condition on ``entity_key`` of the rows of ``key`` and of the keys below it
+    (``key/...``): a range of the key's index ('0' follows '/')."""
+    if key is None:
+        return [], []
+    return ["entity_key = ? OR (entity_key > ? AND entity_key < ?)"], [key, key + "/", key + "0"]
 
 
 def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:

@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Sequence
 from functools import cache
 
+from slrbcall.store.migrations import Step
+
 __all__ = [
     "APPLICATION_ID",
     "damage",
@@ -59,13 +61,16 @@ def foreign_reason(conn: sqlite3.Connection) -> str | None:
 
 
 @cache
-def _expected(migrations: tuple[tuple[str, ...], ...]) -> dict[tuple[str, str], str]:
+def _expected(migrations: tuple[tuple[Step, ...], ...]) -> dict[tuple[str, str], str]:
     """The triggers and views the migrations make: (type, name) -> their SQL."""
     conn = sqlite3.connect(":memory:")
     try:
         for migration in migrations:
-            for statement in migration:
-                conn.execute(statement)
+            for step in migration:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
         return _guards(conn)
     finally:
         conn.close()
@@ -81,7 +86,7 @@ def _guards(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
 
 
 def guard_problems(
-    conn: sqlite3.Connection, migrations: Sequence[Sequence[str]], version: int
+    conn: sqlite3.Connection, migrations: Sequence[Sequence[Step]], version: int
 ) -> list[str]:
     """Each guard of a workspace at schema ``version`` that is missing, changed or added."""
     expected = _expected(tuple(tuple(m) for m in migrations[:version]))

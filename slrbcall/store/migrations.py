@@ -1,23 +1,35 @@
 """The workspace's schema: the numbered migrations, as SQL text, and the columns of an
 application row.
 
-SQL text only: :mod:`slrbcall.store` runs the migrations (each in its own transaction,
-``PRAGMA user_version`` counting how many have run) and re-exports both names.
+SQL text, but for one step in Python (chaining the audit rows recorded before chains
+existed, :func:`slrbcall.store.chain.rechain`): :mod:`slrbcall.store` runs the
+migrations (each in its own transaction, ``PRAGMA user_version`` counting how many
+have run) and re-exports both names.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slrbcall.store.chain import rechain
 
 __all__ = [
     "ADOPTION_MIGRATION",
     "APPLICATION_COLUMNS",
     "APPLICATION_FIELDS",
     "AUDIT_ACTOR_MIGRATION",
+    "AUDIT_CHAIN_MIGRATION",
     "CORRECTIONS_AMENDMENTS_MIGRATION",
     "FOLLOWUP_MIGRATION",
     "FOUR_EYES_MIGRATION",
     "MIGRATIONS",
     "RESERVE_MIGRATION",
+    "Step",
 ]
+
+#: A step of a migration: a statement, or a function of the connection.
+Step = str | Callable[[Any], None]
 
 #: Each migration is a tuple of statements, run in one transaction. Never edit a
 #: migration that has shipped: add a new one.
@@ -618,7 +630,48 @@ FOUR_EYES_MIGRATION: tuple[str, ...] = (
 )
 
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+def _rechain_audit(conn: Any) -> None:
+    rechain(conn, source="audit", target="audit_chained")
+
+
+#: 12: the audit trail as hash chains, one per call (:mod:`slrbcall.store.chain`): each
+#: row holds the SHA-256 of its content and of the row before it in its chain, so a row
+#: edited, removed or added by hand is found (``slrbcall audit verify``). The rows made
+#: before are chained as they stand, in id order. Indexed by chain (the head of a chain
+#: is read before every write) and by key (an application's history).
+AUDIT_CHAIN_MIGRATION: tuple[Step, ...] = (
+    """
+    CREATE TABLE audit_chained (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        command TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (
+            action = 'insert' OR action = 'update' OR action = 'delete' OR action = 'event'
+        ),
+        entity TEXT NOT NULL,
+        entity_key TEXT,
+        before_json TEXT,
+        after_json TEXT,
+        input_file TEXT,
+        input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),
+        tool_version TEXT NOT NULL,
+        actor TEXT CHECK (actor IS NULL OR length(actor) BETWEEN 1 AND 200),
+        reason TEXT,
+        chain TEXT NOT NULL,
+        prev_sha256 TEXT NOT NULL CHECK (length(prev_sha256) = 64),
+        row_sha256 TEXT NOT NULL CHECK (length(row_sha256) = 64)
+    ) STRICT
+    """,
+    _rechain_audit,
+    "DROP TABLE audit",  # its triggers go with it
+    "ALTER TABLE audit_chained RENAME TO audit",
+    *_AUDIT_TRIGGERS,
+    "CREATE INDEX audit_chain ON audit (chain, id)",
+    "CREATE INDEX audit_key ON audit (entity_key)",
+)
+
+
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
         """
@@ -791,6 +844,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     RESERVE_MIGRATION,
     # 11: four eyes: the team, who proposed and who adopted or approved (defined above).
     FOUR_EYES_MIGRATION,
+    # 12: the audit trail as hash chains (defined above).
+    AUDIT_CHAIN_MIGRATION,
 )
 
 

@@ -1,0 +1,168 @@
+"""The audit trail as hash chains: verified, read, and an edited row found."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from slrbcall.store import Workspace
+from slrbcall.store.chain import GENESIS, first_break
+from slrbcall.store.migrations import AUDIT_CHAIN_MIGRATION
+
+from .conftest import REPO, Invoke
+from .schema import undo_after
+
+CALL = "empowerment-2023"
+
+
+def tamper(db: Path, sql: str) -> None:
+    """Change the audit by hand, as someone with the file and sqlite3 would: the
+    append-only triggers dropped, the change made, the triggers put back as they were."""
+    conn = sqlite3.connect(db)
+    triggers = conn.execute(
+        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit'"
+    ).fetchall()
+    conn.executescript(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+        + sql
+        + ";"
+        + ";".join(t[0] for t in triggers)
+        + ";"
+    )
+    conn.close()
+
+
+def test_the_demo_s_trail_holds(cli: Invoke, demo_db: Path) -> None:
+    result = cli("--db", demo_db, "audit", "verify", "--json")
+    assert result.exit_code == 0, result
+    found = json.loads(result.stdout)
+    assert found["holds"] is True
+    assert found["rows"] > 40
+    assert [c["chain"] for c in found["chains"]] == [CALL]
+    shown = cli("--db", demo_db, "audit", "verify")
+    assert shown.stdout.startswith(f"The audit trail of {demo_db} holds: {found['rows']} rows")
+
+
+def test_an_edited_row_in_a_copied_workspace_is_found(
+    cli: Invoke, demo_db: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(demo_db, copy)
+    tamper(copy, "UPDATE audit SET actor = 'someone else' WHERE id = 7")
+    assert cli("--db", copy, "doctor").exit_code in (0, 5)  # doctor's exit is the machine's
+    result = cli("--db", copy, "audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: the audit trail of {copy} does not hold: audit row 7 (the chain of "
+        f"{CALL}): its content is not what was recorded (it was changed). Restore the "
+        "workspace's last copy, and keep this one for the inquiry"
+    )
+    doctor = json.loads(cli("--db", copy, "doctor", "--json").stdout)
+    check = next(c for c in doctor if c["check"] == "audit trail")
+    assert check["ok"] is False
+    assert check["detail"].startswith("audit row 7 ")
+    assert cli("--db", demo_db, "audit", "verify").exit_code == 0  # the original holds
+
+
+def test_a_removed_row_is_found_at_the_row_after_it(cli: Invoke, demo_db: Path) -> None:
+    tamper(demo_db, "DELETE FROM audit WHERE id = 12")
+    result = cli("--db", demo_db, "audit", "verify")
+    assert result.exit_code == 1
+    assert (
+        f"audit row 13 (the chain of {CALL}): it does not follow row 11: a row before it "
+        "was removed or added" in result.stderr
+    )
+
+
+def test_no_command_writes_after_an_edited_last_row(cli: Invoke, demo_db: Path) -> None:
+    tamper(demo_db, "UPDATE audit SET reason = 'x' WHERE id = (SELECT max(id) FROM audit)")
+    result = cli("--db", demo_db, "withdraw", "EMP23-01", "--date", "2024-01-01", "--reason", "r")
+    assert result.exit_code == 1
+    assert "was changed outside slrbcall, so nothing is written" in result.stderr
+
+
+def test_the_intake_s_rows_join_the_chain(cli: Invoke, db: Path) -> None:
+    assert cli("--db", db, "intake", REPO / "examples" / "applications.xlsx").exit_code == 0
+    assert cli("--db", db, "score", REPO / "examples" / "scores.xlsx").exit_code == 0
+    with Workspace.open(db, create=False) as ws:
+        assert ws.verify_audit() is None
+        rows = ws.audit_rows()
+    assert [r.entity for r in rows[:2]] == ["call", "application"]
+    assert {r.chain for r in rows} == {CALL}
+    assert len({r.row_sha256 for r in rows}) == len(rows)
+
+
+def test_show_filters_by_reference_and_actor(cli: Invoke, demo_db: Path) -> None:
+    rows = json.loads(cli("--db", demo_db, "audit", "show", "--ref", "EMP23-07", "--json").stdout)
+    assert {r["key"].split("/")[1] for r in rows} == {"EMP23-07"}
+    assert rows[0]["entity"] == "application"
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    nobody = cli("--db", demo_db, "audit", "show", "--actor", "nobody", "--json")
+    assert json.loads(nobody.stdout) == []
+    last = json.loads(cli("--db", demo_db, "audit", "show", "--last", "3", "--json").stdout)
+    assert len(last) == 3
+    assert last[-1]["id"] == max(r["id"] for r in last)
+    table = cli("--db", demo_db, "audit", "show", "--ref", "EMP23-07")
+    assert "insert application" in table.stdout
+
+
+def test_the_migration_chains_the_rows_made_before(demo_db: Path) -> None:
+    with Workspace.open(demo_db, create=False) as ws:
+        before = [(r.id, r.command, r.entity, r.row_sha256) for r in ws.audit_rows()]
+    conn = sqlite3.connect(demo_db)
+    conn.executescript(undo_after(11))
+    conn.execute(f"PRAGMA user_version = {len(_migrations()) - 1}")
+    conn.close()
+    with Workspace.open(demo_db, create=False) as ws:
+        assert ws.verify_audit() is None
+        after = [(r.id, r.command, r.entity, r.row_sha256) for r in ws.audit_rows()]
+    assert after == before  # the same rows give the same digests
+
+
+def _migrations() -> tuple[object, ...]:
+    from slrbcall.store import MIGRATIONS
+
+    assert AUDIT_CHAIN_MIGRATION in MIGRATIONS
+    return MIGRATIONS
+
+
+@pytest.mark.parametrize(
+    ("rows", "found"),
+    [
+        ([], None),
+        ([(1, "a", "x", "y"), (2, "a", "x", "z")], None),
+        ([(1, "a", "x", "y"), (2, "b", "x", "z"), (3, "a", "x", "w")], None),
+    ],
+    ids=["empty", "one-chain", "two-chains"],
+)
+def test_first_break_of_sound_chains(rows: list[tuple[object, ...]], found: None) -> None:
+    from slrbcall.store.chain import HASHED, digest
+
+    heads: dict[str, str] = {}
+    full = []
+    for row_id, chain, command, reason in rows:
+        fields = [
+            row_id,
+            chain,
+            "t",
+            command,
+            "event",
+            "e",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "v",
+            None,
+            reason,
+        ]
+        assert len(fields) == len(HASHED)
+        prev = heads.get(chain, GENESIS)
+        heads[chain] = digest(fields, prev)
+        full.append((*fields, prev, heads[chain]))
+    assert first_break(full) is found
