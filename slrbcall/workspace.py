@@ -20,8 +20,10 @@ from slrbcall.calls.definition import LoadedCall, find_call
 from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import RefusedError, SlrbcallError
-from slrbcall.settings import Settings
+from slrbcall.settings import Settings, default_db
 from slrbcall.store import Actor, AuditRow, Workspace
+from slrbcall.store.backend import label_of
+from slrbcall.store.copy import copy_workspace as copy_rows
 from slrbcall.store.core import SQLITE_VERSION
 
 if TYPE_CHECKING:
@@ -31,10 +33,12 @@ __all__ = [
     "AuditCheck",
     "AuditTrail",
     "Check",
+    "Copied",
     "HeldCall",
     "WorkspaceStatus",
     "audit_trail",
     "call_in_use",
+    "copy_workspace",
     "doctor",
     "record_calls",
     "verify_audit",
@@ -54,7 +58,7 @@ class HeldCall:
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceStatus:
-    path: Path
+    path: Path | str  # a file, or a server's URL
     exists: bool
     schema_version: int = 0
     calls: tuple[HeldCall, ...] = ()
@@ -65,9 +69,9 @@ class WorkspaceStatus:
 def workspace_status(settings: Settings) -> WorkspaceStatus:
     """What the workspace holds; it is not created if it does not exist."""
 
-    path = settings.db_path
-    if not path.exists():
-        return WorkspaceStatus(path=path, exists=False)
+    path = settings.db_location
+    if not Workspace.exists(path):
+        return WorkspaceStatus(path=label_of(path), exists=False)
     with Workspace.open(path, create=False) as ws:
         held = []
         for record in ws.calls():
@@ -81,7 +85,7 @@ def workspace_status(settings: Settings) -> WorkspaceStatus:
                 )
             )
         return WorkspaceStatus(
-            path=path,
+            path=ws.label,
             exists=True,
             schema_version=ws.schema_version,
             calls=tuple(held),
@@ -95,8 +99,8 @@ def call_in_use(settings: Settings) -> LoadedCall:
     the workspace holds, else the only call of the calls folder. Nothing is created."""
 
     held: dict[str, str] = {}
-    if settings.db_path.exists():
-        with Workspace.open(settings.db_path, create=False) as ws:
+    if Workspace.exists(settings.db_location):
+        with Workspace.open(settings.db_location, create=False) as ws:
             held = ws.held_calls()
     return resolve_call(settings, held=held)
 
@@ -125,7 +129,7 @@ def record_calls(
 class AuditCheck:
     """The audit trail holds: ``rows`` rows, each chain's last row (id, digest)."""
 
-    path: Path
+    path: str
     rows: int
     heads: dict[str, tuple[int, str]]
 
@@ -133,15 +137,15 @@ class AuditCheck:
 def verify_audit(settings: Settings) -> AuditCheck:
     """Check every hash chain of the audit trail; refused (exit 1), naming the first row
     that does not hold, when a row was changed, removed or added outside slrbcall."""
-    with _existing(settings) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         broken = ws.verify_audit()
         if broken is not None:
             raise RefusedError(
-                f"the audit trail of {settings.db_path} does not hold: {broken}. Restore the "
+                f"the audit trail of {ws.label} does not hold: {broken}. Restore the "
                 "workspace's last copy, and keep this one for the inquiry"
             )
         heads = ws.audit_heads()
-        return AuditCheck(settings.db_path, ws.counts().get("audit", 0), heads)
+        return AuditCheck(ws.label, ws.counts().get("audit", 0), heads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +166,7 @@ def audit_trail(
 ) -> AuditTrail:
     """The audit rows of an application (``reference``, of the call in use), of an
     actor, or both; the ``last`` ones only when given."""
-    with _existing(settings) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         key = None
         if reference is not None:
             key = f"{resolve_call(settings, held=ws.held_calls()).call.id}/{reference}"
@@ -170,10 +174,30 @@ def audit_trail(
     return AuditTrail(key, actor, tuple(rows))
 
 
-def _existing(settings: Settings) -> Workspace:
-    if not settings.db_path.exists():
-        raise RefusedError(f"no workspace at {settings.db_path}: pass --db PATH")
-    return Workspace.open(settings.db_path, create=False)
+@dataclass(frozen=True, slots=True)
+class Copied:
+    """A workspace copied: from where to where, its rows per table and its chains."""
+
+    source: str
+    target: str
+    counts: dict[str, int]
+    heads: dict[str, tuple[int, str]]
+
+
+def copy_workspace(settings: Settings, to: Path | str) -> Copied:
+    """Copy the workspace (``--db``) into a new, empty one at ``to`` (a file or a
+    ``postgresql://`` URL), row for row, then check that every table has the same rows
+    and every audit chain holds and ends as in the original. Refused (exit 1) when the
+    target holds anything already."""
+    target_location = default_db(to)
+    if label_of(target_location) == label_of(settings.db_location):
+        raise RefusedError("--to names the workspace itself: copy it to a new one")
+    with (
+        Workspace.open(settings.db_location, create=False) as source,
+        Workspace.open(target_location, create=True) as target,
+    ):
+        done = copy_rows(source, target)
+        return Copied(source.label, target.label, done.counts, done.heads)
 
 
 # -- doctor -------------------------------------------------------------------------------
@@ -235,19 +259,22 @@ def doctor(settings: Settings) -> list[Check]:
         )
     )
 
-    db = settings.db_path
-    folder = db.resolve().parent
-    writable = folder.is_dir() and _writable(folder)
-    checks.append(
-        Check(
-            "workspace",
-            writable,
-            f"{db} ({'exists' if db.exists() else 'will be created'})",
-            f"the folder {folder} is not writable: pass --db PATH",
+    db = settings.db_location
+    if isinstance(db, Path):
+        folder = db.resolve().parent
+        writable = folder.is_dir() and _writable(folder)
+        checks.append(
+            Check(
+                "workspace",
+                writable,
+                f"{db} ({'exists' if db.exists() else 'will be created'})",
+                f"the folder {folder} is not writable: pass --db PATH",
+            )
         )
-    )
-    if db.exists():
-        checks.extend(_workspace_checks(db))
+        if db.exists():
+            checks.extend(_workspace_checks(db))
+    else:
+        checks.extend(_server_checks(db))
 
     office = find_libreoffice()
     version = libreoffice_version(office) if office else None
@@ -281,7 +308,34 @@ def doctor(settings: Settings) -> list[Check]:
     return checks
 
 
-def _workspace_checks(db: Path) -> list[Check]:
+def _server_checks(url: str) -> list[Check]:
+    """Whether the server answers and holds the workspace, and who owns its tables."""
+    try:
+        exists = Workspace.exists(url)
+    except SlrbcallError as exc:
+        return [Check("workspace", False, str(exc).splitlines()[0])]
+    checks = [
+        Check("workspace", True, f"{label_of(url)} ({'exists' if exists else 'will be created'})")
+    ]
+    if not exists:
+        return checks
+    checks += _workspace_checks(url)
+    with Workspace.open(url, create=False) as ws:
+        owner, login = ws.owner()
+    checks.append(
+        Check(
+            "workspace owner",
+            owner != login,
+            f"the audit and payment tables belong to {owner}; this login is {login}",
+            "the tool's login owns the tables and could alter them: have an administrator "
+            "make the workspace (docs/concepts.md, 'Which backend')",
+            optional=True,
+        )
+    )
+    return checks
+
+
+def _workspace_checks(db: Path | str) -> list[Check]:
     """Whether the workspace's pages are sound and its guards as the migrations made them."""
     restore = "restore the last copy of the workspace"
     try:

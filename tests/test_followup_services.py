@@ -70,12 +70,12 @@ def settings(funded_db: Path, tmp_path: Path) -> Settings:
 
 
 def rows_of(settings: Settings, table: str) -> int:
-    with sqlite3.connect(settings.db_path) as conn:
+    with sqlite3.connect(settings.db_location) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def audit(settings: Settings, entity: str) -> list[tuple[str, str, str | None, str | None]]:
-    with sqlite3.connect(settings.db_path) as conn:
+    with sqlite3.connect(settings.db_location) as conn:
         return conn.execute(
             "SELECT action, entity_key, before_json, after_json FROM audit WHERE entity = ?"
             " ORDER BY id",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from slrbcall.store import Actor, Workspace
+from slrbcall.store.backend import integrity_errors
 from slrbcall.store.followup import StoredPayment, StoredProposal
 
 from .conftest import REPO, Invoke, Result, empowerment_text, write_call
@@ -17,6 +17,8 @@ from .conftest import REPO, Invoke, Result, empowerment_text, write_call
 APPLICATIONS = REPO / "examples" / "applications.xlsx"
 SCORES = REPO / "examples" / "scores.xlsx"
 TODAY = ("--today", "2024-03-01")
+
+pytestmark = pytest.mark.both_backends
 
 OFFICERS = """\
 officers:
@@ -93,7 +95,7 @@ def test_an_approver_who_proposed_the_run_is_refused(
 def test_the_workspace_refuses_an_adoption_by_the_proposer(proposed: Invoke, db: Path) -> None:
     with (
         Workspace.open(db, create=False) as ws,
-        pytest.raises(sqlite3.IntegrityError, match="adopted by another person"),
+        pytest.raises(integrity_errors(), match="adopted by another person"),
         ws.write(command="t", actor=Actor("amina", team=True)) as tx,
     ):
         tx.adopt("empowerment-2023", 1, reason=None, superseded_run_id=None)
@@ -205,7 +207,7 @@ def test_the_workspace_pays_a_proposal_only_as_proposed_by_another(
     for recorded_by, approved_by in [("marc", None), ("marc", "marc"), ("sofie", "jan")]:
         with (
             Workspace.open(db, create=False) as ws,
-            pytest.raises(sqlite3.IntegrityError, match="approved by another person"),
+            pytest.raises(integrity_errors(), match="approved by another person"),
             ws.write(command="t", actor=Actor("sofie", team=True)) as tx,
         ):
             tx.add_payment(

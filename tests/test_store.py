@@ -141,7 +141,7 @@ class _LockedAtFirst:
 
 
 def test_the_switch_to_wal_is_tried_again_while_another_opens_the_workspace() -> None:
-    from slrbcall.store.core import _journal_mode_wal
+    from slrbcall.store.sqlite import journal_mode_wal as _journal_mode_wal
 
     conn = _LockedAtFirst(times=3)
     assert _journal_mode_wal(conn, timeout=5) == ("wal",)  # type: ignore[arg-type]

@@ -158,7 +158,7 @@ def allocate(
     if dry_run:
         return Allocation(loaded, result, digest, None)
     with (
-        Workspace.open(settings.db_path, create=False) as ws,
+        Workspace.open(settings.db_location, create=False) as ws,
         ws.write(command="allocate", call=loaded.call.id, actor=acting(settings, "allocate")) as tx,
     ):
         run_id = tx.add_run(
@@ -255,9 +255,7 @@ def _run_of(runs: Sequence[StoredRun], run_id: int) -> StoredRun:
 
 
 def _open(settings: Settings) -> Workspace:
-    if not settings.db_path.exists():
-        raise RefusedError(f"no workspace at {settings.db_path} yet")
-    return Workspace.open(settings.db_path, create=False)
+    return Workspace.open(settings.db_location, create=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,6 +97,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "audit": ("slrbcall.cli.audit", "app", "Check and read the audit trail."),
     "status": ("slrbcall.cli.workspace", "status", "What the workspace holds."),
     "doctor": ("slrbcall.cli.workspace", "doctor", "Check this machine."),
+    "workspace": (
+        "slrbcall.cli.workspace",
+        "workspace_app",
+        "Copy the workspace to a file or a server.",
+    ),
 }
 
 
@@ -184,10 +189,13 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
-            help="Workspace database. Default: $SLRBCALL_DB, else ./slrbcall.db.",
+            help=(
+                "Workspace: a database file, or a PostgreSQL server's "
+                "postgresql://USER@HOST/DATABASE URL. Default: $SLRBCALL_DB, else ./slrbcall.db."
+            ),
             show_default=False,
         ),
     ] = None,

@@ -62,13 +62,7 @@ class Ranking:
 
 
 def _open(settings: Settings) -> Workspace:
-
-    if not settings.db_path.exists():
-        raise RefusedError(
-            f"no workspace at {settings.db_path} yet: take the applications in first "
-            "('slrbcall intake FILE')"
-        )
-    return Workspace.open(settings.db_path, create=False)
+    return Workspace.open(settings.db_location, create=False)
 
 
 def stored_state(
@@ -157,7 +151,7 @@ def take_scores(
     else:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with (
-            Workspace.open(settings.db_path, create=False) as ws,
+            Workspace.open(settings.db_location, create=False) as ws,
             ws.write(
                 command="score",
                 call=call.id,

@@ -234,7 +234,7 @@ def issue(
         )
     if entries:
         with (
-            Workspace.open(settings.db_path, create=False) as ws,
+            Workspace.open(settings.db_location, create=False) as ws,
             ws.write(command=command, call=call_id, actor=who) as tx,
         ):
             tx.audit_many(entries)

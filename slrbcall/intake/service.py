@@ -76,7 +76,7 @@ class IntakeResult:
     ineligible: tuple[Application, ...]
     warnings: tuple[str, ...]
     dry_run: bool
-    db_path: Path
+    db_path: Path | str  # the workspace: a file, or a server's URL
 
 
 def intake(
@@ -129,7 +129,7 @@ def intake(
 
     duplicates = likely_duplicates(read.applications)
 
-    def result(change: Merge, db_path: Path) -> IntakeResult:
+    def result(change: Merge, db_path: Path | str) -> IntakeResult:
         return IntakeResult(
             file=path,
             call_id=call.id,
@@ -158,10 +158,10 @@ def intake(
             db_path=db_path,
         )
 
-    db_path = settings.db_path
+    db_path = settings.db_location
     if dry_run:
         decided: dict[str, int] = {}
-        if db_path.exists():
+        if Workspace.exists(db_path):
             with Workspace.open(db_path, create=False) as ws:
                 stored = ws.stored_rows(call.id)
                 decided = _decided(ws, call.id)
@@ -315,7 +315,7 @@ def list_applications(
 ) -> tuple[LoadedCall, list[StoredView]]:
     """The stored applications of the call, filtered; in reference order."""
 
-    with Workspace.open(settings.db_path, create=False) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         loaded = resolve_call(settings, held={c.call_id: c.sha256 for c in ws.calls()})
         stored = ws.applications(loaded.call.id)
     registry = load_registry(settings.calls_path)
@@ -452,7 +452,7 @@ def _instructions(call: Call, lang: str) -> list[str]:
 
 def _held_calls(settings: Settings) -> dict[str, str]:
     """call id -> definition hash, of the calls the workspace holds (if it exists)."""
-    if not settings.db_path.exists():
+    if not Workspace.exists(settings.db_location):
         return {}
-    with Workspace.open(settings.db_path, create=False) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         return ws.held_calls()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from slrbcall.store.backend import Connection
 from slrbcall.store.chain import AuditEntry
 from slrbcall.store.migrations import APPLICATION_COLUMNS
 
@@ -31,7 +31,7 @@ class StoredApplication:
 class ApplicationQueries:
     """Reads that both a transaction and an open workspace offer."""
 
-    _conn: sqlite3.Connection
+    _conn: Connection
 
     def stored_rows(self, call_id: str) -> list[dict[str, Any]]:
         """The stored applications of a call, as rows of :data:`APPLICATION_COLUMNS`."""
@@ -59,13 +59,12 @@ class ApplicationWrites(ApplicationQueries):
         self, call_id: str, *, file_name: str, sha256: str, sheet: str, rows: int
     ) -> int:
         """Record an intake of a file; its counts are set by :meth:`set_intake_counts`."""
-        cursor = self._conn.execute(
+        row = self._conn.execute(
             "INSERT INTO intake_file (call_id, file_name, sha256, sheet, rows, added, changed,"
-            " unchanged, at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
+            " unchanged, at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?) RETURNING id",
             (call_id, file_name, sha256, sheet, rows, self.at),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        ).fetchone()
+        return int(row[0])
 
     def set_intake_counts(self, file_id: int, *, added: int, changed: int, unchanged: int) -> None:
         self._conn.execute(
@@ -222,7 +221,7 @@ def _insert_sql(count: int) -> str:
     )
 
 
-def _application_rows(conn: sqlite3.Connection, call_id: str) -> list[dict[str, Any]]:
+def _application_rows(conn: Connection, call_id: str) -> list[dict[str, Any]]:
     cursor = conn.execute(
         f"SELECT {', '.join(APPLICATION_COLUMNS)} FROM application WHERE call_id = ?"
         " ORDER BY reference",

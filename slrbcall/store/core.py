@@ -1,35 +1,37 @@
-"""The workspace: one SQLite database holding a call's state.
+"""The workspace: the state of the calls, in one SQLite file or on a PostgreSQL server.
 
-Only this module talks to SQLite. Rules (docs/concepts.md, "Workspace"):
+Only this package talks to the databases. Rules (docs/concepts.md, "Workspace"):
 
 * Schema changes are numbered migrations (:data:`MIGRATIONS`, in
-  :mod:`slrbcall.store.migrations`), each applied in its own transaction; ``PRAGMA
-  user_version`` records how many have run.
-* Tables are STRICT with CHECK constraints; foreign keys are on; the journal is WAL.
-* Every write is one ``BEGIN IMMEDIATE`` transaction (:meth:`Workspace.write`), so a
-  second writer waits up to the busy timeout and then gets :class:`BusyError`; a run
-  that dies half-way leaves nothing behind.
-* The ``audit`` table is append-only: triggers refuse UPDATE and DELETE.
+  :mod:`slrbcall.store.migrations`; their PostgreSQL twins in
+  :mod:`slrbcall.store.postgres_schema`), each applied in its own transaction.
+* Every write is one transaction (:meth:`Workspace.write`): all of it is stored, or
+  none. Writers of the same call wait for each other, up to the busy timeout, then get
+  :class:`BusyError` (on SQLite every writer waits for every other).
+* The ``audit`` table is append-only (triggers refuse UPDATE and DELETE) and chained by
+  SHA-256 (:mod:`slrbcall.store.chain`).
 * Money is integer cents.
+
+What differs between the backends is a :class:`~slrbcall.store.backend.Backend`:
+:mod:`slrbcall.store.sqlite` (the default) or :mod:`slrbcall.store.postgres`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import sqlite3
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from slrbcall import __version__
-from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError, SlrbcallError
+from slrbcall.errors import RefusedError, SlrbcallError
 from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
+from slrbcall.store.backend import Backend, Connection, is_server
 from slrbcall.store.chain import (
     GENESIS,
     HASHED,
@@ -41,8 +43,8 @@ from slrbcall.store.chain import (
 )
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
-from slrbcall.store.guards import APPLICATION_ID, damage, foreign_reason, guard_problems
 from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS, Step
+from slrbcall.store.sqlite import SQLITE_VERSION, SqliteBackend
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -55,14 +57,6 @@ __all__ = [
     "Transaction",
     "Workspace",
 ]
-
-#: The SQLite library this Python runs, as text and as numbers (``slrbcall doctor``).
-SQLITE_VERSION: tuple[str, tuple[int, ...]] = (sqlite3.sqlite_version, sqlite3.sqlite_version_info)
-
-#: Seconds a writer waits for another writer before giving up with exit code 4.
-DEFAULT_BUSY_TIMEOUT = 10.0
-#: The most memory the workspace's page cache may take, in KiB (see Workspace.open).
-_CACHE_KIB = 128 * 1024
 
 
 def _now() -> str:
@@ -153,7 +147,8 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
+        backend: Backend,
         *,
         command: str,
         input_file: str | None,
@@ -164,6 +159,7 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         call: str | None = None,
     ) -> None:
         self._conn = conn
+        self._backend = backend
         self.call = call
         self.command = command
         self.input_file = input_file
@@ -175,12 +171,11 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         self.at = _now()
         #: The digest of the last row of each audit chain this transaction appends to.
         self._heads: dict[str, str] = {}
-        self._next_audit_id: int | None = None
 
-    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         return self._conn.execute(sql, params)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> sqlite3.Cursor:
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         return self._conn.executemany(sql, rows)
 
     def audit(
@@ -203,12 +198,21 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         """
         if not entries:
             return
+        chains = [
+            chain_of(key) if key is not None else (self.call or "") for _, _, key, _, _ in entries
+        ]
+        for chain in dict.fromkeys(chains):
+            if chain not in self._heads:
+                # The chain is held (on PostgreSQL, locked) before its head is read and
+                # before the new rows take their ids, so each chain grows in id order.
+                self._backend.lock_chain(chain)
+                self._heads[chain] = self._head(chain)
         rows = []
-        for row_id, (action, entity, key, before, after) in zip(
-            self._audit_ids(len(entries)), entries, strict=True
+        ids = self._backend.audit_ids(len(entries))
+        for row_id, chain, (action, entity, key, before, after) in zip(
+            ids, chains, entries, strict=True
         ):
-            chain = chain_of(key) if key is not None else (self.call or "")
-            prev = self._heads[chain] if chain in self._heads else self._head(chain)
+            prev = self._heads[chain]
             fields = (
                 row_id,
                 chain,
@@ -229,16 +233,6 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
             self._heads[chain] = own
             rows.append((*fields, prev, own))
         self._conn.executemany(_AUDIT_INSERT, rows)
-
-    def _audit_ids(self, count: int) -> range:
-        """Ids for ``count`` new audit rows: the chain's digests cover them. The write
-        lock is held, so no other writer takes them."""
-        if self._next_audit_id is None:
-            row = self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM audit").fetchone()
-            self._next_audit_id = int(row[0])
-        first = self._next_audit_id
-        self._next_audit_id += count
-        return range(first, first + count)
 
     def _head(self, chain: str) -> str:
         """The digest of the last row of ``chain`` (:data:`GENESIS` for a new one), after
@@ -269,12 +263,13 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
             "SELECT id FROM call_snapshot WHERE call_id = ? AND sha256 = ?", (call_id, sha256)
         ).fetchone()
         if row is None:
-            snapshot_id = self._conn.execute(
-                "INSERT INTO call_snapshot (call_id, sha256, source_path, content, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (call_id, sha256, source_path, content, self.at),
-            ).lastrowid
-            assert snapshot_id is not None
+            snapshot_id = int(
+                self._conn.execute(
+                    "INSERT INTO call_snapshot (call_id, sha256, source_path, content,"
+                    " recorded_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (call_id, sha256, source_path, content, self.at),
+                ).fetchone()[0]
+            )
         else:
             snapshot_id = int(row[0])
         current = self._conn.execute(
@@ -304,123 +299,52 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
 
 
 class Workspace(ApplicationReads, DecisionReads, FollowupReads):
-    """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
+    """An open workspace: a SQLite file, or a schema on a PostgreSQL server. Use
+    :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        path: Path,
-        migrations: Sequence[Sequence[Step]] = MIGRATIONS,
-    ) -> None:
-        self._conn = conn
-        self.path = path
-        self._migrations = migrations
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._conn = backend.conn
+        self.label = backend.label
 
     # -- opening --------------------------------------------------------------------
 
     @classmethod
     def open(
         cls,
-        path: Path,
+        location: Path | str,
         *,
         create: bool = True,
         migrations: Sequence[Sequence[Step]] = MIGRATIONS,
         busy_timeout: float | None = None,
     ) -> Workspace:
-        """Open (and, with ``create``, make) the workspace at ``path``; migrate it."""
-        if path.is_dir():
-            raise InputFileError([Problem(str(path), "is a directory: --db names a database file")])
-        if not path.exists():
-            if not create:
-                raise RefusedError(
-                    f"no workspace at {path} yet: run 'slrbcall intake FILE' to start one "
-                    "(or pass --db PATH)"
+        """Open (and, with ``create``, make) the workspace at ``location`` (a file, or a
+        ``postgresql://`` URL); migrate it."""
+        if is_server(location):
+            return cls(
+                _postgres().PostgresBackend.open(
+                    str(location), create=create, migrations=migrations, timeout=busy_timeout
                 )
-            if not path.parent.exists():
-                raise RefusedError(f"{path}: the folder {path.parent} does not exist")
-        timeout = busy_timeout if busy_timeout is not None else _busy_timeout()
-        try:
-            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        except sqlite3.OperationalError as exc:
-            raise RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
-        workspace = cls(conn, path, migrations)
-        try:
-            # Before anything is written (WAL mode is written in the header): never turn
-            # another application's database into a workspace.
-            foreign = foreign_reason(conn)
-            if foreign is not None:
-                conn.close()
-                raise InputFileError(
-                    [
-                        Problem(
-                            str(path),
-                            f"is not a slrbcall workspace: {foreign}; nothing was written to "
-                            "it (pass another --db)",
-                        )
-                    ]
-                )
-            conn.execute("PRAGMA foreign_keys = ON")
-            # Pages are cached as they are used, up to 128 MiB (SQLite's default is
-            # 2 MiB): a large intake's transaction then stays in memory until its
-            # commit, rather than being spilled to the log and read back.
-            conn.execute(f"PRAGMA cache_size = {-_CACHE_KIB}")
-            mode = _journal_mode_wal(conn, timeout)
-            if mode is None or str(mode[0]).lower() != "wal":  # pragma: no cover - odd filesystems
-                conn.execute("PRAGMA journal_mode = DELETE")
-            workspace._migrate(migrations)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise _busy(path) from exc
-            found = damage(exc)
-            if found and _sqlite_header(path):
-                raise _damaged(path, found) from exc
-            raise InputFileError(
-                [Problem(str(path), f"is not a slrbcall workspace ({exc}): pass another --db")]
-            ) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return workspace
-
-    def _migrate(self, migrations: Sequence[Sequence[Step]]) -> None:
-        version = self.schema_version
-        if version > len(migrations):
-            raise RefusedError(
-                f"{self.path} was made by a newer slrbcall (schema {version}); "
-                f"this one knows schema {len(migrations)}: upgrade slrbcall"
             )
-        while version < len(migrations):
-            with self._immediate():
-                version = self.schema_version  # another process may have migrated meanwhile
-                if version >= len(migrations):
-                    break
-                for step in migrations[version]:
-                    if isinstance(step, str):
-                        self._conn.execute(step)
-                    else:
-                        step(self._conn)
-                self._conn.execute(f"PRAGMA user_version = {version + 1}")
-            version = self.schema_version
-        if int(self._conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
-            with self._immediate():  # a new workspace, or one made before headers were written
-                self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        return cls(
+            SqliteBackend.open(
+                Path(location), create=create, migrations=migrations, timeout=busy_timeout
+            )
+        )
+
+    @staticmethod
+    def exists(location: Path | str) -> bool:
+        """Whether a workspace is at ``location`` (for a server: its schema exists)."""
+        if is_server(location):
+            return bool(_postgres().workspace_exists(str(location)))
+        return Path(location).exists()
+
+    @property
+    def kind(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._backend.kind
 
     # -- transactions -----------------------------------------------------------------
-
-    @contextmanager
-    def _immediate(self) -> Iterator[None]:
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise _busy(self.path) from exc
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        else:
-            self._conn.execute("COMMIT")
 
     @contextmanager
     def write(
@@ -433,21 +357,23 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         actor: Actor | str | None = None,
         reason: str | None = None,
     ) -> Iterator[Transaction]:
-        """One ``BEGIN IMMEDIATE`` transaction: all of it is stored, or none of it.
+        """One write transaction: all of it is stored, or none of it.
 
         Its audit rows name ``actor`` (by default who runs the tool, see
         :func:`~slrbcall.settings.current_actor`) and ``reason``. ``call`` is the call
-        it writes to. Insertions of applications not audited yet are audited before
+        it writes to: writers of the same call wait for each other (on SQLite, every
+        writer waits). Insertions of applications not audited yet are audited before
         the commit.
         """
         if not isinstance(actor, Actor):
             actor = Actor(actor or current_actor())
-        with self._immediate():
+        with self._backend.transaction(call):
             guards = self.guard_problems()
             if guards:
-                raise _altered(self.path, guards)
+                raise _altered(self.label, guards)
             tx = Transaction(
                 self._conn,
+                self._backend,
                 command=command,
                 input_file=input_file,
                 input_sha256=input_sha256,
@@ -465,13 +391,16 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         eyes never lapse because ``officers.yaml`` went missing."""
         since = self.team_since()
         if tx.team and since is None:
-            self._conn.execute(
-                "INSERT INTO team (id, since, first_actor) VALUES (1, ?, ?)", (tx.at, tx.actor)
-            )
-            tx.audit("event", "team", None, after={"first_actor": tx.actor})
+            joined = self._conn.execute(
+                "INSERT INTO team (id, since, first_actor) VALUES (1, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
+                (tx.at, tx.actor),
+            ).fetchone()
+            if joined is not None:
+                tx.audit("event", "team", None, after={"first_actor": tx.actor})
         elif not tx.team and since is not None:
             raise RefusedError(
-                f"{self.path}: this workspace is a team's since {since[:10]}, and its "
+                f"{self.label}: this workspace is a team's since {since[:10]}, and its "
                 "officers.yaml was not found: run slrbcall with the calls folder that holds "
                 "the team's officers.yaml (--calls-dir)"
             )
@@ -482,10 +411,6 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         """When the workspace became a team's (its first write by an officer), or None."""
         row = self._conn.execute("SELECT since FROM team").fetchone()
         return None if row is None else str(row[0])
-
-    @property
-    def schema_version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def held_calls(self) -> dict[str, str]:
         """call id -> definition hash, of every call the workspace holds."""
@@ -565,56 +490,49 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
-        tables = [
-            r[0]
-            for r in self._conn.execute(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " ORDER BY name"
-            )
-        ]
+        tables = self._backend.tables()
         return {
             t: int(self._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables
         }
 
     def guard_problems(self) -> list[str]:
         """The guards (triggers and views) that differ from what the migrations made."""
-        return guard_problems(self._conn, self._migrations, self.schema_version)
+        return self._backend.guard_problems()
 
     def integrity(self) -> str:
-        """``ok``, or the first problem ``PRAGMA integrity_check`` reports."""
-        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+        """``ok``, or the first problem the database's own check reports."""
+        return self._backend.integrity()
+
+    def owner(self) -> tuple[str, str]:
+        """On a server: the role that owns the tables, and this login."""
+        return self._backend.owner()
+
+    @property
+    def schema_version(self) -> int:
+        return self._backend.schema_version()
 
     # -- closing --------------------------------------------------------------------
 
     def close(self) -> None:
-        self._conn.close()
+        self._backend.close()
 
     def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
-        # One place for a damaged file, wherever it was noticed: a clear line, not a
-        # traceback (every use of a workspace is a ``with`` block). An unexpected error
-        # on a file whose pages fail SQLite's own check is the damage showing; on a sound
-        # file it is a bug, and keeps its traceback.
-        found = damage(exc) if exc is not None else None
-        altered: list[str] = []
-        if found is None and isinstance(exc, Exception) and not isinstance(exc, SlrbcallError):
-            found = self._damage_found()
-            if found is None:  # a guard's view dropped by hand fails the reads that use it
+        # One place for a damaged file or altered guards, wherever it was noticed: a
+        # clear line, not a traceback (every use of a workspace is a ``with`` block).
+        # An unexpected error is a bug, and keeps its traceback, unless the backend
+        # finds the damage showing or a guard's view was dropped by hand.
+        failure: BaseException | None = None
+        if isinstance(exc, Exception) and not isinstance(exc, SlrbcallError):
+            failure = self._backend.failure(exc)
+            if failure is None:
                 altered = self.guard_problems()
+                failure = _altered(self.label, altered) if altered else None
         self.close()
-        if exc is not None and found is not None:
-            raise _damaged(self.path, found) from exc
-        if exc is not None and altered:
-            raise _altered(self.path, altered) from exc
-
-    def _damage_found(self) -> str | None:
-        try:
-            state = self.integrity()
-        except sqlite3.DatabaseError as exc:
-            return str(exc)
-        return None if state == "ok" else state
+        if failure is not None:
+            raise failure from exc
 
 
 def _key_filter(key: str | None) -> tuple[list[str], list[Any]]:
@@ -625,64 +543,16 @@ def _key_filter(key: str | None) -> tuple[list[str], list[Any]]:
     return ["entity_key = ? OR (entity_key > ? AND entity_key < ?)"], [key, key + "/", key + "0"]
 
 
-def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:
-    """``PRAGMA journal_mode = WAL``, retried for up to ``timeout`` seconds.
-
-    Turning a new database to WAL needs it to itself, and SQLite answers "database is
-    locked" at once, without its busy handler, while another connection opens it
-    (two intakes started together into a new workspace): the switch is tried again
-    until the other has done it.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.01)
-
-
-def _altered(path: Path, guards: Sequence[str]) -> RefusedError:
+def _altered(label: str, guards: Sequence[str]) -> RefusedError:
     return RefusedError(
-        f"{path}: the workspace's guards were altered outside slrbcall "
+        f"{label}: the workspace's guards were altered outside slrbcall "
         f"({'; '.join(guards)}), so nothing is written to it: restore the last "
         "copy of the workspace ('slrbcall doctor' lists what differs)"
     )
 
 
-def _sqlite_header(path: Path) -> bool:
-    """Whether the file starts as every SQLite database does: then it is damaged, not
-    some other kind of file."""
-    try:
-        with path.open("rb") as file:
-            return file.read(16) == b"SQLite format 3\x00"
-    except OSError:
-        return False
+def _postgres() -> ModuleType:
+    """:mod:`slrbcall.store.postgres`, loaded for a server workspace only."""
+    import slrbcall.store.postgres  # noqa: PLC0415 (it loads psycopg, for a server only)
 
-
-def _damaged(path: Path, exc: BaseException | str) -> InputFileError:
-    return InputFileError(
-        [
-            Problem(
-                str(path),
-                f"the workspace is damaged ({exc}): restore its last copy; "
-                "'slrbcall doctor' checks a workspace",
-            )
-        ]
-    )
-
-
-def _busy_timeout() -> float:
-    raw = os.environ.get("SLRBCALL_BUSY_TIMEOUT")
-    try:
-        return float(raw) if raw else DEFAULT_BUSY_TIMEOUT
-    except ValueError:
-        return DEFAULT_BUSY_TIMEOUT
-
-
-def _busy(path: Path) -> BusyError:
-    return BusyError(
-        f"{path}: the workspace is busy: another slrbcall command is writing to it; "
-        "run this again when it has finished"
-    )
+    return slrbcall.store.postgres

@@ -4,10 +4,11 @@ lists, and the withdrawals."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from slrbcall.store.backend import Connection
 
 __all__ = [
     "DecisionReads",
@@ -105,7 +106,7 @@ def _run(r: Sequence[Any]) -> StoredRun:
 class DecisionQueries:
     """Reads that both a transaction and an open workspace offer."""
 
-    _conn: sqlite3.Connection
+    _conn: Connection
 
     def marks(self, call_id: str) -> list[StoredMark]:
         rows = self._conn.execute(

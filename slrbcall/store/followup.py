@@ -30,10 +30,10 @@ Rules the schema holds on its own, whatever the code above it does:
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from slrbcall.store.backend import Connection
 from slrbcall.store.migrations import CORRECTIONS_AMENDMENTS_MIGRATION, FOLLOWUP_MIGRATION
 
 __all__ = [
@@ -210,7 +210,7 @@ def _int(value: object) -> int | None:
 class FollowupQueries:
     """Reads that both a transaction and an open workspace offer."""
 
-    _conn: sqlite3.Connection
+    _conn: Connection
 
     def milestones(self, call_id: str) -> list[StoredMilestone]:
         """Every recorded milestone, with its corrected date (view ``effective_milestone``)."""

@@ -92,13 +92,7 @@ class FollowupState:
 
 
 def open_workspace(settings: Settings) -> Workspace:
-
-    if not settings.db_path.exists():
-        raise RefusedError(
-            f"no workspace at {settings.db_path} yet: take the applications in first "
-            "('slrbcall intake FILE')"
-        )
-    return Workspace.open(settings.db_path, create=False)
+    return Workspace.open(settings.db_location, create=False)
 
 
 def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupState:
