@@ -14,6 +14,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from slrbcall.cli.app import app
+from slrbcall.store.backend import integrity_errors
 
 if TYPE_CHECKING:
     from .pgserver import PgServer
@@ -40,7 +41,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
 
 # -- the two backends ----------------------------------------------------------------------
 #
-# A test marked ``both_backends`` runs twice: on SQLite and on PostgreSQL. Its ``db``,
+# A test marked ``both_backends`` (and not ``sqlite_only``, for a test of the file
+# itself in a module of both) runs twice: on SQLite and on PostgreSQL. Its ``db``,
 # ``scored_db``, ``signed_db`` and ``demo_db`` are then a file or a server's database
 # (a URL), and ``copy_of(location)`` copies one. The server is $SLRBCALL_TEST_POSTGRES,
 # else a throwaway cluster when PostgreSQL's programs are installed; without either the
@@ -49,9 +51,13 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
 
 BACKENDS = ("sqlite", "postgresql")
 
+#: What either driver raises when a constraint or a guard refuses a row.
+INTEGRITY = integrity_errors()
+
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if metafunc.definition.get_closest_marker("both_backends") is not None:
+    marked = metafunc.definition.get_closest_marker
+    if marked("both_backends") is not None and marked("sqlite_only") is None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
@@ -115,6 +121,58 @@ def copy_of(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Cal
     return copy
 
 
+class Raw:
+    """A plain connection to a workspace, on either backend, for a test to read or to
+    change rows by hand (placeholders ``?``; every statement is committed)."""
+
+    def __init__(self, location: Path | str) -> None:
+        if isinstance(location, str):
+            import psycopg
+
+            from slrbcall.store.postgres import PgConnection, split_url
+
+            url, schema = split_url(location)
+            self.conn: Any = PgConnection(psycopg.connect(url, autocommit=True))
+            self.conn.raw.execute(f"SET search_path = {schema}")
+            self._close = self.conn.raw.close
+        else:
+            import sqlite3
+
+            self.conn = sqlite3.connect(location, isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._close = self.conn.close
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        self._close()
+
+    def rollback(self) -> None:
+        """Nothing: every statement was committed (the test's workspace is its own)."""
+
+    def __enter__(self) -> Raw:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def raw(location: Path | str) -> Raw:
+    return Raw(location)
+
+
+def fingerprint(location: Path | str) -> object:
+    """What a workspace holds, to tell whether a command changed it: a file's bytes, or
+    a server workspace's rows per table and last audit row."""
+    if isinstance(location, Path):
+        return location.read_bytes()
+    from slrbcall.store import Workspace
+
+    with Workspace.open(location, create=False) as ws:
+        return ws.counts(), ws.last_change(), ws.audit_heads()
+
+
 class Built:
     """The session's shared workspaces, built once per backend: on PostgreSQL, copied
     from the SQLite ones by ``workspace copy`` (which these copies test too)."""
@@ -126,9 +184,14 @@ class Built:
 
     def on(self, name: str, backend: str, request: pytest.FixtureRequest) -> Path | str:
         file = self.files.get(name) or self.files.setdefault(name, self._build(name, request))
+        return self.serve(file, backend, request)
+
+    def serve(self, file: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
+        """The workspace ``file`` on ``backend``: itself, or its copy on the server
+        (made once; copy it before changing it)."""
         if backend == "sqlite":
             return file
-        if name not in self.servers:
+        if str(file) not in self.servers:
             from slrbcall.store import Workspace
             from slrbcall.store.copy import copy_workspace
 
@@ -139,8 +202,8 @@ class Built:
                 Workspace.open(url, create=True) as target,
             ):
                 copy_workspace(source, target)
-            self.servers[name] = url
-        return self.servers[name]
+            self.servers[str(file)] = url
+        return self.servers[str(file)]
 
     def _build(self, name: str, request: pytest.FixtureRequest) -> Path:
         from slrbcall.allocation.service import adopt, allocate

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from slrbcall.store import Workspace
+from slrbcall.store.backend import label_of
 from slrbcall.store.chain import GENESIS, first_break
 from slrbcall.store.migrations import AUDIT_CHAIN_MIGRATION
 
@@ -18,10 +20,22 @@ from .schema import undo_after
 
 CALL = "empowerment-2023"
 
+pytestmark = pytest.mark.both_backends
 
-def tamper(db: Path, sql: str) -> None:
-    """Change the audit by hand, as someone with the file and sqlite3 would: the
-    append-only triggers dropped, the change made, the triggers put back as they were."""
+
+def tamper(db: Path | str, sql: str) -> None:
+    """Change the audit by hand, as someone with the file and sqlite3 (or the server's
+    owner) would: the append-only guards set aside, the change made, the guards put
+    back as they were."""
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("SET search_path = slrbcall")
+            conn.execute("ALTER TABLE audit DISABLE TRIGGER USER")
+            conn.execute(sql)
+            conn.execute("ALTER TABLE audit ENABLE TRIGGER USER")
+        return
     conn = sqlite3.connect(db)
     triggers = conn.execute(
         "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit'"
@@ -44,20 +58,21 @@ def test_the_demo_s_trail_holds(cli: Invoke, demo_db: Path) -> None:
     assert found["rows"] > 40
     assert [c["chain"] for c in found["chains"]] == [CALL]
     shown = cli("--db", demo_db, "audit", "verify")
-    assert shown.stdout.startswith(f"The audit trail of {demo_db} holds: {found['rows']} rows")
+    assert shown.stdout.startswith(
+        f"The audit trail of {label_of(demo_db)} holds: {found['rows']} rows"
+    )
 
 
 def test_an_edited_row_in_a_copied_workspace_is_found(
-    cli: Invoke, demo_db: Path, tmp_path: Path
+    cli: Invoke, demo_db: Path, copy_of: Callable[..., Any]
 ) -> None:
-    copy = tmp_path / "copy.db"
-    shutil.copy(demo_db, copy)
+    copy = copy_of(demo_db)
     tamper(copy, "UPDATE audit SET actor = 'someone else' WHERE id = 7")
     assert cli("--db", copy, "doctor").exit_code in (0, 5)  # doctor's exit is the machine's
     result = cli("--db", copy, "audit", "verify")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"Error: the audit trail of {copy} does not hold: audit row 7 (the chain of "
+        f"Error: the audit trail of {label_of(copy)} does not hold: audit row 7 (the chain of "
         f"{CALL}): its content is not what was recorded (it was changed). Restore the "
         "workspace's last copy, and keep this one for the inquiry"
     )
@@ -110,6 +125,7 @@ def test_show_filters_by_reference_and_actor(cli: Invoke, demo_db: Path) -> None
     assert "insert application" in table.stdout
 
 
+@pytest.mark.sqlite_only
 def test_the_migration_chains_the_rows_made_before(demo_db: Path) -> None:
     with Workspace.open(demo_db, create=False) as ws:
         before = [(r.id, r.command, r.entity, r.row_sha256) for r in ws.audit_rows()]
@@ -139,6 +155,7 @@ def _migrations() -> tuple[object, ...]:
     ],
     ids=["empty", "one-chain", "two-chains"],
 )
+@pytest.mark.sqlite_only
 def test_first_break_of_sound_chains(rows: list[tuple[object, ...]], found: None) -> None:
     from slrbcall.store.chain import HASHED, digest
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from slrbcall.store import Workspace
 from slrbcall.store.migrations import CORRECTIONS_AMENDMENTS_MIGRATION, FOLLOWUP_MIGRATION
 
-from .conftest import Invoke
+from .conftest import INTEGRITY, Invoke, raw
 from .schema import undo, undo_after
+
+pytestmark = pytest.mark.both_backends
 
 CALL = ("--call", "empowerment-2023")
 
@@ -95,11 +98,10 @@ def test_supersede_never_lowers_an_award_on_which_money_was_paid(
 
 
 def test_supersede_with_a_reason_is_recorded_and_audited(
-    cli: Invoke, scored_db: Path, tmp_path: Path
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
 ) -> None:
     """A run that raises the committed projects' awards may supersede, with a reason."""
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate", "--budget", "255000").exit_code == 0
     assert cli("--db", db, "allocations", "adopt", "1").exit_code == 0
     signed = cli(
@@ -147,9 +149,10 @@ def test_adopting_the_adopted_run_again_is_refused(cli: Invoke, decided: Path) -
     )
 
 
-def test_documents_wait_for_an_adoption(cli: Invoke, scored_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+def test_documents_wait_for_an_adoption(
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
+) -> None:
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
     result = cli("--db", db, "render-conventions", "--out", tmp_path / "out")
     assert result.exit_code == 1
@@ -161,7 +164,7 @@ def test_documents_wait_for_an_adoption(cli: Invoke, scored_db: Path, tmp_path: 
 
 
 def test_the_workspace_refuses_to_rewrite_or_delete_a_decision(decided: Path) -> None:
-    conn = sqlite3.connect(decided)
+    conn = raw(decided)
     for sql in (
         "DELETE FROM allocation_adoption",
         "UPDATE allocation_adoption SET run_id = run_id",
@@ -169,17 +172,17 @@ def test_the_workspace_refuses_to_rewrite_or_delete_a_decision(decided: Path) ->
         "DELETE FROM allocation_decision",
         "UPDATE allocation_decision SET amount_cents = amount_cents + 100000000",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="kept as they were"):
+        with pytest.raises(INTEGRITY, match="kept as they were"):
             conn.execute(sql)
     conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
-    cli: Invoke, scored_db: Path, tmp_path: Path
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
 ) -> None:
     """Migration 7: the last run of each call was its decision; it is recorded so."""
-    db = tmp_path / "old.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
     assert cli("--db", db, *CALL, "allocate", "--budget", "200000").exit_code == 0
     # Taken back to how schema 6 kept it: no adoption, the last run decided.
@@ -206,11 +209,10 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
 
 
 def test_the_first_tranche_is_paid_at_signature_before_the_start(
-    cli: Invoke, scored_db: Path, tmp_path: Path
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
 ) -> None:
     """Case 4 of the issue: signed 15 Dec, paid 22 Dec, the project starts on 1 Jan."""
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
     assert cli("--db", db, "allocations", "adopt", "1").exit_code == 0
     signed = cli(

@@ -14,6 +14,8 @@ from slrbcall.store import Workspace
 
 from .conftest import REPO, Invoke, empowerment_text, write_call
 
+pytestmark = pytest.mark.both_backends
+
 APPLICATIONS = REPO / "examples" / "applications.xlsx"
 SCORES = REPO / "examples" / "scores.xlsx"
 
@@ -84,7 +86,7 @@ def test_an_unknown_officer_is_refused(cli: Invoke, db: Path, calls: Path) -> No
         f"Error: 'amira' is not an officer of {calls / 'officers.yaml'} (did you mean "
         "'amina'?); its officers are amina, marc, sofie, ines"
     )
-    assert not db.exists() or actors(db) == []
+    assert not Workspace.exists(db) or actors(db) == []
 
 
 def test_a_login_the_team_does_not_know_is_refused(
@@ -111,13 +113,13 @@ def test_a_write_without_its_role_is_refused(
 ) -> None:
     if command[0] == "score":
         assert cli("--db", db, "--calls-dir", calls, "intake", APPLICATIONS).exit_code == 0
-    before = actors(db) if db.exists() else []
+    before = actors(db) if Workspace.exists(db) else []
     result = cli("--db", db, "--calls-dir", calls, "--as", actor, *command)
     assert result.exit_code == 1
     assert f"Error: {actor} may not run '{command[0]}': it needs the role '{needed}'" in (
         result.stderr
     )
-    assert (actors(db) if db.exists() else []) == before
+    assert (actors(db) if Workspace.exists(db) else []) == before
 
 
 def test_a_read_needs_no_role(cli: Invoke, db: Path, calls: Path) -> None:
@@ -150,6 +152,7 @@ def test_a_bad_officers_file_is_an_input_error(cli: Invoke, db: Path, calls: Pat
     )
 
 
+@pytest.mark.sqlite_only
 def test_every_writing_command_names_its_actor() -> None:
     """Each write of a use case passes ``actor=`` (from ``acting``): none is anonymous."""
     for path in sorted((REPO / "slrbcall").rglob("*.py")):
@@ -167,6 +170,7 @@ def test_every_writing_command_names_its_actor() -> None:
                 )
 
 
+@pytest.mark.sqlite_only
 def test_the_roles_of_the_commands_are_documented() -> None:
     text = (REPO / "docs" / "concepts.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^\| `slrbcall ([a-z -]+)` \| (\w+) \|", text, re.M))
