@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slrbcall import __version__
-from slrbcall.calls.definition import LoadedCall, find_call
+from slrbcall.calls.definition import LoadedCall, call_files
 from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import RefusedError, SlrbcallError
@@ -73,17 +73,21 @@ def workspace_status(settings: Settings) -> WorkspaceStatus:
     if not Workspace.exists(path):
         return WorkspaceStatus(path=label_of(path), exists=False)
     with Workspace.open(path, create=False) as ws:
-        held = []
-        for record in ws.calls():
-            held.append(
-                HeldCall(
-                    call_id=record.call_id,
-                    sha256=record.sha256,
-                    recorded_at=record.recorded_at,
-                    source_path=record.source_path,
-                    file_state=_file_state(settings, record.call_id, record.sha256),
-                )
+        # The calls folder is listed once: a workspace of ten years holds 200 calls.
+        try:
+            files = {f.stem: f for f in call_files(settings.calls_path)}
+        except SlrbcallError:
+            files = {}
+        held = [
+            HeldCall(
+                call_id=record.call_id,
+                sha256=record.sha256,
+                recorded_at=record.recorded_at,
+                source_path=record.source_path,
+                file_state=_file_state(files.get(record.call_id), record.sha256),
             )
+            for record in ws.calls()
+        ]
         return WorkspaceStatus(
             path=ws.label,
             exists=True,
@@ -105,10 +109,8 @@ def call_in_use(settings: Settings) -> LoadedCall:
     return resolve_call(settings, held=held)
 
 
-def _file_state(settings: Settings, call_id: str, sha256: str) -> str:
-    try:
-        path = find_call(call_id, settings.calls_path)
-    except SlrbcallError:
+def _file_state(path: Path | None, sha256: str) -> str:
+    if path is None:
         return "missing"
     return "same" if hashlib.sha256(path.read_bytes()).hexdigest() == sha256 else "changed"
 

@@ -413,8 +413,13 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         return None if row is None else str(row[0])
 
     def held_calls(self) -> dict[str, str]:
-        """call id -> definition hash, of every call the workspace holds."""
-        return {record.call_id: record.sha256 for record in self.calls()}
+        """call id -> definition hash, of every call the workspace holds (without the
+        definitions' text: a workspace of years holds hundreds)."""
+        rows = self._conn.execute(
+            "SELECT w.call_id, s.sha256 FROM workspace_call w"
+            " JOIN call_snapshot s ON s.id = w.snapshot_id ORDER BY w.call_id"
+        ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
 
     def calls(self) -> list[CallRecord]:
         rows = self._conn.execute(
