@@ -117,7 +117,10 @@ def load_team(settings: Settings) -> Team | None:
     path = officers_file(settings)
     if path is None:
         return None
-    label = str(path)
+    try:  # named as the user would type it, as the call files are
+        label = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        label = str(path)
     raw = read_source(path, label=label)
     result: Team | tuple[Problem, ...] = cached(
         "officers", [label, raw], lambda: _officers().build_team(raw, label)

@@ -31,6 +31,7 @@ from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
     from slrbcall.followup import PaymentEntry, ProposedPayment, TrancheState
+    from slrbcall.followup.service.payments import RecordedPayment
 
 __all__ = ["payments_app", "payments_template"]
 
@@ -171,6 +172,24 @@ Tranche = Annotated[
 ]
 
 
+def _recorded_json(done: RecordedPayment) -> dict[str, Any]:
+    """A payment recorded, proposed or approved, as JSON."""
+    return {
+        "call": done.call_id,
+        "reference": done.payment.reference,
+        "tranche": done.payment.tranche,
+        "paid_on": done.payment.paid_on.isoformat(),
+        "amount": plain_money(done.payment.amount_cents),
+        "forced": done.payment.forced,
+        "overridden": list(done.overridden),
+        "paid": plain_money(done.paid_cents),
+        "award": plain_money(done.award_cents),
+        "proposed": done.proposed,
+        "proposed_by": done.proposed_by,
+        "approved_by": done.approved_by,
+    }
+
+
 @payments_app.command("record")
 def record_payment(
     ctx: typer.Context,
@@ -217,20 +236,7 @@ def record_payment(
         note=note,
     )
     if as_json:
-        emit_json(
-            {
-                "call": done.call_id,
-                "reference": done.payment.reference,
-                "tranche": done.payment.tranche,
-                "paid_on": done.payment.paid_on.isoformat(),
-                "amount": plain_money(done.payment.amount_cents),
-                "forced": done.payment.forced,
-                "overridden": list(done.overridden),
-                "paid": plain_money(done.paid_cents),
-                "award": plain_money(done.award_cents),
-                "proposed": done.proposed,
-            }
-        )
+        emit_json(_recorded_json(done))
         return
     console = out_console()
     if done.proposed:
@@ -535,19 +541,7 @@ def approve_payment(
         settings(ctx), reference, tranche=tranche, today=_today(today)
     )
     if as_json:
-        emit_json(
-            {
-                "call": done.call_id,
-                "reference": done.payment.reference,
-                "tranche": done.payment.tranche,
-                "paid_on": done.payment.paid_on.isoformat(),
-                "amount": plain_money(done.payment.amount_cents),
-                "proposed_by": done.proposed_by,
-                "approved_by": done.approved_by,
-                "paid": plain_money(done.paid_cents),
-                "award": plain_money(done.award_cents),
-            }
-        )
+        emit_json(_recorded_json(done))
         return
     out_console().print(
         text(

@@ -109,6 +109,21 @@ class StoredProposal:
     proposed_by: str
     recorded_at: str = ""
 
+    @classmethod
+    def of(cls, payment: StoredPayment, *, proposed_by: str) -> StoredProposal:
+        """``payment``, proposed by ``proposed_by`` rather than paid."""
+        return cls(
+            payment.reference,
+            payment.tranche,
+            payment.paid_on,
+            payment.amount_cents,
+            payment.forced,
+            payment.reason,
+            payment.note,
+            payment.source,
+            proposed_by,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class StoredPaymentEntry:

@@ -127,7 +127,7 @@ _AUDIT_TABLE = """
         after_json TEXT,
         input_file TEXT,
         input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),
-        tool_version TEXT NOT NULL
+        tool_version TEXT NOT NULL{more}
     ) STRICT
     """
 _AUDIT_TRIGGERS = (
@@ -640,28 +640,16 @@ def _rechain_audit(conn: Any) -> None:
 #: before are chained as they stand, in id order. Indexed by chain (the head of a chain
 #: is read before every write) and by key (an application's history).
 AUDIT_CHAIN_MIGRATION: tuple[Step, ...] = (
-    """
-    CREATE TABLE audit_chained (
-        id INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        command TEXT NOT NULL,
-        action TEXT NOT NULL CHECK (
-            action = 'insert' OR action = 'update' OR action = 'delete' OR action = 'event'
-        ),
-        entity TEXT NOT NULL,
-        entity_key TEXT,
-        before_json TEXT,
-        after_json TEXT,
-        input_file TEXT,
-        input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),
-        tool_version TEXT NOT NULL,
+    # The table of migration 6, with the columns of migration 8 and the chain's.
+    _AUDIT_TABLE.format(
+        name="audit_chained",
+        more=""",
         actor TEXT CHECK (actor IS NULL OR length(actor) BETWEEN 1 AND 200),
         reason TEXT,
         chain TEXT NOT NULL,
         prev_sha256 TEXT NOT NULL CHECK (length(prev_sha256) = 64),
-        row_sha256 TEXT NOT NULL CHECK (length(row_sha256) = 64)
-    ) STRICT
-    """,
+        row_sha256 TEXT NOT NULL CHECK (length(row_sha256) = 64)""",
+    ),
     _rechain_audit,
     "DROP TABLE audit",  # its triggers go with it
     "ALTER TABLE audit_chained RENAME TO audit",
@@ -828,7 +816,7 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     # which cost a 100,000-row intake a fifth of a second; a CHECK cannot be altered,
     # so the table is rebuilt, its rows and triggers kept.
     (
-        _AUDIT_TABLE.format(name="audit_rebuilt"),
+        _AUDIT_TABLE.format(name="audit_rebuilt", more=""),
         "INSERT INTO audit_rebuilt SELECT * FROM audit ORDER BY id",
         "DROP TABLE audit",  # triggers are not fired by DROP TABLE, and go with it
         "ALTER TABLE audit_rebuilt RENAME TO audit",

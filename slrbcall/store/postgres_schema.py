@@ -7,8 +7,8 @@ migrations make, in PostgreSQL's words.
   both backends count schemas alike and ``workspace copy`` can move a workspace between
   them; ``tests/test_postgres.py`` fails until it has one.
 * Text is compared in plain code-point order (``COLLATE "C"``), as SQLite does; whole
-  numbers are 64-bit (``bigint``), as SQLite's integers are; sums are cast back to
-  ``bigint``, so the driver never turns them into decimals.
+  numbers are 64-bit (``bigint``), as SQLite's integers are. The views are SQLite's
+  own, read from its migrations.
 * A guard is a trigger that runs a PL/pgSQL function. Its refusal carries SQLSTATE
   23000 (integrity constraint violation), like a CHECK, so that the driver raises an
   integrity error as SQLite's ``RAISE(ABORT)`` does. The guards are data
@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from slrbcall.store.migrations import MIGRATIONS as SQLITE_MIGRATIONS
 
 __all__ = [
     "BASELINE",
@@ -365,65 +367,27 @@ _INDEXES = (
     "CREATE INDEX audit_key ON audit (entity_key)",
 )
 
-#: The views, as SQLite's (sums cast back to whole numbers).
-VIEWS: dict[str, str] = {
-    "adopted_run": """
-        SELECT a.call_id, a.run_id FROM allocation_adoption a
-        WHERE a.id = (SELECT max(b.id) FROM allocation_adoption b WHERE b.call_id = a.call_id)
-        """,
-    "effective_payment": """
-        SELECT p.call_id, p.reference, p.tranche,
-            coalesce(c.paid_on, p.paid_on) AS paid_on,
-            coalesce(c.amount_cents, p.amount_cents) AS amount_cents,
-            coalesce(c.number, 0) AS corrections
-        FROM payment p LEFT JOIN payment_correction c
-            ON c.call_id = p.call_id AND c.reference = p.reference AND c.tranche = p.tranche
-            AND c.number = (
-                SELECT max(d.number) FROM payment_correction d
-                WHERE d.call_id = p.call_id AND d.reference = p.reference
-                    AND d.tranche = p.tranche
-            )
-        """,
-    "effective_milestone": """
-        SELECT m.call_id, m.reference, m.key,
-            coalesce(c.on_date, m.on_date) AS on_date,
-            coalesce((
-                SELECT n.note FROM milestone_correction n
-                WHERE n.call_id = m.call_id AND n.reference = m.reference AND n.key = m.key
-                    AND n.note IS NOT NULL
-                ORDER BY n.number DESC LIMIT 1
-            ), m.note) AS note,
-            coalesce(c.number, 0) AS corrections
-        FROM followup_milestone m LEFT JOIN milestone_correction c
-            ON c.call_id = m.call_id AND c.reference = m.reference AND c.key = m.key
-            AND c.number = (
-                SELECT max(d.number) FROM milestone_correction d
-                WHERE d.call_id = m.call_id AND d.reference = m.reference AND d.key = m.key
-            )
-        """,
-    "project_paid": """
-        SELECT call_id, reference, sum(amount_cents)::bigint AS paid_cents
-        FROM effective_payment GROUP BY call_id, reference
-        """,
-    "award_ceiling": """
-        SELECT a.call_id, d.reference, coalesce((
-                SELECT m.amount_cents FROM amendment m
-                WHERE m.adoption_id = a.id AND m.reference = d.reference
-                ORDER BY m.number DESC LIMIT 1
-            ), d.amount_cents) AS amount_cents
-        FROM allocation_adoption a JOIN allocation_decision d ON d.run_id = a.run_id
-        WHERE a.id = (SELECT max(b.id) FROM allocation_adoption b WHERE b.call_id = a.call_id)
-        """,
-    "pending_payment": """
-        SELECT p.call_id, p.reference, p.tranche, p.paid_on, p.amount_cents, p.forced,
-            p.reason, p.note, p.source, p.proposed_by, p.recorded_at
-        FROM payment_proposal p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM payment q
-            WHERE q.call_id = p.call_id AND q.reference = p.reference AND q.tranche = p.tranche
-        )
-        """,
-}
+
+def _views() -> dict[str, str]:
+    """The views as the SQLite migrations leave them: their SQL is PostgreSQL's too,
+    so both backends read one definition (a sum is a decimal on PostgreSQL, which only
+    the guards compare, exactly, with whole numbers)."""
+    found: dict[str, str] = {}
+    for migration in SQLITE_MIGRATIONS:
+        for step in migration:
+            if not isinstance(step, str):
+                continue
+            made = re.match(r"\s*CREATE VIEW (\w+) AS\b(.*)", step, re.S)
+            if made:
+                found[made.group(1)] = made.group(2)
+            dropped = re.match(r"\s*DROP VIEW (?:IF EXISTS )?(\w+)", step)
+            if dropped:
+                found.pop(dropped.group(1), None)
+    return found
+
+
+#: The views: name -> their SELECT.
+VIEWS: dict[str, str] = _views()
 
 #: What a project was paid, and the most it may be paid, for the row being inserted.
 _PAID = """coalesce((
@@ -710,7 +674,8 @@ BASELINE: tuple[str, ...] = (
 )
 
 #: The twins of the SQLite migrations after the baseline: version -> statements. An
-#: appended SQLite migration needs one here (and :data:`TABLES`, :data:`VIEWS`,
-#: :data:`FUNCTIONS` or :data:`TRIGGERS` changed to match, so that the guards compare
-#: with the schema as it now is; a new table needs its grant too).
+#: appended SQLite migration needs one here, and :data:`TABLES`, :data:`FUNCTIONS` or
+#: :data:`TRIGGERS` changed to match, so that a new workspace and the guards follow the
+#: schema as it now is (:data:`VIEWS` follows SQLite's by itself: a twin re-makes a
+#: view it changes); a new table needs its grant too.
 MIGRATIONS: dict[int, tuple[str, ...]] = {}

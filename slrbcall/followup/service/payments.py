@@ -248,36 +248,21 @@ def _needs_approval(tx: Transaction, call: Call, amount_cents: int) -> bool:
 
 def _store_payment(tx: Transaction, call: Call, payment: Payment, *, source: str) -> bool:
     """Record ``payment``, or propose it when it needs approval; True if proposed."""
-    if _needs_approval(tx, call, payment.amount_cents):
-        tx.add_payment_proposal(
-            call.id,
-            StoredProposal(
-                reference=payment.reference,
-                tranche=payment.tranche,
-                paid_on=payment.paid_on.isoformat(),
-                amount_cents=payment.amount_cents,
-                forced=payment.forced,
-                reason=payment.reason,
-                note=payment.note,
-                source=source,
-                proposed_by=tx.actor,
-            ),
-        )
-        return True
-    tx.add_payment(
-        call.id,
-        StoredPayment(
-            reference=payment.reference,
-            tranche=payment.tranche,
-            paid_on=payment.paid_on.isoformat(),
-            amount_cents=payment.amount_cents,
-            forced=payment.forced,
-            reason=payment.reason,
-            note=payment.note,
-            source=source,
-        ),
+    stored = StoredPayment(
+        reference=payment.reference,
+        tranche=payment.tranche,
+        paid_on=payment.paid_on.isoformat(),
+        amount_cents=payment.amount_cents,
+        forced=payment.forced,
+        reason=payment.reason,
+        note=payment.note,
+        source=source,
     )
-    return False
+    if not _needs_approval(tx, call, payment.amount_cents):
+        tx.add_payment(call.id, stored)
+        return False
+    tx.add_payment_proposal(call.id, StoredProposal.of(stored, proposed_by=tx.actor))
+    return True
 
 
 def _awaiting(state: FollowupState, reference: str, tranche: int) -> str | None:

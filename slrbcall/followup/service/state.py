@@ -36,7 +36,7 @@ from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
     from slrbcall.store import Transaction, Workspace
-    from slrbcall.store.followup import StoredAmendment
+    from slrbcall.store.followup import StoredAmendment, StoredPayment, StoredProposal
 
 __all__ = [
     "FollowupState",
@@ -124,19 +124,7 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
             )
             for m in source.milestones(call.id)
         ),
-        payments=tuple(
-            Payment(
-                reference=p.reference,
-                tranche=p.tranche,
-                paid_on=dt.date.fromisoformat(p.paid_on),
-                amount_cents=p.amount_cents,
-                forced=p.forced,
-                reason=p.reason,
-                note=p.note,
-                corrections=p.corrections,
-            )
-            for p in source.effective_payments(call.id)
-        ),
+        payments=tuple(_payment(p, p.corrections) for p in source.effective_payments(call.id)),
         reports=tuple(
             Report(
                 reference=r.reference,
@@ -185,21 +173,22 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
         ),
         amendments=in_force,
         pending=tuple(
-            ProposedPayment(
-                Payment(
-                    reference=p.reference,
-                    tranche=p.tranche,
-                    paid_on=dt.date.fromisoformat(p.paid_on),
-                    amount_cents=p.amount_cents,
-                    forced=p.forced,
-                    reason=p.reason,
-                    note=p.note,
-                ),
-                proposed_by=p.proposed_by,
-                recorded_at=p.recorded_at,
-            )
+            ProposedPayment(_payment(p), proposed_by=p.proposed_by, recorded_at=p.recorded_at)
             for p in source.pending_payments(call.id)
         ),
+    )
+
+
+def _payment(stored: StoredPayment | StoredProposal, corrections: int = 0) -> Payment:
+    return Payment(
+        reference=stored.reference,
+        tranche=stored.tranche,
+        paid_on=dt.date.fromisoformat(stored.paid_on),
+        amount_cents=stored.amount_cents,
+        forced=stored.forced,
+        reason=stored.reason,
+        note=stored.note,
+        corrections=corrections,
     )
 
 
