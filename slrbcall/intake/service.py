@@ -39,6 +39,7 @@ from slrbcall.sheets import (
     write_template,
 )
 from slrbcall.store import Workspace
+from slrbcall.store.backend import label_of
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
@@ -76,7 +77,7 @@ class IntakeResult:
     ineligible: tuple[Application, ...]
     warnings: tuple[str, ...]
     dry_run: bool
-    db_path: Path | str  # the workspace: a file, or a server's URL
+    db_path: Path | str  # the workspace: a file, or a server's URL (no password)
 
 
 def intake(
@@ -155,7 +156,7 @@ def intake(
                 ),
             ),
             dry_run=dry_run,
-            db_path=db_path,
+            db_path=db_path if isinstance(db_path, Path) else label_of(db_path),
         )
 
     db_path = settings.db_location
