@@ -2,6 +2,10 @@
 
     python examples/make_examples.py
 
+The partners' enterprise numbers, addresses, accounts and representatives are made up
+the way examples/make_registry.py makes up the registry's: numbers in 0000.xxx.xxx,
+accounts in BE.. 0000 00xx xxxx, "Rue de l'Exemple", people called Exemple.
+
 The Empowerment 2023 call drew 15 applications from 13 of the 16 housing companies,
 EUR 650,000 requested against EUR 255,000 available, and 6 projects were selected
 (the authority's report on the call). Four of the projects are named in the authority's
@@ -13,16 +17,17 @@ contacts, the themes of the named projects) is illustrative, and the workbook sa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from slrbcall.services import write_applications_template
-
+from slrbcall.intake.service import used_fields, write_applications_template
 from slrbcall.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 START = dt.date(2024, 1, 1)
+RECEIVED = dt.date(2023, 10, 13)  # illustrative: the call closed in the autumn
 
 # reference, housing company, partner, title, theme, amount, language, residents, summary
 APPLICATIONS = [
@@ -203,30 +208,81 @@ NOTES = [
 ]
 
 
+def partner_facts(number: int, partner: str, commune: str) -> dict[str, object]:
+    """Made-up facts of a partner, and they look it (see examples/make_registry.py)."""
+    from make_registry import enterprise_number, iban
+
+    dutch = partner.startswith("vzw")
+    street = "Voorbeeldstraat" if dutch else "Rue de l'Exemple"
+    person = "Jan Voorbeeld, voorzitter" if dutch else "Sophie Exemple, présidente"
+    return {
+        "partner_enterprise_number": enterprise_number(1000 + number),
+        "partner_address": f"{street} {number}, {commune}",
+        "partner_iban": iban(1000 + number),
+        "partner_representative": person,
+    }
+
+
+def rows_of(call_id: str, values: list[dict[str, object]]) -> list[list[object]]:
+    """The rows in the column order of the call's template (intake.used_fields)."""
+    from slrbcall.calls.definition import load_call
+
+    call = load_call(HERE.parent / "calls" / f"{call_id}.yaml").call
+    return [[row.get(key) for key in used_fields(call)] for row in values]
+
+
+# Where each housing company of the example is, for its partner's (made-up) address.
+TOWNS = {
+    "Log'iris": "1040 Etterbeek",
+    "Lojega": "1090 Jette",
+    "En Bord de Soignes": "1160 Auderghem",
+    "Foyer Anderlechtois": "1070 Anderlecht",
+    "Le Foyer Laekenois": "1020 Bruxelles",
+    "Le Logement Bruxellois": "1000 Brussel",
+    "Binhôme": "1050 Ixelles",
+    "Le Logement Molenbeekois": "1080 Molenbeek-Saint-Jean",
+    "Foyer du Sud": "1060 Saint-Gilles",
+    "Foyer Schaerbeekois": "1030 Schaerbeek",
+    "Comensia": "1070 Anderlecht",
+    "Everecity": "1140 Evere",
+    "Logis-Floréal": "1170 Watermaal-Bosvoorde",
+}
+
+
+def project(
+    ref: str, title: str, theme: str, amount: Decimal, lang: str, residents: int, summary: str
+) -> dict[str, object]:
+    """The fields of a project as an example row gives them, and its (made-up) contact."""
+    return {
+        "title": title,
+        "theme": theme,
+        "requested_amount": amount,
+        "language": lang,
+        "residents_targeted": residents,
+        "contact_name": f"Projectleider {ref}" if lang == "nl" else f"Porteur du projet {ref}",
+        "summary": summary,
+    }
+
+
 def application_rows() -> list[list[object]]:
-    """The rows, in the column order of the template (intake.FIELDS)."""
-    rows: list[list[object]] = []
+    """The rows, in the column order of the template."""
+    rows: list[dict[str, object]] = []
     for ref, company, partner, title, theme, amount, lang, residents, summary in APPLICATIONS:
-        contact = f"projet.{ref[-2:]}@example.org"
+        number = int(ref[-2:])
         rows.append(
-            [
-                ref,
-                company,
-                partner,
-                None,
-                title,
-                theme,
-                Decimal(amount),
-                12,
-                START,
-                lang,
-                residents,
-                f"Porteur du projet {ref}",
-                contact,
-                summary,
-            ]
+            {
+                "reference": ref,
+                "applicant": company,
+                "partner": partner,
+                **partner_facts(number, partner, TOWNS[company]),
+                **project(ref, title, theme, Decimal(amount), lang, residents, summary),
+                "duration_months": 12,
+                "start_date": START,
+                "received_date": RECEIVED,
+                "contact_email": f"projet.{ref[-2:]}@example.org",
+            }
         )
-    return rows
+    return rows_of("empowerment-2023", rows)
 
 
 # The committee's view of each project, as a mark out of 10 before each member's and
@@ -288,42 +344,56 @@ def mark(reference: str, member: str, criterion: str) -> Decimal:
     return min(max(halves / 2, Decimal(0)), Decimal(10))
 
 
-def score_rows(blank: list[list[object]], criteria: list[str]) -> list[list[object]]:
-    """The template's rows (reference, title, member, marks..., comment), filled in."""
-    rows = []
-    for reference, title, member, *_ in blank:
-        marks = [mark(str(reference), str(member), c) for c in criteria]
-        comment = "Budget peu réaliste." if (reference, member) in DOUBT else None
-        rows.append([reference, title, member, *marks, comment])
-    return rows
+def write_workbooks(
+    call_id: str,
+    folder: Path,
+    rows: list[list[object]],
+    notes: list[str],
+    marks: Callable[[str, str, str], Decimal],
+    comments: Mapping[tuple[str, str], str] | None = None,
+) -> None:
+    """The applications workbook of ``rows``, then the marks workbook: its blank rows
+    (one per application and member not in conflict) filled in with ``marks(reference,
+    member, criterion)`` and ``comments``."""
+    import tempfile
+
+    from slrbcall.committee.service import write_scores_template
+    from slrbcall.intake.service import intake
+    from slrbcall.sheets import read_workbook
+
+    folder.mkdir(exist_ok=True)
+    settings = Settings(calls_dir=HERE.parent / "calls", call_id=call_id)
+    applications = folder / "applications.xlsx"
+    write_applications_template(settings, applications, lang="fr", rows=rows, notes=notes)
+    print(f"wrote {applications}")
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = replace(settings, db=Path(scratch) / "examples.db")
+        intake(workspace, applications)
+        blank = folder / "scores.blank.xlsx"
+        loaded, _ = write_scores_template(workspace, blank, lang="fr")
+        sheet = read_workbook(blank).sheets[0]
+        blank.unlink()
+        criteria = [c.key for c in loaded.call.criteria]
+        filled = []
+        for cells in sheet.rows[1:]:
+            reference, title, member = (str(cell.value) for cell in cells[:3])
+            values = [marks(reference, member, criterion) for criterion in criteria]
+            comment = (comments or {}).get((reference, member))
+            filled.append([reference, title, member, *values, comment])
+        scores = folder / "scores.xlsx"
+        write_scores_template(workspace, scores, lang="fr", rows=filled)
+    print(f"wrote {scores}")
 
 
 def main() -> None:
-    import tempfile
-
-    from slrbcall.services import intake, write_scores_template
-
-    settings = Settings(calls_dir=HERE.parent / "calls", call_id="empowerment-2023")
-    applications = HERE / "applications.xlsx"
-    write_applications_template(
-        settings, applications, lang="fr", rows=application_rows(), notes=NOTES
+    write_workbooks(
+        "empowerment-2023",
+        HERE,
+        application_rows(),
+        NOTES,
+        mark,
+        dict.fromkeys(DOUBT, "Budget peu réaliste."),
     )
-    print(f"wrote {applications}")
-
-    with tempfile.TemporaryDirectory() as folder:
-        workspace = replace(settings, db=Path(folder) / "examples.db")
-        intake(workspace, applications)
-        blank = HERE / "scores.blank.xlsx"
-        loaded, _ = write_scores_template(workspace, blank, lang="fr")
-        from slrbcall.sheets import read_workbook
-
-        sheet = read_workbook(blank).sheets[0]
-        rows = [[c.value for c in cells[:3]] for cells in sheet.rows[1:]]
-        blank.unlink()
-        criteria = [c.key for c in loaded.call.criteria]
-        scores = HERE / "scores.xlsx"
-        write_scores_template(workspace, scores, lang="fr", rows=score_rows(rows, criteria))
-    print(f"wrote {scores}")
 
 
 if __name__ == "__main__":

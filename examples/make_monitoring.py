@@ -1,5 +1,7 @@
 """Rebuild examples/monitoring.xlsx: the monitoring reports of the six funded example
-projects of the Empowerment 2023 call.
+projects of the Empowerment 2023 call, as the demo's decision in force has them: the
+decision of December 2023 with EMP23-01 (Ateliers d'écriture), funded from the reserve
+in January 2024, instead of EMP23-07, which withdrew before any payment.
 
     python examples/make_monitoring.py
 
@@ -10,7 +12,8 @@ them trained, an average of 45 activities per project, and more than 60 particip
 the digital project (Digitale inclusie). How these split between the projects, the
 interim figures, the deliverables and the remarks are illustrative, and the workbook
 says so. It is written through ``slrbcall template monitoring``'s own writer, on a
-workspace where the demo has run (intake, marks, allocation).
+workspace where the demo has run up to its follow-up (intake, marks, allocation,
+withdrawal and reallocation).
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from slrbcall.services import run_demo
-from slrbcall.services.followup import followup_state, write_monitoring_template
-
+from slrbcall.demo import run_demo
+from slrbcall.followup.service.monitoring import write_monitoring_template
+from slrbcall.followup.service.state import followup_state
 from slrbcall.settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -31,6 +34,17 @@ FINAL = dt.date(2025, 1, 31)
 # reference: (involved, trained, activities, participants, deliverables, remarks) at the
 # interim interview, then in the final report. Counts are totals since the start.
 REPORTS: dict[str, tuple[tuple[object, ...], tuple[object, ...]]] = {
+    "EMP23-01": (
+        (22, 8, 22, 35, None, "Ateliers d'écriture le mardi et le jeudi, à la salle commune."),
+        (
+            38,
+            18,
+            50,
+            57,
+            "Recettes racontées, livret de textes des habitants",
+            "Deux habitantes animent désormais un atelier avec Plumes de quartier.",
+        ),
+    ),
     "EMP23-03": (
         (25, 12, 24, 38, None, "Twee groepen per week in het buurthuis."),
         (
@@ -52,10 +66,6 @@ REPORTS: dict[str, tuple[tuple[object, ...], tuple[object, ...]]] = {
             "Livret de recettes du potager",
             "Un comité de jardiniers reprend les potagers en 2025.",
         ),
-    ),
-    "EMP23-07": (
-        (22, 8, 22, 35, None, "Samen koken op dinsdag en donderdag."),
-        (38, 18, 50, 57, "Recepten, boekje met foto's", "Twee bewoners worden kookbegeleider."),
     ),
     "EMP23-09": (
         (15, 5, 19, 20, None, "Accueil des enfants pendant les ateliers."),
@@ -107,7 +117,7 @@ def report_rows(titles: dict[str, str]) -> list[list[object]]:
 def main() -> None:
     calls = HERE.parent / "calls"
     with tempfile.TemporaryDirectory() as folder:
-        demo = run_demo(Settings(calls_dir=calls), out=Path(folder) / "demo")
+        demo = run_demo(Settings(calls_dir=calls), out=Path(folder) / "demo", followup=False)
         settings = Settings(db=demo.db_path, calls_dir=calls, call_id="empowerment-2023")
         titles = {p.reference: p.title for p in followup_state(settings).projects}
         if sorted(titles) != sorted(REPORTS):

@@ -5,6 +5,7 @@ checked input."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -14,17 +15,27 @@ __all__ = [
     "Aggregation",
     "AllocationDefaults",
     "Anchor",
+    "AppealRoute",
     "Application",
     "ApplicationStatus",
+    "BudgetImputation",
+    "BudgetLine",
     "Call",
+    "Channel",
+    "CoFinancingSource",
     "CommitteeMember",
+    "Contact",
     "Criterion",
+    "Decision",
     "DocumentTemplates",
     "DurationRule",
     "Eligibility",
+    "JustificationTerms",
     "Lang",
     "Localized",
     "Milestone",
+    "NotificationRule",
+    "Ombudsman",
     "OrgKind",
     "Organisation",
     "PartialPolicy",
@@ -39,6 +50,7 @@ __all__ = [
     "ThemeCap",
     "Tranche",
     "TrancheCondition",
+    "canonical_reference",
 ]
 
 
@@ -280,9 +292,136 @@ class DocumentTemplates:
     letter_reserve: Localized = Localized(nl="letter-reserve.nl.docx", fr="letter-reserve.fr.docx")
 
 
+# -- the last mile: budget lines, co-financing, justification --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine:
+    """A budget line of the call (personnel, activities, overheads, ...): what a
+    project's expenses are claimed under, and the rules that cap what is admitted on it.
+
+    ``cap_cents`` or ``cap_percent`` (of the project's award) caps the line, when set;
+    ``max_share_of_direct`` (a percent) makes it an indirect line, at most that share of
+    the admitted direct costs (the lines without it).
+    """
+
+    key: str
+    label: Localized
+    cap_cents: int | None = None
+    cap_percent: Decimal | None = None
+    max_share_of_direct: Decimal | None = None
+
+    @property
+    def direct(self) -> bool:
+        return self.max_share_of_direct is None
+
+
+@dataclass(frozen=True, slots=True)
+class CoFinancingSource:
+    """Where the part of an expense not claimed from the grant comes from."""
+
+    key: str
+    label: Localized
+
+
+@dataclass(frozen=True, slots=True)
+class JustificationTerms:
+    """When a project's expenses must be justified (``months`` after its start or end),
+    and how many days a recovery is due after the settlement."""
+
+    anchor: Anchor = Anchor.END
+    months: int = 3
+    recovery_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The act that awards the grants: the competent body and the day it decided."""
+
+    body: Localized
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetImputation:
+    """Where the grants are charged: the basic allocation (allocation de base /
+    basisallocatie) of the authority's budget, and the budget year."""
+
+    basic_allocation: str
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """The person the decision letters name for questions.
+
+    ``address`` is the postal address in both languages; ``None`` means the
+    authority's own address, from the registry.
+    """
+
+    name: str
+    function: Localized
+    phone: str
+    email: str
+    service: Localized | None = None
+    address: Localized | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppealRoute:
+    """The appeal against a decision: the instance, its address, the form and the
+    time allowed (days from the notification)."""
+
+    body: Localized
+    address: Localized
+    form: Localized
+    days: int
+
+
+class Channel(StrEnum):
+    """How a decision is notified."""
+
+    EMAIL = "email"
+    REGISTERED = "registered"
+    EBOX = "ebox"
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRule:
+    """When a notification sent by ``channel`` counts: the appeal period's first day
+    is ``after`` days (working days when ``working_days``) after the day it was sent.
+
+    The rule and its legal ``source`` are the call's data, never the code's guess.
+    """
+
+    channel: Channel
+    after: int
+    working_days: bool
+    source: Localized
+
+
+@dataclass(frozen=True, slots=True)
+class Ombudsman:
+    """The ombudsman a decision letter tells the addressee they may turn to."""
+
+    name: Localized
+    address: Localized
+    phone: str
+    email: Localized
+    website: str
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
-    """A call for projects, as validated from its YAML definition."""
+    """A call for projects, as validated from its YAML definition.
+
+    The keys after ``reserve`` are what the documents print about the call itself:
+    the title as it reads inside a sentence, who signs for the authority, the
+    decision, the budget imputation, the contact person, the appeal route, when a
+    notification counts (per channel), the ombudsman, the subsidy rules the
+    conventions apply, and who receives the grant. ``None`` (or empty) while the
+    call file does not give them: the documents then say what is missing.
+    """
 
     id: str
     title: Localized
@@ -310,12 +449,31 @@ class Call:
     required_fields: tuple[str, ...] = ()
     illustrative: tuple[str, ...] = ()
     reserve: ReserveTerms | None = None  # None: the call keeps no reserve list
+    title_in_context: Localized | None = None
+    authority_representative: Representative | None = None
+    decision: Decision | None = None
+    imputation: BudgetImputation | None = None
+    contact: Contact | None = None
+    appeal: AppealRoute | None = None
+    notification: tuple[NotificationRule, ...] = ()
+    ombudsman: Ombudsman | None = None
+    subsidy_rules: Localized | None = None
+    beneficiary: SignatoryRole = SignatoryRole.HOUSING_COMPANY
+    budget_lines: tuple[BudgetLine, ...] = ()  # none: expenses cannot be justified
+    co_financing: tuple[CoFinancingSource, ...] = ()
+    justification: JustificationTerms = JustificationTerms()
     #: In a team's workspace, payments above this need a second person's approval.
     payment_approval_above_cents: int | None = None
     source_sha256: str = field(default="", compare=False)
 
     def theme(self, key: str) -> Theme | None:
         return next((t for t in self.themes if t.key == key), None)
+
+    def notification_rule(self, channel: Channel) -> NotificationRule | None:
+        return next((r for r in self.notification if r.channel is channel), None)
+
+    def budget_line(self, key: str) -> BudgetLine | None:
+        return next((b for b in self.budget_lines if b.key == key), None)
 
 
 class ApplicationStatus(StrEnum):
@@ -341,6 +499,12 @@ class Application:
     name matched no organisation (then the application is ineligible);
     ``applicant_name`` is the name as written. ``theme`` is a theme key of the call,
     or ``None`` when ``theme_text`` named no theme. Money is in cents.
+
+    The partner is named in the application, with what its convention prints as
+    written there: enterprise number, address (one line), IBAN (compact) and who
+    represents it. ``second_housing_company`` and ``commune`` are registry keys, for
+    the calls whose conventions a second housing company or a commune signs.
+    ``received_date`` is the day the application reached the authority.
     """
 
     reference: str
@@ -359,6 +523,37 @@ class Application:
     contact_name: str | None = None
     contact_email: str | None = None
     summary: str | None = None
+    partner_address: str | None = None
+    partner_iban: str | None = None
+    partner_representative: str | None = None
+    received_date: dt.date | None = None
+    second_housing_company: str | None = None
+    commune: str | None = None
     status: ApplicationStatus = ApplicationStatus.ELIGIBLE
     reasons: tuple[Reason, ...] = ()
     source_row: int = 0
+
+
+#: Characters that print as nothing, beside the format characters (category Cf): the
+#: combining grapheme joiner, Hangul fillers, Khmer and Mongolian invisible vowels and
+#: separators, and the variation selectors (Unicode's Default_Ignorable_Code_Point).
+_IGNORABLE = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810)]
+) | frozenset([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+
+
+def canonical_reference(text: str) -> str:
+    """A reference (or another identifier) as it is compared and stored: NFKC, without
+    the characters that print as nothing, trimmed.
+
+    Two references that print the same are one: ``EMP23-01`` with a zero-width space, a
+    soft hyphen or in full-width digits (``ＥＭＰ２３-０１``) is ``EMP23-01``.
+    """
+    if text.isascii():  # the usual case, checked in C
+        return text.strip()
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(
+        char
+        for char in folded
+        if ord(char) not in _IGNORABLE and unicodedata.category(char) != "Cf"
+    ).strip()

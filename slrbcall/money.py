@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from slrbcall.i18n import language
+
 __all__ = [
     "MAX_CENTS",
     "AmountError",
@@ -37,17 +39,24 @@ class AmountError(ValueError):
 
 
 def cents_from_decimal(value: Decimal | int) -> int:
-    """Exact cents of ``value``; refuse more than two decimals, NaN and infinities."""
+    """Exact cents of ``value``; refuse more than two decimals, NaN, infinities and an
+    amount above :data:`MAX_CENTS` (of either sign)."""
     if isinstance(value, bool):
         raise AmountError(f"not an amount: {value!r}")
     if isinstance(value, int):
-        return value * 100
-    if not value.is_finite():
-        raise AmountError(f"not an amount: {value}")
-    cents = value * _HUNDRED
-    if cents != cents.to_integral_value():
-        raise AmountError(f"more than two decimals: {value} (amounts are in euro and cents)")
-    return int(cents)
+        cents = value * 100
+    else:
+        if not value.is_finite():
+            raise AmountError(f"not an amount: {value}")
+        if value.adjusted() > _MAX_DIGITS:  # before the product: 1E+999999 is finite
+            raise _too_large(str(value))
+        exact = value * _HUNDRED
+        if exact != exact.to_integral_value():
+            raise AmountError(f"more than two decimals: {value} (amounts are in euro and cents)")
+        cents = int(exact)
+    if abs(cents) > MAX_CENTS:
+        raise _too_large(str(value) if isinstance(value, int) else format(value, "f"))
+    return cents
 
 
 def to_decimal(cents: int) -> Decimal:
@@ -63,9 +72,20 @@ def format_plain(cents: int) -> str:
 
 
 def format_eur(cents: int) -> str:
-    """Human form for the terminal (English notation): ``€ 44,058.00``."""
+    """An amount as the officer reads it, in the language spoken (:mod:`slrbcall.i18n`).
+
+    As CLDR writes euro for Belgium: ``44 058,00 €`` in French (a narrow no-break space
+    between thousands, a no-break space before the sign), ``€ 44.058,00`` in Dutch, and
+    ``€ 44,058.00`` in English. The notations the intake and the options read are the
+    Belgian ones; tests/test_money.py holds these to Babel's.
+    """
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
+    code = language()
+    if code == "fr":
+        return f"{sign}{euros:,}".replace(",", "\u202f") + f",{rest:02d}\u00a0€"
+    if code == "nl":
+        return f"€\u00a0{sign}{euros:,}".replace(",", ".") + f",{rest:02d}"
     return f"{sign}€ {euros:,}.{rest:02d}"
 
 

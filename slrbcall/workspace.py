@@ -5,26 +5,31 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import platform
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slrbcall import __version__
 from slrbcall.calls.definition import LoadedCall, call_files
 from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import RefusedError, SlrbcallError
+from slrbcall.intake.merge import content_sha256, content_values, from_row
+from slrbcall.money import cents_from_decimal
 from slrbcall.settings import Settings, default_db
 from slrbcall.store import Actor, AuditRow, Workspace
 from slrbcall.store.backend import label_of
 from slrbcall.store.copy import copy_workspace as copy_rows
 from slrbcall.store.core import SQLITE_VERSION
+from slrbcall.store.migrations import APPLICATION_FIELDS
 
 if TYPE_CHECKING:
     from slrbcall.store import Workspace
@@ -338,16 +343,29 @@ def _server_checks(url: str) -> list[Check]:
 
 
 def _workspace_checks(db: Path | str) -> list[Check]:
-    """Whether the workspace's pages are sound and its guards as the migrations made them."""
+    """Whether the workspace's pages are sound, its guards as the migrations made them,
+    its audit trail as it was recorded, and what it holds as its commands recorded it."""
     restore = "restore the last copy of the workspace"
     try:
         with Workspace.open(db, create=False) as ws:
             state = ws.integrity()
             guards = ws.guard_problems()
+            if state != "ok":
+                return [Check("workspace integrity", False, state, restore)]
             broken = ws.verify_audit()
             chains = len(ws.audit_heads())
+            dangling = ws.dangling()
+            contents = [
+                problem
+                for record in ws.calls()
+                for problem in [
+                    *_application_drift(ws, record.call_id),
+                    *_decision_drift(ws, record.call_id),
+                ]
+            ]
     except SlrbcallError as exc:
         return [Check("workspace integrity", False, str(exc).splitlines()[0], restore)]
+    outside = "changed outside slrbcall, with no audit row"
     return [
         Check(
             "audit trail",
@@ -355,7 +373,7 @@ def _workspace_checks(db: Path | str) -> list[Check]:
             str(broken) if broken else f"every row as it was recorded ({chains} chains)",
             f"the audit trail was altered outside slrbcall: {restore}",
         ),
-        Check("workspace integrity", state == "ok", state, restore),
+        Check("workspace integrity", True, state, restore),
         Check(
             "workspace guards",
             not guards,
@@ -363,7 +381,87 @@ def _workspace_checks(db: Path | str) -> list[Check]:
             f"the guards were altered outside slrbcall: {restore}; until then no command "
             "writes to it",
         ),
+        Check(
+            "workspace contents",
+            not dangling and not contents,
+            "; ".join([*dangling, *contents])
+            or "every application as its audit recorded it; every decision whole",
+            f"{outside}: {restore} (or take that application's file in again, which "
+            "records the change)",
+        ),
     ]
+
+
+def _application_drift(ws: Workspace, call_id: str) -> list[str]:
+    """The applications whose stored fields are not what their content hash and their
+    audit recorded: a row changed outside slrbcall (``sqlite3 slrbcall.db``)."""
+    audited: dict[str, str] = {}
+    for row in ws.audit_rows():
+        key = row.entity_key or ""
+        if row.entity != "application" or not key.startswith(f"{call_id}/"):
+            continue
+        after = row.after or {}
+        if "content_sha256" in after:  # an insertion: its hash and its source row
+            audited[key] = str(after["content_sha256"])
+        elif "reference" in after:  # a change: the whole row after it
+            audited[key] = _hash_of(after)
+    found = []
+    for stored in ws.applications(call_id):
+        reference = stored.row["reference"]
+        own = _hash_of(stored.row)
+        if stored.content_sha256 not in (own, _earlier_hash_of(stored.row)):
+            found.append(f"{reference}: its fields do not match the hash stored with them")
+        elif audited.get(f"{call_id}/{reference}", stored.content_sha256) != stored.content_sha256:
+            found.append(f"{reference}: its fields are not the ones its audit last recorded")
+    return found
+
+
+def _hash_of(row: Mapping[str, Any]) -> str:
+    return content_sha256(content_values(from_row(row)))
+
+
+def _earlier_hash_of(row: Mapping[str, Any]) -> str:
+    """The content hash of versions before 0.x, over a JSON object (design-notes.md)."""
+    content = dict(zip(APPLICATION_FIELDS, content_values(from_row(row)), strict=True))
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _decision_drift(ws: Workspace, call_id: str) -> list[str]:
+    """Runs whose decisions are not the ones they were made with: an adopted run that is
+    gone or has no decision left, a decision whose amount differs from its run's record,
+    or a total that differs from its decisions."""
+    found = []
+    runs = {run.id: run for run in ws.runs(call_id)}
+    for adoption in ws.adoptions(call_id):
+        if adoption.run_id not in runs:
+            found.append(f"run {adoption.run_id}, adopted on {adoption.at[:10]}, is missing")
+    for run in runs.values():
+        rows = ws.decisions(run.id)
+        recorded = {
+            line["reference"]: (_cents(line["amount"]), line["decision"])
+            for line in run.result.get("lines", [])
+        }
+        if not rows:
+            found.append(f"run {run.id} has no decision left")
+            continue
+        changed = sorted(
+            ref for ref in recorded.keys() | rows.keys() if recorded.get(ref) != rows.get(ref)
+        )
+        if changed:
+            found.append(
+                f"run {run.id}: the decision of {', '.join(changed)} differs from the run's record"
+            )
+        if sum(amount for amount, _ in rows.values()) != run.awarded_cents:
+            found.append(f"run {run.id}: its total differs from its decisions")
+    return found
+
+
+def _cents(plain: object) -> int | None:
+    try:
+        return cents_from_decimal(Decimal(str(plain)))
+    except (ArithmeticError, ValueError):
+        return None
 
 
 def _writable(folder: Path) -> bool:

@@ -35,6 +35,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("SLRBCALL_BUSY_TIMEOUT", "0.2")
+    # The tests read what the tool says in English, whatever this machine's locale.
+    monkeypatch.setenv("SLRBCALL_LANG", "en")
     # No LibreOffice unless a test asks for it: PDF conversion takes seconds per batch.
     monkeypatch.setenv("SLRBCALL_SOFFICE", "")
 
@@ -293,7 +295,8 @@ from .builders import make_bomb, make_csv, make_ods, make_xlsx, patch  # noqa: E
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The demo, run once per test session (applications, marks, allocation, documents)."""
+    """The demo, run once per test session (applications, marks, allocation, documents,
+    follow-up), up to the settlements."""
     from slrbcall.demo import run_demo
     from slrbcall.settings import Settings
 
@@ -301,7 +304,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
         env.setenv("SLRBCALL_SOFFICE", "")
         env.setenv("SLRBCALL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
         env.delenv("SLRBCALL_DB", raising=False)
-        return run_demo(Settings(), out=tmp_path_factory.mktemp("demo") / "run")
+        # Without the settlements: the tests of the last mile settle the projects
+        # themselves (test_settlement.py runs the demo's step on a copy).
+        return run_demo(Settings(), out=tmp_path_factory.mktemp("demo") / "run", settlement=False)
 
 
 @pytest.fixture

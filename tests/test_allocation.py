@@ -368,6 +368,33 @@ def test_max_score_reports_the_proven_optimum_and_the_counterfactual() -> None:
 
 
 @needs_highspy
+def test_max_score_is_not_misled_by_a_start_solution() -> None:
+    """Found by the brute-force property test: HiGHS 1.16's presolve mapped the start
+    solution {R-07, R-00, R-05, R-04} (67.50) wrongly, valued it as every item, and
+    called it proven optimal; the optimum is {R-01, R-07, R-00} (85.00)."""
+
+    def candidate(reference: str, cents: int, score: str) -> Candidate:
+        return Candidate(reference, "org-a", None, cents, D(score))
+
+    found = allocate(
+        [
+            candidate("R-00", 1_000_000, "20.00"),
+            candidate("R-01", 2_000_000, "40.00"),
+            candidate("R-04", 1_000_000, "2.50"),
+            candidate("R-05", 1_000_000, "20.00"),
+            candidate("R-07", 1_172_900, "25.00"),
+        ],
+        options(policy=Policy.MAX_SCORE, budget_cents=5_000_049, counterfactuals=False),
+    )
+    assert (found.optimum, found.proven_optimal) == (D("85.00"), True)
+    assert sorted(line.reference for line in found.lines if line.amount_cents) == [
+        "R-00",
+        "R-01",
+        "R-07",
+    ]
+
+
+@needs_highspy
 def test_max_score_request_above_what_is_left_cannot_fit() -> None:
     result = allocate(EXAMPLE, options(policy=Policy.MAX_SCORE, budget_cents=60 * K))
     line = result.line("P-02")

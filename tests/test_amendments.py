@@ -458,9 +458,10 @@ def test_the_amendment_document_in_both_languages(
     fr = text_of(out / files[1])
     for expected in [
         "Avenant n° 1 à la convention de subvention",
-        "Vu la convention de subvention relative au projet « Digitale inclusie » (réf. "
-        "EMP23-03), signée le 15 décembre 2023 en exécution de la décision d'octroi du ",
-        "Considérant ce qui suit : Une seconde implantation <B> & son jardin",
+        "Vu la convention de subvention relative au projet «\u00a0Digitale inclusie\u00a0»"
+        " (réf. EMP23-03), signée le 15 décembre 2023 en exécution de la décision d'octroi du"
+        " 5 décembre 2023\u00a0;",  # the call's decision, not the day it was adopted here
+        "Considérant ce qui suit\u00a0: Une seconde implantation <B> & son jardin",
         "Le montant de la subvention, fixé à 45\u202f000,00\u00a0€ (quarante-cinq mille "
         "euros), est porté à 49\u202f000,00\u00a0€ (quarante-neuf mille euros).",
         "La date de fin du projet, fixée au 31 décembre 2024, est remplacée par le 31 mars 2025.",

@@ -10,7 +10,15 @@ import pytest
 
 from slrbcall.calls.definition import call_files, load_call, load_registry, summarise_call
 from slrbcall.errors import InputFileError
-from slrbcall.model import Aggregation, Anchor, PartialPolicy, Policy, SignatoryRole
+from slrbcall.model import (
+    Aggregation,
+    Anchor,
+    Channel,
+    Localized,
+    PartialPolicy,
+    Policy,
+    SignatoryRole,
+)
 
 from .conftest import SHIPPED_CALLS, Invoke, empowerment_text, write_call
 
@@ -45,6 +53,36 @@ def test_shipped_empowerment_call_carries_the_published_facts() -> None:
     assert call.allocation.partial is PartialPolicy.OFF
     assert "scoring" in call.illustrative
     assert len(call.committee) == 5
+
+
+def test_the_shipped_calls_say_what_their_documents_print() -> None:
+    empowerment = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
+    cohesion = load_call(SHIPPED_CALLS / "cohesion-sociale-2021.yaml").call
+    assert empowerment.title_in_context == Localized(
+        nl="van de projectoproep Empowerment 2023", fr="de l'appel à projets Empowerment 2023"
+    )
+    assert cohesion.title_in_context is not None
+    assert cohesion.title_in_context.fr == "des projets de cohésion sociale 2021-2026"
+    for call in (empowerment, cohesion):
+        assert call.appeal is not None
+        assert (call.appeal.body.fr, call.appeal.days) == ("le Conseil d'État", 60)
+        assert call.ombudsman is not None
+        assert call.ombudsman.name.nl == "de Brusselse Ombudsman"
+        registered = call.notification_rule(Channel.REGISTERED)
+        assert registered is not None
+        assert (registered.after, registered.working_days) == (3, True)
+        assert "23 août 1948" in registered.source.fr
+        assert call.beneficiary is SignatoryRole.HOUSING_COMPANY
+        assert call.subsidy_rules is not None
+        assert "articles 92 à 95" in call.subsidy_rules.fr
+        # Placeholders, never a real person's name: marked as such.
+        for key in ("authority_representative", "decision", "imputation", "contact"):
+            assert key in call.illustrative
+    assert empowerment.decision is not None
+    assert empowerment.decision.date.isoformat() == "2023-12-05"
+    assert empowerment.imputation is not None
+    assert empowerment.imputation.year == 2023
+    assert len(cohesion.committee) == 4
 
 
 def test_shipped_cohesion_call_is_multi_year_with_optional_commune() -> None:
@@ -210,6 +248,31 @@ CASES = [
         id="anchor-and-alias",
     ),
     pytest.param(
+        {
+            "partner_required: true": "partner_required: false",
+            "  - role: partner\n": "",
+            "beneficiary: housing_company ": "beneficiary: partner ",
+        },
+        ["call.yaml:259:14: the grant goes to the partner, so the partner must sign"],
+        id="beneficiary-partner-not-signing",
+    ),
+    pytest.param(
+        {"    unit: working_days": "    unit: weekdays"},
+        [
+            "call.yaml:222:11: notification.registered.unit: Input should be 'days' or"
+            " 'working_days'"
+        ],
+        id="notification-unit",
+    ),
+    pytest.param(
+        {"  email: action-sociale@example.org": "  email: action-sociale"},
+        [
+            "call.yaml:202:10: contact.email: not an e-mail address: 'action-sociale'"
+            " (write e.g. name@example.be)"
+        ],
+        id="contact-email",
+    ),
+    pytest.param(
         {"id: empowerment-2023": "id: !!python/object/new:os.system [ls]"},
         ["call.yaml:9:5: tags are not allowed (!!python/object/new:os.system): remove the tag"],
         id="python-tag",
@@ -304,3 +367,22 @@ def test_calls_show_prints_a_quoted_belgian_budget_in_full(tmp_path: Path, cli: 
     result = cli("--calls-dir", tmp_path / "calls", "calls", "show", "empowerment-2023")
     assert result.exit_code == 0, result
     assert "600,000.00" in result.stdout
+
+
+def test_a_cached_call_names_the_file_it_was_loaded_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is keyed by content: the same bytes in two folders are one entry, and
+    each load still names its own file."""
+    source = SHIPPED_CALLS / "empowerment-2023.yaml"
+    first, second = tmp_path / "a" / "calls", tmp_path / "b" / "calls"
+    for folder in (first, second):
+        folder.mkdir(parents=True)
+        (folder / source.name).write_bytes(source.read_bytes())
+        (folder / "organisations.yaml").write_bytes(
+            (SHIPPED_CALLS / "organisations.yaml").read_bytes()
+        )
+    monkeypatch.chdir(tmp_path / "a")
+    assert load_call(Path("calls") / source.name).path == Path("calls") / source.name
+    monkeypatch.chdir(tmp_path / "b")
+    assert load_call(second / source.name).path == second / source.name

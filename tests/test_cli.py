@@ -152,17 +152,40 @@ def test_demo_in_a_fresh_folder(tmp_path: Path, cli: Invoke) -> None:
     assert {c["id"] for c in status["calls"]} == {"empowerment-2023"}
     assert status["counts"]["application"] == 15
     assert status["counts"]["mark"] == 370  # 15 x 5 members x 5 criteria, less one conflict
-    assert status["counts"]["allocation_run"] == 1
-    assert status["counts"]["allocation_adoption"] == 1
+    assert status["counts"]["allocation_run"] == 2
+    assert status["counts"]["allocation_adoption"] == 2
+    assert status["counts"]["withdrawal"] == 1
     # the call, 15 applications, 370 marks, the allocation run and its adoption, the 6
-    # conventions and 15 letters issued, then the follow-up: 17 milestones, 9 payments
-    # and 12 monitoring reports
-    assert status["counts"]["audit"] == 1 + 15 + 370 + 1 + 1 + 6 + 15 + 17 + 9 + 12
+    # conventions and 15 letters issued, the withdrawal, the reallocation run and its
+    # adoption, EMP23-01's convention and letter, then the follow-up: 17 milestones,
+    # 9 payments and 12 monitoring reports; then the last mile: 13 expenses and their
+    # 13 reviews, 2 final reports, 2 settlements and their letters, and a last payment
+    assert status["counts"]["audit"] == (
+        1 + 15 + 370 + 1 + 1 + 6 + 15 + 1 + 1 + 1 + 2 + 17 + 9 + 12 + 13 + 13 + 2 + 2 + 2 + 1
+    )
+    assert status["counts"]["settlement"] == 2
     assert "Stored as proposal run 1, then adopted as the call's decision" in result.stdout
     assert "€ 251,000.00 awarded, € 4,000.00 left; every decision has its reason" in result.stdout
     assert "6 funded;" in result.stdout
     assert "8. Rendered 6 conventions and 15 letters" in result.stdout
-    assert "10. Outcomes from monitoring.xlsx: 202 residents involved, 98 trained" in result.stdout
+    said = " ".join(result.stdout.split())
+    assert (
+        "9. EMP23-07 withdrew on 2024-01-08, before any payment (the partner, vzw Buurtwerk "
+        "Noord, stopped its activities): € 42,500.00 was free (€ 38,500.00 released, "
+        "€ 4,000.00 left unspent). The reserve's first project that fits, EMP23-01, was "
+        "funded € 35,000.00 from the reserve (run 2, adopted); € 7,500.00 is left. Rendered "
+        f"its convention and award letter in {out / 'reallocation' / 'conventions'} and "
+        f"{out / 'reallocation' / 'outbox'}"
+    ) in said
+    assert "10. Followed the projects up to 2025-03-10: 17 milestones recorded" in said
+    assert "11. Outcomes from monitoring.xlsx: 202 residents involved, 98 trained" in said
+    assert (
+        "12. Settled EMP23-03 and EMP23-05 on 2025-04-15 from 13 justified expenses and the "
+        "officer's review (review.xlsx): EMP23-03 admitted € 43,200.00 of € 45,000.00, "
+        "€ 36,000.00 paid, so its last payment is € 7,200.00 instead of € 9,000.00 (paid on "
+        "2025-04-25); EMP23-05 admitted € 27,200.00, € 33,200.00 paid, so € 6,000.00 is to "
+        "be recovered by 2025-05-15."
+    ) in said
     assert (
         "3. Took in 15 applications for empowerment-2023 from applications.xlsx: 13 housing companies, € 650,000.00 requested, 15 eligible, 0 ineligible."
         in result.stdout

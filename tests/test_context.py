@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from slrbcall.documents.context import KINDS, deadlines, project_dates, sample_context
+from slrbcall.documents.context import KINDS, deadlines, project_dates
+from slrbcall.documents.sample import sample_context
 from slrbcall.model import Application, Lang
 
 from .conftest import SHIPPED_CALLS
@@ -50,7 +51,81 @@ def test_convention_numbers_in_dutch() -> None:
     assert context["amount_words"] == "tweeënvijftigduizend euro"
     assert context["start_date_text"] == "1 januari 2024"
     assert context["authority_short"] == "BGHM"
-    assert context["parties"][1]["role_label"] == "de openbare vastgoedmaatschappij"
+    assert context["parties"][1]["role_label"] == "de begunstigde"
+
+
+def test_a_convention_defines_its_beneficiary_and_its_call_in_a_sentence() -> None:
+    fr = sample_context("convention", "fr")
+    assert fr["call_title_in_context"] == "de l'appel à projets Empowerment 2023"
+    assert (fr["beneficiary_name"], fr["beneficiary_role"]) == (
+        "Le Logement Molenbeekois",
+        "housing_company",
+    )
+    assert fr["beneficiary_iban"] is None  # the shipped registry holds no account
+    assert fr["imputation_text"] == "l'allocation de base 00.000.00.00 du budget 2023"
+    assert [(p["role"], p["beneficiary"]) for p in fr["parties"]] == [
+        ("authority", False),
+        ("housing_company", True),
+        ("partner", False),
+    ]
+    partner = fr["parties"][2]
+    assert partner["address"] == "Rue de l'Exemple 1, 1080 Molenbeek-Saint-Jean"
+    assert partner["iban"] is None  # printed for the beneficiary only
+    assert fr["parties"][0]["representative"] == "Jeanne Exemple, Directrice générale"
+    assert fr["summary_language_note"] is None
+    nl = sample_context("convention", "nl")
+    assert nl["call_title_in_context"] == "van de projectoproep Empowerment 2023"
+    assert nl["summary_language_note"] == "in het Frans"  # the summary is as written
+    assert nl["imputation_text"] == "basisallocatie 00.000.00.00 van de begroting 2023"
+
+
+def test_a_letter_is_addressed_signed_and_carries_its_mentions() -> None:
+    fr = sample_context("letter-refusal", "fr")
+    assert (fr["recipient_person"], fr["recipient_name"]) == (
+        "Prénom Nom",
+        "Le Logement Molenbeekois",
+    )
+    assert (fr["copy_name"], fr["copy_address"]) == (
+        "ASBL Maison des Familles",
+        "Rue de l'Exemple 1, 1080 Molenbeek-Saint-Jean",
+    )
+    assert (fr["signatory"], fr["signatory_function"]) == ("Jeanne Exemple", "Directrice générale")
+    assert (fr["decision_body"], fr["decided_on_text"]) == (
+        "le conseil d'administration de la SLRB",
+        "5 décembre 2023",
+    )
+    assert (fr["appeal_body"], fr["appeal_days_text"]) == ("le Conseil d'État", "soixante (60)")
+    assert fr["ombudsman_name"] == "le Médiateur bruxellois"
+    assert fr["ombudsman_phone"] == "+32\u00a02\u00a0549\u00a067\u00a000"
+    assert fr["contact_address"] == "Rue Jourdan 45-55, 1060 Saint-Gilles"
+    nl = sample_context("letter-refusal", "nl")
+    assert (nl["appeal_body"], nl["appeal_days_text"]) == ("de Raad van State", "zestig (60)")
+    assert nl["ombudsman_email"] == "klachten@ombuds.brussels"
+
+
+def test_a_refusal_gives_the_scores_per_criterion_and_the_funding_line() -> None:
+    fr = sample_context("letter-refusal", "fr")
+    assert fr["reasons"][-1] == "Le dernier projet financé a obtenu un score de 79,75 sur 100."
+    assert fr["criteria_scores"][0] == {
+        "key": "empowerment",
+        "label": "Renforcement du pouvoir d'agir",
+        "score_text": "72,50",
+        "weight_text": "30",
+    }
+    nl = sample_context("letter-refusal", "nl")
+    assert nl["reasons"][-1] == (
+        "Het laatste gefinancierde project behaalde een score van 79,75 op 100."
+    )
+
+
+def test_a_partial_award_states_the_amount_awarded() -> None:
+    fr = sample_context("letter-award", "fr")
+    assert fr["partial"] is True
+    assert fr["reasons"][1] == (
+        "Il demandait 52\u202f000,00\u00a0€\u00a0; lorsque son tour est venu, il restait"
+        " 4\u202f000,00\u00a0€ du budget, ce qui atteint au moins la subvention minimale. Une"
+        " subvention partielle de 4\u202f000,00\u00a0€ lui est octroyée."
+    )
 
 
 def test_refusal_reasons_are_in_the_letter_language() -> None:
@@ -111,6 +186,45 @@ def test_the_reasons_of_a_reserve_project_after_a_withdrawal(
         "reason": reason,
         "remaining_before": "42500.00",
         "facts": {"rank": 7, "ranked": 15, "reallocates_run": 1, "reserve_rank": 1},
+    }
+    app = Application("EMP23-13", "comensia", "Comensia", "Fresques", 6_500_000, Lang(lang))
+    found = decision_sentences(line, call=call, application=app, budget_cents=1, lang=lang)
+    assert found[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            "Il demandait 65\u202f000,00\u00a0€ ; lorsque son tour est venu, il restait"
+            " 29\u202f050,00\u00a0€ du budget, ce qui atteint au moins la subvention minimale."
+            " Une subvention partielle de 29\u202f000,00\u00a0€ lui est octroyée (le montant"
+            " disponible, arrondi à un multiple de 100,00\u00a0€).",
+        ),
+        (
+            "nl",
+            "Het vroeg €\u00a065.000,00; toen het aan de beurt was, bleef er van het budget"
+            " nog €\u00a029.050,00 over, wat ten minste de minimale subsidie is. Het krijgt een"
+            " gedeeltelijke subsidie van €\u00a029.000,00 (het beschikbare bedrag, afgerond op"
+            " een veelvoud van €\u00a0100,00).",
+        ),
+    ],
+)
+def test_a_partial_award_says_the_amount_awarded_after_rounding(lang: str, expected: str) -> None:
+    from slrbcall.calls.definition import load_call
+    from slrbcall.documents.reasons import decision_sentences
+
+    call = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
+    line = {
+        "rank": 7,
+        "score": "70.0500",
+        "requested": "65000.00",
+        "amount": "29000.00",
+        "decision": "funded_partial",
+        "reason": "partial_remainder",
+        "remaining_before": "29050.00",
+        "facts": {"rank": 7, "ranked": 15},
     }
     app = Application("EMP23-13", "comensia", "Comensia", "Fresques", 6_500_000, Lang(lang))
     found = decision_sentences(line, call=call, application=app, budget_cents=1, lang=lang)

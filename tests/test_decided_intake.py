@@ -17,19 +17,24 @@ pytestmark = pytest.mark.both_backends
 EXAMPLE = REPO / "examples" / "applications.xlsx"
 
 
-def edited(tmp_path: Path, changes: dict[tuple[int, int], Any], *, extra: list[Any] = ()) -> Path:
-    """The example applications with some cells changed and maybe one row added."""
+def edited(
+    tmp_path: Path, changes: dict[tuple[int, str], Any], *, extra: dict[str, Any] | None = None
+) -> Path:
+    """The example applications with some cells changed (by row and header) and maybe one
+    row added (the second row's values, with ``extra``'s by header)."""
     import openpyxl
 
     book = openpyxl.load_workbook(EXAMPLE)
     sheet = book.active
-    for (row, col), value in changes.items():
-        sheet.cell(row=row, column=col).value = value
+    columns = {str(cell.value).rstrip(" *"): cell.column for cell in sheet[1] if cell.value}
+    for (row, header), value in changes.items():
+        sheet.cell(row=row, column=columns[header]).value = value
     if extra:
         last = sheet.max_row + 1
         for col in range(1, sheet.max_column + 1):
-            value = extra[col - 1] if col <= len(extra) else sheet.cell(row=2, column=col).value
-            sheet.cell(row=last, column=col).value = value
+            sheet.cell(row=last, column=col).value = sheet.cell(row=2, column=col).value
+        for header, value in extra.items():
+            sheet.cell(row=last, column=columns[header]).value = value
     path = tmp_path / "applications.xlsx"
     book.save(path)
     return path
@@ -46,16 +51,23 @@ def test_a_file_that_changes_a_decided_row_is_refused(
 ) -> None:
     """Case 5: a corrected row for a funded, paid application was taken in silently."""
     # Row 4 is EMP23-03 (funded, signed, paid); row 12 is EMP23-11 (refused).
-    path = edited(tmp_path, {(4, 5): "Digitale inclusie 2.0", (4, 7): 60000, (12, 7): 20000})
+    path = edited(
+        tmp_path,
+        {
+            (4, "Titre du projet"): "Digitale inclusie 2.0",
+            (4, "Montant demandé"): 60000,
+            (12, "Montant demandé"): 20000,
+        },
+    )
     audit = count(demo_db, "SELECT count(*) FROM audit")
     result = cli("--db", demo_db, "intake", path, *(["--dry-run"] if dry_run else []))
     assert result.exit_code == 3, result
     assert result.stderr.splitlines() == [
-        "applications.xlsx: sheet 'Candidatures', row 4: EMP23-03 was decided (adopted run 1):"
+        "applications.xlsx: sheet 'Candidatures', row 4: EMP23-03 was decided (adopted run 2):"
         " its row may no longer change (Project title, Requested amount); put back the decided"
         " values, and record a change of the award with 'slrbcall amend EMP23-03' or a"
         " renunciation with 'slrbcall withdraw EMP23-03'",
-        "applications.xlsx: sheet 'Candidatures', row 12: EMP23-11 was decided (adopted run 1):"
+        "applications.xlsx: sheet 'Candidatures', row 12: EMP23-11 was decided (adopted run 2):"
         " its row may no longer change (Requested amount); put back the decided values, and"
         " record a change of the award with 'slrbcall amend EMP23-11' or a renunciation with"
         " 'slrbcall withdraw EMP23-11'",
@@ -73,7 +85,13 @@ def test_a_late_application_is_taken_in_and_every_reading_command_still_works(
     path = edited(
         tmp_path,
         {},
-        extra=["EMP23-16", "Foyer du Sud", "ASBL Neuf", None, "Projet tardif", "Culture et art"],
+        extra={
+            "Référence": "EMP23-16",
+            "Société de logement": "Foyer du Sud",
+            "Partenaire": "ASBL Neuf",
+            "Titre du projet": "Projet tardif",
+            "Thème": "Culture et art",
+        },
     )
     result = cli("--db", demo_db, "intake", path)
     assert result.exit_code == 0, result
@@ -90,7 +108,7 @@ def test_a_late_application_is_taken_in_and_every_reading_command_still_works(
         ran = cli("--db", demo_db, *args)
         assert ran.exit_code == 0, (args, ran)
     figures = json.loads(cli("--db", demo_db, "report", "--json").stdout)
-    assert figures["money"]["awarded"] == "251000.00"
+    assert figures["money"]["awarded"] == "247500.00"
     assert figures["applications"]["received"] == 16
 
 

@@ -11,7 +11,11 @@ from typing import Any
 import pytest
 
 from slrbcall.store import Workspace
-from slrbcall.store.migrations import CORRECTIONS_AMENDMENTS_MIGRATION, FOLLOWUP_MIGRATION
+from slrbcall.store.migrations import (
+    CORRECTIONS_AMENDMENTS_MIGRATION,
+    FOLLOWUP_MIGRATION,
+    RESERVE_MIGRATION,
+)
 
 from .conftest import INTEGRITY, Invoke, raw
 from .schema import undo, undo_after
@@ -23,7 +27,8 @@ CALL = ("--call", "empowerment-2023")
 
 @pytest.fixture
 def decided(demo_db: Path) -> Path:
-    """The demo's workspace: run 1 adopted, conventions signed, tranches paid."""
+    """The demo's workspace: run 2 (run 1 with EMP23-07's withdrawal and EMP23-01 funded
+    from the reserve) adopted, conventions signed, tranches paid."""
     return demo_db
 
 
@@ -48,35 +53,35 @@ def test_a_second_allocate_is_a_proposal_and_changes_no_decision(
     assert before["EMP23-03"] == "36000.00"
     result = cli("--db", decided, *CALL, "allocate", "--budget", "100000")
     assert result.exit_code == 0, result
-    assert "Stored as proposal run 2; the adopted decision is unchanged." in result.stdout
-    assert "Adopt it with 'slrbcall allocations adopt 2'." in result.stdout
-    assert adopted(cli, decided) == 1
+    assert "Stored as proposal run 3; the adopted decision is unchanged." in result.stdout
+    assert "Adopt it with 'slrbcall allocations adopt 3'." in result.stdout
+    assert adopted(cli, decided) == 2
     assert paid(cli, decided) == before
     shown = json.loads(cli("--db", decided, "allocations", "show", "--json").stdout)
-    assert shown["run"] == 1
-    assert shown["total_awarded"] == "251000.00"
+    assert shown["run"] == 2
+    assert shown["total_awarded"] == "247500.00"
     explained = cli("--db", decided, "explain", "EMP23-03")
-    assert "EMP23-03 in allocation run 1" in explained.stdout
+    assert "EMP23-03 in allocation run 2" in explained.stdout
 
 
 def test_adopting_a_run_that_changes_committed_projects_is_refused(
     cli: Invoke, decided: Path
 ) -> None:
     assert cli("--db", decided, *CALL, "allocate", "--budget", "100000").exit_code == 0
-    result = cli("--db", decided, "allocations", "adopt", "2")
+    result = cli("--db", decided, "allocations", "adopt", "3")
     assert result.exit_code == 1
     message = result.stderr.strip()
     assert message.startswith(
-        "Error: run 1 is the decision in force; run 2 would change 4 of its committed "
-        "projects: EMP23-03 (signed and € 36,000.00 paid: € 45,000.00 -> € 0.00); "
+        "Error: run 2 is the decision in force; run 3 would change 4 of its committed "
+        "projects: EMP23-01 (signed and € 28,000.00 paid: € 35,000.00 -> € 0.00); "
     ), message
     assert message.endswith(". Pass --supersede --reason TEXT to replace the decision all the same")
-    assert adopted(cli, decided) == 1
+    assert adopted(cli, decided) == 2
 
 
 def test_supersede_needs_a_reason(cli: Invoke, decided: Path) -> None:
     assert cli("--db", decided, *CALL, "allocate", "--budget", "100000").exit_code == 0
-    result = cli("--db", decided, "allocations", "adopt", "2", "--supersede")
+    result = cli("--db", decided, "allocations", "adopt", "3", "--supersede")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "Error: --supersede needs --reason TEXT: say why the decision is replaced"
@@ -88,13 +93,13 @@ def test_supersede_never_lowers_an_award_on_which_money_was_paid(
 ) -> None:
     assert cli("--db", decided, *CALL, "allocate", "--budget", "100000").exit_code == 0
     result = cli(
-        "--db", decided, "allocations", "adopt", "2", "--supersede", "--reason", "budget cut"
+        "--db", decided, "allocations", "adopt", "3", "--supersede", "--reason", "budget cut"
     )
     assert result.exit_code == 1
-    assert "run 2 would lower or remove awards on which money was paid: EMP23-03" in (result.stderr)
+    assert "run 3 would lower or remove awards on which money was paid: EMP23-01" in (result.stderr)
     assert result.stderr.strip().endswith("Such an award changes only by an amendment")
-    assert adopted(cli, decided) == 1
-    assert paid(cli, decided)["EMP23-03"] == "36000.00"
+    assert adopted(cli, decided) == 2
+    assert paid(cli, decided)["EMP23-01"] == "28000.00"
 
 
 def test_supersede_with_a_reason_is_recorded_and_audited(
@@ -142,10 +147,10 @@ def test_supersede_with_a_reason_is_recorded_and_audited(
 
 
 def test_adopting_the_adopted_run_again_is_refused(cli: Invoke, decided: Path) -> None:
-    result = cli("--db", decided, "allocations", "adopt", "1")
+    result = cli("--db", decided, "allocations", "adopt", "2")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "Error: run 1 is already the adopted decision of empowerment-2023"
+        "Error: run 2 is already the adopted decision of empowerment-2023"
     )
 
 
@@ -187,7 +192,7 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
     assert cli("--db", db, *CALL, "allocate", "--budget", "200000").exit_code == 0
     # Taken back to how schema 6 kept it: no adoption, the last run decided.
     conn = sqlite3.connect(db)
-    conn.executescript(undo_after(10))
+    conn.executescript(undo_after(RESERVE_MIGRATION))
     conn.executescript(undo(CORRECTIONS_AMENDMENTS_MIGRATION, keep=("payment_within_award",)))
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
@@ -244,11 +249,11 @@ def test_no_run_is_adopted_that_awards_less_than_an_amended_paid_award(
     )  # fmt: skip
     assert paid_all.exit_code == 0, paid_all
     assert cli("--db", decided, *CALL, "allocate").exit_code == 0
-    result = cli("--db", decided, "allocations", "adopt", "2", "--supersede", "--reason", "x")
+    result = cli("--db", decided, "allocations", "adopt", "3", "--supersede", "--reason", "x")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: run 2 would award less than was paid to: EMP23-03 (€ 45,000.00 in run 2,"
+        "Error: run 3 would award less than was paid to: EMP23-03 (€ 45,000.00 in run 3,"
         " € 49,000.00 paid). An award is never below what was paid: propose a run that"
         " keeps these awards\n"
     )
-    assert adopted(cli, decided) == 1
+    assert adopted(cli, decided) == 2

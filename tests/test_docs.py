@@ -105,7 +105,7 @@ def test_every_spreadsheet_header_and_alias_is_documented() -> None:
 
 
 def test_every_document_context_key_is_documented() -> None:
-    from slrbcall.documents.context import sample_context
+    from slrbcall.documents.sample import sample_context
 
     doc = (REPO / "docs" / "documents.md").read_text(encoding="utf-8")
     context = sample_context("convention", "fr")
@@ -117,7 +117,8 @@ def test_every_document_context_key_is_documented() -> None:
 
 
 def test_every_amendment_context_key_is_documented() -> None:
-    from slrbcall.documents.context import AMENDMENT, sample_context
+    from slrbcall.documents.context import AMENDMENT
+    from slrbcall.documents.sample import sample_context
 
     doc = (REPO / "docs" / "documents.md").read_text(encoding="utf-8")
     own = doc.split("### The amendment's own keys", 1)[1]

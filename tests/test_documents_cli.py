@@ -12,6 +12,8 @@ from .conftest import Invoke
 
 @pytest.fixture
 def db(demo_db: Path) -> Path:
+    """The demo's workspace: its decision in force is run 2 (EMP23-07 withdrew in January
+    2024, EMP23-01 was funded from the reserve)."""
     return demo_db
 
 
@@ -29,10 +31,11 @@ def document_text(path: Path) -> str:
 
 def test_conventions_of_the_funded_projects(cli: Invoke, db: Path, tmp_path: Path) -> None:
     out = tmp_path / "conventions"
-    result = cli("--db", db, "render-conventions", "--out", out, "--date", "2023-12-15", "--json")
+    result = cli("--db", db, "render-conventions", "--out", out, "--date", "2024-01-15", "--json")
     assert result.exit_code == 0, result
     data = json.loads(result.stdout)
     assert len(data["files"]) == 6  # one per funded project, in its own language
+    assert not [f for f in data["files"] if "EMP23-07" in f]  # withdrawn
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {entry["file"] for entry in manifest["files"]} == set(data["files"])
     text = document_text(out / "empowerment-2023_EMP23-09_convention_fr.docx")
@@ -40,29 +43,36 @@ def test_conventions_of_the_funded_projects(cli: Invoke, db: Path, tmp_path: Pat
     assert "52\u202f000,00\u00a0€ (cinquante-deux mille euros)" in text
     assert "du 1er janvier 2024 au 31 décembre 2024" in text
     assert "26\u202f000,00\u00a0€" in text  # the first tranche, 50 %
-    assert "Fait à Bruxelles, le 15 décembre 2023" in text
+    assert "Fait à Bruxelles, le 15 janvier 2024" in text
     assert "{{" not in text
     assert "{%" not in text
-    dutch = document_text(out / "empowerment-2023_EMP23-07_convention_nl.docx")
-    assert "€\u00a038.500,00 (achtendertigduizend vijfhonderd euro)" in dutch
+    dutch = document_text(out / "empowerment-2023_EMP23-14_convention_nl.docx")
+    assert "€\u00a044.000,00 (vierenveertigduizend euro)" in dutch
     assert "van 1 januari 2024 tot 31 december 2024" in dutch
+    reserve = document_text(out / "empowerment-2023_EMP23-01_convention_fr.docx")
+    assert "35\u202f000,00\u00a0€ (trente-cinq mille euros)" in reserve
+    assert "17\u202f500,00\u00a0€" in reserve  # the first tranche, 50 %
 
 
 def test_letters_for_every_application(cli: Invoke, db: Path, tmp_path: Path) -> None:
     out = tmp_path / "outbox"
-    result = cli("--db", db, "render-letters", "--out", out, "--date", "2023-12-15", "--json")
+    result = cli("--db", db, "render-letters", "--out", out, "--date", "2024-01-15", "--json")
     assert result.exit_code == 0, result
     files = json.loads(result.stdout)["files"]
+    assert len(files) == 14  # every application but the withdrawn EMP23-07
     assert sum("letter-award" in f for f in files) == 6
-    assert sum("letter-reserve" in f for f in files) == 9  # the call keeps a reserve list
+    assert sum("letter-reserve" in f for f in files) == 8  # the call keeps a reserve list
     reserve = document_text(out / "empowerment-2023_EMP23-13_letter-reserve_fr.docx")
-    assert "liste de réserve de l'appel, à la place 1 sur 9." in reserve
+    assert "liste de réserve de l'appel, à la place 1 sur 8." in reserve
     assert "Le projet est classé 7e sur 15, avec un score de 70,05 sur 100." in reserve
-    assert "il ne restait que 4\u202f000,00\u00a0€ du budget de 255\u202f000,00\u00a0€" in reserve
+    assert (
+        "lorsque son tour est venu sur la liste de réserve, il ne restait que "
+        "42\u202f500,00\u00a0€ des moyens disponibles après une renonciation."
+    ) in reserve
     assert "La liste de réserve est valable jusqu'au 30 juin 2024." in reserve
     assert "Nous vous informerons si des moyens sont libérés pour votre projet." in reserve
     dutch = document_text(out / "empowerment-2023_EMP23-15_letter-reserve_nl.docx")
-    assert "op de reservelijst van de oproep, op plaats 8 van 9." in dutch
+    assert "op de reservelijst van de oproep, op plaats 7 van 8." in dutch
     assert "De reservelijst is geldig tot 30 juni 2024." in dutch
     assert "{{" not in reserve + dutch
 
@@ -73,10 +83,12 @@ def test_after_the_reserve_s_validity_the_letters_are_refusals(
     out = tmp_path / "outbox"
     result = cli("--db", db, "render-letters", "--out", out, "--date", "2024-07-01", "--json")
     files = json.loads(result.stdout)["files"]
-    assert sum("letter-refusal" in f for f in files) == 9
+    assert sum("letter-refusal" in f for f in files) == 8
+    assert not [f for f in files if "letter-reserve" in f]
     refusal = document_text(out / "empowerment-2023_EMP23-13_letter-refusal_fr.docx")
     assert "Le projet est classé 7e sur 15, avec un score de 70,05 sur 100." in refusal
-    assert "il ne restait que 4\u202f000,00\u00a0€ du budget de 255\u202f000,00\u00a0€" in refusal
+    assert "il ne restait que 42\u202f500,00\u00a0€ des moyens disponibles" in refusal
+    assert "liste de réserve est valable" not in refusal
 
 
 def test_after_a_reallocation_letters_follow_the_new_decision(
@@ -109,7 +121,7 @@ def test_after_a_reallocation_letters_follow_the_new_decision(
     assert "empowerment-2023_EMP23-01_letter-award_fr.docx" in files
     assert not [f for f in files if "EMP23-07" in f]
     award = document_text(out / "empowerment-2023_EMP23-01_letter-award_fr.docx")
-    assert "reçoit une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in award
+    assert "une subvention de 35\u202f000,00\u00a0€ (trente-cinq mille euros)" in award
     reserve = document_text(out / "empowerment-2023_EMP23-04_letter-reserve_fr.docx")
     assert "à la place 2 sur 8." in reserve
 
@@ -185,10 +197,73 @@ def test_templates_init_and_check(cli: Invoke, tmp_path: Path) -> None:
     assert (folder / "convention.fr.docx").exists()
     result = cli("--templates-dir", folder, "templates", "check")
     assert result.exit_code == 0, result
-    assert result.stdout.strip() == "10 templates checked: no problem."
+    assert result.stdout.strip() == "12 templates checked: no problem."
     again = cli("templates", "init", folder)
     assert again.exit_code == 1
     (folder / "letter-award.nl.docx").unlink()
     broken = cli("--templates-dir", folder, "templates", "check")
     assert broken.exit_code == 3
     assert "letter-award.nl.docx" in broken.stderr
+
+
+def test_each_blank_is_named_and_strict_refuses(cli: Invoke, db: Path, tmp_path: Path) -> None:
+    """The shipped registry holds no enterprise number nor account for the companies:
+    each blank is a line, and --strict writes nothing."""
+    out = tmp_path / "strict"
+    args = ("--db", db, "render-conventions", "--only", "EMP23-09", "--date", "2023-12-15")
+    refused = cli(*args, "--out", out, "--strict")
+    assert refused.exit_code == 3
+    name = "empowerment-2023_EMP23-09_convention_fr.docx"
+    lines = refused.stderr.splitlines()
+    assert lines[0] == (
+        f"{name}: no enterprise number (BCE/KBO) for Société du Logement de la Région de"
+        " Bruxelles-Capitale (authority)"
+    )
+    assert (
+        f"{name}: no IBAN for Le Logement Molenbeekois (housing company), who receives the grant"
+        in lines
+    )
+    assert lines[-1] == f"{len(lines) - 1} problems; nothing was stored."
+    assert not out.exists()
+    rendered = cli(*args, "--out", out, "--json")
+    assert rendered.exit_code == 0, rendered
+    warnings = json.loads(rendered.stdout)["warnings"]
+    assert warnings == lines[:-1]
+    assert refused.stderr.count("\n") - 1 == rendered.stderr.count("Warning: ")
+
+
+def test_a_letter_is_addressed_signed_and_says_how_to_appeal(
+    cli: Invoke, db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "outbox"
+    args = ("--db", db, "render-letters", "--out", out, "--date", "2023-12-15", "--lang", "both")
+    assert cli(*args, "--only", "EMP23-13").exit_code == 0
+    fr = document_text(out / "empowerment-2023_EMP23-13_letter-reserve_fr.docx")
+    for expected in (
+        "À l'attention de Porteur du projet EMP23-13",
+        "Comensia",
+        "Par sa décision du 5\u00a0décembre 2023, le conseil d'administration de la SLRB",
+        "dans le cadre de l'appel à projets Empowerment 2023",
+        # run 2 is in force: EMP23-01 was funded from the reserve after a withdrawal
+        "Le dernier projet financé a obtenu un score de 69,65 sur 100.",
+        "Renforcement du pouvoir d'agir\u00a0: ",
+        "devant le Conseil d'État, rue de la Science 33, 1040 Bruxelles, dans un délai de"
+        " soixante (60) jours à compter de sa notification",
+        "le Médiateur bruxellois, place de la Vieille Halle aux Blés 1, 1000 Bruxelles",
+        "plaintes@ombuds.brussels",
+        "Pour toute question, vous pouvez contacter Jan Voorbeeld",
+        "Jeanne Exemple\nDirectrice générale",
+        "Copie\u00a0: ASBL Murs Vivants",
+    ):
+        assert expected.replace("5\u00a0décembre", "5 décembre") in fr, expected
+    nl = document_text(out / "empowerment-2023_EMP23-13_letter-reserve_nl.docx")
+    for expected in (
+        "Ter attentie van Porteur du projet EMP23-13",
+        "Bij beslissing van 5 december 2023 heeft de raad van bestuur van de BGHM",
+        "bij de Raad van State, Wetenschapsstraat 33, 1040 Brussel, een beroep tot"
+        " nietigverklaring instellen binnen zestig (60) dagen na de kennisgeving ervan",
+        "de Brusselse Ombudsman, Oud Korenhuis 1, 1000 Brussel",
+        "Kopie: ASBL Murs Vivants",
+    ):
+        assert expected in nl, expected
+    assert "Description" not in nl

@@ -382,6 +382,7 @@ def test_the_timeline_of_a_project(empowerment: Call) -> None:
         (D(2024, 7, 1), ItemKind.PAYMENT, "tranche:2", ItemStatus.DUE_WITHIN, None),
         (D(2024, 10, 1), ItemKind.DUTY, "questionnaire", ItemStatus.LATER, None),
         (D(2025, 3, 31), ItemKind.DUTY, "final_report", ItemStatus.LATER, None),
+        (D(2025, 3, 31), ItemKind.DUTY, "justification", ItemStatus.LATER, None),
         (D(2025, 3, 31), ItemKind.PAYMENT, "tranche:3", ItemStatus.LATER, None),
     ]
     steps = {i.key: (i.month, i.status) for i in found.items if i.kind is ItemKind.CALL}

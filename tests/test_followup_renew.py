@@ -49,9 +49,25 @@ def test_the_next_empowerment_call(calls: Path) -> None:
     assert call.budget_cents == 255_000_00  # kept so that it validates, and marked
     for key in ("budget", "grant", "scoring", "committee", "tranches", "timeline"):
         assert key in call.illustrative
-    assert done.renewal.to_fill_in == ("budget", "grant", "scoring", "committee", "tranches")
+    assert done.renewal.to_fill_in == (
+        "budget",
+        "grant",
+        "scoring",
+        "decision",
+        "imputation",
+        "committee",
+        "tranches",
+    )
+    # The decision and the budget year are the new call's own: moved, and to fill in.
+    assert call.decision is not None
+    assert call.decision.date.isoformat() == "2025-12-05"
+    assert call.imputation is not None
+    assert call.imputation.year == 2025
+    assert call.title_in_context is not None
+    assert call.title_in_context.fr == "de l'appel à projets Empowerment 2025"
     text = done.path.read_text(encoding="utf-8")
     assert "budget: 255000  # TO FILL IN\n" in text
+    assert "# TO FILL IN: the body and the date of the decision awarding the grants" in text
     assert "# TO FILL IN: the criteria and their weights (copied from empowerment-2023).\n" in text
     assert "# TO CHECK: the dates of empowerment-2023's steps, moved by 2 years.\n" in text
 

@@ -1,5 +1,6 @@
 """The follow-up's use cases on a funded workspace: the shipped example after its
-allocation (six funded projects, starting on 2024-01-01).
+allocation and the reallocation of EMP23-07's award to EMP23-01 (six funded projects,
+starting on 2024-01-01).
 
 The workspace is made by ``run_demo`` (migrated with ``MIGRATIONS``, which hold the
 follow-up tables).
@@ -40,7 +41,7 @@ D = dt.date
 TODAY = D(2025, 3, 10)
 SIGNED = D(2023, 12, 15)
 EXAMPLES = REPO / "examples"
-FUNDED = ["EMP23-03", "EMP23-05", "EMP23-07", "EMP23-09", "EMP23-12", "EMP23-14"]
+FUNDED = ["EMP23-01", "EMP23-03", "EMP23-05", "EMP23-09", "EMP23-12", "EMP23-14"]
 MONITORING_HEAD = [
     "Reference",
     "Report date",
@@ -56,7 +57,8 @@ PAYMENTS_HEAD = ["Reference", "Tranche", "Payment date", "Amount paid", "Note"]
 
 @pytest.fixture(scope="module")
 def funded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's workspace: applications, marks and the adopted allocation (built once)."""
+    """The demo's workspace: applications, marks, the allocation, EMP23-07's withdrawal and
+    the adopted reallocation (built once)."""
     from slrbcall.demo import run_demo
 
     out = tmp_path_factory.mktemp("funded") / "demo"
@@ -103,13 +105,14 @@ def test_the_funded_projects_are_those_of_the_adopted_run(settings: Settings) ->
     )
 
 
-def test_an_unfunded_project_is_refused(settings: Settings) -> None:
+@pytest.mark.parametrize("reference", ["EMP23-13", "EMP23-07"], ids=["reserve", "withdrawn"])
+def test_an_unfunded_project_is_refused(settings: Settings, reference: str) -> None:
     state = followup_state(settings)
     with pytest.raises(RefusedError) as caught:
-        state.project("EMP23-01")
+        state.project(reference)
     assert str(caught.value) == (
-        "'EMP23-01' is not a funded project of empowerment-2023 (the funded projects are "
-        "EMP23-03, EMP23-05, EMP23-07, EMP23-09, EMP23-12, EMP23-14)"
+        f"'{reference}' is not a funded project of empowerment-2023 (the funded projects are "
+        "EMP23-01, EMP23-03, EMP23-05, EMP23-09, EMP23-12, EMP23-14)"
     )
 
 
@@ -250,8 +253,9 @@ def test_the_payments_view(settings: Settings) -> None:
     statuses = {p.project.reference: [t.status.value for t in p.tranches] for p in view.projects}
     assert statuses["EMP23-03"] == ["paid", "blocked", "blocked"]
     assert statuses["EMP23-05"] == ["due", "blocked", "blocked"]
-    assert statuses["EMP23-07"] == ["blocked", "blocked", "blocked"]
-    assert (view.awarded_cents, view.paid_cents) == (251_000_00, 22_500_00)
+    assert statuses["EMP23-01"] == ["blocked", "blocked", "blocked"]
+    assert "EMP23-07" not in statuses  # withdrawn
+    assert (view.awarded_cents, view.paid_cents) == (247_500_00, 22_500_00)
 
 
 # -- payments from a workbook ---------------------------------------------------------------
@@ -266,7 +270,7 @@ def test_a_payments_workbook_is_taken_in_once(
             PAYMENTS_HEAD,
             ["EMP23-03", 1, "15/01/2024", None, None],
             ["EMP23-05", 1, "2024-01-16", "20750", "virement 1"],
-            ["EMP23-07", 1, None, None, None],  # not paid yet: left out
+            ["EMP23-09", 1, None, None, None],  # not paid yet: left out
         ],
         name="paiements.xlsx",
         sheet="Paiements",
@@ -301,7 +305,7 @@ def test_the_payments_template_round_trips(settings: Settings, tmp_path: Path) -
     sheet["E2"] = dt.datetime(2024, 1, 15)
     book.save(path)
     done = take_payments(settings, path, today=TODAY)
-    assert [(p.reference, p.tranche) for p in done.added] == [("EMP23-03", 1)]
+    assert [(p.reference, p.tranche) for p in done.added] == [("EMP23-01", 1)]
     assert done.left_out == 17
 
 
@@ -331,9 +335,9 @@ def test_the_payments_template_round_trips(settings: Settings, tmp_path: Path) -
             "2024-01-15 --force --reason TEXT')",
         ),
         (
-            [["EMP23-01", 1, "15/01/2024"]],
-            "row 2: 'EMP23-01' is not a funded project of empowerment-2023 (the funded "
-            "projects are EMP23-03, EMP23-05, EMP23-07, EMP23-09, EMP23-12, EMP23-14)",
+            [["EMP23-13", 1, "15/01/2024"]],
+            "row 2: 'EMP23-13' is not a funded project of empowerment-2023 (the funded "
+            "projects are EMP23-01, EMP23-03, EMP23-05, EMP23-09, EMP23-12, EMP23-14)",
         ),
         (
             [["EMP23-03", 0, "15/01/2024"]],
@@ -390,7 +394,7 @@ def test_the_example_gives_the_outcome_figures_of_the_call(settings: Settings) -
         "single-parenthood",
         "sustainable-food",
     }
-    assert totals.residents_targeted == 345
+    assert totals.residents_targeted == 315
 
 
 def test_monitoring_is_idempotent_and_keeps_every_report(
@@ -433,9 +437,9 @@ def test_monitoring_is_idempotent_and_keeps_every_report(
     ("row", "message"),
     [
         (
-            ["EMP23-01", "30/06/2024", 10, 5, 3, 12, None, None],
-            "row 2: 'EMP23-01' is not a funded project of empowerment-2023 (the funded "
-            "projects are EMP23-03, EMP23-05, EMP23-07, EMP23-09, EMP23-12, EMP23-14)",
+            ["EMP23-13", "30/06/2024", 10, 5, 3, 12, None, None],
+            "row 2: 'EMP23-13' is not a funded project of empowerment-2023 (the funded "
+            "projects are EMP23-01, EMP23-03, EMP23-05, EMP23-09, EMP23-12, EMP23-14)",
         ),
         (
             ["EMP23-03", "30/06/2024", 10, -3, 3, 12, None, None],
@@ -509,7 +513,7 @@ def test_the_monitoring_template_round_trips(settings: Settings, tmp_path: Path)
         "Realisaties",
         "Opmerkingen",
     ]
-    assert [c.value for c in sheet[2]][:2] == ["EMP23-03", "Digitale inclusie"]
+    assert [c.value for c in sheet[2]][:2] == ["EMP23-01", "Ateliers d'écriture"]
     filled = [dt.datetime(2024, 6, 30), 40, 20, 45, 61, "Boekjes"]
     for col, value in zip("CDEFGH", filled, strict=True):
         sheet[f"{col}2"] = value
@@ -556,5 +560,5 @@ def test_the_demo_follow_up(settings: Settings) -> None:
         ("EMP23-14", "questionnaire"),
     }
     soon = {i.key for i in found.items if i.status is ItemStatus.DUE_WITHIN and i.reference}
-    assert soon == {"final_report", "tranche:3"}
+    assert soon == {"final_report", "justification", "tranche:3"}
     assert demo.payments_view.paid_cents == sum(p.payment.amount_cents for p in demo.payments)

@@ -104,6 +104,7 @@ def test_a_grant_in_french(demo_grants: list[Grant]) -> None:
         "Currency": "EUR",
         "Amount Applied For": Decimal("52000.00"),
         "Amount Awarded": Decimal("52000.00"),
+        "Amount Disbursed": None,  # no follow-up given
         "Award Date": "2023-12-01",  # the first day of the grants-awarded month
         "Planned Dates:Start Date": "2024-01-01",
         "Planned Dates:End Date": "2024-12-31",

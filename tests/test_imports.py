@@ -19,11 +19,13 @@ PACKAGE = REPO / "slrbcall"
 #: before it, never one after it.
 ORDER = (
     "errors",
+    "i18n",
     "money",
     "model",
     "resources",
     "settings",
     "scratch",
+    "files",
     "sheets",
     "store",
     "calls",
@@ -134,7 +136,12 @@ def test_the_root_help_loads_no_command_and_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     cli_modules, loaded = done.stdout.strip().splitlines()[-2:]
-    assert cli_modules.split() == ["slrbcall.cli.app", "slrbcall.cli.output"]
+    # the root's --lang is parsed by the same option types as every command's options
+    assert cli_modules.split() == [
+        "slrbcall.cli.app",
+        "slrbcall.cli.options",
+        "slrbcall.cli.output",
+    ]
     assert set(loaded.split()) & set(heavy_libraries()) == set()
 
 

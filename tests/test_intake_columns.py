@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from slrbcall.calls.definition import load_call, load_registry
 from slrbcall.intake.columns import cell_readers
 from slrbcall.intake.reading import read_applications
+from slrbcall.money import MAX_CENTS
 from slrbcall.sheets import Cell, Header, Sheet
 from slrbcall.sheets.read import exact
 
@@ -22,7 +23,7 @@ KEYS = ("reference", "applicant", "title", "requested_amount")
 
 
 @settings(max_examples=300, deadline=None)
-@given(cents=st.integers(min_value=0, max_value=10**13))
+@given(cents=st.integers(min_value=0, max_value=MAX_CENTS))
 def test_two_decimal_floats_are_exact_cents(cents: int) -> None:
     value = cents / 100  # as calamine gives a number cell
     read = cell_readers(CALL, REGISTRY, False)["requested_amount"]

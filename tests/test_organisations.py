@@ -14,7 +14,7 @@ from slrbcall.calls.parties import Missing, blanks
 from slrbcall.calls.registry import Registry
 from slrbcall.errors import Problem
 from slrbcall.model import Address, Lang, Localized
-from tests.conftest import SHIPPED_CALLS, Invoke
+from tests.conftest import SHIPPED_CALLS, Invoke, write_call
 
 REGISTRY_HEAD = """\
 organisations:
@@ -158,10 +158,9 @@ def test_check_lists_every_blank_of_the_shipped_registry_and_exits_1(cli: Invoke
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 17  # the authority and the 16 housing companies
-    assert lines[0] == (
+    assert lines[0] == (  # the call names who signs for the authority
         "organisations.yaml: slrb (Société du Logement de la Région de Bruxelles-Capitale):"
-        " no enterprise number (BCE/KBO), no representative"
-        " (needed by the conventions of empowerment-2023)"
+        " no enterprise number (BCE/KBO) (needed by the conventions of empowerment-2023)"
     )
     assert "lack facts a convention prints" in result.stderr
     found = json.loads(cli("organisations", "check", "--json").stdout)
@@ -192,3 +191,27 @@ def test_list_by_kind(cli: Invoke) -> None:
     listed = json.loads(cli("organisations", "list", "--kind", "commune", "--json").stdout)
     assert len(listed) == 19
     assert cli("organisations", "list", "--kind", "school").exit_code == 2
+
+
+def test_check_names_what_a_call_file_leaves_out(tmp_path: Path, cli: Invoke) -> None:
+    calls = tmp_path / "calls"
+    text = (SHIPPED_CALLS / "empowerment-2023.yaml").read_text(encoding="utf-8")
+    start = text.index("authority_representative:")
+    end = text.index("decision:")
+    write_call(calls, text[:start] + text[end:])
+    result = cli("--calls-dir", calls, "organisations", "check", "--call", "empowerment-2023")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (  # the registry holds no one for the SLRB
+        "organisations.yaml: slrb (Société du Logement de la Région de Bruxelles-Capitale):"
+        " no enterprise number (BCE/KBO), no representative"
+        " (needed by the conventions of empowerment-2023)"
+    )
+    assert result.stdout.splitlines()[-1] == (
+        "empowerment-2023.yaml: no authority_representative (who signs for the authority)"
+    )
+    found = json.loads(cli("--calls-dir", calls, "organisations", "check", "--json").stdout)
+    assert found[-1] == {
+        "call": "empowerment-2023",
+        "file": "empowerment-2023.yaml",
+        "missing": ["authority_representative"],
+    }

@@ -146,7 +146,7 @@ def test_a_real_conversion_with_libreoffice(
     soffice = find_libreoffice()
     if soffice is None or shutil.which("pdftotext") is None:
         pytest.skip("needs LibreOffice (soffice) and pdftotext (poppler-utils); CI installs both")
-    from slrbcall.documents.context import sample_context
+    from slrbcall.documents.sample import sample_context
 
     values = sample_context("convention", "fr") | {
         "project_title": "Foyer & Co <SCRL> {{ 7*7 }}",

@@ -102,7 +102,7 @@ def assert_no_tags(found: ReadBack, *, except_for: Sequence[str] = ()) -> None:
 
 def context(kind: str, lang: str, **changes: Any) -> dict[str, Any]:
     """The lead's full sample context (every key the real templates use), with changes."""
-    from slrbcall.documents.context import sample_context
+    from slrbcall.documents.sample import sample_context
 
     values = sample_context(kind, lang) | {"call_id": "empowerment-2024", "reference": "EMP24-007"}
     return values | changes
@@ -303,9 +303,33 @@ def test_every_real_template_renders_completely(kind: str, lang: str) -> None:
     found = read_back(Renderer(TEMPLATES / f"{kind}.{lang}.docx").render(values))
     assert_no_tags(found, except_for=[TRICKY])
     assert TRICKY in found.text
-    assert found.footers == [f"{values['authority_name']} · empowerment-2024 · EMP24-007"]
+    # The footer names the call by its title, and numbers the pages ("page 2 / 3"): the
+    # numbers are fields, which python-docx does not read as text.
+    page = "page" if lang == "fr" else "pagina"
+    assert found.footers == [f"{values['call_title_heading']} – EMP24-007 – {page}  / "]
     figures = values["requested_figures" if kind == "letter-refusal" else "amount_figures"]
     assert figures in found.text
+
+
+@pytest.mark.parametrize("kind", ["convention", "amendment", "letter-refusal"])
+def test_pages_are_numbered_and_blocks_never_split(kind: str) -> None:
+    """Page numbers as fields; a table row, a signature block or the closing of a letter
+    kept on one page; and in French, no-break spaces inside guillemets and before a colon."""
+    data = Renderer(TEMPLATES / f"{kind}.fr.docx").render(context(kind, "fr"))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        footer = package.read("word/footer1.xml").decode("utf-8")
+        body = package.read("word/document.xml").decode("utf-8")
+    assert 'w:instr="PAGE"' in footer
+    assert 'w:instr="NUMPAGES"' in footer
+    assert "<w:keepNext/>" in body
+    if kind != "letter-refusal":
+        rows = re.findall(r"<w:tr\b.*?</w:tr>", body, flags=re.DOTALL)
+        assert rows
+        assert all("<w:cantSplit/>" in row for row in rows)
+    text = read_back(data).text
+    assert "«\u00a0" in text
+    assert "\u00a0»" in text
+    assert not re.search(r"« | »| :", text)
 
 
 def test_the_real_convention_lists_parties_and_tranches() -> None:

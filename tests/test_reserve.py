@@ -23,7 +23,7 @@ from .conftest import (
     raw,
     write_call,
 )
-from .schema import undo_after
+from .schema import undo_after, version_after
 
 pytestmark = pytest.mark.both_backends
 
@@ -194,9 +194,11 @@ def test_a_reallocation_is_adopted_without_supersede_and_freezes_a_new_reserve(
 def test_a_paid_withdrawn_project_keeps_what_was_paid_and_needs_no_supersede(
     cli: Invoke, demo_db: Path
 ) -> None:
-    """On the demo's whole workspace EMP23-07 is signed and € 30,800 paid: its withdrawal
-    releases € 7,700, and € 11,700 is free."""
-    withdraw(cli, demo_db, "EMP23-07", "2024-08-01", "--today", "2024-08-02")
+    """On the demo's whole workspace (run 2 in force: EMP23-07 withdrew before any payment,
+    EMP23-01 was funded from the reserve, € 7,500 left) EMP23-03 is signed and € 36,000
+    of € 45,000 paid: its withdrawal releases € 9,000, and € 16,500 is free, which no
+    project left on the reserve fits."""
+    withdraw(cli, demo_db, "EMP23-03", "2024-08-01", "--today", "2024-08-02")
     expired = cli("--db", demo_db, "reallocate", "--today", "2024-08-02")
     assert expired.exit_code == 1
     assert expired.stderr.strip() == (
@@ -208,22 +210,60 @@ def test_a_paid_withdrawn_project_keeps_what_was_paid_and_needs_no_supersede(
     assert done.exit_code == 0, done
     found = json.loads(done.stdout)
     assert {k: found["reallocation"][k] for k in ("released", "unspent", "free", "left")} == {
-        "released": "7700.00",
-        "unspent": "4000.00",
-        "free": "11700.00",
-        "left": "11700.00",
+        "released": "9000.00",
+        "unspent": "7500.00",
+        "free": "16500.00",
+        "left": "16500.00",
     }
-    assert amounts(found)["EMP23-07"] == "30800.00"
+    assert found["reallocation"]["of_run"] == 2
+    assert amounts(found)["EMP23-03"] == "36000.00"
+    assert amounts(found)["EMP23-01"] == "35000.00"  # funded from the reserve, carried
     adopted = cli("--db", demo_db, "allocations", "adopt", str(found["run"]))
     assert adopted.exit_code == 0, adopted
     view = json.loads(cli("--db", demo_db, "payments", "--today", "2024-08-02", "--json").stdout)
-    project = next(p for p in view["projects"] if p["reference"] == "EMP23-07")
-    assert (project["award"], project["paid"]) == ("30800.00", "30800.00")
+    project = next(p for p in view["projects"] if p["reference"] == "EMP23-03")
+    assert (project["award"], project["paid"]) == ("36000.00", "36000.00")
     with Workspace.open(demo_db, create=False) as ws:
-        row = next(r for r in ws.audit_rows() if r.command == "reallocate")
+        row = [r for r in ws.audit_rows() if r.command == "reallocate"][-1]
         stored = ws.runs("empowerment-2023")[-1]
     assert row.reason == "the board asked on 1 August"
     assert stored.parameters["after_validity"] == "the board asked on 1 August"
+
+
+def test_the_worked_example_after_two_tranches(cli: Invoke, decided: Path) -> None:
+    """docs/concepts.md: had EMP23-07 withdrawn after its first two tranches (€ 30,800
+    paid), it would keep € 30,800 and release € 7,700; € 11,700 would be free: greedy
+    funds nothing, and a partial remainder offers EMP23-13 € 11,700."""
+    on = ("--today", "2024-06-12")
+    for milestone, day in (("signature", "2023-12-15"), ("interim-interview", "2024-05-31")):
+        recorded = cli(
+            "--db", decided, "followup", "record", "EMP23-07", "--milestone", milestone,
+            "--date", day, *on,
+        )  # fmt: skip
+        assert recorded.exit_code == 0, recorded
+    for tranche, day in (("1", "2024-01-15"), ("2", "2024-06-03")):
+        paid = cli(
+            "--db", decided, "payments", "record", "EMP23-07", "--tranche", tranche,
+            "--date", day, *on,
+        )  # fmt: skip
+        assert paid.exit_code == 0, paid
+    withdraw(cli, decided, "EMP23-07", "2024-06-10", *on)
+    greedy = json.loads(cli("--db", decided, "reallocate", *on, "--dry-run", "--json").stdout)
+    figures = greedy["reallocation"]
+    assert {k: figures[k] for k in ("released", "unspent", "free", "funded", "left")} == {
+        "released": "7700.00",
+        "unspent": "4000.00",
+        "free": "11700.00",
+        "funded": [],
+        "left": "11700.00",
+    }
+    assert amounts(greedy)["EMP23-07"] == "30800.00"
+    partial = ("--partial", "remainder")
+    offered = json.loads(
+        cli("--db", decided, "reallocate", *on, *partial, "--dry-run", "--json").stdout
+    )
+    assert offered["reallocation"]["funded"] == ["EMP23-13"]
+    assert amounts(offered)["EMP23-13"] == "11700.00"
 
 
 def test_a_stale_reallocation_is_refused(cli: Invoke, decided: Path) -> None:
@@ -345,10 +385,10 @@ def test_a_second_withdrawal_is_refused(cli: Invoke, decided: Path) -> None:
 
 
 def test_a_withdrawal_before_a_payment_is_refused(cli: Invoke, demo_db: Path) -> None:
-    done = cli("--db", demo_db, "withdraw", "EMP23-07", "--date", "2024-03-01", "--reason", "x")
+    done = cli("--db", demo_db, "withdraw", "EMP23-03", "--date", "2024-03-01", "--reason", "x")
     assert done.exit_code == 1
     assert done.stderr.strip() == (
-        "Error: EMP23-07 was paid on 2024-07-15, after 2024-03-01: date the withdrawal on or "
+        "Error: EMP23-03 was paid on 2024-07-15, after 2024-03-01: date the withdrawal on or "
         "after its last payment (money paid after a renunciation is recovered, which a "
         "withdrawal does not record)"
     )
@@ -375,18 +415,18 @@ def test_bad_option_values_are_wrong_usage(
 
 
 def test_no_payment_after_a_withdrawal(cli: Invoke, demo_db: Path) -> None:
-    withdraw(cli, demo_db, "EMP23-07", "2024-08-01", "--today", "2024-08-02")
+    withdraw(cli, demo_db, "EMP23-03", "2024-08-01", "--today", "2024-08-02")
     assert cli(
-        "--db", demo_db, "followup", "record", "EMP23-07", "--milestone", "final_report",
+        "--db", demo_db, "followup", "record", "EMP23-03", "--milestone", "final_report",
         "--date", "2024-08-05", "--today", "2024-08-06",
     ).exit_code == 0  # fmt: skip
     paid = cli(
-        "--db", demo_db, "payments", "record", "EMP23-07", "--tranche", "3",
+        "--db", demo_db, "payments", "record", "EMP23-03", "--tranche", "3",
         "--date", "2024-08-06", "--today", "2024-08-06",
     )  # fmt: skip
     assert paid.exit_code == 1
     assert paid.stderr.strip() == (
-        "Error: cannot pay tranche 3 of EMP23-07 on 2024-08-06: it was withdrawn on "
+        "Error: cannot pay tranche 3 of EMP23-03 on 2024-08-06: it was withdrawn on "
         "2024-08-01, and a withdrawn project is paid nothing after that"
     )
     # The workspace itself refuses it, whatever the code above it does.
@@ -394,13 +434,13 @@ def test_no_payment_after_a_withdrawal(cli: Invoke, demo_db: Path) -> None:
     with pytest.raises(INTEGRITY, match="paid nothing after its withdrawal"):
         conn.execute(
             "INSERT INTO payment (call_id, reference, tranche, paid_on, amount_cents, forced,"
-            " source, recorded_at) VALUES ('empowerment-2023', 'EMP23-07', 3, '2024-08-02',"
+            " source, recorded_at) VALUES ('empowerment-2023', 'EMP23-03', 3, '2024-08-02',"
             " 100, 0, 'test', 'now')"
         )
     # On the day of the withdrawal, a payment still goes through.
     conn.execute(
         "INSERT INTO payment (call_id, reference, tranche, paid_on, amount_cents, forced,"
-        " source, recorded_at) VALUES ('empowerment-2023', 'EMP23-07', 3, '2024-08-01',"
+        " source, recorded_at) VALUES ('empowerment-2023', 'EMP23-03', 3, '2024-08-01',"
         " 100, 0, 'test', 'now')"
     )
     conn.rollback()
@@ -509,11 +549,11 @@ def test_after_validity_and_its_reason_go_together(
 def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, decided: Path) -> None:
     """The migration freezes the reserve of the adoptions made before it."""
     conn = sqlite3.connect(decided)
-    conn.executescript(undo_after(10))
+    conn.executescript(undo_after(RESERVE_MIGRATION))
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
         " DROP TRIGGER payment_not_after_withdrawal;"
-        f" PRAGMA user_version = {_migrations().index(RESERVE_MIGRATION)};"
+        f" PRAGMA user_version = {version_after(RESERVE_MIGRATION) - 1};"
     )
     conn.close()
     with Workspace.open(decided, create=False) as ws:
@@ -521,13 +561,6 @@ def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, dec
         assert [(e.reference, e.rank) for e in ws.reserve(adoption.id)] == list(
             zip(RESERVE, [7, 8, 9, 10, 11, 12, 13, 14, 15], strict=True)
         )
-
-
-def _migrations() -> tuple[tuple[str, ...], ...]:
-    from slrbcall.store import MIGRATIONS
-
-    assert RESERVE_MIGRATION in MIGRATIONS
-    return MIGRATIONS
 
 
 def test_the_shipped_call_declares_its_reserve() -> None:

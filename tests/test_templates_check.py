@@ -38,13 +38,13 @@ def check(folder: Path, *, langs: tuple[str, ...] = ("nl", "fr")) -> list[str]:
 
 
 def test_the_real_templates_pass_with_the_sample_context() -> None:
-    from slrbcall.documents.context import sample_context
+    from slrbcall.documents.sample import sample_context
 
     assert check_templates(TEMPLATES, context_for=sample_context) == []
 
 
 def test_the_real_templates_against_an_incomplete_context() -> None:
-    from slrbcall.documents.context import sample_context
+    from slrbcall.documents.sample import sample_context
 
     def without_place(kind: str, lang: str) -> Mapping[str, Any]:
         values = dict(sample_context(kind, lang))
@@ -141,7 +141,7 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     assert str(caught.value).startswith(
         f"{tmp_path} already holds amendment.fr.docx, amendment.nl.docx, convention.fr.docx,"
     )
-    assert "letter-reserve.nl.docx, build_templates.py: pass --force" in str(caught.value)
+    assert "settlement.nl.docx, build_templates.py: pass --force" in str(caught.value)
     assert str(caught.value).endswith(
         ": pass --force to overwrite (your changes to them would be lost)"
     )
@@ -159,3 +159,71 @@ def test_init_refusals(tmp_path: Path) -> None:
         init_templates(TEMPLATES, afile)
     with pytest.raises(EnvironmentProblemError, match="no templates found in"):
         init_templates(tmp_path / "empty", tmp_path / "target")
+
+
+# -- the mentions of a decision letter ---------------------------------------------------
+
+#: What prints each mention in the shipped letters: a paragraph holding this text.
+PRINTED_BY = {
+    "legal_basis": "{{ basis }}",
+    "reasons": "{{ reason }}",
+    "appeal": "appeal_body",
+    "ombudsman": "ombudsman_name",
+    "contact": "contact_phone",
+}
+LETTERS = ("letter-award", "letter-refusal", "letter-reserve")
+
+
+def without(template: Path, target: Path, marker: str) -> Path:
+    """A copy of ``template`` without the paragraphs whose text holds ``marker``."""
+    from docx import Document
+
+    document = Document(str(template))
+    for paragraph in list(document.paragraphs):
+        if marker in paragraph.text:
+            paragraph._p.getparent().remove(paragraph._p)
+    document.save(str(target))
+    return target
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+@pytest.mark.parametrize("kind", LETTERS)
+@pytest.mark.parametrize("mention", list(PRINTED_BY))
+def test_a_decision_letter_without_a_mention_is_refused(
+    tmp_path: Path, mention: str, kind: str, lang: str
+) -> None:
+    from slrbcall.documents.sample import sample_context
+    from slrbcall.documents.service import decision_mentions
+
+    marker = (
+        "explanation" if (mention, kind) == ("reasons", "letter-award") else PRINTED_BY[mention]
+    )
+    name = f"{kind}.{lang}.docx"
+    without(TEMPLATES / name, tmp_path / name, marker)
+    problems = check_templates(
+        tmp_path,
+        kinds=(kind,),
+        langs=(lang,),
+        context_for=sample_context,
+        mentions=decision_mentions,
+    )
+    what = {m[0]: m[1] for m in decision_mentions(kind)}[mention]
+    assert problems == [Problem(str(tmp_path / name), f"lacks the mention of {what}")]
+
+
+def test_templates_check_names_each_missing_mention_and_language(tmp_path: Path, cli: Any) -> None:
+    folder = tmp_path / "templates"
+    init_templates(TEMPLATES, folder)
+    for lang in ("nl", "fr"):
+        name = f"letter-refusal.{lang}.docx"
+        without(TEMPLATES / name, folder / name, "ombudsman_name")
+    without(TEMPLATES / "letter-award.fr.docx", folder / "letter-award.fr.docx", "appeal_body")
+    result = cli("--templates-dir", folder, "templates", "check")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[:3] == [
+        f"{folder / 'letter-award.fr.docx'}: lacks the mention of the appeal route",
+        f"{folder / 'letter-refusal.nl.docx'}: lacks the mention of the ombudsman and how to"
+        " reach it",
+        f"{folder / 'letter-refusal.fr.docx'}: lacks the mention of the ombudsman and how to"
+        " reach it",
+    ]

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,20 +25,31 @@ from slrbcall.errors import InputFileError, Problem
 from slrbcall.model import (
     Address,
     AllocationDefaults,
+    AppealRoute,
+    BudgetImputation,
+    BudgetLine,
     Call,
+    Channel,
+    CoFinancingSource,
     CommitteeMember,
+    Contact,
     Criterion,
+    Decision,
     DocumentTemplates,
     Eligibility,
+    JustificationTerms,
     Lang,
     Localized,
     Milestone,
+    NotificationRule,
+    Ombudsman,
     Organisation,
     OrgKind,
     ProjectDeadline,
     Representative,
     ReserveTerms,
     Signatory,
+    SignatoryRole,
     Theme,
     ThemeCap,
     Tranche,
@@ -179,8 +190,100 @@ def _to_call(spec: CallSpec, digest: str) -> Call:
             valid_until=spec.reserve.valid_until,
         ),
         illustrative=tuple(spec.illustrative),
+        **_about(spec),
+        budget_lines=_budget_lines(spec),
+        co_financing=tuple(
+            CoFinancingSource(key=c.key, label=_loc(c.label)) for c in spec.co_financing
+        ),
+        justification=JustificationTerms(
+            anchor=spec.justification.from_,
+            months=spec.justification.months,
+            recovery_days=spec.justification.recovery_days,
+        ),
         payment_approval_above_cents=spec.payment_approval_above,
         source_sha256=digest,
+    )
+
+
+def _about(spec: CallSpec) -> dict[str, Any]:
+    """What the documents print about the call itself (see :class:`Call`)."""
+    rules = []
+    if spec.notification is not None:
+        for channel in Channel:
+            rule = getattr(spec.notification, channel.value)
+            if rule is not None:
+                rules.append(
+                    NotificationRule(
+                        channel=channel,
+                        after=rule.after,
+                        working_days=rule.unit == "working_days",
+                        source=_loc(rule.source),
+                    )
+                )
+    person = spec.authority_representative
+    contact, appeal, ombudsman = spec.contact, spec.appeal, spec.ombudsman
+    return {
+        "title_in_context": _loc(spec.title_in_context) if spec.title_in_context else None,
+        "authority_representative": Representative(name=person.name, function=_loc(person.function))
+        if person
+        else None,
+        "decision": Decision(body=_loc(spec.decision.body), date=spec.decision.date)
+        if spec.decision
+        else None,
+        "imputation": BudgetImputation(
+            basic_allocation=spec.imputation.basic_allocation, year=spec.imputation.year
+        )
+        if spec.imputation
+        else None,
+        "contact": Contact(
+            name=contact.name,
+            function=_loc(contact.function),
+            phone=contact.phone,
+            email=contact.email,
+            service=_loc(contact.service) if contact.service else None,
+            address=_loc(contact.address) if contact.address else None,
+        )
+        if contact
+        else None,
+        "appeal": AppealRoute(
+            body=_loc(appeal.body),
+            address=_loc(appeal.address),
+            form=_loc(appeal.form),
+            days=appeal.days,
+        )
+        if appeal
+        else None,
+        "notification": tuple(rules),
+        "ombudsman": Ombudsman(
+            name=_loc(ombudsman.name),
+            address=_loc(ombudsman.address),
+            phone=ombudsman.phone,
+            email=_loc(ombudsman.email),
+            website=ombudsman.website,
+        )
+        if ombudsman
+        else None,
+        "subsidy_rules": _loc(spec.subsidy_rules) if spec.subsidy_rules else None,
+        "beneficiary": SignatoryRole(spec.beneficiary),
+    }
+
+
+def _percent(text: str) -> Decimal:
+    return Decimal(text.rstrip("% "))
+
+
+def _budget_lines(spec: CallSpec) -> tuple[BudgetLine, ...]:
+    return tuple(
+        BudgetLine(
+            key=line.key,
+            label=_loc(line.label),
+            cap_cents=line.cap if isinstance(line.cap, int) else None,
+            cap_percent=_percent(line.cap) if isinstance(line.cap, str) else None,
+            max_share_of_direct=_percent(line.max_share_of_direct)
+            if line.max_share_of_direct is not None
+            else None,
+        )
+        for line in spec.budget_lines
     )
 
 
@@ -253,7 +356,7 @@ def _registry_from(located: Located) -> Registry:
         )
     if problems:
         raise InputFileError(problems)
-    return Registry(organisations=tuple(organisations))
+    return Registry(organisations=tuple(organisations), illustrative=spec.illustrative)
 
 
 def _address(

@@ -270,6 +270,8 @@ def check_rules(
             yield problem(("signatories",), f"the signatories must include the {needed.value}")
     if spec.eligibility.partner_required and SignatoryRole.PARTNER not in roles:
         yield problem(("signatories",), "a partner is required, so the partner must be a signatory")
+    if spec.beneficiary == "partner" and SignatoryRole.PARTNER not in roles:
+        yield problem(("beneficiary",), "the grant goes to the partner, so the partner must sign")
     for i, signatory in enumerate(spec.signatories):
         if signatory.min > signatory.max:
             yield problem(("signatories", i, "min"), "min is above max")
@@ -284,6 +286,9 @@ def check_rules(
         if field_name not in spec.required_fields:
             yield problem(("required_fields",), f"the field '{field_name}' is always required")
 
+    yield from _ranges(spec, located)
+    yield from _budget_line_rules(spec, located)
+
     top_level = list(type(spec).model_fields)
     for i, name in enumerate(spec.illustrative):
         if name not in top_level:
@@ -291,6 +296,49 @@ def check_rules(
                 ("illustrative", i),
                 f"'{name}' is not a key of a call{did_you_mean(name, top_level)}",
             )
+
+
+#: What a call may cap a count of applications or projects at, as ``--org-cap`` does.
+_COUNT_RANGE = (1, 1000)
+
+
+def _ranges(spec: CallSpec, located: Located) -> Iterator[Problem]:
+    """Every number within its documented range (docs/concepts.md, "Numbers")."""
+    allocation, scoring = spec.allocation, spec.scoring
+    checks: list[tuple[tuple[str | int, ...], Decimal | int | None, int, int]] = [
+        (("allocation", "min_score"), allocation.min_score, 0, 100),
+        (("allocation", "org_cap"), allocation.org_cap, *_COUNT_RANGE),
+        (
+            ("eligibility", "max_applications_per_applicant"),
+            spec.eligibility.max_applications_per_applicant,
+            *_COUNT_RANGE,
+        ),
+        (("scoring", "disagreement_threshold"), scoring.disagreement_threshold, 0, 100),
+        *(
+            (("scoring", "criteria", i, "weight"), criterion.weight, 0, 1000)
+            for i, criterion in enumerate(scoring.criteria)
+        ),
+    ]
+    for path, value, low, high in checks:
+        if value is not None and not low <= value <= high:
+            yield located.problem(path, f"{path[-1]} must be from {low:,} to {high:,}, not {value}")
+
+
+def _budget_line_rules(spec: CallSpec, located: Located) -> Iterator[Problem]:
+    """Budget lines and co-financing sources are unique; a share is at most 100 %; an
+    indirect line (``max_share_of_direct``) needs a direct line to be a share of."""
+    yield from _unique(located, "budget_lines", [b.key for b in spec.budget_lines])
+    yield from _unique(located, "co_financing", [c.key for c in spec.co_financing])
+    for i, line in enumerate(spec.budget_lines):
+        for name, value in (("cap", line.cap), ("max_share_of_direct", line.max_share_of_direct)):
+            if isinstance(value, str) and Decimal(value.rstrip("% ")) > 100:
+                yield located.problem(("budget_lines", i, name), "a share is at most 100%")
+    if spec.budget_lines and all(b.max_share_of_direct for b in spec.budget_lines):
+        yield located.problem(
+            ("budget_lines",),
+            "every line is a share of the direct costs: at least one line must be direct "
+            "(without max_share_of_direct)",
+        )
 
 
 def _unique(

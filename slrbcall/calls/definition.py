@@ -9,7 +9,7 @@ file is reported at once as ``file:line:col: message``.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -122,7 +122,9 @@ def load_call(path: Path, *, registry: Path | None = None) -> LoadedCall:
         lambda: _build_call(path, label, raw, registry_path),
     )
     if isinstance(result, LoadedCall):
-        return result
+        # The cache is keyed by content: the same bytes in another folder are the same
+        # call, but the file is this one.
+        return result if result.path == path else replace(result, path=path)
     raise InputFileError(result)
 
 
@@ -188,5 +190,5 @@ def _label(path: Path) -> str:
     """How a file is named in messages: as the user would type it, relative if possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link that loops
         return str(path)

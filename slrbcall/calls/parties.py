@@ -2,6 +2,10 @@
 
 A convention names each party in full: its name, its enterprise number (BCE/KBO), its
 address, who signs for it, and for the party the grant is paid to, its account (IBAN).
+Who signs for the authority is named by each call (``authority_representative``),
+else by the registry. The documents also print facts about the call itself (the
+decision, the budget imputation, the contact person, the appeal route, the
+ombudsman): :func:`call_blanks` lists those a call file leaves out.
 The registry (``organisations.yaml``) holds these facts, and it may not invent any: what
 is unknown stays blank until an officer fills it in from the source. :func:`blanks`
 lists, for the calls at hand, every blank a convention would still have.
@@ -18,7 +22,7 @@ from enum import StrEnum
 from slrbcall.calls.registry import Registry
 from slrbcall.model import Call, Organisation, OrgKind, SignatoryRole
 
-__all__ = ["Blank", "Missing", "blanks", "parties_of"]
+__all__ = ["CALL_FACTS", "Blank", "Missing", "blanks", "call_blanks", "parties_of"]
 
 
 class Missing(StrEnum):
@@ -87,13 +91,16 @@ def parties_of(call: Call, registry: Registry) -> list[tuple[Organisation, bool]
     return list(found.values())
 
 
-def _missing(org: Organisation, *, beneficiary: bool) -> tuple[Missing, ...]:
+def _missing(
+    org: Organisation, *, beneficiary: bool, represented: bool = False
+) -> tuple[Missing, ...]:
+    """What ``org``'s entry lacks; ``represented`` when the calls name who signs for it."""
     absent = []
     if org.enterprise_number is None:
         absent.append(Missing.ENTERPRISE_NUMBER)
     if org.address is None:
         absent.append(Missing.ADDRESS)
-    if not org.representatives:
+    if not org.representatives and not represented:
         absent.append(Missing.REPRESENTATIVE)
     if beneficiary and org.iban is None:
         absent.append(Missing.IBAN)
@@ -107,7 +114,11 @@ def blanks(calls: Iterable[Call], registry: Registry) -> list[Blank]:
     of them. Empty when every convention can name its parties in full.
     """
     needs: dict[str, tuple[bool, list[str]]] = {}
+    # The authority signs through the representative each call names, when it names one.
+    unrepresented: set[str] = set()
     for call in calls:
+        if call.authority_representative is None:
+            unrepresented.add(call.authority)
         for org, beneficiary in parties_of(call, registry):
             was, ids = needs.get(org.key, (False, []))
             needs[org.key] = (was or beneficiary, [*ids, call.id])
@@ -116,7 +127,24 @@ def blanks(calls: Iterable[Call], registry: Registry) -> list[Blank]:
         if org.key not in needs:
             continue
         beneficiary, ids = needs[org.key]
-        missing = _missing(org, beneficiary=beneficiary)
+        represented = org.kind is OrgKind.AUTHORITY and org.key not in unrepresented
+        missing = _missing(org, beneficiary=beneficiary, represented=represented)
         if missing:
             found.append(Blank(org, missing, tuple(dict.fromkeys(ids))))
     return found
+
+
+#: What the documents print about a call itself: its key, and what it is, for messages.
+CALL_FACTS = (
+    ("authority_representative", "who signs for the authority"),
+    ("decision", "the body and the date of the decision"),
+    ("imputation", "the budget imputation"),
+    ("contact", "the contact person of the letters"),
+    ("appeal", "the appeal route"),
+    ("ombudsman", "the ombudsman"),
+)
+
+
+def call_blanks(call: Call) -> list[str]:
+    """The keys of :data:`CALL_FACTS` that ``call``'s file leaves out, in that order."""
+    return [key for key, _ in CALL_FACTS if getattr(call, key) is None]

@@ -166,6 +166,8 @@ class Registry:
     """
 
     organisations: tuple[Organisation, ...]
+    #: Example data (``illustrative: true`` in the file): documents say so on every page.
+    illustrative: bool = False
     _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -10,10 +10,10 @@ What changes, from the source call's YAML:
   each yearly report, and the balance after the final report. The balance keeps the
   share the source call held back for the final report (10 % if it held none back),
   and the rest is split evenly over the years in whole percents by largest remainder;
-* the open questions (the budget, the grant range, the criteria and the committee, and
-  the new tranches) keep the source's values so that the draft validates, each marked
-  with a ``# TO FILL IN`` comment and listed under ``illustrative``; the moved dates
-  are marked ``# TO CHECK``.
+* the open questions (the budget, the grant range, the criteria and the committee, the
+  decision and the budget imputation, and the new tranches) keep the source's values
+  so that the draft validates, each marked with a ``# TO FILL IN`` comment and listed
+  under ``illustrative``; the moved dates are marked ``# TO CHECK``.
 
 Everything else is copied. The source's comments are not: the draft starts with its
 own. Pure: text in, text out; the service writes the file and validates it.
@@ -167,9 +167,19 @@ def renew_text(
     old_duration = int(data["duration_months"])
     multi_year = duration_months > 12
     data["id"] = new_id
-    for key in ("title", "description"):
+    for key in ("title", "description", "title_in_context"):
         if key in data:
             data[key] = _localized(data[key], shift_years)
+    # The new call's decision and budget are its own: moved, to be filled in.
+    if isinstance(data.get("decision"), Mapping):
+        decision = dict(data["decision"])
+        decision["date"] = _shift_date(str(decision["date"]), shift_years)
+        data["decision"] = decision
+    if isinstance(data.get("imputation"), Mapping):
+        data["imputation"] = {
+            **data["imputation"],
+            "year": int(data["imputation"]["year"]) + shift_years,
+        }
     data["duration_months"] = duration_months
     timeline = dict(data.get("timeline") or {})
     milestones = []
@@ -202,6 +212,12 @@ def renew_text(
         f" to {format_eur(_cents(grant.get('maximum', 0)))}).",
         "scoring": f"# {TO_FILL_IN}: the criteria and their weights (copied from {source_id}).",
     }
+    for key, what in (
+        ("decision", "the body and the date of the decision awarding the grants"),
+        ("imputation", "the basic allocation and the budget year"),
+    ):
+        if data.get(key):
+            notes[key] = f"# {TO_FILL_IN}: {what} (moved from {source_id})."
     if data.get("committee"):
         notes["committee"] = (
             f"# {TO_FILL_IN}: the members of the advisory committee (copied from {source_id})."

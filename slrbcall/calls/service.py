@@ -5,7 +5,6 @@ being :mod:`slrbcall.calls.renew`)."""
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +21,10 @@ from slrbcall.calls.definition import (
     registry_file,
     summarise_call,
 )
-from slrbcall.calls.parties import Blank, blanks
+from slrbcall.calls.parties import Blank, blanks, call_blanks
 from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.files import write_file
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallListing",
+    "PartiesCheck",
     "RenewedCall",
     "check_organisations",
     "list_calls",
@@ -153,22 +154,38 @@ def show_organisation(settings: Settings, name: str) -> Organisation:
     return org
 
 
-def check_organisations(settings: Settings) -> tuple[Path, list[Blank]]:
-    """The registry file, and every blank the conventions of the calls would still have.
+@dataclass(frozen=True, slots=True)
+class PartiesCheck:
+    """What the documents of the calls would still leave blank.
+
+    ``blanks`` are the registry's organisations with facts missing; ``calls`` the call
+    files that leave out facts their documents print: (call file, missing keys).
+    """
+
+    registry: Path
+    blanks: tuple[Blank, ...]
+    calls: tuple[tuple[Path, tuple[str, ...]], ...]
+
+
+def check_organisations(settings: Settings) -> PartiesCheck:
+    """Every blank the conventions and letters of the calls would still have.
 
     The calls are ``--call``'s, else every valid call of the calls folder.
     """
     folder = settings.calls_path
     path = registry_file(folder)
     if settings.call_id:
-        calls = [load_call(find_call(settings.call_id, folder), registry=path).call]
+        loaded = [load_call(find_call(settings.call_id, folder), registry=path)]
     else:
-        calls = [
-            load_call(item.path, registry=path).call
-            for item in list_calls(settings)
-            if item.call is not None
-        ]
-    return path, blanks(calls, registry(settings))
+        loaded = [load_call(item.path, registry=path) for item in list_calls(settings) if item.call]
+    calls = [item.call for item in loaded]
+    return PartiesCheck(
+        registry=path,
+        blanks=tuple(blanks(calls, registry(settings))),
+        calls=tuple(
+            (item.path, tuple(missing)) for item in loaded if (missing := call_blanks(item.call))
+        ),
+    )
 
 
 # -- the next call -------------------------------------------------------------------------
@@ -237,13 +254,11 @@ def renew_call(
         source_label=source_path.name,
     )
     target = folder / f"{new_id}.yaml"
-    with tempfile.TemporaryDirectory() as scratch:
-        draft = Path(scratch) / target.name
-        draft.write_text(renewal.text, encoding="utf-8", newline="\n")
-        load_call(draft, registry=registry)  # a draft that does not validate is a bug
-    try:
-        with target.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(renewal.text)
-    except FileExistsError:
-        raise RefusedError(f"{target} already exists: refusing to overwrite it") from None
+    write_file(
+        target,
+        lambda stream: stream.write(renewal.text.encode("utf-8")),
+        exclusive=True,
+        # A draft that does not validate is a bug: it is never put in place.
+        check=lambda draft: load_call(draft, registry=registry),
+    )
     return RenewedCall(target, renewal, load_call(target, registry=registry))

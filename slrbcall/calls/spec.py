@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -61,6 +61,12 @@ APPLICATION_FIELDS = (
     "contact_name",
     "contact_email",
     "summary",
+    "partner_address",
+    "partner_iban",
+    "partner_representative",
+    "received_date",
+    "second_housing_company",
+    "commune",
 )
 
 
@@ -283,6 +289,119 @@ class DocumentsSpec(_Strict):
     )
 
 
+def _code(value: Any) -> Any:
+    """Codes written without quotes arrive as integers; they are text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Code = Annotated[str, BeforeValidator(_code)]
+
+
+PostalCode = Annotated[Code, Field(pattern=r"^[1-9]\d{3}$")]
+
+
+class RepresentativeSpec(_Strict):
+    name: Text
+    function: LocalizedSpec
+
+
+class DecisionSpec(_Strict):
+    body: LocalizedSpec = Field(
+        description="The competent body, as a sentence names it: 'le conseil "
+        "d'administration de la SLRB' / 'de raad van bestuur van de BGHM'."
+    )
+    date: dt.date = Field(description="The day it decided to award the grants.")
+
+
+class ImputationSpec(_Strict):
+    basic_allocation: Annotated[Code, Field(min_length=1, max_length=40)] = Field(
+        description="The basic allocation (allocation de base / basisallocatie) charged."
+    )
+    year: StrictInt = Field(ge=2000, le=2100, description="The budget year.")
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}", value):
+        raise ValueError(f"not an e-mail address: '{value}' (write e.g. name@example.be)")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+
+
+class ContactSpec(_Strict):
+    name: Text
+    function: LocalizedSpec
+    service: LocalizedSpec | None = Field(
+        default=None, description="The department: 'Direction de l'Action sociale'."
+    )
+    address: LocalizedSpec | None = Field(
+        default=None, description="Postal address on one line; default: the authority's."
+    )
+    phone: Text
+    email: Email
+
+
+class AppealSpec(_Strict):
+    body: LocalizedSpec = Field(description="The instance: 'le Conseil d'État'.")
+    address: LocalizedSpec = Field(description="Its address, on one line.")
+    form: LocalizedSpec = Field(description="How an appeal is lodged, as a sentence ends.")
+    days: StrictInt = Field(ge=1, le=365, description="Days allowed from the notification.")
+
+
+class NotificationRuleSpec(_Strict):
+    after: StrictInt = Field(
+        ge=0, le=30, description="The appeal period starts this many days after sending."
+    )
+    unit: Literal["days", "working_days"] = "days"
+    source: LocalizedSpec = Field(description="The rule's legal source, or who set it.")
+
+
+class NotificationSpec(_Strict):
+    email: NotificationRuleSpec | None = None
+    registered: NotificationRuleSpec | None = None
+    ebox: NotificationRuleSpec | None = None
+
+
+class OmbudsmanSpec(_Strict):
+    name: LocalizedSpec = Field(description="'le Médiateur bruxellois' / 'de Brusselse Ombudsman'.")
+    address: LocalizedSpec
+    phone: Text
+    email: LocalizedSpec
+    website: Text
+
+
+# -- the last mile: budget lines, co-financing, justification (issue 17) -----------------
+
+
+class BudgetLineSpec(_Strict):
+    key: Key
+    label: LocalizedSpec
+    cap: Money | Percent | None = Field(
+        default=None,
+        description="The most admitted on this line per project: euro, or a share of the "
+        "award such as '10%'.",
+    )
+    max_share_of_direct: Percent | None = Field(
+        default=None,
+        description="An indirect line (overheads): at most this share of the admitted direct "
+        "costs, e.g. '10%'.",
+    )
+
+
+class CoFinancingSpec(_Strict):
+    key: Key
+    label: LocalizedSpec
+
+
+class JustificationSpec(_Strict):
+    from_: Anchor = Field(default=Anchor.END, alias="from")
+    months: StrictInt = Field(default=3, ge=0, le=240)
+    recovery_days: StrictInt = Field(
+        default=30, ge=1, le=365, description="Days after the settlement a recovery is due."
+    )
+
+
 class CallSpec(_Strict):
     """A call for projects (``calls/<id>.yaml``)."""
 
@@ -318,20 +437,43 @@ class CallSpec(_Strict):
     signatories: list[SignatorySpec] = Field(min_length=2)
     legal_bases: list[LocalizedSpec] = []
     documents: DocumentsSpec
+    title_in_context: LocalizedSpec | None = Field(
+        default=None,
+        description="The title as it follows 'dans le cadre' / 'in het kader', with its "
+        'preposition and article: "de l\'appel à projets Empowerment 2023".',
+    )
+    authority_representative: RepresentativeSpec | None = Field(
+        default=None, description="Who signs the conventions and letters for the authority."
+    )
+    decision: DecisionSpec | None = None
+    imputation: ImputationSpec | None = None
+    contact: ContactSpec | None = Field(
+        default=None, description="The contact person the decision letters name."
+    )
+    appeal: AppealSpec | None = None
+    notification: NotificationSpec | None = Field(
+        default=None,
+        description="When a notification counts, per channel (email, registered, ebox).",
+    )
+    ombudsman: OmbudsmanSpec | None = None
+    subsidy_rules: LocalizedSpec | None = Field(
+        default=None,
+        description="The provisions on the use, justification, control and repayment "
+        "of grants, as a sentence names them.",
+    )
+    beneficiary: Literal["housing_company", "partner"] = Field(
+        default="housing_company", description="Who receives the grant, on its IBAN."
+    )
+    budget_lines: list[BudgetLineSpec] = Field(
+        default=[], description="The lines a project's expenses are justified under."
+    )
+    co_financing: list[CoFinancingSpec] = Field(
+        default=[], description="Where the part of an expense not claimed may come from."
+    )
+    justification: JustificationSpec = JustificationSpec()
     illustrative: list[str] = Field(
         default=[], description="Top-level keys whose values no public source gives."
     )
-
-
-def _code(value: Any) -> Any:
-    """Codes written without quotes arrive as integers; they are text."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-Code = Annotated[str, BeforeValidator(_code)]
-
-
-PostalCode = Annotated[Code, Field(pattern=r"^[1-9]\d{3}$")]
 
 
 class AddressSpec(_Strict):
@@ -347,11 +489,6 @@ class AddressSpec(_Strict):
     town: LocalizedSpec | None = Field(
         default=None, description="The town in nl and fr, for a town that is not a commune."
     )
-
-
-class RepresentativeSpec(_Strict):
-    name: Text
-    function: LocalizedSpec
 
 
 class OrganisationSpec(_Strict):
@@ -374,3 +511,7 @@ class RegistrySpec(_Strict):
     """The organisations registry (``calls/organisations.yaml``)."""
 
     organisations: list[OrganisationSpec] = Field(min_length=1)
+    illustrative: StrictBool = Field(
+        default=False,
+        description="Example data, not facts: every document rendered with it says so.",
+    )

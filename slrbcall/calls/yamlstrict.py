@@ -9,7 +9,8 @@ under stricter rules:
 * Only ``true``/``false`` are booleans and only ``null``/``~``/empty are null.
 * Integers are plain decimal digits without leading zeros; ``0012345`` stays a string.
 * Decimals (``255000.50``) become :class:`~decimal.Decimal`, exactly, never a float.
-  Exponents, ``.inf`` and ``.nan`` are refused: a number must read as it is meant.
+  Exponents, ``.inf`` and ``.nan`` are refused: a number must read as it is meant; so
+  is a number of more than :data:`MAX_DIGITS` digits.
 * Duplicate keys, anchors, aliases and explicit tags (``!!python/object``) are refused.
 * Dates stay strings; the schema decides what a string means.
 
@@ -19,6 +20,7 @@ Every problem is reported with its line and column; all problems are collected.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,6 +43,9 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 
 #: Larger YAML files are refused before parsing: a call definition is a few KB.
 MAX_BYTES = 2 * 1024 * 1024
+#: The most digits a number may have: € 1.000.000.000,00 has twelve, and Python refuses
+#: to read an integer of more than 4,300.
+MAX_DIGITS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,23 +87,39 @@ class Located:
 
 
 def read_source(path: Path, *, label: str | None = None) -> bytes:
-    """The bytes of a YAML file; InputFileError when it is missing, a folder or too big."""
+    """The bytes of a YAML file; InputFileError when it is missing, a folder, not a
+    plain file (a device such as /dev/zero, a pipe, a link that loops) or too big."""
     source = label or str(path)
-    if not path.exists():
-        raise InputFileError([Problem(source, "file not found (check the path and its spelling)")])
-    if path.is_dir():
-        raise InputFileError(
-            [Problem(source, "is a directory, not a YAML file (name a .yaml file)")]
-        )
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError([Problem(source, f"cannot be read: {exc.strerror}")]) from exc
-    if len(raw) > MAX_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputFileError(
+                [Problem(source, "is a directory, not a YAML file (name a .yaml file)")]
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise InputFileError(
+                [Problem(source, "is not a plain file (a device or a pipe): name a .yaml file")]
+            )
+        if info.st_size > MAX_BYTES:
+            raise _too_big(source, info.st_size)
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # a file may grow while it is read
+    except FileNotFoundError as exc:
         raise InputFileError(
-            [Problem(source, f"is {len(raw):,} bytes; a call definition is at most {MAX_BYTES:,}")]
-        )
+            [Problem(source, "file not found (check the path and its spelling)")]
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputFileError([Problem(source, f"cannot be read: {reason}")]) from exc
+    if len(raw) > MAX_BYTES:
+        raise _too_big(source, len(raw))
     return raw
+
+
+def _too_big(source: str, size: int) -> InputFileError:
+    return InputFileError(
+        [Problem(source, f"is {size:,} bytes; a call definition is at most {MAX_BYTES:,}")]
+    )
 
 
 def decode_source(raw: bytes, *, source: str) -> str:
@@ -308,10 +329,19 @@ class _Builder:
             return True
         if text in _FALSE:
             return False
-        if _INT.fullmatch(text):
-            return int(text)
-        if _DECIMAL.fullmatch(text):
-            return Decimal(text)
+        if _INT.fullmatch(text) or _DECIMAL.fullmatch(text):
+            digits = len(text.lstrip("+-").replace(".", "").lstrip("0"))
+            if digits > MAX_DIGITS:
+                shown = text if len(text) <= 24 else text[:21] + "..."
+                self.problems.append(
+                    self.problem(
+                        event,
+                        f"a number of {digits} digits: {shown} (a call definition's numbers "
+                        f"have at most {MAX_DIGITS}; put a code in quotes)",
+                    )
+                )
+                return None
+            return int(text) if _INT.fullmatch(text) else Decimal(text)
         if _EXPONENT.fullmatch(text) or _SPECIAL_FLOAT.fullmatch(text):
             self.problems.append(
                 self.problem(

@@ -12,7 +12,7 @@ import typer
 
 from slrbcall.allocation import service as allocation_service
 from slrbcall.cli.committee import AllowIncomplete
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.options import (
     Amount,
     AmountOrPercent,
@@ -357,7 +357,7 @@ def scenarios(
 
 def explain(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The application's reference.")],
+    reference: ApplicationReference,
     as_json: JsonOption = False,
 ) -> None:
     """Why an application got what it got in the adopted allocation.

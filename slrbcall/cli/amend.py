@@ -10,9 +10,9 @@ from typing import Annotated
 import click
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import DocumentLangOption, JsonOption, ProjectReference, settings
 from slrbcall.cli.dates import Day
-from slrbcall.cli.options import Amount, OneOf, Percents, Shares
+from slrbcall.cli.options import Amount, Percents, Shares
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup.service import amendments as amendments_service
 from slrbcall.money import format_eur
@@ -22,7 +22,7 @@ __all__ = ["amend", "render_amendments"]
 
 def amend(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    reference: ProjectReference,
     reason: Annotated[
         str,
         typer.Option(
@@ -161,14 +161,7 @@ def amend(
 def render_amendments(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="The output folder.")] = Path("amendments"),
-    lang: Annotated[
-        str,
-        typer.Option(
-            "--lang",
-            click_type=OneOf(("nl", "fr", "auto", "both")),
-            help="nl, fr, auto (the application's language) or both.",
-        ),
-    ] = "auto",
+    lang: DocumentLangOption = "auto",
     only: Annotated[
         str | None, typer.Option("--only", help="Only this project's amendments.")
     ] = None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.intake import application_json
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
@@ -76,7 +76,7 @@ def list_(
 @app.command()
 def show(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The application's reference.")],
+    reference: ApplicationReference,
     as_json: JsonOption = False,
 ) -> None:
     """Show one application: every field, its status and the reasons.
@@ -107,11 +107,21 @@ def show(
         ("applicant", a.applicant_name + (f" ({a.applicant})" if a.applicant else "")),
         ("partner", a.partner or ""),
         ("partner BCE/KBO", a.partner_enterprise_number or ""),
+        ("partner address", a.partner_address or ""),
+        ("partner IBAN", a.partner_iban or ""),
+        ("partner represented by", a.partner_representative or ""),
+        *(
+            [("second housing company", a.second_housing_company)]
+            if a.second_housing_company
+            else []
+        ),
+        *([("commune", a.commune)] if a.commune else []),
         ("title", a.title),
         ("theme", theme.label.fr if theme else (a.theme_text or "")),
         ("requested", str(eur(a.requested_cents))),
         ("duration", f"{a.duration_months} months" if a.duration_months else ""),
         ("start", a.start_date.isoformat() if a.start_date else ""),
+        ("received", a.received_date.isoformat() if a.received_date else ""),
         ("language", a.language.value),
         ("residents targeted", str(a.residents_targeted or "")),
         ("contact", " ".join(x for x in (a.contact_name, a.contact_email) if x)),

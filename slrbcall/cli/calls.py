@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -121,7 +119,7 @@ def schema() -> None:
 
     Example: slrbcall calls schema > call.schema.json
     """
-    sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+    emit_json(json_schema())
 
 
 # -- rendering ------------------------------------------------------------------------------

@@ -7,13 +7,16 @@ from typing import Annotated
 
 import typer
 
-from slrbcall.cli.options import OneOf
+from slrbcall.cli.options import OneOf, Reference
 from slrbcall.settings import Settings
 
 __all__ = [
+    "ApplicationReference",
+    "DocumentLangOption",
     "DryRunOption",
     "JsonOption",
     "OutputOption",
+    "ProjectReference",
     "ReportXlsxOption",
     "SheetOption",
     "TemplateLangOption",
@@ -21,6 +24,13 @@ __all__ = [
 ]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ApplicationReference = Annotated[
+    str,
+    typer.Argument(metavar="REF", click_type=Reference(), help="The application's reference."),
+]
+ProjectReference = Annotated[
+    str, typer.Argument(metavar="REF", click_type=Reference(), help="The funded project.")
+]
 
 # The options of every command that reads a workbook under the intake contract.
 SheetOption = Annotated[
@@ -42,6 +52,17 @@ TemplateLangOption = Annotated[
         "--lang",
         click_type=OneOf(("nl", "fr", "en")),
         help="Language of the headers and instructions: nl, fr or en.",
+    ),
+]
+
+
+# The language of the documents a command renders.
+DocumentLangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        click_type=OneOf(("nl", "fr", "auto", "both")),
+        help="nl, fr, auto (the application's language) or both.",
     ),
 ]
 

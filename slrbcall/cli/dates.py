@@ -20,8 +20,9 @@ from slrbcall.sheets.model import Cell
 
 __all__ = ["FIRST_DAY", "LAST_DAY", "Day"]
 
-#: The days an option may name: far enough either way for any call, and near enough
-#: that a day plus any duration of the tool (at most 100 years) is still a date.
+#: The days an option may name, as a cell (:func:`~slrbcall.sheets.cells.read_date`): far
+#: enough either way for any call, and near enough that a day plus any duration of the
+#: tool (at most 100 years) is still a date.
 FIRST_DAY = dt.date(1950, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
 
@@ -43,7 +44,7 @@ class Day(OptionType):
                 self.fail(str(exc), param, ctx)
         if day is None:
             self.fail("an empty date (write 2024-06-20 or 20/06/2024)", param, ctx)
-        if not FIRST_DAY <= day <= LAST_DAY:
+        if not FIRST_DAY <= day <= LAST_DAY:  # a date given as such, not typed
             self.fail(
                 f"{day.isoformat()} is outside the years {FIRST_DAY.year} to {LAST_DAY.year}",
                 param,

@@ -11,6 +11,7 @@ from slrbcall import demo as demo_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import ItemStatus
+from slrbcall.followup.settlement import settlement_json
 from slrbcall.reports.figures import figures_json
 
 
@@ -31,6 +32,7 @@ def demo(
     """
 
     result = demo_service.run_demo(settings(ctx), out=out)
+    later = result.withdrawal  # the withdrawal and the reallocation, in January 2024
     if as_json:
         emit_json(
             {
@@ -54,6 +56,24 @@ def demo(
                 "conventions": list(result.conventions.files),
                 "letters": list(result.letters.files),
                 "allocation": result.allocation.result.to_json(),
+                "withdrawal": {
+                    "reference": later.withdrawal.reference,
+                    "on": later.withdrawal.withdrawn.on,
+                    "reason": later.withdrawal.withdrawn.reason,
+                    "paid": plain_money(later.withdrawal.withdrawn.paid_cents),
+                    "released": plain_money(later.withdrawal.withdrawn.released_cents),
+                },
+                "settlements": [
+                    settlement_json(done.settlement)
+                    for done in (result.settlement.settled if result.settlement else ())
+                ],
+                "reallocation": {
+                    "run": later.reallocation.run_id,
+                    "adopted": later.adoption.run.id == later.reallocation.run_id,
+                    "conventions": list(later.conventions.files),
+                    "letters": list(later.letters.files),
+                    **later.reallocation.result.to_json(),
+                },
             }
         )
         return
@@ -195,13 +215,32 @@ def demo(
         )
     )
 
+    w = later.withdrawal.withdrawn
+    moved = later.reallocation.result
+    (funded,) = moved.funded  # the shipped example funds one project from the reserve
+    when = "before any payment" if not w.paid_cents else f"after {eur(w.paid_cents)} was paid"
+    pdfs = len(later.conventions.pdfs) + len(later.letters.pdfs)
+    console.print(
+        text(
+            f"9. {later.withdrawal.reference} withdrew on {w.on}, {when} ({w.reason}): "
+            f"{eur(moved.free_cents)} was free ({eur(moved.released_cents)} released, "
+            f"{eur(moved.unspent_cents)} left unspent). The reserve's first project that "
+            f"fits, {funded.reference}, was funded {eur(funded.amount_cents)} from the "
+            f"reserve (run {later.adoption.run.id}, adopted); "
+            f"{eur(moved.free_cents - moved.awarded_cents)} is left. Rendered its convention "
+            f"and award letter" + (f" (and {pdfs} PDF files)" if pdfs else "") + " in "
+            f"{later.conventions.out_dir} and {later.letters.out_dir}",
+            "bold",
+        )
+    )
+
     follow = result.followup
     assert follow is not None  # the command always runs the follow-up stage
     line = follow.timeline.timeline
     first = follow.payments[0].payment
     console.print(
         text(
-            f"9. Followed the projects up to {line.today.isoformat()}: "
+            f"10. Followed the projects up to {line.today.isoformat()}: "
             f"{len(follow.milestones)} milestones recorded, {len(follow.payments)} tranches "
             f"paid (e.g. {first.reference} tranche {first.tranche}: "
             f"{eur(first.amount_cents)}); "
@@ -213,11 +252,39 @@ def demo(
     totals = follow.outcomes.outcomes.totals
     console.print(
         text(
-            f"10. Outcomes from {follow.monitoring.file.name}: "
+            f"11. Outcomes from {follow.monitoring.file.name}: "
             f"{totals.residents_involved} residents involved, "
             f"{totals.residents_trained} trained, {totals.activities} activities "
             f"({totals.average_activities} per project), {totals.participants} participants.",
             "bold",
         )
     )
+    closing = result.settlement
+    assert closing is not None  # the command always runs the settlement stage
+    paid, owes = (done.settlement for done in closing.settled)
+    assert paid.last_tranche is not None  # the shipped example pays EMP23-03 a balance
+    letters = [name for done in closing.settled for name in done.files]
+    console.print(
+        text(
+            f"12. Settled {paid.reference} and {owes.reference} on {paid.on} from "
+            f"{sum(len(j.added) for j in closing.justified)} justified expenses and the "
+            f"officer's review ({closing.review.file.name}): {paid.reference} admitted "
+            f"{eur(paid.admitted_cents)} of {eur(paid.award_cents)}, "
+            f"{eur(paid.paid_cents)} paid, so its last payment is "
+            f"{eur(paid.last_payment_cents)} instead of "
+            f"{eur(paid.planned_cents[paid.last_tranche - 1])} (paid on "
+            f"{closing.last_payment.payment.paid_on}); "
+            f"{owes.reference} admitted {eur(owes.admitted_cents)}, {eur(owes.paid_cents)} "
+            f"paid, so {eur(owes.recovery_cents)} is to be recovered by {owes.recovery_due}. "
+            f"Letters: {', '.join(letters)}.",
+            "bold",
+        )
+    )
     console.print(text(f"The workspace and files are in {result.out_dir}"))
+    console.print(
+        text(
+            "Its calls folder holds the example registry (made-up facts): go on with "
+            f"'slrbcall --db {result.db_path} --calls-dir {result.out_dir / 'calls'} ...'"
+        ),
+        soft_wrap=True,
+    )

@@ -12,8 +12,8 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.dates import Day
-from slrbcall.cli.options import OneOf
-from slrbcall.cli.output import emit_json, err_console, out_console, text
+from slrbcall.cli.options import OneOf, Reference
+from slrbcall.cli.output import emit_json, err_console, out_console, text, warn
 from slrbcall.documents import service as documents_service
 
 templates_app = typer.Typer(no_args_is_help=True, help="The Word templates of the documents.")
@@ -26,8 +26,18 @@ Lang = Annotated[
         help="nl, fr, auto (the application's language) or both.",
     ),
 ]
-Only = Annotated[str | None, typer.Option("--only", help="Only this application (its reference).")]
+Only = Annotated[
+    str | None,
+    typer.Option("--only", click_type=Reference(), help="Only this application (its reference)."),
+]
 Pdf = Annotated[bool, typer.Option("--pdf", help="Also convert them to PDF (needs LibreOffice).")]
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse to render while a document would keep a blank (exit 3, nothing written).",
+    ),
+]
 DateOption = Annotated[
     dt.date | None,
     typer.Option(
@@ -77,6 +87,7 @@ def _render(
     date: dt.date | None,
     context: str | None,
     as_json: bool,
+    strict: bool,
 ) -> None:
 
     if context is not None:
@@ -91,8 +102,10 @@ def _render(
             only=only,
             pdf=pdf,
             date=date,
+            strict=strict,
             progress=progress,
         )
+    warn(done.warnings)
     if as_json:
         emit_json(
             {
@@ -102,6 +115,7 @@ def _render(
                 "files": list(done.files),
                 "pdfs": [p.name for p in done.pdfs],
                 "manifest": str(done.manifest),
+                "warnings": list(done.warnings),
             }
         )
         return
@@ -135,9 +149,14 @@ def render_conventions(
             help="Print the context of REF's convention; render nothing.",
         ),
     ] = None,
+    strict: Strict = False,
     as_json: JsonOption = False,
 ) -> None:
     """Render the conventions of the funded projects of the adopted allocation (DOCX).
+
+    Each blank a convention would keep (an enterprise number, an address, a
+    representative, an IBAN, a start date...) is named on stderr, one line per blank
+    and per document; --strict refuses to render while one is left.
 
     Example: slrbcall render-conventions --out conventions --lang both --pdf
     """
@@ -151,6 +170,7 @@ def render_conventions(
         date=date,
         context=context,
         as_json=as_json,
+        strict=strict,
     )
 
 
@@ -167,11 +187,16 @@ def render_letters(
             "--context", metavar="REF", help="Print the context of REF's letter; render nothing."
         ),
     ] = None,
+    strict: Strict = False,
     as_json: JsonOption = False,
 ) -> None:
     """Render a decision letter for every application: award or refusal, with its reasons.
 
-    The letters go to an outbox folder; nothing is sent.
+    Each letter is addressed to the applicant's contact person, with a copy to the
+    partner, and carries its legal basis, its reasons, the appeal route, the
+    ombudsman and a contact person. The letters go to an outbox folder; nothing is
+    sent ('slrbcall notify' drafts the e-mails). Blanks are named as for the
+    conventions; --strict refuses to render while one is left.
 
     Example: slrbcall render-letters --out outbox
     """
@@ -185,6 +210,7 @@ def render_letters(
         date=date,
         context=context,
         as_json=as_json,
+        strict=strict,
     )
 
 

@@ -19,13 +19,14 @@ from slrbcall.cli.common import (
     DryRunOption,
     JsonOption,
     OutputOption,
+    ProjectReference,
     ReportXlsxOption,
     SheetOption,
     TemplateLangOption,
     settings,
 )
 from slrbcall.cli.dates import Day
-from slrbcall.cli.options import OneOf, WholeNumber
+from slrbcall.cli.options import OneOf, Reference, WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.errors import RefusedError
 from slrbcall.followup import ItemStatus, OutcomeTotals, outcomes_json
@@ -58,7 +59,10 @@ TodayOption = Annotated[
     ),
 ]
 #: The optional project of the commands that list every project's entries.
-OnlyReference = Annotated[str | None, typer.Argument(metavar="[REF]", help="Only this project.")]
+OnlyReference = Annotated[
+    str | None,
+    typer.Argument(metavar="[REF]", click_type=Reference(), help="Only this project."),
+]
 Lang = Annotated[
     str,
     typer.Option("--lang", click_type=OneOf(("nl", "fr")), help="Language of the labels."),
@@ -119,7 +123,8 @@ def timeline(
     as_json: JsonOption = False,
 ) -> None:
     """Show the call's steps and each funded project's due dates: signature, interim
-    interview, questionnaire, reports and tranches, as overdue, due within N days, done
+    interview, questionnaire, reports and tranches, and the last day of each notified
+    decision's appeal period ('slrbcall notified'), as overdue, due within N days, done
     or later.
 
     Example: slrbcall timeline --within 30 --ics suivi.ics
@@ -192,7 +197,7 @@ followup_app = typer.Typer(
 @followup_app.command("record")
 def record_milestone(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    reference: ProjectReference,
     milestone: Annotated[
         str,
         typer.Option(
@@ -260,7 +265,7 @@ ReasonOption = Annotated[
 @followup_app.command("correct")
 def correct_milestone(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    reference: ProjectReference,
     milestone: Annotated[
         str, typer.Option("--milestone", metavar="KEY", help="The recorded milestone.")
     ],

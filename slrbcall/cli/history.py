@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.reports import service as reports_service
 
 
 def history(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The application's reference.")],
+    reference: ApplicationReference,
     as_json: JsonOption = False,
 ) -> None:
     """Everything that happened to one application, in order: who, when, what and why.

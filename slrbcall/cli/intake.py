@@ -122,6 +122,11 @@ def application_json(app: Application) -> dict[str, Any]:
         "applicant_name": app.applicant_name,
         "partner": app.partner,
         "partner_enterprise_number": app.partner_enterprise_number,
+        "partner_address": app.partner_address,
+        "partner_iban": app.partner_iban,
+        "partner_representative": app.partner_representative,
+        "second_housing_company": app.second_housing_company,
+        "commune": app.commune,
         "title": app.title,
         "theme": app.theme,
         "theme_text": app.theme_text,
@@ -133,6 +138,7 @@ def application_json(app: Application) -> dict[str, Any]:
         "contact_name": app.contact_name,
         "contact_email": app.contact_email,
         "summary": app.summary,
+        "received_date": app.received_date.isoformat() if app.received_date else None,
         "row": app.source_row,
     }
 

@@ -16,6 +16,7 @@ here, where it enters (docs/cli.md lists them):
 * :class:`KeyValue`: ``KEY=VALUE``, the value read by another parser (``--theme-cap
   THEME=AMOUNT|PCT%`` reads its value with :class:`AmountOrPercent`);
 * :class:`TieBreakKey`: the keys of ``--tie-break``;
+* :class:`Reference`: an application's reference, in its canonical form;
 * :class:`Percents`: shares in percent that add up to 100 (``--tranches 40,40,20``).
 
 Some values can only be judged against the call (a theme of ``--theme-cap``, the
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 import typer
 
+from slrbcall.model import canonical_reference
 from slrbcall.money import AmountError, format_eur, parse_amount
 
 # The base of the parsers: click 8.3 made ParamType generic, and earlier releases cannot
@@ -57,6 +59,7 @@ __all__ = [
     "OneOf",
     "OptionType",
     "Percents",
+    "Reference",
     "Shares",
     "TieBreakKey",
     "WholeNumber",
@@ -79,6 +82,20 @@ def _preview(text: str) -> str:
 def _suggestion(value: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(value, known, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Reference(OptionType):
+    """An application's reference, in the canonical form it is stored in
+    (:func:`~slrbcall.model.canonical_reference`), so that one typed with an invisible
+    character or in full-width digits finds its application."""
+
+    name = "reference"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        reference = canonical_reference(str(value))
+        if not reference:
+            self.fail(f"an empty reference: {_preview(str(value))}", param, ctx)
+        return reference
 
 
 class Amount(OptionType):

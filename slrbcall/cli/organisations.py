@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from slrbcall.calls import service as calls_service
+from slrbcall.calls.parties import CALL_FACTS
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, out_console, table, text
@@ -103,13 +104,17 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Looks at the parties of the conventions of --call, else of every call of the calls
     folder: the authority, the housing companies (and their IBAN, as beneficiaries)
-    and, where a call has them sign, the communes. Exits with 1 while a blank remains;
-    nothing is ever filled in by guess.
+    and, where a call has them sign, the communes; and at what the call files say of
+    themselves (who signs for the authority, the decision, the budget imputation, the
+    contact person, the appeal route, the ombudsman). Exits with 1 while a blank
+    remains; nothing is ever filled in by guess. What the applications leave blank
+    (a partner's address, IBAN, ...) is reported when the documents are rendered.
 
     Example: slrbcall organisations check --call empowerment-2023
     """
 
-    path, found = calls_service.check_organisations(settings(ctx))
+    checked = calls_service.check_organisations(settings(ctx))
+    path, found = checked.registry, checked.blanks
     if as_json:
         emit_json(
             [
@@ -119,6 +124,10 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
                     "calls": list(blank.calls),
                 }
                 for blank in found
+            ]
+            + [
+                {"call": call_path.stem, "file": call_path.name, "missing": list(missing)}
+                for call_path, missing in checked.calls
             ]
         )
     else:
@@ -130,12 +139,21 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 text(f"{path.name}: every party of the conventions is named in full"),
                 soft_wrap=True,
             )
+        what = dict(CALL_FACTS)
+        for call_path, missing in checked.calls:
+            listed = ", ".join(f"no {key} ({what[key]})" for key in missing)
+            console.print(text(f"{call_path.name}: {listed}"), soft_wrap=True)
     if found:
         count = len(found)
         raise RefusedError(
             f"{count} organisation{'s' if count != 1 else ''} of {path} "
             f"{'lack' if count != 1 else 'lacks'} facts a convention prints: fill them in "
             "from their source (the BCE/KBO for numbers, the organisation for its IBAN)"
+        )
+    if checked.calls:
+        raise RefusedError(
+            "the call files leave out facts their documents print: add them "
+            "(docs/call-definition.md)"
         )
 
 

@@ -7,12 +7,17 @@ Rich honours ``NO_COLOR`` and plain pipes by itself.
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import sys
+import unicodedata
 from collections.abc import Iterable
+from contextlib import suppress
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from slrbcall.errors import EnvironmentProblemError
 from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
@@ -20,7 +25,19 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-__all__ = ["emit_json", "err_console", "eur", "out_console", "plain_money", "table", "text"]
+__all__ = [
+    "OutputError",
+    "emit_json",
+    "err_console",
+    "eur",
+    "guard_streams",
+    "out_console",
+    "plain_money",
+    "settle_output",
+    "table",
+    "text",
+    "warn",
+]
 
 
 def out_console() -> Console:
@@ -33,6 +50,13 @@ def err_console() -> Console:
     from rich.console import Console
 
     return Console(file=sys.stderr, highlight=False, emoji=False, soft_wrap=True)
+
+
+def warn(lines: Iterable[str]) -> None:
+    """Each line on stderr as ``Warning: ...``, wrapped by the terminal, not cut."""
+    console = err_console()
+    for line in lines:
+        console.print(text(f"Warning: {line}"), soft_wrap=True)
 
 
 def text(value: object, style: str = "") -> Text:
@@ -70,5 +94,128 @@ def _default(value: Any) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    """Print ``data`` as JSON: UTF-8, stable key order as given, Decimals as strings."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+    """Print ``data`` as JSON: stable key order as given, Decimals as strings. Text is
+    written as it is, or as ``\\u`` escapes where the output cannot hold every character
+    (still the same JSON)."""
+    whole = _holds_unicode(sys.stdout)
+    sys.stdout.write(json.dumps(data, ensure_ascii=not whole, indent=2, default=_default) + "\n")
+
+
+# -- the standard streams -----------------------------------------------------------------
+#
+# What is printed must never end the command in a traceback: an output that cannot hold
+# the euro sign (PYTHONIOENCODING=ascii, an old Windows console), a full disk behind
+# "> file", a closed pipe. guard_streams() is set up by the console entry point, before
+# any command runs; settle_output() runs after it.
+
+#: The error handler of the standard streams: a character the output cannot hold is
+#: written as the nearest it can (€ as EUR, é as e), else "?".
+_NEAREST = "slrbcall-nearest"
+_SPELLED = {
+    "€": "EUR",
+    "×": "x",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "–": "-",
+    "—": "-",
+    "…": "...",
+}
+
+
+class OutputError(EnvironmentProblemError):
+    """The standard output cannot be written (a full disk, a closed pipe). ``quiet``: a
+    pipe whose reader stopped (``| head``) on purpose, which is said to no one."""
+
+    def __init__(self, message: str, *, quiet: bool = False) -> None:
+        super().__init__(message)
+        self.quiet = quiet
+
+
+def _nearest(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    shown = []
+    for char in exc.object[exc.start : exc.end]:
+        near = _SPELLED.get(char) or "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        try:
+            near.encode(exc.encoding)
+        except UnicodeEncodeError:
+            near = ""
+        shown.append(near or "?")
+    return "".join(shown), exc.end
+
+
+def _holds_unicode(stream: IO[str]) -> bool:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
+class _Guarded:
+    """A standard stream whose write errors become :class:`OutputError` (stdout), or are
+    dropped (stderr: nothing could tell them)."""
+
+    def __init__(self, stream: IO[str], *, is_stdout: bool) -> None:
+        self._stream = stream
+        self._is_stdout = is_stdout
+        self.failure: OutputError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            return self._failed(exc, len(text))
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self._failed(exc, 0)
+
+    def _failed(self, exc: OSError, size: int) -> int:
+        if not self._is_stdout:
+            return size
+        if self.failure is None:
+            reason = exc.strerror or type(exc).__name__
+            self.failure = OutputError(
+                f"the output could not be written ({reason})",
+                quiet=isinstance(exc, BrokenPipeError),
+            )
+            # Nothing more goes there, not even the interpreter's last flush at exit.
+            with suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self._stream.fileno())
+                os.close(devnull)
+        raise self.failure from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def guard_streams() -> None:
+    """Make the standard streams safe to print to, whatever they are (see above)."""
+    codecs.register_error(_NEAREST, _nearest)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None or isinstance(stream, _Guarded):
+            continue
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=_NEAREST)
+        setattr(sys, name, _Guarded(stream, is_stdout=name == "stdout"))
+
+
+def settle_output() -> OutputError | None:
+    """Flush the standard output once the command is done; the error if it failed."""
+    stdout = sys.stdout
+    try:
+        stdout.flush()
+    except OutputError as exc:
+        return exc
+    return stdout.failure if isinstance(stdout, _Guarded) else None

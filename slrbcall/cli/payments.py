@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import JsonOption, ProjectReference, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import (
     _STYLE,
@@ -193,7 +193,7 @@ def _recorded_json(done: RecordedPayment) -> dict[str, Any]:
 @payments_app.command("record")
 def record_payment(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    reference: ProjectReference,
     tranche: Tranche,
     date: Annotated[dt.date, typer.Option("--date", click_type=Day(), help="The payment date.")],
     amount: Annotated[
@@ -270,7 +270,7 @@ def record_payment(
 @payments_app.command("correct")
 def correct_payment(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    reference: ProjectReference,
     tranche: Tranche,
     amount: Annotated[
         int,

@@ -10,8 +10,10 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.dates import Day
-from slrbcall.cli.output import emit_json, eur, out_console, table, text
+from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import outcomes_json
+from slrbcall.followup.service.settlement import ProjectClosing
+from slrbcall.money import format_eur, format_plain
 from slrbcall.reports import service as reports_service
 from slrbcall.reports.figures import figures_json
 from slrbcall.reports.terminal import bars, budget_caption
@@ -37,6 +39,7 @@ def report(
     if as_json:
         data = figures_json(fig)
         data["outcomes"] = outcomes_json(done.outcomes) if done.outcomes else None
+        data["last_mile"] = _last_mile_json(done.closing)
         emit_json(data)
         return
     console = out_console()
@@ -100,6 +103,8 @@ def report(
     console.print(text(budget_caption(fig)))
     if done.outcomes is not None:
         _print_outcomes(done)
+    if done.closing and any(c.claimed_cents or c.settlement for c in done.closing):
+        _print_last_mile(done.closing)
     if xlsx is not None:
         console.print(text(f"Wrote {xlsx}."))
 
@@ -195,3 +200,61 @@ def _print_outcomes(done: Any) -> None:
             text(group.activities),
         )
     console.print(by_theme)
+
+
+def _last_mile_json(found: tuple[ProjectClosing, ...] | None) -> list[dict[str, Any]] | None:
+    """Per funded project: claimed, admitted, paid, balance (once settled), recovered."""
+    if found is None:
+        return None
+    return [
+        {
+            "reference": c.reference,
+            "claimed": plain_money(c.claimed_cents),
+            "admitted": plain_money(c.admitted_cents),
+            "paid": plain_money(c.paid_cents),
+            "balance": None if c.balance_cents is None else format_plain(c.balance_cents),
+            "recovered": plain_money(c.recovered_cents),
+            "settled_on": c.settlement.on.isoformat() if c.settlement else None,
+        }
+        for c in found
+    ]
+
+
+def _print_last_mile(found: tuple[ProjectClosing, ...]) -> None:
+    """What each funded project justified, was admitted, paid and repaid."""
+    view = table(
+        "project",
+        "claimed",
+        "admitted",
+        "paid",
+        "balance",
+        "recovered",
+        "settled",
+        title="Justification and settlement",
+        numeric=("claimed", "admitted", "paid", "balance", "recovered"),
+    )
+    for c in found:
+        view.add_row(
+            text(c.reference),
+            eur(c.claimed_cents),
+            eur(c.admitted_cents),
+            eur(c.paid_cents),
+            text("" if c.balance_cents is None else signed_eur(c.balance_cents)),
+            eur(c.recovered_cents),
+            text(c.settlement.on if c.settlement else "not yet"),
+        )
+    out_console().print(view)
+    console = out_console()
+    console.print(
+        text(
+            "Admitted: as settled, or what the reviews admit so far (before the rules by "
+            "line and the award). Balance, once settled: still to pay, or (negative) still "
+            "to recover."
+        )
+    )
+
+
+def signed_eur(cents: int) -> str:
+    """``- € 6,000.00``, ``+ € 7,200.00`` or ``€ 0.00``."""
+    sign = "- " if cents < 0 else "+ " if cents > 0 else ""
+    return sign + format_eur(abs(cents))

@@ -10,7 +10,7 @@ import typer
 
 from slrbcall.allocation import reallocation as reallocation_service
 from slrbcall.cli.allocation import Partial, PolicyOption, say_stored
-from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import TodayOption, _today
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
@@ -25,7 +25,7 @@ __all__ = ["reallocate", "withdraw"]
 
 def withdraw(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(metavar="REF", help="The application's reference.")],
+    reference: ApplicationReference,
     date: Annotated[
         dt.date,
         typer.Option("--date", click_type=Day(), help="The day the applicant withdrew."),

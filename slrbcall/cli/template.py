@@ -6,6 +6,7 @@ import typer
 
 from slrbcall.cli.common import OutputOption, TemplateLangOption, settings
 from slrbcall.cli.followup import monitoring
+from slrbcall.cli.justification import justification_template
 from slrbcall.cli.output import out_console, text
 from slrbcall.cli.payments import payments_template
 from slrbcall.committee import service as committee_service
@@ -62,3 +63,4 @@ def scores(
 # The follow-up's templates are written by the follow-up's commands.
 app.command()(monitoring)
 app.command("payments")(payments_template)
+app.command("justification")(justification_template)

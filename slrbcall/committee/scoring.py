@@ -169,10 +169,11 @@ def conflicts(
 ) -> dict[str, frozenset[str]]:
     """Reference -> keys of the committee members who may not mark that application.
 
-    A member is in conflict when one of their declared ``links`` is the applicant, or
-    is the partner: matched through the registry, or by its French or Dutch name
-    (normalised words) inside the partner text, or by its enterprise number. Every
-    application has an entry (an empty set when nobody is in conflict).
+    A member is in conflict when one of their declared ``links`` is the applicant, the
+    second housing company or the commune the application names, or is the partner:
+    matched through the registry, or by its French or Dutch name (normalised words)
+    inside the partner text, or by its enterprise number. Every application has an
+    entry (an empty set when nobody is in conflict).
     """
     result: dict[str, frozenset[str]] = {}
     for application in applications:
@@ -188,8 +189,11 @@ def conflicts(
 def _linked(
     link: str, application: Application, partner_keys: Collection[str], registry: Registry
 ) -> bool:
-    """Whether the organisation ``link`` is the application's applicant or partner."""
-    if link == application.applicant or link in partner_keys:
+    """Whether the organisation ``link`` is one of the application's parties: its
+    applicant, its second housing company, its commune or its partner."""
+    if link in (application.applicant, application.second_housing_company, application.commune):
+        return True
+    if link in partner_keys:
         return True
     org = registry.get(link)
     return org is not None and _names_partner(org, application)

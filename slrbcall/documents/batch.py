@@ -31,6 +31,7 @@ __all__ = [
     "Manifest",
     "ManifestEntry",
     "RenderJob",
+    "publish",
     "render_documents",
     "safe_filename",
 ]
@@ -135,7 +136,7 @@ def render_documents(
             raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
         try:
             entries = _render_into(jobs, staging, workers=workers, progress=progress)
-            _publish(staging, out_dir, [job.filename for job in jobs] + [MANIFEST_NAME])
+            publish(staging, out_dir, [job.filename for job in jobs] + [MANIFEST_NAME])
         except OSError as error:
             raise EnvironmentProblemError(f"cannot write in {out_dir}: {error}") from error
     return Manifest(entries, out_dir / MANIFEST_NAME)
@@ -279,7 +280,7 @@ def _render_in_pool(
     return results
 
 
-def _publish(staging: Path, out_dir: Path, names: Sequence[str]) -> None:
+def publish(staging: Path, out_dir: Path, names: Sequence[str]) -> None:
     """Move the batch into place; if a move fails, remove the ones already moved."""
     moved: list[Path] = []
     try:

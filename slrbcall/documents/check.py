@@ -9,21 +9,33 @@ it renders every template with a full sample context and reads the result back.
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from slrbcall.documents.render import Renderer
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.files import cannot_write, write_bytes
 
-__all__ = ["KINDS", "LANGS", "check_templates", "init_templates"]
+__all__ = ["KINDS", "LANGS", "Mention", "check_templates", "init_templates"]
 
-KINDS = ("convention", "letter-award", "letter-refusal", "letter-reserve", "amendment")
+KINDS = (
+    "convention",
+    "letter-award",
+    "letter-refusal",
+    "letter-reserve",
+    "amendment",
+    "settlement",
+)
 LANGS = ("nl", "fr")
 #: What Jinja left behind if a tag was not rendered (or was rendered as text).
 _LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
+
+
+#: A mention a document must carry: its name, what it is, and the context keys whose
+#: values (every item of a list) must all be read in the rendered document.
+Mention = tuple[str, str, tuple[str, ...]]
 
 
 def check_templates(
@@ -32,13 +44,16 @@ def check_templates(
     kinds: tuple[str, ...] = KINDS,
     langs: tuple[str, ...] = LANGS,
     context_for: Callable[[str, str], Mapping[str, Any]],
+    mentions: Callable[[str], Sequence[Mention]] | None = None,
 ) -> list[Problem]:
     """Every problem of the templates ``{kind}.{lang}.docx`` in ``folder``; empty if none.
 
     Each template is rendered with ``context_for(kind, lang)`` (a full sample context)
     into a temporary folder. Reported: a missing or unreadable template, syntax errors,
     undefined variables and sandbox refusals (with the offending tag), tags left in the
-    rendered text, and variables that one language's template uses and another's not.
+    rendered text, variables that one language's template uses and another's not, and,
+    with ``mentions``, each mention ``mentions(kind)`` requires that a template does
+    not print (one problem per mention and language).
     """
     problems: list[Problem] = []
     used: dict[tuple[str, str], frozenset[str]] = {}
@@ -55,6 +70,12 @@ def check_templates(
                     problems.extend(error.problems)
                     continue
                 problems.extend(_leftovers(path, rendered))
+                if mentions is not None:
+                    required = mentions(kind)
+                    if required:
+                        problems.extend(
+                            _missing_mentions(path, rendered, required, context_for(kind, lang))
+                        )
     for kind in kinds:
         for lang in langs:
             for other in langs:
@@ -82,6 +103,20 @@ def _leftovers(template: Path, rendered: Path) -> Iterator[Problem]:
                 "(a tag Word split, or one Jinja did not see)",
             )
             break  # one report a paragraph is enough
+
+
+def _missing_mentions(
+    template: Path, rendered: Path, required: Sequence[Mention], context: Mapping[str, Any]
+) -> Iterator[Problem]:
+    """The mentions whose values the rendered document does not print."""
+    text = "\n".join(paragraph for _, paragraph in _texts(rendered))
+    for _, what, keys in required:
+        values: list[str] = []
+        for key in keys:
+            value = context.get(key)
+            values.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v)
+        if not values or any(value not in text for value in values):
+            yield Problem(str(template), f"lacks the mention of {what}")
 
 
 def _texts(path: Path) -> Iterator[tuple[str, str]]:
@@ -129,10 +164,12 @@ def init_templates(source: Path, target: Path, *, force: bool = False) -> list[P
             f"{target} already holds {', '.join(existing)}: "
             "pass --force to overwrite (your changes to them would be lost)"
         )
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     written = []
     for path in files:
-        temporary = target / f".{path.name}.slrbcall-tmp"
-        shutil.copyfile(path, temporary)
-        written.append(temporary.replace(target / path.name))
+        write_bytes(target / path.name, path.read_bytes())
+        written.append(target / path.name)
     return written

@@ -14,41 +14,43 @@ from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.calls.definition import load_call, load_registry
+from slrbcall.documents.addressing import beneficiary_keys, letter_keys, party_list
 from slrbcall.documents.l10n import (
     amount_in_words,
     format_amount,
     format_date,
     format_percent,
+    french_spacing,
     month_offset,
     split_tranches,
 )
+from slrbcall.documents.notices import call_keys
 from slrbcall.documents.reasons import decision_sentences, score_text
-from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 from slrbcall.money import cents_from_decimal
-from slrbcall.resources import shipped_dir
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
-    from slrbcall.model import Application, Call, Organisation, Tranche
+    from slrbcall.model import Application, BudgetLine, Call, Organisation, Tranche
 
-__all__ = ["AMENDMENT", "KINDS", "amendment_context", "document_context", "sample_context"]
+__all__ = [
+    "AMENDMENT",
+    "KINDS",
+    "SETTLEMENT",
+    "amendment_context",
+    "deadlines",
+    "document_context",
+    "project_dates",
+    "settlement_context",
+]
 
 #: The documents, by kind: the convention of a funded project and the decision letters
 #: (a project on the call's reserve list gets the reserve letter instead of a refusal).
 KINDS = ("convention", "letter-award", "letter-refusal", "letter-reserve")
 #: An amendment to a convention: the convention's keys and its own (amendment_context).
 AMENDMENT = "amendment"
+#: The settlement letter of a project: a letter's keys and its own (settlement_context).
+SETTLEMENT = "settlement"
 
-_ROLE = {
-    "authority": {"fr": "l'autorité subsidiante", "nl": "de subsidiërende overheid"},
-    "housing_company": {
-        "fr": "la société immobilière de service public",
-        "nl": "de openbare vastgoedmaatschappij",
-    },
-    "partner": {"fr": "le partenaire associatif", "nl": "de partnervereniging"},
-    "commune": {"fr": "la commune", "nl": "de gemeente"},
-}
 _CONDITION = {
     "signature": {
         "fr": "à la signature de la convention",
@@ -66,10 +68,6 @@ _CONDITION = {
         "fr": "après approbation du rapport final",
         "nl": "na goedkeuring van het eindverslag",
     },
-}
-_SIGNATORY = {
-    "fr": "La Direction de l'Action sociale",
-    "nl": "De Directie Sociale Actie",
 }
 _PLACE = {"fr": "Bruxelles", "nl": "Brussel"}
 _BLANK = "……………………"
@@ -127,12 +125,16 @@ def document_context(
     date: dt.date,
     place: str | None = None,
     reserve: tuple[int, int] | None = None,
+    criteria: Mapping[str, Decimal] | None = None,
+    funding_line: Decimal | None = None,
 ) -> dict[str, Any]:
     """The context of one document of ``kind`` for ``application`` in ``lang``.
 
     ``line`` is the application's line of the adopted allocation run (its JSON form);
     ``reserve`` its place on the call's reserve list and the list's length, when it is on
-    it (the list's validity is the call's).
+    it (the list's validity is the call's). ``criteria`` are its committee's scores per
+    criterion (0-100) and ``funding_line`` the score of the last project the decision
+    funds, for the reasons of a decision that leaves it out.
     """
 
     authority = registry.get(call.authority)
@@ -142,19 +144,44 @@ def document_context(
     theme = call.theme(application.theme) if application.theme else None
     tranche_amounts = split_tranches(amount, [t.percent for t in call.tranches]) if amount else []
     names = {d.key: d.label[lang] for d in call.deadlines}
+    line_score = score_text(funding_line, lang) if funding_line is not None else None
+    reasons = [
+        _spaced(sentence, lang)
+        for sentence in decision_sentences(
+            line,
+            call=call,
+            application=application,
+            budget_cents=budget_cents,
+            lang=lang,
+            registry=registry,
+            funding_line=line_score,
+        )
+    ]
+    parties = party_list(call, registry, application, lang)
+    imputation = call.imputation
     context: dict[str, Any] = {
         "kind": kind,
         "lang": lang,
         "call_id": call.id,
         "call_title": _lower_first(call.title[lang]),
         "call_title_heading": call.title[lang],
+        "illustrative_data": registry.illustrative,
         "authority_name": authority.name[lang],
         "authority_short": _short(authority, lang),
         "reference": application.reference,
         "project_title": application.title,
         "theme_label": theme.label[lang] if theme else application.theme_text,
         "summary": application.summary,
+        "summary_language_note": _other_language(application.language.value, lang)
+        if application.summary
+        else None,
         "residents_targeted": application.residents_targeted,
+        "received_date": application.received_date.isoformat()
+        if application.received_date
+        else None,
+        "received_date_text": format_date(application.received_date, lang)
+        if application.received_date
+        else None,
         "requested_cents": application.requested_cents,
         "requested_figures": format_amount(application.requested_cents, lang),
         "requested_words": amount_in_words(application.requested_cents, lang),
@@ -165,14 +192,19 @@ def document_context(
         "decision": line["decision"],
         "rank": line["rank"],
         "score_text": score_text(line["score"], lang) if line["rank"] else None,
-        "explanation": " ".join(
-            decision_sentences(
-                line, call=call, application=application, budget_cents=budget_cents, lang=lang
-            )
-        ),
-        "reasons": decision_sentences(
-            line, call=call, application=application, budget_cents=budget_cents, lang=lang
-        ),
+        "explanation": " ".join(reasons),
+        "reasons": reasons,
+        "criteria_scores": [
+            {
+                "key": criterion.key,
+                "label": criterion.label[lang],
+                "score_text": score_text(criteria[criterion.key], lang),
+                "weight_text": _number(criterion.weight),
+            }
+            for criterion in call.criteria
+            if criteria and criterion.key in criteria
+        ],
+        "funding_line_score_text": line_score,
         "duration_months": application.duration_months or call.duration_months,
         "start_date": start.isoformat() if start else None,
         "end_date": end.isoformat() if end else None,
@@ -201,16 +233,45 @@ def document_context(
             for key, due in deadlines(call, start, end)
         ],
         "legal_bases": [basis[lang] for basis in call.legal_bases],
-        "parties": _parties(call, registry, application, authority, lang),
-        "recipient_name": _recipient(registry, application, lang),
-        "recipient_address": _address(registry, application, lang),
+        "parties": parties,
+        **beneficiary_keys(parties),
+        **letter_keys(registry, application, lang),
         "place": place or _PLACE[lang],
         "date": date.isoformat(),
         "date_text": format_date(date, lang),
-        "signatory": _SIGNATORY[lang],
+        **call_keys(call, authority, lang),
         **_reserve(call, reserve, lang),
     }
+    context["imputation_text"] = (
+        _IMPUTATION[lang].format(code=imputation.basic_allocation, year=imputation.year)
+        if imputation
+        else None
+    )
     return context
+
+
+_IMPUTATION = {
+    "fr": "l'allocation de base {code} du budget {year}",
+    "nl": "basisallocatie {code} van de begroting {year}",
+}
+_LANGUAGE_NAMES = {
+    "fr": {"nl": "en néerlandais", "fr": "en français"},
+    "nl": {"nl": "in het Nederlands", "fr": "in het Frans"},
+}
+
+
+def _number(value: Decimal) -> str:
+    """A weight as people write it in both languages: ``30``, ``12,5``."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _other_language(text_lang: str, lang: str) -> str | None:
+    """Which language a text is in, when the document is in the other one."""
+    return None if text_lang == lang else _LANGUAGE_NAMES[lang][text_lang]
+
+
+def _spaced(sentence: str, lang: str) -> str:
+    return french_spacing(sentence) if lang == "fr" else sentence
 
 
 def _reserve(call: Call, reserve: tuple[int, int] | None, lang: str) -> dict[str, Any]:
@@ -233,61 +294,6 @@ def _condition_text(tranche: Tranche, start: dt.date | None, lang: str) -> str:
         return text
     from_day = format_date(month_offset(start, tranche.month), lang)
     return f"{text}, vanaf {from_day}" if lang == "nl" else f"{text}, à partir du {from_day}"
-
-
-def _recipient(registry: Registry, application: Application, lang: str) -> str:
-    org = registry.get(application.applicant) if application.applicant else None
-    return org.name[lang] if org else application.applicant_name
-
-
-def _address(registry: Registry, application: Application, lang: str) -> str | None:
-    org = registry.get(application.applicant) if application.applicant else None
-    return org.address.text(lang) if org and org.address else None
-
-
-def _representative(org: Organisation | None, lang: str) -> str | None:
-    """Who signs for ``org``: its first representative, "name, function"."""
-    if org is None or not org.representatives:
-        return None
-    first = org.representatives[0]
-    return f"{first.name}, {first.function[lang]}"
-
-
-def _parties(
-    call: Call,
-    registry: Registry,
-    application: Application,
-    authority: Organisation,
-    lang: str,
-) -> list[dict[str, Any]]:
-    """The signatories of the convention, in the call's order, each with every key."""
-    parties: list[dict[str, Any]] = []
-
-    def party(role: str, org: Organisation | None, name: str, number: str | None) -> None:
-        parties.append(
-            {
-                "role": role,
-                "role_label": _ROLE[role][lang],
-                "name": name,
-                "legal_form": org.legal_form[lang] if org and org.legal_form else None,
-                "enterprise_number": number or (org.enterprise_number if org else None),
-                "address": org.address.text(lang) if org and org.address else None,
-                "representative": _representative(org, lang),
-            }
-        )
-
-    for signatory in call.signatories:
-        role = signatory.role.value
-        if role == "authority":
-            party(role, authority, authority.name[lang], None)
-        elif role == "housing_company":
-            org = registry.get(application.applicant) if application.applicant else None
-            party(role, org, org.name[lang] if org else application.applicant_name, None)
-        elif role == "partner" and application.partner:
-            party(role, None, application.partner, application.partner_enterprise_number)
-        elif role == "commune" and signatory.min > 0:
-            party(role, None, _BLANK, None)
-    return parties
 
 
 _TRANCHE_STATUS = {
@@ -379,67 +385,112 @@ def amendment_context(
     return context
 
 
-def sample_context(kind: str, lang: str) -> dict[str, Any]:
-    """A full context for checking templates: every key, realistic values, tricky text."""
+# -- the settlement letter (issue 17) -----------------------------------------------------
 
-    folder = shipped_dir("calls")
-    call = load_call(folder / "empowerment-2023.yaml").call
-    registry = load_registry(folder)
-    refused = kind in ("letter-refusal", "letter-reserve")
-    application = Application(
-        reference="EMP23-09",
-        applicant="logement-molenbeekois",
-        applicant_name="Le Logement Molenbeekois",
-        title="Mimosa 1080 & Co <pilote>",
-        requested_cents=52_000_00,
-        language=Lang(lang),
-        partner="ASBL Maison des Familles",
-        partner_enterprise_number=None,
-        theme="single-parenthood",
-        theme_text="Monoparentalité",
-        duration_months=12,
-        start_date=dt.date(2024, 1, 1),
-        residents_targeted=40,
-        summary="Un lieu pour les mères seules de Molenbeek.",
-        status=ApplicationStatus.ELIGIBLE,
-        reasons=() if not refused else (Reason("amount_above_maximum", ""),),
+_RULE = {
+    "cap": {"fr": "plafond du poste", "nl": "plafond van de post"},
+    "share_of_direct": {
+        "fr": "au plus {percent} des frais directs admis",
+        "nl": "ten hoogste {percent} van de aanvaarde directe kosten",
+    },
+}
+_REVIEW_DECISION = {
+    "partly_admitted": {"fr": "partiellement admis", "nl": "gedeeltelijk aanvaard"},
+    "rejected": {"fr": "rejeté", "nl": "verworpen"},
+}
+
+
+def _rule_text(line: BudgetLine, rule: str | None, lang: str) -> str | None:
+    if rule is None:
+        return None
+    percent = line.max_share_of_direct if rule == "share_of_direct" else None
+    text = _RULE[rule][lang]
+    return text.format(percent=format_percent(percent, lang)) if percent is not None else text
+
+
+def settlement_context(
+    letter: Mapping[str, Any],
+    *,
+    settlement_date: dt.date,
+    award_cents: int,
+    claimed_cents: int,
+    admitted_cents: int,
+    paid_cents: int,
+    balance_cents: int,
+    planned_last_cents: int | None,
+    recovery_due: dt.date | None,
+    lines: Sequence[tuple[BudgetLine, int, int, int, str | None]],
+    refused: Sequence[tuple[str, str, str, int, int, str, str, str | None]],
+) -> dict[str, Any]:
+    """The context of a project's settlement letter: every key of ``letter`` (a letter's
+    context in the settlement's language, its ``date`` the settlement's) and what the
+    settlement says.
+
+    ``lines`` are the call's budget lines, each with what was claimed, what the reviews
+    admit and what is admitted after its rule (and that rule's code: ``cap`` or
+    ``share_of_direct``); ``refused`` the expenses not admitted in full: (budget line's
+    label, supplier, invoice number, claimed, admitted, decision, reason's sentence in
+    the letter's language, comment). ``planned_last_cents`` is what the tranche that
+    carries the last payment would have paid.
+    """
+
+    lang = str(letter["lang"])
+    balance_kind = "payment" if balance_cents > 0 else "recovery" if balance_cents < 0 else "none"
+    last = max(balance_cents, 0)
+    recovery = max(-balance_cents, 0)
+    lines_admitted = sum(admitted for _, _, _, admitted, _ in lines)
+    context = dict(letter)
+    context["kind"] = SETTLEMENT
+    context.update(
+        {
+            "settlement_date": settlement_date.isoformat(),
+            "settlement_date_text": format_date(settlement_date, lang),
+            "award_cents": award_cents,
+            "award_figures": format_amount(award_cents, lang),
+            "claimed_cents": claimed_cents,
+            "claimed_figures": format_amount(claimed_cents, lang),
+            "admitted_cents": admitted_cents,
+            "admitted_figures": format_amount(admitted_cents, lang),
+            "admitted_words": amount_in_words(admitted_cents, lang),
+            "award_cut": lines_admitted > admitted_cents,
+            "paid_cents": paid_cents,
+            "paid_figures": format_amount(paid_cents, lang),
+            "balance_kind": balance_kind,
+            "last_payment_cents": last,
+            "last_payment_figures": format_amount(last, lang),
+            "last_payment_words": amount_in_words(last, lang),
+            "planned_last_figures": format_amount(planned_last_cents, lang)
+            if planned_last_cents is not None
+            else None,
+            "recovery_cents": recovery,
+            "recovery_figures": format_amount(recovery, lang),
+            "recovery_words": amount_in_words(recovery, lang),
+            "recovery_due_date": recovery_due.isoformat() if recovery_due else None,
+            "recovery_due_date_text": format_date(recovery_due, lang) if recovery_due else None,
+            "settlement_lines": [
+                {
+                    "key": line.key,
+                    "label": line.label[lang],
+                    "claimed_figures": format_amount(claimed, lang),
+                    "reviewed_figures": format_amount(reviewed, lang),
+                    "admitted_figures": format_amount(admitted, lang),
+                    "rule_text": _rule_text(line, rule, lang) or "",
+                }
+                for line, claimed, reviewed, admitted, rule in lines
+            ],
+            "refused_expenses": [
+                {
+                    "budget_line": label,
+                    "supplier": supplier,
+                    "invoice_number": number,
+                    "claimed_figures": format_amount(claimed, lang),
+                    "admitted_figures": format_amount(admitted, lang),
+                    "decision_text": _REVIEW_DECISION[decision][lang],
+                    "reason_text": reason,
+                    "comment": comment,
+                }
+                for label, supplier, number, claimed, admitted, decision, reason, comment in refused
+            ],
+        }
     )
-    line: dict[str, Any] = {
-        "reference": "EMP23-09",
-        "rank": 7 if refused else 1,
-        "score": "70.0500" if refused else "91.0500",
-        "requested": "52000.00",
-        "amount": "0.00" if refused else "52000.00",
-        "decision": "not_funded" if refused else "funded_full",
-        "reason": "does_not_fit" if refused else "funded",
-        "remaining_before": "4000.00" if refused else "255000.00",
-        "facts": {"rank": 7 if refused else 1, "ranked": 15},
-    }
-    context = document_context(
-        kind,
-        call=call,
-        registry=registry,
-        application=application,
-        line=line,
-        budget_cents=call.budget_cents,
-        lang=lang,
-        date=dt.date(2024, 9, 2) if kind == AMENDMENT else dt.date(2023, 12, 15),
-        reserve=(1, 9) if kind == "letter-reserve" else None,
-    )
-    if kind != AMENDMENT:
-        return context
-    return amendment_context(
-        context,
-        number=1,
-        convention_date=dt.date(2023, 12, 15),
-        decision_date=dt.date(2023, 12, 5),
-        previous_amount_cents=52_000_00,
-        amount_cents=60_000_00,
-        previous_end=dt.date(2024, 12, 31),
-        end=dt.date(2025, 3, 31),
-        previous_tranche_cents=(26_000_00, 15_600_00, 10_400_00),
-        tranche_cents=(26_000_00, 20_400_00, 13_600_00),
-        paid_tranches=(1,),
-        paid_cents=26_000_00,
-        reason="Extension of the workshops to a second building <B> & its garden.",
-    )
+    return context

@@ -24,8 +24,11 @@ __all__ = [
     "amount_in_words",
     "format_amount",
     "format_date",
+    "format_iban",
     "format_percent",
+    "french_spacing",
     "month_offset",
+    "number_in_words",
     "split_tranches",
 ]
 
@@ -252,3 +255,30 @@ def month_offset(d: date, months: int) -> date:
 def _require_not_negative(cents: int) -> None:
     if cents < 0:
         raise ValueError(f"a negative amount cannot be written in a document: {cents} cents")
+
+
+def number_in_words(n: int, lang: str) -> str:
+    """A whole number in words: ``60`` is *zestig* / *soixante* (Belgian French)."""
+    if n < 0:
+        raise ValueError(f"a negative number cannot be written in words here: {n}")
+    return _cardinal_nl(n) if Lang(lang) is Lang.NL else _cardinal_fr(n)
+
+
+def format_iban(iban: str) -> str:
+    """An IBAN in groups of four, as printed: ``BE68 5390 0754 7034``.
+
+    The spaces are no-break spaces, so the account never breaks across lines.
+    """
+    compact = iban.replace(" ", "")
+    return "\u00a0".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+_BEFORE_PUNCTUATION = re.compile(r" ([:;!?»])")
+_AFTER_GUILLEMET = re.compile(r"« ")
+
+
+def french_spacing(text: str) -> str:
+    """French typography: a no-break space before ``:`` ``;`` ``!`` ``?`` ``»`` and after
+    ``«``, so that a line never starts with the sign nor ends with an opening guillemet.
+    Only where a space was typed: the text is otherwise left as written."""
+    return _AFTER_GUILLEMET.sub("«\u00a0", _BEFORE_PUNCTUATION.sub("\u00a0\\1", text))

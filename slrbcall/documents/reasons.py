@@ -17,6 +17,7 @@ from slrbcall.documents.l10n import format_amount
 from slrbcall.money import cents_from_decimal
 
 if TYPE_CHECKING:
+    from slrbcall.calls.registry import Registry
     from slrbcall.model import Application, Call
 
 __all__ = ["decision_sentences", "eligibility_sentences", "score_text"]
@@ -40,19 +41,33 @@ def _rank(rank: int, ranked: int, lang: str) -> str:
 
 
 def decision_sentences(
-    line: Mapping[str, Any], *, call: Call, application: Application, budget_cents: int, lang: str
+    line: Mapping[str, Any],
+    *,
+    call: Call,
+    application: Application,
+    budget_cents: int,
+    lang: str,
+    registry: Registry | None = None,
+    funding_line: str | None = None,
 ) -> list[str]:
-    """Why this decision, in ``lang``: one or more complete sentences with the numbers."""
+    """Why this decision, in ``lang``: one or more complete sentences with the numbers.
+
+    ``funding_line`` is the score of the last project the decision funds: an
+    application it leaves out is told it (*the last project funded scored 79,75*).
+    A partial award states the amount awarded, never the remainder before rounding.
+    """
     facts = line.get("facts", {})
     reason = line["reason"]
     if reason == "ineligible":
-        return eligibility_sentences(application, call=call, lang=lang)
+        return eligibility_sentences(application, call=call, lang=lang, registry=registry)
     rank, ranked = int(facts.get("rank") or line["rank"]), int(facts.get("ranked", 0))
     score = score_text(line["score"], lang)
     place = _rank(rank, ranked, lang)
     requested = _eur(line["requested"], lang)
     remaining = _eur(line.get("remaining_before") or "0", lang)
     budget = _eur(budget_cents, lang)
+    awarded = _eur(line.get("amount") or "0", lang)
+    rounded = line.get("amount") != line.get("remaining_before")
     if lang == "nl":
         first = f"Het project {place}, met een score van {score} op 100."
         by_reason = {
@@ -79,8 +94,18 @@ def decision_sentences(
             ),
         }
         partial = (
-            f"Het vroeg {requested}; er bleef nog {remaining} over, wat ten minste de "
-            f"minimale subsidie is, zodat dat bedrag werd toegekend."
+            f"Het vroeg {requested}; toen het aan de beurt was, bleef er van het budget nog "
+            f"{remaining} over, wat ten minste de minimale subsidie is. Het krijgt een "
+            f"gedeeltelijke subsidie van {awarded}"
+            + (
+                f" (het beschikbare bedrag, afgerond op een veelvoud van "
+                f"{_eur(call.granularity_cents, lang)})."
+                if rounded
+                else "."
+            )
+        )
+        line_text = (
+            f"Het laatste gefinancierde project behaalde een score van {funding_line} op 100."
         )
     else:
         first = f"Le projet {place}, avec un score de {score} sur 100."
@@ -108,15 +133,27 @@ def decision_sentences(
             ),
         }
         partial = (
-            f"Il demandait {requested} ; il restait {remaining}, ce qui atteint au moins la "
-            f"subvention minimale, et ce montant a été octroyé."
+            f"Il demandait {requested} ; lorsque son tour est venu, il restait {remaining} du "
+            f"budget, ce qui atteint au moins la subvention minimale. Une subvention partielle "
+            f"de {awarded} lui est octroyée"
+            + (
+                f" (le montant disponible, arrondi à un multiple de "
+                f"{_eur(call.granularity_cents, lang)})."
+                if rounded
+                else "."
+            )
         )
+        line_text = f"Le dernier projet financé a obtenu un score de {funding_line} sur 100."
     if "reallocates_run" in facts:  # a reserve project, after a withdrawal released money
         by_reason |= _FROM_RESERVE[lang](requested, remaining)
     if reason in ("partial_remainder", "reserve_partial"):  # the latter: from the reserve
         return [first, partial]
-    second = by_reason.get(reason)
-    return [first, second] if second else [first]
+    sentences = [first]
+    if reason in by_reason:
+        sentences.append(by_reason[reason])
+    if funding_line is not None and line["decision"] == "not_funded":
+        sentences.append(line_text)
+    return sentences
 
 
 def _reserve_nl(requested: str, remaining: str) -> dict[str, str]:
@@ -149,11 +186,15 @@ def _reserve_fr(requested: str, remaining: str) -> dict[str, str]:
 _FROM_RESERVE = {"nl": _reserve_nl, "fr": _reserve_fr}
 
 
-def eligibility_sentences(application: Application, *, call: Call, lang: str) -> list[str]:
-    """The eligibility reasons of an application, in ``lang``, in the order of its codes."""
+def eligibility_sentences(
+    application: Application, *, call: Call, lang: str, registry: Registry | None = None
+) -> list[str]:
+    """The eligibility reasons of an application, in ``lang``, in the order of its codes.
+
+    ``registry`` names the organisations a reason mentions in ``lang``."""
     sentences = []
     for reason in application.reasons:
-        sentences.append(_eligibility(reason.code, application, call, lang))
+        sentences.append(_eligibility(reason.code, application, call, lang, registry))
     return sentences or [
         "De aanvraag voldoet niet aan de voorwaarden van de oproep."
         if lang == "nl"
@@ -161,15 +202,28 @@ def eligibility_sentences(application: Application, *, call: Call, lang: str) ->
     ]
 
 
-def _eligibility(code: str, app: Application, call: Call, lang: str) -> str:
+def _name(key: str | None, registry: Registry | None, lang: str) -> str:
+    org = registry.get(key) if registry is not None and key else None
+    return org.name[lang] if org else key or ""
+
+
+def _eligibility(
+    code: str, app: Application, call: Call, lang: str, registry: Registry | None
+) -> str:
     requested = _eur(app.requested_cents, lang)
     low, high = _eur(call.grant_min_cents, lang), _eur(call.grant_max_cents, lang)
     months, call_months = app.duration_months, call.duration_months
     limit = call.eligibility.max_applications_per_applicant
     theme = app.theme_text or ""
+    second = _name(app.second_housing_company, registry, lang)
+    commune = _name(app.commune, registry, lang)
     nl = {
         "applicant_unknown": f"{app.applicant_name} is geen openbare vastgoedmaatschappij.",
         "applicant_kind": f"{app.applicant_name} is geen openbare vastgoedmaatschappij.",
+        "second_housing_company_not_allowed": f"De aanvraag vermeldt een tweede huisvestingsmaatschappij ({second}); de overeenkomsten van deze oproep worden door één huisvestingsmaatschappij ondertekend.",
+        "second_housing_company_same": f"De tweede huisvestingsmaatschappij ({second}) is de aanvrager zelf.",
+        "commune_not_allowed": f"De aanvraag vermeldt een gemeente ({commune}); de overeenkomsten van deze oproep worden niet door een gemeente ondertekend.",
+        "commune_missing": "De oproep vereist een gemeente, en er wordt er geen vermeld.",
         "partner_missing": "De oproep vereist een partnervereniging, en er wordt er geen vermeld.",
         "theme_unknown": f"Het thema „{theme}” is geen thema van de oproep.",
         "amount_below_minimum": f"Het gevraagde bedrag ({requested}) ligt onder de minimale subsidie van {low}.",
@@ -181,6 +235,10 @@ def _eligibility(code: str, app: Application, call: Call, lang: str) -> str:
     fr = {
         "applicant_unknown": f"{app.applicant_name} n'est pas une société immobilière de service public.",
         "applicant_kind": f"{app.applicant_name} n'est pas une société immobilière de service public.",
+        "second_housing_company_not_allowed": f"La candidature mentionne une deuxième société de logement ({second}) ; les conventions de cet appel sont signées par une seule société de logement.",
+        "second_housing_company_same": f"La deuxième société de logement ({second}) est la candidate elle-même.",
+        "commune_not_allowed": f"La candidature mentionne une commune ({commune}) ; les conventions de cet appel ne sont pas signées par une commune.",
+        "commune_missing": "L'appel exige une commune, et aucune n'est mentionnée.",
         "partner_missing": "L'appel exige un partenaire associatif, et aucun n'est mentionné.",
         "theme_unknown": f"Le thème « {theme} » ne fait pas partie des thèmes de l'appel.",
         "amount_below_minimum": f"Le montant demandé ({requested}) est inférieur à la subvention minimale de {low}.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,13 +13,17 @@ from slrbcall.allocation.service import adopted_run, decisions
 from slrbcall.allocation.standing import reserve_valid
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.team import acting
-from slrbcall.committee.service import stored_state
+from slrbcall.committee.service import ranking, stored_state
 from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
-from slrbcall.documents.check import KINDS, LANGS, check_templates, init_templates
-from slrbcall.documents.context import document_context, sample_context
+from slrbcall.documents.blanks import blanks
+from slrbcall.documents.check import KINDS, LANGS, Mention, check_templates, init_templates
+from slrbcall.documents.context import document_context
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice
+from slrbcall.documents.notices import MENTIONS
 from slrbcall.documents.pdf import convert_to_pdf
-from slrbcall.errors import EnvironmentProblemError, InputFileError, RefusedError
+from slrbcall.documents.sample import sample_context
+from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
+from slrbcall.intake.eligibility import language_doubt
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Issued",
     "Rendered",
+    "blank_warnings",
     "check_pdf",
     "context_of",
     "issue",
@@ -40,16 +46,21 @@ __all__ = [
 
 #: The decisions that make a project funded: it gets a convention and an award letter.
 FUNDED = ("funded_full", "funded_partial")
+#: The letters that notify a decision: each carries the mentions of ``MENTIONS``.
+DECISION_LETTERS = ("letter-award", "letter-refusal", "letter-reserve")
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """What a rendering wrote; ``warnings`` names each blank left in each document."""
+
     loaded: LoadedCall
     run_id: int
     out_dir: Path
     files: tuple[str, ...]
     manifest: Path
     pdfs: tuple[Path, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def _template_file(call: Call, kind: str, lang: str) -> str:
@@ -87,6 +98,9 @@ def _jobs(
     by_reference = {app.reference: app for app in applications}
     registry = load_registry(settings.calls_path)
     lines = run.result["lines"]
+    criteria = _criterion_scores(settings, lines)
+    funded_scores = [Decimal(x["score"]) for x in lines if x["decision"] in FUNDED]
+    funding_line = min(funded_scores) if funded_scores else None
     if only is not None and only not in {line["reference"] for line in lines}:
         raise RefusedError(f"no application '{only}' in the adopted allocation (run {run.id})")
     # A withdrawn application gets no document; one on the reserve list, while the list
@@ -121,6 +135,8 @@ def _jobs(
                 lang=language,
                 date=date,
                 reserve=None if place is None else (place, len(on_reserve)),
+                criteria=criteria.get(application.reference),
+                funding_line=funding_line,
             )
             jobs.append(
                 RenderJob(
@@ -137,6 +153,30 @@ def _jobs(
     return loaded, run.id, jobs
 
 
+def _criterion_scores(
+    settings: Settings, lines: Sequence[Mapping[str, Any]]
+) -> dict[str, Mapping[str, Decimal]]:
+    """Each application's scores per criterion, from the committee's marks, where they
+    still give the score the decision ranked it with (marks taken in after the
+    decision would not explain it, and are left out)."""
+    ranked = ranking(settings, allow_incomplete="skip-reviewer")
+    scored = {line.reference: line for _, line, _ in ranked.lines}
+    found: dict[str, Mapping[str, Decimal]] = {}
+    for line in lines:
+        now = scored.get(line["reference"])
+        if now is not None and now.score is not None and now.score == Decimal(line["score"]):
+            found[line["reference"]] = now.criterion_scores
+    return found
+
+
+def blank_warnings(jobs: Sequence[RenderJob]) -> list[Problem]:
+    """One problem per blank and per document (see :mod:`slrbcall.documents.blanks`)."""
+    found: list[Problem] = []
+    for job in jobs:
+        found.extend(Problem(job.filename, message) for message in blanks(job.context))
+    return found
+
+
 def render(
     settings: Settings,
     *,
@@ -146,6 +186,7 @@ def render(
     only: str | None = None,
     pdf: bool = False,
     date: dt.date | None = None,
+    strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Rendered:
     """Render the conventions (or, with ``letters``, the decision letters) of the adopted run.
@@ -153,6 +194,9 @@ def render(
     All or nothing: the files appear only once every document rendered, with a
     ``manifest.json`` listing each with its SHA-256. ``pdf`` converts them all in one
     LibreOffice call (exit 5 without LibreOffice, checked before anything is rendered).
+    A blank left in a document (no start date, no representative, ...) is a warning,
+    one per blank and per document; with ``strict`` they are refused (InputFileError:
+    exit 3) and nothing is written.
     """
 
     check_pdf(pdf)
@@ -162,6 +206,10 @@ def render(
         raise RefusedError(
             f"no project of {loaded.call.id} is funded: there is no convention to render"
         )
+    found = blank_warnings(jobs)
+    if strict and found:
+        raise InputFileError(found)
+    doubts = _language_doubts(jobs, loaded.call, settings)
     issued = issue(
         settings,
         jobs,
@@ -172,7 +220,19 @@ def render(
         facts={"run": run_id, "date": day.isoformat()},
         progress=progress,
     )
-    return Rendered(loaded, run_id, out, issued.files, issued.manifest, issued.pdfs)
+    warnings = tuple(str(problem) for problem in found) + tuple(doubts)
+    return Rendered(loaded, run_id, out, issued.files, issued.manifest, issued.pdfs, warnings)
+
+
+def _language_doubts(jobs: Sequence[RenderJob], call: Call, settings: Settings) -> list[str]:
+    """A line per document of a project whose partner looks to be in the other language."""
+    _, applications, _ = stored_state(settings)
+    doubts = {a.reference: language_doubt(a) for a in applications}
+    return [
+        f"{job.filename}: {doubt}"
+        for job in jobs
+        if job.reference is not None and (doubt := doubts.get(job.reference))
+    ]
 
 
 def check_pdf(pdf: bool) -> None:
@@ -207,6 +267,8 @@ def issue(
     documents issued to it."""
 
     who = acting(settings, command)  # before the work: a refused officer renders nothing
+    with Workspace.open(settings.db_location, create=False) as ws:
+        ws.check_writable()  # no document is made that cannot be recorded as issued
     manifest = render_documents(jobs, out_dir=out, progress=progress)
     files = tuple(entry.file for entry in manifest.files)
     pdfs: tuple[Path, ...] = ()
@@ -257,14 +319,22 @@ def templates_init(settings: Settings, target: Path, *, force: bool = False) -> 
     return init_templates(shipped_dir("templates"), target, force=force)
 
 
+def decision_mentions(kind: str) -> tuple[Mention, ...]:
+    """The mentions a decision letter must carry (none for the other documents)."""
+    return MENTIONS if kind in DECISION_LETTERS else ()
+
+
 def templates_check(settings: Settings) -> list[str]:
     """Render every template in both languages with a full sample context.
 
-    Returns the templates checked; raises InputFileError listing every problem.
+    A decision letter must print every mention of
+    :data:`~slrbcall.documents.notices.MENTIONS` (legal basis, reasons, appeal route,
+    ombudsman, contact person). Returns the templates checked; raises InputFileError
+    listing every problem.
     """
 
     folder = settings.templates_path
-    problems = check_templates(folder, context_for=sample_context)
+    problems = check_templates(folder, context_for=sample_context, mentions=decision_mentions)
     if problems:
         raise InputFileError(problems)
     return [f"{kind}.{lang}.docx" for kind in KINDS for lang in LANGS]

@@ -62,6 +62,7 @@ from slrbcall.followup.schedule import (
     tranche_states,
 )
 from slrbcall.followup.timeline import (
+    AppealWindow,
     Timeline,
     TimelineItem,
     build_timeline,
@@ -78,6 +79,7 @@ __all__ = [
     "YEARLY_REPORT",
     "Amendment",
     "AmendmentPlan",
+    "AppealWindow",
     "Duty",
     "ItemKind",
     "ItemStatus",

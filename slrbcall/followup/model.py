@@ -46,6 +46,8 @@ class ItemKind(StrEnum):
     CALL = "call"  # a step of the call itself (from the YAML timeline)
     DUTY = "duty"  # a milestone a funded project owes (signature, reports, interviews)
     PAYMENT = "payment"  # a tranche to pay
+    APPEAL = "appeal"  # the last day of an appeal against a notified decision
+    RECOVERY = "recovery"  # what a settled project is to repay
 
 
 class TrancheStatus(StrEnum):

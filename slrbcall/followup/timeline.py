@@ -13,6 +13,9 @@ Statuses (:class:`ItemStatus`), on day ``today`` with a window of ``within`` day
 * ``overdue``: its last day is before ``today`` and it is not done;
 * ``due-within``: it falls (or its month overlaps) ``today`` .. ``today + within``;
 * ``later``: after that.
+
+A notified decision (funded or not) adds the last day of its appeal period, ``done``
+once that day has passed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from slrbcall.followup.justification import justification_due
 from slrbcall.followup.model import (
     ItemKind,
     ItemStatus,
@@ -31,14 +35,65 @@ from slrbcall.followup.model import (
     Project,
 )
 from slrbcall.followup.schedule import duties, schedule
+from slrbcall.model import Localized
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.model import Call, Localized
+    from slrbcall.model import Call
 
-__all__ = ["Timeline", "TimelineItem", "build_timeline", "item_status", "timeline_ics"]
+__all__ = [
+    "JUSTIFICATION",
+    "AppealWindow",
+    "Closing",
+    "Timeline",
+    "TimelineItem",
+    "build_timeline",
+    "item_status",
+    "timeline_ics",
+]
 
-_KIND_ORDER = {ItemKind.CALL: 0, ItemKind.DUTY: 1, ItemKind.PAYMENT: 2}
+_KIND_ORDER = {
+    ItemKind.CALL: 0,
+    ItemKind.DUTY: 1,
+    ItemKind.PAYMENT: 2,
+    ItemKind.RECOVERY: 3,
+    ItemKind.APPEAL: 4,
+}
+
+#: The justification of a project's expenses (a duty of a call with budget lines, done
+#: once the project is settled) and the recovery a settlement sets.
+JUSTIFICATION = "justification"
+_JUSTIFICATION_LABEL = Localized(
+    nl="Verantwoording van de uitgaven", fr="Justification des dépenses"
+)
+_RECOVERY_LABEL = Localized(nl="Terugvordering", fr="Récupération")
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """A project's settlement, as the timeline tells it: its date, and the recovery it
+    set (due by ``recovery_due``), with what came back so far and when it last did."""
+
+    reference: str
+    settled_on: dt.date
+    recovery_due: dt.date | None = None
+    recovery_cents: int = 0
+    recovered_cents: int = 0
+    recovered_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppealWindow:
+    """A notified decision's appeal period: its last day is a date of the timeline.
+
+    ``label`` says how and when it was notified; the period's rule is the call's.
+    """
+
+    reference: str
+    title: str | None
+    first_day: dt.date
+    last_day: dt.date
+    label: Localized
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +149,17 @@ def build_timeline(
     payments: Iterable[Payment],
     today: dt.date,
     within: int = 30,
+    appeals: Iterable[AppealWindow] = (),
+    closings: Iterable[Closing] = (),
 ) -> Timeline:
-    """The timeline on ``today``; ``within`` (days, at least 0) is the "due soon" window."""
+    """The timeline on ``today``; ``within`` (days, at least 0) is the "due soon" window.
+
+    Each of ``appeals`` is an item on its last day: ``done`` once that day has passed
+    (the period is over), else due within the window or later. A call with budget lines
+    adds each project's justification deadline, done once the project is settled
+    (``closings``); a settlement with a recovery adds it, due by its date, done once all
+    of it came back.
+    """
     if within < 0:
         raise ValueError("the window (--within) is a number of days, 0 or more")
     items = []
@@ -163,8 +227,83 @@ def build_timeline(
                     amount_cents=tranche.amount_cents,
                 )
             )
+    for appeal in appeals:
+        last = appeal.last_day
+        items.append(
+            TimelineItem(
+                due=last,
+                until=last,
+                kind=ItemKind.APPEAL,
+                key="appeal-deadline",
+                label=appeal.label,
+                status=item_status(last, last, done=last < today, today=today, within=within),
+                reference=appeal.reference,
+                title=appeal.title,
+            )
+        )
+    items += _closing_items(call, projects, closings, today=today, within=within)
     items.sort(key=lambda i: (i.due, i.reference or "", _KIND_ORDER[i.kind], i.key))
     return Timeline(call.id, today, within, tuple(items), tuple(undated))
+
+
+def _closing_items(
+    call: Call,
+    projects: Iterable[Project],
+    closings: Iterable[Closing],
+    *,
+    today: dt.date,
+    within: int,
+) -> list[TimelineItem]:
+    """The justification deadlines of the projects and the recoveries of their
+    settlements."""
+    closed = {c.reference: c for c in closings}
+    items = []
+    for project in projects:
+        due = justification_due(call, project) if call.budget_lines else None
+        closing = closed.get(project.reference)
+        if due is not None:
+            done_on = closing.settled_on if closing else None
+            items.append(
+                TimelineItem(
+                    due=due,
+                    until=due,
+                    kind=ItemKind.DUTY,
+                    key=JUSTIFICATION,
+                    label=_JUSTIFICATION_LABEL,
+                    status=item_status(
+                        due, due, done=done_on is not None, today=today, within=within
+                    ),
+                    reference=project.reference,
+                    title=project.title,
+                    done_on=done_on,
+                )
+            )
+        if closing is None or closing.recovery_due is None:
+            continue
+        back = closing.recovered_cents >= closing.recovery_cents
+        items.append(
+            TimelineItem(
+                due=closing.recovery_due,
+                until=closing.recovery_due,
+                kind=ItemKind.RECOVERY,
+                key="recovery",
+                label=_RECOVERY_LABEL,
+                status=item_status(
+                    closing.recovery_due,
+                    closing.recovery_due,
+                    done=back,
+                    today=today,
+                    within=within,
+                ),
+                reference=project.reference,
+                title=project.title,
+                done_on=closing.recovered_on if back else None,
+                amount_cents=closing.recovery_cents - closing.recovered_cents
+                if not back
+                else closing.recovery_cents,
+            )
+        )
+    return items
 
 
 def timeline_ics(timeline: Timeline, *, name: str, lang: str) -> bytes:

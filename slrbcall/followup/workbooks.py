@@ -46,6 +46,8 @@ __all__ = [
     "PaymentRow",
     "PaymentsRead",
     "ReportsRead",
+    "column",
+    "filled",
     "matcher",
     "read_payment_rows",
     "read_reports",
@@ -64,20 +66,22 @@ class Column:
     read: bool = True
 
 
-def _c(key: str, en: str, fr: str, nl: str, *aliases: str, read: bool = True) -> Column:
+def column(key: str, en: str, fr: str, nl: str, *aliases: str, read: bool = True) -> Column:
     return Column(key, MappingProxyType({"en": en, "fr": fr, "nl": nl}), aliases, read)
 
 
-_REFERENCE = _c(
+_REFERENCE = column(
     "reference", "Reference", "Référence", "Referentie", "Ref", "Réf", "Dossier", "Project"
 )
-_TITLE = _c("title", "Project title", "Titre du projet", "Projecttitel", "Title", read=False)
+_TITLE = column("title", "Project title", "Titre du projet", "Projecttitel", "Title", read=False)
 
 MONITORING_COLUMNS: tuple[Column, ...] = (
     _REFERENCE,
     _TITLE,
-    _c("report_date", "Report date", "Date du rapport", "Datum van het verslag", "Date", "Datum"),
-    _c(
+    column(
+        "report_date", "Report date", "Date du rapport", "Datum van het verslag", "Date", "Datum"
+    ),
+    column(
         "residents_involved",
         "Residents involved",
         "Habitants impliqués",
@@ -85,7 +89,7 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Locataires impliqués",
         "Involved",
     ),
-    _c(
+    column(
         "residents_trained",
         "Residents trained",
         "Habitants formés",
@@ -94,7 +98,7 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Gevormde bewoners",
         "Trained",
     ),
-    _c(
+    column(
         "activities",
         "Activities held",
         "Activités organisées",
@@ -103,8 +107,8 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Activités",
         "Activiteiten",
     ),
-    _c("participants", "Participants", "Participants", "Deelnemers"),
-    _c(
+    column("participants", "Participants", "Participants", "Deelnemers"),
+    column(
         "deliverables",
         "Deliverables",
         "Productions",
@@ -113,7 +117,7 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
         "Producten",
         "Outputs",
     ),
-    _c(
+    column(
         "remarks",
         "Remarks",
         "Remarques",
@@ -128,9 +132,9 @@ MONITORING_COLUMNS: tuple[Column, ...] = (
 PAYMENT_COLUMNS: tuple[Column, ...] = (
     _REFERENCE,
     _TITLE,
-    _c("tranche", "Tranche", "Tranche", "Schijf", "Tranche number", "Numéro de tranche"),
-    _c("amount_due", "Amount due", "Montant prévu", "Voorzien bedrag", read=False),
-    _c(
+    column("tranche", "Tranche", "Tranche", "Schijf", "Tranche number", "Numéro de tranche"),
+    column("amount_due", "Amount due", "Montant prévu", "Voorzien bedrag", read=False),
+    column(
         "paid_on",
         "Payment date",
         "Date du paiement",
@@ -141,8 +145,10 @@ PAYMENT_COLUMNS: tuple[Column, ...] = (
         "Date",
         "Datum",
     ),
-    _c("amount", "Amount paid", "Montant payé", "Betaald bedrag", "Amount", "Montant", "Bedrag"),
-    _c("note", "Note", "Remarque", "Opmerking", "Remark", "Comment", "Commentaire"),
+    column(
+        "amount", "Amount paid", "Montant payé", "Betaald bedrag", "Amount", "Montant", "Bedrag"
+    ),
+    column("note", "Note", "Remarque", "Opmerking", "Remark", "Comment", "Commentaire"),
 )
 
 
@@ -192,7 +198,8 @@ _REPORT_FIELDS = (
 _COUNTS = ("residents_involved", "residents_trained", "activities", "participants")
 
 
-def _filled(cells: tuple[Cell, ...], columns: Mapping[str, int], keys: tuple[str, ...]) -> bool:
+def filled(cells: tuple[Cell, ...], columns: Mapping[str, int], keys: tuple[str, ...]) -> bool:
+    """Whether any of the cells of ``keys`` (their ``columns``) holds something."""
     return any(
         not cells[columns[key] - 1].is_empty
         for key in keys
@@ -216,11 +223,9 @@ def read_reports(sheet: Sheet, header: Header, *, date1904: bool = False) -> Rep
         return sheet.problem("", row=cell.row, column=cell.col, header=header.label(cell.col))
 
     for cells in sheet.rows:
-        if cells[0].row <= header.row or not _filled(
-            cells, columns, ("reference", *_REPORT_FIELDS)
-        ):
+        if cells[0].row <= header.row or not filled(cells, columns, ("reference", *_REPORT_FIELDS)):
             continue
-        if not _filled(cells, columns, _REPORT_FIELDS):
+        if not filled(cells, columns, _REPORT_FIELDS):
             left_out += 1
             continue
         found: dict[str, object] = {}
@@ -313,11 +318,11 @@ def read_payment_rows(sheet: Sheet, header: Header, *, date1904: bool = False) -
     paid_fields = ("paid_on", "amount", "note")
 
     for cells in sheet.rows:
-        if cells[0].row <= header.row or not _filled(
+        if cells[0].row <= header.row or not filled(
             cells, columns, ("reference", "tranche", *paid_fields)
         ):
             continue
-        if not _filled(cells, columns, paid_fields):
+        if not filled(cells, columns, paid_fields):
             left_out += 1
             continue
         found: dict[str, object] = {}

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.calls.registry import check_enterprise_number
+from slrbcall.calls.registry import check_enterprise_number, check_iban
 from slrbcall.intake.fields import FIELDS, FieldKind
-from slrbcall.model import Call, Lang
+from slrbcall.model import Call, Lang, OrgKind
 from slrbcall.sheets import (
+    MAX_COUNT,
     CellError,
     clean_text,
     normalise_header,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
     from slrbcall.sheets import Cell
 
-__all__ = ["CellProblem", "cell_readers"]
+__all__ = ["MAX_DURATION_MONTHS", "CellProblem", "cell_readers"]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 _LANGUAGES = {
@@ -51,6 +52,10 @@ _LANGUAGES = {
 
 #: The least whole number a count column takes, where it is not 0.
 _MINIMUM = {"duration_months": 1}
+#: The largest a count column takes, where it is not :data:`~slrbcall.sheets.MAX_COUNT`:
+#: a project of a hundred years is a typo, and its end date must stay in the calendar.
+MAX_DURATION_MONTHS = 1199
+_MAXIMUM = {"duration_months": MAX_DURATION_MONTHS}
 
 
 class CellProblem(ValueError):
@@ -94,14 +99,35 @@ def cell_readers(
             raise CellProblem(found)
         return found
 
-    def enterprise_number(cell: Cell) -> str | None:
-        text = read_identifier(cell)
-        if text is None:
-            return None
-        try:
-            return check_enterprise_number(text)
-        except ValueError as exc:
-            raise CellProblem(str(exc)) from None
+    def member_of(kind: OrgKind, what: str) -> Callable[[Cell], str | None]:
+        """A reader of a registry organisation of ``kind``: its key, or the problem."""
+
+        def read(cell: Cell) -> str | None:
+            name = clean_text(cell)
+            if name is None:
+                return None
+            match = registry.match(name)
+            if match is not None and match.kind is kind:
+                return match.key
+            listed = "', '".join(registry.suggest(name, kinds={kind}))
+            hint = f" (did you mean '{listed}'?)" if listed else ""
+            raise CellProblem(f"'{name}' is not {what} of the registry{hint}")
+
+        return read
+
+    def checked(check: Callable[[str], str]) -> Callable[[Cell], str | None]:
+        """A reader of an identifier that ``check`` normalises, or refuses saying why."""
+
+        def read(cell: Cell) -> str | None:
+            text = read_identifier(cell)
+            if text is None:
+                return None
+            try:
+                return check(text)
+            except ValueError as exc:
+                raise CellProblem(str(exc)) from None
+
+        return read
 
     def email(cell: Cell) -> str | None:
         text = clean_text(cell)
@@ -130,8 +156,9 @@ def cell_readers(
             return None
         return (theme_keys.get(normalise_header(text)), text)
 
-    def count(minimum: int) -> Callable[[Cell], int | None]:
-        return lambda cell: read_int(cell, minimum=minimum)
+    def count(key: str) -> Callable[[Cell], int | None]:
+        low, high = _MINIMUM.get(key, 0), _MAXIMUM.get(key, MAX_COUNT)
+        return lambda cell: read_int(cell, minimum=low, maximum=high)
 
     kinds: dict[FieldKind, Callable[[Cell], Any]] = {
         FieldKind.IDENTIFIER: read_identifier,
@@ -142,12 +169,13 @@ def cell_readers(
         FieldKind.DATE: lambda cell: read_date(cell, date1904=date1904),
         FieldKind.LANGUAGE: language,
         FieldKind.EMAIL: email,
-        FieldKind.ENTERPRISE_NUMBER: enterprise_number,
+        FieldKind.ENTERPRISE_NUMBER: checked(check_enterprise_number),
+        FieldKind.IBAN: checked(check_iban),
         FieldKind.THEME: theme,
+        FieldKind.HOUSING_COMPANY: member_of(OrgKind.HOUSING_COMPANY, "a housing company"),
+        FieldKind.COMMUNE: member_of(OrgKind.COMMUNE, "a commune"),
     }
-    return {
-        spec.key: guard(kinds.get(spec.kind, count(_MINIMUM.get(spec.key, 0)))) for spec in FIELDS
-    }
+    return {spec.key: guard(kinds.get(spec.kind, count(spec.key))) for spec in FIELDS}
 
 
 def _theme_keys(call: Call) -> dict[str, str]:

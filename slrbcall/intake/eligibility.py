@@ -16,19 +16,24 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from slrbcall.model import Application, Call, DurationRule, Reason
+from slrbcall.calls.registry import normalise_name
+from slrbcall.model import Application, Call, DurationRule, Lang, Reason, SignatoryRole
 from slrbcall.money import format_eur
 from slrbcall.sheets import fold, normalise_header
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
 
-__all__ = ["REASON_ORDER", "likely_duplicates", "rule_breaks"]
+__all__ = ["REASON_ORDER", "language_doubt", "likely_duplicates", "rule_breaks"]
 
 #: The order in which reasons are listed, whatever order the rules ran in.
 REASON_ORDER = (
     "applicant_unknown",
     "applicant_kind",
+    "second_housing_company_not_allowed",
+    "second_housing_company_same",
+    "commune_not_allowed",
+    "commune_missing",
     "partner_missing",
     "theme_unknown",
     "amount_below_minimum",
@@ -115,6 +120,7 @@ def _reasons(app: Application, *, call: Call, registry: Registry) -> Iterable[Re
                 f"{org.name.fr} is a {org.kind.value.replace('_', ' ')}; this call is open to "
                 f"{', '.join(k.value.replace('_', ' ') for k in kinds)}",
             )
+    yield from _parties(app, call=call, registry=registry)
     if call.eligibility.partner_required and not app.partner:
         yield Reason("partner_missing", "the call requires a partner, and none is named")
     if app.theme is None and app.theme_text is not None:
@@ -145,6 +151,41 @@ def _reasons(app: Application, *, call: Call, registry: Registry) -> Iterable[Re
                 f"it lasts {months} months; projects of this call last at most "
                 f"{call.duration_months}",
             )
+
+
+def _parties(app: Application, *, call: Call, registry: Registry) -> Iterable[Reason]:
+    """The second housing company and the commune: only where the call's conventions
+    have them sign."""
+    signs = {s.role: s for s in call.signatories}
+    companies = signs.get(SignatoryRole.HOUSING_COMPANY)
+    second = app.second_housing_company
+    if second is not None:
+        name = _org_name(second, registry)
+        if companies is None or companies.max < 2:
+            yield Reason(
+                "second_housing_company_not_allowed",
+                f"it names a second housing company ({name}); the conventions of this call "
+                "are signed by one housing company",
+            )
+        elif second == app.applicant:
+            yield Reason(
+                "second_housing_company_same",
+                f"the second housing company ({name}) is the applicant itself",
+            )
+    commune = signs.get(SignatoryRole.COMMUNE)
+    if app.commune is not None and commune is None:
+        yield Reason(
+            "commune_not_allowed",
+            f"it names a commune ({_org_name(app.commune, registry)}); the conventions of "
+            "this call are not signed by a commune",
+        )
+    if app.commune is None and commune is not None and commune.min > 0:
+        yield Reason("commune_missing", "the call requires a commune, and none is named")
+
+
+def _org_name(key: str, registry: Registry) -> str:
+    org = registry.get(key)
+    return org.name.fr if org else key
 
 
 # -- duplicates --------------------------------------------------------------------------
@@ -213,3 +254,30 @@ def _similar_titles(titles: Sequence[str]) -> Iterable[tuple[int, int]]:
                 and matcher.ratio() >= 0.85
             ):
                 yield i, j
+
+
+# -- the language of a project ------------------------------------------------------------
+
+#: A partner's legal form, written first or last in its name, and the language it is in.
+_FORM_LANGUAGE = {"vzw": Lang.NL, "asbl": Lang.FR}
+
+
+def language_doubt(app: Application) -> str | None:
+    """A warning when the partner's legal form is in the other language than the project.
+
+    The language of a project is a field of its own (its documents are written in it);
+    a VZW partner on a project in French, or an ASBL on one in Dutch, is worth a look.
+    """
+    if not app.partner:
+        return None
+    words = [normalise_name(word) for word in app.partner.split()]
+    forms = {_FORM_LANGUAGE[w] for w in (words[0], words[-1]) if w in _FORM_LANGUAGE}
+    if len(forms) != 1 or app.language in forms:
+        return None
+    form = "a VZW" if Lang.NL in forms else "an ASBL"
+    language = "French" if app.language is Lang.FR else "Dutch"
+    return (
+        f"{app.reference}: the partner '{app.partner}' is {form}, but the project's language "
+        f"is {app.language.value}: its convention and letters are written in {language}; "
+        "check its language"
+    )

@@ -41,7 +41,10 @@ class FieldKind(StrEnum):
     LANGUAGE = "language"
     EMAIL = "email"
     ENTERPRISE_NUMBER = "enterprise_number"
+    IBAN = "iban"
     THEME = "theme"
+    HOUSING_COMPANY = "housing_company"
+    COMMUNE = "commune"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,32 @@ FIELDS: tuple[Field, ...] = (
         hint="one of the 16 housing companies (SISP/OVM)",
     ),
     _f(
+        "second_housing_company",
+        FieldKind.HOUSING_COMPANY,
+        "Second housing company",
+        "Deuxième société de logement",
+        "Tweede huisvestingsmaatschappij",
+        "Second SISP",
+        "Deuxième SISP",
+        "2e SISP",
+        "SISP partenaire",
+        "Tweede OVM",
+        "Partner-OVM",
+        "Co-applicant",
+        hint="a second housing company (SISP/OVM), for the calls whose conventions two sign",
+    ),
+    _f(
+        "commune",
+        FieldKind.COMMUNE,
+        "Commune",
+        "Commune",
+        "Gemeente",
+        "Municipality",
+        "Commune partenaire",
+        "Partnergemeente",
+        hint="one of the 19 communes, for the calls whose conventions a commune signs",
+    ),
+    _f(
         "partner",
         FieldKind.TEXT,
         "Partner",
@@ -133,6 +162,45 @@ FIELDS: tuple[Field, ...] = (
         "Ondernemingsnummer",
         "KBO-nummer",
         hint="a BCE/KBO number such as 0403.170.701",
+    ),
+    _f(
+        "partner_address",
+        FieldKind.TEXT,
+        "Partner address",
+        "Adresse du partenaire",
+        "Adres partner",
+        "Partner's address",
+        "Adresse de l'ASBL",
+        "Siège du partenaire",
+        "Adres van de partner",
+        "Adres van de vzw",
+        hint="street and number, postcode and town, on one line",
+    ),
+    _f(
+        "partner_iban",
+        FieldKind.IBAN,
+        "Partner IBAN",
+        "IBAN du partenaire",
+        "IBAN partner",
+        "Partner account",
+        "Compte du partenaire",
+        "Numéro de compte du partenaire",
+        "Rekeningnummer partner",
+        "Rekeningnummer van de partner",
+        hint="an account such as BE68 5390 0754 7034",
+    ),
+    _f(
+        "partner_representative",
+        FieldKind.TEXT,
+        "Partner represented by",
+        "Partenaire représenté par",
+        "Partner vertegenwoordigd door",
+        "Partner representative",
+        "Représentant du partenaire",
+        "Représenté par",
+        "Vertegenwoordiger partner",
+        "Vertegenwoordigd door",
+        hint="who signs for the partner: name, function",
     ),
     _f(
         "title",
@@ -191,6 +259,22 @@ FIELDS: tuple[Field, ...] = (
         "Begindatum",
         "Aanvangsdatum",
         hint="a date such as 01/01/2024",
+    ),
+    _f(
+        "received_date",
+        FieldKind.DATE,
+        "Received on",
+        "Date de réception",
+        "Ontvangen op",
+        "Date received",
+        "Received",
+        "Reçu le",
+        "Date d'introduction",
+        "Date de dépôt",
+        "Ontvangstdatum",
+        "Datum van ontvangst",
+        "Datum van indiening",
+        hint="the day the application reached the authority, such as 15/09/2023",
     ),
     _f("language", FieldKind.LANGUAGE, "Language", "Langue", "Taal", "Lang", hint="nl or fr"),
     _f(

@@ -65,6 +65,12 @@ def content_values(app: Application) -> tuple[Any, ...]:
         app.contact_name,
         app.contact_email,
         app.summary,
+        app.partner_address,
+        app.partner_iban,
+        app.partner_representative,
+        app.received_date.isoformat() if app.received_date else None,
+        app.second_housing_company,
+        app.commune,
     )
 
 
@@ -78,13 +84,23 @@ def row_values(app: Application) -> tuple[Any, ...]:
     )
 
 
+#: How many content fields the earlier versions hashed: the fields added since
+#: (the partner's address, ...) count only when they hold something.
+_FIRST_FIELDS = 16
+
+
 def content_sha256(content: Sequence[Any]) -> str:
     """SHA-256 of the content (:func:`content_values`) as a JSON array.
 
     The same data gives the same hash however the file was saved: the values are
-    normalised before (NFC text, exact cents, ISO dates).
+    normalised before (NFC text, exact cents, ISO dates). Empty fields added after the
+    first sixteen are left out, so that an application stored by an earlier version
+    keeps its hash.
     """
-    return hashlib.sha256(json.dumps(list(content), ensure_ascii=False).encode()).hexdigest()
+    values = list(content)
+    while len(values) > _FIRST_FIELDS and values[-1] is None:
+        values.pop()
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
 def reasons_json(reasons: Sequence[Reason]) -> str:
@@ -115,6 +131,12 @@ def from_values(values: Sequence[Any]) -> Application:
         contact_name,
         contact_email,
         summary,
+        partner_address,
+        partner_iban,
+        partner_representative,
+        received_date,
+        second_housing_company,
+        commune,
         status,
         reasons,
         source_row,
@@ -136,6 +158,12 @@ def from_values(values: Sequence[Any]) -> Application:
         contact_name=contact_name,
         contact_email=contact_email,
         summary=summary,
+        partner_address=partner_address,
+        partner_iban=partner_iban,
+        partner_representative=partner_representative,
+        received_date=dt.date.fromisoformat(received_date) if received_date else None,
+        second_housing_company=second_housing_company,
+        commune=commune,
         status=ApplicationStatus(status),
         reasons=tuple(Reason(r["code"], r["message"]) for r in json.loads(reasons)),
         source_row=source_row,

@@ -188,5 +188,11 @@ def _application(
         contact_name=values.get("contact_name"),
         contact_email=values.get("contact_email"),
         summary=values.get("summary"),
+        partner_address=values.get("partner_address"),
+        partner_iban=values.get("partner_iban"),
+        partner_representative=values.get("partner_representative"),
+        received_date=values.get("received_date"),
+        second_housing_company=values.get("second_housing_company"),
+        commune=values.get("commune"),
         source_row=row,
     )

@@ -14,7 +14,7 @@ from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
 from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, Problem, RefusedError
-from slrbcall.intake.eligibility import likely_duplicates
+from slrbcall.intake.eligibility import language_doubt, likely_duplicates
 from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
 from slrbcall.intake.merge import (
     changed_fields,
@@ -27,7 +27,7 @@ from slrbcall.intake.merge import (
     to_row,
 )
 from slrbcall.intake.reading import read_applications
-from slrbcall.model import ApplicationStatus, OrgKind
+from slrbcall.model import ApplicationStatus, OrgKind, SignatoryRole
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
 from slrbcall.sheets import (
@@ -43,6 +43,7 @@ from slrbcall.store.backend import label_of
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
+    from slrbcall.calls.registry import Registry
     from slrbcall.intake.merge import Merge
     from slrbcall.model import Application, Call
     from slrbcall.store import Transaction
@@ -129,6 +130,7 @@ def intake(
         )
 
     duplicates = likely_duplicates(read.applications)
+    doubts = [doubt for app in read.applications if (doubt := language_doubt(app))]
 
     def result(change: Merge, db_path: Path | str) -> IntakeResult:
         return IntakeResult(
@@ -147,6 +149,7 @@ def intake(
             warnings=(
                 *read.warnings,
                 *duplicates,
+                *doubts,
                 *redefined,
                 *(
                     f"{app.reference} is decided and keeps the status it was decided with, "
@@ -379,9 +382,18 @@ def write_applications_template(
         FieldKind.LANGUAGE: "choice",
         FieldKind.EMAIL: "text",
         FieldKind.ENTERPRISE_NUMBER: "identifier",
+        FieldKind.IBAN: "identifier",
         FieldKind.THEME: "choice",
+        FieldKind.HOUSING_COMPANY: "choice",
+        FieldKind.COMMUNE: "choice",
     }
-    choices = {"applicant": "applicants", "theme": "themes", "language": "languages"}
+    choices = {
+        "applicant": "applicants",
+        "second_housing_company": "housing_companies",
+        "commune": "communes",
+        "theme": "themes",
+        "language": "languages",
+    }
     text_lang = "nl" if lang == "nl" else "fr"
     columns = [
         TemplateColumn(
@@ -394,6 +406,7 @@ def write_applications_template(
             width=40 if spec.kind is FieldKind.LONG_TEXT else 22,
         )
         for spec in FIELDS
+        if spec.key in used_fields(call)
     ]
     allowed = set(call.eligibility.applicant_kinds) or {OrgKind.HOUSING_COMPANY}
     applicants = sorted(
@@ -401,6 +414,8 @@ def write_applications_template(
     )
     lists = {
         "applicants": applicants,
+        "housing_companies": _names(registry, OrgKind.HOUSING_COMPANY, text_lang),
+        "communes": _names(registry, OrgKind.COMMUNE, text_lang),
         "themes": [t.label[text_lang] for t in call.themes],
         "languages": ["nl", "fr"],
     }
@@ -415,6 +430,23 @@ def write_applications_template(
         rows=rows,
     )
     return loaded
+
+
+def used_fields(call: Call) -> tuple[str, ...]:
+    """The fields of :data:`~slrbcall.intake.fields.FIELDS` an application to ``call``
+    can use: a second housing company and a commune only where they sign."""
+    signs = {s.role: s for s in call.signatories}
+    companies = signs.get(SignatoryRole.HOUSING_COMPANY)
+    unused = set()
+    if companies is None or companies.max < 2:
+        unused.add("second_housing_company")
+    if SignatoryRole.COMMUNE not in signs:
+        unused.add("commune")
+    return tuple(spec.key for spec in FIELDS if spec.key not in unused)
+
+
+def _names(registry: Registry, kind: OrgKind, lang: str) -> list[str]:
+    return sorted((o.name[lang] for o in registry.of_kind(kind)), key=str.casefold)
 
 
 _SHEET_NAMES = {"en": "Applications", "fr": "Candidatures", "nl": "Aanvragen"}

@@ -30,6 +30,11 @@ Choices, where the standard leaves room:
   whole grant twice.
 - **Beneficiary location**: the first commune the housing company covers, when the
   registry knows it, and the country code ``BE``.
+- **Disbursements** (once the follow-up is given): ``Amount Disbursed`` is what the
+  grantee was paid, as corrected, less what came back of a recovery; in the JSON, each
+  payment of a tranche and each repayment is a ``disbursementTransaction`` (a repayment
+  with a negative value), and they add up to ``Amount Disbursed``. The CSV, flat, gives
+  the amount only.
 - **CSV** is UTF-8 without a byte-order mark (360Giving's converters read the first
   title as is), with CRLF line ends; text that a spreadsheet would read as a formula
   (starting with ``=``, ``+``, ``-``, ``@``, a tab or a line break) gets a leading
@@ -43,27 +48,32 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from slrbcall.calls.registry import Registry
 from slrbcall.documents.context import project_dates
 from slrbcall.errors import RefusedError
+from slrbcall.files import write_bytes
 from slrbcall.model import Application, Call, Lang, Organisation
 from slrbcall.money import cents_from_decimal, decimal_from_text, to_decimal
 from slrbcall.reports.figures import FUNDED_DECISIONS
-from slrbcall.sheets.write import csv_field, safe_text, write_atomic
+from slrbcall.sheets.write import csv_field, safe_text
 
 __all__ = [
     "AWARD_MILESTONE",
     "COLUMNS",
     "REQUIRED",
+    "Disbursement",
     "Grant",
+    "Transactions",
     "grants_360",
     "org_identifier",
     "to_package",
+    "transactions_360",
     "validate_360",
     "write_360_csv",
     "write_360_json",
@@ -71,6 +81,21 @@ __all__ = [
 
 #: A grant as a flat record: column title -> text, exact number, or None.
 Grant = dict[str, str | Decimal | int | None]
+#: Grant identifier -> its disbursement transactions, in the standard's JSON form.
+Transactions = dict[str, list[dict[str, object]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Disbursement:
+    """Money that moved to a grantee: a tranche paid (as corrected), or, negative, what
+    came back of a recovery. ``key`` names it within the grant (``payment-2``)."""
+
+    reference: str
+    key: str
+    on: dt.date
+    cents: int
+    description: str
+
 
 #: The milestone of the call whose date (or month) is the award date by default.
 AWARD_MILESTONE = "grants-awarded"
@@ -84,6 +109,7 @@ COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Currency", ("currency",)),
     ("Amount Applied For", ("amountAppliedFor",)),
     ("Amount Awarded", ("amountAwarded",)),
+    ("Amount Disbursed", ("amountDisbursed",)),
     ("Award Date", ("awardDate",)),
     ("Planned Dates:Start Date", ("plannedDates", "startDate")),
     ("Planned Dates:End Date", ("plannedDates", "endDate")),
@@ -112,7 +138,7 @@ REQUIRED = (
     "Funding Org:Identifier",
     "Funding Org:Name",
 )
-_AMOUNTS = ("Amount Applied For", "Amount Awarded")
+_AMOUNTS = ("Amount Applied For", "Amount Awarded", "Amount Disbursed")
 _DATES = ("Award Date", "Planned Dates:Start Date", "Planned Dates:End Date")
 
 
@@ -162,9 +188,11 @@ def grants_360(
     registry: Registry,
     prefix: str = "360G-slrb",
     award_date: dt.date | None = None,
+    disbursements: Iterable[Disbursement] | None = None,
 ) -> list[Grant]:
     """One flat record per funded line of ``lines`` (the adopted run's JSON lines), in
     the run's order, with every column of :data:`COLUMNS` (``None`` when unknown).
+    ``Amount Disbursed`` is the sum of each grant's ``disbursements``, when given.
 
     Missing facts are left ``None`` for :func:`validate_360` to name; raises
     :class:`RefusedError` only when a funded line names an application that
@@ -172,6 +200,11 @@ def grants_360(
     """
 
     by_reference = {a.reference: a for a in applications}
+    disbursed: dict[str, int] | None = None
+    if disbursements is not None:
+        disbursed = {}
+        for item in disbursements:
+            disbursed[item.reference] = disbursed.get(item.reference, 0) + item.cents
     when = award_date or _award_date(call)
     authority = registry.get(call.authority)
     grants: list[Grant] = []
@@ -196,6 +229,7 @@ def grants_360(
             "Currency": "EUR",
             "Amount Applied For": _euro(application.requested_cents),
             "Amount Awarded": _euro(awarded),
+            "Amount Disbursed": None if disbursed is None else _euro(disbursed.get(reference, 0)),
             "Award Date": when.isoformat() if when else None,
             "Planned Dates:Start Date": start.isoformat() if start else None,
             "Planned Dates:End Date": end.isoformat() if end else None,
@@ -218,6 +252,33 @@ def grants_360(
     return grants
 
 
+def transactions_360(
+    grants: Sequence[Mapping[str, object]],
+    disbursements: Iterable[Disbursement],
+    *,
+    prefix: str = "360G-slrb",
+    call_id: str,
+) -> Transactions:
+    """Each grant's disbursement transactions, in date order: ``{grant id}-{key}``, the
+    date, the value in euro (negative for a repayment) and a description."""
+    ids = {str(g["Identifier"]) for g in grants}
+    found: Transactions = {}
+    for item in sorted(disbursements, key=lambda d: (d.reference, d.on, d.key)):
+        grant = f"{prefix}-{call_id}-{item.reference}"
+        if grant not in ids:
+            continue
+        found.setdefault(grant, []).append(
+            {
+                "id": f"{grant}-{item.key}",
+                "transactionDate": item.on.isoformat(),
+                "currency": "EUR",
+                "value": _euro(item.cents),
+                "description": item.description,
+            }
+        )
+    return found
+
+
 # -- checking ----------------------------------------------------------------------------
 
 
@@ -225,13 +286,18 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def validate_360(grants: Sequence[Mapping[str, object]]) -> list[str]:
+def validate_360(
+    grants: Sequence[Mapping[str, object]],
+    transactions: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+) -> list[str]:
     """Every problem that would make the file invalid, one line each; empty when none.
 
     Checked: there is at least one grant; the :data:`REQUIRED` fields are present and
     not blank; amounts are exact numbers (Decimal or int, never a float), not
     negative; dates are ISO ``YYYY-MM-DD``; identifiers are unique. A grant is named
-    by its identifier, or by its position when it has none.
+    by its identifier, or by its position when it has none. ``transactions`` (by grant
+    identifier) are of a grant of the file, each with a unique identifier, an ISO date
+    and an exact value, and they add up to its ``Amount Disbursed``.
     """
     if not grants:
         return ["no funded grant to publish: allocate first ('slrbcall allocate')"]
@@ -268,11 +334,47 @@ def validate_360(grants: Sequence[Mapping[str, object]]) -> list[str]:
                     f"{name}: duplicate Identifier (grants {first_at[identifier]} and {number})"
                 )
             first_at.setdefault(identifier, number)
+    return problems + _transaction_problems(grants, transactions or {})
+
+
+def _transaction_problems(
+    grants: Sequence[Mapping[str, object]],
+    transactions: Mapping[str, Sequence[Mapping[str, object]]],
+) -> list[str]:
+    disbursed = {str(g.get("Identifier")): g.get("Amount Disbursed") for g in grants}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for grant, items in transactions.items():
+        if grant not in disbursed:
+            problems.append(f"{grant}: disbursement transactions of a grant not in the file")
+            continue
+        total = Decimal(0)
+        for item in items:
+            ident, value, when = item.get("id"), item.get("value"), item.get("transactionDate")
+            name = f"{grant}: transaction {ident}"
+            if not isinstance(ident, str) or not ident.strip() or ident in seen:
+                problems.append(f"{name}: missing or duplicate identifier")
+            seen.add(str(ident))
+            if isinstance(value, bool) or not isinstance(value, Decimal | int):
+                problems.append(f"{name}: the value is not an exact number: {value!r}")
+            else:
+                total += value
+            if not isinstance(when, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
+                problems.append(f"{name}: transactionDate is not an ISO date: {when!r}")
+        if total != disbursed[grant]:
+            problems.append(
+                f"{grant}: the disbursement transactions add up to {total}, not to the "
+                f"Amount Disbursed ({disbursed[grant]})"
+            )
     return problems
 
 
-def _refuse_problems(grants: Sequence[Mapping[str, object]], path: Path) -> None:
-    problems = validate_360(grants)
+def _refuse_problems(
+    grants: Sequence[Mapping[str, object]],
+    path: Path,
+    transactions: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+) -> None:
+    problems = validate_360(grants, transactions)
     if problems:
         count = len(problems)
         head = f"{path.name}: not written, {count} problem{'s' if count != 1 else ''}:"
@@ -282,19 +384,13 @@ def _refuse_problems(grants: Sequence[Mapping[str, object]], path: Path) -> None
 # -- writing -----------------------------------------------------------------------------
 
 
-class _Bytes:
-    """Bytes that :func:`~slrbcall.sheets.write.write_atomic` can save like a workbook."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def save(self, filename: IO[bytes], /) -> None:
-        filename.write(self._data)
-
-
-def to_package(grants: Sequence[Mapping[str, object]]) -> dict[str, Any]:
+def to_package(
+    grants: Sequence[Mapping[str, object]],
+    transactions: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+) -> dict[str, Any]:
     """The 360Giving JSON package ``{"grants": [...]}``: each flat record nested along
-    :data:`COLUMNS` (``recipientOrganization: [{id, name}]``, ...), blanks left out."""
+    :data:`COLUMNS` (``recipientOrganization: [{id, name}]``, ...), blanks left out, and
+    its ``disbursementTransaction`` list when ``transactions`` has one."""
     nested: list[dict[str, Any]] = []
     for grant in grants:
         item: dict[str, Any] = {}
@@ -306,6 +402,9 @@ def to_package(grants: Sequence[Mapping[str, object]]) -> dict[str, Any]:
                 item[path[0]] = value
             else:
                 item.setdefault(path[0], [{}])[0][path[1]] = value
+        moved = (transactions or {}).get(str(grant.get("Identifier")))
+        if moved:
+            item["disbursementTransaction"] = [dict(t) for t in moved]
         nested.append(item)
     return {"grants": nested}
 
@@ -338,16 +437,21 @@ def _json(value: object, level: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_360_json(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
-    """Write the 360Giving JSON package to ``path`` (UTF-8), atomically.
+def write_360_json(
+    path: Path,
+    grants: Sequence[Mapping[str, object]],
+    transactions: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+) -> None:
+    """Write the 360Giving JSON package to ``path`` (UTF-8), atomically, with the
+    grants' disbursement ``transactions`` when given.
 
     Refuses (:class:`RefusedError`, listing every problem) when :func:`validate_360`
     finds any; nothing is written then.
     """
 
-    _refuse_problems(grants, path)
-    text = _json(to_package(grants)) + "\n"
-    write_atomic(_Bytes(text.encode("utf-8")), path)
+    _refuse_problems(grants, path, transactions)
+    text = _json(to_package(grants, transactions)) + "\n"
+    write_bytes(path, text.encode("utf-8"))
 
 
 def _csv_text(value: object) -> str:
@@ -377,4 +481,4 @@ def write_360_csv(path: Path, grants: Sequence[Mapping[str, object]]) -> None:
     writer.writerow([title for title, _ in COLUMNS])
     for grant in grants:
         writer.writerow([_csv_text(grant.get(title)) for title, _ in COLUMNS])
-    write_atomic(_Bytes(buffer.getvalue().encode("utf-8")), path)
+    write_bytes(path, buffer.getvalue().encode("utf-8"))

@@ -5,8 +5,9 @@ which file, before and after). The history of an application reads those rows ba
 plain sentences: its intake and any later change of its row, the committee's marks, each
 allocation run's proposal for it and each adoption, its milestones (the signature among
 them), its payments and their corrections, its monitoring reports, a withdrawal, an
-amendment. Nothing is left out: a row of a kind this module does not know is still told,
-by its entity and values.
+amendment, the documents issued to it, its e-mail drafts and its notifications. Nothing
+is left out: a row of a kind this module does not know is still told, by its entity and
+values.
 
 Pure: the rows come from :meth:`slrbcall.store.Workspace.audit_of`.
 """
@@ -34,9 +35,17 @@ _KEY_DEPTH = {
     "monitoring_report": 1,
     "amendment": 1,
     "document": 1,
+    "notification": 1,
+    "notification_draft": 1,
     "payment_correction": 2,
     "milestone_correction": 2,
+    "expense": 1,
+    "expense_review": 1,
+    "settlement": 0,
+    "recovery": 1,
 }
+#: How a notification's channel is told.
+_CHANNELS = {"email": "e-mail", "registered": "registered letter", "ebox": "e-Box"}
 #: Rows of the whole call that every application's history tells.
 _CALL_WIDE = frozenset({"allocation_run", "allocation_adoption"})
 
@@ -137,13 +146,17 @@ def _tell(
         return f"mark of {reviewer} on {criterion}: {mark}"
     if entity == "allocation_run":
         run_id = int(last)
-        line = _decision_line(runs.get(run_id), reference)
+        run = runs.get(run_id) or {}
+        line = _decision_line(run, reference)
         if line is None:
             return None  # a run that did not rank this application
+        policy = after.get("policy") or run.get("policy", "?")
+        budget = after.get("budget", run.get("budget_cents"))
+        rank = f"rank {line['rank']}, " if line.get("rank") is not None else ""
         return (
-            f"proposal run {run_id} ({after.get('policy', '?')}, budget "
-            f"{_money(after.get('budget'))}): rank {line.get('rank')}, "
+            f"proposal run {run_id} ({policy}, budget {_money(budget)}): {rank}"
             f"{line.get('decision')}, {_money(line.get('amount'))}"
+            + (f" ({line['reason']})" if line.get("reason") not in (None, "funded") else "")
         )
     if entity == "allocation_adoption":
         run_id = int(after.get("run", last))
@@ -210,6 +223,17 @@ def _tell(
             f"withdrawn on {after.get('on')}: {_money(after.get('paid'))} paid is kept, "
             f"{_money(after.get('released'))} of its award released"
         )
+    if entity == "notification":
+        channel = _CHANNELS.get(str(after.get("channel")), after.get("channel"))
+        return (
+            f"notified by {channel} sent on {after.get('sent_on')}: the appeal period runs "
+            f"from {after.get('first_day')} to {after.get('last_day')}"
+        )
+    if entity == "notification_draft":
+        return (
+            f"e-mail draft {after.get('file')} written for {after.get('to')}, with "
+            f"{after.get('attachment')} attached (nothing sent)"
+        )
     if entity == "document":
         return f"{after.get('kind')} ({after.get('lang')}) issued: {after.get('file')}"
     if entity == "monitoring_report":
@@ -225,8 +249,35 @@ def _tell(
         ]
         verb = "corrected" if action == "update" else "taken in"
         return f"monitoring report of {last} {verb}: {', '.join(figures) or 'no figures'}"
+    last_mile = _last_mile(entity, action, after)
+    if last_mile is not None:
+        return last_mile
     values = _changes(before, after) if before else _values(after)
     return f"{entity.replace('_', ' ')} {action}" + (f": {values}" if values else "")
+
+
+def _last_mile(entity: str, action: str, after: Mapping[str, Any]) -> str | None:
+    """The sentence of an expense, its review, a settlement or a recovery."""
+    if entity == "expense":
+        verb = f"changed (version {after.get('version')})" if action == "update" else "claimed"
+        return (
+            f"expense {verb}: {_money(after.get('claimed_cents'))} on "
+            f"{after.get('budget_line')} ({after.get('place')})"
+        )
+    if entity == "expense_review":
+        return (
+            f"expense reviewed: {after.get('decision')}, {_money(after.get('admitted_cents'))} "
+            f"admitted ({after.get('reason')})"
+        )
+    if entity == "settlement":
+        balance = _money(after.get("balance"))
+        return (
+            f"settled on {after.get('date')}: {_money(after.get('admitted'))} admitted, "
+            f"{_money(after.get('paid'))} paid, balance {balance}"
+        )
+    if entity == "recovery":
+        return f"recovery: {_money(after.get('amount_cents'))} back on {after.get('date')}"
+    return None
 
 
 def _with_what(event: Event, what: str) -> Event:
@@ -243,8 +294,8 @@ def history(
     """The events of application ``reference``, oldest first.
 
     ``rows`` are audit rows (:class:`~slrbcall.store.AuditRow`) in the order they
-    were written; ``runs`` maps each allocation run's id to its stored result, whose
-    lines say what each run proposed for the application.
+    were written; ``runs`` maps each allocation run's id to its stored result (and its
+    ``budget_cents``), whose lines say what each run proposed for the application.
     """
     events: list[Event] = []
     marks: dict[str, str] = {}  # criterion -> mark, of one reviewer's marks taken in at once

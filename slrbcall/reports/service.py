@@ -12,11 +12,18 @@ from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.committee.service import ranking, stored_state
 from slrbcall.errors import RefusedError
 from slrbcall.followup.service.monitoring import outcomes
+from slrbcall.followup.service.settlement import ProjectClosing, closing
 from slrbcall.followup.service.state import followup_state, open_workspace
 from slrbcall.intake.service import show_application
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
-from slrbcall.reports.giving360 import grants_360, write_360_csv, write_360_json
+from slrbcall.reports.giving360 import (
+    Disbursement,
+    grants_360,
+    transactions_360,
+    write_360_csv,
+    write_360_json,
+)
 from slrbcall.reports.history import Event, history
 from slrbcall.settings import Settings
 
@@ -39,6 +46,9 @@ class CallReport:
     run_id: int | None
     #: The projects' outcomes from their monitoring reports (None before any report).
     outcomes: Outcomes | None
+    #: Each funded project's last mile: claimed, admitted, paid, balance, recovered
+    #: (None before an allocation is adopted).
+    closing: tuple[ProjectClosing, ...] | None = None
 
 
 def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
@@ -76,6 +86,7 @@ def call_report(settings: Settings, *, xlsx: Path | None = None) -> CallReport:
         lines=lines,
         run_id=run.id if run else None,
         outcomes=_outcomes(settings) if run else None,
+        closing=closing(settings) if run else None,
     )
 
 
@@ -99,6 +110,7 @@ def export_360giving(
         raise RefusedError(f"{out}: name a .json or a .csv file")
     loaded, run = adopted_run(settings)
     _, applications, _ = stored_state(settings)
+    moved = _disbursements(settings)
     grants = grants_360(
         call=loaded.call,
         applications=applications,
@@ -106,9 +118,40 @@ def export_360giving(
         registry=load_registry(settings.calls_path),
         prefix=prefix,
         award_date=award_date,
+        disbursements=moved,
     )
-    (write_360_json if suffix == ".json" else write_360_csv)(out, grants)
+    if suffix == ".json":
+        transactions = transactions_360(grants, moved, prefix=prefix, call_id=loaded.call.id)
+        write_360_json(out, grants, transactions)
+    else:
+        write_360_csv(out, grants)
     return len(grants)
+
+
+def _disbursements(settings: Settings) -> list[Disbursement]:
+    """Every tranche paid (as corrected; a reversed one is no payment) and every
+    repayment of a recovery (negative), for the open data."""
+    state = followup_state(settings)
+    moved = [
+        Disbursement(
+            p.reference, f"payment-{p.tranche}", p.paid_on, p.amount_cents, f"Tranche {p.tranche}"
+        )
+        for p in state.payments
+        if p.amount_cents > 0
+    ]
+    with open_workspace(settings) as ws:
+        back = ws.recoveries(state.loaded.call.id)
+    moved += [
+        Disbursement(
+            r.reference,
+            f"recovery-{r.number}",
+            dt.date.fromisoformat(r.on_date),
+            -r.amount_cents,
+            "Recovery",
+        )
+        for r in back
+    ]
+    return moved
 
 
 def application_history(
@@ -120,5 +163,7 @@ def application_history(
     call_id = loaded.call.id
     with open_workspace(settings) as ws:
         rows = ws.audit_of(call_id, reference)
-        runs = {run.id: run.result for run in ws.runs(call_id)}
+        runs = {
+            run.id: {**run.result, "budget_cents": run.budget_cents} for run in ws.runs(call_id)
+        }
     return loaded, view.application, history(rows, call_id=call_id, reference=reference, runs=runs)

@@ -24,6 +24,7 @@ their place as fields (:meth:`Sheet.problem`) and print as DESIGN.md §4 shows.
 from __future__ import annotations
 
 from slrbcall.sheets.cells import (
+    MAX_COUNT,
     CellError,
     clean_text,
     read_amount,
@@ -57,6 +58,7 @@ from slrbcall.sheets.write import AMOUNT_FORMAT, safe_text, write_atomic
 
 __all__ = [
     "AMOUNT_FORMAT",
+    "MAX_COUNT",
     "NO_CACHED_VALUE",
     "Cell",
     "CellError",

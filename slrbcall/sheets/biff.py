@@ -53,8 +53,9 @@ class _BadContainerError(ValueError):
     """The OLE2 container or the BIFF records are not as the format says."""
 
 
-def scan_xls(path: Path, *, wanted: Collection[str]) -> XmlScan:
-    """Error cells and hidden rows of the ``wanted`` sheets, and the epoch."""
+def scan_xls(path: Path, *, wanted: Collection[str] | None = None) -> XmlScan:
+    """Error cells, hidden rows and extent of the ``wanted`` sheets (all of them when
+    None), and the epoch."""
     if path.stat().st_size > XLS_MAX_BYTES:
         raise _refuse(path, "the legacy .xls file is too large to check: save it as .xlsx")
     try:
@@ -149,7 +150,7 @@ def _records(stream: bytes, start: int) -> Iterator[tuple[int, bytes]]:
     raise _BadContainerError("records end without EOF")
 
 
-def _scan_records(path: Path, stream: bytes, wanted: Collection[str]) -> XmlScan:
+def _scan_records(path: Path, stream: bytes, wanted: Collection[str] | None) -> XmlScan:
     biff8 = len(stream) >= 6 and _u16(stream, 4) == 0x0600
     sheets: dict[str, int] = {}
     date1904 = False
@@ -160,7 +161,8 @@ def _scan_records(path: Path, stream: bytes, wanted: Collection[str]) -> XmlScan
             date1904 = _u16(body, 0) == 1
         elif kind == 0x0085:
             sheets[_sheet_name(body, biff8=biff8)] = _u32(body, 0)
-    extras = {name: _scan_sheet(stream, sheets[name]) for name in wanted if name in sheets}
+    names = sheets if wanted is None else [name for name in wanted if name in sheets]
+    extras = {name: _scan_sheet(stream, sheets[name]) for name in names}
     return XmlScan(sheets=extras, properties={}, date1904=date1904)
 
 
@@ -173,14 +175,29 @@ def _sheet_name(body: bytes, *, biff8: bool) -> str:
     return body[8 : 8 + length].decode("latin-1")
 
 
+#: The records of a cell that holds a value, each starting with its row and column:
+#: LABELSST, LABEL, NUMBER, RK, BOOLERR, FORMULA, RSTRING (BLANK holds none).
+_VALUE_CELLS = frozenset({0x00FD, 0x0204, 0x0203, 0x027E, 0x0205, 0x0006, 0x00D6})
+_MULRK = 0x00BD  # several RK cells in one row: row, first column, ..., last column
+
+
 def _scan_sheet(stream: bytes, offset: int) -> SheetExtras:
     extras = SheetExtras()
     for kind, body in _records(stream, offset):
+        if kind in _VALUE_CELLS:
+            extras.extent.add(_u16(body, 0) + 1, _u16(body, 2) + 1)
+        elif kind == _MULRK:
+            extras.extent.add_block(_u16(body, 0) + 1, _u16(body, 2) + 1, 1, _mulrk_width(body))
         if kind == 0x0208 and _u16(body, 12) & _HIDDEN_ROW:
             row = _u16(body, 0) + 1
             extras.hidden.append((row, row))
-        elif kind == 0x0205 and body[7] == 1:
+        if kind == 0x0205 and body[7] == 1:
             extras.flag(_u16(body, 0) + 1, _u16(body, 2) + 1, _ERRORS.get(body[6], "#N/A"))
         elif kind == 0x0006 and body[12:14] == b"\xff\xff" and body[6] == 2:
             extras.flag(_u16(body, 0) + 1, _u16(body, 2) + 1, _ERRORS.get(body[8], "#N/A"))
     return extras
+
+
+def _mulrk_width(body: bytes) -> int:
+    """The cells of a MULRK record: from its first column to the last, in its last bytes."""
+    return max(_u16(body, len(body) - 2) - _u16(body, 2) + 1, 1)

@@ -14,10 +14,12 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from slrbcall.model import canonical_reference
 from slrbcall.money import AmountError, cents_from_decimal, parse_amount
 from slrbcall.sheets.model import NO_CACHED_VALUE, Cell
 
 __all__ = [
+    "MAX_COUNT",
     "CellError",
     "clean_text",
     "plain_number",
@@ -51,7 +53,7 @@ _WHOLE = re.compile(r"[+\-−]?\d+")
 _EPOCH_1900 = datetime.date(1899, 12, 30)
 _EPOCH_1904 = datetime.date(1904, 1, 1)
 # A serial number outside these years is a number typed in a date column (2024,
-# 20240301), not a date: refuse it rather than invent one.
+# 20240301), not a date: refuse it rather than invent one. No date is read outside them.
 _SERIAL_YEARS = range(1950, 2200)
 
 
@@ -158,8 +160,13 @@ def read_amount(cell: Cell) -> int | None:
         raise CellError(str(exc)) from exc
 
 
-def read_int(cell: Cell, *, minimum: int = 0) -> int | None:
-    """A whole number of at least ``minimum``, or ``None`` when empty.
+#: The largest count a sheet's cell may hold, where its column sets no other limit: a
+#: number of residents, of activities, of participants (Brussels has 1.2 million people).
+MAX_COUNT = 1_000_000
+
+
+def read_int(cell: Cell, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int | None:
+    """A whole number from ``minimum`` to ``maximum``, or ``None`` when empty.
 
     ``12`` and ``12.0`` in a numeric cell and ``"12"`` as text are accepted;
     ``12.5``, ``"12,0"`` and words are not.
@@ -183,6 +190,8 @@ def read_int(cell: Cell, *, minimum: int = 0) -> int | None:
             return None
         if not _WHOLE.fullmatch(text):
             raise CellError(f"not a whole number: {_preview(text)} (write e.g. 12)")
+        if len(text.lstrip("+-−0")) > len(str(maximum)):  # Python reads 4,300 digits at most
+            raise CellError(f"too large: {_digits(text)} (at most {maximum:,})")
         number = int(text.replace("−", "-"))
     else:
         raise CellError("not a whole number: the cell holds a date or time (write e.g. 12)")
@@ -190,7 +199,14 @@ def read_int(cell: Cell, *, minimum: int = 0) -> int | None:
         if minimum == 0:
             raise CellError(f"cannot be negative: {number}")
         raise CellError(f"must be at least {minimum}: {number}")
+    if number > maximum:
+        raise CellError(f"too large: {_digits(str(number))} (at most {maximum:,})")
     return number
+
+
+def _digits(text: str) -> str:
+    """A long number shown by its first digits and its length."""
+    return text if len(text) <= 20 else f"{text[:12]}... ({len(text):,} digits)"
 
 
 def read_date(cell: Cell, *, date1904: bool = False) -> datetime.date | None:
@@ -207,9 +223,9 @@ def read_date(cell: Cell, *, date1904: bool = False) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         if value.time() != datetime.time(0):
             raise CellError(f"a date and a time, expected a date only ({_DATE_HINT})")
-        return value.date()
+        return _in_years(value.date())
     if isinstance(value, datetime.date):
-        return value
+        return _in_years(value)
     if isinstance(value, bool | datetime.time):
         raise CellError(f"not a date ({_DATE_HINT})")
     if isinstance(value, int | Decimal):
@@ -217,7 +233,16 @@ def read_date(cell: Cell, *, date1904: bool = False) -> datetime.date | None:
     text = clean_text(cell)
     if text is None:
         return None
-    return _date_from_text(text)
+    return _in_years(_date_from_text(text))
+
+
+def _in_years(day: datetime.date) -> datetime.date:
+    """``day``, if it falls from 1950 to 2199: a project's dates, and every date computed
+    from them (a start plus 1,199 months), stay within the calendar."""
+    if day.year not in _SERIAL_YEARS:
+        first, last = _SERIAL_YEARS[0], _SERIAL_YEARS[-1]
+        raise CellError(f"{day.isoformat()} is outside the years {first} to {last}")
+    return day
 
 
 def _from_serial(value: int | Decimal, *, date1904: bool) -> datetime.date:
@@ -253,8 +278,10 @@ def _date_from_text(text: str) -> datetime.date:
 def read_identifier(cell: Cell) -> str | None:
     """An identifier (reference, enterprise number) as text, or ``None`` when empty.
 
-    Text is kept as typed (leading zeros included); a numeric cell gives its
-    exact digits, never an exponent (``1E+20`` -> ``'100000000000000000000'``).
+    Text is kept as typed (leading zeros included), in its canonical form
+    (:func:`~slrbcall.model.canonical_reference`: two identifiers that print the same
+    are one); a numeric cell gives its exact digits, never an exponent (``1E+20`` ->
+    ``'100000000000000000000'``).
     """
     _check(cell)
     value = cell.value
@@ -267,4 +294,5 @@ def read_identifier(cell: Cell) -> str | None:
             "the cell holds a date, not an identifier (Excel may have converted it): "
             "format the column as Text and type it again"
         )
-    return clean_text(cell)
+    text = clean_text(cell)
+    return None if text is None else canonical_reference(text) or None

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.sheets.extent import Extent, check_extent
 from slrbcall.sheets.header import pick_sheet_name
 from slrbcall.sheets.model import Cell, Format, Sheet, Workbook
 
@@ -88,7 +89,13 @@ def read_csv(path: Path, *, sheet: str | None = None) -> Workbook:
                 )
     except csv.Error as exc:
         raise _refuse(path, f"line {reader.line_num} cannot be read as CSV ({exc})") from exc
-    width = max((len(cells) for cells in rows), default=0)
+    extent = Extent()
+    for cells in rows:
+        extent.add(cells[-1].row, len(cells))
+    # Every row is padded to the widest: one line of a million separators would make
+    # each row a million cells.
+    check_extent(path.name, name, extent)
+    width = extent.cols
     dense = tuple(
         tuple(cells)
         + tuple(Cell(cells[0].row, col, None) for col in range(len(cells) + 1, width + 1))

@@ -49,9 +49,9 @@ def _count(attrs: AttributesNSImpl, name: str) -> int:
 class _ContentHandler(ContentHandler):
     """Walks every table; records extras for the wanted ones only."""
 
-    def __init__(self, wanted: Collection[str]) -> None:
+    def __init__(self, wanted: Collection[str] | None) -> None:
         super().__init__()
-        self.wanted = set(wanted)
+        self.wanted = None if wanted is None else set(wanted)
         self.sheets: dict[str, SheetExtras] = {}
         self.date1904 = False
         self._depth = 0  # tables nest inside cells in rare files; only depth 1 counts
@@ -73,9 +73,10 @@ class _ContentHandler(ContentHandler):
             self._depth += 1
             if self._depth == 1:
                 table = attrs.get((_TABLE, "name")) or ""
-                self._extras = SheetExtras() if table in self.wanted else None
-                if self._extras is not None:
-                    self.sheets[table] = self._extras
+                wanted = self.wanted is None or table in self.wanted
+                # Two tables of one name (a hand-made file) share their extras, so the
+                # larger one's extent is never lost.
+                self._extras = self.sheets.setdefault(table, SheetExtras()) if wanted else None
                 self._row = 0
         elif self._depth != 1 or self._extras is None:
             if local == "null-date":
@@ -113,6 +114,8 @@ class _ContentHandler(ContentHandler):
             self._flag(extras, first_col, repeat, NO_CACHED_VALUE)
         if value_type is not None:
             extras.last_row = max(extras.last_row, self._row + self._row_repeat)
+            # Repeated rows and columns repeat the value: calamine places every copy.
+            extras.extent.add_block(row, first_col, self._row_repeat, repeat)
 
     def _flag(self, extras: SheetExtras, first_col: int, repeat: int, error: str) -> None:
         # A repeated row or column repeats its cells; the cap bounds a hostile file.
@@ -143,8 +146,9 @@ class _ContentHandler(ContentHandler):
             self._error_cell = None
 
 
-def scan_ods(path: Path, *, wanted: Collection[str]) -> XmlScan:
-    """One pass over content.xml for the ``wanted`` tables, and the properties."""
+def scan_ods(path: Path, *, wanted: Collection[str] | None = None) -> XmlScan:
+    """One pass over content.xml for the ``wanted`` tables (all of them when None),
+    and the properties."""
     with open_zip(path) as archive:
         handler = _ContentHandler(wanted)
         member = find_member(archive, "content.xml")
@@ -152,7 +156,8 @@ def scan_ods(path: Path, *, wanted: Collection[str]) -> XmlScan:
             with archive.open(member) as stream:
                 stream_parse(path, stream, member, handler, namespaces=True)
         properties = _properties(path, archive)
-    sheets = {name: handler.sheets.get(name, SheetExtras()) for name in wanted}
+    names = handler.sheets if wanted is None else wanted
+    sheets = {name: handler.sheets.get(name, SheetExtras()) for name in names}
     return XmlScan(sheets=sheets, properties=properties, date1904=handler.date1904)
 
 

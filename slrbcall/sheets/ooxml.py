@@ -12,14 +12,16 @@ Found here, because python-calamine 0.9 cannot report them:
   ``docProps/custom.xml``), where slrbcall's own templates record the call.
 
 Merged cells come from calamine. The pass costs about 12 µs per cell, so it runs only
-on a sheet whose raw XML holds markup that it reports (:func:`_may_need_scan`, a byte
-search in C): a sheet of plain typed values never does. On a 10,000-row workbook the
+on a sheet whose raw XML holds markup that it reports (:func:`_prescan`, byte
+searches in C, which also find how far the cells reach): a sheet of plain typed
+values never does. On a 10,000-row workbook the
 pass took 0.5 s and the search 1 ms (bench/intake.py's file), half of a whole intake.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from collections.abc import Collection
 from pathlib import Path
@@ -27,6 +29,7 @@ from xml.etree.ElementTree import Element
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
+from slrbcall.sheets.extent import scan_references
 from slrbcall.sheets.model import NO_CACHED_VALUE
 from slrbcall.sheets.xmlparts import (
     SheetExtras,
@@ -38,7 +41,7 @@ from slrbcall.sheets.xmlparts import (
     stream_parse,
 )
 
-__all__ = ["scan_ooxml"]
+__all__ = ["merged_areas", "scan_ooxml"]
 
 _REL_ID = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
@@ -124,6 +127,7 @@ class _SheetHandler(ContentHandler):
 
     def _end_cell(self) -> None:
         value = self._value
+        self.extras.extent.add(self._row, self._col)
         if self._type == "e":
             self.extras.flag(self._row, self._col, (value or "").strip() or "#N/A")
         elif self._formula and (
@@ -156,23 +160,35 @@ _MARKERS = (
 _OVERLAP = 64
 
 
-def _may_need_scan(archive: zipfile.ZipFile, member: str) -> bool:
-    """True unless the sheet's XML holds none of :data:`_MARKERS`.
+def _prescan(archive: zipfile.ZipFile, member: str) -> SheetExtras | None:
+    """The sheet's extent from its cell references, or None when it needs the XML pass.
 
-    Most sheets (typed values, no formulas, nothing hidden) need no SAX pass. Plain
-    byte searches (memchr-fast) over the raw XML cost about a millisecond per MB, where
-    a regular expression with alternatives took 40 ms per MB and the SAX pass ~12 µs
-    per cell (bench/intake.py). The check of calamine's last row goes with the pass;
-    its own tests cover it.
+    The XML pass is needed when the sheet's XML holds one of :data:`_MARKERS`, or a cell
+    the byte search cannot place (:func:`~slrbcall.sheets.extent.scan_references`).
+    Most sheets (typed values, no formulas, nothing hidden) need neither. Plain byte
+    searches (memchr-fast) over the raw XML cost about a millisecond per MB for the
+    markers and ten for the references, where a regular expression with alternatives
+    took 40 ms per MB and the SAX pass ~12 µs per cell (bench/intake.py). The check of
+    calamine's last row goes with the pass; its own tests cover it.
     """
-    tail = b""
+    extras = SheetExtras()
+    carried = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
-            window = tail + chunk
+            window = carried + chunk
             if any(marker in window for marker in _MARKERS):
-                return True
-            tail = chunk[-_OVERLAP:]
-    return False
+                return None
+            # Whole tags only: what follows the last "<" waits for the next chunk (a
+            # few bytes; or its last bytes, should a chunk hold no tag at all).
+            cut = window.rfind(b"<")
+            if cut <= 0:
+                cut = max(len(window) - _OVERLAP, 0)
+            if not scan_references(window[:cut], extras.extent):
+                return None
+            carried = window[cut:]
+    if not scan_references(carried, extras.extent):
+        return None
+    return extras
 
 
 def _relationships(path: Path, archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -199,21 +215,23 @@ def _by_type(rels: dict[str, tuple[str, str]], suffix: str, default: str) -> str
     return default
 
 
-def scan_ooxml(path: Path, *, wanted: Collection[str]) -> XmlScan:
-    """One pass over the workbook part, the ``wanted`` sheets and the properties."""
+def scan_ooxml(path: Path, *, wanted: Collection[str] | None = None) -> XmlScan:
+    """One pass over the workbook part, the ``wanted`` sheets (all of them when None)
+    and the properties."""
     with open_zip(path) as archive:
         package = _relationships(path, archive, "")
         workbook_part = _by_type(package, "/officeDocument", "xl/workbook.xml")
         sheet_parts, date1904 = _sheet_parts(path, archive, workbook_part)
         sheets: dict[str, SheetExtras] = {}
-        for name in wanted:
+        for name in sheet_parts if wanted is None else wanted:
             part = sheet_parts.get(name)
             member = find_member(archive, part) if part else None
             if member is None:
                 sheets[name] = SheetExtras()
                 continue
-            if not _may_need_scan(archive, member):
-                sheets[name] = SheetExtras()
+            found = _prescan(archive, member)
+            if found is not None:
+                sheets[name] = found
                 continue
             handler = _SheetHandler()
             with archive.open(member) as stream:
@@ -272,4 +290,36 @@ def _properties(
             value = _text(next(iter(prop), None))
             if name and value is not None:
                 found[name] = value
+    return found
+
+
+_MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["\']([^"\']*)')
+
+
+def merged_areas(path: Path) -> dict[str, list[str]]:
+    """Each worksheet's merged ranges as written (``A1:C1``), read from its XML alone.
+
+    For the error workbook: openpyxl turns every cell of a merged range into an object
+    as it loads a sheet, so a range up to ``XFD1048576`` fills memory before any code
+    of ours could look at it.
+    """
+    found: dict[str, list[str]] = {}
+    with open_zip(path) as archive:
+        package = _relationships(path, archive, "")
+        workbook_part = _by_type(package, "/officeDocument", "xl/workbook.xml")
+        sheet_parts, _ = _sheet_parts(path, archive, workbook_part)
+        for name, part in sheet_parts.items():
+            member = find_member(archive, part)
+            if member is None:
+                continue
+            carried = b""
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    window = carried + chunk
+                    cut = max(window.rfind(b"<"), len(window) - 4096, 0)
+                    refs = _MERGE_CELL.findall(window[:cut])
+                    found.setdefault(name, []).extend(r.decode("ascii", "replace") for r in refs)
+                    carried = window[cut:]
+            refs = _MERGE_CELL.findall(carried)
+            found.setdefault(name, []).extend(r.decode("ascii", "replace") for r in refs)
     return found

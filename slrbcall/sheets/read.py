@@ -1,10 +1,12 @@
 """Read a whole workbook into plain, exact, frozen data.
 
 The order is fixed: :func:`~slrbcall.sheets.sniff.sniff` the bytes, refuse a
-dangerous zip (:func:`~slrbcall.sheets.sniff.preflight_zip`), read the values
-with python-calamine, then overlay what calamine cannot see (error cells,
-formulas without a cached value, hidden rows; see :mod:`.ooxml`, :mod:`.ods`
-and :mod:`.biff`).
+dangerous zip (:func:`~slrbcall.sheets.sniff.preflight_zip`), pass over the sheets'
+XML or records once (:mod:`.ooxml`, :mod:`.ods` and :mod:`.biff`) to find what
+calamine cannot see (error cells, formulas without a cached value, hidden rows) and
+how far the cells reach, refuse a sheet that reaches too far
+(:func:`~slrbcall.sheets.extent.check_extent`), and only then read the values with
+python-calamine and overlay the rest.
 
 What python-calamine 0.9.1 does, measured on real files and relied on here:
 
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING
 from slrbcall.errors import InputFileError, Problem
 from slrbcall.sheets.biff import scan_xls
 from slrbcall.sheets.delimited import read_csv
+from slrbcall.sheets.extent import check_extent
 from slrbcall.sheets.header import pick_sheet_name
 from slrbcall.sheets.model import Cell, CellValue, Format, Sheet, Workbook, column_letters
 from slrbcall.sheets.ods import scan_ods
@@ -80,6 +83,10 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
         return read_csv(path, sheet=sheet)
     if fmt in _ZIPPED:
         preflight_zip(path)
+    # Every sheet, before calamine opens the file: it builds the grids of an .ods as it
+    # opens it, and trips over a damaged .xls container (a Rust panic, with its own
+    # lines on stderr) where our pass refuses it with one line.
+    scan = _checked(path, _scan(path, fmt))
 
     import python_calamine
 
@@ -90,10 +97,16 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
                 for meta in book.sheets_metadata
                 if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
             ]
+            if fmt is not Format.XLS and any(meta.name not in scan.sheets for meta in metas):
+                # A sheet whose XML our pass did not find: its extent is unknown.
+                raise _refuse(
+                    path,
+                    "the workbook's parts are not where its index says: "
+                    "open it in Excel or LibreOffice and save it again",
+                )
             if sheet is not None:
                 chosen = pick_sheet_name(path.name, [meta.name for meta in metas], sheet)
                 metas = [meta for meta in metas if meta.name == chosen]
-            scan = _scan(path, fmt, [meta.name for meta in metas])
             sheets = tuple(
                 _build_sheet(
                     path.name,
@@ -107,11 +120,13 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
     except python_calamine.PasswordError as exc:
         raise _refuse(path, _PASSWORD) from exc
     except python_calamine.CalamineError as exc:
-        raise _refuse(
-            path,
-            f"the file is damaged and cannot be read ({exc}): "
-            "open it in Excel or LibreOffice and save it again",
-        ) from exc
+        raise _damaged(path, exc) from exc
+    except BaseException as exc:
+        # A file calamine's Rust code trips over ends in a pyo3 PanicException, which
+        # derives from BaseException and cannot be imported by name.
+        if type(exc).__module__ != "pyo3_runtime":
+            raise
+        raise _damaged(path, exc) from exc
     return Workbook(
         path=path,
         format=fmt,
@@ -119,6 +134,13 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Workbook:
         properties=MappingProxyType(scan.properties),
         date1904=scan.date1904,
     )
+
+
+def _checked(path: Path, scan: XmlScan) -> XmlScan:
+    """``scan``, once no sheet of it reaches too far for a reader's grid."""
+    for name, extras in scan.sheets.items():
+        check_extent(path.name, name, extras.extent)
+    return scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +163,20 @@ def _refuse(path: Path, message: str) -> InputFileError:
     return InputFileError([Problem(path.name, message)])
 
 
-def _scan(path: Path, fmt: Format, names: list[str]) -> XmlScan:
+def _damaged(path: Path, exc: BaseException) -> InputFileError:
+    return _refuse(
+        path,
+        f"the file is damaged and cannot be read ({exc}): "
+        "open it in Excel or LibreOffice and save it again",
+    )
 
+
+def _scan(path: Path, fmt: Format) -> XmlScan:
     if fmt in (Format.XLSX, Format.XLSM):
-        return scan_ooxml(path, wanted=names)
+        return scan_ooxml(path)
     if fmt is Format.ODS:
-        return scan_ods(path, wanted=names)
-    if fmt is Format.XLS:
-        return scan_xls(path, wanted=names)
-    return XmlScan(sheets={}, properties={}, date1904=False)
+        return scan_ods(path)
+    return scan_xls(path)
 
 
 def _build_sheet(

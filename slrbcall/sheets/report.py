@@ -18,6 +18,7 @@ from typing import Any
 
 from slrbcall.errors import EnvironmentProblemError, Problem, RefusedError
 from slrbcall.sheets.model import Format, Workbook, column_letters
+from slrbcall.sheets.ooxml import merged_areas
 from slrbcall.sheets.read import read_workbook
 from slrbcall.sheets.sniff import preflight_zip, sniff
 from slrbcall.sheets.write import (
@@ -28,11 +29,16 @@ from slrbcall.sheets.write import (
     safe_text,
     write_atomic,
 )
+from slrbcall.sheets.xmlparts import parse_ref
 
 __all__ = ["CellMark", "mark_problems", "write_problem_report"]
 
 # Excel's own "light red fill" of conditional formatting.
 _PROBLEM_FILL = "FFC7CE"
+#: The most merged cells a sheet may hold for its copy to keep the formatting: a title
+#: row merges a dozen, a form a few hundred.
+MAX_MERGED_CELLS = 100_000
+_WHOLE_SHEET = 1_048_576 * 16_384
 _SHEET_TITLE_LIMIT = 31
 _BAD_TITLE = re.compile(r"[\\/*?:\[\]]")
 
@@ -102,18 +108,55 @@ def write_problem_report(source: Path, out: Path, *, problems: Sequence[CellMark
     if fmt in (Format.XLSX, Format.XLSM):
         preflight_zip(source)
         _require_defusedxml()
-        try:
-            book = _load(source, keep_vba=out.suffix.lower() == ".xlsm")
-            titles = {name: name for name in book.sheetnames}
-        except Exception:  # openpyxl fails on some files calamine reads: keep the values
+        note = _too_merged(source)
+        if note is not None:
             book, titles = _rebuild(_read(source))
-            note = "The original formatting could not be kept: this copy holds the values only."
+        else:
+            try:
+                book = _load(source, keep_vba=out.suffix.lower() == ".xlsm")
+                titles = {name: name for name in book.sheetnames}
+            except Exception:  # openpyxl fails on some files calamine reads: keep the values
+                book, titles = _rebuild(_read(source))
+                note = "The original formatting could not be kept: this copy holds the values only."
     else:
         book, titles = _rebuild(_read(source))
         note = "A copy of the values (the original file is not an .xlsx workbook)."
     _annotate(book, titles, problems)
     _add_problem_sheet(book, titles, problems, note)
     write_atomic(book, out)
+
+
+def _too_merged(source: Path) -> str | None:
+    """Why the copy must hold the values only, when the sheets merge more cells than
+    :data:`MAX_MERGED_CELLS` (openpyxl makes an object of each as it loads them)."""
+    total = 0
+    largest = ("", "", 0)
+    for name, refs in merged_areas(source).items():
+        for ref in refs:
+            cells = _area(ref)
+            total += cells
+            if cells > largest[2]:
+                largest = (name, ref, cells)
+    if total <= MAX_MERGED_CELLS:
+        return None
+    name, ref, cells = largest
+    return (
+        f"The original formatting could not be kept: sheet '{safe_text(name)}' merges "
+        f"{safe_text(ref)} ({cells:,} cells; a copy keeps at most {MAX_MERGED_CELLS:,} "
+        "merged cells); this copy holds the values only."
+    )
+
+
+def _area(ref: str) -> int:
+    """The cells of a range such as ``A1:C2`` (6); a range that cannot be read counts
+    as the whole sheet, since openpyxl would refuse or expand it."""
+    first, _, last = ref.partition(":")
+    try:
+        row0, col0 = parse_ref(first)
+        row1, col1 = parse_ref(last or first)
+    except ValueError:
+        return _WHOLE_SHEET
+    return (abs(row1 - row0) + 1) * (abs(col1 - col0) + 1)
 
 
 def _read(source: Path) -> Workbook:

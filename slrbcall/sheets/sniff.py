@@ -74,6 +74,8 @@ def sniff(path: Path) -> Format:
             raise _refuse(path, "file not found: check the name and the folder")
         if path.is_dir():
             raise _refuse(path, "this is a folder, not a file: give the path of the spreadsheet")
+        if not path.is_file():  # reading /dev/zero never ends, reading a pipe may not
+            raise _refuse(path, "this is not a plain file (a device or a pipe): give a spreadsheet")
         with path.open("rb") as stream:
             head = stream.read(_OLE2_SCAN)
     except OSError as exc:

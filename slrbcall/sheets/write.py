@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import datetime
 import math
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from slrbcall.errors import EnvironmentProblemError, RefusedError
-from slrbcall.scratch import scratch_folder
+from slrbcall.errors import RefusedError
+from slrbcall.files import write_file
 
 __all__ = [
     "AMOUNT_FORMAT",
@@ -121,36 +120,15 @@ def csv_field(text: str) -> str:
 
 
 def write_atomic(workbook: SavableWorkbook, path: Path) -> None:
-    """Save ``workbook`` to ``path`` all at once, or not at all.
+    """Save ``workbook`` to ``path`` all at once, or not at all
+    (:func:`slrbcall.files.write_file`).
 
-    The workbook is saved to a temporary file in the same folder, flushed to
-    disk, then renamed over ``path``. On any error the temporary file is
-    removed and an existing ``path`` is left untouched. Refuses
-    (:class:`RefusedError`) a ``path`` that is a folder or whose folder does
-    not exist; a file the system will not let us write (open in Excel on
-    Windows, a full disk) is an :class:`EnvironmentProblemError`.
+    Refuses (:class:`RefusedError`) a ``path`` that is a folder or whose folder does
+    not exist; a file the system will not let us write (open in Excel on Windows, a
+    full disk, a read-only folder) is an :class:`EnvironmentProblemError`, and the old
+    file is kept.
     """
-    folder = path.parent
-    if path.is_dir():
-        raise RefusedError(f"{path} is a folder: give the name of the file to write")
-    if not folder.is_dir():
-        raise RefusedError(f"cannot write {path.name}: the folder {folder} does not exist")
-    try:
-        # In a scratch folder of its own: a run killed while saving leaves no file that
-        # the next run would not sweep (slrbcall.scratch).
-        with scratch_folder(folder, "writing") as scratch:
-            temporary = scratch / path.name
-            with temporary.open("xb") as stream:
-                workbook.save(stream)
-                stream.flush()
-                os.fsync(stream.fileno())
-            temporary.replace(path)
-    except OSError as exc:
-        hint = " (is it open in Excel or LibreOffice? close it and try again)"
-        reason = exc.strerror or str(exc)
-        raise EnvironmentProblemError(
-            f"cannot write {path}: {reason}{hint if isinstance(exc, PermissionError) else ''}"
-        ) from exc
+    write_file(path, workbook.save)
 
 
 # --- cells ------------------------------------------------------------------------

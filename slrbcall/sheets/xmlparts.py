@@ -28,6 +28,7 @@ from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped,unu
 from defusedxml.expatreader import DefusedExpatParser  # type: ignore[import-untyped,unused-ignore]
 
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.sheets.extent import Extent
 
 __all__ = [
     "MAX_FLAGGED",
@@ -57,12 +58,14 @@ class SheetExtras:
     ``errors`` maps ``(row, col)`` (1-based) to the error shown in the cell, or
     to :data:`~slrbcall.sheets.model.NO_CACHED_VALUE`. ``hidden`` holds
     inclusive row ranges. ``last_row`` is the last row whose XML holds a value.
+    ``extent`` is how far the cells reach, as the reader will place them.
     """
 
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden: list[tuple[int, int]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     last_row: int = 0
+    extent: Extent = field(default_factory=Extent)
 
     def flag(self, row: int, col: int, error: str) -> None:
         if len(self.errors) < MAX_FLAGGED:

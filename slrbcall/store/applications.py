@@ -196,9 +196,10 @@ class ApplicationReads(ApplicationQueries):
 
 
 #: Applications inserted by one statement: one statement per row spent a quarter of
-#: an intake's insert on the statement itself (bench/intake.py). 40 rows of 20 values
-#: and 4 shared ones stay under the 999 variables older SQLite builds allow.
-_ROWS_PER_INSERT = 40
+#: an intake's insert on the statement itself (bench/intake.py). As many rows (each its
+#: columns and its content hash) as stay, with the 4 shared values, under the 999
+#: variables older SQLite builds allow.
+_ROWS_PER_INSERT = (999 - 4) // (len(APPLICATION_COLUMNS) + 1)
 
 
 @cache

@@ -15,6 +15,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
+from slrbcall.errors import SlrbcallError
+
 __all__ = ["Backend", "Connection", "Cursor", "integrity_errors", "is_server", "label_of"]
 
 
@@ -43,6 +45,9 @@ class Backend(Protocol):
     kind: str
     #: The workspace as messages name it: its path, or its URL without a password.
     label: str
+    #: Why nothing can be written (a read-only or full disk, a server that refuses
+    #: writes), for a workspace opened for reading only; else None.
+    read_only: SlrbcallError | None
 
     @property
     def conn(self) -> Connection: ...
@@ -53,7 +58,9 @@ class Backend(Protocol):
 
     def transaction(self, call: str | None) -> AbstractContextManager[None]:
         """One write transaction: all or nothing; ``call`` is locked against other
-        writers of it (on SQLite, every writer waits for every other)."""
+        writers of it (on SQLite, every writer waits for every other). A workspace
+        that cannot be written raises :attr:`read_only`, or the reason found on the
+        way (exit 5)."""
         ...
 
     def lock_chain(self, chain: str) -> None:
@@ -69,6 +76,10 @@ class Backend(Protocol):
     def guard_problems(self) -> list[str]: ...
 
     def integrity(self) -> str: ...
+
+    def dangling(self) -> list[str]:
+        """Rows that name a row no longer there (a foreign key got past), one line each."""
+        ...
 
     def owner(self) -> tuple[str, str]:
         """The role that owns the tables, and this login (a file: two empty names)."""

@@ -44,6 +44,7 @@ from slrbcall.store.chain import (
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
 from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS, Step
+from slrbcall.store.settlement import SettlementReads, SettlementWrites
 from slrbcall.store.sqlite import SQLITE_VERSION, SqliteBackend
 
 __all__ = [
@@ -142,7 +143,7 @@ class AuditRow:
     row_sha256: str = ""  # the SHA-256 of its content and of the row before it
 
 
-class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
+class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementWrites):
     """One write transaction; it records its own audit rows."""
 
     def __init__(
@@ -298,7 +299,7 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites):
         return snapshot_id
 
 
-class Workspace(ApplicationReads, DecisionReads, FollowupReads):
+class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads):
     """An open workspace: a SQLite file, or a schema on a PostgreSQL server. Use
     :meth:`open`; close it (or use ``with``)."""
 
@@ -385,6 +386,18 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
             self._join_team(tx)
             yield tx
             tx.audit_insertions()
+
+    def check_writable(self) -> None:
+        """Raise what :meth:`write` would raise before it writes anything: the workspace is
+        read-only (a file on a read-only or full disk, a server that refuses writes), or
+        its guards were altered. For a command that makes files before it records them
+        (documents), so that it makes none it cannot record."""
+        refusal = self._backend.read_only
+        if refusal is not None:
+            raise refusal
+        guards = self.guard_problems()
+        if guards:
+            raise _altered(self.label, guards)
 
     def _join_team(self, tx: Transaction) -> None:
         """A workspace written by a team's officer is a team's from then on: its four
@@ -493,6 +506,16 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
         ).fetchall()
         return _audit_rows(rows)
 
+    def audit_events(self, entity: str, call_id: str) -> list[AuditRow]:
+        """The audit rows of one kind (``entity``: ``document``, ``notification``, ...)
+        whose key is in call ``call_id`` (``call/...``), oldest first."""
+        rows = self._conn.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE entity = ?"
+            " AND entity_key > ? AND entity_key < ? ORDER BY id",
+            (entity, call_id + "/", call_id + "0"),  # the keys 'call/...' ('0' follows '/')
+        ).fetchall()
+        return _audit_rows(rows)
+
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
         tables = self._backend.tables()
@@ -515,6 +538,12 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads):
     @property
     def schema_version(self) -> int:
         return self._backend.schema_version()
+
+    def dangling(self) -> list[str]:
+        """Rows that name a row no longer there: a decision of a deleted run, an adoption
+        of a deleted run, a mark of a deleted application (foreign keys turned off, or
+        checks disabled on a server, to get past them)."""
+        return self._backend.dangling()
 
     # -- closing --------------------------------------------------------------------
 

@@ -133,6 +133,14 @@ class DecisionQueries:
         ).fetchone()
         return None if row is None else _run(row)
 
+    def decisions(self, run_id: int) -> dict[str, tuple[int, str]]:
+        """A run's decision rows: reference -> (amount in cents, decision)."""
+        rows = self._conn.execute(
+            "SELECT reference, amount_cents, decision FROM allocation_decision WHERE run_id = ?",
+            (run_id,),
+        ).fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     def adoptions(self, call_id: str) -> list[StoredAdoption]:
         """Every adoption of the call, oldest first: the last one is in force."""
         rows = self._conn.execute(

@@ -10,10 +10,14 @@ write checks them first and ``slrbcall doctor`` names what differs.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
+import tempfile
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
+from slrbcall.errors import EnvironmentProblemError
 from slrbcall.store.migrations import Step
 
 __all__ = [
@@ -21,6 +25,7 @@ __all__ = [
     "damage",
     "foreign_reason",
     "guard_problems",
+    "unwritable",
 ]
 
 #: "SLRB" in the header of every workspace (bytes 68-71 of a SQLite file).
@@ -113,3 +118,48 @@ def damage(exc: BaseException) -> str | None:
         return None
     text = str(exc)
     return text if any(word in text.lower() for word in _DAMAGE) else None
+
+
+#: SQLite's primary result codes that a folder or disk that cannot be written gives.
+_SQLITE_IOERR, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_FULL = 10, 8, 14, 13
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))  # no quotas on Windows
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def unwritable(path: Path, exc: BaseException) -> EnvironmentProblemError | None:
+    """Why the workspace at ``path`` cannot be written, when ``exc`` comes from that: a
+    full disk, or a read-only file, folder or disk; None for any other error.
+
+    SQLite says "disk I/O error" as well for a log it cannot grow on a full disk as for
+    a failing disk, so the folder is tried with a small file of our own to tell.
+    """
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code not in (_SQLITE_IOERR, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_FULL):
+        return None
+    refused = _write_refused(path.parent)
+    if code == _SQLITE_FULL or refused in _FULL:
+        return EnvironmentProblemError(
+            f"{path}: the disk that holds the workspace is full, so nothing was written to "
+            "it: free some space and run the command again"
+        )
+    if refused in _READ_ONLY or code == _SQLITE_READONLY:
+        where = "its folder" if refused is not None else "the file"
+        return EnvironmentProblemError(
+            f"{path}: the workspace is read-only here ({where} cannot be written), so "
+            "nothing was written to it: copy it to a folder you can write to, or ask for "
+            "write access"
+        )
+    return None
+
+
+def _write_refused(folder: Path) -> int | None:
+    """The error number with which ``folder`` refuses a small file, or None."""
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(bytes(4096))
+            probe.flush()
+    except OSError as exc:
+        return exc.errno
+    return None

@@ -18,6 +18,7 @@ __all__ = [
     "ADOPTION_MIGRATION",
     "APPLICATION_COLUMNS",
     "APPLICATION_FIELDS",
+    "APPLICATION_PARTIES_MIGRATION",
     "AUDIT_ACTOR_MIGRATION",
     "AUDIT_CHAIN_MIGRATION",
     "CORRECTIONS_AMENDMENTS_MIGRATION",
@@ -25,6 +26,7 @@ __all__ = [
     "FOUR_EYES_MIGRATION",
     "MIGRATIONS",
     "RESERVE_MIGRATION",
+    "SETTLEMENT_MIGRATION",
     "Step",
 ]
 
@@ -515,6 +517,299 @@ RESERVE_MIGRATION: tuple[str, ...] = (
 )
 
 
+#: 11: what a convention prints about the partner (its address, IBAN and who signs for
+#: it, as the application gives them), the day the application was received, and the
+#: other parties of a multi-party call: a second housing company and a commune
+#: (registry keys). Added columns, NULL for the applications taken in before.
+APPLICATION_PARTIES_MIGRATION: tuple[str, ...] = (
+    "ALTER TABLE application ADD COLUMN partner_address TEXT",
+    "ALTER TABLE application ADD COLUMN partner_iban TEXT",
+    "ALTER TABLE application ADD COLUMN partner_representative TEXT",
+    "ALTER TABLE application ADD COLUMN received_date TEXT"
+    " CHECK (received_date IS NULL OR date(received_date) IS received_date)",
+    "ALTER TABLE application ADD COLUMN second_housing_company TEXT",
+    "ALTER TABLE application ADD COLUMN commune TEXT",
+)
+
+#: 12: the last mile: the expenses a project justifies, the officer's review of each,
+#: the settlement and the recoveries.
+#:
+#: ``expense``: one row per version of an invoice claimed (an invoice is its supplier and
+#: number, folded: ``supplier_key``, ``invoice_key``), numbered 1, 2, ... and always of one
+#: project; the last version is in force (view ``expense_in_force``). ``expense_review``:
+#: the officer's decision on a version, numbered per invoice; the last review of the
+#: version in force is in force (view ``review_in_force``). ``settlement``: one per project,
+#: as computed from them: what was claimed, admitted (capped by line and by the award),
+#: paid, and the signed balance; a negative balance is a recovery, due on a date
+#: (``figures_json``: the figures by budget line, the tranches planned before it, and
+#: the tranche that carries the last payment).
+#: ``recovery``: what came back, numbered per project. None of them is ever updated or
+#: deleted; once a project is settled, it takes no expense, review or amendment, and its
+#: payments stay within what the settlement admits (or what was paid, when that is more).
+SETTLEMENT_MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE expense (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        supplier_key TEXT NOT NULL CHECK (length(supplier_key) BETWEEN 1 AND 400),
+        invoice_key TEXT NOT NULL CHECK (length(invoice_key) BETWEEN 1 AND 200),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        budget_line TEXT NOT NULL CHECK (length(budget_line) BETWEEN 1 AND 64),
+        supplier TEXT NOT NULL CHECK (length(supplier) >= 1),
+        invoice_number TEXT NOT NULL CHECK (length(invoice_number) >= 1),
+        invoice_date TEXT NOT NULL CHECK (date(invoice_date) IS invoice_date),
+        paid_on TEXT NOT NULL CHECK (date(paid_on) IS paid_on),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        claimed_cents INTEGER NOT NULL
+            CHECK (claimed_cents > 0 AND claimed_cents <= amount_cents),
+        cofinanced_by TEXT,
+        attachment TEXT,
+        attachment_sha256 TEXT CHECK (
+            attachment_sha256 IS NULL
+            OR (length(attachment_sha256) = 64 AND attachment_sha256 NOT GLOB '*[^0-9a-f]*')
+        ),
+        note TEXT,
+        source_file TEXT NOT NULL,
+        source_place TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, supplier_key, invoice_key, version),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference),
+        CHECK ((attachment IS NULL) = (attachment_sha256 IS NULL))
+    ) STRICT
+    """,
+    """
+    CREATE VIEW expense_in_force AS
+    SELECT e.* FROM expense e
+    WHERE e.version = (
+        SELECT max(f.version) FROM expense f
+        WHERE f.call_id = e.call_id AND f.supplier_key = e.supplier_key
+            AND f.invoice_key = e.invoice_key
+    )
+    """,
+    """
+    CREATE TABLE expense_review (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        supplier_key TEXT NOT NULL,
+        invoice_key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        decision TEXT NOT NULL CHECK (
+            decision = 'admitted' OR decision = 'partly_admitted' OR decision = 'rejected'
+        ),
+        admitted_cents INTEGER NOT NULL CHECK (admitted_cents >= 0),
+        reason_code TEXT NOT NULL CHECK (length(reason_code) BETWEEN 1 AND 64),
+        comment TEXT,
+        source_file TEXT NOT NULL,
+        source_place TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, supplier_key, invoice_key, number),
+        FOREIGN KEY (call_id, supplier_key, invoice_key, version)
+            REFERENCES expense (call_id, supplier_key, invoice_key, version),
+        CHECK ((decision = 'rejected') = (admitted_cents = 0))
+    ) STRICT
+    """,
+    # The review in force of each invoice: its last review, if it reviews the version in
+    # force (a new version of an invoice waits for a review of its own).
+    """
+    CREATE VIEW review_in_force AS
+    SELECT r.* FROM expense_review r JOIN expense_in_force e
+        ON e.call_id = r.call_id AND e.supplier_key = r.supplier_key
+        AND e.invoice_key = r.invoice_key AND e.version = r.version
+    WHERE r.number = (
+        SELECT max(q.number) FROM expense_review q
+        WHERE q.call_id = r.call_id AND q.supplier_key = r.supplier_key
+            AND q.invoice_key = r.invoice_key
+    )
+    """,
+    """
+    CREATE TABLE settlement (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        adoption_id INTEGER NOT NULL REFERENCES allocation_adoption (id),
+        on_date TEXT NOT NULL CHECK (date(on_date) IS on_date),
+        award_cents INTEGER NOT NULL CHECK (award_cents > 0),
+        claimed_cents INTEGER NOT NULL CHECK (claimed_cents >= 0),
+        admitted_cents INTEGER NOT NULL CHECK (
+            admitted_cents >= 0 AND admitted_cents <= award_cents
+            AND admitted_cents <= claimed_cents
+        ),
+        paid_cents INTEGER NOT NULL CHECK (paid_cents >= 0),
+        balance_cents INTEGER NOT NULL CHECK (balance_cents = admitted_cents - paid_cents),
+        tranches_json TEXT NOT NULL
+            CHECK (json_valid(tranches_json) AND json_type(tranches_json) = 'array'),
+        figures_json TEXT NOT NULL
+            CHECK (json_valid(figures_json) AND json_type(figures_json) = 'object'),
+        recovery_due_date TEXT CHECK (
+            recovery_due_date IS NULL OR date(recovery_due_date) IS recovery_due_date
+        ),
+        note TEXT,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference),
+        CHECK ((balance_cents < 0) = (recovery_due_date IS NOT NULL)),
+        CHECK (recovery_due_date IS NULL OR recovery_due_date > on_date)
+    ) STRICT
+    """,
+    """
+    CREATE TABLE recovery (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        on_date TEXT NOT NULL CHECK (date(on_date) IS on_date),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        note TEXT,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference, number),
+        FOREIGN KEY (call_id, reference) REFERENCES settlement (call_id, reference)
+    ) STRICT
+    """,
+    # An invoice is claimed by one project, its versions in order.
+    """
+    CREATE TRIGGER expense_in_order BEFORE INSERT ON expense
+    WHEN NEW.version IS NOT 1 + (
+            SELECT count(*) FROM expense
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        )
+        OR NEW.reference IS NOT coalesce((
+            SELECT reference FROM expense
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key AND version = 1
+        ), NEW.reference)
+    BEGIN SELECT RAISE(ABORT,
+        'an invoice is claimed once, by one project: a new version follows the last');
+    END
+    """,
+    """
+    CREATE TRIGGER expense_not_after_settlement BEFORE INSERT ON expense
+    WHEN EXISTS (
+        SELECT 1 FROM settlement WHERE call_id = NEW.call_id AND reference = NEW.reference
+    )
+    BEGIN SELECT RAISE(ABORT, 'a settled project takes no more expenses'); END
+    """,
+    *_kept("expense", "expenses"),
+    # A review follows the one before it, of the version in force; it admits no more than
+    # was claimed: all of it when admitted, part of it when partly admitted.
+    """
+    CREATE TRIGGER expense_review_in_order BEFORE INSERT ON expense_review
+    WHEN NEW.number IS NOT 1 + (
+            SELECT count(*) FROM expense_review
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        )
+        OR NEW.version IS NOT (
+            SELECT version FROM expense_in_force
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        )
+        OR (NEW.decision = 'admitted' AND NEW.admitted_cents IS NOT (
+            SELECT claimed_cents FROM expense_in_force
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        ))
+        OR (NEW.decision = 'partly_admitted' AND (NEW.admitted_cents = 0
+            OR NEW.admitted_cents >= (
+                SELECT claimed_cents FROM expense_in_force
+                WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                    AND invoice_key = NEW.invoice_key
+            )))
+    BEGIN SELECT RAISE(ABORT,
+        'a review follows the last, of the expense in force, and admits at most what was claimed');
+    END
+    """,
+    """
+    CREATE TRIGGER expense_review_not_after_settlement BEFORE INSERT ON expense_review
+    WHEN EXISTS (
+        SELECT 1 FROM settlement s JOIN expense_in_force e
+            ON e.call_id = s.call_id AND e.reference = s.reference
+        WHERE e.call_id = NEW.call_id AND e.supplier_key = NEW.supplier_key
+            AND e.invoice_key = NEW.invoice_key
+    )
+    BEGIN SELECT RAISE(ABORT, 'the expenses of a settled project are reviewed no more'); END
+    """,
+    *_kept("expense_review", "reviews"),
+    # A settlement follows what was paid, the award in force, the adoption in force and
+    # what was claimed; its tranches add up to what was paid and the balance to pay.
+    f"""
+    CREATE TRIGGER settlement_as_recorded BEFORE INSERT ON settlement
+    WHEN NEW.paid_cents IS NOT {_PAID}
+        OR NEW.award_cents IS NOT {_CEILING}
+        OR NEW.adoption_id IS NOT (
+            SELECT max(id) FROM allocation_adoption WHERE call_id = NEW.call_id
+        )
+        OR NEW.claimed_cents IS NOT (
+            SELECT coalesce(sum(claimed_cents), 0) FROM expense_in_force
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+        OR (SELECT coalesce(sum(value), 0) FROM json_each(NEW.tranches_json))
+            IS NOT NEW.paid_cents + max(NEW.balance_cents, 0)
+        OR EXISTS (
+            SELECT 1 FROM json_each(NEW.tranches_json) WHERE type <> 'integer' OR value < 0
+        )
+    BEGIN SELECT RAISE(ABORT,
+        'a settlement follows what was paid, the award in force and what was claimed');
+    END
+    """,
+    *_kept("settlement", "settlements"),
+    """
+    CREATE TRIGGER recovery_within_due BEFORE INSERT ON recovery
+    WHEN NEW.number IS NOT 1 + (
+            SELECT count(*) FROM recovery
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+        OR NEW.amount_cents + (
+            SELECT coalesce(sum(amount_cents), 0) FROM recovery
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ) > (
+            SELECT -balance_cents FROM settlement
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+        OR NEW.on_date < (
+            SELECT on_date FROM settlement
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+    BEGIN SELECT RAISE(ABORT,
+        'a recovery follows the last, from the settlement on, and never above what is due');
+    END
+    """,
+    *_kept("recovery", "recoveries"),
+    # Once settled, a project is paid no more than the settlement admits (or than it was
+    # paid, when that is more: a recovery), and its award is amended no more.
+    f"""
+    CREATE TRIGGER payment_within_settlement BEFORE INSERT ON payment
+    WHEN EXISTS (
+        SELECT 1 FROM settlement s
+        WHERE s.call_id = NEW.call_id AND s.reference = NEW.reference
+            AND NEW.amount_cents + {_PAID} > max(s.admitted_cents, s.paid_cents)
+    )
+    BEGIN SELECT RAISE(ABORT, 'a settled project is paid no more than its settlement admits');
+    END
+    """,
+    f"""
+    CREATE TRIGGER payment_correction_within_settlement BEFORE INSERT ON payment_correction
+    WHEN EXISTS (
+        SELECT 1 FROM settlement s
+        WHERE s.call_id = NEW.call_id AND s.reference = NEW.reference
+            AND NEW.difference_cents > 0
+            AND NEW.difference_cents + {_PAID} > max(s.admitted_cents, s.paid_cents)
+    )
+    BEGIN SELECT RAISE(ABORT, 'a settled project is paid no more than its settlement admits');
+    END
+    """,
+    """
+    CREATE TRIGGER amendment_not_after_settlement BEFORE INSERT ON amendment
+    WHEN EXISTS (
+        SELECT 1 FROM settlement WHERE call_id = NEW.call_id AND reference = NEW.reference
+    )
+    BEGIN SELECT RAISE(ABORT, 'the convention of a settled project is amended no more'); END
+    """,
+)
+
+
 def _actor_of(entity: str, table: str, run: str) -> str:
     """The actor of the audit row that inserted a run or an adoption: its key is
     ``call/run`` and it was written at the row's own time."""
@@ -525,7 +820,7 @@ def _actor_of(entity: str, table: str, run: str) -> str:
     )
 
 
-#: 11: four eyes. A workspace worked by a team (``team``: since the first write by an
+#: 13: four eyes. A workspace worked by a team (``team``: since the first write by an
 #: officer of an ``officers.yaml``) stays one: a decision is adopted by another person
 #: than who proposed its run, and a payment proposed above the call's threshold is paid
 #: only once approved by another person than who proposed it. Runs name who proposed
@@ -634,7 +929,7 @@ def _rechain_audit(conn: Any) -> None:
     rechain(conn, source="audit", target="audit_chained")
 
 
-#: 12: the audit trail as hash chains, one per call (:mod:`slrbcall.store.chain`): each
+#: 14: the audit trail as hash chains, one per call (:mod:`slrbcall.store.chain`): each
 #: row holds the SHA-256 of its content and of the row before it in its chain, so a row
 #: edited, removed or added by hand is found (``slrbcall audit verify``). The rows made
 #: before are chained as they stand, in id order. Indexed by chain (the head of a chain
@@ -830,9 +1125,13 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     CORRECTIONS_AMENDMENTS_MIGRATION,
     # 10: withdrawals and the reserve list (defined above).
     RESERVE_MIGRATION,
-    # 11: four eyes: the team, who proposed and who adopted or approved (defined above).
+    # 11: what the documents print about a partner, and the other parties (defined above).
+    APPLICATION_PARTIES_MIGRATION,
+    # 12: expenses, their review, settlements and recoveries (defined above).
+    SETTLEMENT_MIGRATION,
+    # 13: four eyes: the team, who proposed and who adopted or approved (defined above).
     FOUR_EYES_MIGRATION,
-    # 12: the audit trail as hash chains (defined above).
+    # 14: the audit trail as hash chains (defined above).
     AUDIT_CHAIN_MIGRATION,
 )
 
@@ -856,6 +1155,12 @@ APPLICATION_FIELDS = (
     "contact_name",
     "contact_email",
     "summary",
+    "partner_address",
+    "partner_iban",
+    "partner_representative",
+    "received_date",
+    "second_housing_company",
+    "commune",
 )
 
 #: The columns of ``application`` that hold an :class:`Application`'s own fields.

@@ -36,6 +36,7 @@ from slrbcall.errors import (
     InputFileError,
     Problem,
     RefusedError,
+    SlrbcallError,
 )
 from slrbcall.store import postgres_schema as schema
 from slrbcall.store.backend import label_of
@@ -184,6 +185,8 @@ class PostgresBackend:
         self.schema = name
         self.timeout = timeout
         self._locked: set[str] = set()
+        #: Why nothing can be written (never known ahead on a server yet).
+        self.read_only: SlrbcallError | None = None
 
     @classmethod
     def open(
@@ -384,6 +387,40 @@ class PostgresBackend:
 
     def integrity(self) -> str:
         return "ok"
+
+    def dangling(self) -> list[str]:
+        """Rows that name a row no longer there: each foreign key checked by a query of
+        its own (the server holds them, unless a superuser turned its checks off)."""
+        keys = self.raw.execute(
+            "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text,"
+            " array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)"
+            "  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),"
+            " array(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)"
+            "  JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i)"
+            " FROM pg_constraint c WHERE c.contype = 'f'"
+            " AND c.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)"
+            " ORDER BY 1, 2, c.conname",
+            (self.schema,),
+        ).fetchall()
+        found: list[str] = []
+        for table, parent, columns, referenced in keys:
+            query = sql.SQL(
+                "SELECT 1 FROM {table} t WHERE {present} AND NOT EXISTS"
+                " (SELECT 1 FROM {parent} p WHERE {matched}) LIMIT 1"
+            ).format(
+                table=sql.Identifier(table),
+                parent=sql.Identifier(parent),
+                present=sql.SQL(" AND ").join(
+                    sql.SQL("t.{} IS NOT NULL").format(sql.Identifier(c)) for c in columns
+                ),
+                matched=sql.SQL(" AND ").join(
+                    sql.SQL("p.{} = t.{}").format(sql.Identifier(r), sql.Identifier(c))
+                    for c, r in zip(columns, referenced, strict=True)
+                ),
+            )
+            if self.raw.execute(query).fetchone() is not None:
+                found.append(f"a row of {table} names a missing row of {parent}")
+        return found
 
     def failure(self, exc: BaseException) -> BaseException | None:
         if isinstance(exc, psycopg.OperationalError) and self.raw.broken:

@@ -7,6 +7,8 @@
 * Every write is one ``BEGIN IMMEDIATE`` transaction, so a second writer waits up to the
   busy timeout and then gets :class:`BusyError`; a run that dies half-way leaves
   nothing behind.
+* A file that cannot be written (read-only, or on a full disk) is opened for reading
+  only, and a write says why in one line (exit 5).
 """
 
 from __future__ import annotations
@@ -15,12 +17,18 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError
-from slrbcall.store.guards import APPLICATION_ID, damage, foreign_reason, guard_problems
+from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError, SlrbcallError
+from slrbcall.store.guards import (
+    APPLICATION_ID,
+    damage,
+    foreign_reason,
+    guard_problems,
+    unwritable,
+)
 from slrbcall.store.migrations import Step
 
 __all__ = [
@@ -60,6 +68,8 @@ class SqliteBackend:
         self.path = path
         self.label = str(path)
         self.migrations = migrations
+        #: Why nothing can be written, for a workspace opened read-only (else None).
+        self.read_only: SlrbcallError | None = None
 
     @classmethod
     def open(
@@ -70,7 +80,13 @@ class SqliteBackend:
         migrations: Sequence[Sequence[Step]],
         timeout: float | None = None,
     ) -> SqliteBackend:
-        """Open (and, with ``create``, make) the workspace at ``path``; migrate it."""
+        """Open (and, with ``create``, make) the workspace at ``path``; migrate it.
+
+        A workspace that cannot be written (a read-only file, folder or disk, a full
+        disk) is opened for reading only: what is stored can still be read, and a write
+        says why it cannot be made. A new file that could not become a workspace is
+        removed again.
+        """
         if path.is_dir():
             raise InputFileError([Problem(str(path), "is a directory: --db names a database file")])
         if not path.exists():
@@ -82,25 +98,19 @@ class SqliteBackend:
             if not path.parent.exists():
                 raise RefusedError(f"{path}: the folder {path.parent} does not exist")
         timeout = timeout if timeout is not None else busy_timeout()
+        created = not path.exists()
         try:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.OperationalError as exc:
-            raise RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
+            cause = unwritable(path, exc)
+            raise cause or RefusedError(f"{path}: cannot open the workspace ({exc})") from exc
         backend = cls(conn, path, migrations)
         try:
             # Before anything is written (WAL mode is written in the header): never turn
             # another application's database into a workspace.
             foreign = foreign_reason(conn)
             if foreign is not None:
-                raise InputFileError(
-                    [
-                        Problem(
-                            str(path),
-                            f"is not a slrbcall workspace: {foreign}; nothing was written to "
-                            "it (pass another --db)",
-                        )
-                    ]
-                )
+                raise _foreign(path, foreign)
             conn.execute("PRAGMA foreign_keys = ON")
             # Pages are cached as they are used, up to 128 MiB (SQLite's default is
             # 2 MiB): a large intake's transaction then stays in memory until its
@@ -112,6 +122,15 @@ class SqliteBackend:
             backend.migrate(migrations)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
+            cause = unwritable(path, exc)
+            if cause is not None and path.stat().st_size > 0:
+                # A full disk or a read-only folder: what is stored can still be read.
+                return cls._open_read_only(path, migrations, cause)
+            if cause is not None:
+                if created:  # an empty file that could not become a workspace
+                    for made in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                        made.unlink(missing_ok=True)
+                raise cause from exc
             if "locked" in str(exc) or "busy" in str(exc):
                 raise busy(str(path)) from exc
             found = damage(exc)
@@ -123,6 +142,48 @@ class SqliteBackend:
         except BaseException:
             conn.close()
             raise
+        return backend
+
+    @classmethod
+    def _open_read_only(
+        cls, path: Path, migrations: Sequence[Sequence[Step]], cause: SlrbcallError
+    ) -> SqliteBackend:
+        """The workspace at ``path`` for reading only; writing raises ``cause``.
+
+        A database in WAL mode needs its shared-memory file even to be read, which a
+        read-only or full disk cannot make: it is then read as immutable, but only while
+        its log holds no change (a run that stopped half-way leaves one), else it would
+        be read as it was before that change.
+        """
+        log = Path(f"{path}-wal")
+        modes = ["mode=ro"]
+        if not log.exists() or log.stat().st_size == 0:
+            modes.append("immutable=1")
+        for mode in modes:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+            try:
+                conn.execute("PRAGMA user_version").fetchone()  # SQLite opens lazily
+            except sqlite3.DatabaseError:
+                conn.close()
+                continue
+            break
+        else:
+            raise cause
+        backend = cls(conn, path, migrations)
+        backend.read_only = cause
+        try:
+            foreign = foreign_reason(conn)
+            if foreign is None and backend.schema_version() < len(migrations):
+                raise RefusedError(
+                    f"{path}: the workspace was made by an older slrbcall and must be "
+                    f"upgraded, which writes to it; {cause}"
+                )
+        except BaseException:
+            conn.close()
+            raise
+        if foreign is not None:
+            conn.close()
+            raise _foreign(path, foreign)
         return backend
 
     def schema_version(self) -> int:
@@ -154,17 +215,21 @@ class SqliteBackend:
     @contextmanager
     def transaction(self, call: str | None) -> Iterator[None]:
         """``BEGIN IMMEDIATE``: one writer at a time, whatever the call."""
+        if self.read_only is not None:
+            raise self.read_only
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise busy(self.label) from exc
+            raise (unwritable(self.path, exc) or busy(self.label)) from exc
         try:
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                # SQLite has rolled back by itself what it could not write (a full disk).
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            raise
 
     def lock_chain(self, chain: str) -> None:
         """Nothing to do: the transaction holds the whole file."""
@@ -194,9 +259,20 @@ class SqliteBackend:
         """``ok``, or the first problem ``PRAGMA integrity_check`` reports."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
+    def dangling(self) -> list[str]:
+        """Rows that name a row no longer there (``PRAGMA foreign_key_check``)."""
+        return [
+            f"a row of {table} names a missing row of {parent}"
+            for table, _, parent, _ in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+
     def failure(self, exc: BaseException) -> BaseException | None:
-        """A damaged file as one clear line. An unexpected error on a file whose pages
-        fail SQLite's own check is the damage showing; on a sound file it is a bug."""
+        """A file that cannot be written (a full or read-only disk), or a damaged one, as
+        one clear line. An unexpected error on a file whose pages fail SQLite's own
+        check is the damage showing; on a sound file it is a bug."""
+        cause = unwritable(self.path, exc)
+        if cause is not None:
+            return cause
         found = damage(exc)
         if found is None and isinstance(exc, Exception):
             try:
@@ -237,6 +313,18 @@ def _sqlite_header(path: Path) -> bool:
             return file.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
+
+
+def _foreign(path: Path, reason: str) -> InputFileError:
+    return InputFileError(
+        [
+            Problem(
+                str(path),
+                f"is not a slrbcall workspace: {reason}; nothing was written to it "
+                "(pass another --db)",
+            )
+        ]
+    )
 
 
 def damaged(label: str, exc: BaseException | str) -> InputFileError:

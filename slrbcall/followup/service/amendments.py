@@ -37,7 +37,7 @@ from slrbcall.settings import Settings
 from slrbcall.store import Workspace
 from slrbcall.store.followup import StoredAmendment
 
-__all__ = ["RecordedAmendment", "RenderedAmendments", "amend", "render_amendments"]
+__all__ = ["RecordedAmendment", "RenderedAmendments", "amend", "languages", "render_amendments"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,12 @@ def amend(
     with recording(settings, command="amend", reason=reason) as (tx, state):
         call = state.loaded.call
         project = state.project(reference)
+        settled = {x.reference: x.on_date for x in tx.settlements(call.id)}
+        if reference in settled:
+            raise RefusedError(
+                f"cannot amend {reference}: it was settled on {settled[reference]}, and the "
+                "convention of a settled project is amended no more"
+            )
         plan = plan_amendment(
             call,
             project,
@@ -153,7 +159,8 @@ class RenderedAmendments:
     pdfs: tuple[Path, ...]
 
 
-def _languages(language: str, lang: str) -> tuple[str, ...]:
+def languages(language: str, lang: str) -> tuple[str, ...]:
+    """The languages of a document: ``language`` for ``auto``, both for ``both``."""
     if lang == "auto":
         return (language,)
     return ("nl", "fr") if lang == "both" else (lang,)
@@ -193,7 +200,7 @@ def _jobs(
     jobs = []
     for amendment in amendments:
         application = applications[amendment.reference]
-        for language in _languages(application.language.value, lang):
+        for language in languages(application.language.value, lang):
             convention = document_context(
                 AMENDMENT,
                 call=call,
@@ -208,7 +215,7 @@ def _jobs(
                 convention,
                 number=amendment.number,
                 convention_date=signed.get(amendment.reference),
-                decision_date=state.adopted_on,
+                decision_date=call.decision.date if call.decision else state.adopted_on,
                 previous_amount_cents=amendment.previous_amount_cents,
                 amount_cents=amendment.amount_cents,
                 previous_end=amendment.previous_end,

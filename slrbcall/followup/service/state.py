@@ -8,14 +8,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
 from slrbcall.calls.team import acting
+from slrbcall.documents.l10n import format_date
+from slrbcall.documents.notification import AppealPeriod, sent_on_text
+from slrbcall.documents.sending import notifications
 from slrbcall.errors import Problem, RefusedError
+from slrbcall.files import write_bytes
 from slrbcall.followup import (
     Amendment,
+    AppealWindow,
     MilestoneEntry,
     MilestoneRecord,
     Payment,
@@ -29,9 +34,11 @@ from slrbcall.followup import (
     funded_projects,
     timeline_ics,
 )
+from slrbcall.followup.settlement import settled
+from slrbcall.followup.timeline import Closing
 from slrbcall.intake.merge import from_row
+from slrbcall.model import Localized
 from slrbcall.settings import Settings
-from slrbcall.sheets import write_atomic
 from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
@@ -113,6 +120,19 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
     projects = tuple(
         amended(p, latest[p.reference]) if p.reference in latest else p
         for p in funded_projects(call, applications, run.result["lines"])
+    )
+    # A settled project is paid as its settlement says (the balance on its last tranche).
+    closed = {s.reference: s for s in source.settlements(call.id)}
+    projects = tuple(
+        settled(
+            p,
+            admitted_cents=closed[p.reference].admitted_cents,
+            paid_cents=closed[p.reference].paid_cents,
+            tranche_cents=closed[p.reference].tranche_cents,
+        )
+        if p.reference in closed
+        else p
+        for p in projects
     )
     return FollowupState(
         loaded=loaded,
@@ -262,18 +282,68 @@ def timeline(settings: Settings, *, today: dt.date, within: int = 30) -> Timelin
         payments=state.payments,
         today=today,
         within=within,
+        appeals=_appeals(settings, state.loaded),
+        closings=_closings(settings, state.loaded.call.id),
     )
     return TimelineResult(state.loaded, found)
 
 
-class _Bytes:
-    """Bytes that :func:`slrbcall.sheets.write_atomic` can save like a workbook."""
+def _closings(settings: Settings, call_id: str) -> tuple[Closing, ...]:
+    """The settlements and what came back of their recoveries, for the timeline."""
+    with open_workspace(settings) as ws:
+        settlements = ws.settlements(call_id)
+        recoveries = ws.recoveries(call_id)
+    found = []
+    for s in settlements:
+        back = [r for r in recoveries if r.reference == s.reference]
+        found.append(
+            Closing(
+                reference=s.reference,
+                settled_on=dt.date.fromisoformat(s.on_date),
+                recovery_due=dt.date.fromisoformat(s.recovery_due_date)
+                if s.recovery_due_date
+                else None,
+                recovery_cents=max(-s.balance_cents, 0),
+                recovered_cents=sum(r.amount_cents for r in back),
+                recovered_on=dt.date.fromisoformat(back[-1].on_date) if back else None,
+            )
+        )
+    return tuple(found)
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
 
-    def save(self, filename: IO[bytes], /) -> None:
-        filename.write(self.data)
+_APPEAL_LABEL = {
+    "nl": "Einde van de beroepstermijn ({days} dagen vanaf {first}; kennisgeving per {sent})",
+    "fr": (
+        "Fin du délai de recours ({days} jours à partir du {first}\u00a0; notification par {sent})"
+    ),
+}
+
+
+def _appeals(settings: Settings, loaded: LoadedCall) -> list[AppealWindow]:
+    """The appeal periods of the decisions notified (``slrbcall notified``)."""
+    with open_workspace(settings) as ws:
+        titles = {row["reference"]: row["title"] for row in ws.stored_rows(loaded.call.id)}
+    found = []
+    for notice in notifications(settings, loaded.call.id):
+        period = notice.period
+
+        def label(lang: str, period: AppealPeriod = period) -> str:
+            return _APPEAL_LABEL[lang].format(
+                days=period.days,
+                first=format_date(period.first_day, lang),
+                sent=sent_on_text(period, lang),
+            )
+
+        found.append(
+            AppealWindow(
+                reference=notice.reference,
+                title=titles.get(notice.reference),
+                first_day=period.first_day,
+                last_day=period.last_day,
+                label=Localized(nl=label("nl"), fr=label("fr")),
+            )
+        )
+    return found
 
 
 def write_timeline_ics(result: TimelineResult, path: Path, *, lang: str = "fr") -> Path:
@@ -284,7 +354,7 @@ def write_timeline_ics(result: TimelineResult, path: Path, *, lang: str = "fr") 
     if lang not in ("nl", "fr"):
         raise RefusedError(f"--lang must be nl or fr, not '{lang}'")
     name = result.loaded.call.title[lang]
-    write_atomic(_Bytes(timeline_ics(result.timeline, name=name, lang=lang)), path)
+    write_bytes(path, timeline_ics(result.timeline, name=name, lang=lang))
     return path
 
 

@@ -1,0 +1,482 @@
+"""Use cases of the settlement: settle a project (``slrbcall settle``) and render its
+letter, record what came back of a recovery (``slrbcall recovery record``), and the
+last mile's figures per project for the timeline and the report.
+
+The rules are :func:`slrbcall.followup.settlement.plan_settlement`; the workspace holds
+them too (a settlement follows what was paid and claimed; a settled project takes no
+more expenses, reviews, amendments, or payments above its settlement; a recovery never
+passes what is due). A settlement is made once, and never changed: settling a settled
+project renders its letter again, from what was recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from slrbcall.calls.definition import LoadedCall, load_registry
+from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
+from slrbcall.documents.batch import RenderJob, safe_filename
+from slrbcall.documents.context import SETTLEMENT, document_context, settlement_context
+from slrbcall.documents.render import Renderer
+from slrbcall.documents.service import check_pdf, issue
+from slrbcall.errors import RefusedError
+from slrbcall.followup.justification import Decision, reason_sentence
+from slrbcall.followup.service.amendments import languages
+from slrbcall.followup.service.justification import Stored, stored_justification
+from slrbcall.followup.service.state import (
+    FollowupState,
+    followup_state,
+    open_workspace,
+    read_state,
+    recording,
+)
+from slrbcall.followup.settlement import (
+    LineFigures,
+    Settlement,
+    plan_settlement,
+    settlement_json,
+)
+from slrbcall.intake.merge import from_row
+from slrbcall.money import format_eur
+from slrbcall.settings import Settings
+from slrbcall.store.settlement import StoredRecovery, StoredSettlement
+
+if TYPE_CHECKING:
+    from slrbcall.store import Transaction, Workspace
+
+__all__ = [
+    "ProjectClosing",
+    "RecordedRecovery",
+    "Settled",
+    "closing",
+    "record_recovery",
+    "settle",
+]
+
+
+def _from_stored(stored: StoredSettlement) -> Settlement:
+    figures = stored.figures
+    lines = figures.get("lines", [])
+    planned = figures.get("planned", [])
+    last = figures.get("last_tranche")
+    assert isinstance(lines, list)
+    assert isinstance(planned, list)
+    return Settlement(
+        reference=stored.reference,
+        on=dt.date.fromisoformat(stored.on_date),
+        award_cents=stored.award_cents,
+        claimed_cents=stored.claimed_cents,
+        paid_cents=stored.paid_cents,
+        lines=tuple(
+            LineFigures(
+                key=str(x["key"]),
+                claimed_cents=int(x["claimed_cents"]),
+                reviewed_cents=int(x["reviewed_cents"]),
+                admitted_cents=int(x["admitted_cents"]),
+                rule=None if x["rule"] is None else str(x["rule"]),
+            )
+            for x in lines
+        ),
+        admitted_cents=stored.admitted_cents,
+        balance_cents=stored.balance_cents,
+        tranche_cents=stored.tranche_cents,
+        planned_cents=tuple(int(c) for c in planned),
+        last_tranche=None if last is None else int(str(last)),
+        recovery_due=dt.date.fromisoformat(stored.recovery_due_date)
+        if stored.recovery_due_date
+        else None,
+    )
+
+
+def _to_stored(settlement: Settlement, *, adoption_id: int, note: str | None) -> StoredSettlement:
+    return StoredSettlement(
+        reference=settlement.reference,
+        adoption_id=adoption_id,
+        on_date=settlement.on.isoformat(),
+        award_cents=settlement.award_cents,
+        claimed_cents=settlement.claimed_cents,
+        admitted_cents=settlement.admitted_cents,
+        paid_cents=settlement.paid_cents,
+        balance_cents=settlement.balance_cents,
+        tranche_cents=settlement.tranche_cents,
+        figures={
+            "lines": [
+                {
+                    "key": line.key,
+                    "claimed_cents": line.claimed_cents,
+                    "reviewed_cents": line.reviewed_cents,
+                    "admitted_cents": line.admitted_cents,
+                    "rule": line.rule,
+                }
+                for line in settlement.lines
+            ],
+            "planned": list(settlement.planned_cents),
+            "last_tranche": settlement.last_tranche,
+        },
+        recovery_due_date=settlement.recovery_due.isoformat() if settlement.recovery_due else None,
+        note=note,
+    )
+
+
+def _settlements(source: Workspace | Transaction, call_id: str) -> dict[str, Settlement]:
+    return {s.reference: _from_stored(s) for s in source.settlements(call_id)}
+
+
+# -- settling ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What ``slrbcall settle`` did: ``outcome`` is ``settled``, ``already`` (settled
+    before: its letter rendered again) or ``dry-run`` (nothing stored or rendered)."""
+
+    loaded: LoadedCall
+    settlement: Settlement
+    outcome: str
+    files: tuple[str, ...] = ()
+    manifest: Path | None = None
+    pdfs: tuple[Path, ...] = ()
+
+
+def settle(
+    settings: Settings,
+    reference: str,
+    *,
+    on: dt.date,
+    today: dt.date,
+    out: Path,
+    lang: str = "auto",
+    pdf: bool = False,
+    dry_run: bool = False,
+    note: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Settled:
+    """Settle project ``reference`` on ``on`` from its reviewed expenses and its payments
+    (:func:`~slrbcall.followup.settlement.plan_settlement`), record it (audited, with
+    ``note`` as its reason) and render its letter in the application's language
+    (``auto``), ``nl``, ``fr`` or ``both``, into ``out``. ``dry_run`` computes and
+    stores nothing. A project settled before is not settled again: its letter is
+    rendered again from what was recorded."""
+
+    if on > today:
+        raise RefusedError(f"the settlement date {on} is after today ({today})")
+    check_pdf(pdf)
+    state = followup_state(settings)
+    call = state.loaded.call
+    with open_workspace(settings) as ws:
+        before = _settlements(ws, call.id).get(reference)
+    if before is not None:
+        state.project(reference)  # a refusal naming the funded projects, if it is not one
+        if dry_run:
+            return Settled(state.loaded, before, "already")
+        return _rendered(settings, state.loaded, before, "already", out, lang, pdf, progress)
+    if not call.budget_lines:
+        raise RefusedError(
+            f"{call.id} has no budget lines: its projects are not settled from justified "
+            "expenses (add 'budget_lines:' to the call's definition)"
+        )
+    Renderer(_template(settings, "fr"))  # a broken template stops it before anything is stored
+    Renderer(_template(settings, "nl"))
+    if dry_run:
+        with open_workspace(settings) as ws:
+            return Settled(state.loaded, _planned(state, ws, reference=reference, on=on), "dry-run")
+    with recording(settings, command="settle", reason=note) as (tx, inside):
+        settlement = _planned(inside, tx, reference=reference, on=on)
+        tx.add_settlement(
+            call.id, _to_stored(settlement, adoption_id=inside.adoption_id, note=note)
+        )
+        tx.audit(
+            "insert", "settlement", f"{call.id}/{reference}", after=settlement_json(settlement)
+        )
+    return _rendered(settings, state.loaded, settlement, "settled", out, lang, pdf, progress)
+
+
+def _planned(
+    state: FollowupState, source: Workspace | Transaction, *, reference: str, on: dt.date
+) -> Settlement:
+    call = state.loaded.call
+    project = state.project(reference)
+    stored = stored_justification(source, call.id)
+    plan = plan_settlement(
+        call,
+        project,
+        expenses=stored.expenses,
+        reviews=stored.reviews,
+        payments=state.payments,
+        on=on,
+    )
+    if plan.errors:
+        raise RefusedError(f"cannot settle {reference}: " + "; ".join(plan.errors))
+    return plan.settlement
+
+
+def _template(settings: Settings, lang: str) -> Path:
+    return settings.templates_path / f"{SETTLEMENT}.{lang}.docx"
+
+
+def _refused(
+    settlement: Settlement, stored: Stored, call_lines: Mapping[str, Any], lang: str
+) -> list[tuple[str, str, str, int, int, str, str, str | None]]:
+    """The expenses of the settlement not admitted in full, for its letter."""
+    reviewed = {r.identity: r for r in stored.reviews}
+    found = []
+    for expense in stored.expenses:
+        review = reviewed.get(expense.identity)
+        if expense.reference != settlement.reference or review is None:
+            continue
+        if review.decision is Decision.ADMITTED:
+            continue
+        line = call_lines.get(expense.budget_line)
+        found.append(
+            (
+                line.label[lang] if line is not None else expense.budget_line,
+                expense.supplier,
+                expense.invoice_number,
+                expense.claimed_cents,
+                review.admitted_cents,
+                review.decision.value,
+                reason_sentence(review.reason, lang),
+                review.comment,
+            )
+        )
+    return found
+
+
+def _rendered(
+    settings: Settings,
+    loaded: LoadedCall,
+    settlement: Settlement,
+    outcome: str,
+    out: Path,
+    lang: str,
+    pdf: bool,
+    progress: Callable[[int, int], None] | None,
+) -> Settled:
+    call = loaded.call
+    reference = settlement.reference
+    with open_workspace(settings) as ws:
+        application = next(
+            from_row(row) for row in ws.stored_rows(call.id) if row["reference"] == reference
+        )
+        run = ws.adopted_run(call.id)
+        stored = stored_justification(ws, call.id)
+    assert run is not None  # the settlement was made on it
+    line = next(x for x in run.result["lines"] if x["reference"] == reference)
+    registry = load_registry(settings.calls_path)
+    call_lines = {b.key: b for b in call.budget_lines}
+    planned_last = (
+        settlement.planned_cents[settlement.last_tranche - 1] if settlement.last_tranche else None
+    )
+    jobs = []
+    for language in languages(application.language.value, lang):
+        letter = document_context(
+            SETTLEMENT,
+            call=call,
+            registry=registry,
+            application=application,
+            line=line,
+            budget_cents=run.budget_cents,
+            lang=language,
+            date=settlement.on,
+        )
+        context = settlement_context(
+            letter,
+            settlement_date=settlement.on,
+            award_cents=settlement.award_cents,
+            claimed_cents=settlement.claimed_cents,
+            admitted_cents=settlement.admitted_cents,
+            paid_cents=settlement.paid_cents,
+            balance_cents=settlement.balance_cents,
+            planned_last_cents=planned_last,
+            recovery_due=settlement.recovery_due,
+            lines=[
+                (call_lines[x.key], x.claimed_cents, x.reviewed_cents, x.admitted_cents, x.rule)
+                for x in settlement.lines
+                if x.key in call_lines
+            ],
+            refused=_refused(settlement, stored, call_lines, language),
+        )
+        jobs.append(
+            RenderJob(
+                template=_template(settings, language),
+                context=context,
+                filename=safe_filename(call.id, reference, SETTLEMENT, language, suffix=".docx"),
+                reference=reference,
+                kind=SETTLEMENT,
+                lang=language,
+            )
+        )
+    issued = issue(
+        settings,
+        jobs,
+        call_id=call.id,
+        out=out,
+        pdf=pdf,
+        command="settle",
+        facts={"date": settlement.on.isoformat()},
+        progress=progress,
+    )
+    return Settled(loaded, settlement, outcome, issued.files, issued.manifest, issued.pdfs)
+
+
+# -- recoveries ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRecovery:
+    call_id: str
+    reference: str
+    number: int
+    on: dt.date
+    amount_cents: int
+    due_cents: int  # the recovery the settlement set
+    recovered_cents: int  # what came back, this included
+
+    @property
+    def outstanding_cents(self) -> int:
+        return self.due_cents - self.recovered_cents
+
+
+def record_recovery(
+    settings: Settings,
+    reference: str,
+    *,
+    amount_cents: int,
+    on: dt.date,
+    today: dt.date,
+    note: str | None = None,
+) -> RecordedRecovery:
+    """Record that ``amount_cents`` of project ``reference``'s recovery came back on
+    ``on``. Refused: a project with nothing to recover, an amount above what is still
+    due, a date before the settlement or after today. Audited, with ``note``."""
+
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(settings, held=ws.held_calls())
+        call = loaded.call
+        with ws.write(
+            command="recovery record",
+            call=call.id,
+            actor=acting(settings, "recovery record"),
+            reason=note,
+        ) as tx:
+            state = read_state(tx, loaded)
+            state.project(reference)
+            settlement = _settlements(tx, call.id).get(reference)
+            if settlement is None:
+                raise RefusedError(
+                    f"{reference} is not settled: there is no recovery to record (settle it "
+                    f"with 'slrbcall settle {reference}')"
+                )
+            if settlement.recovery_cents == 0:
+                raise RefusedError(
+                    f"{reference} was settled on {settlement.on} with nothing to recover"
+                )
+            earlier = [r for r in tx.recoveries(call.id) if r.reference == reference]
+            recovered = sum(r.amount_cents for r in earlier)
+            errors = []
+            if amount_cents > settlement.recovery_cents - recovered:
+                errors.append(
+                    f"{format_eur(amount_cents)} is more than the "
+                    f"{format_eur(settlement.recovery_cents - recovered)} still due (of "
+                    f"{format_eur(settlement.recovery_cents)})"
+                )
+            if on < settlement.on:
+                errors.append(f"the date {on} is before the settlement ({settlement.on})")
+            if on > today:
+                errors.append(f"the date {on} is after today ({today})")
+            if errors:
+                raise RefusedError(f"cannot record a recovery of {reference}: " + "; ".join(errors))
+            number = len(earlier) + 1
+            tx.add_recovery(
+                call.id,
+                StoredRecovery(reference, number, on.isoformat(), amount_cents, note),
+            )
+            tx.audit(
+                "insert",
+                "recovery",
+                f"{call.id}/{reference}/{number}",
+                after={"date": on.isoformat(), "amount_cents": amount_cents, "note": note},
+            )
+    return RecordedRecovery(
+        call_id=call.id,
+        reference=reference,
+        number=number,
+        on=on,
+        amount_cents=amount_cents,
+        due_cents=settlement.recovery_cents,
+        recovered_cents=recovered + amount_cents,
+    )
+
+
+# -- the last mile, per project ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectClosing:
+    """One funded project's last mile: what it claimed, what was admitted (its
+    settlement's figure once settled, else what the reviews admit so far), what it was
+    paid, its balance and what came back of a recovery."""
+
+    reference: str
+    claimed_cents: int
+    admitted_cents: int
+    paid_cents: int
+    settlement: Settlement | None
+    recovered_cents: int
+    recovered_on: dt.date | None
+
+    @property
+    def balance_cents(self) -> int | None:
+        """What is still to pay (positive) or to recover (negative), once settled
+        (``None`` before): admitted less what was paid, plus what came back."""
+        if self.settlement is None:
+            return None
+        return self.admitted_cents - self.paid_cents + self.recovered_cents
+
+
+def closing(settings: Settings) -> tuple[ProjectClosing, ...]:
+    """The last mile of every funded project, in reference order."""
+    state = followup_state(settings)
+    with open_workspace(settings) as ws:
+        stored = stored_justification(ws, state.loaded.call.id)
+        settlements = _settlements(ws, state.loaded.call.id)
+        recoveries = ws.recoveries(state.loaded.call.id)
+    return closing_of(state, stored, settlements, recoveries)
+
+
+def closing_of(
+    state: FollowupState,
+    stored: Stored,
+    settlements: Mapping[str, Settlement],
+    recoveries: Iterable[StoredRecovery],
+) -> tuple[ProjectClosing, ...]:
+    reviewed = {r.identity: r.admitted_cents for r in stored.reviews}
+    back: dict[str, list[StoredRecovery]] = {}
+    for recovery in recoveries:
+        back.setdefault(recovery.reference, []).append(recovery)
+    found = []
+    for project in state.projects:
+        mine = [e for e in stored.expenses if e.reference == project.reference]
+        settlement = settlements.get(project.reference)
+        came = back.get(project.reference, [])
+        found.append(
+            ProjectClosing(
+                reference=project.reference,
+                claimed_cents=sum(e.claimed_cents for e in mine),
+                admitted_cents=settlement.admitted_cents
+                if settlement
+                else sum(reviewed.get(e.identity, 0) for e in mine),
+                paid_cents=sum(
+                    p.amount_cents for p in state.payments if p.reference == project.reference
+                ),
+                settlement=settlement,
+                recovered_cents=sum(r.amount_cents for r in came),
+                recovered_on=dt.date.fromisoformat(came[-1].on_date) if came else None,
+            )
+        )
+    return tuple(found)
