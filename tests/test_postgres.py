@@ -59,7 +59,17 @@ def test_both_backends_hold_the_same_tables_columns_views_and_guards(
     Workspace.open(url).close()
     lite = sqlite3.connect(tmp_path / "ws.db")
     tables = [t for (t,) in lite.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
-    columns = {t: [c[1] for c in lite.execute(f"PRAGMA table_info({t})")] for t in tables}
+    # Each column's name, and whether it may be empty (a key's columns never may).
+    columns = {
+        t: [(c[1], bool(c[3] or c[5])) for c in lite.execute(f"PRAGMA table_info({t})")]
+        for t in tables
+    }
+    # The last mile's tables and the parties' columns are in the comparison, not only
+    # the tables the team's migrations made.
+    assert {"expense", "expense_review", "settlement", "recovery", "team", "payment_proposal"} <= (
+        set(columns)
+    )
+    assert ("commune", False) in columns["application"]
     kinds = {
         kind: {
             name
@@ -68,14 +78,14 @@ def test_both_backends_hold_the_same_tables_columns_views_and_guards(
         for kind in ("view", "trigger")
     }
     with psycopg.connect(url, autocommit=True) as conn:
-        found: dict[str, list[str]] = {}
-        for table, column in conn.execute(
-            "SELECT table_name, column_name FROM information_schema.columns"
+        found: dict[str, list[tuple[str, bool]]] = {}
+        for table, column, nullable in conn.execute(
+            "SELECT table_name, column_name, is_nullable FROM information_schema.columns"
             " WHERE table_schema = 'slrbcall' AND table_name <> 'slrbcall_workspace'"
             " AND table_name IN (SELECT tablename FROM pg_tables WHERE schemaname = 'slrbcall')"
             " ORDER BY table_name, ordinal_position"
         ):
-            found.setdefault(table, []).append(column)
+            found.setdefault(table, []).append((column, nullable == "NO"))
     assert found == columns
     assert set(pg.VIEWS) == kinds["view"]
     assert {t.name for t in pg.TRIGGERS.values() if t.event != "TRUNCATE"} == kinds["trigger"]

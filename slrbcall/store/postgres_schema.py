@@ -2,7 +2,9 @@
 migrations make, in PostgreSQL's words.
 
 * :data:`BASELINE` makes a new PostgreSQL workspace at schema :data:`BASELINE_VERSION`
-  at once (the SQLite workspace reaches it by the migrations 1 to 12). Every SQLite
+  at once (the SQLite workspace reaches it by the migrations 1 to 14: the parties'
+  columns and the last mile's tables, 11 and 12, were taken into the baseline when they
+  met the team's 13 and 14, before any server workspace existed). Every SQLite
   migration after it needs its twin in :data:`MIGRATIONS` under the same number, so that
   both backends count schemas alike and ``workspace copy`` can move a workspace between
   them; ``tests/test_postgres.py`` fails until it has one.
@@ -42,8 +44,8 @@ __all__ = [
     "Trigger",
 ]
 
-#: The schema a new PostgreSQL workspace starts at: SQLite's migrations 1 to 12.
-BASELINE_VERSION = 12
+#: The schema a new PostgreSQL workspace starts at: SQLite's migrations 1 to 14.
+BASELINE_VERSION = 14
 
 OWNER_ROLE = "slrbcall_owner"
 WRITER_ROLE = "slrbcall_writer"
@@ -127,6 +129,13 @@ TABLES: dict[str, str] = {
                 source_row INTEGER NOT NULL CHECK (source_row > 0),
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
+                partner_address TEXT,
+                partner_iban TEXT,
+                partner_representative TEXT,
+                received_date TEXT
+                    CHECK (received_date IS NULL OR slrbcall_is_date(received_date)),
+                second_housing_company TEXT,
+                commune TEXT,
                 UNIQUE (call_id, reference)
             )""",
         "mark": """
@@ -311,13 +320,13 @@ TABLES: dict[str, str] = {
                 previous_end_date TEXT
                     CHECK (previous_end_date IS NULL OR slrbcall_is_date(previous_end_date)),
                 tranches_json TEXT NOT NULL
-                    CHECK (slrbcall_json_type(tranches_json) = 'array'),
+                    CHECK (slrbcall_json_type(tranches_json) IS NOT DISTINCT FROM 'array'),
                 shares_json TEXT
                     CHECK (shares_json IS NULL OR slrbcall_json_type(shares_json) IS NOT NULL),
                 paid_cents INTEGER NOT NULL
                     CHECK (paid_cents >= 0 AND paid_cents <= amount_cents),
                 paid_tranches_json TEXT NOT NULL
-                    CHECK (slrbcall_json_type(paid_tranches_json) = 'array'),
+                    CHECK (slrbcall_json_type(paid_tranches_json) IS NOT DISTINCT FROM 'array'),
                 reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
                 recorded_at TEXT NOT NULL,
                 UNIQUE (call_id, reference, number),
@@ -333,6 +342,98 @@ TABLES: dict[str, str] = {
                 recorded_at TEXT NOT NULL,
                 UNIQUE (call_id, reference),
                 FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+            )""",
+        "expense": """
+            CREATE TABLE expense (
+                id INTEGER PRIMARY KEY,
+                call_id TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                supplier_key TEXT NOT NULL CHECK (length(supplier_key) BETWEEN 1 AND 400),
+                invoice_key TEXT NOT NULL CHECK (length(invoice_key) BETWEEN 1 AND 200),
+                version INTEGER NOT NULL CHECK (version >= 1),
+                budget_line TEXT NOT NULL CHECK (length(budget_line) BETWEEN 1 AND 64),
+                supplier TEXT NOT NULL CHECK (length(supplier) >= 1),
+                invoice_number TEXT NOT NULL CHECK (length(invoice_number) >= 1),
+                invoice_date TEXT NOT NULL CHECK (slrbcall_is_date(invoice_date)),
+                paid_on TEXT NOT NULL CHECK (slrbcall_is_date(paid_on)),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                claimed_cents INTEGER NOT NULL
+                    CHECK (claimed_cents > 0 AND claimed_cents <= amount_cents),
+                cofinanced_by TEXT,
+                attachment TEXT,
+                attachment_sha256 TEXT
+                    CHECK (attachment_sha256 IS NULL OR attachment_sha256 ~ '^[0-9a-f]{64}$'),
+                note TEXT,
+                source_file TEXT NOT NULL,
+                source_place TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                UNIQUE (call_id, supplier_key, invoice_key, version),
+                FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference),
+                CHECK ((attachment IS NULL) = (attachment_sha256 IS NULL))
+            )""",
+        "expense_review": """
+            CREATE TABLE expense_review (
+                id INTEGER PRIMARY KEY,
+                call_id TEXT NOT NULL,
+                supplier_key TEXT NOT NULL,
+                invoice_key TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                number INTEGER NOT NULL CHECK (number >= 1),
+                decision TEXT NOT NULL
+                    CHECK (decision IN ('admitted', 'partly_admitted', 'rejected')),
+                admitted_cents INTEGER NOT NULL CHECK (admitted_cents >= 0),
+                reason_code TEXT NOT NULL CHECK (length(reason_code) BETWEEN 1 AND 64),
+                comment TEXT,
+                source_file TEXT NOT NULL,
+                source_place TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                UNIQUE (call_id, supplier_key, invoice_key, number),
+                FOREIGN KEY (call_id, supplier_key, invoice_key, version)
+                    REFERENCES expense (call_id, supplier_key, invoice_key, version),
+                CHECK ((decision = 'rejected') = (admitted_cents = 0))
+            )""",
+        "settlement": """
+            CREATE TABLE settlement (
+                id INTEGER PRIMARY KEY,
+                call_id TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                adoption_id INTEGER NOT NULL REFERENCES allocation_adoption (id),
+                on_date TEXT NOT NULL CHECK (slrbcall_is_date(on_date)),
+                award_cents INTEGER NOT NULL CHECK (award_cents > 0),
+                claimed_cents INTEGER NOT NULL CHECK (claimed_cents >= 0),
+                admitted_cents INTEGER NOT NULL CHECK (
+                    admitted_cents >= 0 AND admitted_cents <= award_cents
+                    AND admitted_cents <= claimed_cents
+                ),
+                paid_cents INTEGER NOT NULL CHECK (paid_cents >= 0),
+                balance_cents INTEGER NOT NULL
+                    CHECK (balance_cents = admitted_cents - paid_cents),
+                tranches_json TEXT NOT NULL
+                    CHECK (slrbcall_json_type(tranches_json) IS NOT DISTINCT FROM 'array'),
+                figures_json TEXT NOT NULL
+                    CHECK (slrbcall_json_type(figures_json) IS NOT DISTINCT FROM 'object'),
+                recovery_due_date TEXT CHECK (
+                    recovery_due_date IS NULL OR slrbcall_is_date(recovery_due_date)
+                ),
+                note TEXT,
+                recorded_at TEXT NOT NULL,
+                UNIQUE (call_id, reference),
+                FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference),
+                CHECK ((balance_cents < 0) = (recovery_due_date IS NOT NULL)),
+                CHECK (recovery_due_date IS NULL OR recovery_due_date > on_date)
+            )""",
+        "recovery": """
+            CREATE TABLE recovery (
+                id INTEGER PRIMARY KEY,
+                call_id TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                number INTEGER NOT NULL CHECK (number >= 1),
+                on_date TEXT NOT NULL CHECK (slrbcall_is_date(on_date)),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                note TEXT,
+                recorded_at TEXT NOT NULL,
+                UNIQUE (call_id, reference, number),
+                FOREIGN KEY (call_id, reference) REFERENCES settlement (call_id, reference)
             )""",
         "team": """
             CREATE TABLE team (
@@ -399,6 +500,7 @@ _CEILING = """coalesce((
             WHERE call_id = NEW.call_id AND reference = NEW.reference
         ), 0)"""
 _ABOVE_AWARD = "the payments of a project may never exceed its award"
+_ABOVE_SETTLEMENT = "a settled project is paid no more than its settlement admits"
 
 
 def _refuse(condition: str, message: str) -> str:
@@ -507,6 +609,126 @@ END
     "slrbcall_amendment_not_below_paid": _refuse(
         f"NEW.amount_cents < {_PAID} OR NEW.paid_cents IS DISTINCT FROM {_PAID}",
         "an amendment never brings an award below what was paid",
+    ),
+    # The last mile (SQLite's SETTLEMENT_MIGRATION): max(a, b) is GREATEST, json_each
+    # is json_array_elements, and a sum of JSON numbers is read only once every element
+    # is a whole number (CASE: PostgreSQL does not promise to read OR's terms in order;
+    # in parentheses, or PL/pgSQL would end the IF at the CASE's first THEN).
+    "slrbcall_expense_in_order": _refuse(
+        """NEW.version IS DISTINCT FROM 1 + (
+            SELECT count(*) FROM expense
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        )
+        OR NEW.reference IS DISTINCT FROM coalesce((
+            SELECT reference FROM expense
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key AND version = 1
+        ), NEW.reference)""",
+        "an invoice is claimed once, by one project: a new version follows the last",
+    ),
+    "slrbcall_expense_not_after_settlement": _refuse(
+        """EXISTS (
+        SELECT 1 FROM settlement WHERE call_id = NEW.call_id AND reference = NEW.reference
+    )""",
+        "a settled project takes no more expenses",
+    ),
+    "slrbcall_expense_review_in_order": _refuse(
+        """NEW.number IS DISTINCT FROM 1 + (
+            SELECT count(*) FROM expense_review
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        )
+        OR NEW.version IS DISTINCT FROM (
+            SELECT version FROM expense_in_force
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        )
+        OR (NEW.decision = 'admitted' AND NEW.admitted_cents IS DISTINCT FROM (
+            SELECT claimed_cents FROM expense_in_force
+            WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                AND invoice_key = NEW.invoice_key
+        ))
+        OR (NEW.decision = 'partly_admitted' AND (NEW.admitted_cents = 0
+            OR NEW.admitted_cents >= (
+                SELECT claimed_cents FROM expense_in_force
+                WHERE call_id = NEW.call_id AND supplier_key = NEW.supplier_key
+                    AND invoice_key = NEW.invoice_key
+            )))""",
+        "a review follows the last, of the expense in force, and admits at most what was claimed",
+    ),
+    "slrbcall_expense_review_not_after_settlement": _refuse(
+        """EXISTS (
+        SELECT 1 FROM settlement s JOIN expense_in_force e
+            ON e.call_id = s.call_id AND e.reference = s.reference
+        WHERE e.call_id = NEW.call_id AND e.supplier_key = NEW.supplier_key
+            AND e.invoice_key = NEW.invoice_key
+    )""",
+        "the expenses of a settled project are reviewed no more",
+    ),
+    "slrbcall_settlement_as_recorded": _refuse(
+        f"""NEW.paid_cents IS DISTINCT FROM {_PAID}
+        OR NEW.award_cents IS DISTINCT FROM {_CEILING}
+        OR NEW.adoption_id IS DISTINCT FROM (
+            SELECT max(id) FROM allocation_adoption WHERE call_id = NEW.call_id
+        )
+        OR NEW.claimed_cents IS DISTINCT FROM (
+            SELECT coalesce(sum(claimed_cents), 0) FROM expense_in_force
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+        OR (CASE
+            WHEN slrbcall_json_type(NEW.tranches_json) IS DISTINCT FROM 'array' THEN false
+            WHEN EXISTS (
+                SELECT 1 FROM json_array_elements(NEW.tranches_json::json) e
+                WHERE json_typeof(e) <> 'number' OR e::text !~ '^[0-9]{{1,18}}$'
+            ) THEN true
+            ELSE (
+                SELECT coalesce(sum((e::text)::bigint), 0)
+                FROM json_array_elements(NEW.tranches_json::json) e
+            ) IS DISTINCT FROM NEW.paid_cents + GREATEST(NEW.balance_cents, 0)
+        END)""",
+        "a settlement follows what was paid, the award in force and what was claimed",
+    ),
+    "slrbcall_recovery_within_due": _refuse(
+        """NEW.number IS DISTINCT FROM 1 + (
+            SELECT count(*) FROM recovery
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+        OR NEW.amount_cents + (
+            SELECT coalesce(sum(amount_cents), 0) FROM recovery
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ) > (
+            SELECT -balance_cents FROM settlement
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )
+        OR NEW.on_date < (
+            SELECT on_date FROM settlement
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        )""",
+        "a recovery follows the last, from the settlement on, and never above what is due",
+    ),
+    "slrbcall_payment_within_settlement": _refuse(
+        f"""EXISTS (
+        SELECT 1 FROM settlement s
+        WHERE s.call_id = NEW.call_id AND s.reference = NEW.reference
+            AND NEW.amount_cents + {_PAID} > GREATEST(s.admitted_cents, s.paid_cents)
+    )""",
+        _ABOVE_SETTLEMENT,
+    ),
+    "slrbcall_payment_correction_within_settlement": _refuse(
+        f"""EXISTS (
+        SELECT 1 FROM settlement s
+        WHERE s.call_id = NEW.call_id AND s.reference = NEW.reference
+            AND NEW.difference_cents > 0
+            AND NEW.difference_cents + {_PAID} > GREATEST(s.admitted_cents, s.paid_cents)
+    )""",
+        _ABOVE_SETTLEMENT,
+    ),
+    "slrbcall_amendment_not_after_settlement": _refuse(
+        """EXISTS (
+        SELECT 1 FROM settlement WHERE call_id = NEW.call_id AND reference = NEW.reference
+    )""",
+        "the convention of a settled project is amended no more",
     ),
     "slrbcall_allocation_adoption_own_call": _refuse(
         "NEW.call_id IS DISTINCT FROM (SELECT call_id FROM allocation_run WHERE id = NEW.run_id)",
@@ -625,6 +847,10 @@ TRIGGERS: dict[str, Trigger] = {
         *_kept("amendment", "amendments are kept as they were recorded"),
         *_kept("withdrawal", "withdrawals are kept as they were recorded"),
         *_kept("team", "team records are kept as they were recorded"),
+        *_kept("expense", "expenses are kept as they were recorded"),
+        *_kept("expense_review", "reviews are kept as they were recorded"),
+        *_kept("settlement", "settlements are kept as they were recorded"),
+        *_kept("recovery", "recoveries are kept as they were recorded"),
         _check("payment_within_award", "payment"),
         _check("payment_not_after_withdrawal", "payment"),
         _check("payment_four_eyes", "payment"),
@@ -635,6 +861,15 @@ TRIGGERS: dict[str, Trigger] = {
         _check("amendment_in_order", "amendment"),
         _check("amendment_tranches_add_up", "amendment"),
         _check("amendment_not_below_paid", "amendment"),
+        _check("payment_within_settlement", "payment"),
+        _check("payment_correction_within_settlement", "payment_correction"),
+        _check("amendment_not_after_settlement", "amendment"),
+        _check("expense_in_order", "expense"),
+        _check("expense_not_after_settlement", "expense"),
+        _check("expense_review_in_order", "expense_review"),
+        _check("expense_review_not_after_settlement", "expense_review"),
+        _check("settlement_as_recorded", "settlement"),
+        _check("recovery_within_due", "recovery"),
         _check("allocation_adoption_own_call", "allocation_adoption"),
         _check("allocation_adoption_within_paid", "allocation_adoption"),
         _check("allocation_adoption_four_eyes", "allocation_adoption"),
