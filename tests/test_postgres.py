@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from slrbcall.errors import BusyError
+from slrbcall.errors import BusyError, EnvironmentProblemError
 from slrbcall.store import MIGRATIONS, Workspace
 from slrbcall.store import postgres_schema as pg
 from slrbcall.store.backend import label_of
@@ -122,6 +122,69 @@ def test_an_officer_login_cannot_make_the_workspace(url: str, officer: str, cli:
     result = cli("--db", as_login(url, officer), "intake", APPLICATIONS)
     assert result.exit_code == 1
     assert "an administrator runs 'slrbcall status --db URL' once" in result.stderr
+
+
+def read_only(url: str) -> str:
+    """The URL of a session that takes no writes, as a standby's is."""
+    return url + "&options=-c%20default_transaction_read_only%3Don"
+
+
+def test_a_server_that_takes_no_writes_is_read_and_refuses_writes_in_one_line(
+    url: str, cli: Invoke
+) -> None:
+    assert cli("--db", url, "intake", APPLICATIONS).exit_code == 0
+    ro = read_only(url)
+    listed = cli("--db", ro, "applications", "list", "--json")
+    assert listed.exit_code == 0, listed
+    assert len(json.loads(listed.stdout)) == 15
+    for command in (("intake", APPLICATIONS), ("score", REPO / "examples" / "scores.xlsx")):
+        result = cli("--db", ro, *command)
+        assert result.exit_code == 5, result
+        assert result.stderr == (
+            f"Error: {label_of(ro)}: the server takes no writes (a standby, or read-only by "
+            "default), so nothing was written to the workspace: point --db at the primary "
+            "server\n"
+        )
+    with Workspace.open(url, create=False) as ws:
+        assert {r.command for r in ws.audit_rows()} == {"intake"}
+
+
+def test_a_new_workspace_on_a_server_that_takes_no_writes(server: PgServer, cli: Invoke) -> None:
+    result = cli("--db", read_only(server.new()), "intake", APPLICATIONS)
+    assert result.exit_code == 5, result
+    assert "the server takes no writes" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_login_that_may_only_read(url: str, server: PgServer, cli: Invoke) -> None:
+    assert cli("--db", url, "intake", APPLICATIONS).exit_code == 0
+    name = "slrbcall_test_reader"
+    server.admin.execute(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}')"
+        f" THEN CREATE ROLE {name} LOGIN; END IF; END $$"
+    )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"GRANT USAGE ON SCHEMA slrbcall TO {name}")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA slrbcall TO {name}")
+    reader = as_login(url, name)
+    assert cli("--db", reader, "applications", "list").exit_code == 0
+    result = cli("--db", reader, "intake", APPLICATIONS)
+    assert result.exit_code == 5, result
+    assert result.stderr == (
+        f"Error: {label_of(reader)}: this login may only read the workspace, so nothing was "
+        f"written to it: ask an administrator to grant it the role {pg.WRITER_ROLE}\n"
+    )
+
+
+def test_a_write_the_server_refuses_on_the_way_is_one_line(url: str) -> None:
+    Workspace.open(url).close()
+    with Workspace.open(url, create=False) as ws:
+        ws._backend.raw.execute("SET default_transaction_read_only = on")
+        with (
+            pytest.raises(EnvironmentProblemError, match="the server takes no writes"),
+            ws.write(command="intake") as tx,
+        ):
+            tx.audit("event", "test", "c/x")
 
 
 @pytest.mark.parametrize(

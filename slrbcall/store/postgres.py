@@ -15,6 +15,10 @@
   alter a table, drop or disable a guard, nor delete a row.
 * Before every write the guards (triggers, their functions, the views) are compared
   with the schema's own, as on SQLite.
+* A server that takes no writes (a standby, or read-only by default), or a login that
+  may only read, is found on opening: the workspace is read, and a write is refused
+  with one line (exit 5), as a read-only file is; a write the server refuses on the way
+  (no writes, a full disk, no privilege) is that one line too.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import psycopg
 from psycopg import errors, sql
@@ -62,7 +66,9 @@ def split_url(url: str) -> tuple[str, str]:
     base, _, query = url.partition("?")
     pairs = parse_qsl(query, keep_blank_values=True)
     named = [value for key, value in pairs if key == "schema"]
-    rest = urlencode([(key, value) for key, value in pairs if key != "schema"])
+    # Percent-encoded as libpq reads it: a space is %20 (libpq reads no '+' as one, and
+    # ``options=-c name=value`` has spaces).
+    rest = urlencode([(key, value) for key, value in pairs if key != "schema"], quote_via=quote)
     chosen = named[-1] if named else DEFAULT_SCHEMA
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", chosen):
         raise RefusedError(
@@ -185,7 +191,8 @@ class PostgresBackend:
         self.schema = name
         self.timeout = timeout
         self._locked: set[str] = set()
-        #: Why nothing can be written (never known ahead on a server yet).
+        #: Why nothing can be written: a server that refuses writes (a standby, a
+        #: read-only default) or a login that may only read; else None.
         self.read_only: SlrbcallError | None = None
 
     @classmethod
@@ -226,11 +233,51 @@ class PostgresBackend:
                         f"no workspace at {backend.label} yet: run 'slrbcall intake FILE' to "
                         "start one"
                     )
-            backend.migrate(migrations)
+            backend.read_only = backend._write_refusal()
+            if backend.read_only is None:
+                backend.migrate(migrations)
+            elif backend.schema_version() == 0:
+                raise backend.read_only
+            elif backend.schema_version() != len(migrations):
+                raise RefusedError(
+                    f"{backend.label}: the workspace must be made or upgraded to schema "
+                    f"{len(migrations)}, which writes to it; {backend.read_only}"
+                )
+        except psycopg.Error as exc:
+            conn.close()
+            refused = write_refused(backend.label, exc)
+            if refused is None:
+                raise
+            raise refused from exc
         except BaseException:
             conn.close()
             raise
         return backend
+
+    def _write_refusal(self) -> SlrbcallError | None:
+        """Why this server or login cannot write the workspace, found before anything is
+        written: a server that takes no writes (a standby, or read-only by default), or
+        a login that may not add audit rows. None when it can (or when there is no
+        workspace yet: then making it says)."""
+        row = self.raw.execute("SELECT current_setting('transaction_read_only')").fetchone()
+        if row is not None and row[0] == "on":
+            return EnvironmentProblemError(
+                f"{self.label}: the server takes no writes (a standby, or read-only by "
+                "default), so nothing was written to the workspace: point --db at the "
+                "primary server"
+            )
+        if not _has_workspace(self.raw, self.schema):
+            return None
+        row = self.raw.execute(
+            "SELECT has_table_privilege(format('%%I.audit', %s::text), 'INSERT')",
+            (self.schema,),
+        ).fetchone()
+        if row is not None and not row[0]:
+            return EnvironmentProblemError(
+                f"{self.label}: this login may only read the workspace, so nothing was "
+                f"written to it: ask an administrator to grant it the role {schema.WRITER_ROLE}"
+            )
+        return None
 
     # -- the schema --------------------------------------------------------------------
 
@@ -325,6 +372,8 @@ class PostgresBackend:
     def transaction(self, call: str | None) -> Iterator[None]:
         """One transaction; with ``call``, its lock first, so that what is read inside
         was committed by the call's writers before."""
+        if self.read_only is not None:
+            raise self.read_only
         self._locked = set()
         try:
             with self.raw.transaction():
@@ -333,6 +382,11 @@ class PostgresBackend:
                 yield
         except (errors.LockNotAvailable, errors.DeadlockDetected, errors.QueryCanceled) as exc:
             raise busy(self.label) from exc
+        except psycopg.Error as exc:
+            refused = write_refused(self.label, exc, writing=True)
+            if refused is None:
+                raise
+            raise refused from exc
         finally:
             self._locked = set()
 
@@ -423,6 +477,9 @@ class PostgresBackend:
         return found
 
     def failure(self, exc: BaseException) -> BaseException | None:
+        refused = write_refused(self.label, exc)
+        if refused is not None:
+            return refused
         if isinstance(exc, psycopg.OperationalError) and self.raw.broken:
             return EnvironmentProblemError(
                 f"{self.label}: the connection to the workspace's server was lost ({exc}); "
@@ -432,6 +489,36 @@ class PostgresBackend:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def write_refused(
+    label: str, exc: BaseException, *, writing: bool = False
+) -> EnvironmentProblemError | None:
+    """Why the server refused to store a write, when ``exc`` says it did: it takes no
+    writes, its disk is full, or (``writing``: in a write transaction) this login may
+    not write; None for any other error."""
+    if isinstance(exc, errors.ReadOnlySqlTransaction):
+        return EnvironmentProblemError(
+            f"{label}: the server takes no writes (a standby, or read-only by default), "
+            "so nothing was written to the workspace: point --db at the primary server"
+        )
+    if isinstance(exc, errors.InsufficientResources):  # disk full, out of memory, ...
+        return EnvironmentProblemError(
+            f"{label}: the server cannot store more ({_first_line(exc)}), so nothing was "
+            "written to the workspace: ask its administrator to free some space"
+        )
+    if writing and isinstance(exc, errors.InsufficientPrivilege):
+        return EnvironmentProblemError(
+            f"{label}: this login may not write to the workspace ({_first_line(exc)}), so "
+            f"nothing was written to it: ask an administrator to grant it the role "
+            f"{schema.WRITER_ROLE}"
+        )
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def guard_problems(conn: psycopg.Connection[Any], name: str) -> list[str]:
@@ -513,6 +600,10 @@ def _view_problems(conn: psycopg.Connection[Any], name: str) -> list[str]:
                     "SELECT pg_get_viewdef(%s::regclass)", (f"slrbcall_expected_{view}",)
                 ).fetchone()
                 wording[view] = str(row[0]) if row else ""
+    except errors.ReadOnlySqlTransaction:
+        # A server that takes no writes (a standby) makes no temporary view either: the
+        # wording cannot be compared there, and nothing is written there to guard.
+        return problems
     except psycopg.Error:  # a table a view reads was altered: the view cannot be compared
         return [*problems, "the views cannot be compared with the schema's (a table changed)"]
     problems += [f"the view {view} was changed" for view in present if views[view] != wording[view]]
