@@ -92,6 +92,32 @@ def test_an_approver_who_proposed_the_run_is_refused(
     )
 
 
+def test_the_proposer_of_a_reallocation_does_not_adopt_it(
+    proposed: Invoke, db: Path, calls: Path
+) -> None:
+    """A reallocation to the reserve list is a run like any other: a second person
+    adopts it."""
+    (calls / "officers.yaml").write_text(
+        OFFICERS.replace("roles: [finance, approver]", "roles: [officer, approver]"),
+        encoding="utf-8",
+    )
+    assert proposed("sofie", "allocations", "adopt", "1").exit_code == 0
+    withdrawn = proposed(
+        "amina", "withdraw", "EMP23-07", "--date", "2024-02-15", "--reason", "closed", *TODAY
+    )
+    assert withdrawn.exit_code == 0, withdrawn
+    assert proposed("jan", "reallocate", *TODAY).exit_code == 0  # run 2, by jan
+    refused = proposed("jan", "allocations", "adopt", "2")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        "Error: run 2 was proposed by jan: another approver adopts it (four eyes)"
+    )
+    assert proposed("sofie", "allocations", "adopt", "2").exit_code == 0
+    with Workspace.open(db, create=False) as ws:
+        assert [r.proposed_by for r in ws.runs("empowerment-2023")] == ["amina", "jan"]
+        assert [a.adopted_by for a in ws.adoptions("empowerment-2023")] == ["sofie", "sofie"]
+
+
 def test_the_workspace_refuses_an_adoption_by_the_proposer(proposed: Invoke, db: Path) -> None:
     with (
         Workspace.open(db, create=False) as ws,

@@ -172,6 +172,30 @@ def test_every_writing_command_names_its_actor() -> None:
 
 
 @pytest.mark.sqlite_only
+def test_every_command_that_writes_has_a_role() -> None:
+    """The commands named by the use cases' writes (``command=``, ``acting(...)``) are
+    exactly the table's: a command added without its role would let anyone run it."""
+    named: set[str] = set()
+    for path in sorted((REPO / "slrbcall").rglob("*.py")):
+        if "store" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            values = [k.value for k in node.keywords if k.arg == "command"]
+            if isinstance(node.func, ast.Name) and node.func.id == "acting":
+                values += node.args[1:]
+            named |= {
+                c.value
+                for value in values
+                for c in ast.walk(value)
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            }
+    # The demo writes its own scratch workspace, as one person (docs/concepts.md).
+    assert named - {"demo"} == set(COMMAND_ROLES)
+
+
+@pytest.mark.sqlite_only
 def test_the_roles_of_the_commands_are_documented() -> None:
     text = (REPO / "docs" / "concepts.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^\| `slrbcall ([a-z -]+)` \| (\w+) \|", text, re.M))

@@ -46,15 +46,17 @@ OFFICERS_FILE = "officers.yaml"
 class Role(StrEnum):
     """What an officer may do. A person may hold several roles."""
 
-    OFFICER = "officer"  # runs the call: intake, allocation proposals, documents, follow-up
-    FINANCE = "finance"  # records the payments
-    APPROVER = "approver"  # adopts decisions, approves payments, amends conventions
+    OFFICER = "officer"  # runs the call: intake, proposals, documents, follow-up, expenses
+    FINANCE = "finance"  # records the payments and what comes back of a recovery
+    APPROVER = "approver"  # adopts decisions, approves payments, amends, settles
     COMMITTEE_SECRETARY = "committee_secretary"  # takes in the committee's marks
     AUDITOR = "auditor"  # reads and checks the audit trail; writes nothing
 
 
 #: The role each writing command needs, by the command name its audit rows carry.
-#: Reading commands need none. Kept in step with docs/concepts.md by tests/test_team.py.
+#: Reading commands need none; a writing command missing here is a bug (``acting``
+#: refuses to guess). Kept in step with docs/concepts.md and with the commands that
+#: write by tests/test_team.py.
 COMMAND_ROLES: dict[str, Role] = {
     "intake": Role.OFFICER,
     "score": Role.COMMITTEE_SECRETARY,
@@ -65,6 +67,8 @@ COMMAND_ROLES: dict[str, Role] = {
     "render-conventions": Role.OFFICER,
     "render-letters": Role.OFFICER,
     "render-amendments": Role.OFFICER,
+    "notify": Role.OFFICER,
+    "notified": Role.OFFICER,
     "followup record": Role.OFFICER,
     "followup correct": Role.OFFICER,
     "monitor": Role.OFFICER,
@@ -73,6 +77,12 @@ COMMAND_ROLES: dict[str, Role] = {
     "payments take": Role.FINANCE,
     "payments correct": Role.FINANCE,
     "payments approve": Role.APPROVER,
+    "justify": Role.OFFICER,
+    "justification decide": Role.OFFICER,
+    # A settlement fixes what a project is finally granted, and a recovery, in a
+    # letter open to appeal: a decision, as an amendment is.
+    "settle": Role.APPROVER,
+    "recovery record": Role.FINANCE,
 }
 
 
@@ -155,8 +165,8 @@ def acting(settings: Settings, command: str) -> Actor:
                 f"the login '{login or 'unknown'}' is not one of an officer of {team.source}: "
                 "pass --as KEY (or set SLRBCALL_ACTOR), or add the login to your 'logins'"
             )
-    needed = COMMAND_ROLES.get(command)
-    if needed is not None and needed not in officer.roles:
+    needed = COMMAND_ROLES[command]  # a KeyError is a writing command left out of the table
+    if needed not in officer.roles:
         held = ", ".join(sorted(officer.roles)) or "none"
         raise RefusedError(
             f"{officer.key} may not run '{command}': it needs the role '{needed}' "
