@@ -175,3 +175,61 @@ def test_first_break_of_sound_chains(rows: list[tuple[object, ...]], found: None
         heads[chain] = digest(fields, prev)
         full.append((*fields, prev, heads[chain]))
     assert first_break(full) is found
+
+
+def test_every_kind_of_row_joins_its_call_s_chain(
+    cli: Invoke, demo_run: Any, demo_db: Path | str, tmp_path: Path
+) -> None:
+    """Whatever a command records (applications taken in, documents issued, drafts and
+    notifications, corrections, an amendment, expenses and their review, settlements, a
+    recovery), its audit row is in its call's chain, and a row edited by hand is found."""
+    from slrbcall.demo import run_settlement_demo
+    from slrbcall.settings import Settings
+
+    def run(*args: str | Path) -> None:
+        done = cli("--db", demo_db, "--calls-dir", demo_run.out_dir / "calls", *args)
+        assert done.exit_code == 0, done
+
+    run("render-letters", "--out", tmp_path / "outbox", "--date", "2024-01-15")
+    run("notify", "--out", tmp_path / "drafts", "--date", "2024-01-16", "--only", "EMP23-09")
+    run(
+        "notified", "EMP23-09", "--on", "2024-01-16", "--channel", "registered",
+        "--reason", "receipt 123", "--today", "2024-01-20",
+    )  # fmt: skip
+    run(
+        "payments", "correct", "EMP23-09", "--tranche", "1", "--amount", "25000",
+        "--reason", "typed 26000 for 25000", "--today", "2024-02-01",
+    )  # fmt: skip
+    run(
+        "followup", "correct", "EMP23-09", "--milestone", "signature", "--date", "2023-12-16",
+        "--reason", "signed a day later", "--today", "2024-02-01",
+    )  # fmt: skip
+    run("amend", "EMP23-09", "--amount", "50000", "--reason", "a workshop fewer")
+    run_settlement_demo(Settings(db=demo_db), out=tmp_path / "settlements")
+    run("recovery", "record", "EMP23-05", "--amount", "2000", "--date", "2025-05-02")
+    assert cli("--db", demo_db, "audit", "verify").exit_code == 0
+    with Workspace.open(demo_db, create=False) as ws:
+        rows = ws.audit_rows()
+    assert {r.chain for r in rows} == {CALL}
+    assert {(r.entity_key or CALL).split("/")[0] for r in rows} == {CALL}
+    last = {r.entity: r.id for r in rows}
+    kinds = {
+        "application",
+        "document",
+        "notification_draft",
+        "notification",
+        "payment_correction",
+        "milestone_correction",
+        "amendment",
+        "expense",
+        "expense_review",
+        "settlement",
+        "recovery",
+    }
+    assert kinds <= set(last)
+    # The latest first: each edited row is then the first one that does not hold.
+    for row_id in sorted((last[kind] for kind in kinds), reverse=True):
+        tamper(demo_db, f"UPDATE audit SET after_json = '{{}}' WHERE id = {row_id}")
+        result = cli("--db", demo_db, "audit", "verify")
+        assert result.exit_code == 1
+        assert f"audit row {row_id} (the chain of {CALL})" in result.stderr
