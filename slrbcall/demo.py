@@ -19,6 +19,7 @@ from slrbcall.calls.definition import (
     registry_file,
 )
 from slrbcall.calls.service import validate_calls
+from slrbcall.calls.team import acting
 from slrbcall.committee.service import Ranking, ScoreIntake, ranking, take_scores
 from slrbcall.documents.libreoffice import find_libreoffice
 from slrbcall.documents.service import Rendered, render
@@ -132,7 +133,11 @@ def run_demo(
             f"its definition in {settings.calls_path} has no 'reserve:'"
         )
     calls_dir = example_calls(settings.calls_path, out_dir / "calls")
-    demo_settings = Settings(db=db_path, calls_dir=calls_dir, templates_dir=settings.templates_dir)
+    # The demo's workspace is a scratch one, one person's: the officers of the calls
+    # folder (officers.yaml) are not asked, nor their roles.
+    demo_settings = Settings(
+        db=db_path, calls_dir=calls_dir, templates_dir=settings.templates_dir, team=False
+    )
 
     files = call_files(demo_settings.calls_path)
     validate_calls(demo_settings, files)
@@ -142,7 +147,7 @@ def run_demo(
     # afterwards finds its call without --call.
     demo_call = next(item for item in calls if item.call.id == DEMO_CALL)
     with Workspace.open(db_path) as ws:
-        record_calls(ws, [demo_call], command="demo")
+        record_calls(ws, [demo_call], command="demo", actor=acting(demo_settings, "demo"))
     example = replace(demo_settings, call_id=DEMO_CALL)
     taken = intake(example, examples_dir() / "applications.xlsx")
     marks = take_scores(example, examples_dir() / "scores.xlsx")

@@ -464,6 +464,8 @@ class Call:
     budget_lines: tuple[BudgetLine, ...] = ()  # none: expenses cannot be justified
     co_financing: tuple[CoFinancingSource, ...] = ()
     justification: JustificationTerms = JustificationTerms()
+    #: In a team's workspace, payments above this need a second person's approval.
+    payment_approval_above_cents: int | None = None
     source_sha256: str = field(default="", compare=False)
 
     def theme(self, key: str) -> Theme | None:

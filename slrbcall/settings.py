@@ -9,15 +9,19 @@ from pathlib import Path
 
 from slrbcall.resources import calls_dir, templates_dir
 
-__all__ = ["Settings", "current_actor", "default_db_path"]
+__all__ = ["Settings", "current_actor", "default_db"]
+
+#: How ``--db`` names a PostgreSQL server rather than a file.
+SERVER_SCHEMES = ("postgresql://", "postgres://")
 
 
-def default_db_path(option: Path | None = None) -> Path:
-    """``--db``, else ``$SLRBCALL_DB``, else ``./slrbcall.db``."""
-    if option is not None:
-        return option
-    env = os.environ.get("SLRBCALL_DB")
-    return Path(env) if env else Path("slrbcall.db")
+def default_db(option: Path | str | None = None) -> Path | str:
+    """``--db``, else ``$SLRBCALL_DB``, else ``./slrbcall.db``: a file's path, or a
+    ``postgresql://`` URL (kept as text: a path would fold its ``//``)."""
+    chosen = option if option is not None else os.environ.get("SLRBCALL_DB") or "slrbcall.db"
+    if isinstance(chosen, str) and chosen.startswith(SERVER_SCHEMES):
+        return chosen
+    return Path(chosen)
 
 
 def current_actor() -> str:
@@ -40,14 +44,20 @@ def current_actor() -> str:
 class Settings:
     """The global options: where the workspace, the calls and the templates are."""
 
-    db: Path | None = None
+    db: Path | str | None = None
     calls_dir: Path | None = None
     templates_dir: Path | None = None
     call_id: str | None = None
+    #: ``--as KEY``: who writes (docs/concepts.md, "Actors and roles").
+    actor: str | None = None
+    #: Whether the officers of ``officers.yaml`` apply; the demo's own scratch
+    #: workspace is one person's, whatever the calls folder holds.
+    team: bool = True
 
     @property
-    def db_path(self) -> Path:
-        return default_db_path(self.db)
+    def db_location(self) -> Path | str:
+        """The workspace: a file's path, or a PostgreSQL server's URL."""
+        return default_db(self.db)
 
     @property
     def calls_path(self) -> Path:

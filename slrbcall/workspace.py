@@ -18,14 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slrbcall import __version__
-from slrbcall.calls.definition import LoadedCall, find_call
+from slrbcall.calls.definition import LoadedCall, call_files
 from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
-from slrbcall.errors import SlrbcallError
+from slrbcall.errors import RefusedError, SlrbcallError
 from slrbcall.intake.merge import content_sha256, content_values, from_row
 from slrbcall.money import cents_from_decimal
-from slrbcall.settings import Settings
-from slrbcall.store import Workspace
+from slrbcall.settings import Settings, default_db
+from slrbcall.store import Actor, AuditRow, Workspace
+from slrbcall.store.backend import label_of
+from slrbcall.store.copy import copy_workspace as copy_rows
 from slrbcall.store.core import SQLITE_VERSION
 from slrbcall.store.migrations import APPLICATION_FIELDS
 
@@ -33,12 +35,18 @@ if TYPE_CHECKING:
     from slrbcall.store import Workspace
 
 __all__ = [
+    "AuditCheck",
+    "AuditTrail",
     "Check",
+    "Copied",
     "HeldCall",
     "WorkspaceStatus",
+    "audit_trail",
     "call_in_use",
+    "copy_workspace",
     "doctor",
     "record_calls",
+    "verify_audit",
     "workspace_status",
 ]
 
@@ -55,7 +63,7 @@ class HeldCall:
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceStatus:
-    path: Path
+    path: Path | str  # a file, or a server's URL
     exists: bool
     schema_version: int = 0
     calls: tuple[HeldCall, ...] = ()
@@ -66,29 +74,32 @@ class WorkspaceStatus:
 def workspace_status(settings: Settings) -> WorkspaceStatus:
     """What the workspace holds; it is not created if it does not exist."""
 
-    path = settings.db_path
-    if not path.exists():
-        return WorkspaceStatus(path=path, exists=False)
+    path = settings.db_location
+    if not Workspace.exists(path):
+        return WorkspaceStatus(path=label_of(path), exists=False)
     with Workspace.open(path, create=False) as ws:
-        held = []
-        for record in ws.calls():
-            held.append(
-                HeldCall(
-                    call_id=record.call_id,
-                    sha256=record.sha256,
-                    recorded_at=record.recorded_at,
-                    source_path=record.source_path,
-                    file_state=_file_state(settings, record.call_id, record.sha256),
-                )
+        # The calls folder is listed once: a workspace of ten years holds 200 calls.
+        try:
+            files = {f.stem: f for f in call_files(settings.calls_path)}
+        except SlrbcallError:
+            files = {}
+        held = [
+            HeldCall(
+                call_id=record.call_id,
+                sha256=record.sha256,
+                recorded_at=record.recorded_at,
+                source_path=record.source_path,
+                file_state=_file_state(files.get(record.call_id), record.sha256),
             )
-        audit = ws.audit_rows()
+            for record in ws.calls()
+        ]
         return WorkspaceStatus(
-            path=path,
+            path=ws.label,
             exists=True,
             schema_version=ws.schema_version,
             calls=tuple(held),
             counts=ws.counts(),
-            last_change=audit[-1].at if audit else None,
+            last_change=ws.last_change(),
         )
 
 
@@ -97,25 +108,103 @@ def call_in_use(settings: Settings) -> LoadedCall:
     the workspace holds, else the only call of the calls folder. Nothing is created."""
 
     held: dict[str, str] = {}
-    if settings.db_path.exists():
-        with Workspace.open(settings.db_path, create=False) as ws:
+    if Workspace.exists(settings.db_location):
+        with Workspace.open(settings.db_location, create=False) as ws:
             held = ws.held_calls()
     return resolve_call(settings, held=held)
 
 
-def _file_state(settings: Settings, call_id: str, sha256: str) -> str:
-    try:
-        path = find_call(call_id, settings.calls_path)
-    except SlrbcallError:
+def _file_state(path: Path | None, sha256: str) -> str:
+    if path is None:
         return "missing"
     return "same" if hashlib.sha256(path.read_bytes()).hexdigest() == sha256 else "changed"
 
 
-def record_calls(workspace: Workspace, calls: Sequence[LoadedCall], *, command: str) -> None:
+def record_calls(
+    workspace: Workspace, calls: Sequence[LoadedCall], *, command: str, actor: Actor
+) -> None:
     """Hold these calls in the workspace, snapshotting their definitions."""
-    with workspace.write(command=command) as tx:
+    with workspace.write(command=command, actor=actor) as tx:
         for loaded in calls:
             tx.record_call(loaded.call.id, loaded.sha256, str(loaded.path), loaded.content)
+
+
+# -- the audit trail -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCheck:
+    """The audit trail holds: ``rows`` rows, each chain's last row (id, digest)."""
+
+    path: str
+    rows: int
+    heads: dict[str, tuple[int, str]]
+
+
+def verify_audit(settings: Settings) -> AuditCheck:
+    """Check every hash chain of the audit trail; refused (exit 1), naming the first row
+    that does not hold, when a row was changed, removed or added outside slrbcall."""
+    with Workspace.open(settings.db_location, create=False) as ws:
+        broken = ws.verify_audit()
+        if broken is not None:
+            raise RefusedError(
+                f"the audit trail of {ws.label} does not hold: {broken}. Restore the "
+                "workspace's last copy, and keep this one for the inquiry"
+            )
+        heads = ws.audit_heads()
+        return AuditCheck(ws.label, ws.counts().get("audit", 0), heads)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditTrail:
+    """The audit rows asked for, oldest first (the key is ``call/REF`` with ``--ref``)."""
+
+    key: str | None
+    actor: str | None
+    rows: tuple[AuditRow, ...]
+
+
+def audit_trail(
+    settings: Settings,
+    *,
+    reference: str | None = None,
+    actor: str | None = None,
+    last: int | None = None,
+) -> AuditTrail:
+    """The audit rows of an application (``reference``, of the call in use), of an
+    actor, or both; the ``last`` ones only when given."""
+    with Workspace.open(settings.db_location, create=False) as ws:
+        key = None
+        if reference is not None:
+            key = f"{resolve_call(settings, held=ws.held_calls()).call.id}/{reference}"
+        rows = ws.audit_trail(key=key, actor=actor, last=last)
+    return AuditTrail(key, actor, tuple(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class Copied:
+    """A workspace copied: from where to where, its rows per table and its chains."""
+
+    source: str
+    target: str
+    counts: dict[str, int]
+    heads: dict[str, tuple[int, str]]
+
+
+def copy_workspace(settings: Settings, to: Path | str) -> Copied:
+    """Copy the workspace (``--db``) into a new, empty one at ``to`` (a file or a
+    ``postgresql://`` URL), row for row, then check that every table has the same rows
+    and every audit chain holds and ends as in the original. Refused (exit 1) when the
+    target holds anything already."""
+    target_location = default_db(to)
+    if label_of(target_location) == label_of(settings.db_location):
+        raise RefusedError("--to names the workspace itself: copy it to a new one")
+    with (
+        Workspace.open(settings.db_location, create=False) as source,
+        Workspace.open(target_location, create=True) as target,
+    ):
+        done = copy_rows(source, target)
+        return Copied(source.label, target.label, done.counts, done.heads)
 
 
 # -- doctor -------------------------------------------------------------------------------
@@ -177,19 +266,22 @@ def doctor(settings: Settings) -> list[Check]:
         )
     )
 
-    db = settings.db_path
-    folder = db.resolve().parent
-    writable = folder.is_dir() and _writable(folder)
-    checks.append(
-        Check(
-            "workspace",
-            writable,
-            f"{db} ({'exists' if db.exists() else 'will be created'})",
-            f"the folder {folder} is not writable: pass --db PATH",
+    db = settings.db_location
+    if isinstance(db, Path):
+        folder = db.resolve().parent
+        writable = folder.is_dir() and _writable(folder)
+        checks.append(
+            Check(
+                "workspace",
+                writable,
+                f"{db} ({'exists' if db.exists() else 'will be created'})",
+                f"the folder {folder} is not writable: pass --db PATH",
+            )
         )
-    )
-    if db.exists():
-        checks.extend(_workspace_checks(db))
+        if db.exists():
+            checks.extend(_workspace_checks(db))
+    else:
+        checks.extend(_server_checks(db))
 
     office = find_libreoffice()
     version = libreoffice_version(office) if office else None
@@ -223,9 +315,36 @@ def doctor(settings: Settings) -> list[Check]:
     return checks
 
 
-def _workspace_checks(db: Path) -> list[Check]:
+def _server_checks(url: str) -> list[Check]:
+    """Whether the server answers and holds the workspace, and who owns its tables."""
+    try:
+        exists = Workspace.exists(url)
+    except SlrbcallError as exc:
+        return [Check("workspace", False, str(exc).splitlines()[0])]
+    checks = [
+        Check("workspace", True, f"{label_of(url)} ({'exists' if exists else 'will be created'})")
+    ]
+    if not exists:
+        return checks
+    checks += _workspace_checks(url)
+    with Workspace.open(url, create=False) as ws:
+        owner, login = ws.owner()
+    checks.append(
+        Check(
+            "workspace owner",
+            owner != login,
+            f"the audit and payment tables belong to {owner}; this login is {login}",
+            "the tool's login owns the tables and could alter them: have an administrator "
+            "make the workspace (docs/concepts.md, 'Which backend')",
+            optional=True,
+        )
+    )
+    return checks
+
+
+def _workspace_checks(db: Path | str) -> list[Check]:
     """Whether the workspace's pages are sound, its guards as the migrations made them,
-    and what it holds as its commands recorded it."""
+    its audit trail as it was recorded, and what it holds as its commands recorded it."""
     restore = "restore the last copy of the workspace"
     try:
         with Workspace.open(db, create=False) as ws:
@@ -233,6 +352,8 @@ def _workspace_checks(db: Path) -> list[Check]:
             guards = ws.guard_problems()
             if state != "ok":
                 return [Check("workspace integrity", False, state, restore)]
+            broken = ws.verify_audit()
+            chains = len(ws.audit_heads())
             dangling = ws.dangling()
             contents = [
                 problem
@@ -246,6 +367,12 @@ def _workspace_checks(db: Path) -> list[Check]:
         return [Check("workspace integrity", False, str(exc).splitlines()[0], restore)]
     outside = "changed outside slrbcall, with no audit row"
     return [
+        Check(
+            "audit trail",
+            broken is None,
+            str(broken) if broken else f"every row as it was recorded ({chains} chains)",
+            f"the audit trail was altered outside slrbcall: {restore}",
+        ),
         Check("workspace integrity", True, state, restore),
         Check(
             "workspace guards",

@@ -20,8 +20,10 @@ from slrbcall.followup.model import Amendment
 from slrbcall.model import Call
 from slrbcall.store import Workspace
 
-from .conftest import SHIPPED_CALLS, Result
+from .conftest import INTEGRITY, SHIPPED_CALLS, Result, raw
 from .test_corrections import TODAY
+
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 P = Decimal
@@ -374,9 +376,8 @@ def test_the_schema_refuses_a_bad_amendment(
     signed: Callable[..., Result], db: Path, changes: dict[str, object], message: str
 ) -> None:
     paid_tranche_1(signed)
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA foreign_keys = ON")
-    with pytest.raises(sqlite3.IntegrityError, match=message):
+    conn = raw(db)
+    with pytest.raises(INTEGRITY, match=message):
         insert_amendment(conn, **changes)
     conn.close()
 
@@ -386,34 +387,34 @@ def test_the_schema_holds_payments_and_adoptions_to_the_amended_award(
 ) -> None:
     paid_tranche_1(signed)
     assert signed("amend", "EMP23-03", "--amount", "23000", "--reason", "stopped").exit_code == 0
-    conn = sqlite3.connect(db)
-    with pytest.raises(sqlite3.IntegrityError, match="may never exceed its award"):
+    conn = raw(db)
+    with pytest.raises(INTEGRITY, match="may never exceed its award"):
         conn.execute(
             "INSERT INTO payment (call_id, reference, tranche, paid_on, amount_cents, forced,"
             " source, recorded_at) VALUES"
             " ('empowerment-2023', 'EMP23-03', 2, '2024-07-15', 50001, 0, 'x', 'now')"
         )
-    with pytest.raises(sqlite3.IntegrityError, match="may never exceed its award"):
+    with pytest.raises(INTEGRITY, match="may never exceed its award"):
         conn.execute(
             "INSERT INTO payment_correction (call_id, reference, tranche, number, paid_on,"
             " amount_cents, difference_cents, reason, recorded_at) VALUES"
             " ('empowerment-2023', 'EMP23-03', 1, 1, '2024-01-15', 2300001, 50001, 'x', 'now')"
         )
-    with pytest.raises(sqlite3.IntegrityError, match="follows the entry it corrects"):
+    with pytest.raises(INTEGRITY, match="follows the entry it corrects"):
         conn.execute(
             "INSERT INTO payment_correction (call_id, reference, tranche, number, paid_on,"
             " amount_cents, difference_cents, reason, recorded_at) VALUES"
             " ('empowerment-2023', 'EMP23-03', 1, 1, '2024-01-15', 100, 0, 'x', 'now')"
         )
     for sql in ("UPDATE amendment SET amount_cents = 1", "DELETE FROM amendment"):
-        with pytest.raises(sqlite3.IntegrityError, match="amendments are kept"):
+        with pytest.raises(INTEGRITY, match="amendments are kept"):
             conn.execute(sql)
     conn.close()
     # A signed that would award the paid project less than it was paid is never adopted.
     assert signed("allocate", "--budget", "30000").exit_code == 0
     with (
         Workspace.open(db, create=False) as ws,
-        pytest.raises(sqlite3.IntegrityError, match="never awards a project less than was paid"),
+        pytest.raises(INTEGRITY, match="never awards a project less than was paid"),
         ws.write(command="test") as tx,
     ):
         tx.adopt("empowerment-2023", 2, reason="test", superseded_run_id=1)

@@ -25,6 +25,8 @@ from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 
 from .conftest import SHIPPED_CALLS
 
+pytestmark = pytest.mark.both_backends
+
 CALL = load_call(SHIPPED_CALLS / "empowerment-2023.yaml").call
 REGISTRY = load_registry(SHIPPED_CALLS)
 

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .conftest import REPO, Invoke
+from .conftest import REPO, Invoke, raw
+
+pytestmark = pytest.mark.both_backends
 
 EXAMPLES = REPO / "examples"
 CALL = ("--call", "empowerment-2023")
 
 
 @pytest.fixture
-def db_copy(scored_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ws.db"
-    shutil.copy(scored_db, copy)
-    return copy
+def db_copy(copy_of: Callable[..., Any], scored_db: Path, tmp_path: Path) -> Path:
+    return copy_of(scored_db)  # type: ignore[no-any-return]
 
 
 def funded(data: dict[str, object]) -> dict[str, str]:
@@ -206,7 +205,7 @@ def test_scenarios_show_who_moves(cli: Invoke, db_copy: Path) -> None:
     assert result.exit_code == 0, result
     assert "EMP23-13" in result.stdout
     assert "in under greedy € 330,000.00" in result.stdout
-    with sqlite3.connect(db_copy) as conn:
+    with raw(db_copy) as conn:
         assert conn.execute("SELECT count(*) FROM allocation_run").fetchone()[0] == 0
 
 
@@ -236,7 +235,8 @@ def test_bad_marks_are_refused_all_at_once(
             ["EMP23-02", "someone", 5, 5],
         ]
     )
-    before = sqlite3.connect(db_copy).execute("SELECT count(*) FROM mark").fetchone()[0]
+    with raw(db_copy) as conn:
+        before = conn.execute("SELECT count(*) FROM mark").fetchone()[0]
     result = cli("--db", db_copy, "score", path)
     assert result.exit_code == 3
     lines = result.stderr.splitlines()
@@ -249,7 +249,8 @@ def test_bad_marks_are_refused_all_at_once(
     assert any("EMP23-99" in line for line in lines)
     assert any("someone" in line for line in lines)
     assert lines[-1].endswith("; nothing was stored.")
-    after = sqlite3.connect(db_copy).execute("SELECT count(*) FROM mark").fetchone()[0]
+    with raw(db_copy) as conn:
+        after = conn.execute("SELECT count(*) FROM mark").fetchone()[0]
     assert after == before
 
 

@@ -10,7 +10,6 @@ The workspace: the shipped example, its signed adopted (six funded projects star
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,9 @@ import pytest
 
 from slrbcall.store import Workspace
 
-from .conftest import Result
+from .conftest import INTEGRITY, Result, raw
+
+pytestmark = pytest.mark.both_backends
 
 TODAY = ("--today", "2025-03-10")
 FUNDED = ["EMP23-03", "EMP23-05", "EMP23-07", "EMP23-09", "EMP23-12", "EMP23-14"]
@@ -72,6 +73,7 @@ def test_case_3_a_wrong_payment_is_corrected_by_a_new_entry(
         "forced": False,
         "corrections": 1,
         "waiting_for": [],
+        "proposed": None,
     }
     history = json.loads(signed("payments", "history", "EMP23-09", "--json").stdout)
     entries = history["projects"][0]["entries"]
@@ -370,13 +372,13 @@ def test_the_workspace_refuses_to_change_what_was_recorded(
     signed("payments", "record", "EMP23-03", "--tranche", "1", "--date", "2024-01-15", *TODAY)
     signed("payments", "correct", "EMP23-03", "--tranche", "1", "--amount", "1000",
         "--reason", "x", *TODAY)  # fmt: skip
-    conn = sqlite3.connect(db)
+    conn = raw(db)
     for sql, message in [
         ("UPDATE followup_milestone SET on_date = '2024-01-01'", "milestones are kept"),
         ("DELETE FROM followup_milestone", "milestones are kept"),
         ("UPDATE payment_correction SET amount_cents = 5", "corrections are kept"),
         ("DELETE FROM payment_correction", "corrections are kept"),
     ]:
-        with pytest.raises(sqlite3.IntegrityError, match=message):
+        with pytest.raises(INTEGRITY, match=message):
             conn.execute(sql)
     conn.close()

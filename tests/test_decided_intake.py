@@ -5,13 +5,14 @@ is taken in later."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import REPO, Invoke
+from .conftest import REPO, Invoke, raw
+
+pytestmark = pytest.mark.both_backends
 
 EXAMPLE = REPO / "examples" / "applications.xlsx"
 
@@ -40,7 +41,8 @@ def edited(
 
 
 def count(db: Path, sql: str) -> Any:
-    return sqlite3.connect(db).execute(sql).fetchone()[0]
+    with raw(db) as conn:
+        return conn.execute(sql).fetchone()[0]
 
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["intake", "dry-run"])

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import json
-import re
-import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from slrbcall.store import Workspace
 from slrbcall.store.migrations import (
-    APPLICATION_PARTIES_MIGRATION,
     CORRECTIONS_AMENDMENTS_MIGRATION,
     FOLLOWUP_MIGRATION,
-    SETTLEMENT_MIGRATION,
+    RESERVE_MIGRATION,
 )
 
-from .conftest import Invoke
+from .conftest import INTEGRITY, Invoke, raw
+from .schema import undo, undo_after
+
+pytestmark = pytest.mark.both_backends
 
 CALL = ("--call", "empowerment-2023")
 
@@ -28,26 +30,6 @@ def decided(demo_db: Path) -> Path:
     """The demo's workspace: run 2 (run 1 with EMP23-07's withdrawal and EMP23-01 funded
     from the reserve) adopted, conventions signed, tranches paid."""
     return demo_db
-
-
-def undo(migration: tuple[str, ...], *, keep: tuple[str, ...] = ()) -> str:
-    """SQL that drops what ``migration`` created (triggers and views, then tables, then
-    the columns it added)."""
-    made = [
-        (kind, name)
-        for sql in migration
-        for kind, name in re.findall(r"CREATE (TABLE|VIEW|TRIGGER) (\w+)", sql)
-        if name not in keep
-    ]
-    order = {"TRIGGER": 0, "VIEW": 1, "TABLE": 2}
-    added = [
-        f"ALTER TABLE {table} DROP COLUMN {column};"
-        for sql in migration
-        for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql)
-    ]
-    return " ".join(
-        [f"DROP {kind} {name};" for kind, name in sorted(made, key=lambda m: order[m[0]])] + added
-    )
 
 
 def adopted(cli: Invoke, db: Path) -> int | None:
@@ -121,11 +103,10 @@ def test_supersede_never_lowers_an_award_on_which_money_was_paid(
 
 
 def test_supersede_with_a_reason_is_recorded_and_audited(
-    cli: Invoke, scored_db: Path, tmp_path: Path
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
 ) -> None:
     """A run that raises the committed projects' awards may supersede, with a reason."""
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate", "--budget", "255000").exit_code == 0
     assert cli("--db", db, "allocations", "adopt", "1").exit_code == 0
     signed = cli(
@@ -173,9 +154,10 @@ def test_adopting_the_adopted_run_again_is_refused(cli: Invoke, decided: Path) -
     )
 
 
-def test_documents_wait_for_an_adoption(cli: Invoke, scored_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+def test_documents_wait_for_an_adoption(
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
+) -> None:
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
     result = cli("--db", db, "render-conventions", "--out", tmp_path / "out")
     assert result.exit_code == 1
@@ -187,7 +169,7 @@ def test_documents_wait_for_an_adoption(cli: Invoke, scored_db: Path, tmp_path: 
 
 
 def test_the_workspace_refuses_to_rewrite_or_delete_a_decision(decided: Path) -> None:
-    conn = sqlite3.connect(decided)
+    conn = raw(decided)
     for sql in (
         "DELETE FROM allocation_adoption",
         "UPDATE allocation_adoption SET run_id = run_id",
@@ -195,23 +177,22 @@ def test_the_workspace_refuses_to_rewrite_or_delete_a_decision(decided: Path) ->
         "DELETE FROM allocation_decision",
         "UPDATE allocation_decision SET amount_cents = amount_cents + 100000000",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="kept as they were"):
+        with pytest.raises(INTEGRITY, match="kept as they were"):
             conn.execute(sql)
     conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
-    cli: Invoke, scored_db: Path, tmp_path: Path
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
 ) -> None:
     """Migration 7: the last run of each call was its decision; it is recorded so."""
-    db = tmp_path / "old.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
     assert cli("--db", db, *CALL, "allocate", "--budget", "200000").exit_code == 0
     # Taken back to how schema 6 kept it: no adoption, the last run decided.
     conn = sqlite3.connect(db)
-    conn.executescript(undo(SETTLEMENT_MIGRATION))
-    conn.executescript(undo(APPLICATION_PARTIES_MIGRATION))
+    conn.executescript(undo_after(RESERVE_MIGRATION))
     conn.executescript(undo(CORRECTIONS_AMENDMENTS_MIGRATION, keep=("payment_within_award",)))
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
@@ -233,11 +214,10 @@ def test_a_workspace_made_before_adoptions_counts_its_last_run_as_adopted(
 
 
 def test_the_first_tranche_is_paid_at_signature_before_the_start(
-    cli: Invoke, scored_db: Path, tmp_path: Path
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
 ) -> None:
     """Case 4 of the issue: signed 15 Dec, paid 22 Dec, the project starts on 1 Jan."""
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
     assert cli("--db", db, "allocations", "adopt", "1").exit_code == 0
     signed = cli(

@@ -101,7 +101,7 @@ def check(at: Settings, before: dict[str, int], reallocated: bool) -> dict[str, 
     state = followup_state(at)
     history = payment_history(at)
     call_id = state.loaded.call.id
-    with Workspace.open(at.db_path, create=False) as ws:
+    with Workspace.open(at.db_location, create=False) as ws:
         ceilings = ws.award_ceilings(call_id)
     paid: dict[str, int] = {}
     for payment in state.payments:

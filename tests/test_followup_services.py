@@ -9,11 +9,10 @@ follow-up tables).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import sqlite3
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +33,9 @@ from slrbcall.followup.service.payments import (
 from slrbcall.followup.service.state import followup_state, timeline, write_timeline_ics
 from slrbcall.settings import Settings
 
-from .conftest import REPO
+from .conftest import REPO, raw
+
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 TODAY = D(2025, 3, 10)
@@ -65,19 +66,18 @@ def funded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(funded_db: Path, tmp_path: Path) -> Settings:
-    copy = tmp_path / "ws.db"
-    shutil.copy(funded_db, copy)
+def settings(copy_of: Callable[..., Any], funded_db: Path, tmp_path: Path) -> Settings:
+    copy = copy_of(funded_db)
     return Settings(db=copy, calls_dir=REPO / "calls", call_id="empowerment-2023")
 
 
 def rows_of(settings: Settings, table: str) -> int:
-    with sqlite3.connect(settings.db_path) as conn:
+    with raw(settings.db_location) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def audit(settings: Settings, entity: str) -> list[tuple[str, str, str | None, str | None]]:
-    with sqlite3.connect(settings.db_path) as conn:
+    with raw(settings.db_location) as conn:
         return conn.execute(
             "SELECT action, entity_key, before_json, after_json FROM audit WHERE entity = ?"
             " ORDER BY id",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,9 @@ from slrbcall.store.followup import (
     StoredPayment,
 )
 
-from .conftest import REPO
+from .conftest import INTEGRITY, REPO, Built
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture(scope="module")
@@ -28,16 +31,21 @@ def funded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(funded_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ws.db"
-    shutil.copy(funded_db, copy)
-    return copy
+def db(
+    funded_db: Path,
+    built: Built,
+    backend: str,
+    copy_of: Callable[..., Any],
+    request: pytest.FixtureRequest,
+) -> Path | str:
+    return copy_of(built.serve(funded_db, backend, request))  # type: ignore[no-any-return]
 
 
 def test_the_workspace_migrations_hold_the_follow_up_once() -> None:
     assert MIGRATIONS.count(FOLLOWUP_MIGRATION) == 1
 
 
+@pytest.mark.sqlite_only
 def test_the_tables_are_strict(tmp_path: Path) -> None:
     with Workspace.open(tmp_path / "ws.db", migrations=MIGRATIONS) as ws:
         assert ws.schema_version == len(MIGRATIONS)
@@ -67,7 +75,7 @@ def test_the_schema_never_lets_payments_exceed_the_award(db: Path) -> None:
         with ws.write(command="test") as tx:
             tx.add_payment("empowerment-2023", payment(1, 20_000_00))
         with (
-            pytest.raises(sqlite3.IntegrityError, match="may never exceed its award"),
+            pytest.raises(INTEGRITY, match="may never exceed its award"),
             ws.write(command="test") as tx,
         ):
             tx.add_payment("empowerment-2023", payment(2, 10_000_01))
@@ -86,7 +94,7 @@ def test_payments_are_never_changed(db: Path, statement: str, message: str) -> N
     with Workspace.open(db, create=False, migrations=MIGRATIONS) as ws:
         with ws.write(command="test") as tx:
             tx.add_payment("empowerment-2023", payment(1, 15_000_00))
-        with pytest.raises(sqlite3.IntegrityError, match=message), ws.write(command="t") as tx:
+        with pytest.raises(INTEGRITY, match=message), ws.write(command="t") as tx:
             tx.execute(statement)
 
 
@@ -105,7 +113,7 @@ def test_payments_are_never_changed(db: Path, statement: str, message: str) -> N
 def test_checks_refuse_bad_payments(db: Path, bad: StoredPayment) -> None:
     with (
         Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
-        pytest.raises(sqlite3.IntegrityError),
+        pytest.raises(INTEGRITY),
         ws.write(command="test") as tx,
     ):
         tx.add_payment("empowerment-2023", bad)
@@ -114,7 +122,7 @@ def test_checks_refuse_bad_payments(db: Path, bad: StoredPayment) -> None:
 def test_a_milestone_key_is_canonical(db: Path) -> None:
     with (
         Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
-        pytest.raises(sqlite3.IntegrityError),
+        pytest.raises(INTEGRITY),
         ws.write(command="test") as tx,
     ):
         tx.add_milestone(
@@ -125,7 +133,7 @@ def test_a_milestone_key_is_canonical(db: Path) -> None:
 def test_a_monitoring_count_is_never_negative(db: Path) -> None:
     with (
         Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
-        pytest.raises(sqlite3.IntegrityError),
+        pytest.raises(INTEGRITY),
         ws.write(command="test") as tx,
     ):
         tx.execute(

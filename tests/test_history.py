@@ -12,6 +12,8 @@ from slrbcall.reports.history import history
 from slrbcall.store import AuditRow
 from tests.conftest import Invoke
 
+pytestmark = pytest.mark.both_backends
+
 CALL = "c"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,7 +14,11 @@ from typing import Any
 
 import pytest
 
-from .conftest import Invoke
+from slrbcall.store import Workspace
+
+from .conftest import Invoke, raw
+
+pytestmark = pytest.mark.both_backends
 
 HEADER = [
     "Reference",
@@ -47,9 +50,9 @@ def row(ref: str, applicant: str = "Log'iris", amount: Any = 30000, **changes: A
 
 
 def count_rows(db: Path, table: str = "application") -> int:
-    if not db.exists():
+    if not Workspace.exists(db):
         return 0
-    with sqlite3.connect(db) as conn:
+    with raw(db) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -165,7 +168,7 @@ def test_missing_required_column_lists_the_columns_found(
         "'Requested amount' (the columns found are 'Reference', 'Housing company', 'Partner', "
         "'Project title', 'Theme', 'Duration (months)', 'Start date', 'Language', 'Budget')"
     )
-    assert not db.exists()
+    assert not Workspace.exists(db)
 
 
 @pytest.mark.parametrize(
@@ -386,7 +389,7 @@ def test_a_changed_row_is_updated_with_before_and_after_in_the_audit(
     assert intake(make_xlsx([HEADER, row("E-01")])).exit_code == 0
     changed = intake(make_xlsx([HEADER, row("E-01", amount=31000)], name="v2.xlsx"))
     assert "0 new, 1 changed, 0 unchanged" in changed.stdout
-    with sqlite3.connect(db) as conn:
+    with raw(db) as conn:
         before, after, source = conn.execute(
             "SELECT before_json, after_json, input_file FROM audit WHERE action = 'update'"
             " AND entity = 'application'"
@@ -404,7 +407,7 @@ def test_each_new_application_is_audited_with_its_content_hash_and_row(
     from slrbcall.store.migrations import APPLICATION_FIELDS
 
     assert intake(make_xlsx([HEADER, row("E-02"), row("E-01", "Lojega")])).exit_code == 0
-    with sqlite3.connect(db) as conn:
+    with raw(db) as conn:
         audited = conn.execute(
             "SELECT entity_key, before_json, after_json, command, input_file FROM audit"
             " WHERE action = 'insert' AND entity = 'application' ORDER BY id"
@@ -436,7 +439,7 @@ def test_a_file_that_adds_and_changes_audits_each_once(
     assert intake(make_xlsx([HEADER, row("E-01")])).exit_code == 0
     both = make_xlsx([HEADER, row("E-01", amount=31000), row("E-02")], name="v2.xlsx")
     assert "1 new, 1 changed, 0 unchanged" in intake(both).stdout
-    with sqlite3.connect(db) as conn:
+    with raw(db) as conn:
         audited = conn.execute(
             "SELECT action, entity_key, input_file FROM audit WHERE entity = 'application'"
             " ORDER BY id"
@@ -459,7 +462,7 @@ def test_a_file_can_move_the_status_of_a_stored_application(
     assert result.exit_code == 0, result
     assert "1 new, 0 changed, 0 unchanged; 1 eligible, 0 ineligible." in result.stdout
     assert "Status changed for stored applications: E-02" in result.stdout
-    with sqlite3.connect(db) as conn:
+    with raw(db) as conn:
         stored = dict(conn.execute("SELECT reference, status FROM application").fetchall())
         before, after = conn.execute(
             "SELECT before_json, after_json FROM audit WHERE action = 'update'"
@@ -522,7 +525,7 @@ def test_dry_run_stores_nothing(
     result = intake(make_xlsx([HEADER, row("E-01")]), "--dry-run")
     assert result.exit_code == 0
     assert "Dry run: nothing was stored." in result.stdout
-    assert not db.exists()
+    assert not Workspace.exists(db)
 
 
 def test_call_is_found_without_call_option(
@@ -669,7 +672,7 @@ def test_zip_bomb_is_refused_before_reading(
 ) -> None:
     result = intake(make_bomb())
     assert result.exit_code == 3
-    assert not db.exists()
+    assert not Workspace.exists(db)
 
 
 def _unused(_: Sequence[Any]) -> None:  # keeps imports honest for type checkers

@@ -17,6 +17,8 @@ from slrbcall.store import Workspace
 
 from .conftest import Invoke
 
+pytestmark = pytest.mark.both_backends
+
 HEADER = [
     "Référence",
     "Société de logement",
@@ -120,7 +122,7 @@ def test_an_unknown_commune_or_a_bad_iban_is_a_data_error(
     assert lines[2].startswith(
         "applications.xlsx: sheet 'Applications', row 3, column H ('IBAN du partenaire'):"
     )
-    assert not db.exists() or not stored(db)
+    assert not Workspace.exists(db) or not stored(db)
 
 
 def test_a_second_company_or_a_commune_where_they_do_not_sign_is_ineligible(

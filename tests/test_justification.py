@@ -16,6 +16,8 @@ from slrbcall.sheets import read_workbook
 
 from .conftest import Invoke, Result, empowerment_text, write_call
 
+pytestmark = pytest.mark.both_backends
+
 D = dt.date
 HEADER = [
     "Reference",

@@ -103,7 +103,7 @@ def apply(settings_: Settings, step: tuple[Any, ...]) -> None:
 def check(settings_: Settings) -> None:
     state = followup_state(settings_)
     history = payment_history(settings_)
-    with Workspace.open(settings_.db_path, create=False) as ws:
+    with Workspace.open(settings_.db_location, create=False) as ws:
         ceilings = ws.award_ceilings(state.loaded.call.id)
     by_reference = {p.project.reference: p for p in history.projects}
     for project in state.projects:

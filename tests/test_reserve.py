@@ -4,21 +4,28 @@ withdrawal releases, through the command line."""
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from slrbcall.store import Workspace
-from slrbcall.store.migrations import (
-    APPLICATION_PARTIES_MIGRATION,
-    RESERVE_MIGRATION,
-    SETTLEMENT_MIGRATION,
-)
+from slrbcall.store.migrations import RESERVE_MIGRATION
 
-from .conftest import SHIPPED_CALLS, Invoke, empowerment_text, write_call
-from .test_decision_lifecycle import undo
+from .conftest import (
+    INTEGRITY,
+    SHIPPED_CALLS,
+    Invoke,
+    empowerment_text,
+    fingerprint,
+    raw,
+    write_call,
+)
+from .schema import undo_after, version_after
+
+pytestmark = pytest.mark.both_backends
 
 CALL = ("--call", "empowerment-2023")
 TODAY = ("--today", "2024-03-02")
@@ -27,10 +34,9 @@ RESERVE += ["EMP23-06", "EMP23-15", "EMP23-11"]
 
 
 @pytest.fixture
-def proposed(cli: Invoke, scored_db: Path, tmp_path: Path) -> Path:
+def proposed(copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path) -> Path:
     """The demo's allocation (run 1: six projects, € 251,000 of € 255,000), a proposal."""
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     assert cli("--db", db, *CALL, "allocate").exit_code == 0
     return db
 
@@ -403,9 +409,9 @@ def test_a_withdrawal_before_a_payment_is_refused(cli: Invoke, demo_db: Path) ->
 def test_bad_option_values_are_wrong_usage(
     cli: Invoke, decided: Path, args: tuple[str, ...]
 ) -> None:
-    before = decided.read_bytes()
+    before = fingerprint(decided)
     assert cli("--db", decided, *args).exit_code == 2
-    assert decided.read_bytes() == before
+    assert fingerprint(decided) == before
 
 
 def test_no_payment_after_a_withdrawal(cli: Invoke, demo_db: Path) -> None:
@@ -424,8 +430,8 @@ def test_no_payment_after_a_withdrawal(cli: Invoke, demo_db: Path) -> None:
         "2024-08-01, and a withdrawn project is paid nothing after that"
     )
     # The workspace itself refuses it, whatever the code above it does.
-    conn = sqlite3.connect(demo_db)
-    with pytest.raises(sqlite3.IntegrityError, match="paid nothing after its withdrawal"):
+    conn = raw(demo_db)
+    with pytest.raises(INTEGRITY, match="paid nothing after its withdrawal"):
         conn.execute(
             "INSERT INTO payment (call_id, reference, tranche, paid_on, amount_cents, forced,"
             " source, recorded_at) VALUES ('empowerment-2023', 'EMP23-03', 3, '2024-08-02',"
@@ -443,14 +449,14 @@ def test_no_payment_after_a_withdrawal(cli: Invoke, demo_db: Path) -> None:
 
 def test_withdrawals_and_reserves_are_kept_as_recorded(cli: Invoke, decided: Path) -> None:
     withdraw(cli, decided, "EMP23-07", "2024-03-01", *TODAY)
-    conn = sqlite3.connect(decided)
+    conn = raw(decided)
     for sql in (
         "UPDATE withdrawal SET reason = 'other'",
         "DELETE FROM withdrawal",
         "UPDATE allocation_reserve SET position = position + 10",
         "DELETE FROM allocation_reserve",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="kept as"):
+        with pytest.raises(INTEGRITY, match="kept as"):
             conn.execute(sql)
     conn.close()
     with Workspace.open(decided, create=False) as ws:
@@ -499,13 +505,14 @@ def test_the_decision_shows_the_reserve_and_the_withdrawals(cli: Invoke, decided
     assert sorted(shown["since"]) == sorted([*RESERVE, "EMP23-07"])
 
 
-def test_a_call_without_a_reserve_keeps_none(cli: Invoke, scored_db: Path, tmp_path: Path) -> None:
+def test_a_call_without_a_reserve_keeps_none(
+    copy_of: Callable[..., Any], cli: Invoke, scored_db: Path, tmp_path: Path
+) -> None:
     calls = tmp_path / "calls"
     text = empowerment_text()
     text = text[: text.index("\nreserve:")] + text[text.index("\nillustrative:") :]
     write_call(calls, text.replace("committee, reserve,", "committee,"))
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+    db = copy_of(scored_db)
     run = ("--db", db, "--calls-dir", calls, *CALL)
     assert cli(*run, "allocate").exit_code == 0
     adopted = cli(*run, "allocations", "adopt", "1")
@@ -538,18 +545,15 @@ def test_after_validity_and_its_reason_go_together(
     assert done.stderr.strip() == message
 
 
+@pytest.mark.sqlite_only
 def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, decided: Path) -> None:
     """The migration freezes the reserve of the adoptions made before it."""
     conn = sqlite3.connect(decided)
-    conn.executescript(undo(SETTLEMENT_MIGRATION))
+    conn.executescript(undo_after(RESERVE_MIGRATION))
     conn.executescript(
         "DROP TABLE allocation_reserve; DROP TABLE withdrawal;"
         " DROP TRIGGER payment_not_after_withdrawal;"
-        + " ".join(
-            f"ALTER TABLE application DROP COLUMN {sql.split()[5]};"
-            for sql in APPLICATION_PARTIES_MIGRATION
-        )
-        + f" PRAGMA user_version = {len(_migrations()) - 3};"
+        f" PRAGMA user_version = {version_after(RESERVE_MIGRATION) - 1};"
     )
     conn.close()
     with Workspace.open(decided, create=False) as ws:
@@ -557,18 +561,6 @@ def test_the_reserve_of_an_older_workspace_is_its_adopted_run_s(cli: Invoke, dec
         assert [(e.reference, e.rank) for e in ws.reserve(adoption.id)] == list(
             zip(RESERVE, [7, 8, 9, 10, 11, 12, 13, 14, 15], strict=True)
         )
-
-
-def _migrations() -> tuple[tuple[str, ...], ...]:
-    from slrbcall.store import MIGRATIONS
-
-    # the reserve's, then the parties', then the settlement's
-    assert MIGRATIONS[-3:] == (
-        RESERVE_MIGRATION,
-        APPLICATION_PARTIES_MIGRATION,
-        SETTLEMENT_MIGRATION,
-    )
-    return MIGRATIONS
 
 
 def test_the_shipped_call_declares_its_reserve() -> None:

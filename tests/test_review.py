@@ -16,6 +16,8 @@ from slrbcall.sheets import normalise_header, read_workbook
 from .conftest import REPO, Invoke, Result
 from .test_justification import HEADER
 
+pytestmark = pytest.mark.both_backends
+
 EXAMPLES = REPO / "examples" / "justification"
 
 #: Where a decision goes: the headers of the review workbook in its three languages.

@@ -7,6 +7,7 @@ import datetime as dt
 import email
 import hashlib
 import json
+from collections.abc import Callable
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from slrbcall.model import Channel, Localized, NotificationRule
 from slrbcall.store import Workspace
 
 from .conftest import Invoke, empowerment_text, write_call
+
+pytestmark = pytest.mark.both_backends
 
 SOURCE = Localized(nl="bron", fr="source")
 
@@ -133,11 +136,10 @@ def test_notify_writes_one_draft_per_addressee_with_the_letter(
     assert french["attachment_sha256"] == hashlib.sha256(sent.read_bytes()).hexdigest()
 
 
-def test_notify_needs_a_rendered_letter(cli: Invoke, scored_db: Path, tmp_path: Path) -> None:
-    import shutil
-
-    db = tmp_path / "ws.db"
-    shutil.copy(scored_db, db)
+def test_notify_needs_a_rendered_letter(
+    cli: Invoke, scored_db: Path, tmp_path: Path, copy_of: Callable[..., Any]
+) -> None:
+    db = copy_of(scored_db)
     args = ("--db", db, "--call", "empowerment-2023")
     assert cli(*args, "allocate").exit_code == 0
     assert cli(*args, "allocations", "adopt", "1").exit_code == 0

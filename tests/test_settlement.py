@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,10 +13,12 @@ import pytest
 from slrbcall.demo import run_settlement_demo
 from slrbcall.settings import Settings
 
-from .conftest import Invoke, Result
+from .conftest import INTEGRITY, Invoke, Result, raw
 from .test_review import EXAMPLES, decide_in
 
 Cli = Callable[..., Result]
+
+pytestmark = pytest.mark.both_backends
 
 #: The officer decides otherwise of EMP23-03: € 30,000 admitted instead of € 43,200.
 THIRTY_THOUSAND = {
@@ -342,12 +343,11 @@ def test_a_settled_project_takes_no_more_expenses_reviews_or_amendments(
         "Error: cannot amend EMP23-03: it was settled on 2025-04-15, and the convention of a "
         "settled project is amended no more\n"
     )
-    conn = sqlite3.connect(demo_db)
-    with pytest.raises(sqlite3.IntegrityError, match="settlements are kept"):
-        conn.execute("UPDATE settlement SET admitted_cents = 0")
-    with pytest.raises(sqlite3.IntegrityError, match="expenses are kept"):
-        conn.execute("DELETE FROM expense")
-    conn.close()
+    with raw(demo_db) as conn:
+        with pytest.raises(INTEGRITY, match="settlements are kept"):
+            conn.execute("UPDATE settlement SET admitted_cents = 0")
+        with pytest.raises(INTEGRITY, match="expenses are kept"):
+            conn.execute("DELETE FROM expense")
     history = reviewed("history", "EMP23-03").stdout
     assert "settle" in history
 

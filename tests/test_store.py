@@ -11,13 +11,18 @@ import pytest
 from slrbcall.errors import BusyError, InputFileError, RefusedError
 from slrbcall.store import MIGRATIONS, Workspace
 
+from .conftest import INTEGRITY
+
 SHA = "a" * 64
+
+pytestmark = pytest.mark.both_backends
 
 
 def raw(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
 
 
+@pytest.mark.sqlite_only
 def test_new_workspace_is_migrated_strict_and_wal(db: Path) -> None:
     with Workspace.open(db) as ws:
         assert ws.schema_version == len(MIGRATIONS)
@@ -48,6 +53,7 @@ def test_every_audit_row_names_its_actor_and_reason(
     ]
 
 
+@pytest.mark.sqlite_only
 def test_audit_rows_written_before_actors_were_recorded_name_no_one(db: Path) -> None:
     with Workspace.open(db, migrations=MIGRATIONS[:7]) as ws:
         ws._conn.execute(
@@ -77,6 +83,7 @@ def _old_record_call(conn: sqlite3.Connection) -> None:
     )
 
 
+@pytest.mark.sqlite_only
 def test_a_database_made_by_migration_1_upgrades_cleanly(db: Path) -> None:
     with Workspace.open(db, migrations=MIGRATIONS[:1]) as ws:
         assert ws.schema_version == 1
@@ -88,6 +95,7 @@ def test_a_database_made_by_migration_1_upgrades_cleanly(db: Path) -> None:
         assert ws.integrity() == "ok"
 
 
+@pytest.mark.sqlite_only
 def test_the_audit_rebuilt_by_migration_6_keeps_its_rows_triggers_and_check(db: Path) -> None:
     with Workspace.open(db, migrations=MIGRATIONS[:5]):
         pass
@@ -106,18 +114,19 @@ def test_the_audit_rebuilt_by_migration_6_keeps_its_rows_triggers_and_check(db: 
     assert [row[: len(before[0])] for row in kept] == before  # migration 8 adds columns
     (table,) = conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'audit'").fetchone()
     assert " IN (" not in table  # checked by comparisons, not a table built per row
+    chained = f"'', '{'0' * 64}', '{'0' * 64}'"  # migration 12: chain, prev, own digest
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
         conn.execute(
-            "INSERT INTO audit (at, command, action, entity, tool_version)"
-            " VALUES ('t', 'c', 'forge', 'e', 'v')"
+            "INSERT INTO audit (at, command, action, entity, tool_version, chain, prev_sha256,"
+            f" row_sha256) VALUES ('t', 'c', 'forge', 'e', 'v', {chained})"
         )
     with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
         conn.execute("DELETE FROM audit")
     with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
         conn.execute("UPDATE audit SET command = 'forged'")
     conn.execute(
-        "INSERT INTO audit (at, command, action, entity, tool_version)"
-        " VALUES ('t', 'c', 'event', 'e', 'v')"
+        "INSERT INTO audit (at, command, action, entity, tool_version, chain, prev_sha256,"
+        f" row_sha256) VALUES ('t', 'c', 'event', 'e', 'v', {chained})"
     )
     assert conn.execute("SELECT max(id) FROM audit").fetchone()[0] == len(before) + 1
 
@@ -140,7 +149,7 @@ class _LockedAtFirst:
 
 
 def test_the_switch_to_wal_is_tried_again_while_another_opens_the_workspace() -> None:
-    from slrbcall.store.core import _journal_mode_wal
+    from slrbcall.store.sqlite import journal_mode_wal as _journal_mode_wal
 
     conn = _LockedAtFirst(times=3)
     assert _journal_mode_wal(conn, timeout=5) == ("wal",)  # type: ignore[arg-type]
@@ -151,6 +160,7 @@ def test_the_switch_to_wal_is_tried_again_while_another_opens_the_workspace() ->
     assert always.tries > 1
 
 
+@pytest.mark.sqlite_only
 def test_a_newer_database_is_refused(db: Path) -> None:
     Workspace.open(db).close()
     raw(db).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
@@ -158,17 +168,17 @@ def test_a_newer_database_is_refused(db: Path) -> None:
         Workspace.open(db)
 
 
-def test_audit_rows_cannot_be_changed_or_deleted(db: Path) -> None:
-    with Workspace.open(db) as ws, ws.write(command="test") as tx:
-        tx.audit("event", "test", "k", after={"x": 1})
-    conn = raw(db)
-    with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
-        conn.execute("UPDATE audit SET command = 'forged'")
-    with pytest.raises(sqlite3.IntegrityError, match="audit rows are append-only"):
-        conn.execute("DELETE FROM audit")
-    assert conn.execute("SELECT command FROM audit").fetchall() == [("test",)]
+def test_audit_rows_cannot_be_changed_or_deleted(db: Path | str) -> None:
+    with Workspace.open(db) as ws:
+        with ws.write(command="test") as tx:
+            tx.audit("event", "test", "k", after={"x": 1})
+        for statement in ("UPDATE audit SET command = 'forged'", "DELETE FROM audit"):
+            with pytest.raises(INTEGRITY, match="audit rows are append-only"):
+                ws._conn.execute(statement)
+        assert [r.command for r in ws.audit_rows()] == ["test"]
 
 
+@pytest.mark.sqlite_only
 def test_strict_tables_refuse_wrong_types(db: Path) -> None:
     Workspace.open(db).close()
     with pytest.raises(sqlite3.IntegrityError):
@@ -178,6 +188,7 @@ def test_strict_tables_refuse_wrong_types(db: Path) -> None:
         )
 
 
+@pytest.mark.sqlite_only
 def test_none_is_bound_as_null_and_sqlite3_is_left_as_python_has_it(db: Path) -> None:
     # Loading the store registers no adapter: sqlite3's adapters are process-wide.
     assert (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters
@@ -219,7 +230,7 @@ def test_a_second_writer_waits_then_reports_busy(db: Path) -> None:
     release = threading.Event()
 
     def hold() -> None:
-        with Workspace.open(db) as ws, ws.write(command="slow"):
+        with Workspace.open(db) as ws, ws.write(command="slow", call="c"):
             holding.set()
             release.wait(5)
 
@@ -230,7 +241,7 @@ def test_a_second_writer_waits_then_reports_busy(db: Path) -> None:
         with (
             Workspace.open(db, busy_timeout=0.1) as ws,
             pytest.raises(BusyError, match="the workspace is busy"),
-            ws.write(command="second"),
+            ws.write(command="second", call="c"),
         ):
             pass
     finally:
@@ -238,6 +249,7 @@ def test_a_second_writer_waits_then_reports_busy(db: Path) -> None:
         thread.join()
 
 
+@pytest.mark.sqlite_only
 def test_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are notes, not a database " * 100, encoding="utf-8")
@@ -248,7 +260,7 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_no_workspace_is_not_created_for_reading(db: Path) -> None:
     with pytest.raises(RefusedError, match="no workspace at"):
         Workspace.open(db, create=False)
-    assert not db.exists()
+    assert not Workspace.exists(db)
 
 
 @pytest.mark.parametrize("count", [0, 1, 40, 83], ids=["none", "one", "one-batch", "batches"])
@@ -278,12 +290,14 @@ def test_applications_are_inserted_in_order_each_audited(db: Path, count: int) -
         tx.insert_applications(
             "empowerment-2023", rows, hashes, snapshot_id=snapshot, file_id=file_id
         )
-    conn = raw(db)
+    ws = Workspace.open(db, create=False)
+    conn = ws._conn
     stored = conn.execute(
         "SELECT reference, requested_cents, content_sha256, source_row, call_id, snapshot_id,"
-        " intake_file_id, created_at = updated_at FROM application ORDER BY id"
+        " intake_file_id, CASE WHEN created_at = updated_at THEN 1 ELSE 0 END"
+        " FROM application ORDER BY id"
     ).fetchall()
-    assert stored == [
+    assert [tuple(r) for r in stored] == [
         (
             a.reference,
             a.requested_cents,
@@ -299,4 +313,5 @@ def test_applications_are_inserted_in_order_each_audited(db: Path, count: int) -
     audited = conn.execute(
         "SELECT entity_key FROM audit WHERE entity = 'application' ORDER BY id"
     ).fetchall()
-    assert audited == [(f"empowerment-2023/{a.reference}",) for a in apps]
+    ws.close()
+    assert [tuple(r) for r in audited] == [(f"empowerment-2023/{a.reference}",) for a in apps]

@@ -28,6 +28,7 @@ from slrbcall.allocation import reallocate as give_to_reserve
 from slrbcall.allocation.service import _open
 from slrbcall.allocation.standing import ReservePlace, shown_day, standing
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import RefusedError
 from slrbcall.i18n import _
 from slrbcall.money import cents_from_decimal, format_plain
@@ -73,7 +74,12 @@ def withdraw(
     with _open(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         call_id = loaded.call.id
-        with ws.write(command="withdraw", reason=reason) as tx:
+        with ws.write(
+            command="withdraw",
+            call=call_id,
+            actor=acting(settings, "withdraw"),
+            reason=reason,
+        ) as tx:
             known = tx.references(call_id)
             if reference not in known:
                 hint = difflib.get_close_matches(reference, known, n=1)
@@ -160,7 +166,12 @@ def reallocate(
         loaded = resolve_call(settings, held=ws.held_calls())
         if dry_run:
             return _reallocate(ws, loaded, today, policy, partial, reason, None)
-        with ws.write(command="reallocate", reason=reason) as tx:
+        with ws.write(
+            command="reallocate",
+            call=loaded.call.id,
+            actor=acting(settings, "reallocate"),
+            reason=reason,
+        ) as tx:
             return _reallocate(ws, loaded, today, policy, partial, reason, tx)
 
 

@@ -24,6 +24,7 @@ from slrbcall.allocation import AllocationOptions, Candidate, reserve_of
 from slrbcall.allocation import allocate as run_policy
 from slrbcall.allocation.standing import Standing, awards, shown_day, standing
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
 from slrbcall.i18n import _, ngettext
@@ -164,8 +165,8 @@ def allocate(
     if dry_run:
         return Allocation(loaded, result, digest, None)
     with (
-        Workspace.open(settings.db_path, create=False) as ws,
-        ws.write(command="allocate") as tx,
+        Workspace.open(settings.db_location, create=False) as ws,
+        ws.write(command="allocate", call=loaded.call.id, actor=acting(settings, "allocate")) as tx,
     ):
         run_id = tx.add_run(
             loaded.call.id,
@@ -265,9 +266,7 @@ def _run_of(runs: Sequence[StoredRun], run_id: int) -> StoredRun:
 
 
 def _open(settings: Settings) -> Workspace:
-    if not settings.db_path.exists():
-        raise RefusedError(_("no workspace at {path} yet").format(path=settings.db_path))
-    return Workspace.open(settings.db_path, create=False)
+    return Workspace.open(settings.db_location, create=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,9 +324,17 @@ def adopt(
         raise RefusedError(_("--supersede needs --reason TEXT: say why the decision is replaced"))
     with _open(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
-        with ws.write(command="allocations adopt", reason=reason) as tx:
+        who = acting(settings, "allocations adopt")
+        with ws.write(
+            command="allocations adopt", call=loaded.call.id, actor=who, reason=reason
+        ) as tx:
             call_id = loaded.call.id
             run = _run_of(tx.runs(call_id), run_id)
+            if who.team and run.proposed_by == who.key:
+                raise RefusedError(
+                    f"run {run.id} was proposed by {who.key}: another approver adopts it "
+                    "(four eyes)"
+                )
             current = tx.adopted_run(call_id)
             if current is not None and current.id == run.id:
                 raise RefusedError(

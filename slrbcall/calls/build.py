@@ -201,6 +201,7 @@ def _to_call(spec: CallSpec, digest: str) -> Call:
             months=spec.justification.months,
             recovery_days=spec.justification.recovery_days,
         ),
+        payment_approval_above_cents=spec.payment_approval_above,
         source_sha256=digest,
     )
 

@@ -2,10 +2,9 @@
 
 Validating a call definition costs a fraction of a second (mostly building the
 pydantic schema), and officers run ``slrbcall calls list`` all day. The result of a
-validation depends only on the tool version (and the shape of the cached values,
-:data:`FORMAT`), the bytes of the files involved and the officer's language (a file's
-problems are cached worded), so it is cached under a hash of exactly those; an edited
-file simply misses.
+validation depends only on the tool's code, the bytes of the files involved and the
+officer's language (a file's problems are cached worded), so it is cached under a hash
+of exactly those; an edited file simply misses.
 
 The cache lives in the user's cache folder (``$SLRBCALL_CACHE_DIR`` overrides it, and
 an empty value turns it off). Anything unreadable there is ignored and rebuilt.
@@ -13,6 +12,7 @@ an empty value turns it off). Anything unreadable there is ignored and rebuilt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -29,11 +29,6 @@ __all__ = ["cache_dir", "cached"]
 
 T = TypeVar("T")
 
-#: The shape of the cached values (:class:`~slrbcall.model.Call`, the registry): raised
-#: whenever a field is added to them, so that a value cached by an earlier build of the
-#: same version is never read back without it.
-FORMAT = 2
-
 
 def cache_dir() -> Path | None:
     """Where the cache lives, or ``None`` when it is turned off."""
@@ -48,6 +43,18 @@ def cache_dir() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "slrbcall"
 
 
+@functools.cache
+def _code() -> bytes:
+    """The digest of the code that shapes the cached values (the model, the calls
+    package): a pickle made by other code, under the same version number (a
+    developer's checkout, another branch), is never read back as today's objects."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in [here.parent / "model.py", *sorted(here.glob("*.py"))]:
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def cached(kind: str, parts: Sequence[bytes | str], build: Callable[[], T]) -> T:
     """``build()``, or its earlier result for exactly the same ``parts``.
 
@@ -57,7 +64,8 @@ def cached(kind: str, parts: Sequence[bytes | str], build: Callable[[], T]) -> T
     folder = cache_dir()
     if folder is None:
         return build()
-    digest = hashlib.sha256(f"{__version__}/{FORMAT}/{language()}".encode())
+    digest = hashlib.sha256(f"{__version__}/{language()}".encode())
+    digest.update(_code())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))

@@ -456,6 +456,11 @@ class CallSpec(_Strict):
     )
     timeline: TimelineSpec = TimelineSpec()
     tranches: list[TrancheSpec] = Field(min_length=1)
+    payment_approval_above: Money | None = Field(
+        default=None,
+        description="In a team's workspace (officers.yaml), a payment above this amount "
+        "(euro) is proposed, and paid once another approver approves it.",
+    )
     signatories: list[SignatorySpec] = Field(min_length=2)
     legal_bases: list[LocalizedSpec] = []
     documents: DocumentsSpec

@@ -23,7 +23,7 @@ __all__ = ["app", "main"]
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
 #: Options that work before or after the command name (``slrbcall status --db x.db``).
-GLOBAL_OPTIONS = ("--db", "--calls-dir", "--templates-dir", "--call")
+GLOBAL_OPTIONS = ("--db", "--calls-dir", "--templates-dir", "--call", "--as")
 
 #: Click's own texts that an officer meets, for the catalogs: click words them with the
 #: standard library's gettext, in the language set by slrbcall.i18n.use_language.
@@ -166,8 +166,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "report": ("slrbcall.cli.reports", "report", N_("The call's key figures.")),
     "export": ("slrbcall.cli.reports", "export_app", N_("Export the call's data (360Giving).")),
+    "audit": ("slrbcall.cli.audit", "app", N_("Check and read the audit trail.")),
     "status": ("slrbcall.cli.workspace", "status", N_("What the workspace holds.")),
     "doctor": ("slrbcall.cli.workspace", "doctor", N_("Check this machine.")),
+    "workspace": (
+        "slrbcall.cli.workspace",
+        "workspace_app",
+        N_("Copy the workspace to a file or a server."),
+    ),
 }
 
 
@@ -303,10 +309,13 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
-            help=N_("Workspace database. Default: $SLRBCALL_DB, else ./slrbcall.db."),
+            help=N_(
+                "Workspace: a database file, or a PostgreSQL server's "
+                "postgresql://USER@HOST/DATABASE URL. Default: $SLRBCALL_DB, else ./slrbcall.db."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -347,13 +356,30 @@ def root(
             show_default=False,
         ),
     ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help=N_(
+                "Who writes: an officer's key in officers.yaml. "
+                "Default: $SLRBCALL_ACTOR, else your login."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version.")),
     ] = False,
 ) -> None:
     """Global options work before or after the command name."""
-    ctx.obj = Settings(db=db, calls_dir=calls_dir, templates_dir=templates_dir, call_id=call)
+    ctx.obj = Settings(
+        db=db,
+        calls_dir=calls_dir,
+        templates_dir=templates_dir,
+        call_id=call,
+        actor=actor,
+    )
 
 
 def _root_option(args: list[str], name: str) -> str | None:

@@ -31,7 +31,8 @@ from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.followup import PaymentEntry, TrancheState
+    from slrbcall.followup import PaymentEntry, ProposedPayment, TrancheState
+    from slrbcall.followup.service.payments import RecordedPayment
 
 __all__ = ["payments_app", "payments_template"]
 
@@ -41,7 +42,7 @@ __all__ = ["payments_app", "payments_template"]
 payments_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 
-def _tranche_json(state: TrancheState) -> dict[str, Any]:
+def _tranche_json(state: TrancheState, proposed: ProposedPayment | None) -> dict[str, Any]:
     due, payment = state.due, state.payment
     return {
         "number": due.number,
@@ -57,6 +58,13 @@ def _tranche_json(state: TrancheState) -> dict[str, Any]:
         "forced": payment.forced if payment else False,
         "corrections": payment.corrections if payment else 0,
         "waiting_for": list(state.waiting_for),
+        "proposed": None
+        if proposed is None
+        else {
+            "paid_on": proposed.payment.paid_on.isoformat(),
+            "amount": plain_money(proposed.payment.amount_cents),
+            "proposed_by": proposed.proposed_by,
+        },
     }
 
 
@@ -90,7 +98,10 @@ def payments(
                         "decided": plain_money(p.project.decided),
                         "amendment": p.project.amendment or None,
                         "paid": plain_money(p.paid_cents),
-                        "tranches": [_tranche_json(t) for t in p.tranches],
+                        "tranches": [
+                            _tranche_json(t, view.proposed(p.project.reference, t.due.number))
+                            for t in p.tranches
+                        ],
                     }
                     for p in view.projects
                 ],
@@ -128,6 +139,13 @@ def payments(
                 detail = "; ".join(state.waiting_for)
                 if state.payment is not None:  # reversed
                     detail = "; ".join((_("payment reversed"), *state.waiting_for))
+            proposed = view.proposed(project.project.reference, state.due.number)
+            if proposed is not None:
+                detail = _("proposed by {who}: {amount} on {day}, awaiting approval").format(
+                    who=proposed.proposed_by,
+                    amount=format_eur(proposed.payment.amount_cents),
+                    day=format_day(proposed.payment.paid_on),
+                )
             listing.add_row(
                 text(f"{project.project.reference} {project.project.title}"),
                 text(state.due.number),
@@ -168,6 +186,24 @@ Tranche = Annotated[
     int,
     typer.Option("--tranche", click_type=WholeNumber(1, 99), help="The tranche's number."),
 ]
+
+
+def _recorded_json(done: RecordedPayment) -> dict[str, Any]:
+    """A payment recorded, proposed or approved, as JSON."""
+    return {
+        "call": done.call_id,
+        "reference": done.payment.reference,
+        "tranche": done.payment.tranche,
+        "paid_on": done.payment.paid_on.isoformat(),
+        "amount": plain_money(done.payment.amount_cents),
+        "forced": done.payment.forced,
+        "overridden": list(done.overridden),
+        "paid": plain_money(done.paid_cents),
+        "award": plain_money(done.award_cents),
+        "proposed": done.proposed,
+        "proposed_by": done.proposed_by,
+        "approved_by": done.approved_by,
+    }
 
 
 @payments_app.command("record")
@@ -216,21 +252,20 @@ def record_payment(
         note=note,
     )
     if as_json:
-        emit_json(
-            {
-                "call": done.call_id,
-                "reference": done.payment.reference,
-                "tranche": done.payment.tranche,
-                "paid_on": done.payment.paid_on.isoformat(),
-                "amount": plain_money(done.payment.amount_cents),
-                "forced": done.payment.forced,
-                "overridden": list(done.overridden),
-                "paid": plain_money(done.paid_cents),
-                "award": plain_money(done.award_cents),
-            }
-        )
+        emit_json(_recorded_json(done))
         return
     console = out_console()
+    if done.proposed:
+        console.print(
+            text(
+                f"Proposed the payment of tranche {done.payment.tranche} of "
+                f"{done.payment.reference}: {format_eur(done.payment.amount_cents)} on "
+                f"{done.payment.paid_on}. It is above the call's threshold: it is paid once "
+                "another approver approves it ('slrbcall payments approve "
+                f"{done.payment.reference} --tranche {done.payment.tranche}')."
+            )
+        )
+        return
     console.print(
         text(
             _(
@@ -486,6 +521,9 @@ def take_payments(
                     }
                     for p in done.added
                 ],
+                "proposed": [
+                    {"reference": p.reference, "tranche": p.tranche} for p in done.proposed
+                ],
                 "dry_run": done.dry_run,
             }
         )
@@ -521,6 +559,14 @@ def take_payments(
             )
         )
     )
+    if done.proposed:
+        console.print(
+            text(
+                f"{len(done.proposed)} of them are above the call's threshold and proposed: "
+                "they are paid once another approver approves them ('slrbcall payments "
+                "approve REF --tranche N')."
+            )
+        )
     if done.left_out:
         console.print(
             text(
@@ -554,5 +600,35 @@ def payments_template(ctx: typer.Context, output: Output, lang: TemplateLang = N
                 "then 'slrbcall payments take {file}'.",
                 rows,
             ).format(file=output, call=loaded.call.id, count=rows)
+        )
+    )
+
+
+@payments_app.command("approve")
+def approve_payment(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="REF", help="The funded project.")],
+    tranche: Tranche,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve a payment proposed above the call's threshold: from now on it is paid.
+    The approver is never who proposed it (four eyes).
+
+    Example: slrbcall --as sofie payments approve EMP23-09 --tranche 1
+    """
+
+    done = payments_service.approve_payment(
+        settings(ctx), reference, tranche=tranche, today=_today(today)
+    )
+    if as_json:
+        emit_json(_recorded_json(done))
+        return
+    out_console().print(
+        text(
+            f"Approved the payment of tranche {done.payment.tranche} of "
+            f"{done.payment.reference} proposed by {done.proposed_by}: "
+            f"{format_eur(done.payment.amount_cents)} on {done.payment.paid_on}. Paid so far: "
+            f"{format_eur(done.paid_cents)} of {format_eur(done.award_cents)}."
         )
     )

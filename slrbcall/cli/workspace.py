@@ -1,6 +1,8 @@
-"""``slrbcall status`` and ``slrbcall doctor``: the workspace and the machine."""
+"""``slrbcall status``, ``doctor`` and ``workspace copy``: the workspace and the machine."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
@@ -109,3 +111,49 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
         out_console().print(view)
     if failed:
         raise typer.Exit(EXIT_ENVIRONMENT)
+
+
+workspace_app = typer.Typer(no_args_is_help=True)
+
+
+@workspace_app.command()
+def copy(
+    ctx: typer.Context,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="PATH|URL",
+            help="The new workspace: a file, or a postgresql:// URL (its schema empty).",
+        ),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the workspace (--db) into a new one, row for row: from a file to a PostgreSQL
+    server or back. The copy is checked: the same rows in every table, every audit chain
+    holding and ending as in the original.
+
+    Example: slrbcall workspace copy --to postgresql://slrb@db.example/grants
+    """
+
+    done = workspace_service.copy_workspace(settings(ctx), to)
+    if as_json:
+        emit_json(
+            {
+                "from": done.source,
+                "to": done.target,
+                "counts": done.counts,
+                "chains": [
+                    {"chain": chain, "last_row": row_id, "sha256": sha}
+                    for chain, (row_id, sha) in done.heads.items()
+                ],
+            }
+        )
+        return
+    rows = sum(done.counts.values())
+    out_console().print(
+        text(
+            f"Copied {done.source} to {done.target}: {rows} rows in {len(done.counts)} tables, "
+            f"the same in both; {len(done.heads)} audit chains hold and end as in the original."
+        )
+    )

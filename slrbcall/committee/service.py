@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.committee import scoring
 from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.committee.scoring import Mark
@@ -63,15 +64,7 @@ class Ranking:
 
 
 def _open(settings: Settings) -> Workspace:
-
-    if not settings.db_path.exists():
-        raise RefusedError(
-            _(
-                "no workspace at {path} yet: take the applications in first "
-                "('slrbcall intake FILE')"
-            ).format(path=settings.db_path)
-        )
-    return Workspace.open(settings.db_path, create=False)
+    return Workspace.open(settings.db_location, create=False)
 
 
 def stored_state(
@@ -162,8 +155,14 @@ def take_scores(
     else:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with (
-            Workspace.open(settings.db_path, create=False) as ws,
-            ws.write(command="score", input_file=path.name, input_sha256=digest) as tx,
+            Workspace.open(settings.db_location, create=False) as ws,
+            ws.write(
+                command="score",
+                call=call.id,
+                actor=acting(settings, "score"),
+                input_file=path.name,
+                input_sha256=digest,
+            ) as tx,
         ):
             tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
             previous = {(m.reference, m.reviewer, m.criterion): m for m in tx.marks(call.id)}

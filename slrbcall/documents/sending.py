@@ -20,6 +20,7 @@ from typing import Any
 
 from slrbcall.allocation.service import adopted_run, decisions
 from slrbcall.calls.definition import LoadedCall, load_registry
+from slrbcall.calls.team import acting
 from slrbcall.committee.service import stored_state
 from slrbcall.documents.batch import MANIFEST_NAME, publish, safe_filename
 from slrbcall.documents.context import document_context
@@ -72,7 +73,7 @@ def _letters(
     settings: Settings, call_id: str, run_id: int
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """The last letter issued to each (application, language) from run ``run_id``."""
-    with Workspace.open(settings.db_path, create=False) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         rows = ws.audit_events("document", call_id)
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
@@ -98,8 +99,11 @@ def notify(
     or a rendered letter gets no draft and a warning. All or nothing: the drafts and a
     ``manifest.json`` (each draft's SHA-256 and its attachment's) appear together.
     """
+    who = acting(settings, "notify")  # before the work: a refused officer drafts nothing
     loaded, run = adopted_run(settings)
     call = loaded.call
+    with Workspace.open(settings.db_location, create=False) as ws:
+        ws.check_writable()  # no draft is written that cannot be recorded
     if call.contact is None:
         raise RefusedError(
             _(
@@ -186,7 +190,10 @@ def notify(
             )
         )
     manifest = _write(out, prepared)
-    with Workspace.open(settings.db_path, create=False) as ws, ws.write(command="notify") as tx:
+    with (
+        Workspace.open(settings.db_location, create=False) as ws,
+        ws.write(command="notify", call=call.id, actor=who) as tx,
+    ):
         tx.audit_many(
             [
                 (
@@ -284,8 +291,10 @@ def notified(
         )
     period = appeal_period(rule, sent_on=on, days=call.appeal.days)
     with (
-        Workspace.open(settings.db_path, create=False) as ws,
-        ws.write(command="notified", reason=reason) as tx,
+        Workspace.open(settings.db_location, create=False) as ws,
+        ws.write(
+            command="notified", call=call.id, actor=acting(settings, "notified"), reason=reason
+        ) as tx,
     ):
         tx.audit(
             "event",
@@ -306,7 +315,7 @@ def notified(
 
 def notifications(settings: Settings, call_id: str) -> list[Notice]:
     """The last notification recorded for each application of ``call_id``, by reference."""
-    with Workspace.open(settings.db_path, create=False) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         rows = ws.audit_events("notification", call_id)
     last: dict[str, Notice] = {}
     for row in rows:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from slrbcall.allocation.service import adopted_run, decisions
 from slrbcall.allocation.standing import reserve_valid
 from slrbcall.calls.definition import LoadedCall, load_registry
+from slrbcall.calls.team import acting
 from slrbcall.committee.service import ranking, stored_state
 from slrbcall.documents.batch import RenderJob, render_documents, safe_filename
 from slrbcall.documents.blanks import blanks
@@ -275,7 +276,8 @@ def issue(
     ``facts`` (the run, the date it bears), so that an application's history names the
     documents issued to it."""
 
-    with Workspace.open(settings.db_path, create=False) as ws:
+    who = acting(settings, command)  # before the work: a refused officer renders nothing
+    with Workspace.open(settings.db_location, create=False) as ws:
         ws.check_writable()  # no document is made that cannot be recorded as issued
     manifest = render_documents(jobs, out_dir=out, progress=progress)
     files = tuple(entry.file for entry in manifest.files)
@@ -303,7 +305,10 @@ def issue(
             )
         )
     if entries:
-        with Workspace.open(settings.db_path, create=False) as ws, ws.write(command=command) as tx:
+        with (
+            Workspace.open(settings.db_location, create=False) as ws,
+            ws.write(command=command, call=call_id, actor=who) as tx,
+        ):
             tx.audit_many(entries)
     return Issued(files, manifest.path, pdfs)
 

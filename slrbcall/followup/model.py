@@ -26,6 +26,7 @@ __all__ = [
     "Payment",
     "PaymentEntry",
     "Project",
+    "ProposedPayment",
     "Report",
     "TrancheStatus",
     "amended",
@@ -169,6 +170,16 @@ class Payment:
     @property
     def reversed(self) -> bool:
         return self.amount_cents == 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedPayment:
+    """A payment above the call's threshold, proposed by ``proposed_by`` and not
+    approved yet: it counts against the project's award, and not as paid."""
+
+    payment: Payment
+    proposed_by: str
+    recorded_at: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.i18n import N_, _, gettext_in, language
 from slrbcall.intake.eligibility import language_doubt, likely_duplicates
@@ -40,6 +41,7 @@ from slrbcall.sheets import (
     write_template,
 )
 from slrbcall.store import Workspace
+from slrbcall.store.backend import label_of
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
@@ -81,7 +83,7 @@ class IntakeResult:
     ineligible: tuple[Application, ...]
     warnings: tuple[str, ...]
     dry_run: bool
-    db_path: Path
+    db_path: Path | str  # the workspace: a file, or a server's URL (no password)
 
 
 def intake(
@@ -137,7 +139,7 @@ def intake(
     duplicates = likely_duplicates(read.applications)
     doubts = [doubt for app in read.applications if (doubt := language_doubt(app))]
 
-    def result(change: Merge, db_path: Path) -> IntakeResult:
+    def result(change: Merge, db_path: Path | str) -> IntakeResult:
         return IntakeResult(
             file=path,
             call_id=call.id,
@@ -159,13 +161,13 @@ def intake(
                 *(_frozen_status(app) for app in change.frozen_status),
             ),
             dry_run=dry_run,
-            db_path=db_path,
+            db_path=db_path if isinstance(db_path, Path) else label_of(db_path),
         )
 
-    db_path = settings.db_path
+    db_path = settings.db_location
     if dry_run:
         decided: dict[str, int] = {}
-        if db_path.exists():
+        if Workspace.exists(db_path):
             with Workspace.open(db_path, create=False) as ws:
                 stored = ws.stored_rows(call.id)
                 decided = _decided(ws, call.id)
@@ -178,7 +180,13 @@ def intake(
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
         Workspace.open(db_path) as ws,
-        ws.write(command="intake", input_file=path.name, input_sha256=digest) as tx,
+        ws.write(
+            command="intake",
+            call=call.id,
+            actor=acting(settings, "intake"),
+            input_file=path.name,
+            input_sha256=digest,
+        ) as tx,
     ):
         snapshot = tx.record_call(call.id, loaded.sha256, str(loaded.path), loaded.content)
         # Read what is stored inside the write transaction: a concurrent intake that
@@ -337,7 +345,7 @@ def list_applications(
 ) -> tuple[LoadedCall, list[StoredView]]:
     """The stored applications of the call, filtered; in reference order."""
 
-    with Workspace.open(settings.db_path, create=False) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         loaded = resolve_call(settings, held={c.call_id: c.sha256 for c in ws.calls()})
         stored = ws.applications(loaded.call.id)
     registry = load_registry(settings.calls_path)
@@ -505,7 +513,7 @@ def _instructions(call: Call, lang: str) -> list[str]:
 
 def _held_calls(settings: Settings) -> dict[str, str]:
     """call id -> definition hash, of the calls the workspace holds (if it exists)."""
-    if not settings.db_path.exists():
+    if not Workspace.exists(settings.db_location):
         return {}
-    with Workspace.open(settings.db_path, create=False) as ws:
+    with Workspace.open(settings.db_location, create=False) as ws:
         return ws.held_calls()

@@ -31,6 +31,7 @@ _KEY_DEPTH = {
     "mark": 2,
     "milestone": 1,
     "payment": 1,
+    "payment_proposal": 1,
     "monitoring_report": 1,
     "amendment": 1,
     "document": 1,
@@ -173,9 +174,19 @@ def _tell(
         return f"milestone {last} recorded on {date}"
     if entity == "payment" and action == "insert":
         forced = " (forced)" if after.get("forced") else ""
+        approved = (
+            f", proposed by {after['proposed_by']} and approved by {after.get('approved_by')}"
+            if after.get("proposed_by")
+            else ""
+        )
         return (
             f"tranche {last} paid: {_money(after.get('amount_cents'))} "
-            f"on {after.get('paid_on')}{forced}"
+            f"on {after.get('paid_on')}{forced}{approved}"
+        )
+    if entity == "payment_proposal":
+        return (
+            f"tranche {last} proposed for payment: {_money(after.get('amount_cents'))} "
+            f"on {after.get('paid_on')}, awaiting approval"
         )
     if entity == "payment_correction":
         tranche = key.split("/")[-2]

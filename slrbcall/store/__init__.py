@@ -10,6 +10,7 @@ from slrbcall.store.applications import StoredApplication
 from slrbcall.store.core import (
     APPLICATION_COLUMNS,
     MIGRATIONS,
+    Actor,
     AuditRow,
     CallRecord,
     Transaction,
@@ -20,6 +21,7 @@ from slrbcall.store.decisions import StoredAdoption, StoredMark, StoredRun
 __all__ = [
     "APPLICATION_COLUMNS",
     "MIGRATIONS",
+    "Actor",
     "AuditRow",
     "CallRecord",
     "StoredAdoption",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slrbcall import __version__
+from slrbcall.store.backend import Connection
+from slrbcall.store.chain import AuditEntry
 from slrbcall.store.migrations import APPLICATION_COLUMNS
 
 __all__ = ["ApplicationReads", "ApplicationWrites", "StoredApplication"]
@@ -31,7 +31,7 @@ class StoredApplication:
 class ApplicationQueries:
     """Reads that both a transaction and an open workspace offer."""
 
-    _conn: sqlite3.Connection
+    _conn: Connection
 
     def stored_rows(self, call_id: str) -> list[dict[str, Any]]:
         """The stored applications of a call, as rows of :data:`APPLICATION_COLUMNS`."""
@@ -47,21 +47,24 @@ class ApplicationWrites(ApplicationQueries):
     input_sha256: str | None
     actor: str
     reason: str | None
-    #: The largest application id before this transaction's first insertion, until
-    #: :meth:`audit_insertions` has audited them.
-    _inserted_after: int | None = None
+    #: Per call, the largest application id before this transaction's first insertion,
+    #: until :meth:`audit_insertions` has audited them.
+    _inserted_after: dict[str, int] | None = None
+
+    if TYPE_CHECKING:
+
+        def audit_many(self, entries: Sequence[AuditEntry]) -> None: ...
 
     def add_intake_file(
         self, call_id: str, *, file_name: str, sha256: str, sheet: str, rows: int
     ) -> int:
         """Record an intake of a file; its counts are set by :meth:`set_intake_counts`."""
-        cursor = self._conn.execute(
+        row = self._conn.execute(
             "INSERT INTO intake_file (call_id, file_name, sha256, sheet, rows, added, changed,"
-            " unchanged, at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
+            " unchanged, at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?) RETURNING id",
             (call_id, file_name, sha256, sheet, rows, self.at),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        ).fetchone()
+        return int(row[0])
 
     def set_intake_counts(self, file_id: int, *, added: int, changed: int, unchanged: int) -> None:
         self._conn.execute(
@@ -85,8 +88,10 @@ class ApplicationWrites(ApplicationQueries):
         if len(rows) != len(hashes):
             raise ValueError(f"{len(rows)} applications but {len(hashes)} content hashes")
         if self._inserted_after is None:
-            self._inserted_after = self._conn.execute(
-                "SELECT coalesce(max(id), 0) FROM application"
+            self._inserted_after = {}
+        if call_id not in self._inserted_after:
+            self._inserted_after[call_id] = self._conn.execute(
+                "SELECT coalesce(max(id), 0) FROM application WHERE call_id = ?", (call_id,)
             ).fetchone()[0]
         constants = (call_id, snapshot_id, file_id, self.at)
         step = _ROWS_PER_INSERT
@@ -109,30 +114,32 @@ class ApplicationWrites(ApplicationQueries):
 
         The audit row of an insertion names the application, its content hash and its
         row in the file; the values are in the application row, and every later change
-        records them before and after. Written by SQLite in one statement from the rows
-        themselves: copying every value into the audit took longer than the rest of an
-        intake.
+        records them before and after. Only those two values are read back: copying
+        every value into the audit took longer than the rest of an intake. The rows
+        join their call's hash chain like any other (:meth:`audit_many`). The writes of
+        a call are one transaction at a time, so the rows of the call above the largest
+        id before the first insertion are this transaction's own.
         """
         if self._inserted_after is None:
             return
-        self._conn.execute(
-            "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
-            " after_json, input_file, input_sha256, tool_version, actor, reason)"
-            " SELECT ?, ?, 'insert', 'application', call_id || '/' || reference, NULL,"
-            ' printf(\'{"content_sha256": "%s", "source_row": %d}\','
-            " content_sha256, source_row), ?, ?, ?, ?, ?"
-            " FROM application WHERE id > ? ORDER BY id",
-            (
-                self.at,
-                self.command,
-                self.input_file,
-                self.input_sha256,
-                __version__,
-                self.actor,
-                self.reason,
-                self._inserted_after,
-            ),
-        )
+        for call_id, after in self._inserted_after.items():
+            rows = self._conn.execute(
+                "SELECT reference, content_sha256, source_row FROM application"
+                " WHERE call_id = ? AND id > ? ORDER BY id",
+                (call_id, after),
+            ).fetchall()
+            self.audit_many(
+                [
+                    (
+                        "insert",
+                        "application",
+                        f"{call_id}/{reference}",
+                        None,
+                        {"content_sha256": content, "source_row": source_row},
+                    )
+                    for reference, content, source_row in rows
+                ]
+            )
         self._inserted_after = None
 
     def update_application(
@@ -215,7 +222,7 @@ def _insert_sql(count: int) -> str:
     )
 
 
-def _application_rows(conn: sqlite3.Connection, call_id: str) -> list[dict[str, Any]]:
+def _application_rows(conn: Connection, call_id: str) -> list[dict[str, Any]]:
     cursor = conn.execute(
         f"SELECT {', '.join(APPLICATION_COLUMNS)} FROM application WHERE call_id = ?"
         " ORDER BY reference",

@@ -1,66 +1,64 @@
-"""The workspace: one SQLite database holding a call's state.
+"""The workspace: the state of the calls, in one SQLite file or on a PostgreSQL server.
 
-Only this module talks to SQLite. Rules (docs/concepts.md, "Workspace"):
+Only this package talks to the databases. Rules (docs/concepts.md, "Workspace"):
 
 * Schema changes are numbered migrations (:data:`MIGRATIONS`, in
-  :mod:`slrbcall.store.migrations`), each applied in its own transaction; ``PRAGMA
-  user_version`` records how many have run.
-* Tables are STRICT with CHECK constraints; foreign keys are on; the journal is WAL.
-* Every write is one ``BEGIN IMMEDIATE`` transaction (:meth:`Workspace.write`), so a
-  second writer waits up to the busy timeout and then gets :class:`BusyError`; a run
-  that dies half-way leaves nothing behind.
-* The ``audit`` table is append-only: triggers refuse UPDATE and DELETE.
+  :mod:`slrbcall.store.migrations`; their PostgreSQL twins in
+  :mod:`slrbcall.store.postgres_schema`), each applied in its own transaction.
+* Every write is one transaction (:meth:`Workspace.write`): all of it is stored, or
+  none. Writers of the same call wait for each other, up to the busy timeout, then get
+  :class:`BusyError` (on SQLite every writer waits for every other).
+* The ``audit`` table is append-only (triggers refuse UPDATE and DELETE) and chained by
+  SHA-256 (:mod:`slrbcall.store.chain`).
 * Money is integer cents.
+
+What differs between the backends is a :class:`~slrbcall.store.backend.Backend`:
+:mod:`slrbcall.store.sqlite` (the default) or :mod:`slrbcall.store.postgres`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import sqlite3
-import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from slrbcall import __version__
-from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError, SlrbcallError
+from slrbcall.errors import RefusedError, SlrbcallError
 from slrbcall.i18n import _
 from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
+from slrbcall.store.backend import Backend, Connection, is_server
+from slrbcall.store.chain import (
+    GENESIS,
+    HASHED,
+    AuditEntry,
+    ChainBreak,
+    chain_of,
+    digest,
+    first_break,
+)
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
-from slrbcall.store.guards import (
-    APPLICATION_ID,
-    damage,
-    foreign_reason,
-    guard_problems,
-    unwritable,
-)
-from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS
+from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS, Step
 from slrbcall.store.settlement import SettlementReads, SettlementWrites
+from slrbcall.store.sqlite import SQLITE_VERSION, SqliteBackend
 
 __all__ = [
     "APPLICATION_COLUMNS",
     "MIGRATIONS",
     "SQLITE_VERSION",
+    "Actor",
     "AuditRow",
     "CallRecord",
     "StoredApplication",
     "Transaction",
     "Workspace",
 ]
-
-#: The SQLite library this Python runs, as text and as numbers (``slrbcall doctor``).
-SQLITE_VERSION: tuple[str, tuple[int, ...]] = (sqlite3.sqlite_version, sqlite3.sqlite_version_info)
-
-#: Seconds a writer waits for another writer before giving up with exit code 4.
-DEFAULT_BUSY_TIMEOUT = 10.0
-#: The most memory the workspace's page cache may take, in KiB (see Workspace.open).
-_CACHE_KIB = 128 * 1024
 
 
 def _now() -> str:
@@ -75,7 +73,11 @@ def _json(value: Mapping[str, Any] | None) -> str | None:
 
 _AUDIT_COLUMNS = (
     "id, at, command, action, entity, entity_key, before_json, after_json,"
-    " input_file, input_sha256, tool_version, actor, reason"
+    " input_file, input_sha256, tool_version, actor, reason, chain, row_sha256"
+)
+_AUDIT_INSERT = (
+    f"INSERT INTO audit ({', '.join(HASHED)}, prev_sha256, row_sha256)"
+    f" VALUES ({', '.join('?' * (len(HASHED) + 2))})"
 )
 
 
@@ -95,9 +97,20 @@ def _audit_rows(rows: Sequence[Sequence[Any]]) -> list[AuditRow]:
             tool_version=r[10],
             actor=r[11],
             reason=r[12],
+            chain=r[13],
+            row_sha256=r[14],
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who writes: an officer's key (or, without a team, the person's name), and
+    whether a team's rules apply (docs/concepts.md, "Actors and roles")."""
+
+    key: str
+    team: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +140,8 @@ class AuditRow:
     tool_version: str
     actor: str | None = None
     reason: str | None = None
+    chain: str = ""  # the call whose chain it is in ('' for the workspace's own)
+    row_sha256: str = ""  # the SHA-256 of its content and of the row before it
 
 
 class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementWrites):
@@ -134,26 +149,35 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementW
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
+        backend: Backend,
         *,
         command: str,
         input_file: str | None,
         input_sha256: str | None,
         actor: str,
         reason: str | None = None,
+        team: bool = False,
+        call: str | None = None,
     ) -> None:
         self._conn = conn
+        self._backend = backend
+        self.call = call
         self.command = command
         self.input_file = input_file
         self.input_sha256 = input_sha256
         self.actor = actor
         self.reason = reason
+        #: Whether the actor is an officer of a team (four eyes apply).
+        self.team = team
         self.at = _now()
+        #: The digest of the last row of each audit chain this transaction appends to.
+        self._heads: dict[str, str] = {}
 
-    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         return self._conn.execute(sql, params)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> sqlite3.Cursor:
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         return self._conn.executemany(sql, rows)
 
     def audit(
@@ -168,39 +192,68 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementW
         """One audit row: what changed (``before``/``after``), by this transaction's command."""
         self.audit_many([(action, entity, key, before, after)])
 
-    def audit_many(
-        self,
-        entries: Sequence[
-            tuple[str, str, str | None, Mapping[str, Any] | None, Mapping[str, Any] | None]
-        ],
-    ) -> None:
+    def audit_many(self, entries: Sequence[AuditEntry]) -> None:
         """Many audit rows at once: (action, entity, key, before, after) each.
 
         Every row names this transaction's actor and, where the command asked for one,
-        its reason.
+        its reason, and joins the hash chain of its call (:mod:`slrbcall.store.chain`).
         """
-        self._conn.executemany(
-            "INSERT INTO audit (at, command, action, entity, entity_key, before_json,"
-            " after_json, input_file, input_sha256, tool_version, actor, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    self.at,
-                    self.command,
-                    action,
-                    entity,
-                    key,
-                    _json(before),
-                    _json(after),
-                    self.input_file,
-                    self.input_sha256,
-                    __version__,
-                    self.actor,
-                    self.reason,
-                )
-                for action, entity, key, before, after in entries
-            ],
-        )
+        if not entries:
+            return
+        chains = [
+            chain_of(key) if key is not None else (self.call or "") for _, _, key, _, _ in entries
+        ]
+        for chain in dict.fromkeys(chains):
+            if chain not in self._heads:
+                # The chain is held (on PostgreSQL, locked) before its head is read and
+                # before the new rows take their ids, so each chain grows in id order.
+                self._backend.lock_chain(chain)
+                self._heads[chain] = self._head(chain)
+        rows = []
+        ids = self._backend.audit_ids(len(entries))
+        for row_id, chain, (action, entity, key, before, after) in zip(
+            ids, chains, entries, strict=True
+        ):
+            prev = self._heads[chain]
+            fields = (
+                row_id,
+                chain,
+                self.at,
+                self.command,
+                action,
+                entity,
+                key,
+                _json(before),
+                _json(after),
+                self.input_file,
+                self.input_sha256,
+                __version__,
+                self.actor,
+                self.reason,
+            )
+            own = digest(fields, prev)
+            self._heads[chain] = own
+            rows.append((*fields, prev, own))
+        self._conn.executemany(_AUDIT_INSERT, rows)
+
+    def _head(self, chain: str) -> str:
+        """The digest of the last row of ``chain`` (:data:`GENESIS` for a new one), after
+        checking it: a trail whose last row was edited by hand is not written on."""
+        row = self._conn.execute(
+            f"SELECT {', '.join(HASHED)}, prev_sha256, row_sha256 FROM audit"
+            " WHERE chain = ? ORDER BY id DESC LIMIT 1",
+            (chain,),
+        ).fetchone()
+        if row is None:
+            return GENESIS
+        width = len(HASHED)
+        if digest(row[:width], row[width]) != row[width + 1]:
+            raise RefusedError(
+                f"audit row {row[0]} was changed outside slrbcall, so nothing is written "
+                "to the workspace: restore its last copy ('slrbcall audit verify' checks "
+                "the whole trail)"
+            )
+        return str(row[width + 1])
 
     def record_call(self, call_id: str, sha256: str, source_path: str, content: str) -> int:
         """Hold ``call_id`` in the workspace with this definition; return the snapshot id.
@@ -212,12 +265,13 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementW
             "SELECT id FROM call_snapshot WHERE call_id = ? AND sha256 = ?", (call_id, sha256)
         ).fetchone()
         if row is None:
-            snapshot_id = self._conn.execute(
-                "INSERT INTO call_snapshot (call_id, sha256, source_path, content, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (call_id, sha256, source_path, content, self.at),
-            ).lastrowid
-            assert snapshot_id is not None
+            snapshot_id = int(
+                self._conn.execute(
+                    "INSERT INTO call_snapshot (call_id, sha256, source_path, content,"
+                    " recorded_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (call_id, sha256, source_path, content, self.at),
+                ).fetchone()[0]
+            )
         else:
             snapshot_id = int(row[0])
         current = self._conn.execute(
@@ -247,202 +301,52 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementW
 
 
 class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads):
-    """An open workspace database. Use :meth:`open`; close it (or use ``with``)."""
+    """An open workspace: a SQLite file, or a schema on a PostgreSQL server. Use
+    :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        path: Path,
-        migrations: Sequence[Sequence[str]] = MIGRATIONS,
-    ) -> None:
-        self._conn = conn
-        self.path = path
-        self._migrations = migrations
-        #: Why nothing can be written, for a workspace opened read-only.
-        self._unwritable: SlrbcallError | None = None
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._conn = backend.conn
+        self.label = backend.label
 
     # -- opening --------------------------------------------------------------------
 
     @classmethod
     def open(
         cls,
-        path: Path,
+        location: Path | str,
         *,
         create: bool = True,
-        migrations: Sequence[Sequence[str]] = MIGRATIONS,
+        migrations: Sequence[Sequence[Step]] = MIGRATIONS,
         busy_timeout: float | None = None,
     ) -> Workspace:
-        """Open (and, with ``create``, make) the workspace at ``path``; migrate it."""
-        if path.is_dir():
-            raise InputFileError(
-                [Problem(str(path), _("is a directory: --db names a database file"))]
+        """Open (and, with ``create``, make) the workspace at ``location`` (a file, or a
+        ``postgresql://`` URL); migrate it."""
+        if is_server(location):
+            return cls(
+                _postgres().PostgresBackend.open(
+                    str(location), create=create, migrations=migrations, timeout=busy_timeout
+                )
             )
-        if not path.exists():
-            if not create:
-                raise RefusedError(
-                    _(
-                        "no workspace at {path} yet: run 'slrbcall intake FILE' to start one "
-                        "(or pass --db PATH)"
-                    ).format(path=path)
-                )
-            if not path.parent.exists():
-                raise RefusedError(
-                    _("{path}: the folder {folder} does not exist").format(
-                        path=path, folder=path.parent
-                    )
-                )
-        timeout = busy_timeout if busy_timeout is not None else _busy_timeout()
-        created = not path.exists()
-        try:
-            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        except sqlite3.OperationalError as exc:
-            cause = unwritable(path, exc)
-            raise cause or RefusedError(
-                _("{path}: cannot open the workspace ({error})").format(path=path, error=exc)
-            ) from exc
-        workspace = cls(conn, path, migrations)
-        try:
-            # Before anything is written (WAL mode is written in the header): never turn
-            # another application's database into a workspace.
-            foreign = foreign_reason(conn)
-            if foreign is not None:
-                conn.close()
-                raise _foreign(path, foreign)
-            conn.execute("PRAGMA foreign_keys = ON")
-            # Pages are cached as they are used, up to 128 MiB (SQLite's default is
-            # 2 MiB): a large intake's transaction then stays in memory until its
-            # commit, rather than being spilled to the log and read back.
-            conn.execute(f"PRAGMA cache_size = {-_CACHE_KIB}")
-            mode = _journal_mode_wal(conn, timeout)
-            if mode is None or str(mode[0]).lower() != "wal":  # pragma: no cover - odd filesystems
-                conn.execute("PRAGMA journal_mode = DELETE")
-            workspace._migrate(migrations)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            conn.close()
-            cause = unwritable(path, exc)
-            if cause is not None and path.stat().st_size > 0:
-                # A full disk or a read-only folder: what is stored can still be read.
-                return cls._open_read_only(path, migrations, cause)
-            if cause is not None:
-                if created:  # an empty file that could not become a workspace
-                    for made in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                        made.unlink(missing_ok=True)
-                raise cause from exc
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise _busy(path) from exc
-            found = damage(exc)
-            if found and _sqlite_header(path):
-                raise _damaged(path, found) from exc
-            raise InputFileError(
-                [
-                    Problem(
-                        str(path),
-                        _("is not a slrbcall workspace ({error}): pass another --db").format(
-                            error=exc
-                        ),
-                    )
-                ]
-            ) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return workspace
-
-    @classmethod
-    def _open_read_only(
-        cls, path: Path, migrations: Sequence[Sequence[str]], cause: SlrbcallError
-    ) -> Workspace:
-        """The workspace at ``path`` for reading only; writing raises ``cause``.
-
-        A database in WAL mode needs its shared-memory file even to be read, which a
-        read-only or full disk cannot make: it is then read as immutable, but only while
-        its log holds no change (a run that stopped half-way leaves one), else it would
-        be read as it was before that change.
-        """
-        log = Path(f"{path}-wal")
-        modes = ["mode=ro"]
-        if not log.exists() or log.stat().st_size == 0:
-            modes.append("immutable=1")
-        for mode in modes:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
-            try:
-                conn.execute("PRAGMA user_version").fetchone()  # SQLite opens lazily
-            except sqlite3.DatabaseError:
-                conn.close()
-                continue
-            break
-        else:
-            raise cause
-        workspace = cls(conn, path, migrations)
-        workspace._unwritable = cause
-        try:
-            foreign = foreign_reason(conn)
-            if foreign is None and workspace.schema_version < len(migrations):
-                raise RefusedError(
-                    _(
-                        "{path}: the workspace was made by an older slrbcall and must be "
-                        "upgraded, which writes to it; {cause}"
-                    ).format(path=path, cause=cause)
-                )
-        except BaseException:
-            conn.close()
-            raise
-        if foreign is not None:
-            conn.close()
-            raise _foreign(path, foreign)
-        return workspace
-
-    def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
-        version = self.schema_version
-        if version > len(migrations):
-            raise RefusedError(
-                _(
-                    "{path} was made by a newer slrbcall (schema {version}); "
-                    "this one knows schema {known}: upgrade slrbcall"
-                ).format(path=self.path, version=version, known=len(migrations))
+        return cls(
+            SqliteBackend.open(
+                Path(location), create=create, migrations=migrations, timeout=busy_timeout
             )
-        while version < len(migrations):
-            with self._immediate():
-                version = self.schema_version  # another process may have migrated meanwhile
-                if version >= len(migrations):
-                    break
-                for statement in migrations[version]:
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {version + 1}")
-            version = self.schema_version
-        if int(self._conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
-            with self._immediate():  # a new workspace, or one made before headers were written
-                self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        )
+
+    @staticmethod
+    def exists(location: Path | str) -> bool:
+        """Whether a workspace is at ``location`` (for a server: its schema exists)."""
+        if is_server(location):
+            return bool(_postgres().workspace_exists(str(location)))
+        return Path(location).exists()
+
+    @property
+    def kind(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._backend.kind
 
     # -- transactions -----------------------------------------------------------------
-
-    @contextmanager
-    def _immediate(self) -> Iterator[None]:
-        if self._unwritable is not None:
-            raise self._unwritable
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise (unwritable(self.path, exc) or _busy(self.path)) from exc
-        try:
-            yield
-            self._conn.execute("COMMIT")
-        except BaseException:
-            if self._conn.in_transaction:
-                # SQLite has rolled back by itself what it could not write (a full disk).
-                with suppress(sqlite3.Error):
-                    self._conn.execute("ROLLBACK")
-            raise
-
-    def check_writable(self) -> None:
-        """Raise what :meth:`write` would raise before it writes anything: the workspace is
-        read-only or on a full disk, or its guards were altered. For a command that makes
-        files before it records them (documents), so that it makes none it cannot record."""
-        if self._unwritable is not None:
-            raise self._unwritable
-        guards = self.guard_problems()
-        if guards:
-            raise _altered(self.path, guards)
 
     @contextmanager
     def write(
@@ -451,39 +355,85 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         command: str,
         input_file: str | None = None,
         input_sha256: str | None = None,
-        actor: str | None = None,
+        call: str | None = None,
+        actor: Actor | str | None = None,
         reason: str | None = None,
     ) -> Iterator[Transaction]:
-        """One ``BEGIN IMMEDIATE`` transaction: all of it is stored, or none of it.
+        """One write transaction: all of it is stored, or none of it.
 
         Its audit rows name ``actor`` (by default who runs the tool, see
-        :func:`~slrbcall.settings.current_actor`) and ``reason``. Insertions of
-        applications not audited yet are audited before the commit.
+        :func:`~slrbcall.settings.current_actor`) and ``reason``. ``call`` is the call
+        it writes to: writers of the same call wait for each other (on SQLite, every
+        writer waits). Insertions of applications not audited yet are audited before
+        the commit.
         """
-        with self._immediate():
+        if not isinstance(actor, Actor):
+            actor = Actor(actor or current_actor())
+        with self._backend.transaction(call):
             guards = self.guard_problems()
             if guards:
-                raise _altered(self.path, guards)
+                raise _altered(self.label, guards)
             tx = Transaction(
                 self._conn,
+                self._backend,
                 command=command,
                 input_file=input_file,
                 input_sha256=input_sha256,
-                actor=actor or current_actor(),
+                actor=actor.key,
                 reason=reason,
+                team=actor.team,
+                call=call,
             )
+            self._join_team(tx)
             yield tx
             tx.audit_insertions()
 
+    def check_writable(self) -> None:
+        """Raise what :meth:`write` would raise before it writes anything: the workspace is
+        read-only (a file on a read-only or full disk, a server that refuses writes), or
+        its guards were altered. For a command that makes files before it records them
+        (documents), so that it makes none it cannot record."""
+        refusal = self._backend.read_only
+        if refusal is not None:
+            raise refusal
+        guards = self.guard_problems()
+        if guards:
+            raise _altered(self.label, guards)
+
+    def _join_team(self, tx: Transaction) -> None:
+        """A workspace written by a team's officer is a team's from then on: its four
+        eyes never lapse because ``officers.yaml`` went missing."""
+        since = self.team_since()
+        if tx.team and since is None:
+            joined = self._conn.execute(
+                "INSERT INTO team (id, since, first_actor) VALUES (1, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
+                (tx.at, tx.actor),
+            ).fetchone()
+            if joined is not None:
+                tx.audit("event", "team", None, after={"first_actor": tx.actor})
+        elif not tx.team and since is not None:
+            raise RefusedError(
+                f"{self.label}: this workspace is a team's since {since[:10]}, and its "
+                "officers.yaml was not found: run slrbcall with the calls folder that holds "
+                "the team's officers.yaml (--calls-dir)"
+            )
+
     # -- reading ------------------------------------------------------------------------
 
-    @property
-    def schema_version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+    def team_since(self) -> str | None:
+        """When the workspace became a team's (its first write by an officer), or None."""
+        row = self._conn.execute("SELECT since FROM team").fetchone()
+        return None if row is None else str(row[0])
 
     def held_calls(self) -> dict[str, str]:
-        """call id -> definition hash, of every call the workspace holds."""
-        return {record.call_id: record.sha256 for record in self.calls()}
+        """call id -> definition hash, of every call the workspace holds (without the
+        definitions' text: a workspace of years holds hundreds)."""
+        rows = self._conn.execute(
+            "SELECT w.call_id, s.sha256 FROM workspace_call w"
+            " JOIN call_snapshot s ON s.id = w.snapshot_id ORDER BY w.call_id"
+        ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
 
     def calls(self) -> list[CallRecord]:
         rows = self._conn.execute(
@@ -498,6 +448,46 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         rows = self._conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
         return _audit_rows(rows)
 
+    def audit_trail(
+        self, *, key: str | None = None, actor: str | None = None, last: int | None = None
+    ) -> list[AuditRow]:
+        """The audit rows, oldest first: of one key (and the keys below it, ``key/...``),
+        of one actor, or both; the ``last`` ones only when given."""
+        where, params = _key_filter(key)
+        if actor is not None:
+            where.append("actor = ?")
+            params.append(actor)
+        sql = f"SELECT {_AUDIT_COLUMNS} FROM audit"
+        if where:
+            sql += " WHERE " + " AND ".join(f"({w})" for w in where)
+        if last is None:
+            return _audit_rows(self._conn.execute(sql + " ORDER BY id", params).fetchall())
+        rows = self._conn.execute(sql + f" ORDER BY id DESC LIMIT {int(last)}", params)
+        return _audit_rows(rows.fetchall()[::-1])
+
+    def last_change(self) -> str | None:
+        """When the workspace last changed: the time of its last audit row."""
+        row = self._conn.execute("SELECT at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def verify_audit(self) -> ChainBreak | None:
+        """The first audit row whose hash chain does not hold, or None (every row as it
+        was recorded, none removed or added but at the end of a chain)."""
+        cursor = self._conn.execute(
+            f"SELECT {', '.join(HASHED)}, prev_sha256, row_sha256 FROM audit ORDER BY id"
+        )
+        return first_break(cursor)
+
+    def audit_heads(self) -> dict[str, tuple[int, str]]:
+        """chain -> (id, digest) of its last row: what an auditor notes down, so that a
+        later check also finds rows removed from the end of a chain."""
+        rows = self._conn.execute(
+            "SELECT a.chain, a.id, a.row_sha256 FROM audit a"
+            " WHERE a.id = (SELECT max(b.id) FROM audit b WHERE b.chain = a.chain)"
+            " ORDER BY a.chain"
+        ).fetchall()
+        return {str(r[0]): (int(r[1]), str(r[2])) for r in rows}
+
     def audit_of(self, call_id: str, reference: str) -> list[AuditRow]:
         """The audit rows of one application, oldest first, and of the call's decisions.
 
@@ -506,14 +496,14 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         and adoptions are rows of the whole call, which every application's history
         shares.
         """
-        key = f"{call_id}/{reference}"
+        own, params = _key_filter(f"{call_id}/{reference}")
+        # The call's runs and adoptions: the chain's rows of those two entities.
         rows = self._conn.execute(
-            f"SELECT {_AUDIT_COLUMNS} FROM audit"
-            " WHERE entity_key = ? OR substr(entity_key, 1, ?) = ?"
-            " OR (entity IN ('allocation_run', 'allocation_adoption')"
-            " AND substr(entity_key, 1, ?) = ?)"
-            " ORDER BY id",
-            (key, len(key) + 1, key + "/", len(call_id) + 1, call_id + "/"),
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE {own[0]}"
+            f" UNION SELECT {_AUDIT_COLUMNS} FROM audit WHERE chain = ?"
+            " AND entity IN ('allocation_run', 'allocation_adoption')"
+            " ORDER BY 1",
+            (*params, call_id),
         ).fetchall()
         return _audit_rows(rows)
 
@@ -522,155 +512,84 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         whose key is in call ``call_id`` (``call/...``), oldest first."""
         rows = self._conn.execute(
             f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE entity = ?"
-            " AND substr(entity_key, 1, ?) = ? ORDER BY id",
-            (entity, len(call_id) + 1, call_id + "/"),
+            " AND entity_key > ? AND entity_key < ? ORDER BY id",
+            (entity, call_id + "/", call_id + "0"),  # the keys 'call/...' ('0' follows '/')
         ).fetchall()
         return _audit_rows(rows)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
-        tables = [
-            r[0]
-            for r in self._conn.execute(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " ORDER BY name"
-            )
-        ]
+        tables = self._backend.tables()
         return {
             t: int(self._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables
         }
 
     def guard_problems(self) -> list[str]:
         """The guards (triggers and views) that differ from what the migrations made."""
-        return guard_problems(self._conn, self._migrations, self.schema_version)
+        return self._backend.guard_problems()
 
     def integrity(self) -> str:
-        """``ok``, or the first problem ``PRAGMA integrity_check`` reports."""
-        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+        """``ok``, or the first problem the database's own check reports."""
+        return self._backend.integrity()
+
+    def owner(self) -> tuple[str, str]:
+        """On a server: the role that owns the tables, and this login."""
+        return self._backend.owner()
+
+    @property
+    def schema_version(self) -> int:
+        return self._backend.schema_version()
 
     def dangling(self) -> list[str]:
-        """Rows that name a row no longer there (``PRAGMA foreign_key_check``): a decision
-        of a deleted run, an adoption of a deleted run, a mark of a deleted application."""
-        return [
-            _("a row of {table} names a missing row of {parent}").format(table=table, parent=parent)
-            for table, _rowid, parent, _key in self._conn.execute("PRAGMA foreign_key_check")
-        ]
+        """Rows that name a row no longer there: a decision of a deleted run, an adoption
+        of a deleted run, a mark of a deleted application (foreign keys turned off, or
+        checks disabled on a server, to get past them)."""
+        return self._backend.dangling()
 
     # -- closing --------------------------------------------------------------------
 
     def close(self) -> None:
-        self._conn.close()
+        self._backend.close()
 
     def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
-        # One place for a damaged file, wherever it was noticed: a clear line, not a
-        # traceback (every use of a workspace is a ``with`` block). An unexpected error
-        # on a file whose pages fail SQLite's own check is the damage showing; on a sound
-        # file it is a bug, and keeps its traceback.
-        cause = unwritable(self.path, exc) if exc is not None else None
-        if cause is not None:
-            self.close()
-            raise cause from exc
-        found = damage(exc) if exc is not None else None
-        altered: list[str] = []
-        if found is None and isinstance(exc, Exception) and not isinstance(exc, SlrbcallError):
-            found = self._damage_found()
-            if found is None:  # a guard's view dropped by hand fails the reads that use it
+        # One place for a damaged file or altered guards, wherever it was noticed: a
+        # clear line, not a traceback (every use of a workspace is a ``with`` block).
+        # An unexpected error is a bug, and keeps its traceback, unless the backend
+        # finds the damage showing or a guard's view was dropped by hand.
+        failure: BaseException | None = None
+        if isinstance(exc, Exception) and not isinstance(exc, SlrbcallError):
+            failure = self._backend.failure(exc)
+            if failure is None:
                 altered = self.guard_problems()
+                failure = _altered(self.label, altered) if altered else None
         self.close()
-        if exc is not None and found is not None:
-            raise _damaged(self.path, found) from exc
-        if exc is not None and altered:
-            raise _altered(self.path, altered) from exc
-
-    def _damage_found(self) -> str | None:
-        try:
-            state = self.integrity()
-        except sqlite3.DatabaseError as exc:
-            return str(exc)
-        return None if state == "ok" else state
+        if failure is not None:
+            raise failure from exc
 
 
-def _journal_mode_wal(conn: sqlite3.Connection, timeout: float) -> Any:
-    """``PRAGMA journal_mode = WAL``, retried for up to ``timeout`` seconds.
-
-    Turning a new database to WAL needs it to itself, and SQLite answers "database is
-    locked" at once, without its busy handler, while another connection opens it
-    (two intakes started together into a new workspace): the switch is tried again
-    until the other has done it.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.01)
+def _key_filter(key: str | None) -> tuple[list[str], list[Any]]:
+    """The condition on ``entity_key`` of the rows of ``key`` and of the keys below it
+    (``key/...``): a range of the key's index ('0' follows '/')."""
+    if key is None:
+        return [], []
+    return ["entity_key = ? OR (entity_key > ? AND entity_key < ?)"], [key, key + "/", key + "0"]
 
 
-def _foreign(path: Path, reason: str) -> InputFileError:
-    return InputFileError(
-        [
-            Problem(
-                str(path),
-                _(
-                    "is not a slrbcall workspace: {reason}; nothing was written to it "
-                    "(pass another --db)"
-                ).format(reason=reason),
-            )
-        ]
-    )
-
-
-def _altered(path: Path, guards: Sequence[str]) -> RefusedError:
+def _altered(label: str, guards: Sequence[str]) -> RefusedError:
     return RefusedError(
         _(
             "{path}: the workspace's guards were altered outside slrbcall "
             "({guards}), so nothing is written to it: restore the last "
             "copy of the workspace ('slrbcall doctor' lists what differs)"
-        ).format(path=path, guards="; ".join(guards))
+        ).format(path=label, guards="; ".join(guards))
     )
 
 
-def _sqlite_header(path: Path) -> bool:
-    """Whether the file starts as every SQLite database does: then it is damaged, not
-    some other kind of file."""
-    try:
-        with path.open("rb") as file:
-            return file.read(16) == b"SQLite format 3\x00"
-    except OSError:
-        return False
+def _postgres() -> ModuleType:
+    """:mod:`slrbcall.store.postgres`, loaded for a server workspace only."""
+    import slrbcall.store.postgres  # noqa: PLC0415 (it loads psycopg, for a server only)
 
-
-def _damaged(path: Path, exc: BaseException | str) -> InputFileError:
-    return InputFileError(
-        [
-            Problem(
-                str(path),
-                _(
-                    "the workspace is damaged ({error}): restore its last copy; "
-                    "'slrbcall doctor' checks a workspace"
-                ).format(error=exc),
-            )
-        ]
-    )
-
-
-def _busy_timeout() -> float:
-    raw = os.environ.get("SLRBCALL_BUSY_TIMEOUT")
-    try:
-        return float(raw) if raw else DEFAULT_BUSY_TIMEOUT
-    except ValueError:
-        return DEFAULT_BUSY_TIMEOUT
-
-
-def _busy(path: Path) -> BusyError:
-    return BusyError(
-        _(
-            "{path}: the workspace is busy: another slrbcall command is writing to it; "
-            "run this again when it has finished"
-        ).format(path=path)
-    )
+    return slrbcall.store.postgres

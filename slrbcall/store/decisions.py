@@ -4,10 +4,11 @@ lists, and the withdrawals."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from slrbcall.store.backend import Connection
 
 __all__ = [
     "DecisionReads",
@@ -45,6 +46,7 @@ class StoredRun:
     budget_cents: int
     awarded_cents: int
     result: dict[str, Any]
+    proposed_by: str | None = None  # the actor of the allocate or reallocate that stored it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class StoredAdoption:
     at: str
     reason: str | None
     superseded_run_id: int | None  # the adopted run it replaced despite its commitments
+    adopted_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ class StoredReserveEntry:
 
 _RUN_COLUMNS = (
     "id, call_id, at, policy, parameters_json, input_sha256, tool_version,"
-    " budget_cents, awarded_cents, result_json"
+    " budget_cents, awarded_cents, result_json, proposed_by"
 )
 
 
@@ -96,13 +99,14 @@ def _run(r: Sequence[Any]) -> StoredRun:
         budget_cents=r[7],
         awarded_cents=r[8],
         result=json.loads(r[9]),
+        proposed_by=r[10],
     )
 
 
 class DecisionQueries:
     """Reads that both a transaction and an open workspace offer."""
 
-    _conn: sqlite3.Connection
+    _conn: Connection
 
     def marks(self, call_id: str) -> list[StoredMark]:
         rows = self._conn.execute(
@@ -140,7 +144,7 @@ class DecisionQueries:
     def adoptions(self, call_id: str) -> list[StoredAdoption]:
         """Every adoption of the call, oldest first: the last one is in force."""
         rows = self._conn.execute(
-            "SELECT id, call_id, run_id, at, reason, superseded_run_id"
+            "SELECT id, call_id, run_id, at, reason, superseded_run_id, adopted_by"
             " FROM allocation_adoption WHERE call_id = ? ORDER BY id",
             (call_id,),
         ).fetchall()
@@ -174,6 +178,7 @@ class DecisionQueries:
 
 class DecisionWrites(DecisionQueries):
     at: str
+    actor: str
 
     def put_mark(
         self,
@@ -241,8 +246,8 @@ class DecisionWrites(DecisionQueries):
         """Store a run and its decisions (reference, rank, amount, decision, reason, text)."""
         cursor = self._conn.execute(
             "INSERT INTO allocation_run (call_id, at, policy, parameters_json, input_sha256,"
-            " tool_version, budget_cents, awarded_cents, result_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " tool_version, budget_cents, awarded_cents, result_json, proposed_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 call_id,
                 self.at,
@@ -253,10 +258,10 @@ class DecisionWrites(DecisionQueries):
                 budget_cents,
                 awarded_cents,
                 json.dumps(result, ensure_ascii=False),
+                self.actor,
             ),
         )
-        run_id = cursor.lastrowid
-        assert run_id is not None
+        run_id = int(cursor.fetchone()[0])
         self._conn.executemany(
             "INSERT INTO allocation_decision (run_id, reference, rank, amount_cents, decision,"
             " reason, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -267,14 +272,14 @@ class DecisionWrites(DecisionQueries):
     def adopt(
         self, call_id: str, run_id: int, *, reason: str | None, superseded_run_id: int | None
     ) -> int:
-        """Record that ``run_id`` is the call's decision from now on."""
+        """Record that ``run_id`` is the call's decision from now on, adopted by this
+        transaction's actor (in a team's workspace, never who proposed it)."""
         cursor = self._conn.execute(
-            "INSERT INTO allocation_adoption (call_id, run_id, at, reason, superseded_run_id)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (call_id, run_id, self.at, reason, superseded_run_id),
+            "INSERT INTO allocation_adoption (call_id, run_id, at, reason, superseded_run_id,"
+            " adopted_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (call_id, run_id, self.at, reason, superseded_run_id, self.actor),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return int(cursor.fetchone()[0])
 
     def add_reserve(self, adoption_id: int, references: Sequence[tuple[str, int]]) -> None:
         """Freeze the reserve list of an adoption: (reference, rank), in its order."""

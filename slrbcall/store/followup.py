@@ -30,10 +30,10 @@ Rules the schema holds on its own, whatever the code above it does:
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from slrbcall.store.backend import Connection
 from slrbcall.store.migrations import CORRECTIONS_AMENDMENTS_MIGRATION, FOLLOWUP_MIGRATION
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "StoredMilestoneEntry",
     "StoredPayment",
     "StoredPaymentEntry",
+    "StoredProposal",
     "StoredReport",
 ]
 
@@ -88,6 +89,40 @@ class StoredPayment:
     note: str | None
     source: str  # "command", or the file and place it came from
     corrections: int = 0  # the date and amount are those of the last correction
+    recorded_by: str | None = None  # who recorded it (who proposed it, when approved)
+    approved_by: str | None = None  # who approved it, when it was proposed above a threshold
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProposal:
+    """A payment proposed above the call's threshold (``payments approve`` pays it),
+    not approved yet: it counts against the award, not as paid."""
+
+    reference: str
+    tranche: int
+    paid_on: str  # ISO date
+    amount_cents: int
+    forced: bool
+    reason: str | None
+    note: str | None
+    source: str
+    proposed_by: str
+    recorded_at: str = ""
+
+    @classmethod
+    def of(cls, payment: StoredPayment, *, proposed_by: str) -> StoredProposal:
+        """``payment``, proposed by ``proposed_by`` rather than paid."""
+        return cls(
+            payment.reference,
+            payment.tranche,
+            payment.paid_on,
+            payment.amount_cents,
+            payment.forced,
+            payment.reason,
+            payment.note,
+            payment.source,
+            proposed_by,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +225,7 @@ def _int(value: object) -> int | None:
 class FollowupQueries:
     """Reads that both a transaction and an open workspace offer."""
 
-    _conn: sqlite3.Connection
+    _conn: Connection
 
     def milestones(self, call_id: str) -> list[StoredMilestone]:
         """Every recorded milestone, with its corrected date (view ``effective_milestone``)."""
@@ -218,12 +253,23 @@ class FollowupQueries:
         here with 0 cents (view ``effective_payment``)."""
         rows = self._conn.execute(
             "SELECT p.reference, p.tranche, e.paid_on, e.amount_cents, p.forced, p.reason,"
-            " p.note, p.source, e.corrections FROM payment p JOIN effective_payment e"
+            " p.note, p.source, e.corrections, p.recorded_by, p.approved_by"
+            " FROM payment p JOIN effective_payment e"
             " ON e.call_id = p.call_id AND e.reference = p.reference AND e.tranche = p.tranche"
             " WHERE p.call_id = ? ORDER BY p.reference, p.tranche",
             (call_id,),
         ).fetchall()
-        return [StoredPayment(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:9]) for r in rows]
+        return [StoredPayment(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:11]) for r in rows]
+
+    def pending_payments(self, call_id: str) -> list[StoredProposal]:
+        """The payments proposed above the call's threshold and not approved yet."""
+        rows = self._conn.execute(
+            "SELECT reference, tranche, paid_on, amount_cents, forced, reason, note, source,"
+            " proposed_by, recorded_at FROM pending_payment WHERE call_id = ?"
+            " ORDER BY reference, tranche",
+            (call_id,),
+        ).fetchall()
+        return [StoredProposal(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:10]) for r in rows]
 
     def payments(self, call_id: str) -> list[StoredPayment]:
         """The payments in force: corrected, and without the reversed ones."""
@@ -297,6 +343,7 @@ class FollowupWrites(FollowupQueries):
     """Writes of one transaction (see :class:`slrbcall.store.Transaction`)."""
 
     at: str
+    actor: str
 
     def add_milestone(self, call_id: str, milestone: StoredMilestone) -> None:
         """Record a milestone reached. The schema refuses a second record of it: a
@@ -390,11 +437,14 @@ class FollowupWrites(FollowupQueries):
         return replace(amendment, recorded_at=self.at)
 
     def add_payment(self, call_id: str, payment: StoredPayment) -> None:
-        """Record a payment. The schema refuses a second payment of a tranche and a
-        total above the award; the caller checks both first, to say why."""
+        """Record a payment (by this transaction's actor, unless it names who recorded
+        it). The schema refuses a second payment of a tranche, a total above the award,
+        and a proposed payment paid otherwise than proposed or approved by who proposed
+        it; the caller checks them first, to say why."""
         self._conn.execute(
             "INSERT INTO payment (call_id, reference, tranche, paid_on, amount_cents, forced,"
-            " reason, note, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " reason, note, source, recorded_at, recorded_by, approved_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 call_id,
                 payment.reference,
@@ -405,6 +455,31 @@ class FollowupWrites(FollowupQueries):
                 payment.reason,
                 payment.note,
                 payment.source,
+                self.at,
+                payment.recorded_by or self.actor,
+                payment.approved_by,
+            ),
+        )
+
+    def add_payment_proposal(self, call_id: str, proposal: StoredProposal) -> None:
+        """Record a payment proposed above the call's threshold, by this transaction's
+        actor. The schema refuses one of a paid or proposed tranche, or above the award
+        with what is paid and proposed."""
+        self._conn.execute(
+            "INSERT INTO payment_proposal (call_id, reference, tranche, paid_on, amount_cents,"
+            " forced, reason, note, source, proposed_by, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                call_id,
+                proposal.reference,
+                proposal.tranche,
+                proposal.paid_on,
+                proposal.amount_cents,
+                int(proposal.forced),
+                proposal.reason,
+                proposal.note,
+                proposal.source,
+                self.actor,
                 self.at,
             ),
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from slrbcall.errors import EnvironmentProblemError
 from slrbcall.i18n import N_, _
+from slrbcall.store.migrations import Step
 
 __all__ = [
     "APPLICATION_ID",
@@ -68,13 +69,16 @@ def foreign_reason(conn: sqlite3.Connection) -> str | None:
 
 
 @cache
-def _expected(migrations: tuple[tuple[str, ...], ...]) -> dict[tuple[str, str], str]:
+def _expected(migrations: tuple[tuple[Step, ...], ...]) -> dict[tuple[str, str], str]:
     """The triggers and views the migrations make: (type, name) -> their SQL."""
     conn = sqlite3.connect(":memory:")
     try:
         for migration in migrations:
-            for statement in migration:
-                conn.execute(statement)
+            for step in migration:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
         return _guards(conn)
     finally:
         conn.close()
@@ -105,7 +109,7 @@ _FOREIGN = {
 
 
 def guard_problems(
-    conn: sqlite3.Connection, migrations: Sequence[Sequence[str]], version: int
+    conn: sqlite3.Connection, migrations: Sequence[Sequence[Step]], version: int
 ) -> list[str]:
     """Each guard of a workspace at schema ``version`` that is missing, changed or added."""
     expected = _expected(tuple(tuple(m) for m in migrations[:version]))

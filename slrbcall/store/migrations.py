@@ -1,11 +1,18 @@
 """The workspace's schema: the numbered migrations, as SQL text, and the columns of an
 application row.
 
-SQL text only: :mod:`slrbcall.store` runs the migrations (each in its own transaction,
-``PRAGMA user_version`` counting how many have run) and re-exports both names.
+SQL text, but for one step in Python (chaining the audit rows recorded before chains
+existed, :func:`slrbcall.store.chain.rechain`): :mod:`slrbcall.store` runs the
+migrations (each in its own transaction, ``PRAGMA user_version`` counting how many
+have run) and re-exports both names.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slrbcall.store.chain import rechain
 
 __all__ = [
     "ADOPTION_MIGRATION",
@@ -13,12 +20,18 @@ __all__ = [
     "APPLICATION_FIELDS",
     "APPLICATION_PARTIES_MIGRATION",
     "AUDIT_ACTOR_MIGRATION",
+    "AUDIT_CHAIN_MIGRATION",
     "CORRECTIONS_AMENDMENTS_MIGRATION",
     "FOLLOWUP_MIGRATION",
+    "FOUR_EYES_MIGRATION",
     "MIGRATIONS",
     "RESERVE_MIGRATION",
     "SETTLEMENT_MIGRATION",
+    "Step",
 ]
+
+#: A step of a migration: a statement, or a function of the connection.
+Step = str | Callable[[Any], None]
 
 #: Each migration is a tuple of statements, run in one transaction. Never edit a
 #: migration that has shipped: add a new one.
@@ -116,7 +129,7 @@ _AUDIT_TABLE = """
         after_json TEXT,
         input_file TEXT,
         input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),
-        tool_version TEXT NOT NULL
+        tool_version TEXT NOT NULL{more}
     ) STRICT
     """
 _AUDIT_TRIGGERS = (
@@ -796,7 +809,152 @@ SETTLEMENT_MIGRATION: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+
+def _actor_of(entity: str, table: str, run: str) -> str:
+    """The actor of the audit row that inserted a run or an adoption: its key is
+    ``call/run`` and it was written at the row's own time."""
+    return (
+        f"(SELECT a.actor FROM audit a WHERE a.entity = '{entity}' AND a.action = 'insert'"
+        f" AND a.entity_key = {table}.call_id || '/' || {table}.{run} AND a.at = {table}.at"
+        " ORDER BY a.id LIMIT 1)"
+    )
+
+
+#: 13: four eyes. A workspace worked by a team (``team``: since the first write by an
+#: officer of an ``officers.yaml``) stays one: a decision is adopted by another person
+#: than who proposed its run, and a payment proposed above the call's threshold is paid
+#: only once approved by another person than who proposed it. Runs name who proposed
+#: them, adoptions who adopted them, payments who recorded and who approved them (the
+#: rows made before are filled in from the audit).
+FOUR_EYES_MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE team (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        since TEXT NOT NULL,
+        first_actor TEXT NOT NULL
+    ) STRICT
+    """,
+    *_kept("team", "team records"),
+    "ALTER TABLE allocation_run ADD COLUMN proposed_by TEXT",
+    "DROP TRIGGER allocation_run_frozen",
+    "UPDATE allocation_run SET proposed_by = "
+    + _actor_of("allocation_run", "allocation_run", "id"),
+    """
+    CREATE TRIGGER allocation_run_frozen BEFORE UPDATE ON allocation_run
+    BEGIN SELECT RAISE(ABORT, 'allocation runs are kept as they were made'); END
+    """,
+    "ALTER TABLE allocation_adoption ADD COLUMN adopted_by TEXT",
+    "DROP TRIGGER allocation_adoption_no_update",
+    "UPDATE allocation_adoption SET adopted_by = "
+    + _actor_of("allocation_adoption", "allocation_adoption", "run_id"),
+    """
+    CREATE TRIGGER allocation_adoption_no_update BEFORE UPDATE ON allocation_adoption
+    BEGIN SELECT RAISE(ABORT, 'adoptions are kept as they were recorded'); END
+    """,
+    """
+    CREATE TRIGGER allocation_adoption_four_eyes BEFORE INSERT ON allocation_adoption
+    WHEN EXISTS (SELECT 1 FROM team) AND (
+        NEW.adopted_by IS NULL
+        OR NEW.adopted_by IS (SELECT proposed_by FROM allocation_run WHERE id = NEW.run_id)
+    )
+    BEGIN SELECT RAISE(ABORT, 'a decision is adopted by another person than who proposed it');
+    END
+    """,
+    "ALTER TABLE payment ADD COLUMN recorded_by TEXT",
+    "ALTER TABLE payment ADD COLUMN approved_by TEXT",
+    """
+    CREATE TABLE payment_proposal (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        tranche INTEGER NOT NULL CHECK (tranche >= 1),
+        paid_on TEXT NOT NULL CHECK (date(paid_on) IS paid_on),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        forced INTEGER NOT NULL CHECK (forced IN (0, 1)),
+        reason TEXT,
+        note TEXT,
+        source TEXT NOT NULL,
+        proposed_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference, tranche),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference),
+        CHECK (forced = 0 OR length(trim(coalesce(reason, ''))) > 0)
+    ) STRICT
+    """,
+    *_kept("payment_proposal", "payment proposals"),
+    # The proposals not paid yet: they count against the award, not as paid.
+    """
+    CREATE VIEW pending_payment AS
+    SELECT p.call_id, p.reference, p.tranche, p.paid_on, p.amount_cents, p.forced,
+        p.reason, p.note, p.source, p.proposed_by, p.recorded_at
+    FROM payment_proposal p
+    WHERE NOT EXISTS (
+        SELECT 1 FROM payment q
+        WHERE q.call_id = p.call_id AND q.reference = p.reference AND q.tranche = p.tranche
+    )
+    """,
+    f"""
+    CREATE TRIGGER payment_proposal_within_award BEFORE INSERT ON payment_proposal
+    WHEN EXISTS (
+            SELECT 1 FROM payment
+            WHERE call_id = NEW.call_id AND reference = NEW.reference AND tranche = NEW.tranche
+        )
+        OR NEW.amount_cents + {_PAID} + coalesce((
+            SELECT sum(amount_cents) FROM pending_payment
+            WHERE call_id = NEW.call_id AND reference = NEW.reference
+        ), 0) > {_CEILING}
+    BEGIN SELECT RAISE(ABORT,
+        'a proposed payment is of a tranche not paid, within the award');
+    END
+    """,
+    """
+    CREATE TRIGGER payment_four_eyes BEFORE INSERT ON payment
+    WHEN EXISTS (
+        SELECT 1 FROM payment_proposal p
+        WHERE p.call_id = NEW.call_id AND p.reference = NEW.reference
+            AND p.tranche = NEW.tranche AND (
+                NEW.approved_by IS NULL OR NEW.approved_by IS p.proposed_by
+                OR NEW.recorded_by IS NOT p.proposed_by
+                OR NEW.amount_cents IS NOT p.amount_cents OR NEW.paid_on IS NOT p.paid_on
+            )
+    )
+    BEGIN SELECT RAISE(ABORT,
+        'a proposed payment is paid as proposed, once approved by another person');
+    END
+    """,
+)
+
+
+def _rechain_audit(conn: Any) -> None:
+    rechain(conn, source="audit", target="audit_chained")
+
+
+#: 14: the audit trail as hash chains, one per call (:mod:`slrbcall.store.chain`): each
+#: row holds the SHA-256 of its content and of the row before it in its chain, so a row
+#: edited, removed or added by hand is found (``slrbcall audit verify``). The rows made
+#: before are chained as they stand, in id order. Indexed by chain (the head of a chain
+#: is read before every write) and by key (an application's history).
+AUDIT_CHAIN_MIGRATION: tuple[Step, ...] = (
+    # The table of migration 6, with the columns of migration 8 and the chain's.
+    _AUDIT_TABLE.format(
+        name="audit_chained",
+        more=""",
+        actor TEXT CHECK (actor IS NULL OR length(actor) BETWEEN 1 AND 200),
+        reason TEXT,
+        chain TEXT NOT NULL,
+        prev_sha256 TEXT NOT NULL CHECK (length(prev_sha256) = 64),
+        row_sha256 TEXT NOT NULL CHECK (length(row_sha256) = 64)""",
+    ),
+    _rechain_audit,
+    "DROP TABLE audit",  # its triggers go with it
+    "ALTER TABLE audit_chained RENAME TO audit",
+    *_AUDIT_TRIGGERS,
+    "CREATE INDEX audit_chain ON audit (chain, id)",
+    "CREATE INDEX audit_key ON audit (entity_key)",
+)
+
+
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
         """
@@ -953,7 +1111,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # which cost a 100,000-row intake a fifth of a second; a CHECK cannot be altered,
     # so the table is rebuilt, its rows and triggers kept.
     (
-        _AUDIT_TABLE.format(name="audit_rebuilt"),
+        _AUDIT_TABLE.format(name="audit_rebuilt", more=""),
         "INSERT INTO audit_rebuilt SELECT * FROM audit ORDER BY id",
         "DROP TABLE audit",  # triggers are not fired by DROP TABLE, and go with it
         "ALTER TABLE audit_rebuilt RENAME TO audit",
@@ -971,6 +1129,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     APPLICATION_PARTIES_MIGRATION,
     # 12: expenses, their review, settlements and recoveries (defined above).
     SETTLEMENT_MIGRATION,
+    # 13: four eyes: the team, who proposed and who adopted or approved (defined above).
+    FOUR_EYES_MIGRATION,
+    # 14: the audit trail as hash chains (defined above).
+    AUDIT_CHAIN_MIGRATION,
 )
 
 

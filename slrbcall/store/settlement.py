@@ -3,20 +3,21 @@ settlement and the recoveries.
 
 Mixed into the workspace's classes like :mod:`.followup` (:class:`SettlementReads` into
 ``Workspace``, :class:`SettlementWrites` into ``Transaction``), with its schema in
-:data:`SETTLEMENT_MIGRATION` (migration 11). Rules the schema holds on its own: an invoice
-is claimed by one project, in numbered versions; a review admits at most what its
-version claims; a settlement follows what was paid and what was claimed; a recovery
-never passes what is due; nothing here is ever updated or deleted, and a settled project
-takes no more expenses, reviews, amendments, or payments above its settlement.
+:data:`SETTLEMENT_MIGRATION` (migration 12; on PostgreSQL, in the baseline of
+:mod:`.postgres_schema`). Rules the schema holds on its own: an invoice is claimed by
+one project, in numbered versions; a review admits at most what its version claims; a
+settlement follows what was paid and what was claimed; a recovery never passes what is
+due; nothing here is ever updated or deleted, and a settled project takes no more
+expenses, reviews, amendments, or payments above its settlement.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from slrbcall.store.backend import Connection
 from slrbcall.store.migrations import SETTLEMENT_MIGRATION
 
 __all__ = [
@@ -140,7 +141,7 @@ def _settlement(row: Sequence[object]) -> StoredSettlement:
 class SettlementQueries:
     """Reads that both a transaction and an open workspace offer."""
 
-    _conn: sqlite3.Connection
+    _conn: Connection
 
     def expenses(self, call_id: str) -> list[StoredExpense]:
         """Every invoice claimed, as its version in force, by project and date."""

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.followup import Project
 from slrbcall.followup.justification import (
@@ -218,7 +219,13 @@ def _taking(
                     None,
                 )
             else:
-                with ws.write(command=command, input_file=path.name, input_sha256=digest) as tx:
+                with ws.write(
+                    command=command,
+                    input_file=path.name,
+                    input_sha256=digest,
+                    call=loaded.call.id,
+                    actor=acting(settings, command),
+                ) as tx:
                     yield _Taking(
                         workbook,
                         loaded,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.followup import Outcomes, Report, check_reports, outcome_figures, report_history
 from slrbcall.followup.service.state import (
@@ -195,7 +196,13 @@ def take_monitoring(
                 )
                 counts[outcome] += 1
         else:
-            with ws.write(command="monitor", input_file=path.name, input_sha256=digest) as tx:
+            with ws.write(
+                command="monitor",
+                call=call.id,
+                actor=acting(settings, "monitor"),
+                input_file=path.name,
+                input_sha256=digest,
+            ) as tx:
                 previous = {
                     (s.reference, s.report_date): s.content()
                     for s in tx.monitoring_reports(call.id)

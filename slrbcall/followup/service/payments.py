@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.followup import (
     MilestoneRecord,
     Payment,
     Project,
+    ProposedPayment,
     TrancheDue,
     TrancheState,
     TrancheStatus,
@@ -45,14 +47,15 @@ from slrbcall.followup.workbooks import (
     recogniser,
 )
 from slrbcall.i18n import N_, _, format_day, language
-from slrbcall.money import to_decimal
+from slrbcall.money import format_eur, to_decimal
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
 from slrbcall.sheets.report import mark_problems
-from slrbcall.store.followup import StoredMilestone, StoredPayment
+from slrbcall.store.followup import StoredMilestone, StoredPayment, StoredProposal
 
 if TYPE_CHECKING:
     from slrbcall.followup.workbooks import PaymentRow
+    from slrbcall.model import Call
     from slrbcall.store import Transaction, Workspace
 
 __all__ = [
@@ -61,6 +64,7 @@ __all__ = [
     "ProjectPayments",
     "RecordedMilestone",
     "RecordedPayment",
+    "approve_payment",
     "newly_due",
     "payments",
     "record_milestone",
@@ -175,6 +179,18 @@ class PaymentsView:
     loaded: LoadedCall
     today: dt.date
     projects: tuple[ProjectPayments, ...]
+    #: The payments proposed above the call's threshold, awaiting approval (not paid).
+    pending: tuple[ProposedPayment, ...] = ()
+
+    def proposed(self, reference: str, tranche: int) -> ProposedPayment | None:
+        return next(
+            (
+                p
+                for p in self.pending
+                if (p.payment.reference, p.payment.tranche) == (reference, tranche)
+            ),
+            None,
+        )
 
     @property
     def awarded_cents(self) -> int:
@@ -205,35 +221,69 @@ def payments(settings: Settings, *, today: dt.date) -> PaymentsView:
             )
             for project in state.projects
         ),
+        pending=state.pending,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class RecordedPayment:
-    """A payment recorded; ``overridden`` lists what ``--force`` let through."""
+    """A payment recorded; ``overridden`` lists what ``--force`` let through. A payment
+    above the call's threshold in a team's workspace is ``proposed``: it is paid once
+    another person approves it (``approve_payment``), and ``paid_cents`` leaves it out."""
 
     call_id: str
     payment: Payment
     tranche: TrancheDue
     overridden: tuple[str, ...]
-    paid_cents: int  # the project's payments, this one included
+    paid_cents: int  # the project's payments, this one included unless proposed
     award_cents: int
+    proposed: bool = False
+    proposed_by: str | None = None  # of an approved payment
+    approved_by: str | None = None
 
 
-def _store_payment(tx: Transaction, call_id: str, payment: Payment, *, source: str) -> None:
-    tx.add_payment(
-        call_id,
-        StoredPayment(
-            reference=payment.reference,
-            tranche=payment.tranche,
-            paid_on=payment.paid_on.isoformat(),
-            amount_cents=payment.amount_cents,
-            forced=payment.forced,
-            reason=payment.reason,
-            note=payment.note,
-            source=source,
-        ),
+def _needs_approval(tx: Transaction, call: Call, amount_cents: int) -> bool:
+    """Whether a payment of ``amount_cents`` is proposed rather than paid: above the
+    call's threshold, in a team's workspace (one person has no second pair of eyes)."""
+    threshold = call.payment_approval_above_cents
+    return tx.team and threshold is not None and amount_cents > threshold
+
+
+def _store_payment(tx: Transaction, call: Call, payment: Payment, *, source: str) -> bool:
+    """Record ``payment``, or propose it when it needs approval; True if proposed."""
+    stored = StoredPayment(
+        reference=payment.reference,
+        tranche=payment.tranche,
+        paid_on=payment.paid_on.isoformat(),
+        amount_cents=payment.amount_cents,
+        forced=payment.forced,
+        reason=payment.reason,
+        note=payment.note,
+        source=source,
     )
+    if not _needs_approval(tx, call, payment.amount_cents):
+        tx.add_payment(call.id, stored)
+        return False
+    tx.add_payment_proposal(call.id, StoredProposal.of(stored, proposed_by=tx.actor))
+    return True
+
+
+def _awaiting(state: FollowupState, reference: str, tranche: int) -> str | None:
+    """Why a tranche cannot be paid or proposed again: its payment awaits approval."""
+    for proposed in state.pending:
+        if (proposed.payment.reference, proposed.payment.tranche) == (reference, tranche):
+            amount = format_eur(proposed.payment.amount_cents)
+            return (
+                f"tranche {tranche} is proposed already ({amount}"
+                f" on {proposed.payment.paid_on}, by {proposed.proposed_by}) and awaits "
+                f"approval ('slrbcall payments approve {reference} --tranche {tranche}')"
+            )
+    return None
+
+
+def _committed(state: FollowupState) -> list[Payment]:
+    """The payments made and those proposed: together they stay within each award."""
+    return [*state.payments, *(p.payment for p in state.pending)]
 
 
 def record_payment(
@@ -267,10 +317,13 @@ def record_payment(
                 _cannot_pay(tranche, reference, paid_on)
                 + _(_WITHDRAWN).format(on=format_day(dt.date.fromisoformat(withdrawn[reference])))
             )
+        awaiting = _awaiting(state, reference, tranche)
+        if awaiting is not None:
+            raise RefusedError(f"cannot pay tranche {tranche} of {reference}: {awaiting}")
         check = check_payment(
             call,
             project,
-            payments=state.payments,
+            payments=_committed(state),
             milestones=state.milestones,
             tranche=tranche,
             paid_on=paid_on,
@@ -301,10 +354,10 @@ def record_payment(
             reason=reason,
             note=note,
         )
-        _store_payment(tx, call.id, payment, source="command")
+        proposed = _store_payment(tx, call, payment, source="command")
         tx.audit(
             "insert",
-            "payment",
+            "payment_proposal" if proposed else "payment",
             f"{call.id}/{reference}/{tranche}",
             after={
                 "paid_on": paid_on.isoformat(),
@@ -321,8 +374,100 @@ def record_payment(
         payment=payment,
         tranche=schedule(call, project)[tranche - 1],
         overridden=check.blockers,
+        paid_cents=paid + (0 if proposed else payment.amount_cents),
+        award_cents=project.award_cents,
+        proposed=proposed,
+    )
+
+
+def approve_payment(
+    settings: Settings, reference: str, *, tranche: int, today: dt.date
+) -> RecordedPayment:
+    """Approve the payment of a tranche proposed above the call's threshold: it is
+    paid from now on, as proposed. Refused: no such proposal, and an approval by who
+    proposed it (four eyes; the workspace refuses it too). The rules of a payment are
+    checked again, since the award or the withdrawals may have changed meanwhile."""
+
+    with recording(settings, command="payments approve") as (tx, state):
+        call = state.loaded.call
+        project = state.project(reference)
+        proposed = next(
+            (
+                p
+                for p in state.pending
+                if (p.payment.reference, p.payment.tranche) == (reference, tranche)
+            ),
+            None,
+        )
+        if proposed is None:
+            done = any((p.reference, p.tranche) == (reference, tranche) for p in state.payments)
+            raise RefusedError(
+                f"no payment of tranche {tranche} of {reference} awaits approval"
+                + (" (it is paid already)" if done else "")
+            )
+        if proposed.proposed_by == tx.actor:
+            raise RefusedError(
+                f"the payment of tranche {tranche} of {reference} was proposed by "
+                f"{tx.actor}: another approver approves it (four eyes)"
+            )
+        payment = proposed.payment
+        withdrawn = _withdrawn(tx, call.id)
+        if reference in withdrawn and payment.paid_on.isoformat() > withdrawn[reference]:
+            raise RefusedError(
+                f"cannot pay tranche {tranche} of {reference} on {payment.paid_on}: "
+                + _WITHDRAWN.format(on=withdrawn[reference])
+            )
+        others = [p for p in _committed(state) if p is not payment]
+        check = check_payment(
+            call,
+            project,
+            payments=others,
+            milestones=state.milestones,
+            tranche=tranche,
+            paid_on=payment.paid_on,
+            amount_cents=payment.amount_cents,
+            today=today,
+        )
+        if check.errors:
+            raise RefusedError(
+                f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
+            )
+        tx.add_payment(
+            call.id,
+            StoredPayment(
+                reference=reference,
+                tranche=tranche,
+                paid_on=payment.paid_on.isoformat(),
+                amount_cents=payment.amount_cents,
+                forced=payment.forced,
+                reason=payment.reason,
+                note=payment.note,
+                source="approval",
+                recorded_by=proposed.proposed_by,
+                approved_by=tx.actor,
+            ),
+        )
+        tx.audit(
+            "insert",
+            "payment",
+            f"{call.id}/{reference}/{tranche}",
+            after={
+                "paid_on": payment.paid_on.isoformat(),
+                "amount_cents": payment.amount_cents,
+                "proposed_by": proposed.proposed_by,
+                "approved_by": tx.actor,
+            },
+        )
+    paid = sum(p.amount_cents for p in state.payments if p.reference == reference)
+    return RecordedPayment(
+        call_id=call.id,
+        payment=payment,
+        tranche=schedule(call, project)[tranche - 1],
+        overridden=(),
         paid_cents=paid + payment.amount_cents,
         award_cents=project.award_cents,
+        proposed_by=proposed.proposed_by,
+        approved_by=tx.actor,
     )
 
 
@@ -338,6 +483,8 @@ class PaymentsIntake:
     unchanged: int
     left_out: int
     dry_run: bool
+    #: Of ``added``, those proposed above the call's threshold, awaiting approval.
+    proposed: tuple[Payment, ...] = ()
 
 
 #: Why a withdrawn project is not paid (the reserve's withdrawals, slrbcall.allocation).
@@ -370,7 +517,8 @@ def _plan_payments(
     stored = {(p.reference, p.tranche): p for p in state.payments}
     # A row that repeats a payment as first recorded (since corrected) is taken in too.
     first = {(e.reference, e.tranche): e for e in state.payment_entries if e.number == 0}
-    running = list(state.payments)
+    pending = {(p.payment.reference, p.payment.tranche): p.payment for p in state.pending}
+    running = _committed(state)
     added: list[Payment] = []
     unchanged = 0
     problems: list[Problem] = []
@@ -385,6 +533,15 @@ def _plan_payments(
             problems.append(row.place.saying(_tranche_of(row) + why))
             continue
         plan = schedule(call, project)
+        proposal = pending.get((row.reference, row.tranche))
+        if proposal is not None and 1 <= row.tranche <= len(plan):
+            amount = row.amount_cents or plan[row.tranche - 1].amount_cents
+            if (row.paid_on, amount) == (proposal.paid_on, proposal.amount_cents):
+                unchanged += 1  # proposed from this file before
+                continue
+            message = _awaiting(state, row.reference, row.tranche)
+            problems.append(row.place.saying(f"{row.reference}: {message}"))
+            continue
         before = stored.get((row.reference, row.tranche))
         if before is not None and 1 <= row.tranche <= len(plan):
             amount = row.amount_cents or plan[row.tranche - 1].amount_cents
@@ -440,6 +597,7 @@ def take_payments(
 
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    proposed: list[Payment] = []
     with open_workspace(settings) as ws:
         loaded = resolve_call(
             settings,
@@ -470,7 +628,11 @@ def take_payments(
                     raise InputFileError(problems)
             else:
                 with ws.write(
-                    command="payments take", input_file=path.name, input_sha256=digest
+                    command="payments take",
+                    call=loaded.call.id,
+                    actor=acting(settings, "payments take"),
+                    input_file=path.name,
+                    input_sha256=digest,
                 ) as tx:
                     state = read_state(tx, loaded)
                     added, unchanged, problems = _plan_payments(
@@ -479,10 +641,12 @@ def take_payments(
                     if problems:
                         raise InputFileError(problems)
                     for payment, row in zip(added, _rows_of(read.rows, added), strict=True):
-                        _store_payment(tx, loaded.call.id, payment, source=row.where)
+                        is_proposal = _store_payment(tx, loaded.call, payment, source=row.where)
+                        if is_proposal:
+                            proposed.append(payment)
                         tx.audit(
                             "insert",
-                            "payment",
+                            "payment_proposal" if is_proposal else "payment",
                             f"{loaded.call.id}/{payment.reference}/{payment.tranche}",
                             after={
                                 "paid_on": payment.paid_on.isoformat(),
@@ -504,6 +668,7 @@ def take_payments(
         unchanged=unchanged,
         left_out=read.left_out,
         dry_run=dry_run,
+        proposed=tuple(proposed),
     )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.documents.batch import RenderJob, safe_filename
 from slrbcall.documents.context import SETTLEMENT, document_context, settlement_context
 from slrbcall.documents.render import Renderer
@@ -366,7 +367,12 @@ def record_recovery(
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         call = loaded.call
-        with ws.write(command="recovery record", reason=note) as tx:
+        with ws.write(
+            command="recovery record",
+            call=call.id,
+            actor=acting(settings, "recovery record"),
+            reason=note,
+        ) as tx:
             state = read_state(tx, loaded)
             state.project(reference)
             settlement = _settlements(tx, call.id).get(reference)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
+from slrbcall.calls.team import acting
 from slrbcall.documents.l10n import format_date
 from slrbcall.documents.notification import CHANNEL_NAMES, AppealPeriod, sent_on_text
 from slrbcall.documents.sending import notifications
@@ -25,6 +26,7 @@ from slrbcall.followup import (
     Payment,
     PaymentEntry,
     Project,
+    ProposedPayment,
     Report,
     Timeline,
     amended,
@@ -43,7 +45,7 @@ from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
     from slrbcall.store import Transaction, Workspace
-    from slrbcall.store.followup import StoredAmendment
+    from slrbcall.store.followup import StoredAmendment, StoredPayment, StoredProposal
 
 __all__ = [
     "FollowupState",
@@ -69,6 +71,7 @@ class FollowupState:
     ``milestones`` and ``payments`` stand as corrected (reversed payments included,
     at 0); ``milestone_entries`` and ``payment_entries`` are their whole history, and
     ``amendments`` those recorded against the adoption in force, in order.
+    ``pending`` are the payments proposed above the call's threshold, awaiting approval.
     """
 
     loaded: LoadedCall
@@ -83,6 +86,7 @@ class FollowupState:
     milestone_entries: tuple[MilestoneEntry, ...] = ()
     payment_entries: tuple[PaymentEntry, ...] = ()
     amendments: tuple[Amendment, ...] = ()
+    pending: tuple[ProposedPayment, ...] = ()
 
     def project(self, reference: str) -> Project:
         """The funded project ``reference``, or a refusal naming the funded ones."""
@@ -94,15 +98,7 @@ class FollowupState:
 
 
 def open_workspace(settings: Settings) -> Workspace:
-
-    if not settings.db_path.exists():
-        raise RefusedError(
-            _(
-                "no workspace at {path} yet: take the applications in first "
-                "('slrbcall intake FILE')"
-            ).format(path=settings.db_path)
-        )
-    return Workspace.open(settings.db_path, create=False)
+    return Workspace.open(settings.db_location, create=False)
 
 
 def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupState:
@@ -149,19 +145,7 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
             )
             for m in source.milestones(call.id)
         ),
-        payments=tuple(
-            Payment(
-                reference=p.reference,
-                tranche=p.tranche,
-                paid_on=dt.date.fromisoformat(p.paid_on),
-                amount_cents=p.amount_cents,
-                forced=p.forced,
-                reason=p.reason,
-                note=p.note,
-                corrections=p.corrections,
-            )
-            for p in source.effective_payments(call.id)
-        ),
+        payments=tuple(_payment(p, p.corrections) for p in source.effective_payments(call.id)),
         reports=tuple(
             Report(
                 reference=r.reference,
@@ -209,6 +193,23 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
             for p in source.payment_entries(call.id)
         ),
         amendments=in_force,
+        pending=tuple(
+            ProposedPayment(_payment(p), proposed_by=p.proposed_by, recorded_at=p.recorded_at)
+            for p in source.pending_payments(call.id)
+        ),
+    )
+
+
+def _payment(stored: StoredPayment | StoredProposal, corrections: int = 0) -> Payment:
+    return Payment(
+        reference=stored.reference,
+        tranche=stored.tranche,
+        paid_on=dt.date.fromisoformat(stored.paid_on),
+        amount_cents=stored.amount_cents,
+        forced=stored.forced,
+        reason=stored.reason,
+        note=stored.note,
+        corrections=corrections,
     )
 
 
@@ -243,7 +244,12 @@ def recording(
 
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
-        with ws.write(command=command, reason=reason) as tx:
+        with ws.write(
+            command=command,
+            call=loaded.call.id,
+            actor=acting(settings, command),
+            reason=reason,
+        ) as tx:
             yield tx, read_state(tx, loaded)
 
 
