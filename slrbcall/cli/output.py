@@ -185,7 +185,7 @@ class _Guarded:
         if self.failure is None:
             reason = exc.strerror or type(exc).__name__
             self.failure = OutputError(
-                f"the output could not be written ({reason})",
+                _("the output could not be written ({reason})").format(reason=reason),
                 quiet=isinstance(exc, BrokenPipeError),
             )
             # Nothing more goes there, not even the interpreter's last flush at exit.
