@@ -208,7 +208,6 @@ def test_one_is_singular_in_english() -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        pytest.param("3 candidatures, 1 funded_full", ["full", "funded"], id="a-code"),
         pytest.param("Avertissement : rows left out", ["left", "out", "rows"], id="words"),
         pytest.param("chaque candidature notée, déjà éligible", [], id="accents"),
         pytest.param("écrit dans /tmp/run/applications/outbox", [], id="a-path"),
