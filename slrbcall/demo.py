@@ -47,6 +47,7 @@ from slrbcall.followup.service.payments import (
 )
 from slrbcall.followup.service.settlement import Settled, settle
 from slrbcall.followup.service.state import TimelineResult, followup_state, timeline
+from slrbcall.i18n import N_, _
 from slrbcall.intake.service import IntakeResult, intake
 from slrbcall.reports.service import CallReport, call_report
 from slrbcall.resources import examples_dir
@@ -121,7 +122,9 @@ def run_demo(
             out_dir = Path(tempfile.mkdtemp(prefix="slrbcall-demo-"))
         else:
             if out_dir.exists() and any(out_dir.iterdir()):
-                raise RefusedError(f"{out_dir} is not empty: the demo needs a fresh folder")
+                raise RefusedError(
+                    _("{folder} is not empty: the demo needs a fresh folder").format(folder=out_dir)
+                )
             out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise cannot_write(out_dir, exc) from exc
@@ -129,8 +132,10 @@ def run_demo(
     source = load_call(find_call(DEMO_CALL, settings.calls_path))
     if source.call.reserve is None:  # before anything is written: step 9 needs it
         raise RefusedError(
-            f"the demo needs {DEMO_CALL} to keep a reserve list, as the shipped call does: "
-            f"its definition in {settings.calls_path} has no 'reserve:'"
+            _(
+                "the demo needs {call} to keep a reserve list, as the shipped call does: "
+                "its definition in {folder} has no 'reserve:'"
+            ).format(call=DEMO_CALL, folder=settings.calls_path)
         )
     calls_dir = example_calls(settings.calls_path, out_dir / "calls")
     # The demo's workspace is a scratch one, one person's: the officers of the calls
@@ -209,7 +214,8 @@ DEMO_DATE = dt.date(2023, 12, 15)
 #: (docs/concepts.md), before any payment.
 DEMO_WITHDRAWN = "EMP23-07"
 DEMO_WITHDRAWN_ON = dt.date(2024, 1, 8)
-DEMO_WITHDRAWAL_REASON = "the partner, vzw Buurtwerk Noord, stopped its activities"
+#: Recorded in the officer's language, as an officer would type it.
+DEMO_WITHDRAWAL_REASON = N_("the partner, vzw Buurtwerk Noord, stopped its activities")
 #: The day the reallocation is proposed and adopted, and its documents' date.
 DEMO_REALLOCATED_ON = dt.date(2024, 1, 15)
 
@@ -238,7 +244,7 @@ def run_withdrawal_demo(settings: Settings, *, out: Path, pdf: bool = False) -> 
         settings,
         DEMO_WITHDRAWN,
         on=DEMO_WITHDRAWN_ON,
-        reason=DEMO_WITHDRAWAL_REASON,
+        reason=_(DEMO_WITHDRAWAL_REASON),
         today=DEMO_WITHDRAWN_ON,
     )
     proposed = reallocate(settings, today=DEMO_REALLOCATED_ON)
@@ -295,7 +301,7 @@ def run_followup_demo(settings: Settings, *, today: dt.date = DEMO_TODAY) -> Fol
     final reports are due within 30 days."""
 
     projects = followup_state(settings).projects
-    _, run = adopted_run(settings)
+    _loaded, run = adopted_run(settings)
     from_reserve = {
         line["reference"]
         for line in run.result["lines"]
@@ -390,7 +396,7 @@ def run_settlement_demo(
         settle(settings, reference, on=DEMO_SETTLED_ON, today=today, out=out, pdf=pdf)
         for reference in DEMO_SETTLED
     )
-    (paid, _) = settled
+    (paid, _owes) = settled
     assert paid.settlement.last_tranche is not None  # the shipped example's EMP23-03
     last = record_payment(
         settings,

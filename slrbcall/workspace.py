@@ -3,6 +3,7 @@ holds, and what slrbcall needs from this machine (``doctor``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -22,6 +23,7 @@ from slrbcall.calls.definition import LoadedCall, call_files
 from slrbcall.calls.service import list_calls, resolve_call
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import RefusedError, SlrbcallError
+from slrbcall.i18n import N_, _, format_day, ngettext
 from slrbcall.intake.merge import content_sha256, content_values, from_row
 from slrbcall.money import cents_from_decimal
 from slrbcall.settings import Settings, default_db
@@ -43,6 +45,7 @@ __all__ = [
     "WorkspaceStatus",
     "audit_trail",
     "call_in_use",
+    "check_label",
     "copy_workspace",
     "doctor",
     "record_calls",
@@ -220,8 +223,30 @@ class Check:
     optional: bool = False
 
 
+#: The names of the checks that are words (the others name a program), shown to the
+#: officer in their language; the JSON of ``doctor`` keeps the names as they are.
+_CHECK_LABELS = {
+    "calls": N_("calls"),
+    "templates": N_("templates"),
+    "workspace": N_("workspace"),
+    "workspace integrity": N_("workspace integrity"),
+    "workspace guards": N_("workspace guards"),
+    "workspace contents": N_("workspace contents"),
+    "workspace owner": N_("workspace owner"),
+    "audit trail": N_("audit trail"),
+    "fonts": N_("fonts"),
+}
+
+
+def check_label(name: str) -> str:
+    """A check's name as the officer reads it."""
+    label = _CHECK_LABELS.get(name)
+    return name if label is None else _(label)
+
+
 def doctor(settings: Settings) -> list[Check]:
-    """Check what slrbcall needs from this machine."""
+    """Check what slrbcall needs from this machine; the details and hints are sentences
+    in the officer's language."""
 
     checks = [
         Check(
@@ -235,25 +260,29 @@ def doctor(settings: Settings) -> list[Check]:
             "sqlite",
             SQLITE_VERSION[1] >= (3, 37, 0),
             SQLITE_VERSION[0],
-            "SQLite 3.37 or newer is needed for STRICT tables: upgrade Python",
+            _("SQLite 3.37 or newer is needed for STRICT tables: upgrade Python"),
         )
     )
     for dist in ("typer", "rich", "pydantic", "PyYAML", "python-stdnum"):
         try:
             checks.append(Check(dist, True, importlib.metadata.version(dist)))
         except importlib.metadata.PackageNotFoundError:
-            checks.append(Check(dist, False, "not installed", "reinstall slrbcall with pip"))
+            checks.append(Check(dist, False, _("not installed"), _("reinstall slrbcall with pip")))
 
     try:
         listings = list_calls(settings)
         bad = [item for item in listings if item.call is None]
+        found = _("{count} in {folder}").format(count=len(listings), folder=settings.calls_path)
+        if bad:
+            found += ngettext(
+                ", {count} with problems", ", {count} with problems", len(bad)
+            ).format(count=len(bad))
         checks.append(
             Check(
                 "calls",
                 not bad and bool(listings),
-                f"{len(listings)} in {settings.calls_path}"
-                + (f", {len(bad)} with problems" if bad else ""),
-                "run 'slrbcall calls validate FILE' to see the problems" if bad else None,
+                found,
+                _("run 'slrbcall calls validate FILE' to see the problems") if bad else None,
             )
         )
     except SlrbcallError as exc:
@@ -262,7 +291,11 @@ def doctor(settings: Settings) -> list[Check]:
     templates = settings.templates_path
     checks.append(
         Check(
-            "templates", templates.is_dir(), str(templates), "pass --templates-dir", optional=True
+            "templates",
+            templates.is_dir(),
+            str(templates),
+            _("pass --templates-dir"),
+            optional=True,
         )
     )
 
@@ -274,8 +307,10 @@ def doctor(settings: Settings) -> list[Check]:
             Check(
                 "workspace",
                 writable,
-                f"{db} ({'exists' if db.exists() else 'will be created'})",
-                f"the folder {folder} is not writable: pass --db PATH",
+                (_("{path} (exists)") if db.exists() else _("{path} (will be created)")).format(
+                    path=db
+                ),
+                _("the folder {folder} is not writable: pass --db PATH").format(folder=folder),
             )
         )
         if db.exists():
@@ -284,15 +319,13 @@ def doctor(settings: Settings) -> list[Check]:
         checks.extend(_server_checks(db))
 
     office = find_libreoffice()
-    version = libreoffice_version(office) if office else None
+    version = (libreoffice_version(office) if office else None) or _("unknown version")
     checks.append(
         Check(
             "libreoffice",
             office is not None,
-            f"{version or 'unknown version'} ({office})"
-            if office
-            else "not found (needed for --pdf)",
-            INSTALL_HINT,
+            f"{version} ({office})" if office else _("not found (needed for --pdf)"),
+            _(INSTALL_HINT),
             optional=True,
         )
     )
@@ -307,8 +340,8 @@ def doctor(settings: Settings) -> list[Check]:
             Check(
                 "fonts",
                 bool(present),
-                ", ".join(present) or "no metric-compatible fonts found",
-                "install fonts-liberation so that PDFs keep Word's layout",
+                ", ".join(present) or _("no metric-compatible fonts found"),
+                _("install fonts-liberation so that PDFs keep Word's layout"),
                 optional=True,
             )
         )
@@ -322,7 +355,13 @@ def _server_checks(url: str) -> list[Check]:
     except SlrbcallError as exc:
         return [Check("workspace", False, str(exc).splitlines()[0])]
     checks = [
-        Check("workspace", True, f"{label_of(url)} ({'exists' if exists else 'will be created'})")
+        Check(
+            "workspace",
+            True,
+            (_("{path} (exists)") if exists else _("{path} (will be created)")).format(
+                path=label_of(url)
+            ),
+        )
     ]
     if not exists:
         return checks
@@ -333,9 +372,13 @@ def _server_checks(url: str) -> list[Check]:
         Check(
             "workspace owner",
             owner != login,
-            f"the audit and payment tables belong to {owner}; this login is {login}",
-            "the tool's login owns the tables and could alter them: have an administrator "
-            "make the workspace (docs/concepts.md, 'Which backend')",
+            _("the audit and payment tables belong to {owner}; this login is {login}").format(
+                owner=owner, login=login
+            ),
+            _(
+                "the tool's login owns the tables and could alter them: have an administrator "
+                "make the workspace (docs/concepts.md, 'Which backend')"
+            ),
             optional=True,
         )
     )
@@ -345,7 +388,7 @@ def _server_checks(url: str) -> list[Check]:
 def _workspace_checks(db: Path | str) -> list[Check]:
     """Whether the workspace's pages are sound, its guards as the migrations made them,
     its audit trail as it was recorded, and what it holds as its commands recorded it."""
-    restore = "restore the last copy of the workspace"
+    restore = _("restore the last copy of the workspace")
     try:
         with Workspace.open(db, create=False) as ws:
             state = ws.integrity()
@@ -365,29 +408,38 @@ def _workspace_checks(db: Path | str) -> list[Check]:
             ]
     except SlrbcallError as exc:
         return [Check("workspace integrity", False, str(exc).splitlines()[0], restore)]
-    outside = "changed outside slrbcall, with no audit row"
     return [
         Check(
             "audit trail",
             broken is None,
-            str(broken) if broken else f"every row as it was recorded ({chains} chains)",
-            f"the audit trail was altered outside slrbcall: {restore}",
+            str(broken)
+            if broken
+            else ngettext(
+                "every row as it was recorded ({count} chain)",
+                "every row as it was recorded ({count} chains)",
+                chains,
+            ).format(count=chains),
+            _("the audit trail was altered outside slrbcall: {restore}").format(restore=restore),
         ),
-        Check("workspace integrity", True, state, restore),
+        Check("workspace integrity", True, _("ok"), restore),
         Check(
             "workspace guards",
             not guards,
-            "; ".join(guards) or "every trigger and view as the migrations made it",
-            f"the guards were altered outside slrbcall: {restore}; until then no command "
-            "writes to it",
+            "; ".join(guards) or _("every trigger and view as the migrations made it"),
+            _(
+                "the guards were altered outside slrbcall: {restore}; until then no command "
+                "writes to it"
+            ).format(restore=restore),
         ),
         Check(
             "workspace contents",
             not dangling and not contents,
             "; ".join([*dangling, *contents])
-            or "every application as its audit recorded it; every decision whole",
-            f"{outside}: {restore} (or take that application's file in again, which "
-            "records the change)",
+            or _("every application as its audit recorded it; every decision whole"),
+            _(
+                "changed outside slrbcall, with no audit row: {restore} (or take that "
+                "application's file in again, which records the change)"
+            ).format(restore=restore),
         ),
     ]
 
@@ -410,9 +462,17 @@ def _application_drift(ws: Workspace, call_id: str) -> list[str]:
         reference = stored.row["reference"]
         own = _hash_of(stored.row)
         if stored.content_sha256 not in (own, _earlier_hash_of(stored.row)):
-            found.append(f"{reference}: its fields do not match the hash stored with them")
+            found.append(
+                _("{reference}: its fields do not match the hash stored with them").format(
+                    reference=reference
+                )
+            )
         elif audited.get(f"{call_id}/{reference}", stored.content_sha256) != stored.content_sha256:
-            found.append(f"{reference}: its fields are not the ones its audit last recorded")
+            found.append(
+                _("{reference}: its fields are not the ones its audit last recorded").format(
+                    reference=reference
+                )
+            )
     return found
 
 
@@ -435,7 +495,11 @@ def _decision_drift(ws: Workspace, call_id: str) -> list[str]:
     runs = {run.id: run for run in ws.runs(call_id)}
     for adoption in ws.adoptions(call_id):
         if adoption.run_id not in runs:
-            found.append(f"run {adoption.run_id}, adopted on {adoption.at[:10]}, is missing")
+            found.append(
+                _("run {run}, adopted on {day}, is missing").format(
+                    run=adoption.run_id, day=_day(adoption.at[:10])
+                )
+            )
     for run in runs.values():
         rows = ws.decisions(run.id)
         recorded = {
@@ -443,18 +507,30 @@ def _decision_drift(ws: Workspace, call_id: str) -> list[str]:
             for line in run.result.get("lines", [])
         }
         if not rows:
-            found.append(f"run {run.id} has no decision left")
+            found.append(_("run {run} has no decision left").format(run=run.id))
             continue
         changed = sorted(
             ref for ref in recorded.keys() | rows.keys() if recorded.get(ref) != rows.get(ref)
         )
         if changed:
             found.append(
-                f"run {run.id}: the decision of {', '.join(changed)} differs from the run's record"
+                ngettext(
+                    "run {run}: the decision of {references} differs from the run's record",
+                    "run {run}: the decisions of {references} differ from the run's record",
+                    len(changed),
+                ).format(run=run.id, references=", ".join(changed))
             )
-        if sum(amount for amount, _ in rows.values()) != run.awarded_cents:
-            found.append(f"run {run.id}: its total differs from its decisions")
+        if sum(amount for amount, _kind in rows.values()) != run.awarded_cents:
+            found.append(_("run {run}: its total differs from its decisions").format(run=run.id))
     return found
+
+
+def _day(iso: str) -> str:
+    """An ISO day of the workspace as the officer reads it."""
+    try:
+        return format_day(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _cents(plain: object) -> int | None:

@@ -222,8 +222,10 @@ class SlrbcallGroup(TyperGroup):
                 # the workspace nor the audit can store.
                 shown = arg.encode("utf-8", "replace").decode("utf-8")
                 raise click.UsageError(
-                    f"the argument {shown!r} is not UTF-8 text: rename the file, or type "
-                    "the text again",
+                    _(
+                        "the argument {argument} is not UTF-8 text: rename the file, or type "
+                        "the text again"
+                    ).format(argument=repr(shown)),
                     ctx,
                 )
         return super().parse_args(ctx, hoist_global_options(args))

@@ -8,8 +8,11 @@ import typer
 
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.intake import application_json
+from slrbcall.cli.labels import APPLICATION_STATUSES, label
+from slrbcall.cli.notation import day, local
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
+from slrbcall.i18n import N_, _, ngettext
 from slrbcall.intake import service as intake_service
 from slrbcall.model import ApplicationStatus
 
@@ -46,16 +49,16 @@ def list_(
         emit_json([application_json(v.application) for v in views])
         return
     call = loaded.call
-    themes = {t.key: t.label.fr for t in call.themes}
+    themes = {t.key: local(t.label) for t in call.themes}
     view = table(
-        "reference",
-        "applicant",
-        "title",
-        "theme",
-        "requested",
-        "status",
+        _("reference"),
+        _("applicant"),
+        _("title"),
+        _("theme"),
+        _("requested"),
+        _("status"),
         title=call.id,
-        numeric=("requested",),
+        numeric=(_("requested"),),
     )
     for item in views:
         a = item.application
@@ -65,12 +68,23 @@ def list_(
             text(a.title),
             text(themes.get(a.theme or "", a.theme_text or "")),
             eur(a.requested_cents),
-            text(a.status.value, "green" if a.status.value == "eligible" else "red"),
+            text(
+                label(APPLICATION_STATUSES, a.status.value),
+                "green" if a.status.value == "eligible" else "red",
+            ),
         )
     console = out_console()
     console.print(view)
     total = sum(v.application.requested_cents for v in views)
-    console.print(text(f"{len(views)} applications, {eur(total)} requested."))
+    console.print(
+        text(
+            ngettext(
+                "{count} application, {amount} requested.",
+                "{count} applications, {amount} requested.",
+                len(views),
+            ).format(count=len(views), amount=eur(total))
+        )
+    )
 
 
 @app.command()
@@ -101,35 +115,48 @@ def show(
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
+    months = a.duration_months
     rows = [
-        ("reference", a.reference),
-        ("status", a.status.value),
-        ("applicant", a.applicant_name + (f" ({a.applicant})" if a.applicant else "")),
-        ("partner", a.partner or ""),
-        ("partner BCE/KBO", a.partner_enterprise_number or ""),
-        ("partner address", a.partner_address or ""),
-        ("partner IBAN", a.partner_iban or ""),
-        ("partner represented by", a.partner_representative or ""),
+        (N_("reference"), a.reference),
+        (N_("status"), label(APPLICATION_STATUSES, a.status.value)),
+        (N_("applicant"), a.applicant_name + (f" ({a.applicant})" if a.applicant else "")),
+        (N_("partner"), a.partner or ""),
+        (N_("partner BCE/KBO"), a.partner_enterprise_number or ""),
+        (N_("partner address"), a.partner_address or ""),
+        (N_("partner IBAN"), a.partner_iban or ""),
+        (N_("partner represented by"), a.partner_representative or ""),
         *(
-            [("second housing company", a.second_housing_company)]
+            [(N_("second housing company"), a.second_housing_company)]
             if a.second_housing_company
             else []
         ),
-        *([("commune", a.commune)] if a.commune else []),
-        ("title", a.title),
-        ("theme", theme.label.fr if theme else (a.theme_text or "")),
-        ("requested", str(eur(a.requested_cents))),
-        ("duration", f"{a.duration_months} months" if a.duration_months else ""),
-        ("start", a.start_date.isoformat() if a.start_date else ""),
-        ("received", a.received_date.isoformat() if a.received_date else ""),
-        ("language", a.language.value),
-        ("residents targeted", str(a.residents_targeted or "")),
-        ("contact", " ".join(x for x in (a.contact_name, a.contact_email) if x)),
-        ("summary", a.summary or ""),
-        ("from", f"{item.file_name}, row {a.source_row} (stored {item.updated_at})"),
+        *([(N_("commune"), a.commune)] if a.commune else []),
+        (N_("title"), a.title),
+        (N_("theme"), local(theme.label) if theme else (a.theme_text or "")),
+        (N_("requested"), str(eur(a.requested_cents))),
+        (
+            N_("duration"),
+            ngettext("{count} month", "{count} months", months).format(count=months)
+            if months
+            else "",
+        ),
+        (N_("start"), day(a.start_date)),
+        (N_("received"), day(a.received_date)),
+        (N_("language"), a.language.value),
+        (N_("residents targeted"), str(a.residents_targeted or "")),
+        (N_("contact"), " ".join(x for x in (a.contact_name, a.contact_email) if x)),
+        (N_("summary"), a.summary or ""),
+        (
+            N_("from"),
+            _("{file}, row {row} (stored {at})").format(
+                file=item.file_name, row=a.source_row, at=item.updated_at
+            ),
+        ),
     ]
     for name, value in rows:
-        grid.add_row(name, text(value))
+        grid.add_row(_(name), text(value))
     for reason in a.reasons:
-        grid.add_row("ineligible", text(f"{reason.message} [{reason.code}]", "red"))
+        grid.add_row(
+            _(APPLICATION_STATUSES["ineligible"]), text(f"{reason.message} [{reason.code}]", "red")
+        )
     out_console().print(grid)

@@ -10,8 +10,18 @@ import typer
 from slrbcall.calls import service as calls_service
 from slrbcall.calls.definition import json_schema
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.labels import (
+    AGGREGATIONS,
+    ANCHORS,
+    CONDITIONS,
+    DURATION_RULES,
+    ORGANISATION_KINDS,
+    label,
+)
+from slrbcall.cli.notation import day, decimal, local
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.cli.renew import renew
+from slrbcall.i18n import _, language, ngettext
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
@@ -42,7 +52,14 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
         return
     view = table(
-        "id", "title", "budget", "grants", "months", "themes", "state", numeric=("budget",)
+        _("id"),
+        _("title"),
+        _("budget"),
+        _("grants"),
+        _("months"),
+        _("themes"),
+        _("state"),
+        numeric=(_("budget"),),
     )
     for item in listings:
         if item.call is None:
@@ -54,23 +71,26 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 text(""),
                 text(""),
                 text(""),
-                text(f"{count} problem{'s' if count != 1 else ''}", "red"),
+                text(
+                    ngettext("{count} problem", "{count} problems", count).format(count=count),
+                    "red",
+                ),
             )
             continue
         call = item.call
         view.add_row(
             text(call.id),
-            text(call.title_fr),
+            text(call.title_nl if language() == "nl" else call.title_fr),
             eur(call.budget_cents),
             text(f"{format_eur(call.grant_min_cents)} - {format_eur(call.grant_max_cents)}"),
             text(call.duration_months),
             text(len(call.themes)),
-            text("valid", "green"),
+            text(_("valid"), "green"),
         )
     console = out_console()
     console.print(view)
     if any(item.call is None for item in listings):
-        console.print(text("Run 'slrbcall calls validate FILE' to see the problems."))
+        console.print(text(_("Run 'slrbcall calls validate FILE' to see the problems.")))
 
 
 @app.command()
@@ -110,7 +130,7 @@ def validate(
         return
     console = out_console()
     for path in valid:
-        console.print(text(f"{path}: ok"))
+        console.print(text(_("{file}: ok").format(file=path)))
 
 
 @app.command()
@@ -238,30 +258,53 @@ def render_call(loaded: LoadedCall) -> None:
     facts.add_column()
     facts.add_row("titel (nl)", text(call.title.nl))
     facts.add_row("titre (fr)", text(call.title.fr))
-    facts.add_row("authority", text(call.authority))
-    facts.add_row("budget", eur(call.budget_cents))
+    facts.add_row(_("authority"), text(call.authority))
+    facts.add_row(_("budget"), eur(call.budget_cents))
     facts.add_row(
-        "grants",
+        _("grants"),
         text(
-            f"{format_eur(call.grant_min_cents)} to {format_eur(call.grant_max_cents)}, "
-            f"partial awards in steps of {format_eur(call.granularity_cents)}"
+            _("{minimum} to {maximum}, partial awards in steps of {step}").format(
+                minimum=format_eur(call.grant_min_cents),
+                maximum=format_eur(call.grant_max_cents),
+                step=format_eur(call.granularity_cents),
+            )
         ),
     )
-    rule = "must last" if call.eligibility.duration.value == "equal" else "last at most"
-    facts.add_row("duration", text(f"{call.duration_months} months (projects {rule} this)"))
-    eligible = ", ".join(k.value for k in call.eligibility.applicant_kinds)
-    partner = "a partner is required" if call.eligibility.partner_required else "partner optional"
+    months = call.duration_months
+    facts.add_row(
+        _("duration"),
+        text(
+            ngettext(
+                "{count} month (projects {rule} this)",
+                "{count} months (projects {rule} this)",
+                months,
+            ).format(count=months, rule=label(DURATION_RULES, call.eligibility.duration.value))
+        ),
+    )
+    eligible = ", ".join(
+        label(ORGANISATION_KINDS, k.value) for k in call.eligibility.applicant_kinds
+    )
+    partner = (
+        _("a partner is required") if call.eligibility.partner_required else _("partner optional")
+    )
     most = call.eligibility.max_applications_per_applicant
     facts.add_row(
-        "eligibility",
-        text(f"{eligible}; {partner}" + (f"; at most {most} per applicant" if most else "")),
+        _("eligibility"),
+        text(
+            _("{kinds}; {partner}").format(kinds=eligible, partner=partner)
+            + (_("; at most {count} per applicant").format(count=most) if most else "")
+        ),
     )
     facts.add_row(
-        "scoring",
+        _("scoring"),
         text(
-            f"{call.aggregation.value} of the reviewers' weighted scores"
+            _("{aggregation} of the reviewers' weighted scores").format(
+                aggregation=label(AGGREGATIONS, call.aggregation.value)
+            )
             + (
-                f"; flag when they differ by more than {call.disagreement_threshold} points"
+                _("; flag when they differ by more than {threshold} points").format(
+                    threshold=decimal(call.disagreement_threshold)
+                )
                 if call.disagreement_threshold is not None
                 else ""
             )
@@ -269,65 +312,81 @@ def render_call(loaded: LoadedCall) -> None:
     )
     allocation = call.allocation
     facts.add_row(
-        "allocation",
+        _("allocation"),
         text(
-            f"policy {allocation.policy.value}, partial {allocation.partial.value}, "
-            f"tie-break {', '.join(allocation.tie_break)}"
+            _("policy {policy}, partial {partial}, tie-break {keys}").format(
+                policy=allocation.policy.value,
+                partial=allocation.partial.value,
+                keys=", ".join(allocation.tie_break),
+            )
         ),
     )
     facts.add_row(
-        "signatories",
+        _("signatories"),
         text(
             ", ".join(
-                s.role.value + ("" if (s.min, s.max) == (1, 1) else f" ({s.min}-{s.max})")
+                label(ORGANISATION_KINDS, s.role.value)
+                + ("" if (s.min, s.max) == (1, 1) else f" ({s.min}-{s.max})")
                 for s in call.signatories
             )
         ),
     )
     if call.illustrative:
-        facts.add_row("illustrative", text(", ".join(call.illustrative), "yellow"))
-    facts.add_row("file", text(f"{loaded.path} (sha256 {loaded.sha256[:12]})"))
+        facts.add_row(_("illustrative"), text(", ".join(call.illustrative), "yellow"))
+    facts.add_row(_("file"), text(f"{loaded.path} (sha256 {loaded.sha256[:12]})"))
 
-    themes = table("theme", "nl", "fr", title="Themes")
+    themes = table(_("theme"), "nl", "fr", title=_("Themes"))
     for theme in call.themes:
         themes.add_row(text(theme.key), text(theme.label.nl), text(theme.label.fr))
 
+    # The labels of the call in the officer's language: Dutch for a Dutch-speaking
+    # officer, else French (the calls have no English labels).
+    label_column = _("label (nl)") if language() == "nl" else _("label (fr)")
     criteria = table(
-        "criterion",
-        "label (fr)",
-        "weight",
-        "max mark",
-        title="Criteria",
-        numeric=("weight", "max mark"),
+        _("criterion"),
+        label_column,
+        _("weight"),
+        _("max mark"),
+        title=_("Criteria"),
+        numeric=(_("weight"), _("max mark")),
     )
     for criterion in call.criteria:
         criteria.add_row(
             text(criterion.key),
-            text(criterion.label.fr),
-            text(criterion.weight),
-            text(criterion.max_mark),
+            text(local(criterion.label)),
+            text(decimal(criterion.weight)),
+            text(decimal(criterion.max_mark)),
         )
 
-    timeline = table("when", "milestone (fr)", title="Timeline")
+    milestone_column = _("milestone (nl)") if language() == "nl" else _("milestone (fr)")
+    timeline = table(_("when"), milestone_column, title=_("Timeline"))
     for milestone in call.milestones:
-        when = milestone.date.isoformat() if milestone.date else (milestone.month or "")
-        timeline.add_row(text(when), text(milestone.label.fr))
+        when = day(milestone.date) if milestone.date else (milestone.month or "")
+        timeline.add_row(text(when), text(local(milestone.label)))
     for deadline in call.deadlines:
-        repeat = f", then every {deadline.every_months} months" if deadline.every_months else ""
-        timeline.add_row(
-            text(f"{deadline.anchor.value} + {deadline.months} months{repeat}"),
-            text(deadline.label.fr),
-        )
+        after = ngettext(
+            "{anchor} + {count} month", "{anchor} + {count} months", deadline.months
+        ).format(anchor=label(ANCHORS, deadline.anchor.value), count=deadline.months)
+        if deadline.every_months:
+            after += ngettext(
+                ", then every {count} month", ", then every {count} months", deadline.every_months
+            ).format(count=deadline.every_months)
+        timeline.add_row(text(after), text(local(deadline.label)))
 
     tranches = table(
-        "#", "share", "condition", "label (fr)", title="Payment tranches", numeric=("share",)
+        "#",
+        _("share"),
+        _("condition"),
+        label_column,
+        title=_("Payment tranches"),
+        numeric=(_("share"),),
     )
     for tranche in call.tranches:
         tranches.add_row(
             text(tranche.number),
-            text(f"{tranche.percent}%"),
-            text(tranche.condition.value),
-            text(tranche.label.fr),
+            text(_("{percent}%").format(percent=decimal(tranche.percent))),
+            text(label(CONDITIONS, tranche.condition.value)),
+            text(local(tranche.label)),
         )
 
     out_console().print(

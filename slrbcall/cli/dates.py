@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from slrbcall.cli.options import OptionType
+from slrbcall.i18n import _, format_day
 from slrbcall.sheets.cells import CellError, read_date
 from slrbcall.sheets.model import Cell
 
@@ -43,10 +44,12 @@ class Day(OptionType):
             except CellError as exc:
                 self.fail(str(exc), param, ctx)
         if day is None:
-            self.fail("an empty date (write 2024-06-20 or 20/06/2024)", param, ctx)
+            self.fail(_("an empty date (write 2024-06-20 or 20/06/2024)"), param, ctx)
         if not FIRST_DAY <= day <= LAST_DAY:  # a date given as such, not typed
             self.fail(
-                f"{day.isoformat()} is outside the years {FIRST_DAY.year} to {LAST_DAY.year}",
+                _("{day} is outside the years {first} to {last}").format(
+                    day=format_day(day), first=FIRST_DAY.year, last=LAST_DAY.year
+                ),
                 param,
                 ctx,
             )

@@ -8,10 +8,14 @@ from typing import Annotated
 import typer
 
 from slrbcall import demo as demo_service
+from slrbcall.allocation.codes import decision_label
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.notation import day, decimal, local
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.committee.scoring import flag_label
 from slrbcall.followup import ItemStatus
 from slrbcall.followup.settlement import settlement_json
+from slrbcall.i18n import _, ngettext
 from slrbcall.reports.figures import figures_json
 
 
@@ -78,8 +82,20 @@ def demo(
         )
         return
     console = out_console()
-    console.print(text(f"1. Validated {len(result.calls)} call definitions:", "bold"))
-    view = table("call", "budget", "grants", "months", "themes", numeric=("budget",))
+    say = console.print
+    say(
+        text(
+            ngettext(
+                "1. Validated {count} call definition:",
+                "1. Validated {count} call definitions:",
+                len(result.calls),
+            ).format(count=len(result.calls)),
+            "bold",
+        )
+    )
+    view = table(
+        _("call"), _("budget"), _("grants"), _("months"), _("themes"), numeric=(_("budget"),)
+    )
     for item in result.calls:
         call = item.call
         view.add_row(
@@ -87,13 +103,16 @@ def demo(
             eur(call.budget_cents),
             text(f"{eur(call.grant_min_cents)} - {eur(call.grant_max_cents)}"),
             text(call.duration_months),
-            text(", ".join(t.label.fr for t in call.themes)),
+            text(", ".join(local(t.label) for t in call.themes)),
         )
-    console.print(view)
-    console.print(
+    say(view)
+    say(
         text(
-            f"2. Recorded {result.intake.call_id} in a fresh workspace {result.db_path} "
-            f"(schema {result.status.schema_version})",
+            _("2. Recorded {call} in a fresh workspace {path} (schema {version})").format(
+                call=result.intake.call_id,
+                path=result.db_path,
+                version=result.status.schema_version,
+            ),
             "bold",
         )
     )
@@ -102,115 +121,185 @@ def demo(
     eligible = [a for a in apps if a.status.value == "eligible"]
     companies = {a.applicant or a.applicant_name for a in apps}
     requested = sum(a.requested_cents for a in apps)
-    console.print(
+    say(
         text(
-            f"3. Took in {len(apps)} applications for {taken.call_id} from "
-            f"{taken.file.name}: {len(companies)} housing companies, {eur(requested)} "
-            f"requested, {len(eligible)} eligible, {len(apps) - len(eligible)} ineligible.",
+            ngettext(
+                "3. Took in {count} application for {call} from {file}: {companies}, "
+                "{requested} requested, {eligible} eligible, {ineligible} ineligible.",
+                "3. Took in {count} applications for {call} from {file}: {companies}, "
+                "{requested} requested, {eligible} eligible, {ineligible} ineligible.",
+                len(apps),
+            ).format(
+                count=len(apps),
+                call=taken.call_id,
+                file=taken.file.name,
+                companies=ngettext(
+                    "{count} housing company", "{count} housing companies", len(companies)
+                ).format(count=len(companies)),
+                requested=eur(requested),
+                eligible=len(eligible),
+                ineligible=len(apps) - len(eligible),
+            ),
             "bold",
         )
     )
-    by_theme = table("theme", "applications", "requested", numeric=("applications", "requested"))
+    by_theme = table(
+        _("theme"),
+        _("applications"),
+        _("requested"),
+        numeric=(_("applications"), _("requested")),
+    )
     call = next(item.call for item in result.calls if item.call.id == taken.call_id)
     for theme in call.themes:
         chosen = [a for a in apps if a.theme == theme.key]
         by_theme.add_row(
-            text(theme.label.fr),
+            text(local(theme.label)),
             text(len(chosen)),
             eur(sum(a.requested_cents for a in chosen)),
         )
-    console.print(by_theme)
+    say(by_theme)
     marks = result.scores
-    console.print(
+    members = len(result.ranking.loaded.call.committee)
+    missing = len(marks.missing)
+    say(
         text(
-            f"4. Took in {marks.marks} marks from {marks.file.name}: "
-            f"{len(result.ranking.loaded.call.committee)} committee members, "
-            + (
-                "every application fully marked."
-                if not marks.missing
-                else f"{len(marks.missing)} applications still missing marks."
+            ngettext(
+                "4. Took in {count} mark from {file}: {members}, {state}",
+                "4. Took in {count} marks from {file}: {members}, {state}",
+                marks.marks,
+            ).format(
+                count=marks.marks,
+                file=marks.file.name,
+                members=ngettext(
+                    "{count} committee member", "{count} committee members", members
+                ).format(count=members),
+                state=_("every application fully marked.")
+                if not missing
+                else ngettext(
+                    "{count} application still missing marks.",
+                    "{count} applications still missing marks.",
+                    missing,
+                ).format(count=missing),
             ),
             "bold",
         )
     )
     flagged = [
-        f"{line.reference} ({', '.join(line.flags)})"
-        for _, line, _ in result.ranking.lines
+        f"{line.reference} ({', '.join(flag_label(flag) for flag in line.flags)})"
+        for _rank, line, _tied in result.ranking.lines
         if line.flags
     ]
     conflicts = sorted(
-        f"{member} on {ref}"
+        _("{member} on {reference}").format(member=member, reference=ref)
         for ref, members in result.ranking.conflicts.items()
         for member in members
     )
-    console.print(
+    say(
         text(
-            f"5. Ranked them. Conflicts of interest left out: {', '.join(conflicts) or 'none'}. "
-            f"Flags: {', '.join(flagged) or 'none'}.",
+            _(
+                "5. Ranked them. Conflicts of interest left out: {conflicts}. Flags: {flags}."
+            ).format(
+                conflicts=", ".join(conflicts) or _("none"), flags=", ".join(flagged) or _("none")
+            ),
             "bold",
         )
     )
     allocated = result.allocation.result
-    console.print(
+    say(
         text(
-            f"6. Allocated {eur(allocated.options.budget_cents)} ({allocated.policy.value}):",
+            _("6. Allocated {budget} ({policy}):").format(
+                budget=eur(allocated.options.budget_cents), policy=allocated.policy.value
+            ),
             "bold",
         )
     )
     titles = {a.reference: a.title for a in taken.applications}
     decisions = table(
-        "rank",
-        "reference",
-        "project",
-        "score",
-        "requested",
-        "awarded",
-        "decision",
-        numeric=("rank", "score", "requested", "awarded"),
+        _("rank"),
+        _("reference"),
+        _("project"),
+        _("score"),
+        _("requested"),
+        _("awarded"),
+        _("decision"),
+        numeric=(_("rank"), _("score"), _("requested"), _("awarded")),
     )
     for decision in allocated.lines:
         decisions.add_row(
             text(decision.rank or "-"),
             text(decision.reference),
             text(titles.get(decision.reference, "")),
-            text(f"{decision.score:.2f}" if decision.rank else "-"),
+            text(decimal(decision.score, 2) if decision.rank else "-"),
             eur(decision.requested_cents),
             eur(decision.amount_cents),
-            text(decision.decision.value, "green" if decision.amount_cents else ""),
+            text(decision_label(decision.decision.value), "green" if decision.amount_cents else ""),
         )
-    console.print(decisions)
-    console.print(
+    say(decisions)
+    say(
         text(
-            f"   {eur(allocated.total_awarded_cents)} awarded, {eur(allocated.remainder_cents)} "
-            "left; every decision has its reason ('slrbcall explain EMP23-13')."
+            _(
+                "   {awarded} awarded, {left} left; every decision has its reason "
+                "('slrbcall explain EMP23-13')."
+            ).format(
+                awarded=eur(allocated.total_awarded_cents), left=eur(allocated.remainder_cents)
+            )
         )
     )
-    console.print(
+    say(
         text(
-            f"   Stored as proposal run {result.adoption.run.id}, then adopted as the call's "
-            "decision ('slrbcall allocations list')."
+            _(
+                "   Stored as proposal run {run}, then adopted as the call's decision "
+                "('slrbcall allocations list')."
+            ).format(run=result.adoption.run.id)
         )
     )
     fig = result.report.figures
-    console.print(
+    say(
         text(
-            f"7. Key figures: {fig.applications} applications from {fig.companies} housing "
-            f"companies; {fig.funded} funded; grants between {eur(fig.grant_min_cents)} and "
-            f"{eur(fig.grant_max_cents)} over {fig.duration_months} months; "
-            f"{eur(fig.requested_cents)} requested against {eur(fig.budget_cents)} available; "
-            f"{eur(fig.awarded_cents)} awarded. The board's workbook: "
-            f"{result.out_dir / 'report.xlsx'}",
+            _(
+                "7. Key figures: {applications} from {companies}; {funded} funded; grants "
+                "between {minimum} and {maximum} over {months}; {requested} requested against "
+                "{budget} available; {awarded} awarded. The board's workbook: {file}"
+            ).format(
+                applications=ngettext(
+                    "{count} application", "{count} applications", fig.applications
+                ).format(count=fig.applications),
+                companies=ngettext(
+                    "{count} housing company", "{count} housing companies", fig.companies
+                ).format(count=fig.companies),
+                funded=fig.funded,
+                minimum=eur(fig.grant_min_cents),
+                maximum=eur(fig.grant_max_cents),
+                months=ngettext("{count} month", "{count} months", fig.duration_months).format(
+                    count=fig.duration_months
+                ),
+                requested=eur(fig.requested_cents),
+                budget=eur(fig.budget_cents),
+                awarded=eur(fig.awarded_cents),
+                file=result.out_dir / "report.xlsx",
+            ),
             "bold",
         )
     )
+    conventions, letters = result.conventions, result.letters
     documents = [
-        f"{len(done.files)} {label}" + (f" (and {len(done.pdfs)} PDF files)" if done.pdfs else "")
-        for label, done in (("conventions", result.conventions), ("letters", result.letters))
+        ngettext("{count} convention", "{count} conventions", len(conventions.files)).format(
+            count=len(conventions.files)
+        )
+        + _pdf_files(len(conventions.pdfs)),
+        ngettext("{count} letter", "{count} letters", len(letters.files)).format(
+            count=len(letters.files)
+        )
+        + _pdf_files(len(letters.pdfs)),
     ]
-    console.print(
+    say(
         text(
-            f"8. Rendered {' and '.join(documents)} in {result.conventions.out_dir} and "
-            f"{result.letters.out_dir}",
+            _("8. Rendered {conventions} and {letters} in {folder} and {outbox}").format(
+                conventions=documents[0],
+                letters=documents[1],
+                folder=conventions.out_dir,
+                outbox=letters.out_dir,
+            ),
             "bold",
         )
     )
@@ -218,18 +307,36 @@ def demo(
     w = later.withdrawal.withdrawn
     moved = later.reallocation.result
     (funded,) = moved.funded  # the shipped example funds one project from the reserve
-    when = "before any payment" if not w.paid_cents else f"after {eur(w.paid_cents)} was paid"
+    when = (
+        _("before any payment")
+        if not w.paid_cents
+        else _("after {amount} was paid").format(amount=eur(w.paid_cents))
+    )
     pdfs = len(later.conventions.pdfs) + len(later.letters.pdfs)
-    console.print(
+    say(
         text(
-            f"9. {later.withdrawal.reference} withdrew on {w.on}, {when} ({w.reason}): "
-            f"{eur(moved.free_cents)} was free ({eur(moved.released_cents)} released, "
-            f"{eur(moved.unspent_cents)} left unspent). The reserve's first project that "
-            f"fits, {funded.reference}, was funded {eur(funded.amount_cents)} from the "
-            f"reserve (run {later.adoption.run.id}, adopted); "
-            f"{eur(moved.free_cents - moved.awarded_cents)} is left. Rendered its convention "
-            f"and award letter" + (f" (and {pdfs} PDF files)" if pdfs else "") + " in "
-            f"{later.conventions.out_dir} and {later.letters.out_dir}",
+            _(
+                "9. {reference} withdrew on {day}, {when} ({reason}): {free} was free "
+                "({released} released, {unspent} left unspent). The reserve's first project "
+                "that fits, {funded}, was funded {amount} from the reserve (run {run}, "
+                "adopted); {left} is left. Rendered its convention and award letter{pdfs} in "
+                "{folder} and {outbox}"
+            ).format(
+                reference=later.withdrawal.reference,
+                day=day(w.on),
+                when=when,
+                reason=w.reason,
+                free=eur(moved.free_cents),
+                released=eur(moved.released_cents),
+                unspent=eur(moved.unspent_cents),
+                funded=funded.reference,
+                amount=eur(funded.amount_cents),
+                run=later.adoption.run.id,
+                left=eur(moved.free_cents - moved.awarded_cents),
+                pdfs=_pdf_files(pdfs),
+                folder=later.conventions.out_dir,
+                outbox=later.letters.out_dir,
+            ),
             "bold",
         )
     )
@@ -238,24 +345,46 @@ def demo(
     assert follow is not None  # the command always runs the follow-up stage
     line = follow.timeline.timeline
     first = follow.payments[0].payment
-    console.print(
+    say(
         text(
-            f"10. Followed the projects up to {line.today.isoformat()}: "
-            f"{len(follow.milestones)} milestones recorded, {len(follow.payments)} tranches "
-            f"paid (e.g. {first.reference} tranche {first.tranche}: "
-            f"{eur(first.amount_cents)}); "
-            f"timeline: {line.count(ItemStatus.OVERDUE)} overdue, "
-            f"{line.count(ItemStatus.DUE_WITHIN)} due within {line.within} days.",
+            _(
+                "10. Followed the projects up to {day}: {milestones} recorded, {tranches} "
+                "paid (e.g. {reference} tranche {tranche}: {amount}); timeline: {overdue} "
+                "overdue, {due} due within {within}."
+            ).format(
+                day=day(line.today),
+                milestones=ngettext(
+                    "{count} milestone", "{count} milestones", len(follow.milestones)
+                ).format(count=len(follow.milestones)),
+                tranches=ngettext(
+                    "{count} tranche", "{count} tranches", len(follow.payments)
+                ).format(count=len(follow.payments)),
+                reference=first.reference,
+                tranche=first.tranche,
+                amount=eur(first.amount_cents),
+                overdue=line.count(ItemStatus.OVERDUE),
+                due=line.count(ItemStatus.DUE_WITHIN),
+                within=ngettext("{count} day", "{count} days", line.within).format(
+                    count=line.within
+                ),
+            ),
             "bold",
         )
     )
     totals = follow.outcomes.outcomes.totals
-    console.print(
+    say(
         text(
-            f"11. Outcomes from {follow.monitoring.file.name}: "
-            f"{totals.residents_involved} residents involved, "
-            f"{totals.residents_trained} trained, {totals.activities} activities "
-            f"({totals.average_activities} per project), {totals.participants} participants.",
+            _(
+                "11. Outcomes from {file}: {involved} residents involved, {trained} trained, "
+                "{activities} activities ({average} per project), {participants} participants."
+            ).format(
+                file=follow.monitoring.file.name,
+                involved=totals.residents_involved,
+                trained=totals.residents_trained,
+                activities=totals.activities,
+                average=decimal(totals.average_activities),
+                participants=totals.participants,
+            ),
             "bold",
         )
     )
@@ -263,28 +392,55 @@ def demo(
     assert closing is not None  # the command always runs the settlement stage
     paid, owes = (done.settlement for done in closing.settled)
     assert paid.last_tranche is not None  # the shipped example pays EMP23-03 a balance
-    letters = [name for done in closing.settled for name in done.files]
-    console.print(
+    settled_letters = [name for done in closing.settled for name in done.files]
+    expenses = sum(len(j.added) for j in closing.justified)
+    say(
         text(
-            f"12. Settled {paid.reference} and {owes.reference} on {paid.on} from "
-            f"{sum(len(j.added) for j in closing.justified)} justified expenses and the "
-            f"officer's review ({closing.review.file.name}): {paid.reference} admitted "
-            f"{eur(paid.admitted_cents)} of {eur(paid.award_cents)}, "
-            f"{eur(paid.paid_cents)} paid, so its last payment is "
-            f"{eur(paid.last_payment_cents)} instead of "
-            f"{eur(paid.planned_cents[paid.last_tranche - 1])} (paid on "
-            f"{closing.last_payment.payment.paid_on}); "
-            f"{owes.reference} admitted {eur(owes.admitted_cents)}, {eur(owes.paid_cents)} "
-            f"paid, so {eur(owes.recovery_cents)} is to be recovered by {owes.recovery_due}. "
-            f"Letters: {', '.join(letters)}.",
+            _(
+                "12. Settled {paid} and {owes} on {day} from {expenses} and the officer's "
+                "review ({review}): {paid} admitted {paid_admitted} of {paid_award}, "
+                "{paid_paid} paid, so its last payment is {last} instead of {planned} (paid on "
+                "{paid_on}); {owes} admitted {owes_admitted}, {owes_paid} paid, so {recovery} "
+                "is to be recovered by {due}. Letters: {letters}."
+            ).format(
+                paid=paid.reference,
+                owes=owes.reference,
+                day=day(paid.on),
+                expenses=ngettext(
+                    "{count} justified expense", "{count} justified expenses", expenses
+                ).format(count=expenses),
+                review=closing.review.file.name,
+                paid_admitted=eur(paid.admitted_cents),
+                paid_award=eur(paid.award_cents),
+                paid_paid=eur(paid.paid_cents),
+                last=eur(paid.last_payment_cents),
+                planned=eur(paid.planned_cents[paid.last_tranche - 1]),
+                paid_on=day(closing.last_payment.payment.paid_on),
+                owes_admitted=eur(owes.admitted_cents),
+                owes_paid=eur(owes.paid_cents),
+                recovery=eur(owes.recovery_cents),
+                due=day(owes.recovery_due),
+                letters=", ".join(settled_letters),
+            ),
             "bold",
         )
     )
-    console.print(text(f"The workspace and files are in {result.out_dir}"))
-    console.print(
+    say(text(_("The workspace and files are in {folder}").format(folder=result.out_dir)))
+    say(
         text(
-            "Its calls folder holds the example registry (made-up facts): go on with "
-            f"'slrbcall --db {result.db_path} --calls-dir {result.out_dir / 'calls'} ...'"
+            _(
+                "Its calls folder holds the example registry (made-up facts): go on with "
+                "'slrbcall --db {path} --calls-dir {calls} ...'"
+            ).format(path=result.db_path, calls=result.out_dir / "calls")
         ),
         soft_wrap=True,
+    )
+
+
+def _pdf_files(count: int) -> str:
+    """`` (and 2 PDF files)``, or nothing without PDF files."""
+    if not count:
+        return ""
+    return ngettext(" (and {count} PDF file)", " (and {count} PDF files)", count).format(
+        count=count
     )

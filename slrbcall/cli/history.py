@@ -6,6 +6,7 @@ import typer
 
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.output import emit_json, out_console, table, text
+from slrbcall.i18n import _
 from slrbcall.reports import service as reports_service
 
 
@@ -44,10 +45,14 @@ def history(
         )
         return
     view = table(
-        "when (UTC)", "who", "what", "why", title=f"{application.reference}: {application.title}"
+        _("when (UTC)"),
+        _("who"),
+        _("what"),
+        _("why"),
+        title=f"{application.reference}: {application.title}",
     )
     for event in events:
-        source = f" (from {event.source})" if event.source else ""
+        source = _(" (from {file})").format(file=event.source) if event.source else ""
         view.add_row(
             text(event.at.replace("T", " ")[:19]),
             text(event.actor or "-"),

@@ -16,7 +16,9 @@ from slrbcall.cli.common import (
     SheetOption,
     settings,
 )
+from slrbcall.cli.notation import number
 from slrbcall.cli.output import emit_json, err_console, eur, out_console, plain_money, table, text
+from slrbcall.i18n import _, ngettext
 from slrbcall.intake import service as intake_service
 
 if TYPE_CHECKING:
@@ -76,19 +78,49 @@ def intake(
         )
         return
     console = out_console()
-    verb = "Would take in" if result.dry_run else "Took in"
+    took = (
+        ngettext(
+            "Would take in {count} application from {file} (sheet '{sheet}') for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged; {eligible} eligible, "
+            "{ineligible} ineligible.",
+            "Would take in {count} applications from {file} (sheet '{sheet}') for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged; {eligible} eligible, "
+            "{ineligible} ineligible.",
+            result.rows,
+        )
+        if result.dry_run
+        else ngettext(
+            "Took in {count} application from {file} (sheet '{sheet}') for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged; {eligible} eligible, "
+            "{ineligible} ineligible.",
+            "Took in {count} applications from {file} (sheet '{sheet}') for {call}: "
+            "{new} new, {changed} changed, {unchanged} unchanged; {eligible} eligible, "
+            "{ineligible} ineligible.",
+            result.rows,
+        )
+    )
     console.print(
         text(
-            f"{verb} {result.rows:,} application{'s' if result.rows != 1 else ''} from "
-            f"{result.file.name} (sheet '{result.sheet}') for {result.call_id}: "
-            f"{len(result.added):,} new, {len(result.changed):,} changed, "
-            f"{len(result.unchanged):,} unchanged; {eligible:,} eligible, "
-            f"{len(result.ineligible):,} ineligible."
+            took.format(
+                count=number(result.rows),
+                file=result.file.name,
+                sheet=result.sheet,
+                call=result.call_id,
+                new=number(len(result.added)),
+                changed=number(len(result.changed)),
+                unchanged=number(len(result.unchanged)),
+                eligible=number(eligible),
+                ineligible=number(len(result.ineligible)),
+            )
         )
     )
     if result.ineligible:
         view = table(
-            "reference", "applicant", "requested", "why it is ineligible", numeric=("requested",)
+            _("reference"),
+            _("applicant"),
+            _("requested"),
+            _("why it is ineligible"),
+            numeric=(_("requested"),),
         )
         for app in result.ineligible:
             view.add_row(
@@ -100,17 +132,30 @@ def intake(
         console.print(view)
     if result.status_moves:
         console.print(
-            text(f"Status changed for stored applications: {', '.join(result.status_moves)}")
+            text(
+                _("Status changed for stored applications: {references}").format(
+                    references=", ".join(result.status_moves)
+                )
+            )
         )
     for warning in result.warnings[:WARNINGS_SHOWN]:
-        console.print(text(f"Warning: {warning}", "yellow"))
+        console.print(text(_("Warning: {message}").format(message=warning), "yellow"))
     if len(result.warnings) > WARNINGS_SHOWN:
         more = len(result.warnings) - WARNINGS_SHOWN
-        console.print(text(f"Warning: {more:,} more warnings; --json lists them all.", "yellow"))
+        console.print(
+            text(
+                ngettext(
+                    "Warning: {count} more warning; --json lists them all.",
+                    "Warning: {count} more warnings; --json lists them all.",
+                    more,
+                ).format(count=number(more)),
+                "yellow",
+            )
+        )
     if result.dry_run:
-        console.print(text("Dry run: nothing was stored."))
+        console.print(text(_("Dry run: nothing was stored.")))
     else:
-        console.print(text(f"Stored in {result.db_path}."))
+        console.print(text(_("Stored in {path}.").format(path=result.db_path)))
 
 
 def application_json(app: Application) -> dict[str, Any]:
@@ -160,7 +205,7 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
             bar = Progress(console=err_console(), transient=True)
             bar.start()
             state["bar"] = bar
-            state["task"] = bar.add_task("Reading rows", total=total)
+            state["task"] = bar.add_task(_("Reading rows"), total=total)
         state["bar"].update(state["task"], completed=done)
 
     try:

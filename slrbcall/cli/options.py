@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 import typer
 
+from slrbcall.i18n import N_, _
 from slrbcall.model import canonical_reference
 from slrbcall.money import AmountError, format_eur, parse_amount
 
@@ -72,7 +73,22 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WHOLE = re.compile(r"[+-]?\d+")
 _SEED = re.compile(r"\d{1,18}")
 _TIE_BREAK_WORDS = ("id", "request-asc", "request-desc")
-_TIE_BREAK_HINT = "use id, request-asc, request-desc, criterion:KEY or lottery:SEED"
+
+#: The units and examples the commands give their numbers (``unit="days"``,
+#: ``example="write e.g. 0.5 or 0,5"``), marked for the catalogs: a refused value names
+#: them in the officer's language.
+_WORDS = (
+    N_("days"),
+    N_("months"),
+    N_("years"),
+    N_("projects"),
+    N_("write e.g. 0.5 or 0,5"),
+    N_("write e.g. 70 or 72,5"),
+)
+
+
+def _tie_break_hint() -> str:
+    return _("use id, request-asc, request-desc, criterion:KEY or lottery:SEED")
 
 
 def _preview(text: str) -> str:
@@ -81,7 +97,7 @@ def _preview(text: str) -> str:
 
 def _suggestion(value: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(value, known, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{value}'?)").format(value=close[0]) if close else ""
 
 
 class Reference(OptionType):
@@ -94,7 +110,9 @@ class Reference(OptionType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         reference = canonical_reference(str(value))
         if not reference:
-            self.fail(f"an empty reference: {_preview(str(value))}", param, ctx)
+            self.fail(
+                _("an empty reference: {value}").format(value=_preview(str(value))), param, ctx
+            )
         return reference
 
 
@@ -116,7 +134,9 @@ class Amount(OptionType):
                 self.fail(str(exc), param, ctx)
         if cents < self.minimum_cents:
             self.fail(
-                f"{format_eur(cents)} is below the minimum of {format_eur(self.minimum_cents)}",
+                _("{amount} is below the minimum of {minimum}").format(
+                    amount=format_eur(cents), minimum=format_eur(self.minimum_cents)
+                ),
                 param,
                 ctx,
             )
@@ -142,11 +162,19 @@ class Number(OptionType):
             text = str(value).strip()
             # Digits and one mark only: 'nan', 'inf', '1e3' and signs never get in.
             if not _NUMBER.fullmatch(text):
-                self.fail(f"not a number: {_preview(str(value))} ({self.example})", param, ctx)
+                self.fail(
+                    _("not a number: {value} ({example})").format(
+                        value=_preview(str(value)), example=_(self.example)
+                    ),
+                    param,
+                    ctx,
+                )
             number = Decimal(text.replace(",", "."))
         if not (number.is_finite() and self.minimum <= number <= self.maximum):
             self.fail(
-                f"must be from {self.minimum} to {self.maximum}, not {_preview(str(value))}",
+                _("must be from {minimum} to {maximum}, not {value}").format(
+                    minimum=self.minimum, maximum=self.maximum, value=_preview(str(value))
+                ),
                 param,
                 ctx,
             )
@@ -169,15 +197,25 @@ class WholeNumber(OptionType):
         else:
             text = str(value).strip()
             if not _WHOLE.fullmatch(text):
-                self.fail(f"not a whole number: {_preview(str(value))}", param, ctx)
+                self.fail(
+                    _("not a whole number: {value}").format(value=_preview(str(value))), param, ctx
+                )
             # Python reads no int of more than 4,300 digits; a bound is never near that.
             digits = text.lstrip("+-").lstrip("0")
             fits = len(digits) <= len(str(max(abs(self.minimum), abs(self.maximum))))
             number = int(text) if fits else None
         if number is None or not self.minimum <= number <= self.maximum:
-            unit = f" {self.unit}" if self.unit else ""
+            bounds = {"minimum": self.minimum, "maximum": self.maximum}
             self.fail(
-                f"must be from {self.minimum} to {self.maximum}{unit}, not {_preview(str(value))}",
+                (
+                    _("must be from {minimum} to {maximum} {unit}, not {value}").format(
+                        **bounds, unit=_(self.unit), value=_preview(str(value))
+                    )
+                    if self.unit
+                    else _("must be from {minimum} to {maximum}, not {value}").format(
+                        **bounds, value=_preview(str(value))
+                    )
+                ),
                 param,
                 ctx,
             )
@@ -199,7 +237,9 @@ class OneOf(OptionType):
         text = str(value)
         if text not in self.choices:
             self.fail(
-                f"{_preview(text)} is not one of {', '.join(self.choices)}"
+                _("{value} is not one of {choices}").format(
+                    value=_preview(text), choices=", ".join(self.choices)
+                )
                 + _suggestion(text, self.choices),
                 param,
                 ctx,
@@ -235,7 +275,11 @@ class AmountOrPercent(OptionType):
         share = text.removesuffix("%").strip()
         percent = Decimal(share.replace(",", ".")) if _NUMBER.fullmatch(share) else None
         if percent is None or percent > 100:
-            self.fail(f"a percent is from 0% to 100%, not {_preview(text)}", param, ctx)
+            self.fail(
+                _("a percent is from 0% to 100%, not {value}").format(value=_preview(text)),
+                param,
+                ctx,
+            )
         return percent
 
 
@@ -255,7 +299,11 @@ class KeyValue(OptionType):
         text = str(value)
         key, sep, given = (part.strip() for part in text.partition("="))
         if not sep or not key or not given:
-            self.fail(f"write {self.name.upper()}, not {_preview(text)}", param, ctx)
+            self.fail(
+                _("write {form}, not {value}").format(form=self.name.upper(), value=_preview(text)),
+                param,
+                ctx,
+            )
         try:
             return key, self.value.convert(given, param, ctx)
         except click.BadParameter as exc:
@@ -272,21 +320,29 @@ class TieBreakKey(OptionType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         keys = [key.strip() for key in str(value).split(",") if key.strip()]
         if not keys:
-            self.fail(f"no tie-break key ({_TIE_BREAK_HINT})", param, ctx)
+            self.fail(_("no tie-break key ({hint})").format(hint=_tie_break_hint()), param, ctx)
         for key in keys:
-            kind, _, rest = key.partition(":")
+            kind, _sep, rest = key.partition(":")
             if key in _TIE_BREAK_WORDS or (kind == "criterion" and rest and " " not in rest):
                 continue
             if kind == "lottery":
                 if _SEED.fullmatch(rest):
                     continue
                 self.fail(
-                    f"the seed of {_preview(key)} is a whole number of up to 18 digits "
-                    "(e.g. lottery:20231115)",
+                    _(
+                        "the seed of {key} is a whole number of up to 18 digits "
+                        "(e.g. lottery:20231115)"
+                    ).format(key=_preview(key)),
                     param,
                     ctx,
                 )
-            self.fail(f"unknown tie-break key {_preview(key)} ({_TIE_BREAK_HINT})", param, ctx)
+            self.fail(
+                _("unknown tie-break key {key} ({hint})").format(
+                    key=_preview(key), hint=_tie_break_hint()
+                ),
+                param,
+                ctx,
+            )
         return ",".join(keys)
 
 
@@ -310,11 +366,17 @@ def check_theme_caps(ctx: typer.Context, themes: Sequence[str], call: Call) -> N
             _refuse(
                 ctx,
                 "theme_cap",
-                f"'{theme}' is not a theme of {call.id}{_suggestion(theme, known)}; "
-                f"its themes: {', '.join(known)}",
+                _("'{theme}' is not a theme of {call}{suggestion}; its themes: {themes}").format(
+                    theme=theme,
+                    call=call.id,
+                    suggestion=_suggestion(theme, known),
+                    themes=", ".join(known),
+                ),
             )
         if theme in seen:
-            _refuse(ctx, "theme_cap", f"two caps for theme '{theme}': give one")
+            _refuse(
+                ctx, "theme_cap", _("two caps for theme '{theme}': give one").format(theme=theme)
+            )
         seen.add(theme)
 
 
@@ -322,13 +384,20 @@ def check_tie_break(ctx: typer.Context, keys: Sequence[str], call: Call) -> None
     """Each ``criterion:KEY`` names a criterion of ``call`` (parameter ``tie_break``)."""
     criteria = [criterion.key for criterion in call.criteria]
     for key in keys:
-        kind, _, name = key.partition(":")
+        kind, _sep, name = key.partition(":")
         if kind == "criterion" and name not in criteria:
             _refuse(
                 ctx,
                 "tie_break",
-                f"'{name}' is not a criterion of {call.id}{_suggestion(name, criteria)}; "
-                f"its criteria: {', '.join(criteria)}",
+                _(
+                    "'{criterion}' is not a criterion of {call}{suggestion}; its criteria: "
+                    "{criteria}"
+                ).format(
+                    criterion=name,
+                    call=call.id,
+                    suggestion=_suggestion(name, criteria),
+                    criteria=", ".join(criteria),
+                ),
             )
 
 
@@ -355,14 +424,20 @@ class Percents(OptionType):
         # A comma separates the shares: a decimal share takes a point (33.5).
         if not all(re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", part) for part in parts):
             self.fail(
-                f"write the shares in percent, separated by commas, e.g. 60,40 or "
-                f"33.5,33.5,33, not {_preview(text)}",
+                _(
+                    "write the shares in percent, separated by commas, e.g. 60,40 or "
+                    "33.5,33.5,33, not {value}"
+                ).format(value=_preview(text)),
                 param,
                 ctx,
             )
         shares = tuple(Decimal(part) for part in parts)
         if sum(shares) != 100:
             self.fail(
-                f"the shares add up to {sum(shares)}%, not 100%: {_preview(text)}", param, ctx
+                _("the shares add up to {total}%, not 100%: {value}").format(
+                    total=sum(shares), value=_preview(text)
+                ),
+                param,
+                ctx,
             )
         return Shares(shares)

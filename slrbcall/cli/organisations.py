@@ -9,6 +9,7 @@ import typer
 from slrbcall.calls import service as calls_service
 from slrbcall.calls.parties import CALL_FACTS
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.labels import ORGANISATION_KINDS, label
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.errors import RefusedError
@@ -43,11 +44,13 @@ def list_(
     if as_json:
         emit_json([organisation_json(org) for org in found])
         return
-    view = table("key", "kind", "name (fr)", "name (nl)", "BCE/KBO", "address", "signs")
+    view = table(
+        _("key"), _("kind"), _("name (fr)"), _("name (nl)"), "BCE/KBO", _("address"), _("signs")
+    )
     for org in found:
         view.add_row(
             text(org.key),
-            text(org.kind.value),
+            text(label(ORGANISATION_KINDS, org.kind.value)),
             text(org.name.fr),
             text(org.name.nl),
             text(org.enterprise_number or "-"),
@@ -74,29 +77,29 @@ def show(
         return
     console = out_console()
     view = table("", "fr", "nl")
-    view.add_row(text("name"), text(org.name.fr), text(org.name.nl))
+    view.add_row(text(_("name")), text(org.name.fr), text(org.name.nl))
     if org.legal_form:
-        view.add_row(text("legal form"), text(org.legal_form.fr), text(org.legal_form.nl))
+        view.add_row(text(_("legal form")), text(org.legal_form.fr), text(org.legal_form.nl))
     if org.address:
         view.add_row(
-            text("address"), text(org.address.text(Lang.FR)), text(org.address.text(Lang.NL))
+            text(_("address")), text(org.address.text(Lang.FR)), text(org.address.text(Lang.NL))
         )
     for person in org.representatives:
         view.add_row(
-            text("represented by"),
+            text(_("represented by")),
             text(f"{person.name}, {person.function.fr}"),
             text(f"{person.name}, {person.function.nl}"),
         )
-    console.print(text(f"{org.key} ({org.kind.value})", "bold"))
+    console.print(text(f"{org.key} ({label(ORGANISATION_KINDS, org.kind.value)})", "bold"))
     console.print(view)
-    for label, value in (
-        ("enterprise number (BCE/KBO)", org.enterprise_number),
+    for name, value in (
+        (_("enterprise number (BCE/KBO)"), org.enterprise_number),
         ("IBAN", org.iban),
-        ("communes", ", ".join(org.communes) or None),
-        ("postal code", org.postal_code),
-        ("NIS code", org.nis_code),
+        (_("communes"), ", ".join(org.communes) or None),
+        (_("postal code"), org.postal_code),
+        (_("NIS code"), org.nis_code),
     ):
-        console.print(text(f"{label}: {value or '-'}"))
+        console.print(text(_("{name}: {value}").format(name=name, value=value or "-")))
 
 
 @app.command()

@@ -77,12 +77,16 @@ def plain_money(cents: int | None) -> str | None:
 
 
 def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) -> Table:
+    """A table of ``columns``; those named in ``numeric`` are aligned right and never
+    wrapped: Rich breaks lines at any space, the no-break spaces of ``44 058,00 €``
+    included, and an amount cut in two reads as two amounts."""
     from rich.table import Table
 
     right = set(numeric)
     result = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
-        result.add_column(column, justify="right" if column in right else "left")
+        numbers = column in right
+        result.add_column(column, justify="right" if numbers else "left", no_wrap=numbers)
     return result
 
 
@@ -185,7 +189,7 @@ class _Guarded:
         if self.failure is None:
             reason = exc.strerror or type(exc).__name__
             self.failure = OutputError(
-                f"the output could not be written ({reason})",
+                _("the output could not be written ({reason})").format(reason=reason),
                 quiet=isinstance(exc, BrokenPipeError),
             )
             # Nothing more goes there, not even the interpreter's last flush at exit.

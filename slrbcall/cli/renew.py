@@ -10,6 +10,7 @@ from slrbcall.calls import service as calls_service
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.options import WholeNumber
 from slrbcall.cli.output import emit_json, out_console, text
+from slrbcall.i18n import _, ngettext
 
 __all__ = ["renew"]
 
@@ -65,17 +66,26 @@ def renew(
         )
         return
     console = out_console()
+    moved = ngettext(
+        "dates moved by {count} year", "dates moved by {count} years", renewal.shift_years
+    ).format(count=renewal.shift_years)
+    months = ngettext(
+        "projects of {count} month", "projects of {count} months", renewal.duration_months
+    ).format(count=renewal.duration_months)
     console.print(
         text(
-            f"Wrote {done.path} from {renewal.source_id}: dates moved by "
-            f"{renewal.shift_years} years, projects of {renewal.duration_months} months"
-            + (" with yearly tranches and reports." if renewal.multi_year else ".")
+            (
+                _("Wrote {file} from {call}: {years}, {months} with yearly tranches and reports.")
+                if renewal.multi_year
+                else _("Wrote {file} from {call}: {years}, {months}.")
+            ).format(file=done.path, call=renewal.source_id, years=moved, months=months)
         )
     )
     console.print(
         text(
-            "To fill in (marked '# TO FILL IN'): " + ", ".join(renewal.to_fill_in) + ". "
-            f"Then: slrbcall calls validate {done.path}",
+            _(
+                "To fill in (marked '# TO FILL IN'): {keys}. Then: slrbcall calls validate {file}"
+            ).format(keys=", ".join(renewal.to_fill_in), file=done.path),
             "yellow",
         )
     )

@@ -8,8 +8,11 @@ import typer
 
 from slrbcall import workspace as workspace_service
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.labels import FILE_STATES, RECORDS, label
+from slrbcall.cli.notation import number
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.errors import EXIT_ENVIRONMENT
+from slrbcall.i18n import _
 
 
 def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -43,36 +46,46 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     console = out_console()
     if not result.exists:
         console.print(
-            text(f"No workspace at {result.path} yet: 'slrbcall intake FILE' starts one.")
+            text(
+                _("No workspace at {path} yet: 'slrbcall intake FILE' starts one.").format(
+                    path=result.path
+                )
+            )
         )
         return
-    console.print(text(f"Workspace {result.path} (schema {result.schema_version})"))
-    calls = table("call", "definition", "recorded", "file now")
-    states = {
-        "same": ("unchanged", "green"),
-        "changed": ("CHANGED since", "yellow"),
-        "missing": ("missing", "red"),
-    }
+    console.print(
+        text(
+            _("Workspace {path} (schema {version})").format(
+                path=result.path, version=result.schema_version
+            )
+        )
+    )
+    calls = table(_("call"), _("definition"), _("recorded"), _("file now"))
+    styles = {"same": "green", "changed": "yellow", "missing": "red"}
     for held in result.calls:
-        label, style = states[held.file_state]
         calls.add_row(
-            text(held.call_id), text(held.sha256[:12]), text(held.recorded_at), text(label, style)
+            text(held.call_id),
+            text(held.sha256[:12]),
+            text(held.recorded_at),
+            text(label(FILE_STATES, held.file_state), styles[held.file_state]),
         )
     console.print(calls)
-    counts = table("records", "rows", numeric=("rows",))
+    counts = table(_("records"), _("rows"), numeric=(_("rows"),))
     for name, count in result.counts.items():
-        counts.add_row(text(name), text(count))
+        counts.add_row(text(label(RECORDS, name)), text(number(count)))
     console.print(counts)
     if any(c.file_state == "changed" for c in result.calls):
         console.print(
             text(
-                "A call definition was edited after it was used: the stored records were "
-                "checked against the earlier version.",
+                _(
+                    "A call definition was edited after it was used: the stored records were "
+                    "checked against the earlier version."
+                ),
                 "yellow",
             )
         )
     if result.last_change:
-        console.print(text(f"Last change: {result.last_change}"))
+        console.print(text(_("Last change: {at}").format(at=result.last_change)))
 
 
 def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -99,15 +112,15 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
             ]
         )
     else:
-        view = table("check", "", "detail")
+        view = table(_("check"), "", _("detail"))
         for check in checks:
             mark = (
-                ("ok", "green")
+                (_("ok"), "green")
                 if check.ok
-                else (("warn", "yellow") if check.optional else ("FAIL", "red"))
+                else ((_("warn"), "yellow") if check.optional else (_("FAIL"), "red"))
             )
             detail = check.detail if check.ok or not check.hint else f"{check.detail}: {check.hint}"
-            view.add_row(text(check.name), text(*mark), text(detail))
+            view.add_row(text(workspace_service.check_label(check.name)), text(*mark), text(detail))
         out_console().print(view)
     if failed:
         raise typer.Exit(EXIT_ENVIRONMENT)

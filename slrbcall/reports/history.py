@@ -14,11 +14,14 @@ Pure: the rows come from :meth:`slrbcall.store.Workspace.audit_of`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from slrbcall.allocation.codes import decision_label, reason_label
+from slrbcall.i18n import N_, _, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 __all__ = ["Event", "history"]
@@ -45,7 +48,29 @@ _KEY_DEPTH = {
     "recovery": 1,
 }
 #: How a notification's channel is told.
-_CHANNELS = {"email": "e-mail", "registered": "registered letter", "ebox": "e-Box"}
+_CHANNELS = {"email": N_("e-mail"), "registered": N_("registered letter"), "ebox": N_("e-Box")}
+#: How a document's kind is told (in English, as its code).
+_DOCUMENTS = {
+    "convention": N_("convention"),
+    "letter-award": N_("letter-award"),
+    "letter-refusal": N_("letter-refusal"),
+    "letter-reserve": N_("letter-reserve"),
+    "amendment": N_("amendment"),
+    "settlement": N_("settlement"),
+}
+#: How the milestones that tranches wait for are told (a call's own deadline, such as
+#: ``questionnaire``, is told by its key).
+_MILESTONES = {
+    "signature": N_("signature"),
+    "interim_report": N_("interim_report"),
+    "final_report": N_("final_report"),
+}
+#: How the officer's decision on an expense is told.
+_EXPENSE_DECISIONS = {
+    "admitted": N_("admitted"),
+    "partly_admitted": N_("partly_admitted"),
+    "rejected": N_("rejected"),
+}
 #: Rows of the whole call that every application's history tells.
 _CALL_WIDE = frozenset({"allocation_run", "allocation_adoption"})
 
@@ -86,6 +111,40 @@ def _money(value: Any) -> str:
     return str(value)
 
 
+def _day(value: Any) -> str:
+    """A day as the audit holds it (ISO text) as the officer reads it."""
+    if isinstance(value, str):
+        try:
+            return format_day(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _named(names: Mapping[str, str], key: object) -> str:
+    """``key`` as ``names`` tell it in the officer's language, else as it is."""
+    name = names.get(str(key))
+    return str(key) if name is None else _(name)
+
+
+def _milestone(key: str) -> str:
+    """A milestone's key as told: ``yearly_report:2`` keeps its number."""
+    base, sep, number = key.partition(":")
+    if sep and base == "yearly_report":
+        return _("yearly_report") + f":{number}"
+    return _named(_MILESTONES, key)
+
+
+def _mark(value: object) -> str:
+    """A mark as the officer writes it: ``8.5`` in English, ``8,5`` in French and Dutch."""
+    shown = str(value)
+    return shown if language() == "en" else shown.replace(".", ",")
+
+
+def _decision(line: Mapping[str, Any]) -> str:
+    return decision_label(str(line.get("decision")))
+
+
 def _values(values: Mapping[str, Any] | None) -> str:
     """The values of a row, ``key: value`` each, for a kind of row told as it is."""
     if not values:
@@ -109,7 +168,7 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
             told.append(f"{name}: {_money(old)} -> {_money(new)}")
         else:
             told.append(f"{name}: {old!r} -> {new!r}")
-    return "; ".join(told) or "no field changed"
+    return "; ".join(told) or _("no field changed")
 
 
 def _decision_line(run: Mapping[str, Any] | None, reference: str) -> Mapping[str, Any] | None:
@@ -135,15 +194,24 @@ def _tell(
     if entity == "application":
         if action == "insert":
             row = after.get("source_row")
-            return f"taken in (row {row} of the file)" if row else "taken in"
+            return _("taken in (row {row} of the file)").format(row=row) if row else _("taken in")
         if action == "update":
-            return f"changed by an intake: {_changes(before or {}, after)}"
+            return _("changed by an intake: {changes}").format(
+                changes=_changes(before or {}, after)
+            )
     if entity == "mark":
         reviewer, criterion = key.split("/")[-2:]
         mark = after.get("mark")
         if before and before.get("mark") != mark:
-            return f"mark of {reviewer} on {criterion}: {before.get('mark')} -> {mark}"
-        return f"mark of {reviewer} on {criterion}: {mark}"
+            return _("mark of {reviewer} on {criterion}: {before} -> {after}").format(
+                reviewer=reviewer,
+                criterion=criterion,
+                before=_mark(before.get("mark")),
+                after=_mark(mark),
+            )
+        return _("mark of {reviewer} on {criterion}: {mark}").format(
+            reviewer=reviewer, criterion=criterion, mark=_mark(mark)
+        )
     if entity == "allocation_run":
         run_id = int(last)
         run = runs.get(run_id) or {}
@@ -152,103 +220,158 @@ def _tell(
             return None  # a run that did not rank this application
         policy = after.get("policy") or run.get("policy", "?")
         budget = after.get("budget", run.get("budget_cents"))
-        rank = f"rank {line['rank']}, " if line.get("rank") is not None else ""
-        return (
-            f"proposal run {run_id} ({policy}, budget {_money(budget)}): {rank}"
-            f"{line.get('decision')}, {_money(line.get('amount'))}"
-            + (f" ({line['reason']})" if line.get("reason") not in (None, "funded") else "")
-        )
+        rank = _("rank {rank}, ").format(rank=line["rank"]) if line.get("rank") is not None else ""
+        reason = line.get("reason")
+        return _(
+            "proposal run {run} ({policy}, budget {budget}): {rank}{decision}, {amount}"
+        ).format(
+            run=run_id,
+            policy=policy,
+            budget=_money(budget),
+            rank=rank,
+            decision=_decision(line),
+            amount=_money(line.get("amount")),
+        ) + (f" ({reason_label(str(reason))})" if reason not in (None, "funded") else "")
     if entity == "allocation_adoption":
         run_id = int(after.get("run", last))
         line = _decision_line(runs.get(run_id), reference)
-        outcome = (
-            f": {line.get('decision')}, {_money(line.get('amount'))}" if line is not None else ""
-        )
         superseded = after.get("superseded")
-        replaced = f", replacing run {superseded}" if superseded else ""
-        return f"run {run_id} adopted as the call's decision{replaced}{outcome}"
+        if line is None:
+            adopted = (
+                _("run {run} adopted as the call's decision, replacing run {superseded}")
+                if superseded
+                else _("run {run} adopted as the call's decision")
+            )
+        else:
+            adopted = (
+                _(
+                    "run {run} adopted as the call's decision, replacing run {superseded}: "
+                    "{decision}, {amount}"
+                )
+                if superseded
+                else _("run {run} adopted as the call's decision: {decision}, {amount}")
+            )
+        return adopted.format(
+            run=run_id,
+            superseded=superseded,
+            decision=None if line is None else _decision(line),
+            amount=None if line is None else _money(line.get("amount")),
+        )
     if entity == "milestone":
         date = after.get("date")
         if before and before.get("date") != date:
-            return f"milestone {last} moved from {before.get('date')} to {date}"
-        return f"milestone {last} recorded on {date}"
+            return _("milestone {milestone} moved from {before} to {after}").format(
+                milestone=_milestone(last), before=_day(before.get("date")), after=_day(date)
+            )
+        return _("milestone {milestone} recorded on {day}").format(
+            milestone=_milestone(last), day=_day(date)
+        )
     if entity == "payment" and action == "insert":
-        forced = " (forced)" if after.get("forced") else ""
-        approved = (
-            f", proposed by {after['proposed_by']} and approved by {after.get('approved_by')}"
-            if after.get("proposed_by")
-            else ""
+        paid = (
+            _("tranche {tranche} paid: {amount} on {day} (forced)")
+            if after.get("forced")
+            else _("tranche {tranche} paid: {amount} on {day}")
+        ).format(
+            tranche=last, amount=_money(after.get("amount_cents")), day=_day(after.get("paid_on"))
         )
-        return (
-            f"tranche {last} paid: {_money(after.get('amount_cents'))} "
-            f"on {after.get('paid_on')}{forced}{approved}"
-        )
+        if after.get("proposed_by"):
+            paid += _(", proposed by {proposer} and approved by {approver}").format(
+                proposer=after["proposed_by"], approver=after.get("approved_by")
+            )
+        return paid
     if entity == "payment_proposal":
-        return (
-            f"tranche {last} proposed for payment: {_money(after.get('amount_cents'))} "
-            f"on {after.get('paid_on')}, awaiting approval"
+        return _(
+            "tranche {tranche} proposed for payment: {amount} on {day}, awaiting approval"
+        ).format(
+            tranche=last, amount=_money(after.get("amount_cents")), day=_day(after.get("paid_on"))
         )
     if entity == "payment_correction":
         tranche = key.split("/")[-2]
         old = before or {}
         if after.get("amount_cents") == 0:
-            return (
-                f"tranche {tranche} payment reversed: {_money(old.get('amount_cents'))} "
-                f"on {old.get('paid_on')} was recorded by mistake"
+            return _(
+                "tranche {tranche} payment reversed: {amount} on {day} was recorded by mistake"
+            ).format(
+                tranche=tranche,
+                amount=_money(old.get("amount_cents")),
+                day=_day(old.get("paid_on")),
             )
-        return (
-            f"tranche {tranche} payment corrected: {_money(old.get('amount_cents'))} on "
-            f"{old.get('paid_on')} -> {_money(after.get('amount_cents'))} on {after.get('paid_on')}"
+        return _(
+            "tranche {tranche} payment corrected: {before} on {before_day} -> {after} on {day}"
+        ).format(
+            tranche=tranche,
+            before=_money(old.get("amount_cents")),
+            before_day=_day(old.get("paid_on")),
+            after=_money(after.get("amount_cents")),
+            day=_day(after.get("paid_on")),
         )
     if entity == "milestone_correction":
         milestone = key.split("/")[-2]
-        return (
-            f"milestone {milestone} corrected: {(before or {}).get('date')} -> {after.get('date')}"
+        return _("milestone {milestone} corrected: {before} -> {after}").format(
+            milestone=_milestone(milestone),
+            before=_day((before or {}).get("date")),
+            after=_day(after.get("date")),
         )
     if entity == "amendment":
         old = before or {}
-        told = [f"amendment {last}"]
+        told = [_("amendment {number}").format(number=last)]
         if old.get("amount_cents") != after.get("amount_cents"):
             told.append(
-                f"award {_money(old.get('amount_cents'))} -> {_money(after.get('amount_cents'))}"
+                _("award {before} -> {after}").format(
+                    before=_money(old.get("amount_cents")), after=_money(after.get("amount_cents"))
+                )
             )
         if old.get("end_date") != after.get("end_date"):
-            told.append(f"end {old.get('end_date')} -> {after.get('end_date')}")
+            told.append(
+                _("end {before} -> {after}").format(
+                    before=_day(old.get("end_date")), after=_day(after.get("end_date"))
+                )
+            )
         if old.get("tranches") != after.get("tranches"):
             shown = ", ".join(_money(cents) for cents in after.get("tranches") or ())
-            told.append(f"tranches {shown}")
+            told.append(_("tranches {amounts}").format(amounts=shown))
         return "; ".join(told)
     if entity == "withdrawal":
-        return (
-            f"withdrawn on {after.get('on')}: {_money(after.get('paid'))} paid is kept, "
-            f"{_money(after.get('released'))} of its award released"
+        return _(
+            "withdrawn on {day}: {paid} paid is kept, {released} of its award released"
+        ).format(
+            day=_day(after.get("on")),
+            paid=_money(after.get("paid")),
+            released=_money(after.get("released")),
         )
     if entity == "notification":
-        channel = _CHANNELS.get(str(after.get("channel")), after.get("channel"))
-        return (
-            f"notified by {channel} sent on {after.get('sent_on')}: the appeal period runs "
-            f"from {after.get('first_day')} to {after.get('last_day')}"
+        channel = after.get("channel")
+        named = _CHANNELS.get(str(channel))
+        return _(
+            "notified by {channel} sent on {day}: the appeal period runs from {first} to {last}"
+        ).format(
+            channel=channel if named is None else _(named),
+            day=_day(after.get("sent_on")),
+            first=_day(after.get("first_day")),
+            last=_day(after.get("last_day")),
         )
     if entity == "notification_draft":
-        return (
-            f"e-mail draft {after.get('file')} written for {after.get('to')}, with "
-            f"{after.get('attachment')} attached (nothing sent)"
-        )
+        return _(
+            "e-mail draft {file} written for {to}, with {attachment} attached (nothing sent)"
+        ).format(file=after.get("file"), to=after.get("to"), attachment=after.get("attachment"))
     if entity == "document":
-        return f"{after.get('kind')} ({after.get('lang')}) issued: {after.get('file')}"
+        return _("{kind} ({lang}) issued: {file}").format(
+            kind=_named(_DOCUMENTS, after.get("kind")),
+            lang=after.get("lang"),
+            file=after.get("file"),
+        )
     if entity == "monitoring_report":
         figures = [
-            f"{after[name]} {label}"
-            for name, label in (
-                ("residents_involved", "residents involved"),
-                ("residents_trained", "trained"),
-                ("activities", "activities"),
-                ("participants", "participants"),
-            )
+            _figure(name, after[name]).format(count=after[name])
+            for name in ("residents_involved", "residents_trained", "activities", "participants")
             if after.get(name) is not None
         ]
-        verb = "corrected" if action == "update" else "taken in"
-        return f"monitoring report of {last} {verb}: {', '.join(figures) or 'no figures'}"
+        said = (
+            _("monitoring report of {day} corrected: {figures}")
+            if action == "update"
+            else _("monitoring report of {day} taken in: {figures}")
+        )
+        return said.format(day=_day(last), figures=", ".join(figures) or _("no figures"))
     last_mile = _last_mile(entity, action, after)
     if last_mile is not None:
         return last_mile
@@ -256,27 +379,51 @@ def _tell(
     return f"{entity.replace('_', ' ')} {action}" + (f": {values}" if values else "")
 
 
+def _figure(name: str, count: Any) -> str:
+    """How the figure ``name`` of a monitoring report is told, for ``count``."""
+    n = count if isinstance(count, int) else 0
+    if name == "residents_involved":
+        return ngettext("{count} resident involved", "{count} residents involved", n)
+    if name == "residents_trained":
+        return ngettext("{count} trained", "{count} trained", n)
+    if name == "activities":
+        return ngettext("{count} activity", "{count} activities", n)
+    return ngettext("{count} participant", "{count} participants", n)
+
+
 def _last_mile(entity: str, action: str, after: Mapping[str, Any]) -> str | None:
     """The sentence of an expense, its review, a settlement or a recovery."""
     if entity == "expense":
-        verb = f"changed (version {after.get('version')})" if action == "update" else "claimed"
-        return (
-            f"expense {verb}: {_money(after.get('claimed_cents'))} on "
-            f"{after.get('budget_line')} ({after.get('place')})"
+        told = (
+            _("expense changed (version {version}): {amount} on {line} ({place})")
+            if action == "update"
+            else _("expense claimed: {amount} on {line} ({place})")
+        )
+        return told.format(
+            version=after.get("version"),
+            amount=_money(after.get("claimed_cents")),
+            line=after.get("budget_line"),
+            place=after.get("place"),
         )
     if entity == "expense_review":
-        return (
-            f"expense reviewed: {after.get('decision')}, {_money(after.get('admitted_cents'))} "
-            f"admitted ({after.get('reason')})"
+        decision = str(after.get("decision"))
+        named = _EXPENSE_DECISIONS.get(decision)
+        return _("expense reviewed: {decision}, {amount} admitted ({reason})").format(
+            decision=decision if named is None else _(named),
+            amount=_money(after.get("admitted_cents")),
+            reason=after.get("reason"),
         )
     if entity == "settlement":
-        balance = _money(after.get("balance"))
-        return (
-            f"settled on {after.get('date')}: {_money(after.get('admitted'))} admitted, "
-            f"{_money(after.get('paid'))} paid, balance {balance}"
+        return _("settled on {day}: {admitted} admitted, {paid} paid, balance {balance}").format(
+            day=_day(after.get("date")),
+            admitted=_money(after.get("admitted")),
+            paid=_money(after.get("paid")),
+            balance=_money(after.get("balance")),
         )
     if entity == "recovery":
-        return f"recovery: {_money(after.get('amount_cents'))} back on {after.get('date')}"
+        return _("recovery: {amount} back on {day}").format(
+            amount=_money(after.get("amount_cents")), day=_day(after.get("date"))
+        )
     return None
 
 
@@ -310,9 +457,12 @@ def history(
             if key != group or not events:
                 group, marks = key, {}
                 events.append(Event(row.at, row.actor, row.command, "", row.reason, row.input_file))
-            marks[criterion] = str((row.after or {}).get("mark"))
+            marks[criterion] = _mark((row.after or {}).get("mark"))
             listed = ", ".join(f"{name} {mark}" for name, mark in marks.items())
-            events[-1] = _with_what(events[-1], f"marks of {reviewer}: {listed}")
+            events[-1] = _with_what(
+                events[-1],
+                _("marks of {reviewer}: {marks}").format(reviewer=reviewer, marks=listed),
+            )
             continue
         group = None
         what = _tell(

@@ -1,0 +1,97 @@
+"""The words of the workspace and the calls as the command line shows them.
+
+A status (``eligible``), a kind of organisation (``housing_company``) or a tranche's
+condition (``interim_report``) is a stable value: stored, typed in options (``--status
+ineligible``), written to JSON and to the call files as it is. A table shows its label
+in the officer's language; the English label is the value itself, as the tool always
+showed it. The codes of an allocation and the flags of the ranking have theirs beside
+them (:func:`slrbcall.allocation.codes.decision_label`,
+:func:`slrbcall.committee.scoring.flag_label`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from slrbcall.i18n import N_, _
+
+__all__ = [
+    "AGGREGATIONS",
+    "ANCHORS",
+    "APPLICATION_STATUSES",
+    "CONDITIONS",
+    "DURATION_RULES",
+    "FILE_STATES",
+    "ORGANISATION_KINDS",
+    "RECORDS",
+    "label",
+]
+
+#: Where an application stands after intake (:class:`slrbcall.model.ApplicationStatus`).
+APPLICATION_STATUSES = {"eligible": N_("eligible"), "ineligible": N_("ineligible")}
+
+#: A call definition held by the workspace, against its file now.
+FILE_STATES = {"same": N_("unchanged"), "changed": N_("CHANGED since"), "missing": N_("missing")}
+
+#: The kinds of organisation and of signatory (:class:`slrbcall.model.OrgKind`).
+ORGANISATION_KINDS = {
+    "authority": N_("authority"),
+    "housing_company": N_("housing_company"),
+    "non_profit": N_("non_profit"),
+    "commune": N_("commune"),
+    "partner": N_("partner"),
+}
+
+#: What a tranche waits for (:class:`slrbcall.model.TrancheCondition`).
+CONDITIONS = {
+    "signature": N_("signature"),
+    "interim_report": N_("interim_report"),
+    "yearly_report": N_("yearly_report"),
+    "final_report": N_("final_report"),
+}
+
+#: How the reviewers' scores are combined (:class:`slrbcall.model.Aggregation`).
+AGGREGATIONS = {"mean": N_("mean"), "median": N_("median")}
+
+#: What a project's deadline is counted from (:class:`slrbcall.model.Anchor`).
+ANCHORS = {"start": N_("start"), "end": N_("end")}
+
+#: Whether a project must last the call's duration (:class:`slrbcall.model.DurationRule`).
+DURATION_RULES = {"equal": N_("must last"), "free": N_("last at most")}
+
+#: The kinds of record the workspace holds (its tables), as ``slrbcall status`` counts them.
+RECORDS = {
+    "allocation_adoption": N_("allocation_adoption"),
+    "allocation_decision": N_("allocation_decision"),
+    "allocation_reserve": N_("allocation_reserve"),
+    "allocation_run": N_("allocation_run"),
+    "amendment": N_("amendment"),
+    "application": N_("application"),
+    "audit": N_("audit"),
+    "call_snapshot": N_("call_snapshot"),
+    "expense": N_("expense"),
+    "expense_review": N_("expense_review"),
+    "followup_milestone": N_("followup_milestone"),
+    "intake_file": N_("intake_file"),
+    "mark": N_("mark"),
+    "milestone_correction": N_("milestone_correction"),
+    "monitoring_report": N_("monitoring_report"),
+    "payment": N_("payment"),
+    "payment_correction": N_("payment_correction"),
+    "recovery": N_("recovery"),
+    "settlement": N_("settlement"),
+    "withdrawal": N_("withdrawal"),
+    "workspace_call": N_("workspace_call"),
+}
+
+
+def label(labels: Mapping[str, str], value: object) -> str:
+    """``value`` as the officer reads it, by ``labels``; a value they do not name (a
+    condition such as ``yearly_report:2``, a newer status) as it is."""
+    shown = str(value)
+    found = labels.get(shown)
+    if found is not None:
+        return _(found)
+    base, sep, rest = shown.partition(":")  # yearly_report:2
+    found = labels.get(base) if sep else None
+    return shown if found is None else f"{_(found)}:{rest}"
