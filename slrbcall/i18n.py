@@ -32,6 +32,7 @@ __all__ = [
     "_",
     "format_count",
     "format_day",
+    "format_moment",
     "gettext_in",
     "language",
     "ngettext",
@@ -125,6 +126,21 @@ def format_day(day: dt.date) -> str:
     if _current == "en":
         return day.isoformat()
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def format_moment(at: str) -> str:
+    """A stored moment (ISO 8601 in UTC, as the workspace keeps it) in the officer's time
+    and notation: ``2026-12-06 22:07:13`` in English, ``06/12/2026 22:07`` in French and
+    Dutch. A text that is no moment is shown as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    if _current == "en":
+        return f"{moment:%Y-%m-%d %H:%M:%S}"
+    return f"{format_day(moment.date())} {moment:%H:%M}"
 
 
 def format_count(count: int) -> str:

@@ -199,7 +199,7 @@ def test_corrections_amendments_withdrawals_and_documents_are_told() -> None:
         "amendment 1; award € 1.00 -> € 2.00; end 2024-12-31 -> 2025-03-31;"
         " tranches € 0.50, € 1.50",
         "withdrawn on 2024-01-08: € 0.00 paid is kept, € 38,500.00 of its award released",
-        "letter-award (fr) issued: c_A_letter-award_fr.docx",
+        "document issued: letter-award (fr), c_A_letter-award_fr.docx",
     ]
 
 
@@ -229,6 +229,6 @@ def test_history_tells_a_correction_with_who_and_why_and_the_documents_issued(
         "source": None,
     }
     assert letter["what"] == (
-        "letter-award (nl) issued: empowerment-2023_EMP23-03_letter-award_nl.docx"
+        "document issued: letter-award (nl), empowerment-2023_EMP23-03_letter-award_nl.docx"
     )
     assert letter["command"] == "render-letters"

@@ -136,3 +136,26 @@ def test_the_officers_amount_and_date(code: str, text: str) -> None:
     use_language(code)
     assert format_eur(4_405_800) == text
     assert format_day(dt.date(2025, 12, 15)) == ("2025-12-15" if code == "en" else "15/12/2025")
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [("en", "2026-12-06 22:07:13"), ("fr", "06/12/2026 22:07"), ("nl", "06/12/2026 22:07")],
+)
+def test_the_officers_moment_in_local_time(
+    code: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from slrbcall.i18n import format_moment
+
+    monkeypatch.setenv("TZ", "Europe/Brussels")
+    time.tzset()
+    try:
+        use_language(code)
+        # Stored in UTC: 21:07 in UTC is 22:07 in Brussels in December.
+        assert format_moment("2026-12-06T21:07:13+00:00") == text
+        assert format_moment("not a moment") == "not a moment"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

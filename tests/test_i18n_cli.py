@@ -61,7 +61,7 @@ _MORE = """
     validated value waiting warn warning warnings weight weighted were what when
     where which who whole why wide will with withdrawal withdrawn withdrew within
     without workbook workspace would writable write writes written wrote year yearly
-    years yes yet you your
+    years yes yet you your off
 """
 WORDS = ENGLISH_WORDS | frozenset(_MORE.split())
 #: What is not the tool's wording: a path, an e-mail address, a file's name.
@@ -153,6 +153,17 @@ def test_a_command_prints_no_english(
 ) -> None:
     _done, out = french_demo
     assert english(_run(cli, language, out, *args)) == []
+
+
+@pytest.mark.needs_catalogs
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_history_tells_its_moments_in_the_officers_notation(
+    cli: Invoke, french_demo: tuple[Result, Path], language: str
+) -> None:
+    _done, out = french_demo
+    shown = _run(cli, language, out, "history", "EMP23-03")
+    assert re.search(r"\b\d{2}/\d{2}/\d{4} \d{2}:\d{2}\b", shown)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown), shown
 
 
 @pytest.mark.needs_catalogs

@@ -5,7 +5,6 @@ The stored runs and their adoption are in :mod:`slrbcall.cli.allocations`.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,7 +28,7 @@ from slrbcall.cli.options import (
     tie_break_keys,
 )
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
-from slrbcall.i18n import _, format_day, language, ngettext
+from slrbcall.i18n import _, format_moment, ngettext
 from slrbcall.model import PartialPolicy, Policy, ThemeCap
 from slrbcall.workspace import call_in_use
 
@@ -398,7 +397,7 @@ def explain(
     console.print(
         text(
             _("{reference} in allocation run {run} ({policy}, {at}):").format(
-                reference=reference, run=run.id, policy=run.policy, at=moment_text(run.at)
+                reference=reference, run=run.id, policy=run.policy, at=format_moment(run.at)
             ),
             "bold",
         )
@@ -406,17 +405,3 @@ def explain(
     console.print(text(shown_explanation(line, run.result.get("options"))))
     if line["status"]:
         console.print(text(line["status"]))
-
-
-def moment_text(at: str) -> str:
-    """A stored moment (ISO 8601, as the workspace keeps it) as the officer reads it: as
-    stored in English, ``06/12/2026 22:07`` in French and Dutch."""
-    if language() == "en":
-        return at
-    try:
-        moment = dt.datetime.fromisoformat(at)
-    except ValueError:
-        return at
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()  # stored in UTC, read in the officer's time
-    return f"{format_day(moment.date())} {moment:%H:%M}"

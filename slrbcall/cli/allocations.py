@@ -11,11 +11,10 @@ from slrbcall.allocation import service as allocation_service
 from slrbcall.allocation import shown_explanation
 from slrbcall.allocation.codes import ReasonCode, decision_label, reason_label
 from slrbcall.allocation.standing import shown_day
-from slrbcall.cli.allocation import moment_text
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.options import WholeNumber
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
-from slrbcall.i18n import N_, _, language
+from slrbcall.i18n import N_, _, format_moment, language
 from slrbcall.money import cents_from_decimal, format_eur, format_plain
 
 app = typer.Typer(no_args_is_help=True, help="The stored allocation runs.")
@@ -77,7 +76,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
             policy = _("{policy}, reserve of run {run}").format(policy=r.policy, run=of)
         view.add_row(
             text(r.id),
-            text(moment_text(r.at)),
+            text(format_moment(r.at)),
             text(policy),
             eur(r.budget_cents),
             eur(r.awarded_cents),
@@ -98,7 +97,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         console.print(
             text(
                 adopted_on.format(
-                    run=adoption.run_id, at=moment_text(adoption.at), reason=adoption.reason
+                    run=adoption.run_id, at=format_moment(adoption.at), reason=adoption.reason
                 )
             )
         )
@@ -254,7 +253,7 @@ def show(
         _("decision"),
         _("why"),
         title=_("{call}: run {run} ({policy}, {at})").format(
-            call=loaded.call.id, run=stored.id, policy=stored.policy, at=moment_text(stored.at)
+            call=loaded.call.id, run=stored.id, policy=stored.policy, at=format_moment(stored.at)
         ),
         numeric=(_("rank"),),
     )

@@ -16,7 +16,9 @@ from slrbcall.cli.labels import (
     CONDITIONS,
     DURATION_RULES,
     ORGANISATION_KINDS,
+    PARTIALS,
     label,
+    tie_break_label,
 )
 from slrbcall.cli.notation import day, decimal, local
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
@@ -314,10 +316,10 @@ def render_call(loaded: LoadedCall) -> None:
     facts.add_row(
         _("allocation"),
         text(
-            _("policy {policy}, partial {partial}, tie-break {keys}").format(
+            _("policy '{policy}', {partial}, ties broken by {keys}").format(
                 policy=allocation.policy.value,
-                partial=allocation.partial.value,
-                keys=", ".join(allocation.tie_break),
+                partial=label(PARTIALS, allocation.partial.value),
+                keys=_(", then ").join(tie_break_label(key) for key in allocation.tie_break),
             )
         ),
     )

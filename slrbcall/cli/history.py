@@ -6,7 +6,7 @@ import typer
 
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.output import emit_json, out_console, table, text
-from slrbcall.i18n import _
+from slrbcall.i18n import _, format_moment
 from slrbcall.reports import service as reports_service
 
 
@@ -45,7 +45,7 @@ def history(
         )
         return
     view = table(
-        _("when (UTC)"),
+        _("when"),
         _("who"),
         _("what"),
         _("why"),
@@ -54,7 +54,7 @@ def history(
     for event in events:
         source = _(" (from {file})").format(file=event.source) if event.source else ""
         view.add_row(
-            text(event.at.replace("T", " ")[:19]),
+            text(format_moment(event.at)),
             text(event.actor or "-"),
             text(event.what + source),
             text(event.reason or ""),

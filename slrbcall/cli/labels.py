@@ -23,8 +23,10 @@ __all__ = [
     "DURATION_RULES",
     "FILE_STATES",
     "ORGANISATION_KINDS",
+    "PARTIALS",
     "RECORDS",
     "label",
+    "tie_break_label",
 ]
 
 #: Where an application stands after intake (:class:`slrbcall.model.ApplicationStatus`).
@@ -57,6 +59,9 @@ AGGREGATIONS = {"mean": N_("mean"), "median": N_("median")}
 ANCHORS = {"start": N_("start"), "end": N_("end")}
 
 #: Whether a project must last the call's duration (:class:`slrbcall.model.DurationRule`).
+#: Whether the call grants the remainder of the budget as a partial grant.
+PARTIALS = {"off": N_("no partial grant"), "remainder": N_("a partial grant of the remainder")}
+
 DURATION_RULES = {"equal": N_("must last"), "free": N_("last at most")}
 
 #: The kinds of record the workspace holds (its tables), as ``slrbcall status`` counts them.
@@ -83,6 +88,23 @@ RECORDS = {
     "withdrawal": N_("withdrawal"),
     "workspace_call": N_("workspace_call"),
 }
+
+
+def tie_break_label(key: str) -> str:
+    """A tie-break key of a call in words (the words of ``explain``): 'reference order',
+    'the smaller request', 'the higher mark on 'impact'', 'the lottery with seed 7'."""
+    fixed = {
+        "id": N_("reference order"),
+        "request-asc": N_("the smaller request"),
+        "request-desc": N_("the larger request"),
+    }
+    if key in fixed:
+        return _(fixed[key])
+    if key.startswith("criterion:"):
+        return _("the higher mark on '{criterion}'").format(
+            criterion=key.removeprefix("criterion:")
+        )
+    return _("the lottery with seed {seed}").format(seed=key.removeprefix("lottery:"))
 
 
 def label(labels: Mapping[str, str], value: object) -> str:

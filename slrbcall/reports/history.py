@@ -355,7 +355,7 @@ def _tell(
             "e-mail draft {file} written for {to}, with {attachment} attached (nothing sent)"
         ).format(file=after.get("file"), to=after.get("to"), attachment=after.get("attachment"))
     if entity == "document":
-        return _("{kind} ({lang}) issued: {file}").format(
+        return _("document issued: {kind} ({lang}), {file}").format(
             kind=_named(_DOCUMENTS, after.get("kind")),
             lang=after.get("lang"),
             file=after.get("file"),
