@@ -505,3 +505,28 @@ def test_render_amendments_without_one_is_refused(
     assert only.stderr == (
         "Error: EMP23-03 has no amendment in the adopted decision of empowerment-2023\n"
     )
+
+
+def test_each_blank_of_an_amendment_is_named_and_strict_refuses(
+    signed: Callable[..., Result], tmp_path: Path
+) -> None:
+    """As for the conventions: the shipped registry holds no enterprise number for the
+    authority, so the amendment would print a blank; each blank is a line, and --strict
+    writes nothing."""
+    paid_tranche_1(signed)
+    assert signed(
+        "amend", "EMP23-03", "--amount", "49000", "--reason", "Une seconde implantation",
+        "--date", "2024-09-02",
+    ).exit_code == 0  # fmt: skip
+    out = tmp_path / "avenants"
+    refused = signed("render-amendments", "--out", out, "--strict")
+    assert refused.exit_code == 3, refused
+    name = "empowerment-2023_EMP23-03_amendment-1_nl.docx"
+    lines = refused.stderr.splitlines()
+    assert lines[0].startswith(f"{name}: no enterprise number (BCE/KBO) for "), lines
+    assert lines[-1] == f"{len(lines) - 1} problems; nothing was stored."
+    assert not out.exists()
+    rendered = signed("render-amendments", "--out", out, "--json")
+    assert rendered.exit_code == 0, rendered
+    assert json.loads(rendered.stdout)["warnings"] == lines[:-1]
+    assert rendered.stderr.count("Warning: ") == len(lines) - 1

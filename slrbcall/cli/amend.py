@@ -12,9 +12,9 @@ import typer
 
 from slrbcall.cli.common import DocumentLangOption, JsonOption, ProjectReference, settings
 from slrbcall.cli.dates import Day
-from slrbcall.cli.documents import manifest_line, pdf_files
+from slrbcall.cli.documents import Strict, manifest_line, pdf_files
 from slrbcall.cli.options import Amount, Percents, Shares
-from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
+from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text, warn
 from slrbcall.followup import condition_label, status_label
 from slrbcall.followup.service import amendments as amendments_service
 from slrbcall.i18n import _, format_day, language, ngettext
@@ -193,17 +193,21 @@ def render_amendments(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also convert them to PDF (needs LibreOffice).")
     ] = False,
+    strict: Strict = False,
     as_json: JsonOption = False,
 ) -> None:
     """Render the amendments to the conventions of the adopted decision (avenant /
     aanhangsel, DOCX): what changes, the new tranches, the reason, the signatures.
+    Each blank an amendment would keep is named on stderr, one line per blank and per
+    amendment; --strict refuses to render while one is left.
 
     Example: slrbcall render-amendments --out amendments --lang both --pdf
     """
 
     done = amendments_service.render_amendments(
-        settings(ctx), out=out, lang=lang, only=only, pdf=pdf
+        settings(ctx), out=out, lang=lang, only=only, pdf=pdf, strict=strict
     )
+    warn(done.warnings)
     if as_json:
         emit_json(
             {
@@ -212,6 +216,7 @@ def render_amendments(
                 "files": list(done.files),
                 "pdfs": [p.name for p in done.pdfs],
                 "manifest": str(done.manifest),
+                "warnings": list(done.warnings),
             }
         )
         return

@@ -20,8 +20,8 @@ from slrbcall.calls.service import resolve_call
 from slrbcall.documents.batch import RenderJob, safe_filename
 from slrbcall.documents.context import AMENDMENT, amendment_context, document_context
 from slrbcall.documents.l10n import split_tranches
-from slrbcall.documents.service import check_pdf, issue
-from slrbcall.errors import RefusedError
+from slrbcall.documents.service import blank_warnings, check_pdf, issue
+from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.followup import (
     SIGNATURE,
     Amendment,
@@ -157,11 +157,14 @@ def amend(
 
 @dataclass(frozen=True, slots=True)
 class RenderedAmendments:
+    """What a rendering wrote; ``warnings`` names each blank left in each amendment."""
+
     loaded: LoadedCall
     out_dir: Path
     files: tuple[str, ...]
     manifest: Path
     pdfs: tuple[Path, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def languages(language: str, lang: str) -> tuple[str, ...]:
@@ -265,18 +268,24 @@ def render_amendments(
     lang: str = "auto",
     only: str | None = None,
     pdf: bool = False,
+    strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> RenderedAmendments:
     """Render the amendments of the adopted decision (of project ``only``), each in
     the project's language (``auto``), in ``nl``, ``fr`` or ``both``. All or nothing,
     with a manifest; ``pdf`` converts them in one LibreOffice call (exit 5 without it,
-    checked before anything is rendered)."""
+    checked before anything is rendered). A blank left in an amendment (a party's
+    address, the authority's signatory, ...) is a warning, as for the conventions; with
+    ``strict`` it is refused (exit 3) and nothing is written."""
 
     check_pdf(pdf)
     with open_workspace(settings) as ws:
         loaded = resolve_call(settings, held=ws.held_calls())
         state = read_state(ws, loaded)
         jobs = _jobs(settings, ws, state, lang=lang, only=only)
+    found = blank_warnings(jobs)
+    if strict and found:
+        raise InputFileError(found)
     issued = issue(
         settings,
         jobs,
@@ -287,4 +296,11 @@ def render_amendments(
         facts={},
         progress=progress,
     )
-    return RenderedAmendments(state.loaded, out, issued.files, issued.manifest, issued.pdfs)
+    return RenderedAmendments(
+        state.loaded,
+        out,
+        issued.files,
+        issued.manifest,
+        issued.pdfs,
+        tuple(str(problem) for problem in found),
+    )
