@@ -150,15 +150,21 @@ class InputFileError(SlrbcallError):
     """An input file (spreadsheet or YAML) cannot be used; nothing was stored.
 
     Carries every problem found, so that the user can fix them all in one go.
+    ``stores`` says whether the command would have stored something: a check that
+    only reads (``calls validate``, ``templates check``) does not say "nothing was
+    stored".
     """
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, problems: Iterable[Problem], *, cap: int = PROBLEM_CAP) -> None:
+    def __init__(
+        self, problems: Iterable[Problem], *, cap: int = PROBLEM_CAP, stores: bool = True
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         if not self.problems:
             raise ValueError("InputFileError needs at least one problem")
         self.cap = cap
+        self.stores = stores
         super().__init__(self._render())
 
     def _render(self) -> str:

@@ -120,7 +120,7 @@ def bad(tmp_path: Path, cli: Invoke, text: str) -> list[str]:
     assert result.exit_code == 3, result
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[-1].endswith("; nothing was stored.")
+    assert lines[-1].endswith(" to fix.")
     assert not (tmp_path / "slrbcall.db").exists()
     return [line.replace(str(path), "call.yaml") for line in lines[:-1]]
 
@@ -303,7 +303,7 @@ def test_missing_file_and_directory(tmp_path: Path, cli: Invoke) -> None:
     assert result.stderr.splitlines() == [
         f"{tmp_path / 'nope.yaml'}: file not found (check the path and its spelling)",
         f"{tmp_path}: is a directory, not a YAML file (name a .yaml file)",
-        "2 problems; nothing was stored.",
+        "2 problems to fix.",
     ]
 
 
@@ -315,6 +315,8 @@ def test_problems_of_several_files_are_reported_together(tmp_path: Path, cli: In
     result = cli("calls", "validate", first, second)
     assert result.exit_code == 3
     assert result.stderr.count("\n") == 3
+    # A check stores nothing in any case: it does not say so.
+    assert result.stderr.splitlines()[-1] == "2 problems to fix."
 
 
 def test_cache_sees_an_edited_file(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def test_status_reports_a_call_edited_after_use(tmp_path: Path, cli: Invoke) -> 
     assert cli("--calls-dir", folder, "demo", "--out", out).exit_code == 0
     path.write_text(empowerment_text(**{"budget: 255000 ": "budget: 300000 "}), encoding="utf-8")
     result = cli("--calls-dir", folder, "--db", out / "slrbcall.db", "status")
-    assert "CHANGED since" in result.stdout
+    assert "edited since it was recorded" in result.stdout
     assert "A call definition was edited after it was used" in result.stdout
 
 

@@ -94,7 +94,7 @@ def validate_calls(settings: Settings, paths: Sequence[Path]) -> list[Path]:
         except InputFileError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise InputFileError(problems)
+        raise InputFileError(problems, stores=False)
     return list(paths)
 
 

@@ -277,8 +277,14 @@ def report_error(exc: SlrbcallError) -> None:
         for line in str(exc).splitlines():
             console.print(text(line))
         count = len(exc.problems)
-        summary = ngettext(
-            "{count} problem; nothing was stored.", "{count} problems; nothing was stored.", count
+        summary = (
+            ngettext(
+                "{count} problem; nothing was stored.",
+                "{count} problems; nothing was stored.",
+                count,
+            )
+            if exc.stores
+            else ngettext("{count} problem to fix.", "{count} problems to fix.", count)
         )
         console.print(text(summary.format(count=count), "bold red"))
     else:

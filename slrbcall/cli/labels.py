@@ -33,7 +33,11 @@ __all__ = [
 APPLICATION_STATUSES = {"eligible": N_("eligible"), "ineligible": N_("ineligible")}
 
 #: A call definition held by the workspace, against its file now.
-FILE_STATES = {"same": N_("unchanged"), "changed": N_("CHANGED since"), "missing": N_("missing")}
+FILE_STATES = {
+    "same": N_("unchanged"),
+    "changed": N_("edited since it was recorded"),
+    "missing": N_("missing"),
+}
 
 #: The kinds of organisation and of signatory (:class:`slrbcall.model.OrgKind`).
 ORGANISATION_KINDS = {

@@ -12,7 +12,7 @@ from slrbcall.cli.labels import FILE_STATES, RECORDS, label
 from slrbcall.cli.notation import number
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.errors import EXIT_ENVIRONMENT
-from slrbcall.i18n import _
+from slrbcall.i18n import _, format_moment
 
 
 def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -66,7 +66,7 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
         calls.add_row(
             text(held.call_id),
             text(held.sha256[:12]),
-            text(held.recorded_at),
+            text(format_moment(held.recorded_at)),
             text(label(FILE_STATES, held.file_state), styles[held.file_state]),
         )
     console.print(calls)
@@ -85,7 +85,7 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
             )
         )
     if result.last_change:
-        console.print(text(_("Last change: {at}").format(at=result.last_change)))
+        console.print(text(_("Last change: {at}").format(at=format_moment(result.last_change))))
 
 
 def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:

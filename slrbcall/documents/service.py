@@ -350,5 +350,5 @@ def templates_check(settings: Settings) -> list[str]:
     folder = settings.templates_path
     problems = check_templates(folder, context_for=sample_context, mentions=decision_mentions)
     if problems:
-        raise InputFileError(problems)
+        raise InputFileError(problems, stores=False)
     return [f"{kind}.{lang}.docx" for kind in KINDS for lang in LANGS]
