@@ -461,6 +461,8 @@ class Call:
     ombudsman: Ombudsman | None = None
     subsidy_rules: Localized | None = None
     beneficiary: SignatoryRole = SignatoryRole.HOUSING_COMPANY
+    #: The language of the call's open data (360Giving), if the call sets one.
+    open_data_language: Lang | None = None
     budget_lines: tuple[BudgetLine, ...] = ()  # none: expenses cannot be justified
     co_financing: tuple[CoFinancingSource, ...] = ()
     justification: JustificationTerms = JustificationTerms()

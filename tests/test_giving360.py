@@ -61,6 +61,7 @@ def demo_grants(demo: DemoResult, registry: Registry) -> list[Grant]:
         applications=demo.intake.applications,
         lines=demo.allocation.result.to_json()["lines"],
         registry=registry,
+        lang=Lang.FR,
         award_date=None,
     )
 
@@ -112,8 +113,10 @@ def test_a_grant_in_french(demo_grants: list[Grant]) -> None:
         # No enterprise number is known yet: the publisher's own identifiers.
         "Recipient Org:Identifier": "360G-slrb-org-logement-molenbeekois",
         "Recipient Org:Name": "Le Logement Molenbeekois",
+        "Recipient Org:Alternate Name": "Molenbeekse Huisvesting",
         "Funding Org:Identifier": "360G-slrb-org-slrb",
         "Funding Org:Name": "Société du Logement de la Région de Bruxelles-Capitale",
+        "Funding Org:Alternate Name": "Brusselse Gewestelijke Huisvestingsmaatschappij",
         "Grant Programme:Code": "empowerment-2023",
         "Grant Programme:Title": "Appel à projets Empowerment 2023",
         "From An Open Call?": "Yes",
@@ -122,13 +125,43 @@ def test_a_grant_in_french(demo_grants: list[Grant]) -> None:
     }
 
 
-def test_a_grant_in_dutch(demo_grants: list[Grant]) -> None:
+def test_a_dutch_project_in_the_french_dataset(demo_grants: list[Grant]) -> None:
+    """One language per dataset: the names never alternate with the project's language;
+    the project's own title stays as it was written."""
     grant = demo_grants[1]
     assert grant["Title"] == "Buurtkeuken"
-    assert grant["Recipient Org:Name"] == "Brusselse Woning"
-    assert grant["Funding Org:Name"] == "Brusselse Gewestelijke Huisvestingsmaatschappij"
-    assert grant["Grant Programme:Title"] == "Projectoproep Empowerment 2023"
-    assert grant["Beneficiary Location:Name"] == "Brussel"
+    assert grant["Recipient Org:Name"] == "Le Logement Bruxellois"
+    assert grant["Recipient Org:Alternate Name"] == "Brusselse Woning"
+    assert grant["Grant Programme:Title"] == "Appel à projets Empowerment 2023"
+    assert grant["Beneficiary Location:Name"] == "Bruxelles"
+    funders = {g["Funding Org:Name"] for g in demo_grants}
+    assert funders == {"Société du Logement de la Région de Bruxelles-Capitale"}
+    assert {g["Grant Programme:Title"] for g in demo_grants} == {"Appel à projets Empowerment 2023"}
+
+
+def test_the_dutch_dataset_names_everything_in_dutch(demo: DemoResult, registry: Registry) -> None:
+    grants = grants_360(
+        call=demo.allocation.loaded.call,
+        applications=demo.intake.applications,
+        lines=demo.allocation.result.to_json()["lines"],
+        registry=registry,
+        lang=Lang.NL,
+    )
+    assert {g["Funding Org:Name"] for g in grants} == {
+        "Brusselse Gewestelijke Huisvestingsmaatschappij"
+    }
+    assert {g["Grant Programme:Title"] for g in grants} == {"Projectoproep Empowerment 2023"}
+    assert grants[0]["Recipient Org:Name"] == "Molenbeekse Huisvesting"
+    assert grants[0]["Recipient Org:Alternate Name"] == "Le Logement Molenbeekois"
+    assert grants[1]["Recipient Org:Name"] == "Brusselse Woning"
+    package = to_package(grants)
+    assert package["grants"][1]["recipientOrganization"] == [
+        {
+            "id": "360G-slrb-org-logement-bruxellois",
+            "name": "Brusselse Woning",
+            "alternateName": "Le Logement Bruxellois",
+        }
+    ]
 
 
 def test_only_funded_lines_partial_included(call: Call, registry: Registry) -> None:
@@ -147,6 +180,7 @@ def test_only_funded_lines_partial_included(call: Call, registry: Registry) -> N
         applications=applications,
         lines=lines,
         registry=registry,
+        lang=Lang.FR,
         prefix="360G-test",
         award_date=dt.date(2023, 12, 14),
     )
@@ -168,7 +202,12 @@ def test_a_funded_line_for_an_unknown_application_is_refused(
 ) -> None:
     with pytest.raises(RefusedError, match="funds X, which the workspace does not hold"):
         grants_360(
-            call=call, applications=[], lines=[funded("X", 1)], registry=registry, award_date=None
+            call=call,
+            applications=[],
+            lines=[funded("X", 1)],
+            registry=registry,
+            lang=Lang.FR,
+            award_date=None,
         )
 
 
@@ -195,6 +234,7 @@ def test_the_award_date_without_a_milestone_is_missing(call: Call, registry: Reg
         applications=[app("A", 40_000)],
         lines=[funded("A", 40_000)],
         registry=registry,
+        lang=Lang.FR,
         award_date=None,
     )
     assert grants[0]["Award Date"] is None
@@ -269,12 +309,17 @@ def test_json_package_read_back(demo_grants: list[Grant], tmp_path: Path) -> Non
         "awardDate": "2023-12-01",
         "plannedDates": [{"startDate": "2024-01-01", "endDate": "2024-12-31", "duration": 12}],
         "recipientOrganization": [
-            {"id": "360G-slrb-org-logement-molenbeekois", "name": "Le Logement Molenbeekois"}
+            {
+                "id": "360G-slrb-org-logement-molenbeekois",
+                "name": "Le Logement Molenbeekois",
+                "alternateName": "Molenbeekse Huisvesting",
+            }
         ],
         "fundingOrganization": [
             {
                 "id": "360G-slrb-org-slrb",
                 "name": "Société du Logement de la Région de Bruxelles-Capitale",
+                "alternateName": "Brusselse Gewestelijke Huisvestingsmaatschappij",
             }
         ],
         "grantProgramme": [
@@ -332,7 +377,8 @@ def test_csv_read_back(demo_grants: list[Grant], tmp_path: Path) -> None:
     assert rows[0]["Amount Awarded"] == "52000.00"
     assert rows[0]["Planned Dates:Duration (months)"] == "12"
     assert rows[0]["Recipient Org:Name"] == "Le Logement Molenbeekois"
-    assert rows[1]["Beneficiary Location:Name"] == "Brussel"
+    assert rows[1]["Beneficiary Location:Name"] == "Bruxelles"
+    assert rows[1]["Recipient Org:Alternate Name"] == "Brusselse Woning"
     assert sum(Decimal(r["Amount Awarded"]) for r in rows) == Decimal("251000.00")
 
 
@@ -360,6 +406,7 @@ def test_csv_neutralises_formula_text(
         applications=[app("A", 40_000, title=title, summary=title)],
         lines=[funded("A", 40_000)],
         registry=registry,
+        lang=Lang.FR,
         award_date=dt.date(2023, 12, 1),
     )
     path = tmp_path / "grants.csv"
@@ -390,6 +437,7 @@ def test_no_field_is_a_formula_whatever_the_separator_it_is_opened_with(
         applications=[app(f"A{i}", 40_000, title=t, summary=t) for i, t in enumerate(hostile)],
         lines=[funded(f"A{i}", 40_000) for i in range(len(hostile))],
         registry=registry,
+        lang=Lang.FR,
         award_date=dt.date(2023, 12, 1),
     )
     path = tmp_path / "grants.csv"

@@ -106,7 +106,7 @@ def test_the_problem_count_is_in_the_language(cli: Invoke, tmp_path: Path) -> No
     bad.write_text("budget: [\n", encoding="utf-8")
     result = cli("--lang", "nl", "calls", "validate", bad)
     assert result.exit_code == 3
-    assert result.stderr.splitlines()[-1] == "1 probleem; er werd niets opgeslagen."
+    assert result.stderr.splitlines()[-1] == "1 probleem op te lossen."
 
 
 @pytest.mark.parametrize("cents", [0, 1, 99, 100, 4_405_800, 25_500_000, 100_000_000_000, -600])

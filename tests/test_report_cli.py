@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, Invoke
+from .conftest import REPO, Invoke, empowerment_text, write_call
 
 EXAMPLES = REPO / "examples"
 
@@ -62,6 +62,37 @@ def test_export_360giving_json_and_csv(cli: Invoke, db: Path, tmp_path: Path) ->
         rows = list(csv.DictReader(handle))
     assert len(rows) == 6
     assert {row["Currency"] for row in rows} == {"EUR"}
+
+
+def test_the_open_data_speaks_one_language(cli: Invoke, tmp_path: Path) -> None:
+    """A call that does not name its open data's language: the export asks for one,
+    and --lang names every organisation and the programme in it, whatever each
+    project's language."""
+    open_data = (
+        "open_data:                     # the 360Giving export names every organisation in "
+        "one language\n  language: fr\n"
+    )
+    folder = tmp_path / "calls"
+    write_call(folder, empowerment_text(**{open_data: ""}))
+    out = tmp_path / "demo"
+    assert cli("--calls-dir", folder, "demo", "--out", out).exit_code == 0
+    args = ("--calls-dir", folder, "--db", out / "slrbcall.db", "export", "360giving")
+    refused = cli(*args, "-o", tmp_path / "grants.json")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "Error: the open data of empowerment-2023 speaks one language: pass --lang nl or "
+        "--lang fr, or set 'open_data: {language: nl}' in the call's definition\n"
+    )
+    assert not (tmp_path / "grants.json").exists()
+    done = cli(*args, "-o", tmp_path / "grants.json", "--lang", "nl")
+    assert done.exit_code == 0, done
+    grants = json.loads((tmp_path / "grants.json").read_text(encoding="utf-8"))["grants"]
+    funders = {g["fundingOrganization"][0]["name"] for g in grants}
+    assert funders == {"Brusselse Gewestelijke Huisvestingsmaatschappij"}
+    assert {g["grantProgramme"][0]["title"] for g in grants} == {"Projectoproep Empowerment 2023"}
+    molenbeek = next(g for g in grants if g["id"].endswith("EMP23-09"))
+    assert molenbeek["recipientOrganization"][0]["name"] == "Molenbeekse Huisvesting"
+    assert molenbeek["recipientOrganization"][0]["alternateName"] == "Le Logement Molenbeekois"
 
 
 def test_export_refuses_another_format(cli: Invoke, db: Path, tmp_path: Path) -> None:

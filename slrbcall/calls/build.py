@@ -266,6 +266,7 @@ def _about(spec: CallSpec) -> dict[str, Any]:
         else None,
         "subsidy_rules": _loc(spec.subsidy_rules) if spec.subsidy_rules else None,
         "beneficiary": SignatoryRole(spec.beneficiary),
+        "open_data_language": spec.open_data.language if spec.open_data else None,
     }
 
 

@@ -398,6 +398,14 @@ class OmbudsmanSpec(_Strict):
     website: Text
 
 
+class OpenDataSpec(_Strict):
+    language: Lang = Field(
+        description="The one language of the published dataset (nl or fr): the names "
+        "of the funder, the recipients and the programme; the other language's name goes "
+        "in an additional field."
+    )
+
+
 # -- the last mile: budget lines, co-financing, justification (issue 17) -----------------
 
 
@@ -490,6 +498,9 @@ class CallSpec(_Strict):
     )
     beneficiary: Literal["housing_company", "partner"] = Field(
         default="housing_company", description="Who receives the grant, on its IBAN."
+    )
+    open_data: OpenDataSpec | None = Field(
+        default=None, description="How the call's grants are published as open data."
     )
     budget_lines: list[BudgetLineSpec] = Field(
         default=[], description="The lines a project's expenses are justified under."

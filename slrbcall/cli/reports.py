@@ -11,6 +11,7 @@ import typer
 
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.dates import Day
+from slrbcall.cli.options import OneOf
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import outcomes_json
 from slrbcall.followup.service.settlement import ProjectClosing
@@ -184,14 +185,24 @@ def giving360(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            click_type=OneOf(("nl", "fr")),
+            help="The dataset's one language, nl or fr (default: the call's open_data).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Export the funded grants in the 360Giving Data Standard (JSON or CSV).
+    """Export the funded grants in the 360Giving Data Standard (JSON or CSV), in one
+    language: the names of the funder, the recipients and the programme.
 
-    Example: slrbcall export 360giving -o grants.json --prefix 360G-slrb
+    Example: slrbcall export 360giving -o grants.json --prefix 360G-slrb --lang fr
     """
 
     count = reports_service.export_360giving(
-        settings(ctx), output, prefix=prefix, award_date=award_date
+        settings(ctx), output, prefix=prefix, award_date=award_date, lang=lang
     )
     out_console().print(
         text(

@@ -14,8 +14,13 @@ Choices, where the standard leaves room:
   for Enterprises) when its enterprise number is known; otherwise, since none is ever
   invented, ``{prefix}-org-{registry key}``, an identifier of the publisher's own, as
   the standard allows for organisations without a registered number.
-- **Language.** Names and the programme title are in the project's language (the
-  language of its title and convention); the registry holds both.
+- **Language.** A dataset speaks one language, ``lang`` (the call's ``open_data:
+  language``, or the export's ``--lang``): the funder's and each recipient's name, the
+  programme's title and the beneficiary location are in it, whatever the language of
+  each project. The standard has no field for a second name; it accepts additional
+  fields, so the other language's name of an organisation goes in ``Recipient
+  Org:Alternate Name`` / ``Funding Org:Alternate Name`` (``alternateName``, the
+  schema.org term). The grant's title and description stay as the applicant wrote them.
 - **Amounts** are exact. JSON gets real numbers written from the Decimal (``52000.00``),
   never through a float; the CSV gets the same plain decimal text.
 - **Award date**: the ``award_date`` given, else the day of the call's
@@ -117,8 +122,10 @@ COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Planned Dates:Duration (months)", ("plannedDates", "duration")),
     ("Recipient Org:Identifier", ("recipientOrganization", "id")),
     ("Recipient Org:Name", ("recipientOrganization", "name")),
+    ("Recipient Org:Alternate Name", ("recipientOrganization", "alternateName")),
     ("Funding Org:Identifier", ("fundingOrganization", "id")),
     ("Funding Org:Name", ("fundingOrganization", "name")),
+    ("Funding Org:Alternate Name", ("fundingOrganization", "alternateName")),
     ("Grant Programme:Code", ("grantProgramme", "code")),
     ("Grant Programme:Title", ("grantProgramme", "title")),
     ("From An Open Call?", ("fromOpenCall",)),
@@ -177,6 +184,13 @@ def _location(org: Organisation | None, registry: Registry, lang: Lang) -> str |
     return commune.name[lang] if commune is not None else None
 
 
+def _alternate(org: Organisation | None, lang: Lang, other: Lang) -> str | None:
+    """The organisation's name in the other language, when it differs."""
+    if org is None or org.name[other] == org.name[lang]:
+        return None
+    return org.name[other]
+
+
 def _euro(cents: int) -> Decimal:
     return to_decimal(cents)
 
@@ -187,12 +201,14 @@ def grants_360(
     applications: Sequence[Application],
     lines: Sequence[Mapping[str, Any]],
     registry: Registry,
+    lang: Lang,
     prefix: str = "360G-slrb",
     award_date: dt.date | None = None,
     disbursements: Iterable[Disbursement] | None = None,
 ) -> list[Grant]:
     """One flat record per funded line of ``lines`` (the adopted run's JSON lines), in
-    the run's order, with every column of :data:`COLUMNS` (``None`` when unknown).
+    the run's order, with every column of :data:`COLUMNS` (``None`` when unknown), the
+    names in ``lang``, the dataset's one language.
     ``Amount Disbursed`` is the sum of each grant's ``disbursements``, when given.
 
     Missing facts are left ``None`` for :func:`validate_360` to name; raises
@@ -208,6 +224,7 @@ def grants_360(
             disbursed[item.reference] = disbursed.get(item.reference, 0) + item.cents
     when = award_date or _award_date(call)
     authority = registry.get(call.authority)
+    other = Lang.FR if lang == Lang.NL else Lang.NL
     grants: list[Grant] = []
     for line in lines:
         if line.get("decision") not in FUNDED_DECISIONS:
@@ -221,7 +238,6 @@ def grants_360(
                     "allocate again ('slrbcall allocate')"
                 ).format(reference=reference)
             )
-        lang = application.language
         recipient = registry.get(application.applicant) if application.applicant else None
         start, end = project_dates(call, application)
         awarded = cents_from_decimal(decimal_from_text(str(line["amount"])))
@@ -241,10 +257,12 @@ def grants_360(
             if recipient
             else None,
             "Recipient Org:Name": recipient.name[lang] if recipient else None,
+            "Recipient Org:Alternate Name": _alternate(recipient, lang, other),
             "Funding Org:Identifier": org_identifier(authority, prefix=prefix)
             if authority
             else None,
             "Funding Org:Name": authority.name[lang] if authority else None,
+            "Funding Org:Alternate Name": _alternate(authority, lang, other),
             "Grant Programme:Code": call.id,
             "Grant Programme:Title": call.title[lang],
             "From An Open Call?": "Yes",

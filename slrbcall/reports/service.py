@@ -17,6 +17,7 @@ from slrbcall.followup.service.settlement import ProjectClosing, closing
 from slrbcall.followup.service.state import followup_state, open_workspace
 from slrbcall.i18n import _
 from slrbcall.intake.service import show_application
+from slrbcall.model import Lang
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
 from slrbcall.reports.followup_sheets import BoardFollowup
@@ -111,17 +112,31 @@ def call_report(
 
 
 def export_360giving(
-    settings: Settings, out: Path, *, prefix: str = "360G-slrb", award_date: dt.date | None = None
+    settings: Settings,
+    out: Path,
+    *,
+    prefix: str = "360G-slrb",
+    award_date: dt.date | None = None,
+    lang: str | None = None,
 ) -> int:
     """The funded grants of the adopted allocation in the 360Giving standard; returns the count.
 
-    The format follows the file's suffix: ``.json`` or ``.csv``.
+    The format follows the file's suffix: ``.json`` or ``.csv``. The dataset speaks one
+    language: ``lang``, else the call's ``open_data: language``; without either, refused.
     """
 
     suffix = out.suffix.lower()
     if suffix not in (".json", ".csv"):
         raise RefusedError(_("{file}: name a .json or a .csv file").format(file=out))
     loaded, run = adopted_run(settings)
+    chosen = lang or loaded.call.open_data_language
+    if chosen is None:
+        raise RefusedError(
+            _(
+                "the open data of {call} speaks one language: pass --lang nl or --lang fr, "
+                "or set 'open_data: {{language: nl}}' in the call's definition"
+            ).format(call=loaded.call.id)
+        )
     _loaded, applications, _marks = stored_state(settings)
     moved = _disbursements(settings)
     grants = grants_360(
@@ -129,6 +144,7 @@ def export_360giving(
         applications=applications,
         lines=run.result["lines"],
         registry=load_registry(settings.calls_path),
+        lang=Lang(chosen),
         prefix=prefix,
         award_date=award_date,
         disbursements=moved,
