@@ -127,3 +127,23 @@ def test_every_amendment_context_key_is_documented() -> None:
         assert f"`{key}`" in own, f"docs/documents.md does not name the amendment's `{key}`"
     for inner in context["amended_tranches"][0]:
         assert f"`{inner}`" in own, f"docs/documents.md does not name `amended_tranches.{inner}`"
+
+
+def test_every_example_in_the_help_names_a_project_of_the_demo() -> None:
+    """An officer tries the help's examples on the demo's workspace: a reference in
+    them must be one the demo holds."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(REPO / "examples" / "applications.xlsx", read_only=True)
+    rows = book.worksheets[0].iter_rows(min_row=2, values_only=True)
+    demo = {row[0] for row in rows if row and row[0]}  # the first column: the reference
+    book.close()
+    examples = [
+        line
+        for path in sorted((REPO / "slrbcall" / "cli").glob("*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "Example: slrbcall" in line
+    ]
+    named = {ref for line in examples for ref in re.findall(r"\b[A-Z]{2,}[0-9]*-[0-9-]+\b", line)}
+    assert named, "the examples name no project"
+    assert named <= demo, sorted(named - demo)

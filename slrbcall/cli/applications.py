@@ -95,7 +95,7 @@ def show(
 ) -> None:
     """Show one application: every field, its status and the reasons.
 
-    Example: slrbcall applications show EMP-2023-04
+    Example: slrbcall applications show EMP23-04
     """
     from rich.table import Table
 
