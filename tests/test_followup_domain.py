@@ -261,7 +261,9 @@ def test_a_payment_before_the_signature_and_the_start_is_refused(empowerment: Ca
         milestones=[MilestoneRecord("EMP23-03", "signature", D(2023, 12, 15))],
     )
     assert errors == ("the payment date 2023-12-10 is before the project's start (2024-01-01)",)
-    assert blockers == ("the milestone 'signature' is dated 2023-12-15, after 2023-12-10",)
+    assert blockers == (
+        "tranche 1 is payable from 2023-12-15, the date of its milestone 'signature'",
+    )
 
 
 def test_an_unsigned_tranche_at_signature_before_the_start_is_refused(empowerment: Call) -> None:
@@ -300,7 +302,7 @@ def test_paying_before_the_condition_is_met_needs_force(empowerment: Call) -> No
     late = [MilestoneRecord("EMP23-03", "signature", D(2024, 2, 1))]
     assert pay(empowerment, milestones=late) == (
         (),
-        ("the milestone 'signature' is dated 2024-02-01, after 2024-01-15",),
+        ("tranche 1 is payable from 2024-02-01, the date of its milestone 'signature'",),
     )
 
 

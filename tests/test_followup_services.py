@@ -221,6 +221,23 @@ def test_paying_before_the_condition_is_met_is_refused(settings: Settings) -> No
     assert rows_of(settings, "payment") == 0
 
 
+def test_paying_before_a_recorded_milestone_names_the_day_it_is_payable(
+    settings: Settings,
+) -> None:
+    """The milestone is recorded, later than the payment: the refusal names the day the
+    tranche is payable from, and does not ask to record the milestone again."""
+    record_milestone(settings, "EMP23-03", key="signature", on=D(2024, 1, 20), today=TODAY)
+    with pytest.raises(RefusedError) as caught:
+        record_payment(settings, "EMP23-03", tranche=1, paid_on=D(2024, 1, 15), today=TODAY)
+    assert str(caught.value) == (
+        "cannot pay tranche 1 of EMP23-03 on 2024-01-15: tranche 1 is payable from "
+        "2024-01-20, the date of its milestone 'signature' (pay it from that day, correct "
+        "the milestone's date with 'slrbcall followup correct EMP23-03 --milestone "
+        "signature --date D --reason TEXT', or pay anyway with --force --reason TEXT)"
+    )
+    assert rows_of(settings, "payment") == 0
+
+
 def test_force_needs_a_reason(settings: Settings) -> None:
     with pytest.raises(RefusedError, match=r"^--force needs --reason TEXT"):
         record_payment(

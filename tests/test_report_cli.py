@@ -69,7 +69,7 @@ def test_the_open_data_speaks_one_language(cli: Invoke, tmp_path: Path) -> None:
     and --lang names every organisation and the programme in it, whatever each
     project's language."""
     open_data = (
-        "open_data:                     # the 360Giving export names every organisation in "
+        "\nopen_data:                     # the 360Giving export names every organisation in "
         "one language\n  language: fr\n"
     )
     folder = tmp_path / "calls"

@@ -281,9 +281,9 @@ def tranche_blockers(
         found.append(_("the milestone '{key}' is not recorded").format(key=due.condition))
     elif reached > on:
         found.append(
-            _("the milestone '{key}' is dated {reached}, after {on}").format(
-                key=due.condition, reached=format_day(reached), on=format_day(on)
-            )
+            _(
+                "tranche {number} is payable from {reached}, the date of its milestone '{key}'"
+            ).format(number=due.number, key=due.condition, reached=format_day(reached))
         )
     if due.payable_from is not None and due.payable_from > on:
         found.append(

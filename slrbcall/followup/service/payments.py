@@ -337,13 +337,27 @@ def record_payment(
             )
         if check.blockers and not force:
             condition = schedule(call, project)[tranche - 1].condition
+            reached = next(
+                (m.on for m in state.milestones if (m.reference, m.key) == (reference, condition)),
+                None,
+            )
+            if reached is None:
+                hint = _(
+                    " (record the milestone with 'slrbcall followup record {ref} "
+                    "--milestone {key} --date D', or pay anyway with --force --reason TEXT)"
+                )
+            elif reached > paid_on:
+                hint = _(
+                    " (pay it from that day, correct the milestone's date with 'slrbcall "
+                    "followup correct {ref} --milestone {key} --date D --reason TEXT', or pay "
+                    "anyway with --force --reason TEXT)"
+                )
+            else:
+                hint = _(" (pay it from that day, or pay anyway with --force --reason TEXT)")
             raise RefusedError(
                 _cannot_pay(tranche, reference, paid_on)
                 + "; ".join(check.blockers)
-                + _(
-                    " (record the milestone with 'slrbcall followup record {ref} "
-                    "--milestone {key} --date D', or pay anyway with --force --reason TEXT)"
-                ).format(ref=reference, key=condition)
+                + hint.format(ref=reference, key=condition)
             )
         payment = Payment(
             reference=reference,
