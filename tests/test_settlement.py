@@ -446,21 +446,21 @@ def test_the_open_data_gives_what_was_disbursed(settled: Cli, tmp_path: Path) ->
             "transactionDate": "2024-01-15",
             "currency": "EUR",
             "value": Decimal("20750.00"),
-            "description": "Tranche 1",
+            "description": "Première tranche à la signature",  # the call's label, in French
         },
         {
             "id": "360G-slrb-empowerment-2023-EMP23-05-payment-2",
             "transactionDate": "2024-07-15",
             "currency": "EUR",
             "value": Decimal("12450.00"),
-            "description": "Tranche 2",
+            "description": "Deuxième tranche après l'entretien intermédiaire",
         },
         {
             "id": "360G-slrb-empowerment-2023-EMP23-05-recovery-1",
             "transactionDate": "2025-05-02",
             "currency": "EUR",
             "value": Decimal("-2000.00"),
-            "description": "Recovery",
+            "description": "Remboursement d'un montant non justifié",
         },
     ]
     for grant in grants.values():

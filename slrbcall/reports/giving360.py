@@ -38,8 +38,9 @@ Choices, where the standard leaves room:
 - **Disbursements** (once the follow-up is given): ``Amount Disbursed`` is what the
   grantee was paid, as corrected, less what came back of a recovery; in the JSON, each
   payment of a tranche and each repayment is a ``disbursementTransaction`` (a repayment
-  with a negative value), and they add up to ``Amount Disbursed``. The CSV, flat, gives
-  the amount only.
+  with a negative value), and they add up to ``Amount Disbursed``; each is described in
+  the dataset's language (a tranche by its label in the call). The CSV, flat, gives the
+  amount only.
 - **CSV** is UTF-8 without a byte-order mark (360Giving's converters read the first
   title as is), with CRLF line ends; text that a spreadsheet would read as a formula
   (starting with ``=``, ``+``, ``-``, ``@``, a tab or a line break) gets a leading

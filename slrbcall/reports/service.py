@@ -15,7 +15,7 @@ from slrbcall.followup.service.monitoring import outcomes
 from slrbcall.followup.service.payments import payments
 from slrbcall.followup.service.settlement import ProjectClosing, closing
 from slrbcall.followup.service.state import followup_state, open_workspace
-from slrbcall.i18n import _
+from slrbcall.i18n import N_, _, gettext_in
 from slrbcall.intake.service import show_application
 from slrbcall.model import Lang
 from slrbcall.reports.excel import write_report
@@ -138,7 +138,7 @@ def export_360giving(
             ).format(call=loaded.call.id)
         )
     _loaded, applications, _marks = stored_state(settings)
-    moved = _disbursements(settings)
+    moved = _disbursements(settings, Lang(chosen))
     grants = grants_360(
         call=loaded.call,
         applications=applications,
@@ -157,13 +157,20 @@ def export_360giving(
     return len(grants)
 
 
-def _disbursements(settings: Settings) -> list[Disbursement]:
+def _disbursements(settings: Settings, lang: Lang) -> list[Disbursement]:
     """Every tranche paid (as corrected; a reversed one is no payment) and every
-    repayment of a recovery (negative), for the open data."""
+    repayment of a recovery (negative), for the open data: each described in the
+    dataset's language ``lang`` (a tranche by its label in the call)."""
     state = followup_state(settings)
+    labels = {t.number: t.label[lang] for t in state.loaded.call.tranches}
     moved = [
         Disbursement(
-            p.reference, f"payment-{p.tranche}", p.paid_on, p.amount_cents, f"Tranche {p.tranche}"
+            p.reference,
+            f"payment-{p.tranche}",
+            p.paid_on,
+            p.amount_cents,
+            labels.get(p.tranche)
+            or gettext_in(lang, N_("Tranche {number}")).format(number=p.tranche),
         )
         for p in state.payments
         if p.amount_cents > 0
@@ -176,7 +183,7 @@ def _disbursements(settings: Settings) -> list[Disbursement]:
             f"recovery-{r.number}",
             dt.date.fromisoformat(r.on_date),
             -r.amount_cents,
-            "Recovery",
+            gettext_in(lang, N_("Repayment of an amount not justified")),
         )
         for r in back
     ]
