@@ -151,8 +151,10 @@ def verify_audit(settings: Settings) -> AuditCheck:
         broken = ws.verify_audit()
         if broken is not None:
             raise RefusedError(
-                f"the audit trail of {ws.label} does not hold: {broken}. Restore the "
-                "workspace's last copy, and keep this one for the inquiry"
+                _(
+                    "the audit trail of {path} does not hold: {problem}. Restore the "
+                    "workspace's last copy, and keep this one for the inquiry"
+                ).format(path=ws.label, problem=broken)
             )
         heads = ws.audit_heads()
         return AuditCheck(ws.label, ws.counts().get("audit", 0), heads)
