@@ -203,7 +203,7 @@ def copy_workspace(settings: Settings, to: Path | str) -> Copied:
     target holds anything already."""
     target_location = default_db(to)
     if label_of(target_location) == label_of(settings.db_location):
-        raise RefusedError("--to names the workspace itself: copy it to a new one")
+        raise RefusedError(_("--to names the workspace itself: copy it to a new one"))
     with (
         Workspace.open(settings.db_location, create=False) as source,
         Workspace.open(target_location, create=True) as target,
