@@ -151,8 +151,10 @@ def verify_audit(settings: Settings) -> AuditCheck:
         broken = ws.verify_audit()
         if broken is not None:
             raise RefusedError(
-                f"the audit trail of {ws.label} does not hold: {broken}. Restore the "
-                "workspace's last copy, and keep this one for the inquiry"
+                _(
+                    "the audit trail of {path} does not hold: {problem}. Restore the "
+                    "workspace's last copy, and keep this one for the inquiry"
+                ).format(path=ws.label, problem=broken)
             )
         heads = ws.audit_heads()
         return AuditCheck(ws.label, ws.counts().get("audit", 0), heads)
@@ -201,7 +203,7 @@ def copy_workspace(settings: Settings, to: Path | str) -> Copied:
     target holds anything already."""
     target_location = default_db(to)
     if label_of(target_location) == label_of(settings.db_location):
-        raise RefusedError("--to names the workspace itself: copy it to a new one")
+        raise RefusedError(_("--to names the workspace itself: copy it to a new one"))
     with (
         Workspace.open(settings.db_location, create=False) as source,
         Workspace.open(target_location, create=True) as target,

@@ -107,7 +107,12 @@ def test_43200_admitted_makes_the_last_payment_7200(reviewed: Cli, tmp_path: Pat
     )
 
 
-def test_30000_admitted_makes_6000_to_recover(reviewed: Cli, demo_db: Path, tmp_path: Path) -> None:
+def test_30000_admitted_makes_6000_to_recover(
+    reviewed: Cli, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The letters' line names the output folder: however long the temporary folder's
+    # path is, the line is read whole.
+    monkeypatch.setenv("COLUMNS", "400")
     changed = decide_in(EXAMPLES / "review.xlsx", THIRTY_THOUSAND, out=tmp_path / "review.xlsx")
     taken = reviewed("justification", "decide", changed)
     assert "0 new, 3 changed, 10 unchanged" in taken.stdout

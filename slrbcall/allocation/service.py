@@ -332,8 +332,9 @@ def adopt(
             run = _run_of(tx.runs(call_id), run_id)
             if who.team and run.proposed_by == who.key:
                 raise RefusedError(
-                    f"run {run.id} was proposed by {who.key}: another approver adopts it "
-                    "(four eyes)"
+                    _(
+                        "run {run} was proposed by {who}: another approver adopts it (four eyes)"
+                    ).format(run=run.id, who=who.key)
                 )
             current = tx.adopted_run(call_id)
             if current is not None and current.id == run.id:

@@ -15,6 +15,7 @@ from slrbcall.calls.check import line_col, shape_problems
 from slrbcall.calls.team import Officer, Role, Team
 from slrbcall.calls.yamlstrict import decode_source, parse_yaml
 from slrbcall.errors import InputFileError, Problem
+from slrbcall.i18n import _
 
 __all__ = ["OfficerSpec", "OfficersSpec", "build_team"]
 
@@ -62,7 +63,9 @@ def build_team(raw: bytes, label: str) -> Team | tuple[Problem, ...]:
             problems.append(
                 located.problem(
                     ("officers", i, "key"),
-                    f"'{officer.key}' is defined twice (also item {keys[officer.key] + 1})",
+                    _("'{key}' is defined twice (also item {number})").format(
+                        key=officer.key, number=keys[officer.key] + 1
+                    ),
                 )
             )
         keys.setdefault(officer.key, i)
@@ -71,7 +74,10 @@ def build_team(raw: bytes, label: str) -> Team | tuple[Problem, ...]:
             if owner != officer.key:
                 problems.append(
                     located.problem(
-                        ("officers", i, "logins", j), f"the login '{login}' is {owner}'s already"
+                        ("officers", i, "logins", j),
+                        _("the login '{login}' is {owner}'s already").format(
+                            login=login, owner=owner
+                        ),
                     )
                 )
     if problems:

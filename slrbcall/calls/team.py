@@ -25,12 +25,14 @@ from types import ModuleType
 from slrbcall.calls.cache import cached
 from slrbcall.calls.yamlstrict import read_source
 from slrbcall.errors import InputFileError, Problem, RefusedError
+from slrbcall.i18n import N_, _
 from slrbcall.settings import Settings, current_actor
 from slrbcall.store import Actor
 
 __all__ = [
     "COMMAND_ROLES",
     "OFFICERS_FILE",
+    "ROLE_LABELS",
     "Actor",
     "Officer",
     "Role",
@@ -38,6 +40,7 @@ __all__ = [
     "acting",
     "load_team",
     "officers_file",
+    "role_label",
 ]
 
 OFFICERS_FILE = "officers.yaml"
@@ -51,6 +54,22 @@ class Role(StrEnum):
     APPROVER = "approver"  # adopts decisions, approves payments, amends, settles
     COMMITTEE_SECRETARY = "committee_secretary"  # takes in the committee's marks
     AUDITOR = "auditor"  # reads and checks the audit trail; writes nothing
+
+
+#: How a role is shown to the officer; the English label is the role's key, as
+#: ``officers.yaml`` writes it.
+ROLE_LABELS = {
+    Role.OFFICER: N_("officer"),
+    Role.FINANCE: N_("finance"),
+    Role.APPROVER: N_("approver"),
+    Role.COMMITTEE_SECRETARY: N_("committee_secretary"),
+    Role.AUDITOR: N_("auditor"),
+}
+
+
+def role_label(role: Role) -> str:
+    """A role as the officer reads it (in English, its key)."""
+    return _(ROLE_LABELS[role])
 
 
 #: The role each writing command needs, by the command name its audit rows carry.
@@ -152,25 +171,36 @@ def acting(settings: Settings, command: str) -> Actor:
         if officer is None:
             keys = [o.key for o in team.officers]
             hint = difflib.get_close_matches(named, keys, n=1)
+            suggestion = _(" (did you mean '{value}'?)").format(value=hint[0]) if hint else ""
             raise RefusedError(
-                f"'{named}' is not an officer of {team.source}"
-                + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                + f"; its officers are {', '.join(keys)}"
+                _(
+                    "'{key}' is not an officer of {file}{suggestion}; its officers are {keys}"
+                ).format(key=named, file=team.source, suggestion=suggestion, keys=", ".join(keys))
             )
     else:
         login = _login()
         officer = team.by_login(login) if login else None
         if officer is None:
             raise RefusedError(
-                f"the login '{login or 'unknown'}' is not one of an officer of {team.source}: "
-                "pass --as KEY (or set SLRBCALL_ACTOR), or add the login to your 'logins'"
+                _(
+                    "the login '{login}' is not one of an officer of {file}: pass --as KEY (or "
+                    "set SLRBCALL_ACTOR), or add the login to your 'logins'"
+                ).format(login=login or _("unknown"), file=team.source)
             )
     needed = COMMAND_ROLES[command]  # a KeyError is a writing command left out of the table
     if needed not in officer.roles:
-        held = ", ".join(sorted(officer.roles)) or "none"
+        held = ", ".join(role_label(r) for r in sorted(officer.roles)) or _("none")
         raise RefusedError(
-            f"{officer.key} may not run '{command}': it needs the role '{needed}' "
-            f"({officer.key} holds: {held}; see {team.source})"
+            _(
+                "{key} may not run '{command}': it needs the role '{role}' ({key} holds: "
+                "{held}; see {file})"
+            ).format(
+                key=officer.key,
+                command=command,
+                role=role_label(needed),
+                held=held,
+                file=team.source,
+            )
         )
     return Actor(officer.key, team=True)
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 
 from slrbcall import workspace as workspace_service
 from slrbcall.cli.common import JsonOption, settings
+from slrbcall.cli.labels import AUDIT_ACTIONS, AUDIT_ENTITIES, label
+from slrbcall.cli.notation import number
 from slrbcall.cli.options import WholeNumber
 from slrbcall.cli.output import emit_json, out_console, table, text
+from slrbcall.i18n import _, format_day, ngettext
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -42,13 +46,15 @@ def verify(ctx: typer.Context, as_json: JsonOption = False) -> None:
     console = out_console()
     console.print(
         text(
-            f"The audit trail of {done.path} holds: {done.rows} rows in {len(done.heads)} "
-            "chains, each row as it was recorded."
+            _(
+                "The audit trail of {path} holds: {rows} in {chains}, each row as it was recorded."
+            ).format(path=done.path, rows=_rows(done.rows), chains=_chains(len(done.heads)))
         )
     )
-    heads = table("chain", "last row", "SHA-256", numeric=("last row",))
+    last = _("last row")
+    heads = table(_("chain"), last, "SHA-256", numeric=(last,))
     for chain, (row_id, sha) in done.heads.items():
-        heads.add_row(text(chain or "(workspace)"), text(row_id), text(sha))
+        heads.add_row(text(chain or _("(workspace)")), text(row_id), text(sha))
     console.print(heads)
 
 
@@ -105,15 +111,44 @@ def show(
             ]
         )
         return
-    view = table("row", "when (UTC)", "who", "command", "what", "key", "why", numeric=("row",))
+    heading = _("row")
+    view = table(
+        heading,
+        _("when (UTC)"),
+        _("who"),
+        _("command"),
+        _("what"),
+        _("key"),
+        _("why"),
+        numeric=(heading,),
+    )
     for row in found.rows:
         view.add_row(
             text(row.id),
-            text(row.at.replace("T", " ")[:19]),
+            text(_moment(row.at)),
             text(row.actor or "-"),
             text(row.command),
-            text(f"{row.action} {row.entity}"),
+            text(f"{label(AUDIT_ACTIONS, row.action)} {label(AUDIT_ENTITIES, row.entity)}"),
             text(row.entity_key or ""),
             text(row.reason or ""),
         )
     out_console().print(view)
+
+
+def _rows(count: int) -> str:
+    return ngettext("{count} row", "{count} rows", count).format(count=number(count))
+
+
+def _chains(count: int) -> str:
+    return ngettext("{count} chain", "{count} chains", count).format(count=number(count))
+
+
+def _moment(at: str) -> str:
+    """A stored moment (ISO 8601, UTC) to the second, its day as the officer reads one;
+    the time stays in UTC, as the column's header says."""
+    shown = at.replace("T", " ")[:19]
+    try:
+        day = dt.date.fromisoformat(shown[:10])
+    except ValueError:
+        return shown
+    return f"{format_day(day)}{shown[10:]}"

@@ -6,7 +6,9 @@ ineligible``), written to JSON and to the call files as it is. A table shows its
 in the officer's language; the English label is the value itself, as the tool always
 showed it. The codes of an allocation and the flags of the ranking have theirs beside
 them (:func:`slrbcall.allocation.codes.decision_label`,
-:func:`slrbcall.committee.scoring.flag_label`).
+:func:`slrbcall.committee.scoring.flag_label`), and so do the workspace's tables
+(:data:`slrbcall.store.records.RECORDS`, which the store's own messages name) and an
+officer's roles (:func:`slrbcall.calls.team.role_label`).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from slrbcall.i18n import N_, _
+from slrbcall.store.records import RECORDS
 
 __all__ = [
     "AGGREGATIONS",
     "ANCHORS",
     "APPLICATION_STATUSES",
+    "AUDIT_ACTIONS",
+    "AUDIT_ENTITIES",
     "CONDITIONS",
     "DURATION_RULES",
     "FILE_STATES",
@@ -68,29 +73,23 @@ PARTIALS = {"off": N_("no partial grant"), "remainder": N_("a partial grant of t
 
 DURATION_RULES = {"equal": N_("must last"), "free": N_("last at most")}
 
-#: The kinds of record the workspace holds (its tables), as ``slrbcall status`` counts them.
-RECORDS = {
-    "allocation_adoption": N_("allocation_adoption"),
-    "allocation_decision": N_("allocation_decision"),
-    "allocation_reserve": N_("allocation_reserve"),
-    "allocation_run": N_("allocation_run"),
-    "amendment": N_("amendment"),
-    "application": N_("application"),
-    "audit": N_("audit"),
-    "call_snapshot": N_("call_snapshot"),
-    "expense": N_("expense"),
-    "expense_review": N_("expense_review"),
-    "followup_milestone": N_("followup_milestone"),
-    "intake_file": N_("intake_file"),
-    "mark": N_("mark"),
-    "milestone_correction": N_("milestone_correction"),
-    "monitoring_report": N_("monitoring_report"),
-    "payment": N_("payment"),
-    "payment_correction": N_("payment_correction"),
-    "recovery": N_("recovery"),
-    "settlement": N_("settlement"),
-    "withdrawal": N_("withdrawal"),
-    "workspace_call": N_("workspace_call"),
+#: What an audit row did (its ``action``), as ``slrbcall audit show`` tells it.
+AUDIT_ACTIONS = {
+    "insert": N_("insert"),
+    "update": N_("update"),
+    "delete": N_("delete"),
+    "event": N_("event"),
+}
+
+#: What an audit row is about (its ``entity``): the workspace's records, and what the
+#: audit alone records (a document issued, a notification, the team).
+AUDIT_ENTITIES = {
+    **RECORDS,
+    "call": N_("call"),
+    "milestone": N_("milestone"),
+    "document": N_("document"),
+    "notification": N_("notification"),
+    "notification_draft": N_("notification_draft"),
 }
 
 

@@ -258,11 +258,16 @@ def record_payment(
     if done.proposed:
         console.print(
             text(
-                f"Proposed the payment of tranche {done.payment.tranche} of "
-                f"{done.payment.reference}: {format_eur(done.payment.amount_cents)} on "
-                f"{done.payment.paid_on}. It is above the call's threshold: it is paid once "
-                "another approver approves it ('slrbcall payments approve "
-                f"{done.payment.reference} --tranche {done.payment.tranche}')."
+                _(
+                    "Proposed the payment of tranche {tranche} of {ref}: {amount} on {day}. It "
+                    "is above the call's threshold: it is paid once another approver approves "
+                    "it ('slrbcall payments approve {ref} --tranche {tranche}')."
+                ).format(
+                    tranche=done.payment.tranche,
+                    ref=done.payment.reference,
+                    amount=format_eur(done.payment.amount_cents),
+                    day=format_day(done.payment.paid_on),
+                )
             )
         )
         return
@@ -562,9 +567,15 @@ def take_payments(
     if done.proposed:
         console.print(
             text(
-                f"{len(done.proposed)} of them are above the call's threshold and proposed: "
-                "they are paid once another approver approves them ('slrbcall payments "
-                "approve REF --tranche N')."
+                ngettext(
+                    "{count} of them is above the call's threshold and proposed: it is paid "
+                    "once another approver approves it ('slrbcall payments approve REF "
+                    "--tranche N').",
+                    "{count} of them are above the call's threshold and proposed: they are "
+                    "paid once another approver approves them ('slrbcall payments approve REF "
+                    "--tranche N').",
+                    len(done.proposed),
+                ).format(count=len(done.proposed))
             )
         )
     if done.left_out:
@@ -626,9 +637,17 @@ def approve_payment(
         return
     out_console().print(
         text(
-            f"Approved the payment of tranche {done.payment.tranche} of "
-            f"{done.payment.reference} proposed by {done.proposed_by}: "
-            f"{format_eur(done.payment.amount_cents)} on {done.payment.paid_on}. Paid so far: "
-            f"{format_eur(done.paid_cents)} of {format_eur(done.award_cents)}."
+            _(
+                "Approved the payment of tranche {tranche} of {ref} proposed by {who}: {amount} "
+                "on {day}. Paid so far: {paid} of {award}."
+            ).format(
+                tranche=done.payment.tranche,
+                ref=done.payment.reference,
+                who=done.proposed_by,
+                amount=format_eur(done.payment.amount_cents),
+                day=format_day(done.payment.paid_on),
+                paid=format_eur(done.paid_cents),
+                award=format_eur(done.award_cents),
+            )
         )
     )

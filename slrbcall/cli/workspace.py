@@ -12,7 +12,7 @@ from slrbcall.cli.labels import FILE_STATES, RECORDS, label
 from slrbcall.cli.notation import number
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.errors import EXIT_ENVIRONMENT
-from slrbcall.i18n import _, format_moment
+from slrbcall.i18n import _, format_moment, ngettext
 
 
 def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -163,10 +163,23 @@ def copy(
             }
         )
         return
-    rows = sum(done.counts.values())
+    rows, tables, chains = sum(done.counts.values()), len(done.counts), len(done.heads)
     out_console().print(
         text(
-            f"Copied {done.source} to {done.target}: {rows} rows in {len(done.counts)} tables, "
-            f"the same in both; {len(done.heads)} audit chains hold and end as in the original."
+            _(
+                "Copied {source} to {target}: {rows} in {tables}, the same in both; {chains}."
+            ).format(
+                source=done.source,
+                target=done.target,
+                rows=ngettext("{count} row", "{count} rows", rows).format(count=number(rows)),
+                tables=ngettext("{count} table", "{count} tables", tables).format(
+                    count=number(tables)
+                ),
+                chains=ngettext(
+                    "{count} audit chain holds and ends as in the original",
+                    "{count} audit chains hold and end as in the original",
+                    chains,
+                ).format(count=number(chains)),
+            )
         )
     )

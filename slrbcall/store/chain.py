@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from slrbcall.i18n import _
+
 __all__ = [
     "GENESIS",
     "HASHED",
@@ -68,15 +70,35 @@ def digest(fields: Sequence[Any], prev: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ChainBreak:
-    """The first audit row whose chain does not hold, and why."""
+    """The first audit row whose chain does not hold, and why: its content was
+    ``changed``, or it does not follow the row before it in its chain (``follows``: that
+    row's id, None for the start of the chain), which was removed, or a row was added.
+
+    Its ``str()`` is the officer's sentence, in their language."""
 
     row_id: int
     chain: str
-    why: str
+    changed: bool
+    follows: int | None = None
+
+    @property
+    def why(self) -> str:
+        if self.changed:
+            return _("its content is not what was recorded (it was changed)")
+        if self.follows is None:
+            return _(
+                "it does not follow the start of its chain: a row before it was removed or added"
+            )
+        return _("it does not follow row {row}: a row before it was removed or added").format(
+            row=self.follows
+        )
 
     def __str__(self) -> str:
-        chain = f"the chain of {self.chain}" if self.chain else "the workspace's own chain"
-        return f"audit row {self.row_id} ({chain}): {self.why}"
+        if self.chain:
+            told = _("audit row {row} (the chain of {chain}): {why}")
+        else:
+            told = _("audit row {row} (the workspace's own chain): {why}")
+        return told.format(row=self.row_id, chain=self.chain, why=self.why)
 
 
 def first_break(rows: Iterable[Sequence[Any]]) -> ChainBreak | None:
@@ -95,14 +117,11 @@ def first_break(rows: Iterable[Sequence[Any]]) -> ChainBreak | None:
         before = heads.get(chain)
         expected = GENESIS if before is None else before[1]
         if prev != expected:
-            after = "the start of its chain" if before is None else f"row {before[0]}"
             return ChainBreak(
-                row_id, chain, f"it does not follow {after}: a row before it was removed or added"
+                row_id, chain, changed=False, follows=None if before is None else before[0]
             )
         if digest(fields, prev) != own:
-            return ChainBreak(
-                row_id, chain, "its content is not what was recorded (it was changed)"
-            )
+            return ChainBreak(row_id, chain, changed=True)
         heads[chain] = (row_id, own)
     return None
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.errors import RefusedError
+from slrbcall.i18n import _
 from slrbcall.store.postgres_schema import TABLES
+from slrbcall.store.records import records_text
 
 if TYPE_CHECKING:
     from slrbcall.store.core import Workspace
@@ -46,20 +48,29 @@ def copy_workspace(source: Workspace, target: Workspace) -> CopyResult:
     """Copy every row of ``source`` into the empty workspace ``target``, then check it."""
     if source.schema_version != target.schema_version:
         raise RefusedError(
-            f"{source.label} is at schema {source.schema_version} and {target.label} at "
-            f"{target.schema_version}: open both with the same slrbcall first"
+            _(
+                "{source} is at schema {version} and {target} at {target_version}: open both "
+                "with the same slrbcall first"
+            ).format(
+                source=source.label,
+                version=source.schema_version,
+                target=target.label,
+                target_version=target.schema_version,
+            )
         )
     tables = set(source.counts())
     if tables != set(ORDER):
         raise RefusedError(
-            f"{source.label} holds tables this copy does not know "
-            f"({', '.join(sorted(tables ^ set(ORDER)))}): upgrade slrbcall"
+            _("{source} holds tables this copy does not know ({tables}): upgrade slrbcall").format(
+                source=source.label, tables=records_text(sorted(tables ^ set(ORDER)))
+            )
         )
     filled = {name: n for name, n in target.counts().items() if n}
     if filled:
         raise RefusedError(
-            f"{target.label} is not empty ({', '.join(sorted(filled))}): a workspace is "
-            "copied into a new one only"
+            _("{target} is not empty ({tables}): a workspace is copied into a new one only").format(
+                target=target.label, tables=records_text(sorted(filled))
+            )
         )
     with _guards_aside(target):
         for table in ORDER:
@@ -69,9 +80,17 @@ def copy_workspace(source: Workspace, target: Workspace) -> CopyResult:
     heads = source.audit_heads()
     if copied != counts or broken is not None or target.audit_heads() != heads:
         differ = [t for t in ORDER if copied.get(t) != counts.get(t)]
+        if differ:
+            told = _("the copy in {target} does not match {source}: rows differ in {tables}")
+        else:
+            told = _("the copy in {target} does not match {source}: {problem}")
         raise RefusedError(
-            f"the copy in {target.label} does not match {source.label}: "
-            + (f"rows differ in {', '.join(differ)}" if differ else str(broken or "audit"))
+            told.format(
+                target=target.label,
+                source=source.label,
+                tables=records_text(differ),
+                problem=str(broken) if broken is not None else _("audit"),
+            )
         )
     return CopyResult(counts, heads)
 
@@ -94,10 +113,10 @@ def _guards_aside(target: Workspace) -> Iterator[None]:
             triggers = target._conn.execute(
                 "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"
             ).fetchall()
-            for name, _ in triggers:
+            for name, _sql in triggers:
                 target._conn.execute(f"DROP TRIGGER {name}")
             yield
-            for _, sql in triggers:
+            for _name, sql in triggers:
                 target._conn.execute(sql)
         else:
             for table in ORDER:

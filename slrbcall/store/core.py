@@ -29,7 +29,7 @@ from typing import Any
 
 from slrbcall import __version__
 from slrbcall.errors import RefusedError, SlrbcallError
-from slrbcall.i18n import _
+from slrbcall.i18n import _, format_day
 from slrbcall.settings import current_actor
 from slrbcall.store.applications import ApplicationReads, ApplicationWrites, StoredApplication
 from slrbcall.store.backend import Backend, Connection, is_server
@@ -249,9 +249,11 @@ class Transaction(ApplicationWrites, DecisionWrites, FollowupWrites, SettlementW
         width = len(HASHED)
         if digest(row[:width], row[width]) != row[width + 1]:
             raise RefusedError(
-                f"audit row {row[0]} was changed outside slrbcall, so nothing is written "
-                "to the workspace: restore its last copy ('slrbcall audit verify' checks "
-                "the whole trail)"
+                _(
+                    "audit row {row} was changed outside slrbcall, so nothing is written "
+                    "to the workspace: restore its last copy ('slrbcall audit verify' checks "
+                    "the whole trail)"
+                ).format(row=row[0])
             )
         return str(row[width + 1])
 
@@ -414,9 +416,11 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
                 tx.audit("event", "team", None, after={"first_actor": tx.actor})
         elif not tx.team and since is not None:
             raise RefusedError(
-                f"{self.label}: this workspace is a team's since {since[:10]}, and its "
-                "officers.yaml was not found: run slrbcall with the calls folder that holds "
-                "the team's officers.yaml (--calls-dir)"
+                _(
+                    "{path}: this workspace is a team's since {day}, and its officers.yaml "
+                    "was not found: run slrbcall with the calls folder that holds the team's "
+                    "officers.yaml (--calls-dir)"
+                ).format(path=self.label, day=_day(since))
             )
 
     # -- reading ------------------------------------------------------------------------
@@ -576,6 +580,14 @@ def _key_filter(key: str | None) -> tuple[list[str], list[Any]]:
     if key is None:
         return [], []
     return ["entity_key = ? OR (entity_key > ? AND entity_key < ?)"], [key, key + "/", key + "0"]
+
+
+def _day(moment: str) -> str:
+    """The day of a stored moment (ISO 8601) as the officer reads it."""
+    try:
+        return format_day(dt.date.fromisoformat(moment[:10]))
+    except ValueError:
+        return moment[:10]
 
 
 def _altered(label: str, guards: Sequence[str]) -> RefusedError:

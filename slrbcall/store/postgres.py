@@ -42,8 +42,10 @@ from slrbcall.errors import (
     RefusedError,
     SlrbcallError,
 )
+from slrbcall.i18n import _
 from slrbcall.store import postgres_schema as schema
 from slrbcall.store.backend import label_of
+from slrbcall.store.records import record_label
 from slrbcall.store.sqlite import busy, busy_timeout
 
 __all__ = ["DEFAULT_SCHEMA", "PgConnection", "PostgresBackend", "split_url", "workspace_exists"]
@@ -63,7 +65,7 @@ _POLL = 0.02
 def split_url(url: str) -> tuple[str, str]:
     """The URL to connect to and the workspace's schema (its ``schema`` parameter,
     which PostgreSQL itself does not know, taken out)."""
-    base, _, query = url.partition("?")
+    base, _sep, query = url.partition("?")
     pairs = parse_qsl(query, keep_blank_values=True)
     named = [value for key, value in pairs if key == "schema"]
     # Percent-encoded as libpq reads it: a space is %20 (libpq reads no '+' as one, and
@@ -72,7 +74,10 @@ def split_url(url: str) -> tuple[str, str]:
     chosen = named[-1] if named else DEFAULT_SCHEMA
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", chosen):
         raise RefusedError(
-            f"schema={chosen!r} in --db: a schema name is lowercase letters, digits and underscores"
+            _(
+                "schema={schema} in --db: a schema name is lowercase letters, digits and "
+                "underscores"
+            ).format(schema=repr(chosen))
         )
     return (f"{base}?{rest}" if rest else base), chosen
 
@@ -148,8 +153,10 @@ def _connect(url: str) -> tuple[psycopg.Connection[Any], str]:
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise EnvironmentProblemError(
-            f"{label_of(url)}: cannot connect to the workspace's server ({first}): check "
-            "the URL, the server and your login"
+            _(
+                "{path}: cannot connect to the workspace's server ({error}): check the URL, "
+                "the server and your login"
+            ).format(path=label_of(url), error=first)
         ) from exc
     return conn, name
 
@@ -222,16 +229,19 @@ class PostgresBackend:
                         [
                             Problem(
                                 backend.label,
-                                f"is not a slrbcall workspace: its schema {name} holds the "
-                                f"tables of another application ({shown}); nothing was "
-                                "written to it (pass another schema=NAME)",
+                                _(
+                                    "is not a slrbcall workspace: its schema {schema} holds "
+                                    "the tables of another application ({tables}); nothing "
+                                    "was written to it (pass another schema=NAME)"
+                                ).format(schema=name, tables=shown),
                             )
                         ]
                     )
                 if not create:
                     raise RefusedError(
-                        f"no workspace at {backend.label} yet: run 'slrbcall intake FILE' to "
-                        "start one"
+                        _(
+                            "no workspace at {path} yet: run 'slrbcall intake FILE' to start one"
+                        ).format(path=backend.label)
                     )
             backend.read_only = backend._write_refusal()
             if backend.read_only is None:
@@ -240,8 +250,10 @@ class PostgresBackend:
                 raise backend.read_only
             elif backend.schema_version() != len(migrations):
                 raise RefusedError(
-                    f"{backend.label}: the workspace must be made or upgraded to schema "
-                    f"{len(migrations)}, which writes to it; {backend.read_only}"
+                    _(
+                        "{path}: the workspace must be made or upgraded to schema {version}, "
+                        "which writes to it; {cause}"
+                    ).format(path=backend.label, version=len(migrations), cause=backend.read_only)
                 )
         except psycopg.Error as exc:
             conn.close()
@@ -261,11 +273,7 @@ class PostgresBackend:
         workspace yet: then making it says)."""
         row = self.raw.execute("SELECT current_setting('transaction_read_only')").fetchone()
         if row is not None and row[0] == "on":
-            return EnvironmentProblemError(
-                f"{self.label}: the server takes no writes (a standby, or read-only by "
-                "default), so nothing was written to the workspace: point --db at the "
-                "primary server"
-            )
+            return _no_writes(self.label)
         if not _has_workspace(self.raw, self.schema):
             return None
         row = self.raw.execute(
@@ -274,8 +282,10 @@ class PostgresBackend:
         ).fetchone()
         if row is not None and not row[0]:
             return EnvironmentProblemError(
-                f"{self.label}: this login may only read the workspace, so nothing was "
-                f"written to it: ask an administrator to grant it the role {schema.WRITER_ROLE}"
+                _(
+                    "{path}: this login may only read the workspace, so nothing was written "
+                    "to it: ask an administrator to grant it the role {role}"
+                ).format(path=self.label, role=schema.WRITER_ROLE)
             )
         return None
 
@@ -293,8 +303,10 @@ class PostgresBackend:
         version = self.schema_version()
         if version > target:
             raise RefusedError(
-                f"{self.label} was made by a newer slrbcall (schema {version}); "
-                f"this one knows schema {target}: upgrade slrbcall"
+                _(
+                    "{path} was made by a newer slrbcall (schema {version}); "
+                    "this one knows schema {known}: upgrade slrbcall"
+                ).format(path=self.label, version=version, known=target)
             )
         if version == target:
             return
@@ -331,9 +343,11 @@ class PostgresBackend:
                     self.raw.execute("RESET ROLE")
             except errors.InsufficientPrivilege as exc:
                 raise RefusedError(
-                    f"{self.label}: the workspace's schema needs to be made or upgraded (to "
-                    f"schema {target}), which this login may not do ({exc.diag.message_primary}):"
-                    " an administrator runs 'slrbcall status --db URL' once"
+                    _(
+                        "{path}: the workspace's schema needs to be made or upgraded (to "
+                        "schema {version}), which this login may not do ({error}): an "
+                        "administrator runs 'slrbcall status --db URL' once"
+                    ).format(path=self.label, version=target, error=exc.diag.message_primary)
                 ) from exc
 
     def _owner_role(self) -> str | None:
@@ -473,7 +487,11 @@ class PostgresBackend:
                 ),
             )
             if self.raw.execute(query).fetchone() is not None:
-                found.append(f"a row of {table} names a missing row of {parent}")
+                found.append(
+                    _("a row of {table} names a missing row of {parent}").format(
+                        table=record_label(table), parent=record_label(parent)
+                    )
+                )
         return found
 
     def failure(self, exc: BaseException) -> BaseException | None:
@@ -482,8 +500,10 @@ class PostgresBackend:
             return refused
         if isinstance(exc, psycopg.OperationalError) and self.raw.broken:
             return EnvironmentProblemError(
-                f"{self.label}: the connection to the workspace's server was lost ({exc}); "
-                "nothing of the unfinished command was stored"
+                _(
+                    "{path}: the connection to the workspace's server was lost ({error}); "
+                    "nothing of the unfinished command was stored"
+                ).format(path=self.label, error=exc)
             )
         return None
 
@@ -498,22 +518,31 @@ def write_refused(
     writes, its disk is full, or (``writing``: in a write transaction) this login may
     not write; None for any other error."""
     if isinstance(exc, errors.ReadOnlySqlTransaction):
-        return EnvironmentProblemError(
-            f"{label}: the server takes no writes (a standby, or read-only by default), "
-            "so nothing was written to the workspace: point --db at the primary server"
-        )
+        return _no_writes(label)
     if isinstance(exc, errors.InsufficientResources):  # disk full, out of memory, ...
         return EnvironmentProblemError(
-            f"{label}: the server cannot store more ({_first_line(exc)}), so nothing was "
-            "written to the workspace: ask its administrator to free some space"
+            _(
+                "{path}: the server cannot store more ({error}), so nothing was written to "
+                "the workspace: ask its administrator to free some space"
+            ).format(path=label, error=_first_line(exc))
         )
     if writing and isinstance(exc, errors.InsufficientPrivilege):
         return EnvironmentProblemError(
-            f"{label}: this login may not write to the workspace ({_first_line(exc)}), so "
-            f"nothing was written to it: ask an administrator to grant it the role "
-            f"{schema.WRITER_ROLE}"
+            _(
+                "{path}: this login may not write to the workspace ({error}), so nothing was "
+                "written to it: ask an administrator to grant it the role {role}"
+            ).format(path=label, error=_first_line(exc), role=schema.WRITER_ROLE)
         )
     return None
+
+
+def _no_writes(label: str) -> EnvironmentProblemError:
+    return EnvironmentProblemError(
+        _(
+            "{path}: the server takes no writes (a standby, or read-only by default), so "
+            "nothing was written to the workspace: point --db at the primary server"
+        ).format(path=label)
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -537,7 +566,7 @@ def guard_problems(conn: psycopg.Connection[Any], name: str) -> list[str]:
     }
     for trigger in sorted(schema.TRIGGERS.values(), key=lambda t: t.name):
         if trigger.name not in found:
-            problems.append(f"the trigger {trigger.name} is missing")
+            problems.append(_("the trigger {name} is missing").format(name=trigger.name))
             continue
         table, function, tgtype, enabled, args = found[trigger.name]
         argument = bytes(args).split(b"\0")[0].decode() if bytes(args) else None
@@ -547,11 +576,11 @@ def guard_problems(conn: psycopg.Connection[Any], name: str) -> list[str]:
             trigger.tgtype,
             trigger.argument,
         ):
-            problems.append(f"the trigger {trigger.name} was changed")
+            problems.append(_("the trigger {name} was changed").format(name=trigger.name))
         elif enabled not in ("O", "A"):
-            problems.append(f"the trigger {trigger.name} is disabled")
+            problems.append(_("the trigger {name} is disabled").format(name=trigger.name))
     problems += [
-        f"the trigger {extra} is not one of slrbcall's"
+        _("the trigger {name} is not one of slrbcall's").format(name=extra)
         for extra in sorted(set(found) - set(schema.TRIGGERS))
     ]
     functions = dict(
@@ -560,11 +589,11 @@ def guard_problems(conn: psycopg.Connection[Any], name: str) -> list[str]:
     expected = {**schema.FUNCTIONS, **schema.HELPERS}
     for function, body in sorted(expected.items()):
         if function not in functions:
-            problems.append(f"the function {function} is missing")
+            problems.append(_("the function {name} is missing").format(name=function))
         elif functions[function] != body:
-            problems.append(f"the function {function} was changed")
+            problems.append(_("the function {name} was changed").format(name=function))
     problems += [
-        f"the function {extra} is not one of slrbcall's"
+        _("the function {name} is not one of slrbcall's").format(name=extra)
         for extra in sorted(set(functions) - set(expected))
     ]
     problems += _view_problems(conn, name)
@@ -581,9 +610,10 @@ def _view_problems(conn: psycopg.Connection[Any], name: str) -> list[str]:
         )
     }
     problems = [
-        f"the view {view} is missing" for view in sorted(set(schema.VIEWS) - set(views))
+        _("the view {name} is missing").format(name=view)
+        for view in sorted(set(schema.VIEWS) - set(views))
     ] + [
-        f"the view {extra} is not one of slrbcall's"
+        _("the view {name} is not one of slrbcall's").format(name=extra)
         for extra in sorted(set(views) - set(schema.VIEWS))
     ]
     present = sorted(set(schema.VIEWS) & set(views))
@@ -605,6 +635,10 @@ def _view_problems(conn: psycopg.Connection[Any], name: str) -> list[str]:
         # wording cannot be compared there, and nothing is written there to guard.
         return problems
     except psycopg.Error:  # a table a view reads was altered: the view cannot be compared
-        return [*problems, "the views cannot be compared with the schema's (a table changed)"]
-    problems += [f"the view {view} was changed" for view in present if views[view] != wording[view]]
+        return [*problems, _("the views cannot be compared with the schema's (a table changed)")]
+    problems += [
+        _("the view {name} was changed").format(name=view)
+        for view in present
+        if views[view] != wording[view]
+    ]
     return problems

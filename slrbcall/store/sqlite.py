@@ -31,6 +31,7 @@ from slrbcall.store.guards import (
     unwritable,
 )
 from slrbcall.store.migrations import Step
+from slrbcall.store.records import record_label
 
 __all__ = [
     "DEFAULT_BUSY_TIMEOUT",
@@ -284,8 +285,10 @@ class SqliteBackend:
     def dangling(self) -> list[str]:
         """Rows that name a row no longer there (``PRAGMA foreign_key_check``)."""
         return [
-            f"a row of {table} names a missing row of {parent}"
-            for table, _, parent, _ in self.conn.execute("PRAGMA foreign_key_check")
+            _("a row of {table} names a missing row of {parent}").format(
+                table=record_label(table), parent=record_label(parent)
+            )
+            for table, _rowid, parent, _key in self.conn.execute("PRAGMA foreign_key_check")
         ]
 
     def failure(self, exc: BaseException) -> BaseException | None:

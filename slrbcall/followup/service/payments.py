@@ -272,11 +272,15 @@ def _awaiting(state: FollowupState, reference: str, tranche: int) -> str | None:
     """Why a tranche cannot be paid or proposed again: its payment awaits approval."""
     for proposed in state.pending:
         if (proposed.payment.reference, proposed.payment.tranche) == (reference, tranche):
-            amount = format_eur(proposed.payment.amount_cents)
-            return (
-                f"tranche {tranche} is proposed already ({amount}"
-                f" on {proposed.payment.paid_on}, by {proposed.proposed_by}) and awaits "
-                f"approval ('slrbcall payments approve {reference} --tranche {tranche}')"
+            return _(
+                "tranche {tranche} is proposed already ({amount} on {day}, by {who}) and "
+                "awaits approval ('slrbcall payments approve {ref} --tranche {tranche}')"
+            ).format(
+                tranche=tranche,
+                amount=format_eur(proposed.payment.amount_cents),
+                day=format_day(proposed.payment.paid_on),
+                who=proposed.proposed_by,
+                ref=reference,
             )
     return None
 
@@ -319,7 +323,10 @@ def record_payment(
             )
         awaiting = _awaiting(state, reference, tranche)
         if awaiting is not None:
-            raise RefusedError(f"cannot pay tranche {tranche} of {reference}: {awaiting}")
+            raise RefusedError(
+                _("cannot pay tranche {tranche} of {ref}: ").format(tranche=tranche, ref=reference)
+                + awaiting
+            )
         check = check_payment(
             call,
             project,
@@ -415,21 +422,25 @@ def approve_payment(
         )
         if proposed is None:
             done = any((p.reference, p.tranche) == (reference, tranche) for p in state.payments)
-            raise RefusedError(
-                f"no payment of tranche {tranche} of {reference} awaits approval"
-                + (" (it is paid already)" if done else "")
+            nothing = (
+                _("no payment of tranche {tranche} of {ref} awaits approval (it is paid already)")
+                if done
+                else _("no payment of tranche {tranche} of {ref} awaits approval")
             )
+            raise RefusedError(nothing.format(tranche=tranche, ref=reference))
         if proposed.proposed_by == tx.actor:
             raise RefusedError(
-                f"the payment of tranche {tranche} of {reference} was proposed by "
-                f"{tx.actor}: another approver approves it (four eyes)"
+                _(
+                    "the payment of tranche {tranche} of {ref} was proposed by {who}: another "
+                    "approver approves it (four eyes)"
+                ).format(tranche=tranche, ref=reference, who=tx.actor)
             )
         payment = proposed.payment
         withdrawn = _withdrawn(tx, call.id)
         if reference in withdrawn and payment.paid_on.isoformat() > withdrawn[reference]:
             raise RefusedError(
-                f"cannot pay tranche {tranche} of {reference} on {payment.paid_on}: "
-                + _WITHDRAWN.format(on=withdrawn[reference])
+                _cannot_pay(tranche, reference, payment.paid_on)
+                + _(_WITHDRAWN).format(on=format_day(dt.date.fromisoformat(withdrawn[reference])))
             )
         others = [p for p in _committed(state) if p is not payment]
         check = check_payment(
@@ -444,7 +455,8 @@ def approve_payment(
         )
         if check.errors:
             raise RefusedError(
-                f"cannot pay tranche {tranche} of {reference}: " + "; ".join(check.errors)
+                _("cannot pay tranche {tranche} of {ref}: ").format(tranche=tranche, ref=reference)
+                + "; ".join(check.errors)
             )
         tx.add_payment(
             call.id,
@@ -554,7 +566,9 @@ def _plan_payments(
                 unchanged += 1  # proposed from this file before
                 continue
             message = _awaiting(state, row.reference, row.tranche)
-            problems.append(row.place.saying(f"{row.reference}: {message}"))
+            problems.append(
+                row.place.saying(_("{ref}: {errors}").format(ref=row.reference, errors=message))
+            )
             continue
         before = stored.get((row.reference, row.tranche))
         if before is not None and 1 <= row.tranche <= len(plan):
