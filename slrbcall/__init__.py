@@ -2,7 +2,9 @@
 
 The package is a library first, laid out by the stages of a call::
 
-    errors money model settings resources    the kernel: errors with exit codes, cents, values
+    i18n errors money model records settings resources
+                                             the kernel: the officer's language, errors with
+                                             exit codes, cents, values, the tables' labels
     sheets/  store/                          adapters: spreadsheets in and out; the workspace
     calls/       call definitions, the organisations registry, the next call
     intake/      applications from spreadsheets, eligibility, merge with what is stored

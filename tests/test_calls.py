@@ -388,3 +388,25 @@ def test_a_cached_call_names_the_file_it_was_loaded_from(
     assert load_call(Path("calls") / source.name).path == Path("calls") / source.name
     monkeypatch.chdir(tmp_path / "b")
     assert load_call(second / source.name).path == second / source.name
+
+
+def test_the_teams_file_is_no_call(tmp_path: Path, cli: Invoke) -> None:
+    """officers.yaml sits beside the calls: calls list and doctor do not read it as a
+    call, and calls validate checks it as the team's file."""
+    folder = tmp_path / "calls"
+    write_call(folder, empowerment_text())
+    officers = folder / "officers.yaml"
+    officers.write_text(
+        "officers:\n  - key: amina\n    name: Amina El Idrissi\n    roles: [officer]\n",
+        encoding="utf-8",
+    )
+    listed = cli("--calls-dir", folder, "calls", "list", "--json")
+    assert listed.exit_code == 0, listed
+    assert [Path(c["file"]).name for c in json.loads(listed.stdout)] == ["empowerment-2023.yaml"]
+    assert cli("--calls-dir", folder, "calls", "validate", officers).exit_code == 0
+    officers.write_text("officers:\n  - key: amina\n    roles: [boss]\n", encoding="utf-8")
+    refused = cli("--calls-dir", folder, "calls", "validate", officers)
+    assert refused.exit_code == 3
+    lines = refused.stderr.splitlines()
+    assert lines[0] == f"{officers}:2:3: missing key 'name'"
+    assert any(line.startswith(f"{officers}:3:") and "'boss'" in line for line in lines), lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +23,7 @@ ORDER = (
     "errors",
     "money",
     "model",
+    "records",  # the workspace's tables as the officer reads them: the store's and the CLI's
     "resources",
     "settings",
     "scratch",
@@ -143,6 +145,29 @@ def test_the_root_help_loads_no_command_and_no_heavy_library() -> None:
         "slrbcall.cli.output",
     ]
     assert set(loaded.split()) & set(heavy_libraries()) == set()
+
+
+def test_calls_list_loads_neither_the_store_nor_pydantic(tmp_path: Path) -> None:
+    """``calls list`` is the lightest command an officer runs (bench/startup.py holds it
+    to twice a bare typer): it reads the calls' cached summaries, with no workspace and
+    no validation of a file the cache has already seen."""
+    code = (
+        "import sys\n"
+        "from slrbcall.cli.app import app\n"
+        "try:\n"
+        "    app(['calls', 'list'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "SLRBCALL_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # the first run fills the cache, the second reads it
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO,
+            env=env,
+        )  # fmt: skip
+    loaded = set(done.stdout.strip().splitlines()[-1].split())
+    assert not {m for m in loaded if m.startswith(("slrbcall.store", "pydantic", "sqlite3"))}
 
 
 #: The store's query modules, mixed into ``Workspace`` and ``Transaction`` by core.py.

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from slrbcall.model import Call
 
 __all__ = [
+    "OFFICERS_FILE",
     "REGISTRY_FILE",
     "CallSummary",
     "LoadedCall",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 REGISTRY_FILE = "organisations.yaml"
+#: The team's file beside the calls (:mod:`slrbcall.calls.team`): no call either.
+OFFICERS_FILE = "officers.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +69,16 @@ class LoadedCall:
 
 
 def call_files(calls_dir: Path) -> list[Path]:
-    """The call definition files of a folder, sorted by name (the registry excluded)."""
+    """The call definition files of a folder, sorted by name (the registry and the
+    team's file excluded)."""
     if not calls_dir.is_dir():
         raise RefusedError(
             _("{folder}: no such calls folder (check --calls-dir)").format(folder=calls_dir)
         )
     return sorted(
-        p for p in calls_dir.iterdir() if p.suffix in {".yaml", ".yml"} and p.name != REGISTRY_FILE
+        p
+        for p in calls_dir.iterdir()
+        if p.suffix in {".yaml", ".yml"} and p.name not in (REGISTRY_FILE, OFFICERS_FILE)
     )
 
 

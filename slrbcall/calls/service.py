@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slrbcall.calls.definition import (
+    OFFICERS_FILE,
     REGISTRY_FILE,
     CallSummary,
     LoadedCall,
@@ -78,7 +79,7 @@ def show_call(settings: Settings, call_id: str) -> LoadedCall:
 
 
 def validate_calls(settings: Settings, paths: Sequence[Path]) -> list[Path]:
-    """Validate each file (a call, or an organisations registry).
+    """Validate each file (a call, an organisations registry, or a team's officers).
 
     Returns the files, all valid; else raises one InputFileError listing the problems
     of all of them.
@@ -89,6 +90,12 @@ def validate_calls(settings: Settings, paths: Sequence[Path]) -> list[Path]:
         try:
             if path.name == REGISTRY_FILE:
                 load_registry(path.parent)
+            elif path.name == OFFICERS_FILE:
+                from slrbcall.calls.team import (  # noqa: PLC0415 (it loads the store, which calls list does without)
+                    read_team,
+                )
+
+                read_team(path)
             else:
                 load_call(path, registry=registry)
         except InputFileError as exc:

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 
 from slrbcall.calls.cache import cached
+from slrbcall.calls.definition import OFFICERS_FILE
 from slrbcall.calls.yamlstrict import read_source
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.i18n import N_, _
@@ -40,10 +41,9 @@ __all__ = [
     "acting",
     "load_team",
     "officers_file",
+    "read_team",
     "role_label",
 ]
-
-OFFICERS_FILE = "officers.yaml"
 
 
 class Role(StrEnum):
@@ -144,8 +144,11 @@ def officers_file(settings: Settings) -> Path | None:
 def load_team(settings: Settings) -> Team | None:
     """The team of ``officers.yaml``, validated (exit 3 on problems), or None without one."""
     path = officers_file(settings)
-    if path is None:
-        return None
+    return None if path is None else read_team(path)
+
+
+def read_team(path: Path) -> Team:
+    """The team of the officers' file ``path``, validated (exit 3 on problems)."""
     try:  # named as the user would type it, as the call files are
         label = str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

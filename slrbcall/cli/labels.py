@@ -7,7 +7,7 @@ in the officer's language; the English label is the value itself, as the tool al
 showed it. The codes of an allocation and the flags of the ranking have theirs beside
 them (:func:`slrbcall.allocation.codes.decision_label`,
 :func:`slrbcall.committee.scoring.flag_label`), and so do the workspace's tables
-(:data:`slrbcall.store.records.RECORDS`, which the store's own messages name) and an
+(:data:`slrbcall.records.RECORDS`, which the store's own messages name) and an
 officer's roles (:func:`slrbcall.calls.team.role_label`).
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from slrbcall.i18n import N_, _
-from slrbcall.store.records import RECORDS
+from slrbcall.records import RECORDS
 
 __all__ = [
     "AGGREGATIONS",

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from slrbcall.errors import RefusedError
 from slrbcall.i18n import _
+from slrbcall.records import records_text
 from slrbcall.store.postgres_schema import TABLES
-from slrbcall.store.records import records_text
 
 if TYPE_CHECKING:
     from slrbcall.store.core import Workspace

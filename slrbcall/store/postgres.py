@@ -43,9 +43,9 @@ from slrbcall.errors import (
     SlrbcallError,
 )
 from slrbcall.i18n import _
+from slrbcall.records import record_label
 from slrbcall.store import postgres_schema as schema
 from slrbcall.store.backend import label_of
-from slrbcall.store.records import record_label
 from slrbcall.store.sqlite import busy, busy_timeout
 
 __all__ = ["DEFAULT_SCHEMA", "PgConnection", "PostgresBackend", "split_url", "workspace_exists"]

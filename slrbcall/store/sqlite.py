@@ -23,6 +23,7 @@ from typing import Any
 
 from slrbcall.errors import BusyError, InputFileError, Problem, RefusedError, SlrbcallError
 from slrbcall.i18n import _
+from slrbcall.records import record_label
 from slrbcall.store.guards import (
     APPLICATION_ID,
     damage,
@@ -31,7 +32,6 @@ from slrbcall.store.guards import (
     unwritable,
 )
 from slrbcall.store.migrations import Step
-from slrbcall.store.records import record_label
 
 __all__ = [
     "DEFAULT_BUSY_TIMEOUT",
