@@ -23,14 +23,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.followup.justification import Expense, Review
 from slrbcall.followup.model import Payment, Project
 from slrbcall.followup.schedule import schedule
 from slrbcall.i18n import N_, _, ngettext
-from slrbcall.money import format_eur, format_plain
+from slrbcall.money import format_eur, format_plain, percent_of
 
 if TYPE_CHECKING:
     from slrbcall.model import BudgetLine, Call
@@ -65,19 +64,12 @@ class LineFigures:
     rule: str | None = None
 
 
-def _percent_of(cents: int, percent: Decimal) -> int:
-    """``percent`` % of ``cents``, rounded down to the cent: a rule never admits more
-    than it allows."""
-    exact = Decimal(cents) * percent / 100
-    return int(exact.to_integral_value(rounding="ROUND_FLOOR"))
-
-
 def _capped(line: BudgetLine, reviewed: int, award_cents: int) -> tuple[int, str | None]:
     caps = []
     if line.cap_cents is not None:
         caps.append(line.cap_cents)
     if line.cap_percent is not None:
-        caps.append(_percent_of(award_cents, line.cap_percent))
+        caps.append(percent_of(award_cents, line.cap_percent))
     if caps and min(caps) < reviewed:
         return min(caps), CAP
     return reviewed, None
@@ -103,7 +95,7 @@ def line_figures(
     for line in call.budget_lines:
         if line.max_share_of_direct is None:
             continue
-        most = _percent_of(direct, line.max_share_of_direct)
+        most = percent_of(direct, line.max_share_of_direct)
         if figures[line.key].admitted_cents > most:
             figures[line.key] = replace(
                 figures[line.key], admitted_cents=most, rule=SHARE_OF_DIRECT
