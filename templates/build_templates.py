@@ -1100,7 +1100,7 @@ def settlement(document: object, t: dict[str, str]) -> None:
     p("{%p else %}")
     p(t["settlement_even"])
     p("{%p endif %}")
-    p(t["refusal_appeal"])
+    p(t["appeal"])
     p(t["settlement_ombudsman"])
     p(t["closing"])
     p("")
