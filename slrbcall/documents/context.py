@@ -444,6 +444,10 @@ def amendment_context(
 
 _RULE = {
     "cap": {"fr": "plafond du poste", "nl": "plafond van de post"},
+    "planned": {
+        "fr": "montant prévu au budget de la convention",
+        "nl": "bedrag voorzien in de begroting van de overeenkomst",
+    },
     "share_of_direct": {
         "fr": "au plus {percent} des frais directs admis",
         "nl": "ten hoogste {percent} van de aanvaarde directe kosten",
@@ -482,8 +486,8 @@ def settlement_context(
     settlement says.
 
     ``lines`` are the call's budget lines, each with what was claimed, what the reviews
-    admit and what is admitted after its rule (and that rule's code: ``cap`` or
-    ``share_of_direct``); ``refused`` the expenses not admitted in full:
+    admit and what is admitted after its rule (and that rule's code: ``cap``,
+    ``planned`` or ``share_of_direct``); ``refused`` the expenses not admitted in full:
     (budget line's label, supplier, invoice number, claimed, admitted, decision, reason's
     sentence in the letter's language, comment). ``planned_last_cents`` is what the tranche that
     carries the last payment would have paid.
