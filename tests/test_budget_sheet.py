@@ -19,8 +19,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from slrbcall.calls.definition import load_call
-from slrbcall.intake.budget import budget_breaks
-from slrbcall.model import Budget
+from slrbcall.intake.budget import budget_breaks, compare_budgets
+from slrbcall.model import Application, Budget, Lang
 
 from .conftest import REPO, SHIPPED_CALLS, Invoke, empowerment_text, raw, write_call
 from .i18n_check import english_words
@@ -756,3 +756,40 @@ def test_the_rules_a_budget_keeps(
 ) -> None:
     budget = Budget(tuple(lines.items()), tuple(co_financing.items()))
     assert [key for key, _message in budget_breaks(budget, CALL, requested)] == broken
+
+
+PLAN = Budget((("personnel", 45_000_00),))
+OTHER = Budget((("personnel", 44_000_00), ("activities", 1_000_00)))
+
+
+@pytest.mark.parametrize(
+    ("given", "stored", "decided", "outcome"),
+    [
+        pytest.param(PLAN, None, False, ("store", ""), id="a-first-budget"),
+        pytest.param(PLAN, PLAN, False, ("", ""), id="the-same-again"),
+        pytest.param(OTHER, PLAN, False, ("store", ""), id="other-amounts"),
+        pytest.param(None, PLAN, False, ("", ""), id="no-row-keeps-it"),
+        pytest.param(OTHER, PLAN, True, ("", "frozen"), id="decided-and-changed"),
+        pytest.param(PLAN, None, True, ("", "frozen"), id="decided-and-given-a-first"),
+        pytest.param(PLAN, PLAN, True, ("", ""), id="decided-and-the-same"),
+    ],
+)
+def test_what_a_file_s_budgets_change(
+    given: Budget | None, stored: Budget | None, decided: bool, outcome: tuple[str, str]
+) -> None:
+    app = Application("EMP-01", "logiris", "Log'iris", "Projet", 45_000_00, Lang.FR)
+    changes = compare_budgets(
+        [app],
+        {} if given is None else {"EMP-01": given},
+        {} if stored is None else {"EMP-01": stored},
+        frozen={"EMP-01"} if decided else set(),
+    )
+    assert ("store" if changes.to_store else "", "frozen" if changes.frozen else "") == outcome
+    assert changes.stale == ()
+    assert changes.in_force == {"EMP-01": given or stored}
+
+
+def test_a_stored_budget_that_no_longer_asks_the_request_is_stale() -> None:
+    app = Application("EMP-01", "logiris", "Log'iris", "Projet", 46_000_00, Lang.FR)
+    changes = compare_budgets([app], {}, {"EMP-01": PLAN}, frozen=set())
+    assert changes.stale == ("EMP-01",)
