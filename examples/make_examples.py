@@ -203,8 +203,8 @@ NOTES = [
     "Exemple livré avec slrbcall. Les quinze candidatures, les treize sociétés et le total "
     "demandé (650.000 €) suivent le rapport de la SLRB sur l'appel Empowerment 2023 ; les "
     "projets Digitale inclusie, Buurtkeuken, Mimosa 1080 et Le Bottin des Voisins sont ceux "
-    "présentés par la SLRB. Les autres titres, les partenaires, les montants, les thèmes et "
-    "les contacts sont illustratifs.",
+    "présentés par la SLRB. Les autres titres, les partenaires, les montants, les budgets par "
+    "poste, les thèmes et les contacts sont illustratifs.",
 ]
 
 
@@ -285,6 +285,71 @@ def application_rows() -> list[list[object]]:
     return rows_of("empowerment-2023", rows)
 
 
+# The planned budgets by line (illustrative), in euro: the project's cost on each line
+# of the call and its co-financing, which the lines less the co-financing equal the
+# request. EMP23-03 and EMP23-05 plan what their justified expenses then admit
+# (examples/make_justification.py), so that the demo's settlements stay within them.
+BUDGETS: dict[str, tuple[dict[str, int], dict[str, int]]] = {
+    "EMP23-03": (
+        {
+            "personnel": 23000,
+            "activities": 5600,
+            "material": 9700,
+            "communication": 4500,
+            "overheads": 4000,
+        },
+        {"commune": 1800},
+    ),
+    "EMP23-05": (
+        {
+            "personnel": 20000,
+            "activities": 8000,
+            "material": 7500,
+            "communication": 3000,
+            "overheads": 3800,
+        },
+        {"own-funds": 800},
+    ),
+}
+# The other projects split their cost in these shares (overheads 8 %, within 10 % of
+# the direct costs; communication 5 %, within 10 % of the request), some with
+# co-financing.
+SHARES = {"personnel": 55, "activities": 20, "material": 12, "communication": 5, "overheads": 8}
+CO_FINANCING = {
+    "EMP23-01": {"other-public": 1500},
+    "EMP23-09": {"own-funds": 3000},
+    "EMP23-12": {"commune": 2000},
+}
+
+
+def budget_rows() -> list[list[object]]:
+    """The budget sheet's rows: reference, title, each line, each co-financing source,
+    in the order of the call's template (intake.template.budget_sheet)."""
+    from slrbcall.calls.definition import load_call
+    from slrbcall.money import split_largest_remainder
+
+    call = load_call(HERE.parent / "calls" / "empowerment-2023.yaml").call
+    rows: list[list[object]] = []
+    for ref, _company, _partner, title, _theme, amount, *_rest in APPLICATIONS:
+        if ref in BUDGETS:
+            lines, sources = BUDGETS[ref]
+        else:
+            sources = CO_FINANCING.get(ref, {})
+            cost = int(amount) + sum(sources.values())
+            parts = split_largest_remainder(cost, list(SHARES.values()))
+            lines = dict(zip(SHARES, parts, strict=True))
+        assert sum(lines.values()) - sum(sources.values()) == int(amount), ref
+        rows.append(
+            [
+                ref,
+                title,
+                *(lines.get(line.key) for line in call.budget_lines),
+                *(sources.get(source.key) for source in call.co_financing),
+            ]
+        )
+    return rows
+
+
 # The committee's view of each project, as a mark out of 10 before each member's and
 # each criterion's habits are added (illustrative). The six best-marked projects are
 # the six funded ones: together they ask EUR 251,000 of the EUR 255,000.
@@ -351,10 +416,11 @@ def write_workbooks(
     notes: list[str],
     marks: Callable[[str, str, str], Decimal],
     comments: Mapping[tuple[str, str], str] | None = None,
+    budgets: list[list[object]] | None = None,
 ) -> None:
-    """The applications workbook of ``rows``, then the marks workbook: its blank rows
-    (one per application and member not in conflict) filled in with ``marks(reference,
-    member, criterion)`` and ``comments``."""
+    """The applications workbook of ``rows`` (and ``budgets``, its budget sheet), then
+    the marks workbook: its blank rows (one per application and member not in conflict)
+    filled in with ``marks(reference, member, criterion)`` and ``comments``."""
     import tempfile
 
     from slrbcall.committee.service import write_scores_template
@@ -364,7 +430,9 @@ def write_workbooks(
     folder.mkdir(exist_ok=True)
     settings = Settings(calls_dir=HERE.parent / "calls", call_id=call_id)
     applications = folder / "applications.xlsx"
-    write_applications_template(settings, applications, lang="fr", rows=rows, notes=notes)
+    write_applications_template(
+        settings, applications, lang="fr", rows=rows, budget_rows=budgets or (), notes=notes
+    )
     print(f"wrote {applications}")
     with tempfile.TemporaryDirectory() as scratch:
         workspace = replace(settings, db=Path(scratch) / "examples.db")
@@ -393,6 +461,7 @@ def main() -> None:
         NOTES,
         mark,
         dict.fromkeys(DOUBT, "Budget peu réaliste."),
+        budget_rows(),
     )
 
 

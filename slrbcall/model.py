@@ -20,6 +20,7 @@ __all__ = [
     "AppealRoute",
     "Application",
     "ApplicationStatus",
+    "Budget",
     "BudgetImputation",
     "BudgetLine",
     "Call",
@@ -316,6 +317,39 @@ class BudgetLine:
     @property
     def direct(self) -> bool:
         return self.max_share_of_direct is None
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """An application's planned budget: the project's cost on each budget line of its
+    call and its co-financing by source, in cents, each in the call's order.
+
+    The grant it asks for is the cost less the co-financing (a balanced budget, as a
+    Brussels grant form has it: the expenses equal the grant and the other sources).
+    Invariants, held by the intake: every key is one of the call's, every amount is 0
+    or more, and ``grant_cents`` equals the application's requested amount.
+    """
+
+    lines: tuple[tuple[str, int], ...]
+    co_financing: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def total_cents(self) -> int:
+        """The project's planned cost: the sum of its lines."""
+        return sum(cents for _key, cents in self.lines)
+
+    @property
+    def co_financing_cents(self) -> int:
+        return sum(cents for _key, cents in self.co_financing)
+
+    @property
+    def grant_cents(self) -> int:
+        """What the budget asks of the grant: the cost less the co-financing."""
+        return self.total_cents - self.co_financing_cents
+
+    def line(self, key: str) -> int:
+        """The amount planned on line ``key`` (0 when the budget does not name it)."""
+        return next((cents for k, cents in self.lines if k == key), 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ __all__ = [
     "format_eur",
     "format_plain",
     "parse_amount",
+    "percent_of",
     "split_largest_remainder",
     "to_decimal",
 ]
@@ -66,6 +67,13 @@ def cents_from_decimal(value: Decimal | int) -> int:
 def to_decimal(cents: int) -> Decimal:
     """The amount in euro, exactly, with two decimals."""
     return (Decimal(cents) / _HUNDRED).quantize(Decimal("0.01"))
+
+
+def percent_of(cents: int, percent: Decimal) -> int:
+    """``percent`` % of ``cents``, rounded down to the cent: a rule that allows a share
+    never allows a cent more (10 % of € 27,500.01 is € 2,750.00)."""
+    exact = Decimal(cents) * percent / _HUNDRED
+    return int(exact.to_integral_value(rounding="ROUND_FLOOR"))
 
 
 def format_plain(cents: int) -> str:

@@ -22,6 +22,7 @@ RECORDS = {
     "allocation_run": N_("allocation_run"),
     "amendment": N_("amendment"),
     "application": N_("application"),
+    "application_budget": N_("application_budget"),
     "audit": N_("audit"),
     "call_snapshot": N_("call_snapshot"),
     "expense": N_("expense"),

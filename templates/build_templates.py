@@ -122,6 +122,21 @@ TEXT = {
             "sa durée ou du montant de la subvention fait l'objet d'un avenant signé par "
             "toutes les parties."
         ),
+        "budget": (
+            "Le budget du projet ci-dessous fait partie de la présente convention : la "
+            "subvention couvre le coût du projet, déduction faite des cofinancements, et lors "
+            "du décompte final, le montant admis sur un poste ne dépasse pas le montant qui y "
+            "est prévu."
+        ),
+        "budget_request": (
+            "Ce budget est celui de la candidature, pour une subvention demandée de "
+            "{{ budget_grant_figures }} ; la subvention octroyée est celle de l'article 2."
+        ),
+        "col_budget_line": "Poste budgétaire",
+        "col_budget_amount": "Montant prévu",
+        "budget_total": "Coût total du projet",
+        "budget_source": "Cofinancement : {{ source.label }}",
+        "budget_grant": "Subvention demandée",
         "art_reporting": "Article 6. Justification et suivi",
         "justification": (
             "Le bénéficiaire justifie l'emploi de la subvention par un rapport d'activités "
@@ -381,6 +396,21 @@ TEXT = {
             "Elke wijziging van het project, de duur ervan of het bedrag van de subsidie "
             "wordt vastgelegd in een aanhangsel dat alle partijen ondertekenen."
         ),
+        "budget": (
+            "De begroting van het project hieronder maakt deel uit van deze overeenkomst: de "
+            "subsidie dekt de kosten van het project, na aftrek van de cofinanciering, en bij "
+            "de eindafrekening is het bedrag dat op een post wordt aanvaard niet hoger dan het "
+            "bedrag dat erop is voorzien."
+        ),
+        "budget_request": (
+            "Deze begroting is die van de aanvraag, voor een gevraagde subsidie van "
+            "{{ budget_grant_figures }}; de toegekende subsidie is die van artikel 2."
+        ),
+        "col_budget_line": "Begrotingspost",
+        "col_budget_amount": "Voorzien bedrag",
+        "budget_total": "Totale kosten van het project",
+        "budget_source": "Cofinanciering: {{ source.label }}",
+        "budget_grant": "Gevraagde subsidie",
         "art_reporting": "Artikel 6. Verantwoording en opvolging",
         "justification": (
             "De begunstigde verantwoordt de besteding van de subsidie met een "
@@ -705,6 +735,50 @@ def table_of(
     rows_unbroken(table)
 
 
+def budget_table(d: Any, t: dict[str, str]) -> None:
+    """The planned budget by line: each line and its amount, the project's cost, each
+    co-financing source, and the grant requested. The table is never split across
+    pages: every row but the last is kept with the next, and no row is split."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    rows = (
+        ("col_budget_line", "col_budget_amount", "bold"),
+        ("{%tr for line in budget_lines %}", None, ""),
+        ("{{ line.label }}", "{{ line.amount_figures }}", ""),
+        ("{%tr endfor %}", None, ""),
+        ("budget_total", "{{ budget_total_figures }}", "bold"),
+        ("{%tr for source in budget_co_financing %}", None, ""),
+        ("budget_source", "{{ source.amount_figures }}", ""),
+        ("{%tr endfor %}", None, ""),
+        ("budget_grant", "{{ budget_grant_figures }}", "bold"),
+    )
+    table = d.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    table.autofit = False
+    widths = (11.0, 5.0)  # an amount on one line; a label may wrap
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice reads
+    for row, (label, amount, style) in zip(table.rows, rows, strict=True):
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)  # the cells, which Word reads
+        row.cells[0].text = t.get(label, label)
+        if amount is not None:
+            row.cells[1].text = t.get(amount, amount)
+            row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if style == "bold":
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    for index, row in enumerate(table.rows):
+        row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
+        if index == 0:
+            row._tr.get_or_add_trPr().append(_element("w:tblHeader"))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                kept(paragraph, with_next=index < len(rows) - 1)
+
+
 def compact(*paragraphs: Any) -> None:
     """Lines of an address or a signature: no space after each."""
     from docx.shared import Pt
@@ -759,6 +833,13 @@ def convention(document: Any, t: dict[str, str]) -> None:
     )
     heading(d, t["art_use"])
     p(t["use"])
+    p("{%p if budget_lines %}")
+    kept(p(t["budget"]))
+    budget_table(d, t)
+    p("{%p if budget_award_differs %}")
+    p(t["budget_request"])
+    p("{%p endif %}")
+    p("{%p endif %}")
     heading(d, t["art_reporting"])
     p(t["justification"])
     p(t["reporting"])
@@ -1100,7 +1181,7 @@ def settlement(document: object, t: dict[str, str]) -> None:
     p("{%p else %}")
     p(t["settlement_even"])
     p("{%p endif %}")
-    p(t["refusal_appeal"])
+    p(t["appeal"])
     p(t["settlement_ombudsman"])
     p(t["closing"])
     p("")

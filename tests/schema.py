@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from slrbcall.store.migrations import (
     APPLICATION_PARTIES_MIGRATION,
     AUDIT_CHAIN_MIGRATION,
+    BUDGET_MIGRATION,
     FOUR_EYES_MIGRATION,
     MIGRATIONS,
     SETTLEMENT_MIGRATION,
@@ -64,6 +65,7 @@ _UNDO: tuple[tuple[Sequence[Step], str], ...] = (
         "DROP INDEX audit_chain; DROP INDEX audit_key; ALTER TABLE audit DROP COLUMN chain;"
         " ALTER TABLE audit DROP COLUMN prev_sha256; ALTER TABLE audit DROP COLUMN row_sha256;",
     ),
+    (BUDGET_MIGRATION, undo(BUDGET_MIGRATION)),
 )
 
 

@@ -155,13 +155,13 @@ def test_demo_in_a_fresh_folder(tmp_path: Path, cli: Invoke) -> None:
     assert status["counts"]["allocation_run"] == 2
     assert status["counts"]["allocation_adoption"] == 2
     assert status["counts"]["withdrawal"] == 1
-    # the call, 15 applications, 370 marks, the allocation run and its adoption, the 6
-    # conventions and 15 letters issued, the withdrawal, the reallocation run and its
-    # adoption, EMP23-01's convention and letter, then the follow-up: 17 milestones,
+    # the call, 15 applications and their 15 budgets, 370 marks, the allocation run and its
+    # adoption, the 6 conventions and 15 letters issued, the withdrawal, the reallocation
+    # run and its adoption, EMP23-01's convention and letter, then the follow-up: 17 milestones,
     # 9 payments and 12 monitoring reports; then the last mile: 13 expenses and their
     # 13 reviews, 2 final reports, 2 settlements and their letters, and a last payment
     assert status["counts"]["audit"] == (
-        1 + 15 + 370 + 1 + 1 + 6 + 15 + 1 + 1 + 1 + 2 + 17 + 9 + 12 + 13 + 13 + 2 + 2 + 2 + 1
+        1 + 15 + 15 + 370 + 1 + 1 + 6 + 15 + 1 + 1 + 1 + 2 + 17 + 9 + 12 + 13 + 13 + 2 + 2 + 2 + 1
     )
     assert status["counts"]["settlement"] == 2
     assert "Stored as proposal run 1, then adopted as the call's decision" in result.stdout

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
-from slrbcall.cli.intake import application_json
+from slrbcall.cli.intake import application_json, budget_json
 from slrbcall.cli.labels import APPLICATION_STATUSES, label
 from slrbcall.cli.notation import day, local
 from slrbcall.cli.options import EnumChoice
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.i18n import N_, _, ngettext
-from slrbcall.intake import service as intake_service
+from slrbcall.intake import stored as stored_service
 from slrbcall.model import ApplicationStatus
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from slrbcall.model import Budget, Call
 
 app = typer.Typer(no_args_is_help=True, help="The stored applications of the call.")
 
@@ -42,7 +47,7 @@ def list_(
     Example: slrbcall applications list --status ineligible
     """
 
-    loaded, views = intake_service.list_applications(
+    loaded, views = stored_service.list_applications(
         settings(ctx), status=status, applicant=applicant, theme=theme
     )
     if as_json:
@@ -99,12 +104,13 @@ def show(
     """
     from rich.table import Table
 
-    loaded, item = intake_service.show_application(settings(ctx), reference)
+    loaded, item = stored_service.show_application(settings(ctx), reference)
     a = item.application
     if as_json:
         emit_json(
             {
                 **application_json(a),
+                "budget": budget_json(item.budget),
                 "file": item.file_name,
                 "created_at": item.created_at,
                 "updated_at": item.updated_at,
@@ -160,3 +166,23 @@ def show(
             _(APPLICATION_STATUSES["ineligible"]), text(f"{reason.message} [{reason.code}]", "red")
         )
     out_console().print(grid)
+    if item.budget is not None:
+        out_console().print(_budget_table(loaded.call, item.budget))
+
+
+def _budget_table(call: Call, budget: Budget) -> Table:
+    """The planned budget by line: each line of the call, the cost, each co-financing
+    source, and the grant it asks for (the cost less the co-financing)."""
+    lines = {line.key: local(line.label) for line in call.budget_lines}
+    sources = {source.key: local(source.label) for source in call.co_financing}
+    planned = dict(budget.lines)
+    view = table(_("budget line"), _("planned"), numeric=(_("planned"),))
+    for key in [*lines, *(k for k in planned if k not in lines)]:
+        view.add_row(text(lines.get(key, key)), eur(planned.get(key, 0)))
+    view.add_row(text(_("total cost"), "bold"), eur(budget.total_cents))
+    for key, cents in budget.co_financing:
+        view.add_row(
+            text(_("co-financing: {source}").format(source=sources.get(key, key))), eur(cents)
+        )
+    view.add_row(text(_("grant requested"), "bold"), eur(budget.grant_cents))
+    return view

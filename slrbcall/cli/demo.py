@@ -54,6 +54,7 @@ def demo(
                     "requested": plain_money(
                         sum(a.requested_cents for a in result.intake.applications)
                     ),
+                    "budgets": len(result.intake.budgets),
                 },
                 "marks": result.scores.marks,
                 "report": figures_json(result.report.figures),
@@ -158,6 +159,25 @@ def demo(
             eur(sum(a.requested_cents for a in chosen)),
         )
     say(by_theme)
+    if taken.budget_sheet is not None:
+        budgets = list(taken.budgets.values())
+        say(
+            text(
+                ngettext(
+                    "   A budget by line for {count} of them (sheet '{sheet}'): {total} of "
+                    "planned costs, {co_financing} of it co-financed; its convention prints it.",
+                    "   A budget by line for {count} of them (sheet '{sheet}'): {total} of "
+                    "planned costs, {co_financing} of it co-financed; each convention prints its "
+                    "own.",
+                    len(budgets),
+                ).format(
+                    count=len(budgets),
+                    sheet=taken.budget_sheet,
+                    total=eur(sum(b.total_cents for b in budgets)),
+                    co_financing=eur(sum(b.co_financing_cents for b in budgets)),
+                )
+            )
+        )
     marks = result.scores
     members = len(result.ranking.loaded.call.committee)
     missing = len(marks.missing)

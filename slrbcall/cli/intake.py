@@ -20,9 +20,10 @@ from slrbcall.cli.notation import number
 from slrbcall.cli.output import emit_json, err_console, eur, out_console, plain_money, table, text
 from slrbcall.i18n import _, ngettext
 from slrbcall.intake import service as intake_service
+from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
-    from slrbcall.model import Application
+    from slrbcall.model import Application, Budget
 
 #: Files with at least this many rows show a progress bar (on stderr, never with --json).
 PROGRESS_FROM = 5000
@@ -72,7 +73,12 @@ def intake(
                 "status_changed": list(result.status_moves),
                 "eligible": eligible,
                 "ineligible": len(result.ineligible),
-                "applications": [application_json(a) for a in apps],
+                "budget_sheet": result.budget_sheet,
+                "budgets_recorded": list(result.budgets_changed),
+                "applications": [
+                    application_json(a) | {"budget": budget_json(result.budgets.get(a.reference))}
+                    for a in apps
+                ],
                 "warnings": list(result.warnings),
             }
         )
@@ -114,6 +120,27 @@ def intake(
             )
         )
     )
+    if result.budget_sheet is not None:
+        budgets = list(result.budgets.values())
+        console.print(
+            text(
+                ngettext(
+                    "Budgets by line from sheet '{sheet}': {count} application has one, "
+                    "{recorded} recorded now; {total} of planned costs, {co_financing} "
+                    "co-financed.",
+                    "Budgets by line from sheet '{sheet}': {count} applications have one, "
+                    "{recorded} recorded now; {total} of planned costs, {co_financing} "
+                    "co-financed.",
+                    len(budgets),
+                ).format(
+                    sheet=result.budget_sheet,
+                    count=number(len(budgets)),
+                    recorded=number(len(result.budgets_changed)),
+                    total=format_eur(sum(b.total_cents for b in budgets)),
+                    co_financing=format_eur(sum(b.co_financing_cents for b in budgets)),
+                )
+            )
+        )
     if result.ineligible:
         view = table(
             _("reference"),
@@ -185,6 +212,18 @@ def application_json(app: Application) -> dict[str, Any]:
         "summary": app.summary,
         "received_date": app.received_date.isoformat() if app.received_date else None,
         "row": app.source_row,
+    }
+
+
+def budget_json(budget: Budget | None) -> dict[str, Any] | None:
+    """An application's planned budget, money as plain decimal strings (None without)."""
+    if budget is None:
+        return None
+    return {
+        "lines": {key: plain_money(cents) for key, cents in budget.lines},
+        "co_financing": {key: plain_money(cents) for key, cents in budget.co_financing},
+        "total": plain_money(budget.total_cents),
+        "grant": plain_money(budget.grant_cents),
     }
 
 

@@ -30,13 +30,14 @@ from slrbcall.money import cents_from_decimal
 
 if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
-    from slrbcall.model import Application, BudgetLine, Call, Organisation, Tranche
+    from slrbcall.model import Application, Budget, BudgetLine, Call, Organisation, Tranche
 
 __all__ = [
     "AMENDMENT",
     "KINDS",
     "SETTLEMENT",
     "amendment_context",
+    "budget_keys",
     "deadlines",
     "document_context",
     "project_dates",
@@ -127,6 +128,7 @@ def document_context(
     reserve: tuple[int, int] | None = None,
     criteria: Mapping[str, Decimal] | None = None,
     funding_line: Decimal | None = None,
+    budget: Budget | None = None,
 ) -> dict[str, Any]:
     """The context of one document of ``kind`` for ``application`` in ``lang``.
 
@@ -134,7 +136,8 @@ def document_context(
     ``reserve`` its place on the call's reserve list and the list's length, when it is on
     it (the list's validity is the call's). ``criteria`` are its committee's scores per
     criterion (0-100) and ``funding_line`` the score of the last project the decision
-    funds, for the reasons of a decision that leaves it out.
+    funds, for the reasons of a decision that leaves it out. ``budget`` is the
+    application's planned budget by line, if it has one (see :func:`budget_keys`).
     """
 
     authority = registry.get(call.authority)
@@ -241,6 +244,7 @@ def document_context(
         "date_text": format_date(date, lang),
         **call_keys(call, authority, lang),
         **_reserve(call, reserve, lang),
+        **budget_keys(call, budget, amount, lang),
     }
     context["imputation_text"] = (
         _IMPUTATION[lang].format(code=imputation.basic_allocation, year=imputation.year)
@@ -248,6 +252,57 @@ def document_context(
         else None
     )
     return context
+
+
+def budget_keys(call: Call, budget: Budget | None, award_cents: int, lang: str) -> dict[str, Any]:
+    """The keys of the planned budget by line, which the convention prints as a table:
+    every line of the call (a line planned at nothing included, since the budget binds
+    the settlement line by line), the project's cost, each co-financing source with an
+    amount, and the grant the budget asks for (the cost less the co-financing). Empty
+    (``[]``, ``None``, ``False``) for an application without a budget.
+
+    Invariant: ``budget_total_cents - budget_co_financing_cents == budget_grant_cents``,
+    and the lines' ``amount_cents`` add up to ``budget_total_cents``.
+    """
+    if budget is None or not call.budget_lines:
+        return {
+            "budget_lines": [],
+            "budget_co_financing": [],
+            "budget_total_cents": None,
+            "budget_total_figures": None,
+            "budget_co_financing_cents": None,
+            "budget_co_financing_figures": None,
+            "budget_grant_cents": None,
+            "budget_grant_figures": None,
+            "budget_award_differs": False,
+        }
+    labels = {line.key: line.label[lang] for line in call.budget_lines}
+    sources = {source.key: source.label[lang] for source in call.co_financing}
+    planned = dict(budget.lines)
+    # A key the call no longer has (its definition was edited) prints as stored.
+    keys = [*labels, *(key for key in planned if key not in labels)]
+
+    def item(key: str, cents: int, label: str) -> dict[str, Any]:
+        return {
+            "key": key,
+            "label": label,
+            "amount_cents": cents,
+            "amount_figures": format_amount(cents, lang),
+        }
+
+    return {
+        "budget_lines": [item(key, planned.get(key, 0), labels.get(key, key)) for key in keys],
+        "budget_co_financing": [
+            item(key, cents, sources.get(key, key)) for key, cents in budget.co_financing
+        ],
+        "budget_total_cents": budget.total_cents,
+        "budget_total_figures": format_amount(budget.total_cents, lang),
+        "budget_co_financing_cents": budget.co_financing_cents,
+        "budget_co_financing_figures": format_amount(budget.co_financing_cents, lang),
+        "budget_grant_cents": budget.grant_cents,
+        "budget_grant_figures": format_amount(budget.grant_cents, lang),
+        "budget_award_differs": budget.grant_cents != award_cents,
+    }
 
 
 _IMPUTATION = {
@@ -389,6 +444,10 @@ def amendment_context(
 
 _RULE = {
     "cap": {"fr": "plafond du poste", "nl": "plafond van de post"},
+    "planned": {
+        "fr": "montant prévu au budget de la convention",
+        "nl": "bedrag voorzien in de begroting van de overeenkomst",
+    },
     "share_of_direct": {
         "fr": "au plus {percent} des frais directs admis",
         "nl": "ten hoogste {percent} van de aanvaarde directe kosten",
@@ -427,10 +486,10 @@ def settlement_context(
     settlement says.
 
     ``lines`` are the call's budget lines, each with what was claimed, what the reviews
-    admit and what is admitted after its rule (and that rule's code: ``cap`` or
-    ``share_of_direct``); ``refused`` the expenses not admitted in full: (budget line's
-    label, supplier, invoice number, claimed, admitted, decision, reason's sentence in
-    the letter's language, comment). ``planned_last_cents`` is what the tranche that
+    admit and what is admitted after its rule (and that rule's code: ``cap``,
+    ``planned`` or ``share_of_direct``); ``refused`` the expenses not admitted in full:
+    (budget line's label, supplier, invoice number, claimed, admitted, decision, reason's
+    sentence in the letter's language, comment). ``planned_last_cents`` is what the tranche that
     carries the last payment would have paid.
     """
 

@@ -20,7 +20,7 @@ from slrbcall.documents.context import (
     document_context,
     settlement_context,
 )
-from slrbcall.model import Application, ApplicationStatus, Call, Lang, Reason
+from slrbcall.model import Application, ApplicationStatus, Budget, Call, Lang, Reason
 from slrbcall.resources import shipped_dir
 
 __all__ = ["sample_context"]
@@ -91,6 +91,17 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         reserve=(1, 9) if kind == "letter-reserve" else None,
         criteria=criteria,
         funding_line=Decimal("79.7500"),
+        # A planned budget that asks exactly the request: costs less co-financing.
+        budget=Budget(
+            lines=(
+                ("personnel", 28_000_00),
+                ("activities", 12_500_00),
+                ("material", 6_200_00),
+                ("communication", 5_200_00),
+                ("overheads", 4_100_00),
+            ),
+            co_financing=(("own-funds", 2_500_00), ("commune", 1_500_00)),
+        ),
     )
     if kind == SETTLEMENT:
         return _sample_settlement(context, call)

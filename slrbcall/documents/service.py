@@ -25,6 +25,7 @@ from slrbcall.documents.sample import sample_context
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
 from slrbcall.i18n import _
 from slrbcall.intake.eligibility import language_doubt
+from slrbcall.intake.stored import application_budgets
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
@@ -97,6 +98,7 @@ def _jobs(
     call = loaded.call
     _loaded, applications, _marks = stored_state(settings)
     by_reference = {app.reference: app for app in applications}
+    budgets = application_budgets(settings, call)
     registry = load_registry(settings.calls_path)
     lines = run.result["lines"]
     criteria = _criterion_scores(settings, lines)
@@ -140,6 +142,7 @@ def _jobs(
                 reserve=None if place is None else (place, len(on_reserve)),
                 criteria=criteria.get(application.reference),
                 funding_line=funding_line,
+                budget=budgets.get(application.reference),
             )
             jobs.append(
                 RenderJob(

@@ -3,9 +3,10 @@
 Once its expenses are reviewed, a project is settled in cents:
 
 1. **by line**: what the reviews admit on each budget line, capped by the line's
-   ``cap`` (an amount, or a share of the award, rounded down to the cent); then each
-   indirect line (``max_share_of_direct``) at most that share of the admitted direct
-   lines, rounded down to the cent;
+   ``cap`` (an amount, or a share of the award, rounded down to the cent) and, when the
+   application gave a budget by line (which its convention makes binding), by the
+   amount planned on the line; then each indirect line (``max_share_of_direct``) at
+   most that share of the admitted direct lines, rounded down to the cent;
 2. **by the award**: the admitted total is at most the project's award (as amended);
 3. **the balance** is the admitted total less what was paid. A positive balance is
    the last payment: it goes on the last unpaid tranche, instead of the amount planned,
@@ -23,19 +24,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.followup.justification import Expense, Review
 from slrbcall.followup.model import Payment, Project
 from slrbcall.followup.schedule import schedule
 from slrbcall.i18n import N_, _, ngettext
-from slrbcall.money import format_eur, format_plain
+from slrbcall.money import format_eur, format_plain, percent_of
 
 if TYPE_CHECKING:
-    from slrbcall.model import BudgetLine, Call
+    from slrbcall.model import Budget, BudgetLine, Call
 
 __all__ = [
+    "PLANNED",
     "RULE_LABELS",
     "LineFigures",
     "Settlement",
@@ -46,11 +47,13 @@ __all__ = [
     "settlement_json",
 ]
 
-#: The rule that cut a line: its own cap, or its share of the direct costs.
+#: The rule that cut a line: its own cap, the amount the convention's budget planned on
+#: it, or its share of the direct costs.
 CAP = "cap"
+PLANNED = "planned"
 SHARE_OF_DIRECT = "share_of_direct"
 #: The rules as the officer reads them (stored and in JSON: the codes).
-RULE_LABELS = {CAP: N_("cap"), SHARE_OF_DIRECT: N_("share_of_direct")}
+RULE_LABELS = {CAP: N_("cap"), PLANNED: N_("planned"), SHARE_OF_DIRECT: N_("share_of_direct")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +68,22 @@ class LineFigures:
     rule: str | None = None
 
 
-def _percent_of(cents: int, percent: Decimal) -> int:
-    """``percent`` % of ``cents``, rounded down to the cent: a rule never admits more
-    than it allows."""
-    exact = Decimal(cents) * percent / 100
-    return int(exact.to_integral_value(rounding="ROUND_FLOOR"))
-
-
-def _capped(line: BudgetLine, reviewed: int, award_cents: int) -> tuple[int, str | None]:
+def _capped(
+    line: BudgetLine, reviewed: int, award_cents: int, planned: int | None
+) -> tuple[int, str | None]:
+    """What is admitted on ``line`` before the share of the direct costs, and the rule
+    that cut it: the call's cap first, then the amount planned (``None``: no budget)."""
     caps = []
     if line.cap_cents is not None:
         caps.append(line.cap_cents)
     if line.cap_percent is not None:
-        caps.append(_percent_of(award_cents, line.cap_percent))
-    if caps and min(caps) < reviewed:
-        return min(caps), CAP
-    return reviewed, None
+        caps.append(percent_of(award_cents, line.cap_percent))
+    admitted, rule = reviewed, None
+    if caps and min(caps) < admitted:
+        admitted, rule = min(caps), CAP
+    if planned is not None and planned < admitted:
+        admitted, rule = planned, PLANNED
+    return admitted, rule
 
 
 def line_figures(
@@ -89,13 +92,21 @@ def line_figures(
     award_cents: int,
     claimed: Mapping[str, int],
     reviewed: Mapping[str, int],
+    planned: Mapping[str, int] | None = None,
 ) -> tuple[LineFigures, ...]:
     """Each budget line of the call, in its order, with what is ``claimed`` and
-    ``reviewed`` on it (by line key) and what is admitted after its cap and, for an
-    indirect line, its share of the admitted direct lines."""
+    ``reviewed`` on it (by line key) and what is admitted after its cap, the amount
+    ``planned`` on it by the project's budget (when it has one: a line it does not name
+    is planned at nothing) and, for an indirect line, its share of the admitted direct
+    lines."""
     figures: dict[str, LineFigures] = {}
     for line in call.budget_lines:
-        admitted, rule = _capped(line, reviewed.get(line.key, 0), award_cents)
+        admitted, rule = _capped(
+            line,
+            reviewed.get(line.key, 0),
+            award_cents,
+            None if planned is None else planned.get(line.key, 0),
+        )
         figures[line.key] = LineFigures(
             line.key, claimed.get(line.key, 0), reviewed.get(line.key, 0), admitted, rule
         )
@@ -103,7 +114,7 @@ def line_figures(
     for line in call.budget_lines:
         if line.max_share_of_direct is None:
             continue
-        most = _percent_of(direct, line.max_share_of_direct)
+        most = percent_of(direct, line.max_share_of_direct)
         if figures[line.key].admitted_cents > most:
             figures[line.key] = replace(
                 figures[line.key], admitted_cents=most, rule=SHARE_OF_DIRECT
@@ -166,11 +177,13 @@ def plan_settlement(
     reviews: Iterable[Review],
     payments: Iterable[Payment],
     on: dt.date,
+    budget: Budget | None = None,
 ) -> SettlementPlan:
     """The settlement of ``project`` on ``on`` from its expenses in force, their reviews
     in force and its payments as they stand (reversed ones at 0), by the rules of the
-    module docstring. Refused: an expense not reviewed (its review must be of the
-    version in force); a last payment with no unpaid tranche left to carry it."""
+    module docstring; ``budget`` is its planned budget by line, if it has one. Refused:
+    an expense not reviewed (its review must be of the version in force); a last
+    payment with no unpaid tranche left to carry it."""
 
     ref = project.reference
     mine = [e for e in expenses if e.reference == ref]
@@ -185,7 +198,13 @@ def plan_settlement(
             waiting.append(expense.named())
             continue
         reviewed[expense.budget_line] = reviewed.get(expense.budget_line, 0) + review.admitted_cents
-    lines = line_figures(call, award_cents=project.award_cents, claimed=claimed, reviewed=reviewed)
+    lines = line_figures(
+        call,
+        award_cents=project.award_cents,
+        claimed=claimed,
+        reviewed=reviewed,
+        planned=None if budget is None else dict(budget.lines),
+    )
     admitted = min(sum(line.admitted_cents for line in lines), project.award_cents)
     plan = schedule(call, project)
     paid = {p.tranche: p.amount_cents for p in payments if p.reference == ref}

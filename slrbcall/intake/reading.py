@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from slrbcall.calls.registry import Registry
     from slrbcall.sheets import Cell, Header, Sheet
 
-__all__ = ["RowsRead", "read_applications"]
+__all__ = ["RowsRead", "layout_problems", "read_applications"]
 
 #: Progress is reported every this many rows.
 _PROGRESS_STEP = 1000
@@ -43,12 +43,14 @@ _PROGRESS_STEP = 1000
 
 @dataclass(frozen=True, slots=True)
 class RowsRead:
-    """What a sheet yields: applications (not yet assessed), data errors, warnings."""
+    """What a sheet yields: applications (not yet assessed), data errors, warnings, and
+    every reference the sheet names (its rows with a data error included)."""
 
     applications: tuple[Application, ...]
     problems: tuple[Problem, ...]
     warnings: tuple[str, ...]
     header: Header
+    references: frozenset[str] = frozenset()
 
 
 def read_applications(
@@ -74,7 +76,7 @@ def read_applications(
         ).format(file=sheet.file_label, sheet=sheet.name, column=column_letters(col), header=text)
         for col, text in header.ignored
     ]
-    problems = list(_layout_problems(sheet, header))
+    problems = list(layout_problems(sheet, header))
     readers = cell_readers(call, registry, date1904)
     columns = list(header.columns.items())
     rows = [
@@ -123,10 +125,12 @@ def read_applications(
         on_row(len(rows), len(rows))
     if not applications and not problems:
         problems.append(sheet.problem(_("no application below the header row"), row=header.row))
-    return RowsRead(tuple(applications), tuple(problems), tuple(warnings), header)
+    return RowsRead(
+        tuple(applications), tuple(problems), tuple(warnings), header, frozenset(first_row_of)
+    )
 
 
-def _layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
+def layout_problems(sheet: Sheet, header: Header) -> Iterable[Problem]:
     """Hidden rows and merged cells inside the table: never read silently."""
 
     last = sheet.rows[-1][0].row if sheet.rows else 0

@@ -1,9 +1,10 @@
-"""Use cases on applications: take them in from a spreadsheet (with a problem report),
-list and show the stored ones, and write the applications template to fill in."""
+"""Use cases on applications: take them in from a spreadsheet, with their budgets (and a
+problem report), and write the applications template to fill in. The stored ones are
+listed and shown by :mod:`.stored`."""
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,26 +15,42 @@ from slrbcall.calls.definition import load_registry
 from slrbcall.calls.service import resolve_call
 from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, Problem, RefusedError
-from slrbcall.i18n import N_, _, gettext_in, language
+from slrbcall.i18n import _, language
+from slrbcall.intake.budget import BudgetChanges, compare_budgets
+from slrbcall.intake.budget_sheet import (
+    BudgetsRead,
+    budget_refusals,
+    find_budget_sheet,
+    is_budget_sheet,
+    missing_budgets,
+    read_budgets,
+)
 from slrbcall.intake.eligibility import language_doubt, likely_duplicates
-from slrbcall.intake.fields import FIELDS, FieldKind, field, match_header, recognise_sheet
+from slrbcall.intake.fields import field, match_header, recognise_sheet
 from slrbcall.intake.merge import (
     changed_fields,
     content_sha256,
     content_values,
-    from_row,
     merge,
     reasons_json,
     row_values,
     to_row,
 )
-from slrbcall.intake.reading import read_applications
+from slrbcall.intake.reading import RowsRead, read_applications
 from slrbcall.intake.reasons import reasons_text
-from slrbcall.model import ApplicationStatus, OrgKind, SignatoryRole
-from slrbcall.money import format_eur
+from slrbcall.intake.stored import stored_budgets
+from slrbcall.intake.template import (
+    SHEET_NAMES,
+    application_columns,
+    application_lists,
+    application_properties,
+    budget_sheet,
+    instructions,
+    used_fields,
+)
+from slrbcall.model import ApplicationStatus
 from slrbcall.settings import Settings
 from slrbcall.sheets import (
-    TemplateColumn,
     choose_sheet,
     find_header,
     mark_problems,
@@ -45,18 +62,16 @@ from slrbcall.store.backend import label_of
 
 if TYPE_CHECKING:
     from slrbcall.calls.definition import LoadedCall
-    from slrbcall.calls.registry import Registry
     from slrbcall.intake.merge import Merge
-    from slrbcall.model import Application, Call
+    from slrbcall.model import Application, Budget, Call
+    from slrbcall.sheets import Sheet, Workbook
     from slrbcall.store import Transaction
 
 __all__ = [
     "IntakeResult",
-    "StoredView",
     "intake",
-    "list_applications",
     "reasons_text",
-    "show_application",
+    "used_fields",
     "write_applications_template",
 ]
 
@@ -68,7 +83,10 @@ class IntakeResult:
     ``applications`` is every application of the file, assessed, in reference order;
     ``ineligible`` the ineligible ones among them. ``warnings`` are in the officer's
     language; the applications' reasons as stored (in English: see
-    :func:`~slrbcall.intake.reasons.reason_text`).
+    :func:`~slrbcall.intake.reasons.reason_text`). ``budget_sheet`` names the file's
+    budget sheet, if it has one; ``budgets`` is the budget in force of each application
+    of the file that has one once taken in, and ``budgets_changed`` the references whose
+    budget the file records (a first one, or other amounts).
     """
 
     file: Path
@@ -84,6 +102,9 @@ class IntakeResult:
     warnings: tuple[str, ...]
     dry_run: bool
     db_path: Path | str  # the workspace: a file, or a server's URL (no password)
+    budget_sheet: str | None = None
+    budgets: Mapping[str, Budget] = dataclasses.field(default_factory=dict)
+    budgets_changed: tuple[str, ...] = ()
 
 
 def intake(
@@ -95,7 +116,8 @@ def intake(
     report_xlsx: Path | None = None,
     on_row: Callable[[int, int], None] | None = None,
 ) -> IntakeResult:
-    """Take in the applications of a spreadsheet: all of the file, or nothing.
+    """Take in the applications of a spreadsheet, and their budgets: all of the file,
+    or nothing.
 
     Data errors raise :class:`InputFileError` (and, with ``report_xlsx``, write a copy
     of the workbook with each bad cell marked). Readable applications are merged with
@@ -111,7 +133,11 @@ def intake(
     registry = load_registry(settings.calls_path)
     call = loaded.call
     try:
-        chosen = choose_sheet(workbook, recognise=recognise_sheet, requested=sheet)
+        chosen = choose_sheet(
+            workbook,
+            recognise=lambda found: recognise_sheet(found) and not is_budget_sheet(found, call),
+            requested=sheet,
+        )
         header = find_header(
             chosen,
             match=match_header,
@@ -121,8 +147,10 @@ def intake(
         read = read_applications(
             chosen, header, call=call, registry=registry, date1904=workbook.date1904, on_row=on_row
         )
-        if read.problems:
-            raise InputFileError(read.problems)
+        budgets = _read_budgets(workbook, chosen, call, read, settings)
+        problems = [*read.problems, *(budgets.problems if budgets else ())]
+        if problems:
+            raise InputFileError(problems)
     except InputFileError as exc:
         if report_xlsx is not None:
             mark_problems(path, report_xlsx, exc.problems)
@@ -138,16 +166,23 @@ def intake(
 
     duplicates = likely_duplicates(read.applications)
     doubts = [doubt for app in read.applications if (doubt := language_doubt(app))]
+    given = budgets.budgets if budgets else {}
+    without = [app.reference for app in read.applications if app.reference not in given]
+    missing = [missing_budgets(without, budgets.sheet)] if budgets and without else []
 
-    def result(change: Merge, db_path: Path | str) -> IntakeResult:
+    def result(change: Merge, planned: BudgetChanges, db_path: Path | str) -> IntakeResult:
+        # An application whose budget alone changes is a changed application.
+        changed = set(_references(change.changed)) | (
+            set(planned.to_store) & set(_references(change.unchanged))
+        )
         return IntakeResult(
             file=path,
             call_id=call.id,
             sheet=chosen.name,
             rows=len(read.applications),
             added=_references(change.added),
-            changed=_references(change.changed),
-            unchanged=_references(change.unchanged),
+            changed=tuple(a.reference for a in read.applications if a.reference in changed),
+            unchanged=tuple(r for r in _references(change.unchanged) if r not in changed),
             status_moves=_references(change.moved),
             applications=change.applications,
             ineligible=tuple(
@@ -155,6 +190,8 @@ def intake(
             ),
             warnings=(
                 *read.warnings,
+                *(budgets.warnings if budgets else ()),
+                *missing,
                 *duplicates,
                 *doubts,
                 *redefined,
@@ -162,20 +199,38 @@ def intake(
             ),
             dry_run=dry_run,
             db_path=db_path if isinstance(db_path, Path) else label_of(db_path),
+            budget_sheet=budgets.sheet if budgets else None,
+            budgets=planned.in_force,
+            budgets_changed=tuple(planned.to_store),
         )
+
+    def checked(
+        change: Merge, stored: Mapping[str, Budget], decided: Mapping[str, int]
+    ) -> BudgetChanges:
+        """Refuse the file when it changes a decided row or budget, or leaves a stored
+        budget that no longer adds up: one line per row."""
+        planned = compare_budgets(read.applications, given, stored, frozen=decided)
+        problems = [
+            *_frozen_rows(change, decided, path=path, sheet=chosen.name),
+            *budget_refusals(planned, budgets, decided, read, path=path, sheet=chosen.name),
+        ]
+        if problems:
+            raise InputFileError(problems)
+        return planned
 
     db_path = settings.db_location
     if dry_run:
         decided: dict[str, int] = {}
+        plans: dict[str, Budget] = {}
         if Workspace.exists(db_path):
             with Workspace.open(db_path, create=False) as ws:
                 stored = ws.stored_rows(call.id)
                 decided = _decided(ws, call.id)
+                plans = stored_budgets(ws, call)
         else:
             stored = []
         change = merge(read.applications, stored, call=call, registry=registry, frozen=decided)
-        _refuse_frozen(change, decided, path=path, sheet=chosen.name)
-        return result(change, db_path)
+        return result(change, checked(change, plans, decided), db_path)
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with (
@@ -195,7 +250,7 @@ def intake(
         change = merge(
             read.applications, tx.stored_rows(call.id), call=call, registry=registry, frozen=decided
         )
-        _refuse_frozen(change, decided, path=path, sheet=chosen.name)
+        planned = checked(change, stored_budgets(tx, call), decided)
         file_id = tx.add_intake_file(
             call.id,
             file_name=path.name,
@@ -203,9 +258,67 @@ def intake(
             sheet=chosen.name,
             rows=len(read.applications),
         )
+        done = result(change, planned, db_path)
         _store_change(tx, call.id, change, snapshot_id=snapshot, file_id=file_id)
         tx.audit_insertions()
-    return result(change, db_path)
+        _store_budgets(tx, call.id, planned, file_id=file_id)
+        tx.set_intake_counts(
+            file_id,
+            added=len(done.added),
+            changed=len(done.changed),
+            unchanged=len(done.unchanged),
+        )
+    return done
+
+
+def _read_budgets(
+    workbook: Workbook, chosen: Sheet, call: Call, read: RowsRead, settings: Settings
+) -> BudgetsRead | None:
+    """The budget sheet of the workbook, read, or None when it has none (or the call
+    has no budget lines). Two sheets that could be it are a problem of the file."""
+    if not call.budget_lines:
+        return None
+    try:
+        found = find_budget_sheet(workbook, call, besides=chosen)
+    except InputFileError as exc:
+        return BudgetsRead("", {}, {}, tuple(exc.problems), ())
+    if found is None:
+        return None
+    decided: dict[str, int] = {}
+    if Workspace.exists(settings.db_location):
+        # Which are decided, to word their changes as such: the write checks it again.
+        with Workspace.open(settings.db_location, create=False) as ws:
+            decided = _decided(ws, call.id)
+    return read_budgets(
+        found,
+        call=call,
+        applications={app.reference: app for app in read.applications},
+        references=read.references,
+        applications_sheet=chosen.name,
+        decided=decided,
+    )
+
+
+def _store_budgets(tx: Transaction, call_id: str, planned: BudgetChanges, *, file_id: int) -> None:
+    """Record each new budget as the application's next version, audited."""
+    for reference, budget in planned.to_store.items():
+        version = tx.add_budget(
+            call_id,
+            reference,
+            lines=budget.lines,
+            co_financing=budget.co_financing,
+            file_id=file_id,
+        )
+        tx.audit(
+            "insert",
+            "application_budget",
+            f"{call_id}/{reference}",
+            after={
+                "version": version,
+                "lines": dict(budget.lines),
+                "co_financing": dict(budget.co_financing),
+            },
+        )
 
 
 def _label(key: str) -> str:
@@ -246,8 +359,10 @@ def _decided(source: Workspace | Transaction, call_id: str) -> dict[str, int]:
     return {line["reference"]: run.id for line in run.result.get("lines", ())}
 
 
-def _refuse_frozen(change: Merge, decided: Mapping[str, int], *, path: Path, sheet: str) -> None:
-    """Refuse the file when it changes a decided application: one line per row."""
+def _frozen_rows(
+    change: Merge, decided: Mapping[str, int], *, path: Path, sheet: str
+) -> list[Problem]:
+    """A decided application whose row the file changes: one problem per row."""
     problems = []
     for app in change.frozen_changed:
         fields = ", ".join(
@@ -269,8 +384,7 @@ def _refuse_frozen(change: Merge, decided: Mapping[str, int], *, path: Path, she
                 row=app.source_row,
             )
         )
-    if problems:
-        raise InputFileError(problems)
+    return problems
 
 
 def _references(applications: Sequence[Application]) -> tuple[str, ...]:
@@ -315,72 +429,6 @@ def _store_change(
             before={"status": before["status"], "reasons_json": before["reasons_json"]},
             after=after,
         )
-    tx.set_intake_counts(
-        file_id,
-        added=len(change.added),
-        changed=len(change.changed),
-        unchanged=len(change.unchanged),
-    )
-
-
-# -- applications -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StoredView:
-    """A stored application with where it came from."""
-
-    application: Application
-    file_name: str
-    created_at: str
-    updated_at: str
-
-
-def list_applications(
-    settings: Settings,
-    *,
-    status: str | None = None,
-    applicant: str | None = None,
-    theme: str | None = None,
-) -> tuple[LoadedCall, list[StoredView]]:
-    """The stored applications of the call, filtered; in reference order."""
-
-    with Workspace.open(settings.db_location, create=False) as ws:
-        loaded = resolve_call(settings, held={c.call_id: c.sha256 for c in ws.calls()})
-        stored = ws.applications(loaded.call.id)
-    registry = load_registry(settings.calls_path)
-    wanted_applicant = None
-    if applicant:
-        match = registry.match(applicant)
-        wanted_applicant = match.key if match else applicant
-    views = []
-    for item in stored:
-        app = from_row(item.row)
-        if status and app.status.value != status:
-            continue
-        if wanted_applicant and wanted_applicant not in (app.applicant, app.applicant_name):
-            continue
-        if theme and theme not in (app.theme, app.theme_text):
-            continue
-        views.append(StoredView(app, item.file_name, item.created_at, item.updated_at))
-    return loaded, views
-
-
-def show_application(settings: Settings, reference: str) -> tuple[LoadedCall, StoredView]:
-    loaded, views = list_applications(settings)
-    for view in views:
-        if view.application.reference == reference:
-            return loaded, view
-    references = [v.application.reference for v in views]
-    hint = difflib.get_close_matches(reference, references, n=1)
-    message = (
-        _("no application '{reference}' in {call} (did you mean '{hint}'?)")
-        if hint
-        else _("no application '{reference}' in {call}")
-    )
-    raise RefusedError(
-        message.format(reference=reference, call=loaded.call.id, hint=hint[0] if hint else "")
-    )
 
 
 # -- templates ----------------------------------------------------------------------------
@@ -392,123 +440,35 @@ def write_applications_template(
     *,
     lang: str = "fr",
     rows: Sequence[Sequence[object]] = (),
+    budget_rows: Sequence[Sequence[object]] = (),
     notes: Sequence[str] = (),
 ) -> LoadedCall:
     """A workbook for applicants or officers, ready to fill in and take in again.
 
-    ``rows`` pre-fills it (in the order of ``fields.FIELDS``); ``notes`` are added to
-    the instructions (the shipped example says which of its values are illustrative).
-    Everything in it is in ``lang``, the language of the people who fill it in.
+    ``rows`` pre-fills it (in the order of ``fields.FIELDS``), and ``budget_rows`` its
+    budget sheet, which a call with budget lines has (reference, title, each line, each
+    co-financing source); ``notes`` are added to the instructions (the shipped example
+    says which of its values are illustrative). Everything in it is in ``lang``, the
+    language of the people who fill it in.
     """
 
     loaded = resolve_call(settings, held=_held_calls(settings))
     call = loaded.call
     registry = load_registry(settings.calls_path)
-    kinds = {
-        FieldKind.IDENTIFIER: "identifier",
-        FieldKind.TEXT: "text",
-        FieldKind.LONG_TEXT: "long_text",
-        FieldKind.ORGANISATION: "choice",
-        FieldKind.AMOUNT: "amount",
-        FieldKind.COUNT: "count",
-        FieldKind.DATE: "date",
-        FieldKind.LANGUAGE: "choice",
-        FieldKind.EMAIL: "text",
-        FieldKind.ENTERPRISE_NUMBER: "identifier",
-        FieldKind.IBAN: "identifier",
-        FieldKind.THEME: "choice",
-        FieldKind.HOUSING_COMPANY: "choice",
-        FieldKind.COMMUNE: "choice",
-    }
-    choices = {
-        "applicant": "applicants",
-        "second_housing_company": "housing_companies",
-        "commune": "communes",
-        "theme": "themes",
-        "language": "languages",
-    }
-    text_lang = "nl" if lang == "nl" else "fr"
-    columns = [
-        TemplateColumn(
-            key=spec.key,
-            header=spec.labels[lang],
-            kind=kinds[spec.kind],
-            required=spec.key in call.required_fields,
-            note=gettext_in(lang, spec.hint) if spec.hint else "",
-            choices=choices.get(spec.key),
-            width=40 if spec.kind is FieldKind.LONG_TEXT else 22,
-        )
-        for spec in FIELDS
-        if spec.key in used_fields(call)
-    ]
-    allowed = set(call.eligibility.applicant_kinds) or {OrgKind.HOUSING_COMPANY}
-    applicants = sorted(
-        (o.name[text_lang] for o in registry.organisations if o.kind in allowed), key=str.casefold
-    )
-    lists = {
-        "applicants": applicants,
-        "housing_companies": _names(registry, OrgKind.HOUSING_COMPANY, text_lang),
-        "communes": _names(registry, OrgKind.COMMUNE, text_lang),
-        "themes": [t.label[text_lang] for t in call.themes],
-        "languages": ["nl", "fr"],
-    }
+    budget = budget_sheet(call, lang, budget_rows)
     write_template(
         out,
-        title=call.title[text_lang],
-        sheet_name=_SHEET_NAMES[lang],
-        columns=columns,
-        instructions=[*_instructions(call, lang), *notes],
-        properties={"slrbcall.call": call.id, "slrbcall.template": "applications"},
-        lists=lists,
+        title=call.title.nl if lang == "nl" else call.title.fr,
+        sheet_name=SHEET_NAMES[lang],
+        columns=application_columns(call, lang),
+        instructions=[*instructions(call, lang), *notes],
+        properties=application_properties(call),
+        lists=application_lists(call, registry, lang),
         rows=rows,
         lang=lang,
+        more_sheets=() if budget is None else (budget,),
     )
     return loaded
-
-
-def used_fields(call: Call) -> tuple[str, ...]:
-    """The fields of :data:`~slrbcall.intake.fields.FIELDS` an application to ``call``
-    can use: a second housing company and a commune only where they sign."""
-    signs = {s.role: s for s in call.signatories}
-    companies = signs.get(SignatoryRole.HOUSING_COMPANY)
-    unused = set()
-    if companies is None or companies.max < 2:
-        unused.add("second_housing_company")
-    if SignatoryRole.COMMUNE not in signs:
-        unused.add("commune")
-    return tuple(spec.key for spec in FIELDS if spec.key not in unused)
-
-
-def _names(registry: Registry, kind: OrgKind, lang: str) -> list[str]:
-    return sorted((o.name[lang] for o in registry.of_kind(kind)), key=str.casefold)
-
-
-_SHEET_NAMES = {"en": "Applications", "fr": "Candidatures", "nl": "Aanvragen"}
-
-
-def _instructions(call: Call, lang: str) -> list[str]:
-    """The instructions sheet's lines, in the template's language."""
-
-    def words(message: str) -> str:
-        return gettext_in(lang, message)
-
-    title = call.title.nl if lang == "nl" else call.title.fr
-    low = format_eur(call.grant_min_cents, lang=lang)
-    high = format_eur(call.grant_max_cents, lang=lang)
-    return [
-        words(N_("One row per application to the call '{title}' ({call}).")).format(
-            title=title, call=call.id
-        ),
-        words(N_("Columns marked * are required. Keep the header row as it is.")),
-        words(
-            N_("Requested amount in euro, between {low} and {high} (e.g. 44058 or 44.058,00).")
-        ).format(low=low, high=high),
-        words(N_("Duration in months: {months}. Dates as 01/01/2024.")).format(
-            months=call.duration_months
-        ),
-        words(N_("Pick the housing company, the theme and the language from the drop-down lists.")),
-        words(N_("Take it in with: slrbcall intake FILE.xlsx --call {call}")).format(call=call.id),
-    ]
 
 
 def _held_calls(settings: Settings) -> dict[str, str]:

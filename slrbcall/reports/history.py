@@ -30,6 +30,7 @@ __all__ = ["Event", "history"]
 #: the rows of reference ``A/B`` are never told in the history of reference ``A``.
 _KEY_DEPTH = {
     "application": 0,
+    "application_budget": 0,
     "withdrawal": 0,
     "mark": 2,
     "milestone": 1,
@@ -199,6 +200,17 @@ def _tell(
             return _("changed by an intake: {changes}").format(
                 changes=_changes(before or {}, after)
             )
+    if entity == "application_budget":
+        lines = after.get("lines") or {}
+        sources = after.get("co_financing") or {}
+        return _(
+            "budget by line taken in (version {version}): {total} of planned costs, "
+            "{co_financing} co-financed"
+        ).format(
+            version=after.get("version"),
+            total=_money(sum(int(c) for c in lines.values())),
+            co_financing=_money(sum(int(c) for c in sources.values())),
+        )
     if entity == "mark":
         reviewer, criterion = key.split("/")[-2:]
         mark = after.get("mark")

@@ -16,7 +16,7 @@ from slrbcall.followup.service.payments import payments
 from slrbcall.followup.service.settlement import ProjectClosing, closing
 from slrbcall.followup.service.state import followup_state, open_workspace
 from slrbcall.i18n import N_, _, gettext_in
-from slrbcall.intake.service import show_application
+from slrbcall.intake.stored import show_application
 from slrbcall.model import Lang
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures

@@ -53,7 +53,7 @@ from slrbcall.sheets.model import (
 from slrbcall.sheets.read import read_workbook
 from slrbcall.sheets.report import CellMark, mark_problems, write_problem_report
 from slrbcall.sheets.sniff import ZipLimits, preflight_zip, sniff
-from slrbcall.sheets.template import TemplateColumn, write_template
+from slrbcall.sheets.template import TemplateColumn, TemplateSheet, write_template
 from slrbcall.sheets.write import AMOUNT_FORMAT, safe_text, write_atomic
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "Header",
     "Sheet",
     "TemplateColumn",
+    "TemplateSheet",
     "Workbook",
     "ZipLimits",
     "choose_sheet",

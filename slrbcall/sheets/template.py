@@ -35,7 +35,7 @@ from slrbcall.sheets.write import (
     write_atomic,
 )
 
-__all__ = ["COLUMN_KINDS", "TEMPLATE_ROWS", "TemplateColumn", "write_template"]
+__all__ = ["COLUMN_KINDS", "TEMPLATE_ROWS", "TemplateColumn", "TemplateSheet", "write_template"]
 
 #: How many rows below the header carry the drop-downs and checks of a template.
 TEMPLATE_ROWS = 1000
@@ -89,6 +89,16 @@ class TemplateColumn:
             raise ValueError(f"column {self.key!r}: width must be at least 1")
 
 
+@dataclass(frozen=True, slots=True)
+class TemplateSheet:
+    """A further sheet of columns to fill in, after the first: its ``name``, its
+    ``columns`` and the ``rows`` that pre-fill it (as :func:`write_template` takes them)."""
+
+    name: str
+    columns: Sequence[TemplateColumn]
+    rows: Sequence[Sequence[object]] = ()
+
+
 def write_template(
     path: Path,
     *,
@@ -100,14 +110,16 @@ def write_template(
     lists: Mapping[str, Sequence[str]] = _NO_LISTS,
     rows: Sequence[Sequence[object]] = (),
     lang: str | None = None,
+    more_sheets: Sequence[TemplateSheet] = (),
 ) -> None:
     """Write a workbook for users to fill in, which the tool then reads back.
 
     Sheets, in order: ``sheet_name`` (header in row 1, bold, required headers
     ending in `` *``, notes as comments, frozen, filtered; each column formatted
     and checked by kind for :data:`TEMPLATE_ROWS` rows, or as many as ``rows``
-    fill); "Instructions" (``title`` then one line per row); "Lists" (hidden:
-    one list per column, feeding the drop-downs of ``choice`` columns).
+    fill); each of ``more_sheets``, laid out alike; "Instructions" (``title`` then one
+    line per row); "Lists" (hidden: one list per column, feeding the drop-downs of
+    ``choice`` columns).
     ``properties`` become custom document properties, which
     ``read_workbook(path).properties`` returns as given; ``title`` is also the
     document title. ``rows`` pre-fill the sheet, cell ``i`` under column ``i``.
@@ -117,19 +129,47 @@ def write_template(
 
     Raises ``ValueError`` for a template that cannot be built (no columns, a
     key twice, a choice list that is missing or empty, a row longer than the
-    header, a reserved sheet name).
+    header, a reserved sheet name, two sheets of one name).
     """
     from openpyxl import Workbook as OpenpyxlWorkbook  # type: ignore[import-untyped]
     from openpyxl.packaging.custom import StringProperty  # type: ignore[import-untyped]
-    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
     words = _Words(lang or language())
-    _check_template(sheet_name, columns, lists, rows, reserved=(words.instructions, words.lists))
+    sheets = [TemplateSheet(sheet_name, columns, rows), *more_sheets]
+    names = [data.name.casefold() for data in sheets]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two sheets of one name: {[data.name for data in sheets]}")
+    for data in sheets:
+        _check_template(
+            data.name, data.columns, lists, data.rows, reserved=(words.instructions, words.lists)
+        )
     check_suffix(path, (".xlsx",))
     book = OpenpyxlWorkbook()
-    sheet = book.active
-    sheet.title = sheet_name
-    last_row = 1 + max(TEMPLATE_ROWS, len(rows))
+    first = book.active
+    first.title = sheet_name
+    written = [(first, sheets[0])]
+    written += [(book.create_sheet(data.name), data) for data in more_sheets]
+    last_rows = [_write_columns(sheet, data) for sheet, data in written]
+
+    _write_instructions(book, words.instructions, title, instructions)
+    ranges = _write_lists(book, words.lists, lists)
+    for (sheet, data), last_row in zip(written, last_rows, strict=True):
+        _add_validations(sheet, data.columns, ranges, last_row, words)
+
+    book.properties.title = safe_text(title)
+    book.properties.creator = AUTHOR
+    for key, value in properties.items():
+        book.custom_doc_props.append(StringProperty(name=key, value=safe_text(value)))
+    write_atomic(book, path)
+
+
+def _write_columns(sheet: Any, data: TemplateSheet) -> int:
+    """The header, the columns' formats and the pre-filled rows of one sheet; returns
+    the last row the checks cover."""
+    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+
+    columns = data.columns
+    last_row = 1 + max(TEMPLATE_ROWS, len(data.rows))
     for col, column in enumerate(columns, start=1):
         letter = column_letters(col)
         header = sheet.cell(row=1, column=col)
@@ -149,7 +189,7 @@ def write_template(
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last_letter}{last_row}"
 
-    for number, values in enumerate(rows, start=2):
+    for number, values in enumerate(data.rows, start=2):
         for col, (column, value) in enumerate(zip(columns, values, strict=False), start=1):
             cell = sheet.cell(row=number, column=col)
             cell.number_format = COLUMN_KINDS[column.kind]
@@ -158,16 +198,7 @@ def write_template(
             if column.kind == "identifier" and type(value) is int:
                 value = str(value)  # identifiers are always text
             put_value(cell, value)
-
-    _write_instructions(book, words.instructions, title, instructions)
-    ranges = _write_lists(book, words.lists, lists)
-    _add_validations(sheet, columns, ranges, last_row, words)
-
-    book.properties.title = safe_text(title)
-    book.properties.creator = AUTHOR
-    for key, value in properties.items():
-        book.custom_doc_props.append(StringProperty(name=key, value=safe_text(value)))
-    write_atomic(book, path)
+    return last_row
 
 
 class _Words:

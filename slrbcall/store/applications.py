@@ -1,4 +1,5 @@
-"""Queries on applications and intake files, mixed into the workspace's classes."""
+"""Queries on applications, their planned budgets and intake files, mixed into the
+workspace's classes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from slrbcall.store.backend import Connection
 from slrbcall.store.chain import AuditEntry
 from slrbcall.store.migrations import APPLICATION_COLUMNS
 
-__all__ = ["ApplicationReads", "ApplicationWrites", "StoredApplication"]
+__all__ = ["ApplicationReads", "ApplicationWrites", "StoredApplication", "StoredBudget"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,17 @@ class StoredApplication:
     updated_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredBudget:
+    """The planned budget of an application in force (its last version): the amounts
+    above zero, in cents, by budget line and by co-financing source."""
+
+    reference: str
+    version: int
+    lines: dict[str, int]
+    co_financing: dict[str, int]
+
+
 class ApplicationQueries:
     """Reads that both a transaction and an open workspace offer."""
 
@@ -36,6 +48,23 @@ class ApplicationQueries:
     def stored_rows(self, call_id: str) -> list[dict[str, Any]]:
         """The stored applications of a call, as rows of :data:`APPLICATION_COLUMNS`."""
         return _application_rows(self._conn, call_id)
+
+    def budgets(self, call_id: str) -> dict[str, StoredBudget]:
+        """The budget in force of each application of the call that has one, by
+        reference: the rows of its last version, in the order they were written."""
+        rows = self._conn.execute(
+            "SELECT b.reference, b.version, b.kind, b.key, b.amount_cents"
+            " FROM application_budget b WHERE b.call_id = ? AND b.version = ("
+            " SELECT max(c.version) FROM application_budget c"
+            " WHERE c.call_id = b.call_id AND c.reference = b.reference)"
+            " ORDER BY b.reference, b.id",
+            (call_id,),
+        ).fetchall()
+        found: dict[str, StoredBudget] = {}
+        for reference, version, kind, key, cents in rows:
+            budget = found.setdefault(reference, StoredBudget(reference, int(version), {}, {}))
+            (budget.lines if kind == "line" else budget.co_financing)[key] = int(cents)
+        return found
 
 
 class ApplicationWrites(ApplicationQueries):
@@ -159,6 +188,35 @@ class ApplicationWrites(ApplicationQueries):
                 row["reference"],
             ),
         )
+
+    def add_budget(
+        self,
+        call_id: str,
+        reference: str,
+        *,
+        lines: Sequence[tuple[str, int]],
+        co_financing: Sequence[tuple[str, int]],
+        file_id: int,
+    ) -> int:
+        """Record the planned budget of an application as its next version (amounts in
+        cents, each above zero); returns the version. The earlier versions are kept."""
+        version = 1 + int(
+            self._conn.execute(
+                "SELECT coalesce(max(version), 0) FROM application_budget"
+                " WHERE call_id = ? AND reference = ?",
+                (call_id, reference),
+            ).fetchone()[0]
+        )
+        self._conn.executemany(
+            "INSERT INTO application_budget (call_id, reference, version, kind, key,"
+            " amount_cents, intake_file_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (call_id, reference, version, kind, key, cents, file_id, self.at)
+                for kind, pairs in (("line", lines), ("co_financing", co_financing))
+                for key, cents in pairs
+            ],
+        )
+        return version
 
     def set_status(self, call_id: str, reference: str, status: str, reasons_json: str) -> None:
         self._conn.execute(

@@ -21,6 +21,7 @@ __all__ = [
     "APPLICATION_PARTIES_MIGRATION",
     "AUDIT_ACTOR_MIGRATION",
     "AUDIT_CHAIN_MIGRATION",
+    "BUDGET_MIGRATION",
     "CORRECTIONS_AMENDMENTS_MIGRATION",
     "FOLLOWUP_MIGRATION",
     "FOUR_EYES_MIGRATION",
@@ -954,6 +955,32 @@ AUDIT_CHAIN_MIGRATION: tuple[Step, ...] = (
 )
 
 
+#: 15: each application's planned budget, from the budget sheet of the applications
+#: workbook: one row per budget line and per co-financing source planned above zero, in
+#: cents, in a version of the application's budget numbered 1, 2, ... per application
+#: (the last one is in force). A budget taken in again with other amounts is a new
+#: version, never an update: what an application planned stays as it was taken in.
+BUDGET_MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE application_budget (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        kind TEXT NOT NULL CHECK (kind = 'line' OR kind = 'co_financing'),
+        key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 64),
+        amount_cents INTEGER NOT NULL
+            CHECK (amount_cents > 0 AND amount_cents <= 100000000000),
+        intake_file_id INTEGER NOT NULL REFERENCES intake_file (id),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (call_id, reference, version, kind, key),
+        FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+    ) STRICT
+    """,
+    *_kept("application_budget", "budgets"),
+)
+
+
 MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     # 1: call snapshots, the calls a workspace holds, and the audit trail.
     (
@@ -1133,6 +1160,8 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     FOUR_EYES_MIGRATION,
     # 14: the audit trail as hash chains (defined above).
     AUDIT_CHAIN_MIGRATION,
+    # 15: the applications' planned budgets by line (defined above).
+    BUDGET_MIGRATION,
 )
 
 

@@ -7,7 +7,9 @@ migrations make, in PostgreSQL's words.
   met the team's 13 and 14, before any server workspace existed). Every SQLite
   migration after it needs its twin in :data:`MIGRATIONS` under the same number, so that
   both backends count schemas alike and ``workspace copy`` can move a workspace between
-  them; ``tests/test_postgres.py`` fails until it has one.
+  them; ``tests/test_postgres.py`` fails until it has one. A new workspace runs the
+  twins after the baseline, as one made at schema 14 does: the planned budgets (15)
+  are made by their twin only.
 * Text is compared in plain code-point order (``COLLATE "C"``), as SQLite does; whole
   numbers are 64-bit (``bigint``), as SQLite's integers are. The views are SQLite's
   own, read from its migrations.
@@ -460,6 +462,22 @@ TABLES: dict[str, str] = {
                 prev_sha256 TEXT NOT NULL CHECK (length(prev_sha256) = 64),
                 row_sha256 TEXT NOT NULL CHECK (length(row_sha256) = 64)
             )""",
+        # 15: the applications' planned budgets (made by the twin, not the baseline).
+        "application_budget": """
+            CREATE TABLE application_budget (
+                id INTEGER PRIMARY KEY,
+                call_id TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                kind TEXT NOT NULL CHECK (kind = 'line' OR kind = 'co_financing'),
+                key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 64),
+                amount_cents INTEGER NOT NULL
+                    CHECK (amount_cents > 0 AND amount_cents <= 100000000000),
+                intake_file_id INTEGER NOT NULL REFERENCES intake_file (id),
+                recorded_at TEXT NOT NULL,
+                UNIQUE (call_id, reference, version, kind, key),
+                FOREIGN KEY (call_id, reference) REFERENCES application (call_id, reference)
+            )""",
     }.items()
 }
 
@@ -873,7 +891,23 @@ TRIGGERS: dict[str, Trigger] = {
         _check("allocation_adoption_own_call", "allocation_adoption"),
         _check("allocation_adoption_within_paid", "allocation_adoption"),
         _check("allocation_adoption_four_eyes", "allocation_adoption"),
+        *_kept("application_budget", "budgets are kept as they were recorded"),
     ]
+}
+
+#: What the twins after the baseline make (:data:`MIGRATIONS`), by version: the tables
+#: and the guards of each. A new workspace is made as an old one is brought up to date,
+#: by the baseline and then the twins, so that both follow one definition.
+_TWIN_TABLES: dict[int, tuple[str, ...]] = {15: ("application_budget",)}
+_TWIN_GUARDS: dict[int, tuple[str, ...]] = {
+    15: (
+        "application_budget_no_update",
+        "application_budget_no_delete",
+        "application_budget_no_truncate",
+    ),
+}
+_AFTER_BASELINE = {name for names in _TWIN_TABLES.values() for name in names} | {
+    name for names in _TWIN_GUARDS.values() for name in names
 }
 
 #: Tables whose rows the officers' logins may update (every other row is only added).
@@ -899,11 +933,11 @@ BASELINE: tuple[str, ...] = (
         f"CREATE FUNCTION {name}{_HELPER_HEADERS[name]} AS $${body}$$"
         for name, body in HELPERS.items()
     ),
-    *TABLES.values(),
+    *(ddl for name, ddl in TABLES.items() if name not in _AFTER_BASELINE),
     *_INDEXES,
     *(f"CREATE VIEW {name} AS {sql}" for name, sql in VIEWS.items()),
     *(_function_sql(name, body) for name, body in FUNCTIONS.items()),
-    *(trigger.sql() for trigger in TRIGGERS.values()),
+    *(trigger.sql() for trigger in TRIGGERS.values() if trigger.name not in _AFTER_BASELINE),
     "INSERT INTO slrbcall_workspace (id, application, schema_version)"
     f" VALUES (1, 'slrbcall', {BASELINE_VERSION})",
 )
@@ -912,5 +946,13 @@ BASELINE: tuple[str, ...] = (
 #: appended SQLite migration needs one here, and :data:`TABLES`, :data:`FUNCTIONS` or
 #: :data:`TRIGGERS` changed to match, so that a new workspace and the guards follow the
 #: schema as it now is (:data:`VIEWS` follows SQLite's by itself: a twin re-makes a
-#: view it changes); a new table needs its grant too.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+#: view it changes); a new table needs its grant too (:data:`GRANTS`, given again after
+#: every upgrade, covers the new tables' reading and adding). The baseline leaves out
+#: what a twin makes (``_TWIN_TABLES``, ``_TWIN_GUARDS``).
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    version: (
+        *(TABLES[name] for name in _TWIN_TABLES[version]),
+        *(TRIGGERS[name].sql() for name in _TWIN_GUARDS[version]),
+    )
+    for version in sorted(_TWIN_TABLES)
+}

@@ -42,6 +42,7 @@ from slrbcall.followup.settlement import (
     settlement_json,
 )
 from slrbcall.i18n import _, format_day
+from slrbcall.intake.budget import stored_budget
 from slrbcall.intake.merge import from_row
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
@@ -209,6 +210,8 @@ def _planned(
     call = state.loaded.call
     project = state.project(reference)
     stored = stored_justification(source, call.id)
+    # The convention binds the budget by line: nothing above it is admitted on a line.
+    budget = source.budgets(call.id).get(reference)
     plan = plan_settlement(
         call,
         project,
@@ -216,6 +219,7 @@ def _planned(
         reviews=stored.reviews,
         payments=state.payments,
         on=on,
+        budget=None if budget is None else stored_budget(call, budget.lines, budget.co_financing),
     )
     if plan.errors:
         raise RefusedError(
