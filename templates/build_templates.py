@@ -1066,8 +1066,8 @@ SETTLEMENT_TEXT = {
         ),
         "settlement_ombudsman": (
             "Si vous n'êtes pas d'accord avec ce décompte, adressez-vous d'abord à nous. Vous "
-            "pouvez ensuite introduire gratuitement une plainte auprès du Médiateur bruxellois "
-            "(place de la Vieille Halle aux Blés 1, 1000 Bruxelles ; www.ombuds.brussels)."
+            "pouvez ensuite introduire gratuitement une réclamation auprès du médiateur "
+            "compétent, " + blank("ombudsman_name") + ", " + reach("ombudsman", "tél.") + "."
         ),
     },
     "nl": {
@@ -1114,8 +1114,11 @@ SETTLEMENT_TEXT = {
         ),
         "settlement_ombudsman": (
             "Bent u het niet eens met deze afrekening, neem dan eerst contact met ons op. "
-            "Daarna kunt u kosteloos een klacht indienen bij de Brusselse Ombudsman (Oud "
-            "Korenhuis 1, 1000 Brussel; www.ombuds.brussels)."
+            "Daarna kunt u kosteloos een klacht indienen bij de bevoegde ombudsdienst, "
+            + blank("ombudsman_name")
+            + ", "
+            + reach("ombudsman", "tel.")
+            + "."
         ),
     },
 }

@@ -149,7 +149,8 @@ def test_30000_admitted_makes_6000_to_recover(
         "– Voorbeeld Computers bv, factuur F-2024-0117 (Materiaal en uitrusting): verworpen, "
         "€ 0,00 aanvaard van € 9.680,00. Het bewijsstuk ontbreekt of is onleesbaar."
     ) in nl
-    assert "beroep tot nietigverklaring worden ingesteld bij de Raad van State" in nl
+    assert "Tegen deze beslissing kunt u bij de Raad van State" in nl
+    assert "een beroep tot nietigverklaring instellen binnen zestig (60) dagen" in nl
     assert "Brusselse Ombudsman" in nl
     assert "le montant admis est de 30 000,00 € (trente mille euros)" in fr
     assert "rembourser 6 000,00 € (six mille euros) au plus tard le 15 mai 2025" in fr
@@ -157,7 +158,7 @@ def test_30000_admitted_makes_6000_to_recover(
         "– Restaurant Voorbeeld, facture T-889 (Activités) : rejeté, 0,00 € admis sur "
         "350,00 €. La dépense ne sert pas l'objet du projet. Repas d'équipe"
     ) in fr
-    assert "recours en annulation devant le Conseil d'État" in fr
+    assert "recours en annulation contre cette décision devant le Conseil d'État" in fr
     assert "Médiateur bruxellois" in fr
     assert "plafond du poste" in fr
     recovery = json.loads(reviewed("recovery", "list", "--json").stdout)
