@@ -21,9 +21,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +28,8 @@ from slrbcall.documents.l10n import format_date, french_spacing
 from slrbcall.i18n import language
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from slrbcall.model import Channel, NotificationRule
 
 __all__ = [
@@ -166,6 +165,12 @@ def draft_message(
     application's contact person (one addressee), in the letter's language, the letter
     attached. ``context`` is the letter's context (its ``recipient_*``, ``contact_*``,
     ``signatory`` ... keys); an empty value prints as a dotted line."""
+    # The e-mail package is loaded only to write drafts: the timeline and the history,
+    # which read the appeal periods from here, do not need it.
+    from email.message import EmailMessage  # noqa: PLC0415 (loaded only to write drafts)
+    from email.policy import SMTP  # noqa: PLC0415 (loaded only to write drafts)
+    from email.utils import format_datetime, formataddr  # noqa: PLC0415 (loaded only to write drafts)
+
     lang = str(context["lang"])
     values = {key: (value if value is not None else _UNKNOWN) for key, value in context.items()}
     message = EmailMessage(policy=SMTP)
