@@ -34,7 +34,8 @@ from slrbcall.followup.service.settlement import ProjectClosing
 from slrbcall.i18n import use_language
 from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 from slrbcall.money import format_plain
-from slrbcall.reports import SHEETS, key_figures, write_report
+from slrbcall.reports.excel import SHEETS, write_report
+from slrbcall.reports.figures import key_figures
 from slrbcall.reports.followup_sheets import BoardFollowup
 from slrbcall.settings import Settings
 from slrbcall.sheets.write import AMOUNT_FORMAT, DATE_FORMAT

@@ -17,8 +17,8 @@ from slrbcall.followup.service.settlement import ProjectClosing
 from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.intake.eligibility import eligibility_label
 from slrbcall.money import format_eur, format_plain
-from slrbcall.reports import service as reports_service
 from slrbcall.reports.figures import figures_json
+from slrbcall.reports.service import report as reports_service
 from slrbcall.reports.terminal import bars, budget_caption, ratio_text
 
 export_app = typer.Typer(no_args_is_help=True, help="Export the call's data.")

@@ -1,4 +1,4 @@
-"""Use cases of reporting: the call's key figures, the board's workbook, open data."""
+"""Use cases of reporting on a call: its key figures, the board's workbook, open data."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from slrbcall.followup.service.payments import payments
 from slrbcall.followup.service.settlement import ProjectClosing, closing
 from slrbcall.followup.service.state import followup_state, open_workspace
 from slrbcall.i18n import _
-from slrbcall.intake.service import show_application
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
 from slrbcall.reports.followup_sheets import BoardFollowup
@@ -27,7 +26,6 @@ from slrbcall.reports.giving360 import (
     write_360_csv,
     write_360_json,
 )
-from slrbcall.reports.history import Event, history
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,7 +34,7 @@ if TYPE_CHECKING:
     from slrbcall.model import Application
     from slrbcall.reports.figures import KeyFigures
 
-__all__ = ["CallReport", "application_history", "call_report", "export_360giving"]
+__all__ = ["CallReport", "call_report", "export_360giving"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,18 +163,3 @@ def _disbursements(settings: Settings) -> list[Disbursement]:
         for r in back
     ]
     return moved
-
-
-def application_history(
-    settings: Settings, reference: str
-) -> tuple[LoadedCall, Application, list[Event]]:
-    """Everything that happened to application ``reference``, oldest first, from the audit."""
-
-    loaded, view = show_application(settings, reference)
-    call_id = loaded.call.id
-    with open_workspace(settings) as ws:
-        rows = ws.audit_of(call_id, reference)
-        runs = {
-            run.id: {**run.result, "budget_cents": run.budget_cents} for run in ws.runs(call_id)
-        }
-    return loaded, view.application, history(rows, call_id=call_id, reference=reference, runs=runs)
