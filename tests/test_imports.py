@@ -36,6 +36,7 @@ ORDER = (
     "followup",
     "reports",
     "workspace",
+    "doctor",
     "demo",
     "cli",
     "__main__",
