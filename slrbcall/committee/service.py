@@ -75,7 +75,7 @@ def stored_state(
     with _open(settings) as ws:
         loaded = resolve_call(
             settings,
-            held={c.call_id: c.sha256 for c in ws.calls()},
+            held=ws.held_calls(),
             recorded_in_file=recorded_in_file,
         )
         applications = [from_row(row) for row in ws.stored_rows(loaded.call.id)]

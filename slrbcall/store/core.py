@@ -115,13 +115,13 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class CallRecord:
-    """A call the workspace holds, with the snapshot of its definition."""
+    """A call the workspace holds, and the snapshot of its definition: its hash, the file
+    it was read from and when (not its text: a workspace of years holds hundreds)."""
 
     call_id: str
     snapshot_id: int
     sha256: str
     source_path: str
-    content: str
     recorded_at: str
 
 
@@ -437,7 +437,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
 
     def calls(self) -> list[CallRecord]:
         rows = self._conn.execute(
-            "SELECT w.call_id, s.id, s.sha256, s.source_path, s.content, s.recorded_at"
+            "SELECT w.call_id, s.id, s.sha256, s.source_path, s.recorded_at"
             " FROM workspace_call w JOIN call_snapshot s ON s.id = w.snapshot_id"
             " ORDER BY w.call_id"
         ).fetchall()
