@@ -27,6 +27,7 @@ scored from fewer marks than expected always carries the ``incomplete`` flag.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -135,6 +136,7 @@ class ScoreLine:
 # -- conflicts of interest ---------------------------------------------------------------
 
 
+@functools.cache  # each committee member's linked names, once per call, not per application
 def _words(text: str) -> tuple[str, ...]:
     """The words of ``text`` as comparison keys (case-folded, accents stripped)."""
     return tuple(w for w in (normalise_name(part) for part in re.split(r"\W+", text)) if w)
