@@ -14,6 +14,7 @@ from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.followup import Outcomes, Report, check_reports, outcome_figures, report_history
 from slrbcall.followup.service.state import (
+    FollowupState,
     check_lang,
     followup_state,
     open_workspace,
@@ -244,12 +245,13 @@ class OutcomeReport:
     history: dict[str, tuple[Report, ...]]
 
 
-def outcomes(settings: Settings) -> OutcomeReport:
+def outcomes(settings: Settings, *, state: FollowupState | None = None) -> OutcomeReport:
     """The outcome figures of the funded projects, from their latest reports: totals and
     averages per project, by theme, and against the residents the applications targeted.
+    ``state`` is the follow-up as the caller read it already, else it is read here.
     """
 
-    state = followup_state(settings)
+    state = state or followup_state(settings)
     return OutcomeReport(
         loaded=state.loaded,
         outcomes=outcome_figures(state.projects, state.reports),

@@ -201,10 +201,13 @@ class PaymentsView:
         return sum(p.paid_cents for p in self.projects)
 
 
-def payments(settings: Settings, *, today: dt.date) -> PaymentsView:
-    """Every tranche of every funded project, as it stands on ``today``."""
+def payments(
+    settings: Settings, *, today: dt.date, state: FollowupState | None = None
+) -> PaymentsView:
+    """Every tranche of every funded project, as it stands on ``today``. ``state`` is the
+    follow-up as the caller read it already, else it is read here."""
 
-    state = followup_state(settings)
+    state = state or followup_state(settings)
     return PaymentsView(
         loaded=state.loaded,
         today=today,

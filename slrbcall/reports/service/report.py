@@ -65,23 +65,24 @@ def call_report(
     run = next((r for r in found.runs if r.id == found.adopted_id), None)
     lines = tuple(run.result["lines"]) if run else None
     registry = load_registry(settings.calls_path)
+    state = followup_state(settings) if run else None  # read once for every figure below
     figures = key_figures(
         call=loaded.call,
         applications=ranked.applications,
         lines=lines,
         registry=registry,
         budget_cents=run.budget_cents if run else None,
-        paid_cents=sum(p.amount_cents for p in followup_state(settings).payments) if run else None,
+        paid_cents=sum(p.amount_cents for p in state.payments) if state else None,
     )
     score_lines = tuple(line for _, line, _ in ranked.lines)
-    found_outcomes = outcomes(settings).outcomes if run else None
-    last_mile = closing(settings) if run else None
+    found_outcomes = outcomes(settings, state=state).outcomes if state else None
+    last_mile = closing(settings, state=state) if state else None
     if xlsx is not None:
         day = today or dt.date.today()
         followup = None
-        if found_outcomes is not None and last_mile is not None:
+        if state is not None and found_outcomes is not None and last_mile is not None:
             followup = BoardFollowup(
-                payments=payments(settings, today=day).projects,
+                payments=payments(settings, today=day, state=state).projects,
                 outcomes=found_outcomes,
                 closing=last_mile,
             )
