@@ -1,6 +1,7 @@
 """The commands' tables (slrbcall.cli.tables) print the very bytes Rich's tables print:
 on a terminal in colour, on a plain pipe, on an output that holds only ASCII, wide or
-narrow, whether the quick drawing applies or Rich draws the table itself."""
+narrow, with cells of several lines and of several styles (the report's bars), whether
+the quick drawing applies or Rich draws the table itself."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
-from rich.style import Style
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -48,9 +48,22 @@ def printed(console: Console, view: RichTable) -> str:
     return output.getvalue()
 
 
+#: A cell as its parts, each a text and its style, appended one to the other.
+Cell = Sequence[tuple[str, str]]
+
+
+def cell_text(parts: Cell) -> Text:
+    """A cell as the commands build one: ``text()``, then styled parts appended."""
+    (first, style), *rest = parts
+    made = text(first, style)
+    for more, more_style in rest:
+        made.append(text(more, more_style))
+    return made
+
+
 def both(
     headers: Sequence[str],
-    rows: Sequence[Sequence[tuple[str, str | Style]]],
+    rows: Sequence[Sequence[Cell]],
     numeric: Sequence[str],
     title: str | None,
 ) -> tuple[Table, RichTable]:
@@ -61,13 +74,13 @@ def both(
         right = header in numeric
         theirs.add_column(header, justify="right" if right else "left", no_wrap=right)
     for row in rows:
-        mine.add_row(*(text(value, style) for value, style in row))  # type: ignore[arg-type]
-        theirs.add_row(*(Text(value, style=style) for value, style in row))
+        mine.add_row(*(cell_text(parts) for parts in row))
+        theirs.add_row(*(cell_text(parts) for parts in row))
     return mine, theirs
 
 
 @st.composite
-def tables(draw: st.DrawFn) -> tuple[list[str], list[list[tuple[str, str]]], list[str]]:
+def tables(draw: st.DrawFn) -> tuple[list[str], list[list[Cell]], list[str]]:
     count = draw(st.integers(1, 5))
     headers = draw(
         st.lists(
@@ -77,8 +90,10 @@ def tables(draw: st.DrawFn) -> tuple[list[str], list[list[tuple[str, str]]], lis
             unique=True,
         )
     )
-    letters = st.sampled_from(LETTERS + RARE) if draw(st.booleans()) else st.sampled_from(LETTERS)
-    cell = st.tuples(st.text(alphabet=letters, max_size=30), st.sampled_from(STYLES))
+    rare = draw(st.sampled_from(["", "\n", "\n" * 3, RARE]))
+    letters = st.sampled_from(LETTERS + rare)
+    part = st.tuples(st.text(alphabet=letters, max_size=30), st.sampled_from(STYLES))
+    cell = st.lists(part, min_size=1, max_size=3)
     rows = draw(st.lists(st.lists(cell, min_size=count, max_size=count), max_size=8))
     numeric = draw(st.lists(st.sampled_from(headers), unique=True))
     return headers, rows, numeric
@@ -91,7 +106,7 @@ def tables(draw: st.DrawFn) -> tuple[list[str], list[list[tuple[str, str]]], lis
     width=st.integers(10, 200),
 )
 def test_a_table_prints_what_rich_prints(
-    drawn: tuple[list[str], list[list[tuple[str, str]]], list[str]],
+    drawn: tuple[list[str], list[list[Cell]], list[str]],
     title: str | None,
     width: int,
 ) -> None:
@@ -104,7 +119,7 @@ def test_a_table_prints_what_rich_prints(
 def test_a_commands_table_is_drawn_quickly() -> None:
     """The status's table of 200 calls takes the quick drawing, and still prints as Rich."""
     rows = [
-        [(f"call-{n:03d}", ""), ("f9dcae102cb3", ""), ("CHANGED since", "yellow")]
+        [[(f"call-{n:03d}", "")], [("f9dcae102cb3", "")], [("CHANGED since", "yellow")]]
         for n in range(200)
     ]
     mine, theirs = both(["call", "definition", "file now"], rows, [], "Calls")
@@ -117,20 +132,35 @@ def test_a_commands_table_is_drawn_quickly() -> None:
     ("cells", "width"),
     [
         pytest.param([("a very long title that cannot fit", "")], 20, id="too-wide"),
-        pytest.param([("two\nlines", "")], 80, id="line-break"),
+        pytest.param([("two\u2028lines", "")], 80, id="line-separator"),
         pytest.param([("a\ttab", "")], 80, id="tab"),
         pytest.param([("e\u0301e\u0301 ", "")], 80, id="no-width-letters-and-a-trailing-space"),
     ],
 )
-def test_rich_draws_what_needs_its_machinery(cells: list[tuple[str, str]], width: int) -> None:
-    mine, theirs = both(["w"], [cells], [], None)
+def test_rich_draws_what_needs_its_machinery(cells: Cell, width: int) -> None:
+    mine, theirs = both(["w"], [[cells]], [], None)
     console = consoles(width)[0]
     assert mine._plain_layout(console, console.options) is None
     assert printed(console, mine) == printed(consoles(width)[0], theirs)
 
 
-def test_markup_in_a_header_is_drawn_by_rich() -> None:
-    mine, theirs = both(["[bold]n[/bold]"], [[("1", "")]], [], None)
+def test_markup_in_a_header_prints_as_rich_prints_it() -> None:
+    mine, theirs = both(["[bold]n[/bold] [red]m[/red]"], [[[("1", "")]]], [], None)
     console = consoles(40)[1]
-    assert mine._plain_layout(console, console.options) is None
     assert printed(console, mine) == printed(consoles(40)[1], theirs)
+
+
+def test_the_reports_bars_are_drawn_quickly() -> None:
+    """Two lines to a cell, the second of another colour, rows higher than a reference."""
+    rows = [
+        [
+            [(f"B-{n:06d}", "")],
+            [("asked\ngot", "")],
+            [("█" * n + "\n", "bright_black"), ("█" * (n // 2), "green")],
+        ]
+        for n in range(1, 40)
+    ]
+    mine, theirs = both(["project", "", "requested and awarded"], rows, [], "Per project")
+    console = consoles(120)[1]
+    assert mine._plain_layout(console, console.options) is not None
+    assert printed(console, mine) == printed(consoles(120)[1], theirs)

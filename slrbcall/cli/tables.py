@@ -5,18 +5,20 @@ measuring, wrapping, justifying, cropping, in that order): about 0.1 ms a cell, 
 drawing the 200 calls of ``slrbcall status`` took 70 ms, a quarter of the command, and
 the report's 250 lines as long (bench/workspace.py). When every cell is one line of
 text that needs no wrapping and the table fits the width as it is, as the commands'
-tables nearly always do, that machinery changes nothing: each cell is its text, padded
-to its column's width on the side its column justifies, between one space on either
-side. :class:`Table` then yields the very segments Rich would yield, and Rich's console
-writes them, colours and all, as it writes any segments. Any other table (a cell to
-wrap or holding a line break, a table wider than the terminal, a style on a column or a
-row, a caption, markup in a header) is drawn by Rich itself.
+tables nearly always do, that machinery changes nothing: each line of a cell is its
+text, padded to its column's width on the side its column justifies, between one space
+on either side, and a row is as high as its highest cell. :class:`Table` then yields
+the very segments Rich would yield, and Rich's console writes them, colours and all, as
+it writes any segments. Any other table (a cell to wrap, a table wider than the
+terminal, a style on a column or a row, a caption, markup in a header) is drawn by Rich
+itself.
 
 ``tests/test_tables.py`` holds the two to the same bytes, on a terminal and off it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TypeGuard
 
@@ -48,8 +50,8 @@ class Table(RichTable):
     def _plain_layout(
         self, console: Console, options: ConsoleOptions
     ) -> tuple[list[int], list[list[Text]]] | None:
-        """The columns' widths and the cells (the headers first) of a table drawn as it
-        is, or None when Rich must draw it."""
+        """The columns' widths and cells (each column's header first) of a table drawn
+        as it is, or None when Rich must draw it."""
         if not (
             self.columns
             and self.box is not None
@@ -75,6 +77,7 @@ class Table(RichTable):
         for column in self.columns:
             if (
                 column.justify not in ("left", "right")
+                or column.vertical != "top"
                 or column.style
                 or column.highlight
                 or column.width is not None
@@ -87,11 +90,12 @@ class Table(RichTable):
             header = console.render_str(column.header, markup=options.markup, highlight=False)
             cells: list[Text] = []
             for cell in (header, *column.cells):
-                if not _one_line(cell):
+                if not _plain(cell):
                     return None
                 cells.append(cell)
-            width = max(cell_len(cell.plain) for cell in cells)
-            if any(len(cell.plain) > width for cell in cells):
+            lines = [line for cell in cells for line in cell.plain.split("\n")]
+            width = max(cell_len(line) for line in lines)
+            if any(len(line) > width for line in lines):
                 return None  # characters of no width: Rich would trim trailing spaces
             widths.append(width + 2)
             columns.append(cells)
@@ -106,7 +110,7 @@ class Table(RichTable):
         widths: list[int],
         columns: list[list[Text]],
     ) -> Iterator[Segment]:
-        """Rich's segments of the table (rich.table.Table._render, one line per row)."""
+        """Rich's segments of the table (rich.table.Table._render, for these tables)."""
         table_width = sum(widths) + self._extra_width
         if self.title:
             title = (
@@ -143,26 +147,32 @@ class Table(RichTable):
         for index, row in enumerate(rows):
             left, right, vertical = edges[0 if index == 0 else (2 if index == last else 1)]
             divider = Segment(vertical, border)
-            yield Segment(left, border)
-            for position, (cell, width, column) in enumerate(
-                zip(row, widths, self.columns, strict=True)
-            ):
-                if position:
-                    yield divider
-                own = console.get_style(cell.style) if cell.style else None
-                if index == 0:
-                    # The header's style is laid over the whole cell, the text's under it.
-                    over = header_styles[position]
-                    padding = over
-                    style = (over + own) if over else own
-                else:
-                    padding, style = Style.null(), own
-                space = Segment(" ", padding)
-                yield space
-                yield Segment(_justified(cell.plain, width - 2, column.justify), style)
-                yield space
-            yield Segment(right, border)
-            yield new_line
+            if index == 0:  # the headers, under the header style, aligned to the bottom
+                cells = [
+                    _lines(console, cell, width, column.justify, over)
+                    for cell, width, column, over in zip(
+                        row, widths, self.columns, header_styles, strict=True
+                    )
+                ]
+                height = max(len(lines) for lines in cells)
+                for lines, width, over in zip(cells, widths, header_styles, strict=True):
+                    lines[:0] = [[Segment(" " * width, over)]] * (height - len(lines))
+            else:  # the rows' cells, aligned to the top
+                cells = [
+                    _lines(console, cell, width, column.justify, None)
+                    for cell, width, column in zip(row, widths, self.columns, strict=True)
+                ]
+                height = max(len(lines) for lines in cells)
+                for lines, width in zip(cells, widths, strict=True):
+                    lines += [[Segment(" " * width, Style.null())]] * (height - len(lines))
+            for line in range(height):
+                yield Segment(left, border)
+                for position, lines in enumerate(cells):
+                    if position:
+                        yield divider
+                    yield from lines[line]
+                yield Segment(right, border)
+                yield new_line
             if index == 0:
                 yield Segment(box.get_row(widths, "head", edge=True), border)
                 yield new_line
@@ -170,22 +180,53 @@ class Table(RichTable):
         yield new_line
 
 
-def _one_line(cell: object) -> TypeGuard[Text]:
-    """Whether a cell is plain text on one line, drawn by Rich without wrapping it: no
-    styled part, no justification or overflow of its own, no tab, no line break."""
+#: Line breaks other than ``\n``, which Rich measures as breaks but does not render as
+#: such: a cell holding one is drawn by Rich.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _plain(cell: object) -> TypeGuard[Text]:
+    """Whether a cell is text that Rich draws line for line, without wrapping: no
+    justification or overflow of its own, no tab, no line break but ``\\n``."""
     if not isinstance(cell, Text):
         return False
     plain = cell.plain
     return (
-        not cell.spans
-        and cell.justify is None
+        cell.justify is None
         and cell.overflow is None
         and cell.no_wrap is None
         and cell.end == "\n"
         and "\t" not in plain
-        and len(plain.splitlines()) <= 1
-        and "\n" not in plain
+        and _OTHER_BREAKS.search(plain) is None
     )
+
+
+def _lines(
+    console: Console, cell: Text, width: int, justify: str, over: Style | None
+) -> list[list[Segment]]:
+    """A cell's lines of segments: a space, each line of its text justified to the
+    width inside the padding, a space. ``over`` is the style laid over the whole cell
+    (a header's), as Rich lays it over the segments of the text's own styles."""
+    inside = width - 2
+    space = Segment(" ", over if over is not None else Style.null())
+    if not cell.spans and "\n" not in cell.plain:  # the usual cell, without Rich's Text
+        own = console.get_style(cell.style) if cell.style else None
+        style = (over + own) if over else own
+        return [[space, Segment(_justified(cell.plain, inside, justify), style), space]]
+    lines = []
+    for line in cell.split("\n", allow_blank=True):
+        if justify == "right":  # as _justified, moving the styled parts with the text
+            line.rstrip()
+            line.pad_left(inside - cell_len(line.plain))
+        else:
+            line.pad_right(inside - cell_len(line.plain))
+        # Rich renders the lines joined, which turns each line's own style into a styled
+        # part (Text.render leaves a text's own style to its caller).
+        segments = list(Text("\n").join([line]).render(console))
+        if over:
+            segments = [Segment(text, over + style) for text, style, _control in segments]
+        lines.append([space, *segments, space])
+    return lines
 
 
 def _justified(plain: str, width: int, justify: str) -> str:
