@@ -223,9 +223,13 @@ class Decisions:
 def decisions(settings: Settings) -> Decisions:
     """The runs of the call and which of them was adopted, when and why."""
     with _open(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
-        call_id = loaded.call.id
-        return Decisions(loaded, ws.runs(call_id), ws.adoptions(call_id), standing(ws, call_id))
+        return decisions_in(ws, resolve_call(settings, held=ws.held_calls()))
+
+
+def decisions_in(ws: Workspace, loaded: LoadedCall) -> Decisions:
+    """The runs of ``loaded`` and which of them was adopted, from an open workspace."""
+    call_id = loaded.call.id
+    return Decisions(loaded, ws.runs(call_id), ws.adoptions(call_id), standing(ws, call_id))
 
 
 def allocation_runs(settings: Settings) -> tuple[LoadedCall, list[StoredRun]]:

@@ -465,17 +465,22 @@ class ProjectClosing:
         return self.admitted_cents - self.paid_cents + self.recovered_cents
 
 
-def closing(
-    settings: Settings, *, state: FollowupState | None = None
-) -> tuple[ProjectClosing, ...]:
-    """The last mile of every funded project, in reference order. ``state`` is the
-    follow-up as the caller read it already, else it is read here."""
-    state = state or followup_state(settings)
+def closing(settings: Settings) -> tuple[ProjectClosing, ...]:
+    """The last mile of every funded project, in reference order."""
+    state = followup_state(settings)
     with open_workspace(settings) as ws:
-        stored = stored_justification(ws, state.loaded.call.id)
-        settlements = _settlements(ws, state.loaded.call.id)
-        recoveries = ws.recoveries(state.loaded.call.id)
-    return closing_of(state, stored, settlements, recoveries)
+        return closing_in(ws, state)
+
+
+def closing_in(source: Workspace | Transaction, state: FollowupState) -> tuple[ProjectClosing, ...]:
+    """The last mile of every funded project of ``state``, from an open workspace."""
+    call_id = state.loaded.call.id
+    return closing_of(
+        state,
+        stored_justification(source, call_id),
+        _settlements(source, call_id),
+        source.recoveries(call_id),
+    )
 
 
 def closing_of(

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.allocation.service import adopted_run, decisions
+from slrbcall.allocation.service import adopted_run, decisions_in
 from slrbcall.calls.definition import LoadedCall, load_registry
-from slrbcall.committee.service import ranking, stored_state
+from slrbcall.calls.service import resolve_call
+from slrbcall.committee.service import ranked, stored_in, stored_state
 from slrbcall.errors import RefusedError
 from slrbcall.followup.service.monitoring import outcomes
 from slrbcall.followup.service.payments import payments
-from slrbcall.followup.service.settlement import ProjectClosing, closing
-from slrbcall.followup.service.state import followup_state, open_workspace
+from slrbcall.followup.service.settlement import ProjectClosing, closing_in
+from slrbcall.followup.service.state import followup_state, open_workspace, read_state
 from slrbcall.i18n import _
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
@@ -59,24 +60,28 @@ def call_report(
     ``xlsx``, the board's workbook too, as of ``today`` (the tranches due and blocked on
     that day; by default, today)."""
 
-    ranked = ranking(settings, allow_incomplete="skip-reviewer")
-    loaded = ranked.loaded
-    found = decisions(settings)
-    run = next((r for r in found.runs if r.id == found.adopted_id), None)
+    # Everything is read in one opening of the workspace (on a server, each opening is a
+    # connection), the follow-up's state once for every figure below.
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(settings, held=ws.held_calls())
+        applications, marks = stored_in(ws, loaded)
+        found = decisions_in(ws, loaded)
+        run = next((r for r in found.runs if r.id == found.adopted_id), None)
+        state = read_state(ws, loaded) if run else None
+        last_mile = closing_in(ws, state) if state else None
+    ranking = ranked(settings, loaded, applications, marks, allow_incomplete="skip-reviewer")
     lines = tuple(run.result["lines"]) if run else None
     registry = load_registry(settings.calls_path)
-    state = followup_state(settings) if run else None  # read once for every figure below
     figures = key_figures(
         call=loaded.call,
-        applications=ranked.applications,
+        applications=ranking.applications,
         lines=lines,
         registry=registry,
         budget_cents=run.budget_cents if run else None,
         paid_cents=sum(p.amount_cents for p in state.payments) if state else None,
     )
-    score_lines = tuple(line for _, line, _ in ranked.lines)
+    score_lines = tuple(line for _, line, _ in ranking.lines)
     found_outcomes = outcomes(settings, state=state).outcomes if state else None
-    last_mile = closing(settings, state=state) if state else None
     if xlsx is not None:
         day = today or dt.date.today()
         followup = None
@@ -90,7 +95,7 @@ def call_report(
             xlsx,
             figures,
             call=loaded.call,
-            applications=ranked.applications,
+            applications=ranking.applications,
             score_lines=score_lines,
             lines=lines,
             generated=day,
@@ -99,7 +104,7 @@ def call_report(
     return CallReport(
         loaded=loaded,
         figures=figures,
-        applications=ranked.applications,
+        applications=ranking.applications,
         score_lines=score_lines,
         lines=lines,
         run_id=run.id if run else None,
