@@ -29,8 +29,8 @@ from slrbcall.calls.definition import load_call, load_registry
 from slrbcall.committee.scoring import ScoreLine
 from slrbcall.demo import DemoResult, run_settlement_demo
 from slrbcall.followup import Payment, Report, funded_projects, outcome_figures, tranche_states
+from slrbcall.followup.service.closing import ProjectClosing
 from slrbcall.followup.service.payments import ProjectPayments
-from slrbcall.followup.service.settlement import ProjectClosing
 from slrbcall.i18n import use_language
 from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 from slrbcall.money import format_plain

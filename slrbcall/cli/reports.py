@@ -13,7 +13,7 @@ from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.dates import Day
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import outcomes_json
-from slrbcall.followup.service.settlement import ProjectClosing
+from slrbcall.followup.service.closing import ProjectClosing
 from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.intake.eligibility import eligibility_label
 from slrbcall.money import format_eur, format_plain

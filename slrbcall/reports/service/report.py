@@ -12,9 +12,9 @@ from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.service import resolve_call
 from slrbcall.committee.service import ranked, stored_in, stored_state
 from slrbcall.errors import RefusedError
+from slrbcall.followup.service.closing import ProjectClosing, closing_in
 from slrbcall.followup.service.monitoring import outcomes
 from slrbcall.followup.service.payments import payments
-from slrbcall.followup.service.settlement import ProjectClosing, closing_in
 from slrbcall.followup.service.state import followup_state, open_workspace, read_state
 from slrbcall.i18n import _
 from slrbcall.reports.excel import write_report
