@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from slrbcall.allocation.service import adopted_run, decisions
+from slrbcall.allocation.decisions import adopted_run, decisions
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.team import acting
 from slrbcall.committee.service import stored_state

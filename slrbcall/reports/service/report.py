@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.allocation.service import adopted_run, decisions_in
+from slrbcall.allocation.decisions import adopted_run, decisions_in
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.service import resolve_call
 from slrbcall.committee.service import ranked, stored_in, stored_state
