@@ -20,8 +20,7 @@ from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.i18n import _, language, use_language
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
-from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.sheets.report import mark_problems
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
 from slrbcall.store import StoredMark, Workspace
 
 if TYPE_CHECKING:
@@ -115,6 +114,9 @@ def take_scores(
     report_xlsx: Path | None = None,
 ) -> ScoreIntake:
     """Take in the committee's marks: the whole file, or nothing."""
+
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
 
     workbook = read_workbook(path)
     loaded, applications, stored = stored_state(

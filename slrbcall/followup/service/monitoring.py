@@ -32,8 +32,7 @@ from slrbcall.followup.workbooks import (
 )
 from slrbcall.i18n import _, language
 from slrbcall.settings import Settings
-from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.sheets.report import mark_problems
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
 from slrbcall.store.followup import StoredReport
 
 __all__ = [
@@ -134,6 +133,9 @@ def take_monitoring(
     a changed figure updates that report (audited, before and after), and a report of
     a new date is added next to the earlier ones.
     """
+
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
 
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -49,8 +49,7 @@ from slrbcall.followup.workbooks import (
 from slrbcall.i18n import N_, _, format_day, language
 from slrbcall.money import format_eur, to_decimal
 from slrbcall.settings import Settings
-from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.sheets.report import mark_problems
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
 from slrbcall.store.followup import StoredMilestone, StoredPayment, StoredProposal
 
 if TYPE_CHECKING:
@@ -597,6 +596,9 @@ def take_payments(
     report_xlsx: Path | None = None,
 ) -> PaymentsIntake:
     """Take in a payments workbook: all of its payments, or none (exit 3)."""
+
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
 
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
