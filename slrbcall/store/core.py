@@ -520,9 +520,13 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
         tables = self._backend.tables()
-        return {
-            t: int(self._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables
-        }
+        if not tables:
+            return {}
+        # One statement for every table: on a server, one round trip instead of two dozen.
+        row = self._conn.execute(
+            "SELECT " + ", ".join(f'(SELECT count(*) FROM "{t}")' for t in tables)
+        ).fetchone()
+        return {t: int(n) for t, n in zip(tables, row, strict=True)}
 
     def guard_problems(self) -> list[str]:
         """The guards (triggers and views) that differ from what the migrations made."""
