@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from slrbcall.allocation import AllocationOptions, AllocationResult, Candidate, allocate
+from slrbcall.allocation.engine import AllocationOptions, AllocationResult, Candidate, allocate
 from slrbcall.model import PartialPolicy, Policy
 
 THEMES = ["food", "single-parents", "digital", "culture"]

@@ -425,7 +425,7 @@ def write_workbooks(
 
     from slrbcall.committee.service import write_scores_template
     from slrbcall.intake.service import intake
-    from slrbcall.sheets import read_workbook
+    from slrbcall.sheets.read import read_workbook
 
     folder.mkdir(exist_ok=True)
     settings = Settings(calls_dir=HERE.parent / "calls", call_id=call_id)

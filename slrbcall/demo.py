@@ -49,7 +49,7 @@ from slrbcall.followup.service.settlement import Settled, settle
 from slrbcall.followup.service.state import TimelineResult, followup_state, timeline
 from slrbcall.i18n import N_, _
 from slrbcall.intake.service import IntakeResult, intake
-from slrbcall.reports.service import CallReport, call_report
+from slrbcall.reports.service.report import CallReport, call_report
 from slrbcall.resources import examples_dir
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from slrbcall.allocation import (
+from slrbcall.allocation.engine import (
     AllocationOptions,
     Candidate,
     Decision,

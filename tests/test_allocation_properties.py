@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slrbcall.allocation import (
+from slrbcall.allocation.engine import (
     AllocationOptions,
     AllocationResult,
     Candidate,

@@ -29,12 +29,13 @@ from slrbcall.calls.definition import load_call, load_registry
 from slrbcall.committee.scoring import ScoreLine
 from slrbcall.demo import DemoResult, run_settlement_demo
 from slrbcall.followup import Payment, Report, funded_projects, outcome_figures, tranche_states
+from slrbcall.followup.service.closing import ProjectClosing
 from slrbcall.followup.service.payments import ProjectPayments
-from slrbcall.followup.service.settlement import ProjectClosing
 from slrbcall.i18n import use_language
 from slrbcall.model import Application, ApplicationStatus, Lang, Reason
 from slrbcall.money import format_plain
-from slrbcall.reports import SHEETS, key_figures, write_report
+from slrbcall.reports.excel import SHEETS, write_report
+from slrbcall.reports.figures import key_figures
 from slrbcall.reports.followup_sheets import BoardFollowup
 from slrbcall.settings import Settings
 from slrbcall.sheets.write import AMOUNT_FORMAT, DATE_FORMAT

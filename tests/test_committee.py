@@ -142,7 +142,7 @@ def test_partial_remainder_on_the_example(cli: Invoke, db_copy: Path) -> None:
 def test_json_is_byte_identical_whatever_the_row_order(
     cli: Invoke, tmp_path: Path, make_xlsx: Callable[..., Path]
 ) -> None:
-    from slrbcall.sheets import read_workbook
+    from slrbcall.sheets.read import read_workbook
 
     outputs = []
     for order in ("forward", "backward"):

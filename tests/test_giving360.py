@@ -22,7 +22,7 @@ from slrbcall.demo import DemoResult
 from slrbcall.errors import RefusedError
 from slrbcall.model import Application, Call, Lang, Localized, Organisation, OrgKind
 from slrbcall.money import format_plain
-from slrbcall.reports import (
+from slrbcall.reports.giving360 import (
     COLUMNS,
     REQUIRED,
     Grant,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from slrbcall.allocation import decision_label, reason_label, shown_explanation
+from slrbcall.allocation.engine import decision_label, reason_label, shown_explanation
 from slrbcall.committee.scoring import flag_label
 from slrbcall.i18n import use_language
 

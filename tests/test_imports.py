@@ -38,6 +38,7 @@ ORDER = (
     "followup",
     "reports",
     "workspace",
+    "doctor",
     "demo",
     "cli",
     "__main__",
@@ -114,8 +115,8 @@ def test_an_import_inside_a_function_is_a_heavy_library_or_says_why(
                 if isinstance(inner, ast.Import)
                 else [inner.module or ""]
             )
-            if all(name.split(".")[0] in heavy for name in names):
-                continue
+            if all(any(name == h or name.startswith(f"{h}.") for h in heavy) for name in names):
+                continue  # a heavy library of pyproject.toml, or a module of one
             line = lines[inner.lineno - 1]
             assert re.search(r"# noqa: [A-Z0-9, ]*PLC0415 \(.+\)", line), (
                 f"{module}, line {inner.lineno}: an import inside a function names a "
@@ -168,6 +169,57 @@ def test_calls_list_loads_neither_the_store_nor_pydantic(tmp_path: Path) -> None
         )  # fmt: skip
     loaded = set(done.stdout.strip().splitlines()[-1].split())
     assert not {m for m in loaded if m.startswith(("slrbcall.store", "pydantic", "sqlite3"))}
+
+
+#: What a command that only reads never loads, beside the heavy libraries but Rich: the
+#: PostgreSQL driver for a file, what those libraries used to bring along (the e-mail
+#: package, a process pool, the installed packages' metadata, HTTP), the schema of a
+#: call file (pydantic), the documents' renderer, and the machine's checks.
+NOT_FOR_READING = (
+    "psycopg",
+    "email",
+    "multiprocessing",
+    "concurrent.futures",
+    "importlib.metadata",
+    "urllib.request",
+    "slrbcall.calls.spec",
+    "slrbcall.documents.render",
+    "slrbcall.doctor",
+)
+
+_LOADED = (
+    "import sys\n"
+    "from slrbcall.cli.app import main\n"
+    "sys.argv = ['slrbcall', *sys.argv[1:]]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as exc:\n"
+    "    assert exc.code in (0, None), exc.code\n"
+    "print('loaded:', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("status",), id="status"),
+        pytest.param(("ranking",), id="ranking"),
+        pytest.param(("report",), id="report"),
+        pytest.param(("timeline", "--today", "2024-06-01"), id="timeline"),
+        pytest.param(("history", "EMP23-03"), id="history"),
+    ],
+)
+def test_a_read_command_loads_only_what_it_reads_with(demo_db: Path, args: tuple[str, ...]) -> None:
+    """The commands an officer runs all day start in a fraction of a second on a
+    workspace of years (bench/workspace.py); loading what they do not use would undo it."""
+    command = [sys.executable, "-c", _LOADED, "--db", str(demo_db), *args]
+    for _run in range(2):  # the first may fill the cache of call definitions
+        done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
+    line = next(x for x in done.stderr.splitlines() if x.startswith("loaded: "))
+    loaded = set(line.removeprefix("loaded: ").split())
+    printing = {"rich"}  # the tables they show
+    unwanted = (*(set(heavy_libraries()) - printing), *NOT_FOR_READING)
+    assert sorted(m for m in loaded if any(m == u or m.startswith(f"{u}.") for u in unwanted)) == []
 
 
 #: The store's query modules, mixed into ``Workspace`` and ``Transaction`` by core.py.

@@ -157,7 +157,7 @@ def test_a_partner_in_the_other_language_is_warned(
 
 
 def test_the_template_has_the_columns_the_call_uses(cli: Invoke, tmp_path: Path) -> None:
-    from slrbcall.sheets import read_workbook
+    from slrbcall.sheets.read import read_workbook
 
     def headers(call: str) -> list[Any]:
         out = tmp_path / f"{call}.xlsx"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from slrbcall.sheets import read_workbook
+from slrbcall.sheets.read import read_workbook
 
 from .conftest import Invoke, Result, empowerment_text, write_call
 

@@ -12,7 +12,8 @@ from slrbcall.calls.definition import load_call
 from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.errors import InputFileError
 from slrbcall.model import Call
-from slrbcall.sheets import choose_sheet, find_header, read_workbook
+from slrbcall.sheets import choose_sheet, find_header
+from slrbcall.sheets.read import read_workbook
 
 from .conftest import SHIPPED_CALLS
 

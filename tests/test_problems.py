@@ -11,7 +11,7 @@ import pytest
 
 from slrbcall.errors import InputFileError, Problem
 from slrbcall.settings import Settings
-from slrbcall.sheets import mark_problems
+from slrbcall.sheets.report import mark_problems
 
 from .conftest import SHIPPED_CALLS
 
@@ -183,7 +183,8 @@ def test_the_committees_and_the_follow_ups_readers_place_their_problems_by_field
     from slrbcall.calls.definition import load_call
     from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
     from slrbcall.followup.workbooks import MONITORING_COLUMNS, matcher, read_reports
-    from slrbcall.sheets import choose_sheet, find_header, read_workbook
+    from slrbcall.sheets import choose_sheet, find_header
+    from slrbcall.sheets.read import read_workbook
 
     from .conftest import SHIPPED_CALLS
 

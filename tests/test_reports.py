@@ -28,17 +28,16 @@ from slrbcall.demo import DemoResult
 from slrbcall.errors import RefusedError
 from slrbcall.model import Application, ApplicationStatus, Call, Lang, Localized, Reason
 from slrbcall.money import format_plain
-from slrbcall.reports import (
-    SHEETS,
+from slrbcall.reports.excel import SHEETS, write_report
+from slrbcall.reports.figures import (
     KeyFigures,
     ProjectRow,
-    bars,
-    budget_caption,
     figures_json,
     key_figures,
-    write_report,
+    median_cents,
+    round_cents,
 )
-from slrbcall.reports.figures import median_cents, round_cents
+from slrbcall.reports.terminal import bars, budget_caption
 from slrbcall.sheets.write import AMOUNT_FORMAT, DATE_FORMAT
 
 CALLS = Path(__file__).resolve().parent.parent / "calls"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slrbcall.allocation import (
+from slrbcall.allocation.engine import (
     AllocationOptions,
     Candidate,
     Withdrawn,

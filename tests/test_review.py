@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from slrbcall.followup.justification import REASONS, reason_sentence
-from slrbcall.sheets import normalise_header, read_workbook
+from slrbcall.sheets import normalise_header
+from slrbcall.sheets.read import read_workbook
 
 from .conftest import REPO, Invoke, Result
 from .test_justification import HEADER

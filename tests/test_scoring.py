@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -498,3 +499,88 @@ def test_score_in_range_and_order_free(
     assert run(call, [app("EMP-01")], shuffled, allow_incomplete=treatment) == [line]
     for value in (line.score, *line.reviewer_scores.values(), *line.criterion_scores.values()):
         assert value is None or Decimal(0) <= value <= Decimal(100)
+
+
+def _by_the_formulas(
+    marks: Sequence[Mark], call: Call, reviewers: Sequence[str]
+) -> tuple[Decimal, Decimal, dict[str, Decimal], dict[str, Decimal]]:
+    """Score, spread, reviewer and criterion scores of one application, by the module's
+    formulas in fractions, each rounded once (ROUND_HALF_EVEN, 4 places)."""
+    given = {(m.reviewer, m.criterion): Fraction(m.mark) for m in marks}
+    total = sum(Fraction(c.weight) for c in call.criteria)
+    per = {
+        r: {c.key: given.get((r, c.key), Fraction(0)) / c.max_mark * 100 for c in call.criteria}
+        for r in reviewers
+    }
+    weighted = {
+        r: sum(Fraction(c.weight) * per[r][c.key] for c in call.criteria) / total for r in reviewers
+    }
+
+    def combine(values: list[Fraction]) -> Fraction:
+        ordered = sorted(values)
+        if call.aggregation is Aggregation.MEAN:
+            return sum(ordered, Fraction(0)) / len(ordered)
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+    def rounded(value: Fraction) -> Decimal:
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+
+    values = list(weighted.values())
+    return (
+        rounded(combine(values)),
+        rounded(max(values) - min(values)),
+        {r: rounded(v) for r, v in weighted.items()},
+        {c.key: rounded(combine([per[r][c.key] for r in reviewers])) for c in call.criteria},
+    )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    weights=st.lists(
+        st.decimals(min_value="0.01", max_value=100, places=2), min_size=5, max_size=5
+    ),
+    maxima=st.lists(st.integers(1, 20), min_size=5, max_size=5),
+    shares=st.lists(st.fractions(0, 1, max_denominator=1000), min_size=25, max_size=25),
+    places=st.integers(0, 3),
+    aggregation=st.sampled_from(Aggregation),
+    dropped=st.sets(st.integers(0, 24), max_size=4),
+)
+def test_score_is_the_formulas_in_exact_fractions(
+    call: Call,
+    weights: list[Decimal],
+    maxima: list[int],
+    shares: list[Fraction],
+    places: int,
+    aggregation: Aggregation,
+    dropped: set[int],
+) -> None:
+    """Weights and maxima of any size, marks with up to 3 decimals: every number of the
+    line is the documented formula computed in fractions, rounded once."""
+    criteria = tuple(
+        dataclasses.replace(c, weight=w, max_mark=m)
+        for c, w, m in zip(call.criteria, weights, maxima, strict=True)
+    )
+    call = dataclasses.replace(call, criteria=criteria, aggregation=aggregation)
+    pairs = [(r, c) for r in (*MEMBERS, EXPERT) for c in criteria]
+    marks = [
+        Mark(
+            "EMP-01",
+            r,
+            c.key,
+            (Decimal(c.max_mark) * share.numerator / share.denominator).quantize(
+                Decimal(1).scaleb(-places), rounding="ROUND_DOWN"
+            ),
+        )
+        for i, ((r, c), share) in enumerate(zip(pairs, shares, strict=True))
+        if i not in dropped
+    ]
+    [line] = run(call, [app("EMP-01")], marks, allow_incomplete="zero")
+    score_, spread, reviewers, per_criterion = _by_the_formulas(marks, call, (*MEMBERS, EXPERT))
+    assert (line.score, line.spread) == (score_, spread)
+    assert dict(line.reviewer_scores) == reviewers
+    assert dict(line.criterion_scores) == per_criterion
+    assert str(line.score) == str(score_)

@@ -480,7 +480,7 @@ def test_the_open_data_gives_what_was_disbursed(settled: Cli, tmp_path: Path) ->
 def test_disbursements_that_do_not_add_up_are_refused() -> None:
     from decimal import Decimal
 
-    from slrbcall.reports import validate_360
+    from slrbcall.reports.giving360 import validate_360
 
     grant = {
         "Identifier": "g",

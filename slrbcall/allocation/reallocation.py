@@ -23,8 +23,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slrbcall import __version__
-from slrbcall.allocation import Reallocation, Withdrawn, options_from_json
-from slrbcall.allocation import reallocate as give_to_reserve
+from slrbcall.allocation.engine import Reallocation, Withdrawn, options_from_json
+from slrbcall.allocation.engine import reallocate as give_to_reserve
 from slrbcall.allocation.service import _open
 from slrbcall.allocation.standing import ReservePlace, shown_day, standing
 from slrbcall.calls.service import resolve_call

@@ -20,8 +20,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slrbcall import __version__
-from slrbcall.allocation import AllocationOptions, Candidate, reserve_of
-from slrbcall.allocation import allocate as run_policy
+from slrbcall.allocation.decisions import (
+    Decisions,
+    adopted_run,
+    allocation_runs,
+    decisions,
+    decisions_in,
+    run_of,
+)
+from slrbcall.allocation.engine import AllocationOptions, Candidate, reserve_of
+from slrbcall.allocation.engine import allocate as run_policy
 from slrbcall.allocation.standing import Standing, awards, shown_day, standing
 from slrbcall.calls.service import resolve_call
 from slrbcall.calls.team import acting
@@ -34,9 +42,9 @@ from slrbcall.settings import Settings
 from slrbcall.store import Workspace
 
 if TYPE_CHECKING:
-    from slrbcall.allocation import AllocationResult, Candidate, OptionOverrides
+    from slrbcall.allocation.engine import AllocationResult, Candidate, OptionOverrides
     from slrbcall.calls.definition import LoadedCall
-    from slrbcall.store import StoredAdoption, StoredRun, Transaction
+    from slrbcall.store import StoredRun, Transaction
 
 __all__ = [
     "Adoption",
@@ -48,6 +56,7 @@ __all__ = [
     "allocate",
     "allocation_runs",
     "decisions",
+    "decisions_in",
     "explain",
     "scenarios",
 ]
@@ -204,67 +213,6 @@ def allocate(
     return Allocation(loaded, result, digest, run_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Decisions:
-    """The stored runs of a call and its adoptions, oldest first, and where the
-    decision in force stands (withdrawals, reserve)."""
-
-    loaded: LoadedCall
-    runs: list[StoredRun]
-    adoptions: list[StoredAdoption]
-    standing: Standing
-
-    @property
-    def adopted_id(self) -> int | None:
-        """The run in force: the run of the latest adoption."""
-        return self.adoptions[-1].run_id if self.adoptions else None
-
-
-def decisions(settings: Settings) -> Decisions:
-    """The runs of the call and which of them was adopted, when and why."""
-    with _open(settings) as ws:
-        loaded = resolve_call(settings, held=ws.held_calls())
-        call_id = loaded.call.id
-        return Decisions(loaded, ws.runs(call_id), ws.adoptions(call_id), standing(ws, call_id))
-
-
-def allocation_runs(settings: Settings) -> tuple[LoadedCall, list[StoredRun]]:
-    """The stored runs of the call, oldest first."""
-    found = decisions(settings)
-    return found.loaded, found.runs
-
-
-def adopted_run(settings: Settings, run_id: int | None = None) -> tuple[LoadedCall, StoredRun]:
-    """The adopted run (the call's decision), or the run ``run_id``."""
-    found = decisions(settings)
-    call_id = found.loaded.call.id
-    if run_id is not None:
-        return found.loaded, _run_of(found.runs, run_id)
-    if not found.runs:
-        raise RefusedError(
-            _("no allocation for {call} yet: run 'slrbcall allocate --budget AMOUNT'").format(
-                call=call_id
-            )
-        )
-    if found.adopted_id is None:
-        proposals = ", ".join(str(run.id) for run in found.runs)
-        raise RefusedError(
-            _(
-                "no allocation of {call} is adopted yet (proposals: {proposals}): adopt one "
-                "with 'slrbcall allocations adopt {run}'"
-            ).format(call=call_id, proposals=proposals, run=found.runs[-1].id)
-        )
-    return found.loaded, _run_of(found.runs, found.adopted_id)
-
-
-def _run_of(runs: Sequence[StoredRun], run_id: int) -> StoredRun:
-    for run in runs:
-        if run.id == run_id:
-            return run
-    known = ", ".join(str(r.id) for r in runs) or _("none")
-    raise RefusedError(_("no allocation run {run} (runs: {known})").format(run=run_id, known=known))
-
-
 def _open(settings: Settings) -> Workspace:
     return Workspace.open(settings.db_location, create=False)
 
@@ -329,7 +277,7 @@ def adopt(
             command="allocations adopt", call=loaded.call.id, actor=who, reason=reason
         ) as tx:
             call_id = loaded.call.id
-            run = _run_of(tx.runs(call_id), run_id)
+            run = run_of(tx.runs(call_id), run_id)
             if who.team and run.proposed_by == who.key:
                 raise RefusedError(
                     _(

@@ -2,6 +2,7 @@
 
 * :mod:`.yamlstrict`: the strict YAML reader (positions kept, no YAML 1.1 surprises);
 * :mod:`.spec`: the shape of a call file and of the organisations registry (pydantic);
+* :mod:`.forms`: the forms of a call file's texts, shared by the schema and the checks;
 * :mod:`.check`: the rules that span several keys, and pydantic's errors in our words;
 * :mod:`.definition`: find, read, check and build a :class:`~slrbcall.model.Call`;
 * :mod:`.cache`: validated definitions cached by the exact bytes of their files;

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.calls.spec import (
+from slrbcall.calls.forms import (
     APPLICATION_FIELDS,
     KEY_PATTERN,
     MONTH_PATTERN,

@@ -16,6 +16,7 @@ one, gives ``None``, and :meth:`Registry.suggest` lists the closest names for th
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,7 +59,8 @@ _SUGGEST_CUTOFF = 0.6
 _MIN_CONTAINED = 3
 
 
-def _words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # the same names, partners and applicants, again and again
+def _words(text: str) -> tuple[str, ...]:
     """The words of ``text``, case-folded, without accents; any other separator splits."""
     folded = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     chars: list[str] = []
@@ -68,7 +70,7 @@ def _words(text: str) -> list[str]:
         # Apostrophes, hyphens, slashes, commas, spaces (NBSP included): all separate
         # words alike.
         chars.append(ch if ch.isalnum() and ch not in _APOSTROPHES else " ")
-    return "".join(chars).split()
+    return tuple("".join(chars).split())
 
 
 def _bare(words: Sequence[str]) -> list[str]:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from slrbcall.allocation import service as allocation_service
-from slrbcall.allocation import shown_explanation
 from slrbcall.allocation.codes import decision_label
+from slrbcall.allocation.engine import shown_explanation
 from slrbcall.cli.committee import AllowIncomplete, decimal_text
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.options import (
@@ -33,7 +33,7 @@ from slrbcall.model import PartialPolicy, Policy, ThemeCap
 from slrbcall.workspace import call_in_use
 
 if TYPE_CHECKING:
-    from slrbcall.allocation import AllocationResult, OptionOverrides
+    from slrbcall.allocation.engine import AllocationResult, OptionOverrides
 
 Budget = Annotated[
     int | None,

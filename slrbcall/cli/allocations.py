@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from slrbcall.allocation import service as allocation_service
-from slrbcall.allocation import shown_explanation
 from slrbcall.allocation.codes import ReasonCode, decision_label, reason_label
+from slrbcall.allocation.engine import shown_explanation
 from slrbcall.allocation.standing import shown_day
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.options import WholeNumber

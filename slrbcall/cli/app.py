@@ -168,7 +168,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("slrbcall.cli.reports", "export_app", N_("Export the call's data (360Giving).")),
     "audit": ("slrbcall.cli.audit", "app", N_("Check and read the audit trail.")),
     "status": ("slrbcall.cli.workspace", "status", N_("What the workspace holds.")),
-    "doctor": ("slrbcall.cli.workspace", "doctor", N_("Check this machine.")),
+    "doctor": ("slrbcall.cli.doctor", "doctor", N_("Check this machine.")),
     "workspace": (
         "slrbcall.cli.workspace",
         "workspace_app",

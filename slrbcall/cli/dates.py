@@ -3,8 +3,8 @@
 One parser, :class:`Day`, beside the others of :mod:`slrbcall.cli.options` (it works the
 same way: a bad date is wrong usage, exit 2). It lives apart because it reads with the
 spreadsheets' own reader, :func:`slrbcall.sheets.cells.read_date`, and importing it loads
-the whole ``sheets`` package, defusedxml with it: 120 ms that ``calls list`` and
-``status``, which take no date, must not pay (measured with bench/startup.py).
+the ``sheets`` package's cells and headers: time that ``calls list`` and ``status``,
+which take no date, need not spend (bench/startup.py).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import typer
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.output import emit_json, out_console, table, text
 from slrbcall.i18n import _, format_moment
-from slrbcall.reports import service as reports_service
+from slrbcall.reports.service.history import application_history
 
 
 def history(
@@ -24,7 +24,7 @@ def history(
     Example: slrbcall history EMP23-07
     """
 
-    loaded, application, events = reports_service.application_history(settings(ctx), reference)
+    loaded, application, events = application_history(settings(ctx), reference)
     if as_json:
         emit_json(
             {

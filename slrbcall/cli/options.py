@@ -39,7 +39,6 @@ import click
 import typer
 
 from slrbcall.i18n import N_, _
-from slrbcall.model import canonical_reference
 from slrbcall.money import AmountError, format_eur, parse_amount
 
 # The base of the parsers: click 8.3 made ParamType generic, and earlier releases cannot
@@ -108,6 +107,10 @@ class Reference(OptionType):
     name = "reference"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        # --help, which builds these types, never needs the model (20 ms to load); a
+        # command given a reference loads it anyway.
+        from slrbcall.model import canonical_reference  # noqa: PLC0415 (20 ms --help skips)
+
         reference = canonical_reference(str(value))
         if not reference:
             self.fail(

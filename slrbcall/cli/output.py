@@ -80,7 +80,7 @@ def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) 
     """A table of ``columns``; those named in ``numeric`` are aligned right and never
     wrapped: Rich breaks lines at any space, the no-break spaces of ``44 058,00 €``
     included, and an amount cut in two reads as two amounts."""
-    from rich.table import Table
+    from slrbcall.cli.tables import Table  # noqa: PLC0415 (it loads rich)
 
     right = set(numeric)
     result = Table(title=title, title_justify="left", show_lines=False)

@@ -14,12 +14,12 @@ from slrbcall.cli.dates import Day
 from slrbcall.cli.options import OneOf
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import outcomes_json
-from slrbcall.followup.service.settlement import ProjectClosing
+from slrbcall.followup.service.closing import ProjectClosing
 from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.intake.eligibility import eligibility_label
 from slrbcall.money import format_eur, format_plain
-from slrbcall.reports import service as reports_service
 from slrbcall.reports.figures import figures_json
+from slrbcall.reports.service import report as reports_service
 from slrbcall.reports.terminal import bars, budget_caption, ratio_text
 
 export_app = typer.Typer(no_args_is_help=True, help="Export the call's data.")

@@ -21,7 +21,7 @@ from slrbcall.i18n import _
 from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
-    from slrbcall.allocation import Reallocation
+    from slrbcall.allocation.engine import Reallocation
 
 __all__ = ["reallocate", "withdraw"]
 

@@ -15,6 +15,7 @@ from slrbcall.cli.followup import TodayOption, _today
 from slrbcall.cli.options import Amount
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup.service import settlement as settlement_service
+from slrbcall.followup.service.closing import closing
 from slrbcall.followup.settlement import RULE_LABELS, settlement_json
 from slrbcall.i18n import _, format_day, language, ngettext
 from slrbcall.money import format_eur
@@ -263,7 +264,7 @@ def listing(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     found = [
         c
-        for c in settlement_service.closing(settings(ctx))
+        for c in closing(settings(ctx))
         if c.settlement is not None and c.settlement.recovery_cents
     ]
     if as_json:

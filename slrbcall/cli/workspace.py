@@ -1,4 +1,4 @@
-"""``slrbcall status``, ``doctor`` and ``workspace copy``: the workspace and the machine."""
+"""``slrbcall status`` and ``workspace copy``: what the workspace holds, and its copy."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.labels import FILE_STATES, RECORDS, label
 from slrbcall.cli.notation import number
 from slrbcall.cli.output import emit_json, out_console, table, text
-from slrbcall.errors import EXIT_ENVIRONMENT
 from slrbcall.i18n import _, format_moment, ngettext
 
 
@@ -86,44 +85,6 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
     if result.last_change:
         console.print(text(_("Last change: {at}").format(at=format_moment(result.last_change))))
-
-
-def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Check this machine: Python, SQLite, the calls, the workspace, LibreOffice, fonts.
-
-    Exits with 5 when something slrbcall needs is missing.
-
-    Example: slrbcall doctor
-    """
-
-    checks = workspace_service.doctor(settings(ctx))
-    failed = [c for c in checks if not c.ok and not c.optional]
-    if as_json:
-        emit_json(
-            [
-                {
-                    "check": c.name,
-                    "ok": c.ok,
-                    "optional": c.optional,
-                    "detail": c.detail,
-                    "hint": c.hint,
-                }
-                for c in checks
-            ]
-        )
-    else:
-        view = table(_("check"), "", _("detail"))
-        for check in checks:
-            mark = (
-                (_("ok"), "green")
-                if check.ok
-                else ((_("warn"), "yellow") if check.optional else (_("FAIL"), "red"))
-            )
-            detail = check.detail if check.ok or not check.hint else f"{check.detail}: {check.hint}"
-            view.add_row(text(workspace_service.check_label(check.name)), text(*mark), text(detail))
-        out_console().print(view)
-    if failed:
-        raise typer.Exit(EXIT_ENVIRONMENT)
 
 
 workspace_app = typer.Typer(no_args_is_help=True)

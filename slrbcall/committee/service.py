@@ -20,8 +20,7 @@ from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.i18n import _, language, use_language
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
-from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.sheets.report import mark_problems
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
 from slrbcall.store import StoredMark, Workspace
 
 if TYPE_CHECKING:
@@ -75,28 +74,35 @@ def stored_state(
     with _open(settings) as ws:
         loaded = resolve_call(
             settings,
-            held={c.call_id: c.sha256 for c in ws.calls()},
+            held=ws.held_calls(),
             recorded_in_file=recorded_in_file,
         )
-        applications = [from_row(row) for row in ws.stored_rows(loaded.call.id)]
-        marks = [
-            Mark(
-                reference=m.reference,
-                reviewer=m.reviewer,
-                criterion=m.criterion,
-                mark=Decimal(m.mark),
-                comment=m.comment,
-                place=Problem(f"{m.source_file}: {m.source_place}", ""),
-            )
-            for m in ws.marks(loaded.call.id)
-        ]
+        applications, marks = stored_in(ws, loaded)
+    return loaded, applications, marks
+
+
+def stored_in(ws: Workspace, loaded: LoadedCall) -> tuple[list[Application], list[Mark]]:
+    """The stored applications and marks of ``loaded``, from an open workspace; refused
+    when no application is stored."""
+    applications = [from_row(row) for row in ws.stored_rows(loaded.call.id)]
     if not applications:
         raise RefusedError(
             _("no applications for {call} yet: 'slrbcall intake FILE' takes them in").format(
                 call=loaded.call.id
             )
         )
-    return loaded, applications, marks
+    marks = [
+        Mark(
+            reference=m.reference,
+            reviewer=m.reviewer,
+            criterion=m.criterion,
+            mark=Decimal(m.mark),
+            comment=m.comment,
+            place=Problem(f"{m.source_file}: {m.source_place}", ""),
+        )
+        for m in ws.marks(loaded.call.id)
+    ]
+    return applications, marks
 
 
 def take_scores(
@@ -108,6 +114,9 @@ def take_scores(
     report_xlsx: Path | None = None,
 ) -> ScoreIntake:
     """Take in the committee's marks: the whole file, or nothing."""
+
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
 
     workbook = read_workbook(path)
     loaded, applications, stored = stored_state(
@@ -208,6 +217,19 @@ def ranking(settings: Settings, *, allow_incomplete: str | None = None) -> Ranki
     """The ranked list of the call's eligible applications, with scores and flags."""
 
     loaded, applications, marks = stored_state(settings)
+    return ranked(settings, loaded, applications, marks, allow_incomplete=allow_incomplete)
+
+
+def ranked(
+    settings: Settings,
+    loaded: LoadedCall,
+    applications: Sequence[Application],
+    marks: Sequence[Mark],
+    *,
+    allow_incomplete: str | None = None,
+) -> Ranking:
+    """The ranking of stored applications and marks (:func:`stored_in`)."""
+
     call = loaded.call
     conflicts = scoring.conflicts(call, applications, load_registry(settings.calls_path))
     lines = scoring.score(

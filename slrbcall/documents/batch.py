@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slrbcall.documents.render import Renderer
 from slrbcall.errors import EnvironmentProblemError, InputFileError, Problem, RefusedError
 from slrbcall.i18n import _, language, use_language
 from slrbcall.scratch import scratch_folder
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = [
     "MANIFEST_NAME",
@@ -259,6 +260,14 @@ def _render_in_pool(
     count: int,
     progress: Callable[[int, int], None] | None,
 ) -> dict[int, tuple[str, int]]:
+    # Process pools load multiprocessing and logging, which the commands that read the
+    # documents issued (timeline, history) do not need.
+    import multiprocessing  # noqa: PLC0415 (loaded only to render in parallel)
+    from concurrent.futures import (  # noqa: PLC0415 (loaded only to render in parallel)
+        FIRST_COMPLETED,
+        ProcessPoolExecutor,
+        wait,
+    )
 
     groups: dict[Path, list[tuple[int, str, dict[str, Any]]]] = {path: [] for path in renderers}
     for index, job in enumerate(jobs):

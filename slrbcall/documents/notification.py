@@ -19,26 +19,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.documents.l10n import format_date, french_spacing
 from slrbcall.i18n import language
+from slrbcall.model import Channel
 
 if TYPE_CHECKING:
-    from slrbcall.model import Channel, NotificationRule
+    from email.message import EmailMessage
+
+    from slrbcall.model import NotificationRule
+    from slrbcall.store import AuditRow
 
 __all__ = [
     "CHANNEL_NAMES",
     "AppealPeriod",
+    "Notice",
     "appeal_period",
     "channel_name",
     "draft_message",
+    "last_notices",
     "public_holidays",
     "sent_on_text",
     "working_day",
@@ -123,6 +126,36 @@ def appeal_period(rule: NotificationRule, *, sent_on: dt.date, days: int) -> App
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A recorded notification of one application's decision, and its appeal period."""
+
+    reference: str
+    period: AppealPeriod
+    source: str  # the legal source of the rule (French), from the call
+
+
+def last_notices(rows: Iterable[AuditRow]) -> list[Notice]:
+    """The last notification of each application, by reference, from the audit rows
+    of the notifications recorded (oldest first, as ``slrbcall notified`` wrote them)."""
+    last: dict[str, Notice] = {}
+    for row in rows:
+        after = row.after or {}
+        reference = (row.entity_key or "").split("/")[1]
+        last[reference] = Notice(
+            reference=reference,
+            period=AppealPeriod(
+                channel=Channel(after["channel"]),
+                sent_on=dt.date.fromisoformat(after["sent_on"]),
+                first_day=dt.date.fromisoformat(after["first_day"]),
+                last_day=dt.date.fromisoformat(after["last_day"]),
+                days=int(after["days"]),
+            ),
+            source=str(after.get("source", "")),
+        )
+    return [last[reference] for reference in sorted(last)]
+
+
 _BODY = {
     "fr": (
         "Madame, Monsieur,\n\n"
@@ -166,6 +199,12 @@ def draft_message(
     application's contact person (one addressee), in the letter's language, the letter
     attached. ``context`` is the letter's context (its ``recipient_*``, ``contact_*``,
     ``signatory`` ... keys); an empty value prints as a dotted line."""
+    # The e-mail package is loaded only to write drafts: the timeline and the history,
+    # which read the appeal periods from here, do not need it.
+    from email.message import EmailMessage  # noqa: PLC0415 (loaded only to write drafts)
+    from email.policy import SMTP  # noqa: PLC0415 (loaded only to write drafts)
+    from email.utils import format_datetime, formataddr  # noqa: PLC0415 (loaded only to write drafts)
+
     lang = str(context["lang"])
     values = {key: (value if value is not None else _UNKNOWN) for key, value in context.items()}
     message = EmailMessage(policy=SMTP)

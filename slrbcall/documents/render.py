@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import unescape
 
 from slrbcall.documents.sandbox import TemplateBudgetError, jinja_environment, render_bounded
 from slrbcall.errors import InputFileError, Problem
@@ -290,6 +289,8 @@ def _runtime_message(error: Exception, source: str) -> str | None:
 
 def _place(source: str, lineno: int | None, hint: str | None) -> str | None:
     """The tags (or the text) of line ``lineno``, preferring a tag that mentions ``hint``."""
+    from xml.sax.saxutils import unescape  # noqa: PLC0415 (it loads urllib, http and email)
+
     lines = source.split("\n")
     if lineno is None or not 1 <= lineno <= len(lines):
         return None

@@ -18,14 +18,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from slrbcall.allocation.service import adopted_run, decisions
+from slrbcall.allocation.decisions import adopted_run, decisions
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.team import acting
 from slrbcall.committee.service import stored_state
 from slrbcall.documents.batch import MANIFEST_NAME, publish, safe_filename
 from slrbcall.documents.context import document_context
 from slrbcall.documents.notification import (
-    AppealPeriod,
+    Notice,
     appeal_period,
     channel_name,
     draft_message,
@@ -38,7 +38,7 @@ from slrbcall.scratch import scratch_folder
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
 
-__all__ = ["Draft", "Drafted", "Notice", "Notified", "notifications", "notified", "notify"]
+__all__ = ["Draft", "Drafted", "Notice", "Notified", "notified", "notify"]
 
 _TYPES = {
     ".pdf": "application/pdf",
@@ -234,15 +234,6 @@ def _write(out: Path, prepared: Sequence[tuple[Draft, bytes]]) -> Path:
 
 
 @dataclass(frozen=True, slots=True)
-class Notice:
-    """A recorded notification of one application's decision, and its appeal period."""
-
-    reference: str
-    period: AppealPeriod
-    source: str  # the legal source of the rule (French), from the call
-
-
-@dataclass(frozen=True, slots=True)
 class Notified:
     loaded: LoadedCall
     notice: Notice
@@ -311,25 +302,3 @@ def notified(
             },
         )
     return Notified(loaded, Notice(reference, period, rule.source.fr))
-
-
-def notifications(settings: Settings, call_id: str) -> list[Notice]:
-    """The last notification recorded for each application of ``call_id``, by reference."""
-    with Workspace.open(settings.db_location, create=False) as ws:
-        rows = ws.audit_events("notification", call_id)
-    last: dict[str, Notice] = {}
-    for row in rows:
-        after = row.after or {}
-        reference = (row.entity_key or "").split("/")[1]
-        last[reference] = Notice(
-            reference=reference,
-            period=AppealPeriod(
-                channel=Channel(after["channel"]),
-                sent_on=dt.date.fromisoformat(after["sent_on"]),
-                first_day=dt.date.fromisoformat(after["first_day"]),
-                last_day=dt.date.fromisoformat(after["last_day"]),
-                days=int(after["days"]),
-            ),
-            source=str(after.get("source", "")),
-        )
-    return [last[reference] for reference in sorted(last)]

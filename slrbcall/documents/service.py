@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.allocation.service import adopted_run, decisions
+from slrbcall.allocation.decisions import adopted_run, decisions
 from slrbcall.allocation.standing import reserve_valid
 from slrbcall.calls.definition import LoadedCall, load_registry
 from slrbcall.calls.team import acting

@@ -53,8 +53,6 @@ from slrbcall.settings import Settings
 from slrbcall.sheets import (
     choose_sheet,
     find_header,
-    mark_problems,
-    read_workbook,
     write_template,
 )
 from slrbcall.store import Workspace
@@ -125,6 +123,9 @@ def intake(
     """
     if report_xlsx is not None and report_xlsx.resolve() == path.resolve():
         raise RefusedError(_("--report-xlsx must name a new file, not the file taken in"))
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
+
     workbook = read_workbook(path)
     held = _held_calls(settings)
     loaded = resolve_call(

@@ -51,7 +51,7 @@ def list_applications(
     """The stored applications of the call, filtered; in reference order."""
 
     with Workspace.open(settings.db_location, create=False) as ws:
-        loaded = resolve_call(settings, held={c.call_id: c.sha256 for c in ws.calls()})
+        loaded = resolve_call(settings, held=ws.held_calls())
         stored = ws.applications(loaded.call.id)
         budgets = stored_budgets(ws, loaded.call)
     registry = load_registry(settings.calls_path)

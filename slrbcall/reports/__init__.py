@@ -5,56 +5,11 @@
 * :mod:`.terminal`: :func:`bars` and :func:`budget_caption`, a chart for the terminal;
 * :mod:`.excel`: :func:`write_report`, the workbook with a native bar chart;
 * :mod:`.giving360`: :func:`grants_360`, :func:`validate_360`, and the two writers
-  :func:`write_360_json` and :func:`write_360_csv`.
+  :func:`write_360_json` and :func:`write_360_csv`;
+* :mod:`.followup_sheets`: the workbook's sheets of payments and outcomes;
+* :mod:`.history`: an application's history from the audit trail;
+* :mod:`.service`: the use cases the CLI calls.
 
-Importing this package is light: openpyxl and the spreadsheet layer are imported
-inside the functions that write files.
+Importing this package loads none of them: ``slrbcall history`` reads
+:mod:`.history` alone, and the workbook's modules load the follow-up.
 """
-
-from slrbcall.reports.excel import SHEETS, write_report
-from slrbcall.reports.figures import (
-    FUNDED_DECISIONS,
-    GroupFigures,
-    KeyFigures,
-    ProjectRow,
-    figures_json,
-    key_figures,
-)
-from slrbcall.reports.giving360 import (
-    COLUMNS,
-    REQUIRED,
-    Disbursement,
-    Grant,
-    grants_360,
-    org_identifier,
-    to_package,
-    transactions_360,
-    validate_360,
-    write_360_csv,
-    write_360_json,
-)
-from slrbcall.reports.terminal import bars, budget_caption
-
-__all__ = [
-    "COLUMNS",
-    "FUNDED_DECISIONS",
-    "REQUIRED",
-    "SHEETS",
-    "Disbursement",
-    "Grant",
-    "GroupFigures",
-    "KeyFigures",
-    "ProjectRow",
-    "bars",
-    "budget_caption",
-    "figures_json",
-    "grants_360",
-    "key_figures",
-    "org_identifier",
-    "to_package",
-    "transactions_360",
-    "validate_360",
-    "write_360_csv",
-    "write_360_json",
-    "write_report",
-]

@@ -33,8 +33,8 @@ from slrbcall.sheets.tables import Column, Extent, Value, write_table
 
 if TYPE_CHECKING:
     from slrbcall.followup import Outcomes
+    from slrbcall.followup.service.closing import ProjectClosing
     from slrbcall.followup.service.payments import ProjectPayments
-    from slrbcall.followup.service.settlement import ProjectClosing
 
 __all__ = ["BoardFollowup", "followup_summary", "write_outcomes", "write_payments"]
 

@@ -1,21 +1,26 @@
 """Spreadsheets in: the generic reading layer (no knowledge of applications).
 
 The only package that touches spreadsheet libraries, and only inside the
-functions that need them, so that ``slrbcall --help`` starts fast; importing the
-package loads its own modules only.
+functions that need them, so that ``slrbcall --help`` starts fast. Importing the
+package loads what reading a cell needs, no reader of files: the commands that read
+only the workspace (``ranking``, ``report``, ``timeline``, ``history``) use cells and
+headers, never a workbook, and the readers cost them 10 to 20 ms (bench/workspace.py).
+The use cases import :mod:`.read` and :mod:`.report` inside the functions that read a
+workbook or mark its problems (``banned-module-level-imports`` in pyproject.toml).
 
-* :func:`sniff` tells the format from the bytes; :func:`preflight_zip` refuses a
-  dangerous zip from its central directory alone;
-* :func:`read_workbook` reads values with python-calamine and adds what it
+* :func:`.sniff.sniff` tells the format from the bytes; :func:`.sniff.preflight_zip`
+  refuses a dangerous zip from its central directory alone;
+* :func:`.read.read_workbook` reads values with python-calamine and adds what it
   cannot see (error cells, formulas without a cached value, hidden rows, merged
   cells for ODS) from one defused, streaming pass over the sheet XML, or over
-  the BIFF records of a legacy ``.xls`` (see :mod:`.read`); each sheet is its
-  rows of cells;
+  the BIFF records of a legacy ``.xls``; each sheet is its rows of cells;
 * :func:`choose_sheet` and :func:`find_header` find what to read by content;
 * :mod:`slrbcall.sheets.cells` turns a cell into text, cents, an int, a date or
   an identifier, or a :class:`CellError` whose message is the user's;
-* :func:`mark_problems` writes ``--report-xlsx``: a copy of the workbook with
-  each problem marked where it is.
+* :func:`.report.mark_problems` writes ``--report-xlsx``: a copy of the workbook
+  with each problem marked where it is;
+* :func:`.template.write_template` writes a blank workbook to fill in, through the
+  safe writer of :mod:`.write`.
 
 Every refusal is an :class:`~slrbcall.errors.InputFileError` whose problems carry
 their place as fields (:meth:`Sheet.problem`) and print as DESIGN.md §4 shows.
@@ -50,9 +55,6 @@ from slrbcall.sheets.model import (
     where,
     where_row,
 )
-from slrbcall.sheets.read import read_workbook
-from slrbcall.sheets.report import CellMark, mark_problems, write_problem_report
-from slrbcall.sheets.sniff import ZipLimits, preflight_zip, sniff
 from slrbcall.sheets.template import TemplateColumn, TemplateSheet, write_template
 from slrbcall.sheets.write import AMOUNT_FORMAT, safe_text, write_atomic
 
@@ -62,7 +64,6 @@ __all__ = [
     "NO_CACHED_VALUE",
     "Cell",
     "CellError",
-    "CellMark",
     "CellValue",
     "Format",
     "Header",
@@ -70,25 +71,19 @@ __all__ = [
     "TemplateColumn",
     "TemplateSheet",
     "Workbook",
-    "ZipLimits",
     "choose_sheet",
     "clean_text",
     "column_letters",
     "find_header",
     "fold",
-    "mark_problems",
     "normalise_header",
-    "preflight_zip",
     "read_amount",
     "read_date",
     "read_identifier",
     "read_int",
-    "read_workbook",
     "safe_text",
-    "sniff",
     "where",
     "where_row",
     "write_atomic",
-    "write_problem_report",
     "write_template",
 ]

@@ -21,7 +21,7 @@ from slrbcall.errors import EnvironmentProblemError, Problem, RefusedError
 from slrbcall.i18n import _, format_count
 from slrbcall.sheets.model import Format, Workbook, column_letters
 from slrbcall.sheets.ooxml import merged_areas
-from slrbcall.sheets.read import read_workbook
+from slrbcall.sheets.read import read_workbook  # noqa: TID253 (a copy of what it reads)
 from slrbcall.sheets.sniff import preflight_zip, sniff
 from slrbcall.sheets.write import (
     check_suffix,

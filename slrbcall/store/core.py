@@ -115,13 +115,13 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class CallRecord:
-    """A call the workspace holds, with the snapshot of its definition."""
+    """A call the workspace holds, and the snapshot of its definition: its hash, the file
+    it was read from and when (not its text: a workspace of years holds hundreds)."""
 
     call_id: str
     snapshot_id: int
     sha256: str
     source_path: str
-    content: str
     recorded_at: str
 
 
@@ -441,7 +441,7 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
 
     def calls(self) -> list[CallRecord]:
         rows = self._conn.execute(
-            "SELECT w.call_id, s.id, s.sha256, s.source_path, s.content, s.recorded_at"
+            "SELECT w.call_id, s.id, s.sha256, s.source_path, s.recorded_at"
             " FROM workspace_call w JOIN call_snapshot s ON s.id = w.snapshot_id"
             " ORDER BY w.call_id"
         ).fetchall()
@@ -524,9 +524,13 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``slrbcall status`` (call snapshots and audit rows)."""
         tables = self._backend.tables()
-        return {
-            t: int(self._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables
-        }
+        if not tables:
+            return {}
+        # One statement for every table: on a server, one round trip instead of two dozen.
+        row = self._conn.execute(
+            "SELECT " + ", ".join(f'(SELECT count(*) FROM "{t}")' for t in tables)
+        ).fetchone()
+        return {t: int(n) for t, n in zip(tables, row, strict=True)}
 
     def guard_problems(self) -> list[str]:
         """The guards (triggers and views) that differ from what the migrations made."""

@@ -44,20 +44,30 @@ def foreign_reason(conn: sqlite3.Connection) -> str | None:
 
     A workspace is a new, empty database; or one whose header names slrbcall; or one
     made before headers were written, which has the tables of the first migration. Only
-    reads: nothing is written to a file that is not ours.
+    reads: nothing is written to a file that is not ours. The header, the tables and the
+    schema version are read in one read transaction: another process making the same
+    new workspace at that moment is seen before or after its first migration, never
+    half-way (its tables not yet there, its version already written).
     """
-    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    outer = conn.in_transaction
+    if not outer:
+        conn.execute("BEGIN")
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        tables = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        if not outer and conn.in_transaction:  # a failed read may have ended it already
+            conn.execute("ROLLBACK")
     if app_id == APPLICATION_ID:
         return None
     if app_id != 0:
         return _("its header names another application (id {id})").format(id=f"{app_id:#x}")
-    tables = {
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    }
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if not tables and version == 0:
         return None  # a new database
     if version > 0 and tables >= _OWN_TABLES:

@@ -19,11 +19,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from slrbcall.errors import InputFileError
-from slrbcall.sheets import read_workbook
 from slrbcall.sheets.biff import _workbook_stream
 from slrbcall.sheets.extent import MAX_CELLS, Extent, scan_references
 from slrbcall.sheets.model import column_letters
 from slrbcall.sheets.ooxml import _SheetHandler
+from slrbcall.sheets.read import read_workbook
 from slrbcall.sheets.xmlparts import stream_parse
 from tests.builders import patch_member
 from tests.sheets.test_sheets_xls import LEGACY, compound_file, record
@@ -369,7 +369,7 @@ def test_the_error_workbook_copies_bounded_merges(
     import openpyxl
 
     from slrbcall.errors import Problem
-    from slrbcall.sheets import mark_problems
+    from slrbcall.sheets.report import mark_problems
 
     merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in merges)
     path = patch_member(

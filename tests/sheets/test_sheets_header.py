@@ -20,11 +20,11 @@ from slrbcall.sheets import (
     find_header,
     fold,
     normalise_header,
-    read_workbook,
     where,
 )
 from slrbcall.sheets.header import _DECORATION, _NOT_WORD
 from slrbcall.sheets.model import Format
+from slrbcall.sheets.read import read_workbook
 
 ALIASES = {
     normalise_header(alias): key

@@ -12,16 +12,8 @@ from pathlib import Path
 import pytest
 
 from slrbcall.errors import InputFileError
-from slrbcall.sheets import (
-    NO_CACHED_VALUE,
-    Cell,
-    CellError,
-    Format,
-    Sheet,
-    read_amount,
-    read_workbook,
-)
-from slrbcall.sheets.read import _build_sheet, _Loaded, exact
+from slrbcall.sheets import NO_CACHED_VALUE, Cell, CellError, Format, Sheet, read_amount
+from slrbcall.sheets.read import _build_sheet, _Loaded, exact, read_workbook
 from slrbcall.sheets.xmlparts import SheetExtras
 
 SHEET_XML = "xl/worksheets/sheet1.xml"

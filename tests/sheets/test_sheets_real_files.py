@@ -18,8 +18,8 @@ from slrbcall.sheets import (
     read_date,
     read_identifier,
     read_int,
-    read_workbook,
 )
+from slrbcall.sheets.read import read_workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = [

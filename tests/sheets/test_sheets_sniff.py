@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from slrbcall.errors import EXIT_INPUT, InputFileError
-from slrbcall.sheets import Format, ZipLimits, preflight_zip, read_workbook, sniff
+from slrbcall.sheets import Format
+from slrbcall.sheets.read import read_workbook
+from slrbcall.sheets.sniff import ZipLimits, preflight_zip, sniff
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -15,16 +15,9 @@ from typing import Any
 import pytest
 
 from slrbcall.errors import EnvironmentProblemError, RefusedError
-from slrbcall.sheets import (
-    AMOUNT_FORMAT,
-    CellMark,
-    TemplateColumn,
-    read_workbook,
-    safe_text,
-    write_atomic,
-    write_problem_report,
-    write_template,
-)
+from slrbcall.sheets import AMOUNT_FORMAT, TemplateColumn, safe_text, write_atomic, write_template
+from slrbcall.sheets.read import read_workbook
+from slrbcall.sheets.report import CellMark, write_problem_report
 
 FORMULA_LOOKING = ["=1+1", "+32 2 123", "-5", "@SUM(A1)", "\tx", '=HYPERLINK("http://x","y")']
 APPLICANTS = ["Log'iris", "Binhôme", "L'Habitation Moderne", "=evil()"]

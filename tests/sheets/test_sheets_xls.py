@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from slrbcall.errors import InputFileError
-from slrbcall.sheets import read_workbook
 from slrbcall.sheets.biff import _workbook_stream, scan_xls
+from slrbcall.sheets.read import read_workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LEGACY = DATA / "libreoffice-legacy.xls"

@@ -64,10 +64,8 @@ from slrbcall.sheets import (
     Workbook,
     choose_sheet,
     find_header,
-    read_workbook,
     write_template,
 )
-from slrbcall.sheets.report import mark_problems
 from slrbcall.store.settlement import StoredExpense, StoredReview
 
 if TYPE_CHECKING:
@@ -195,6 +193,9 @@ def _taking(
     """Open ``path`` and the workspace for taking it in, in one write transaction of
     ``command`` (audited with the file and its SHA-256) unless ``dry_run``. A problem
     raised inside stores nothing, and is marked in ``report_xlsx`` when given."""
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
+
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with open_workspace(settings) as ws:

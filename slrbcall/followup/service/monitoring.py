@@ -14,6 +14,7 @@ from slrbcall.calls.team import acting
 from slrbcall.errors import InputFileError, RefusedError
 from slrbcall.followup import Outcomes, Report, check_reports, outcome_figures, report_history
 from slrbcall.followup.service.state import (
+    FollowupState,
     check_lang,
     followup_state,
     open_workspace,
@@ -31,8 +32,7 @@ from slrbcall.followup.workbooks import (
 )
 from slrbcall.i18n import _, language
 from slrbcall.settings import Settings
-from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.sheets.report import mark_problems
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
 from slrbcall.store.followup import StoredReport
 
 __all__ = [
@@ -133,6 +133,9 @@ def take_monitoring(
     a changed figure updates that report (audited, before and after), and a report of
     a new date is added next to the earlier ones.
     """
+
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
 
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -244,12 +247,13 @@ class OutcomeReport:
     history: dict[str, tuple[Report, ...]]
 
 
-def outcomes(settings: Settings) -> OutcomeReport:
+def outcomes(settings: Settings, *, state: FollowupState | None = None) -> OutcomeReport:
     """The outcome figures of the funded projects, from their latest reports: totals and
     averages per project, by theme, and against the residents the applications targeted.
+    ``state`` is the follow-up as the caller read it already, else it is read here.
     """
 
-    state = followup_state(settings)
+    state = state or followup_state(settings)
     return OutcomeReport(
         loaded=state.loaded,
         outcomes=outcome_figures(state.projects, state.reports),

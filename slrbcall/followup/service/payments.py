@@ -49,8 +49,7 @@ from slrbcall.followup.workbooks import (
 from slrbcall.i18n import N_, _, format_day, language
 from slrbcall.money import format_eur, to_decimal
 from slrbcall.settings import Settings
-from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, read_workbook, write_template
-from slrbcall.sheets.report import mark_problems
+from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
 from slrbcall.store.followup import StoredMilestone, StoredPayment, StoredProposal
 
 if TYPE_CHECKING:
@@ -201,10 +200,13 @@ class PaymentsView:
         return sum(p.paid_cents for p in self.projects)
 
 
-def payments(settings: Settings, *, today: dt.date) -> PaymentsView:
-    """Every tranche of every funded project, as it stands on ``today``."""
+def payments(
+    settings: Settings, *, today: dt.date, state: FollowupState | None = None
+) -> PaymentsView:
+    """Every tranche of every funded project, as it stands on ``today``. ``state`` is the
+    follow-up as the caller read it already, else it is read here."""
 
-    state = followup_state(settings)
+    state = state or followup_state(settings)
     return PaymentsView(
         loaded=state.loaded,
         today=today,
@@ -622,6 +624,9 @@ def take_payments(
     report_xlsx: Path | None = None,
 ) -> PaymentsIntake:
     """Take in a payments workbook: all of its payments, or none (exit 3)."""
+
+    from slrbcall.sheets.read import read_workbook
+    from slrbcall.sheets.report import mark_problems
 
     workbook = read_workbook(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,6 +1,6 @@
 """Use cases of the settlement: settle a project (``slrbcall settle``) and render its
-letter, record what came back of a recovery (``slrbcall recovery record``), and the
-last mile's figures per project for the timeline and the report.
+letter, and record what came back of a recovery (``slrbcall recovery record``). The
+last mile's figures per project, which the report reads, are :mod:`.closing`.
 
 The rules are :func:`slrbcall.followup.settlement.plan_settlement`; the workspace holds
 them too (a settlement follows what was paid and claimed; a settled project takes no
@@ -12,7 +12,7 @@ project renders its letter again, from what was recorded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from slrbcall.documents.service import check_pdf, issue
 from slrbcall.errors import RefusedError
 from slrbcall.followup.justification import Decision, reason_sentence
 from slrbcall.followup.service.amendments import languages
+from slrbcall.followup.service.closing import settlements_in
 from slrbcall.followup.service.justification import Stored, stored_justification
 from slrbcall.followup.service.state import (
     FollowupState,
@@ -36,7 +37,6 @@ from slrbcall.followup.service.state import (
     recording,
 )
 from slrbcall.followup.settlement import (
-    LineFigures,
     Settlement,
     plan_settlement,
     settlement_json,
@@ -51,48 +51,7 @@ from slrbcall.store.settlement import StoredRecovery, StoredSettlement
 if TYPE_CHECKING:
     from slrbcall.store import Transaction, Workspace
 
-__all__ = [
-    "ProjectClosing",
-    "RecordedRecovery",
-    "Settled",
-    "closing",
-    "record_recovery",
-    "settle",
-]
-
-
-def _from_stored(stored: StoredSettlement) -> Settlement:
-    figures = stored.figures
-    lines = figures.get("lines", [])
-    planned = figures.get("planned", [])
-    last = figures.get("last_tranche")
-    assert isinstance(lines, list)
-    assert isinstance(planned, list)
-    return Settlement(
-        reference=stored.reference,
-        on=dt.date.fromisoformat(stored.on_date),
-        award_cents=stored.award_cents,
-        claimed_cents=stored.claimed_cents,
-        paid_cents=stored.paid_cents,
-        lines=tuple(
-            LineFigures(
-                key=str(x["key"]),
-                claimed_cents=int(x["claimed_cents"]),
-                reviewed_cents=int(x["reviewed_cents"]),
-                admitted_cents=int(x["admitted_cents"]),
-                rule=None if x["rule"] is None else str(x["rule"]),
-            )
-            for x in lines
-        ),
-        admitted_cents=stored.admitted_cents,
-        balance_cents=stored.balance_cents,
-        tranche_cents=stored.tranche_cents,
-        planned_cents=tuple(int(c) for c in planned),
-        last_tranche=None if last is None else int(str(last)),
-        recovery_due=dt.date.fromisoformat(stored.recovery_due_date)
-        if stored.recovery_due_date
-        else None,
-    )
+__all__ = ["RecordedRecovery", "Settled", "record_recovery", "settle"]
 
 
 def _to_stored(settlement: Settlement, *, adoption_id: int, note: str | None) -> StoredSettlement:
@@ -123,10 +82,6 @@ def _to_stored(settlement: Settlement, *, adoption_id: int, note: str | None) ->
         recovery_due_date=settlement.recovery_due.isoformat() if settlement.recovery_due else None,
         note=note,
     )
-
-
-def _settlements(source: Workspace | Transaction, call_id: str) -> dict[str, Settlement]:
-    return {s.reference: _from_stored(s) for s in source.settlements(call_id)}
 
 
 # -- settling ------------------------------------------------------------------------------
@@ -175,7 +130,7 @@ def settle(
     state = followup_state(settings)
     call = state.loaded.call
     with open_workspace(settings) as ws:
-        before = _settlements(ws, call.id).get(reference)
+        before = settlements_in(ws, call.id).get(reference)
     if before is not None:
         state.project(reference)  # a refusal naming the funded projects, if it is not one
         if dry_run:
@@ -379,7 +334,7 @@ def record_recovery(
         ) as tx:
             state = read_state(tx, loaded)
             state.project(reference)
-            settlement = _settlements(tx, call.id).get(reference)
+            settlement = settlements_in(tx, call.id).get(reference)
             if settlement is None:
                 raise RefusedError(
                     _(
@@ -441,72 +396,3 @@ def record_recovery(
         due_cents=settlement.recovery_cents,
         recovered_cents=recovered + amount_cents,
     )
-
-
-# -- the last mile, per project ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectClosing:
-    """One funded project's last mile: what it claimed, what was admitted (its
-    settlement's figure once settled, else what the reviews admit so far), what it was
-    paid, its balance and what came back of a recovery."""
-
-    reference: str
-    claimed_cents: int
-    admitted_cents: int
-    paid_cents: int
-    settlement: Settlement | None
-    recovered_cents: int
-    recovered_on: dt.date | None
-
-    @property
-    def balance_cents(self) -> int | None:
-        """What is still to pay (positive) or to recover (negative), once settled
-        (``None`` before): admitted less what was paid, plus what came back."""
-        if self.settlement is None:
-            return None
-        return self.admitted_cents - self.paid_cents + self.recovered_cents
-
-
-def closing(settings: Settings) -> tuple[ProjectClosing, ...]:
-    """The last mile of every funded project, in reference order."""
-    state = followup_state(settings)
-    with open_workspace(settings) as ws:
-        stored = stored_justification(ws, state.loaded.call.id)
-        settlements = _settlements(ws, state.loaded.call.id)
-        recoveries = ws.recoveries(state.loaded.call.id)
-    return closing_of(state, stored, settlements, recoveries)
-
-
-def closing_of(
-    state: FollowupState,
-    stored: Stored,
-    settlements: Mapping[str, Settlement],
-    recoveries: Iterable[StoredRecovery],
-) -> tuple[ProjectClosing, ...]:
-    reviewed = {r.identity: r.admitted_cents for r in stored.reviews}
-    back: dict[str, list[StoredRecovery]] = {}
-    for recovery in recoveries:
-        back.setdefault(recovery.reference, []).append(recovery)
-    found = []
-    for project in state.projects:
-        mine = [e for e in stored.expenses if e.reference == project.reference]
-        settlement = settlements.get(project.reference)
-        came = back.get(project.reference, [])
-        found.append(
-            ProjectClosing(
-                reference=project.reference,
-                claimed_cents=sum(e.claimed_cents for e in mine),
-                admitted_cents=settlement.admitted_cents
-                if settlement
-                else sum(reviewed.get(e.identity, 0) for e in mine),
-                paid_cents=sum(
-                    p.amount_cents for p in state.payments if p.reference == project.reference
-                ),
-                settlement=settlement,
-                recovered_cents=sum(r.amount_cents for r in came),
-                recovered_on=dt.date.fromisoformat(came[-1].on_date) if came else None,
-            )
-        )
-    return tuple(found)

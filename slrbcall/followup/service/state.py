@@ -14,8 +14,12 @@ from slrbcall.calls.definition import LoadedCall
 from slrbcall.calls.service import resolve_call
 from slrbcall.calls.team import acting
 from slrbcall.documents.l10n import format_date
-from slrbcall.documents.notification import CHANNEL_NAMES, AppealPeriod, sent_on_text
-from slrbcall.documents.sending import notifications
+from slrbcall.documents.notification import (
+    CHANNEL_NAMES,
+    AppealPeriod,
+    last_notices,
+    sent_on_text,
+)
 from slrbcall.errors import Problem, RefusedError
 from slrbcall.files import write_bytes
 from slrbcall.followup import (
@@ -275,25 +279,28 @@ def timeline(settings: Settings, *, today: dt.date, within: int = 30) -> Timelin
 
     if within < 0:
         raise RefusedError(_("--within is a number of days, 0 or more"))
-    state = followup_state(settings)
+    with open_workspace(settings) as ws:  # once: on a server, each opening is a round trip
+        loaded = resolve_call(settings, held=ws.held_calls())
+        state = read_state(ws, loaded)
+        appeals = _appeals(ws, loaded)
+        closings = _closings(ws, loaded.call.id)
     found = build_timeline(
-        state.loaded.call,
+        loaded.call,
         state.projects,
         milestones=state.milestones,
         payments=state.payments,
         today=today,
         within=within,
-        appeals=_appeals(settings, state.loaded),
-        closings=_closings(settings, state.loaded.call.id),
+        appeals=appeals,
+        closings=closings,
     )
-    return TimelineResult(state.loaded, found)
+    return TimelineResult(loaded, found)
 
 
-def _closings(settings: Settings, call_id: str) -> tuple[Closing, ...]:
+def _closings(ws: Workspace, call_id: str) -> tuple[Closing, ...]:
     """The settlements and what came back of their recoveries, for the timeline."""
-    with open_workspace(settings) as ws:
-        settlements = ws.settlements(call_id)
-        recoveries = ws.recoveries(call_id)
+    settlements = ws.settlements(call_id)
+    recoveries = ws.recoveries(call_id)
     found = []
     for s in settlements:
         back = [r for r in recoveries if r.reference == s.reference]
@@ -321,12 +328,11 @@ _APPEAL_LABEL = {
 }
 
 
-def _appeals(settings: Settings, loaded: LoadedCall) -> list[AppealWindow]:
+def _appeals(ws: Workspace, loaded: LoadedCall) -> list[AppealWindow]:
     """The appeal periods of the decisions notified (``slrbcall notified``)."""
-    with open_workspace(settings) as ws:
-        titles = {row["reference"]: row["title"] for row in ws.stored_rows(loaded.call.id)}
+    titles = {row["reference"]: row["title"] for row in ws.stored_rows(loaded.call.id)}
     found = []
-    for notice in notifications(settings, loaded.call.id):
+    for notice in last_notices(ws.audit_events("notification", loaded.call.id)):
         period = notice.period
 
         def label(lang: str, period: AppealPeriod = period) -> str:

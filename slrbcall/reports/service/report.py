@@ -1,4 +1,4 @@
-"""Use cases of reporting: the call's key figures, the board's workbook, open data."""
+"""Use cases of reporting on a call: its key figures, the board's workbook, open data."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slrbcall.allocation.service import adopted_run, decisions
+from slrbcall.allocation.decisions import adopted_run, decisions_in
 from slrbcall.calls.definition import LoadedCall, load_registry
-from slrbcall.committee.service import ranking, stored_state
+from slrbcall.calls.service import resolve_call
+from slrbcall.committee.service import ranked, stored_in, stored_state
 from slrbcall.errors import RefusedError
+from slrbcall.followup.service.closing import ProjectClosing, closing_in
 from slrbcall.followup.service.monitoring import outcomes
 from slrbcall.followup.service.payments import payments
-from slrbcall.followup.service.settlement import ProjectClosing, closing
-from slrbcall.followup.service.state import followup_state, open_workspace
+from slrbcall.followup.service.state import followup_state, open_workspace, read_state
 from slrbcall.i18n import N_, _, gettext_in
-from slrbcall.intake.stored import show_application
 from slrbcall.model import Lang
 from slrbcall.reports.excel import write_report
 from slrbcall.reports.figures import key_figures
@@ -28,7 +28,6 @@ from slrbcall.reports.giving360 import (
     write_360_csv,
     write_360_json,
 )
-from slrbcall.reports.history import Event, history
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
     from slrbcall.model import Application
     from slrbcall.reports.figures import KeyFigures
 
-__all__ = ["CallReport", "application_history", "call_report", "export_360giving"]
+__all__ = ["CallReport", "call_report", "export_360giving"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,29 +61,34 @@ def call_report(
     ``xlsx``, the board's workbook too, as of ``today`` (the tranches due and blocked on
     that day; by default, today)."""
 
-    ranked = ranking(settings, allow_incomplete="skip-reviewer")
-    loaded = ranked.loaded
-    found = decisions(settings)
-    run = next((r for r in found.runs if r.id == found.adopted_id), None)
+    # Everything is read in one opening of the workspace (on a server, each opening is a
+    # connection), the follow-up's state once for every figure below.
+    with open_workspace(settings) as ws:
+        loaded = resolve_call(settings, held=ws.held_calls())
+        applications, marks = stored_in(ws, loaded)
+        found = decisions_in(ws, loaded)
+        run = next((r for r in found.runs if r.id == found.adopted_id), None)
+        state = read_state(ws, loaded) if run else None
+        last_mile = closing_in(ws, state) if state else None
+    ranking = ranked(settings, loaded, applications, marks, allow_incomplete="skip-reviewer")
     lines = tuple(run.result["lines"]) if run else None
     registry = load_registry(settings.calls_path)
     figures = key_figures(
         call=loaded.call,
-        applications=ranked.applications,
+        applications=ranking.applications,
         lines=lines,
         registry=registry,
         budget_cents=run.budget_cents if run else None,
-        paid_cents=sum(p.amount_cents for p in followup_state(settings).payments) if run else None,
+        paid_cents=sum(p.amount_cents for p in state.payments) if state else None,
     )
-    score_lines = tuple(line for _, line, _ in ranked.lines)
-    found_outcomes = outcomes(settings).outcomes if run else None
-    last_mile = closing(settings) if run else None
+    score_lines = tuple(line for _, line, _ in ranking.lines)
+    found_outcomes = outcomes(settings, state=state).outcomes if state else None
     if xlsx is not None:
         day = today or dt.date.today()
         followup = None
-        if found_outcomes is not None and last_mile is not None:
+        if state is not None and found_outcomes is not None and last_mile is not None:
             followup = BoardFollowup(
-                payments=payments(settings, today=day).projects,
+                payments=payments(settings, today=day, state=state).projects,
                 outcomes=found_outcomes,
                 closing=last_mile,
             )
@@ -92,7 +96,7 @@ def call_report(
             xlsx,
             figures,
             call=loaded.call,
-            applications=ranked.applications,
+            applications=ranking.applications,
             score_lines=score_lines,
             lines=lines,
             generated=day,
@@ -101,7 +105,7 @@ def call_report(
     return CallReport(
         loaded=loaded,
         figures=figures,
-        applications=ranked.applications,
+        applications=ranking.applications,
         score_lines=score_lines,
         lines=lines,
         run_id=run.id if run else None,
@@ -188,18 +192,3 @@ def _disbursements(settings: Settings, lang: Lang) -> list[Disbursement]:
         for r in back
     ]
     return moved
-
-
-def application_history(
-    settings: Settings, reference: str
-) -> tuple[LoadedCall, Application, list[Event]]:
-    """Everything that happened to application ``reference``, oldest first, from the audit."""
-
-    loaded, view = show_application(settings, reference)
-    call_id = loaded.call.id
-    with open_workspace(settings) as ws:
-        rows = ws.audit_of(call_id, reference)
-        runs = {
-            run.id: {**run.result, "budget_cents": run.budget_cents} for run in ws.runs(call_id)
-        }
-    return loaded, view.application, history(rows, call_id=call_id, reference=reference, runs=runs)
