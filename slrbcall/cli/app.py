@@ -165,7 +165,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         N_("Everything that happened to one application."),
     ),
     "report": ("slrbcall.cli.reports", "report", N_("The call's key figures.")),
-    "export": ("slrbcall.cli.reports", "export_app", N_("Export the call's data (360Giving).")),
+    "export": ("slrbcall.cli.export", "export_app", N_("Export the call's data (360Giving).")),
     "audit": ("slrbcall.cli.audit", "app", N_("Check and read the audit trail.")),
     "status": ("slrbcall.cli.workspace", "status", N_("What the workspace holds.")),
     "doctor": ("slrbcall.cli.doctor", "doctor", N_("Check this machine.")),

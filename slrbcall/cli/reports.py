@@ -1,8 +1,7 @@
-"""``slrbcall report`` and ``slrbcall export``: the call's figures, for people and as data."""
+"""``slrbcall report``: the call's figures, for people and as data."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,8 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from slrbcall.cli.common import JsonOption, settings
-from slrbcall.cli.dates import Day
-from slrbcall.cli.options import OneOf
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
 from slrbcall.followup import outcomes_json
 from slrbcall.followup.service.closing import ProjectClosing
@@ -21,8 +18,6 @@ from slrbcall.money import format_eur, format_plain
 from slrbcall.reports.figures import figures_json
 from slrbcall.reports.service import report as reports_service
 from slrbcall.reports.terminal import bars, budget_caption, ratio_text
-
-export_app = typer.Typer(no_args_is_help=True, help="Export the call's data.")
 
 
 def report(
@@ -167,50 +162,6 @@ def report(
 def label_language() -> str:
     """The language of the call's labels the officer reads: Dutch, else French."""
     return "nl" if language() == "nl" else "fr"
-
-
-@export_app.command("360giving")
-def giving360(
-    ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The file: .json or .csv.")],
-    prefix: Annotated[
-        str, typer.Option("--prefix", help="The identifier prefix 360Giving issued (360G-...).")
-    ] = "360G-slrb",
-    award_date: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--award-date",
-            click_type=Day(),
-            help="The award date (default: the call's).",
-            show_default=False,
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            click_type=OneOf(("nl", "fr")),
-            help="The dataset's one language, nl or fr (default: the call's open_data).",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    """Export the funded grants in the 360Giving Data Standard (JSON or CSV), in one
-    language: the names of the funder, the recipients and the programme.
-
-    Example: slrbcall export 360giving -o grants.json --prefix 360G-slrb --lang fr
-    """
-
-    count = reports_service.export_360giving(
-        settings(ctx), output, prefix=prefix, award_date=award_date, lang=lang
-    )
-    out_console().print(
-        text(
-            ngettext(
-                "Wrote {count} grant to {file}.", "Wrote {count} grants to {file}.", count
-            ).format(count=count, file=output)
-        )
-    )
 
 
 def _print_outcomes(done: Any) -> None:

@@ -1,9 +1,11 @@
-"""The last mile of every funded project, as stored: what it claimed, what was admitted,
-what it was paid, its settlement, and what came back of a recovery. The report, the
-board's workbook and ``slrbcall recovery list`` read it.
+"""The last mile of every funded project, as stored: what it claimed (its expenses and
+their reviews in force), what was admitted, what it was paid, its settlement, and what
+came back of a recovery. The report, the board's workbook and ``slrbcall recovery list``
+read it.
 
 Apart from the settlement's use cases (:mod:`.settlement`), which render letters and so
-load the documents' machinery: the report reads the last mile, it renders nothing.
+load the documents' machinery, and from the justification's (:mod:`.justification`),
+which read and write workbooks: the report reads the last mile, it renders nothing.
 """
 
 from __future__ import annotations
@@ -13,23 +15,78 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slrbcall.followup.service.justification import Stored, stored_justification
+from slrbcall.errors import Problem
+from slrbcall.followup.justification import Decision, Expense, Review
 from slrbcall.followup.service.state import FollowupState, followup_state, open_workspace
 from slrbcall.followup.settlement import LineFigures, Settlement
 from slrbcall.settings import Settings
-from slrbcall.store.settlement import StoredRecovery, StoredSettlement
+from slrbcall.store.settlement import StoredExpense, StoredRecovery, StoredSettlement
 
 if TYPE_CHECKING:
     from slrbcall.store import Transaction, Workspace
 
 __all__ = [
     "ProjectClosing",
+    "Stored",
     "closing",
     "closing_in",
     "closing_of",
+    "expense_of",
     "settlement_of",
     "settlements_in",
+    "stored_justification",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """The expenses in force, their reviews in force, and the settled projects."""
+
+    expenses: tuple[Expense, ...]
+    reviews: tuple[Review, ...]
+    settled: dict[str, dt.date]
+
+
+def expense_of(stored: StoredExpense) -> Expense:
+    """An expense as the workspace stores it."""
+    return Expense(
+        reference=stored.reference,
+        budget_line=stored.budget_line,
+        supplier=stored.supplier,
+        invoice_number=stored.invoice_number,
+        invoice_date=dt.date.fromisoformat(stored.invoice_date),
+        paid_on=dt.date.fromisoformat(stored.paid_on),
+        amount_cents=stored.amount_cents,
+        claimed_cents=stored.claimed_cents,
+        cofinanced_by=stored.cofinanced_by,
+        attachment=stored.attachment,
+        attachment_sha256=stored.attachment_sha256,
+        note=stored.note,
+        version=stored.version,
+        place=Problem(f"{stored.source_file}: {stored.source_place}", ""),
+    )
+
+
+def stored_justification(source: Workspace | Transaction, call_id: str) -> Stored:
+    """The expenses and reviews in force of call ``call_id``, and its settled projects."""
+    expenses = tuple(expense_of(e) for e in source.expenses(call_id))
+    owner = {e.identity: e.reference for e in expenses}
+    reviews = tuple(
+        Review(
+            reference=owner[(r.supplier_key, r.invoice_key)],
+            identity=(r.supplier_key, r.invoice_key),
+            version=r.version,
+            decision=Decision(r.decision),
+            admitted_cents=r.admitted_cents,
+            reason=r.reason_code,
+            comment=r.comment,
+            number=r.number,
+            place=Problem(f"{r.source_file}: {r.source_place}", ""),
+        )
+        for r in source.reviews(call_id)
+    )
+    settled = {s.reference: dt.date.fromisoformat(s.on_date) for s in source.settlements(call_id)}
+    return Stored(expenses, reviews, settled)
 
 
 def settlement_of(stored: StoredSettlement) -> Settlement:

@@ -46,6 +46,7 @@ from slrbcall.followup.justification_sheets import (
     read_expenses,
     read_review_rows,
 )
+from slrbcall.followup.service.closing import Stored, stored_justification
 from slrbcall.followup.service.state import (
     FollowupState,
     check_lang,
@@ -70,7 +71,7 @@ from slrbcall.store.settlement import StoredExpense, StoredReview
 
 if TYPE_CHECKING:
     from slrbcall.model import Call
-    from slrbcall.store import Transaction, Workspace
+    from slrbcall.store import Transaction
 
 __all__ = [
     "JustificationIntake",
@@ -86,58 +87,6 @@ __all__ = [
     "write_justification_template",
     "write_review_template",
 ]
-
-
-# -- what is stored -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """The expenses in force, their reviews in force, and the settled projects."""
-
-    expenses: tuple[Expense, ...]
-    reviews: tuple[Review, ...]
-    settled: dict[str, dt.date]
-
-
-def _expense(stored: StoredExpense) -> Expense:
-    return Expense(
-        reference=stored.reference,
-        budget_line=stored.budget_line,
-        supplier=stored.supplier,
-        invoice_number=stored.invoice_number,
-        invoice_date=dt.date.fromisoformat(stored.invoice_date),
-        paid_on=dt.date.fromisoformat(stored.paid_on),
-        amount_cents=stored.amount_cents,
-        claimed_cents=stored.claimed_cents,
-        cofinanced_by=stored.cofinanced_by,
-        attachment=stored.attachment,
-        attachment_sha256=stored.attachment_sha256,
-        note=stored.note,
-        version=stored.version,
-        place=Problem(f"{stored.source_file}: {stored.source_place}", ""),
-    )
-
-
-def stored_justification(source: Workspace | Transaction, call_id: str) -> Stored:
-    expenses = tuple(_expense(e) for e in source.expenses(call_id))
-    owner = {e.identity: e.reference for e in expenses}
-    reviews = tuple(
-        Review(
-            reference=owner[(r.supplier_key, r.invoice_key)],
-            identity=(r.supplier_key, r.invoice_key),
-            version=r.version,
-            decision=Decision(r.decision),
-            admitted_cents=r.admitted_cents,
-            reason=r.reason_code,
-            comment=r.comment,
-            number=r.number,
-            place=Problem(f"{r.source_file}: {r.source_place}", ""),
-        )
-        for r in source.reviews(call_id)
-    )
-    settled = {s.reference: dt.date.fromisoformat(s.on_date) for s in source.settlements(call_id)}
-    return Stored(expenses, reviews, settled)
 
 
 def audit_key(call_id: str, reference: str, identity: tuple[str, str]) -> str:

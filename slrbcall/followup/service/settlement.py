@@ -27,8 +27,7 @@ from slrbcall.documents.service import check_pdf, issue
 from slrbcall.errors import RefusedError
 from slrbcall.followup.justification import Decision, reason_sentence
 from slrbcall.followup.service.amendments import languages
-from slrbcall.followup.service.closing import settlements_in
-from slrbcall.followup.service.justification import Stored, stored_justification
+from slrbcall.followup.service.closing import Stored, settlements_in, stored_justification
 from slrbcall.followup.service.state import (
     FollowupState,
     followup_state,
