@@ -6,11 +6,12 @@ The codes are stored and exported as they are; the officer reads them through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from slrbcall.i18n import N_, _
 
-__all__ = ["Decision", "ReasonCode", "decision_label", "reason_label"]
+__all__ = ["Decision", "ReasonCode", "decision_label", "reason_label", "tie_break_words"]
 
 
 class Decision(StrEnum):
@@ -80,3 +81,25 @@ def reason_label(code: str) -> str:
         return _(_REASON_LABELS[ReasonCode(code)])
     except ValueError:
         return code
+
+
+#: The tie-break keys of a call that need no argument, in words.
+_TIE_BREAK_WORDS = {
+    "id": N_("reference order"),
+    "request-asc": N_("the smaller request"),
+    "request-desc": N_("the larger request"),
+}
+
+
+def tie_break_words(key: str, gettext: Callable[[str], str] = _) -> str:
+    """A tie-break key in words: 'reference order', 'the smaller request', 'the higher
+    mark on 'impact'', 'the lottery with seed 7'; through ``gettext`` (the officer's
+    language by default, or the stored record's English)."""
+    fixed = _TIE_BREAK_WORDS.get(key)
+    if fixed is not None:
+        return gettext(fixed)
+    if key.startswith("criterion:"):
+        return gettext("the higher mark on '{criterion}'").format(
+            criterion=key.removeprefix("criterion:")
+        )
+    return gettext("the lottery with seed {seed}").format(seed=key.removeprefix("lottery:"))

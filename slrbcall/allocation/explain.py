@@ -25,7 +25,7 @@ from slrbcall import i18n
 from slrbcall.model import Policy
 from slrbcall.money import format_eur, format_plain
 
-from .codes import Decision, ReasonCode
+from .codes import Decision, ReasonCode, tie_break_words
 from .inputs import AllocationOptions, Candidate
 from .policies import Facts, Verdict
 from .ranking import Ranked
@@ -354,17 +354,7 @@ def _listed(references: Sequence[str], v: _Voice) -> str:
 
 def _key_words(key: str, v: _Voice) -> str:
     """A tie-break key in words: 'the smaller request', ..."""
-    if key == "id":
-        return v._("reference order")
-    if key == "request-asc":
-        return v._("the smaller request")
-    if key == "request-desc":
-        return v._("the larger request")
-    if key.startswith("criterion:"):
-        return v._("the higher mark on '{criterion}'").format(
-            criterion=key.removeprefix("criterion:")
-        )
-    return v._("the lottery with seed {seed}").format(seed=key.removeprefix("lottery:"))
+    return tie_break_words(key, v._)
 
 
 def _head(f: _Facts, v: _Voice) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from slrbcall.allocation.codes import tie_break_words
 from slrbcall.calls import service as calls_service
 from slrbcall.calls.definition import json_schema
 from slrbcall.cli.common import JsonOption, settings
@@ -18,7 +19,6 @@ from slrbcall.cli.labels import (
     ORGANISATION_KINDS,
     PARTIALS,
     label,
-    tie_break_label,
 )
 from slrbcall.cli.notation import day, decimal, local
 from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table, text
@@ -319,7 +319,7 @@ def render_call(loaded: LoadedCall) -> None:
             _("policy '{policy}', {partial}, ties broken by {keys}").format(
                 policy=allocation.policy.value,
                 partial=label(PARTIALS, allocation.partial.value),
-                keys=_(", then ").join(tie_break_label(key) for key in allocation.tie_break),
+                keys=_(", then ").join(tie_break_words(key) for key in allocation.tie_break),
             )
         ),
     )

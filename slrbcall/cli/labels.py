@@ -31,7 +31,6 @@ __all__ = [
     "PARTIALS",
     "RECORDS",
     "label",
-    "tie_break_label",
 ]
 
 #: Where an application stands after intake (:class:`slrbcall.model.ApplicationStatus`).
@@ -91,23 +90,6 @@ AUDIT_ENTITIES = {
     "notification": N_("notification"),
     "notification_draft": N_("notification_draft"),
 }
-
-
-def tie_break_label(key: str) -> str:
-    """A tie-break key of a call in words (the words of ``explain``): 'reference order',
-    'the smaller request', 'the higher mark on 'impact'', 'the lottery with seed 7'."""
-    fixed = {
-        "id": N_("reference order"),
-        "request-asc": N_("the smaller request"),
-        "request-desc": N_("the larger request"),
-    }
-    if key in fixed:
-        return _(fixed[key])
-    if key.startswith("criterion:"):
-        return _("the higher mark on '{criterion}'").format(
-            criterion=key.removeprefix("criterion:")
-        )
-    return _("the lottery with seed {seed}").format(seed=key.removeprefix("lottery:"))
 
 
 def label(labels: Mapping[str, str], value: object) -> str:
