@@ -1,6 +1,10 @@
 """Use cases on call definitions: list, show and validate them; choose the call to work on;
 draft the next call from an existing one (``slrbcall calls renew``, the drafting itself
-being :mod:`slrbcall.calls.renew`)."""
+being :mod:`slrbcall.calls.renew`).
+
+This module stays clear of the domain model (:mod:`slrbcall.model`): ``calls list`` runs
+all day and reads call summaries from the cache. The registry's use cases, which need
+the model, are :mod:`slrbcall.calls.organisations`."""
 
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ from slrbcall.calls.definition import (
     registry_file,
     summarise_call,
 )
-from slrbcall.calls.parties import Blank, blanks, call_blanks
 from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.files import write_file
@@ -31,22 +34,15 @@ from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
 
 if TYPE_CHECKING:
-    from slrbcall.calls.registry import Registry
     from slrbcall.calls.renew import Renewal
-    from slrbcall.model import Organisation, OrgKind
 
 __all__ = [
     "CallListing",
-    "PartiesCheck",
     "RenewedCall",
-    "check_organisations",
     "list_calls",
-    "list_organisations",
-    "registry",
     "renew_call",
     "resolve_call",
     "show_call",
-    "show_organisation",
     "validate_calls",
 ]
 
@@ -138,72 +134,6 @@ def resolve_call(
         _("which call? pass --call ID (calls in {folder}: {calls})").format(
             folder=folder, calls=names
         )
-    )
-
-
-def registry(settings: Settings) -> Registry:
-    return load_registry(settings.calls_path)
-
-
-# -- the organisations registry ----------------------------------------------------------
-
-
-def list_organisations(settings: Settings, *, kind: OrgKind | None = None) -> list[Organisation]:
-    """The organisations of the registry, in its order; only one kind if asked."""
-    found = registry(settings)
-    return list(found.organisations if kind is None else found.of_kind(kind))
-
-
-def show_organisation(settings: Settings, name: str) -> Organisation:
-    """The organisation with this key or name; refused, with the closest names, if none."""
-    found = registry(settings)
-    org = found.get(name) or found.match(name)
-    if org is None:
-        close = found.suggest(name)
-        message = (
-            _("no organisation '{name}' in {registry} (did you mean '{names}'?)")
-            if close
-            else _("no organisation '{name}' in {registry}")
-        )
-        raise RefusedError(
-            message.format(
-                name=name, registry=registry_file(settings.calls_path), names="', '".join(close)
-            )
-        )
-    return org
-
-
-@dataclass(frozen=True, slots=True)
-class PartiesCheck:
-    """What the documents of the calls would still leave blank.
-
-    ``blanks`` are the registry's organisations with facts missing; ``calls`` the call
-    files that leave out facts their documents print: (call file, missing keys).
-    """
-
-    registry: Path
-    blanks: tuple[Blank, ...]
-    calls: tuple[tuple[Path, tuple[str, ...]], ...]
-
-
-def check_organisations(settings: Settings) -> PartiesCheck:
-    """Every blank the conventions and letters of the calls would still have.
-
-    The calls are ``--call``'s, else every valid call of the calls folder.
-    """
-    folder = settings.calls_path
-    path = registry_file(folder)
-    if settings.call_id:
-        loaded = [load_call(find_call(settings.call_id, folder), registry=path)]
-    else:
-        loaded = [load_call(item.path, registry=path) for item in list_calls(settings) if item.call]
-    calls = [item.call for item in loaded]
-    return PartiesCheck(
-        registry=path,
-        blanks=tuple(blanks(calls, registry(settings))),
-        calls=tuple(
-            (item.path, tuple(missing)) for item in loaded if (missing := call_blanks(item.call))
-        ),
     )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from slrbcall.calls import service as calls_service
+from slrbcall.calls import organisations as organisations_service
 from slrbcall.calls.parties import CALL_FACTS
 from slrbcall.cli.common import JsonOption, settings
 from slrbcall.cli.labels import ORGANISATION_KINDS, label
@@ -40,7 +40,7 @@ def list_(
     Example: slrbcall organisations list --kind housing_company
     """
 
-    found = calls_service.list_organisations(settings(ctx), kind=kind)
+    found = organisations_service.list_organisations(settings(ctx), kind=kind)
     if as_json:
         emit_json([organisation_json(org) for org in found])
         return
@@ -71,7 +71,7 @@ def show(
     Example: slrbcall organisations show "Foyer du Sud"
     """
 
-    org = calls_service.show_organisation(settings(ctx), name)
+    org = organisations_service.show_organisation(settings(ctx), name)
     if as_json:
         emit_json(organisation_json(org))
         return
@@ -117,7 +117,7 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     Example: slrbcall organisations check --call empowerment-2023
     """
 
-    checked = calls_service.check_organisations(settings(ctx))
+    checked = organisations_service.check_organisations(settings(ctx))
     path, found = checked.registry, checked.blanks
     if as_json:
         emit_json(
