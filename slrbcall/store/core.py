@@ -44,6 +44,7 @@ from slrbcall.store.chain import (
 )
 from slrbcall.store.decisions import DecisionReads, DecisionWrites
 from slrbcall.store.followup import FollowupReads, FollowupWrites
+from slrbcall.store.guards import refusal
 from slrbcall.store.migrations import APPLICATION_COLUMNS, MIGRATIONS, Step
 from slrbcall.store.settlement import SettlementReads, SettlementWrites
 from slrbcall.store.sqlite import SQLITE_VERSION, SqliteBackend
@@ -371,24 +372,30 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         """
         if not isinstance(actor, Actor):
             actor = Actor(actor or current_actor())
-        with self._backend.transaction(call):
-            guards = self.guard_problems()
-            if guards:
-                raise _altered(self.label, guards)
-            tx = Transaction(
-                self._conn,
-                self._backend,
-                command=command,
-                input_file=input_file,
-                input_sha256=input_sha256,
-                actor=actor.key,
-                reason=reason,
-                team=actor.team,
-                call=call,
-            )
-            self._join_team(tx)
-            yield tx
-            tx.audit_insertions()
+        try:
+            with self._backend.transaction(call):
+                guards = self.guard_problems()
+                if guards:
+                    raise _altered(self.label, guards)
+                tx = Transaction(
+                    self._conn,
+                    self._backend,
+                    command=command,
+                    input_file=input_file,
+                    input_sha256=input_sha256,
+                    actor=actor.key,
+                    reason=reason,
+                    team=actor.team,
+                    call=call,
+                )
+                self._join_team(tx)
+                yield tx
+                tx.audit_insertions()
+        except Exception as exc:
+            refused = refusal(self.label, exc)
+            if refused is None:
+                raise
+            raise refused from exc
 
     def check_writable(self) -> None:
         """Raise what :meth:`write` would raise before it writes anything: the workspace is

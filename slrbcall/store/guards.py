@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from slrbcall.errors import EnvironmentProblemError
+from slrbcall.errors import EnvironmentProblemError, RefusedError
 from slrbcall.i18n import N_, _
 from slrbcall.store.migrations import Step
 
@@ -26,6 +26,7 @@ __all__ = [
     "damage",
     "foreign_reason",
     "guard_problems",
+    "refusal",
     "unwritable",
 ]
 
@@ -101,6 +102,86 @@ def _guards(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
             "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view')"
         )
     }
+
+
+#: Every guard's refusal as the triggers word it, in the SQLite migrations and in the
+#: PostgreSQL schema alike (``tests/test_store_refusals.py`` holds the two to this list),
+#: marked for the catalogs: :func:`refusal` says it in the officer's language.
+GUARD_REFUSALS = frozenset(
+    {
+        N_("a call adopts only a run of its own"),
+        N_("a correction follows the date it corrects"),
+        N_("a correction follows the entry it corrects, by the difference between them"),
+        N_("a decision is adopted by another person than who proposed it"),
+        N_("a proposed payment is of a tranche not paid, within the award"),
+        N_("a proposed payment is paid as proposed, once approved by another person"),
+        N_("a recovery follows the last, from the settlement on, and never above what is due"),
+        N_("a reserve list is kept as it was adopted"),
+        N_(
+            "a review follows the last, of the expense in force, and admits at most what "
+            "was claimed"
+        ),
+        N_("a settled project is paid no more than its settlement admits"),
+        N_("a settled project takes no more expenses"),
+        N_("a settlement follows what was paid, the award in force and what was claimed"),
+        N_("a withdrawn project is paid nothing after its withdrawal"),
+        N_("adoptions are kept as they were recorded"),
+        N_("allocation decisions are kept as they were made"),
+        N_("allocation runs are kept as they were made"),
+        N_("amendments are kept as they were recorded"),
+        N_("an adopted decision never awards a project less than was paid to it"),
+        N_("an amendment follows the award in force of a project of the adopted decision"),
+        N_("an amendment never brings an award below what was paid"),
+        N_("an invoice is claimed once, by one project: a new version follows the last"),
+        N_("audit rows are append-only"),
+        N_("budgets are kept as they were recorded"),
+        N_("corrections are kept as they were recorded"),
+        N_("expenses are kept as they were recorded"),
+        N_("milestones are kept as they were recorded"),
+        N_("payment proposals are kept as they were recorded"),
+        N_("payments are kept as they were recorded"),
+        N_("recoveries are kept as they were recorded"),
+        N_("reviews are kept as they were recorded"),
+        N_("settlements are kept as they were recorded"),
+        N_("team records are kept as they were recorded"),
+        N_("the convention of a settled project is amended no more"),
+        N_("the expenses of a settled project are reviewed no more"),
+        N_("the payments of a project may never exceed its award"),
+        N_("the tranches of an amendment add up to its amount"),
+        N_("withdrawals are kept as they were recorded"),
+    }
+)
+
+
+def refusal(label: str, exc: BaseException) -> RefusedError | None:
+    """What to tell the officer when a guard or a constraint of the workspace refused a
+    write (``exc``, from either driver); None for any other error.
+
+    The tool checks every rule before it writes, so a refusal here means that a rule was
+    missed or that the workspace was written around the tool. It is said as such, with
+    the rule in the officer's language; nothing is stored.
+    """
+    if isinstance(exc, sqlite3.IntegrityError):
+        said = str(exc)
+    elif str(getattr(exc, "sqlstate", None) or "").startswith("23"):  # psycopg's
+        diag = getattr(exc, "diag", None)
+        said = str(getattr(diag, "message_primary", None) or exc)
+    else:
+        return None
+    said = said.strip()
+    if said in GUARD_REFUSALS:
+        rule = _(said)
+    else:  # a constraint of a table: the database's own words, quoted
+        rule = _("a constraint of its tables ({detail})").format(
+            detail=said.splitlines()[0] if said else "?"
+        )
+    return RefusedError(
+        _(
+            "{path}: the workspace refused this change: {rule}. Nothing was stored. "
+            "slrbcall checks this before it writes: please report the command you ran, and "
+            "run 'slrbcall doctor' to check the workspace"
+        ).format(path=label, rule=rule)
+    )
 
 
 #: What differs in a guard, by its kind (SQLite's ``trigger`` or ``view``).
