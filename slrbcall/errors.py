@@ -22,6 +22,7 @@ __all__ = [
     "NOWHERE",
     "BusyError",
     "EnvironmentProblemError",
+    "GuardRefusedError",
     "InputFileError",
     "Problem",
     "RefusedError",
@@ -142,6 +143,15 @@ class SlrbcallError(Exception):
 
 class RefusedError(SlrbcallError):
     """A rule refuses the request (unknown call, no allocation yet, ...)."""
+
+    exit_code = EXIT_REFUSED
+
+
+class GuardRefusedError(SlrbcallError):
+    """The workspace itself refused a write that the tool let through: one of its guards
+    (a trigger) or a table's constraint. Not a :class:`RefusedError`: no rule of the tool
+    said no, so it is a bug or a workspace written around the tool, and tests that let a
+    rule's refusal pass must not let this one pass."""
 
     exit_code = EXIT_REFUSED
 

@@ -15,6 +15,7 @@ import pytest
 
 from slrbcall.calls.definition import load_call
 from slrbcall.documents.check import _texts
+from slrbcall.errors import GuardRefusedError
 from slrbcall.followup import Payment, Project, amended, plan_amendment, schedule
 from slrbcall.followup.model import Amendment
 from slrbcall.model import Call
@@ -414,7 +415,7 @@ def test_the_schema_holds_payments_and_adoptions_to_the_amended_award(
     assert signed("allocate", "--budget", "30000").exit_code == 0
     with (
         Workspace.open(db, create=False) as ws,
-        pytest.raises(INTEGRITY, match="never awards a project less than was paid"),
+        pytest.raises(GuardRefusedError, match="never awards a project less than was paid"),
         ws.write(command="test") as tx,
     ):
         tx.adopt("empowerment-2023", 2, reason="test", superseded_run_id=1)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from slrbcall.errors import GuardRefusedError
 from slrbcall.settings import Settings
 from slrbcall.store import MIGRATIONS, Workspace
 from slrbcall.store.followup import (
@@ -17,7 +18,7 @@ from slrbcall.store.followup import (
     StoredPayment,
 )
 
-from .conftest import INTEGRITY, REPO, Built
+from .conftest import REPO, Built
 
 pytestmark = pytest.mark.both_backends
 
@@ -75,7 +76,7 @@ def test_the_schema_never_lets_payments_exceed_the_award(db: Path) -> None:
         with ws.write(command="test") as tx:
             tx.add_payment("empowerment-2023", payment(1, 20_000_00))
         with (
-            pytest.raises(INTEGRITY, match="may never exceed its award"),
+            pytest.raises(GuardRefusedError, match="may never exceed its award"),
             ws.write(command="test") as tx,
         ):
             tx.add_payment("empowerment-2023", payment(2, 10_000_01))
@@ -94,7 +95,7 @@ def test_payments_are_never_changed(db: Path, statement: str, message: str) -> N
     with Workspace.open(db, create=False, migrations=MIGRATIONS) as ws:
         with ws.write(command="test") as tx:
             tx.add_payment("empowerment-2023", payment(1, 15_000_00))
-        with pytest.raises(INTEGRITY, match=message), ws.write(command="t") as tx:
+        with pytest.raises(GuardRefusedError, match=message), ws.write(command="t") as tx:
             tx.execute(statement)
 
 
@@ -113,7 +114,7 @@ def test_payments_are_never_changed(db: Path, statement: str, message: str) -> N
 def test_checks_refuse_bad_payments(db: Path, bad: StoredPayment) -> None:
     with (
         Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
-        pytest.raises(INTEGRITY),
+        pytest.raises(GuardRefusedError, match="the workspace refused this change"),
         ws.write(command="test") as tx,
     ):
         tx.add_payment("empowerment-2023", bad)
@@ -122,7 +123,7 @@ def test_checks_refuse_bad_payments(db: Path, bad: StoredPayment) -> None:
 def test_a_milestone_key_is_canonical(db: Path) -> None:
     with (
         Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
-        pytest.raises(INTEGRITY),
+        pytest.raises(GuardRefusedError, match="a constraint of its tables"),
         ws.write(command="test") as tx,
     ):
         tx.add_milestone(
@@ -133,7 +134,7 @@ def test_a_milestone_key_is_canonical(db: Path) -> None:
 def test_a_monitoring_count_is_never_negative(db: Path) -> None:
     with (
         Workspace.open(db, create=False, migrations=MIGRATIONS) as ws,
-        pytest.raises(INTEGRITY),
+        pytest.raises(GuardRefusedError, match="a constraint of its tables"),
         ws.write(command="test") as tx,
     ):
         tx.execute(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from slrbcall.errors import GuardRefusedError
 from slrbcall.store import Actor, Workspace
-from slrbcall.store.backend import integrity_errors
 from slrbcall.store.followup import StoredPayment, StoredProposal
 
 from .conftest import REPO, Invoke, Result, empowerment_text, write_call
@@ -121,7 +121,7 @@ def test_the_proposer_of_a_reallocation_does_not_adopt_it(
 def test_the_workspace_refuses_an_adoption_by_the_proposer(proposed: Invoke, db: Path) -> None:
     with (
         Workspace.open(db, create=False) as ws,
-        pytest.raises(integrity_errors(), match="adopted by another person"),
+        pytest.raises(GuardRefusedError, match="adopted by another person"),
         ws.write(command="t", actor=Actor("amina", team=True)) as tx,
     ):
         tx.adopt("empowerment-2023", 1, reason=None, superseded_run_id=None)
@@ -233,7 +233,7 @@ def test_the_workspace_pays_a_proposal_only_as_proposed_by_another(
     for recorded_by, approved_by in [("marc", None), ("marc", "marc"), ("sofie", "jan")]:
         with (
             Workspace.open(db, create=False) as ws,
-            pytest.raises(integrity_errors(), match="approved by another person"),
+            pytest.raises(GuardRefusedError, match="approved by another person"),
             ws.write(command="t", actor=Actor("sofie", team=True)) as tx,
         ):
             tx.add_payment(

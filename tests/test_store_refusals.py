@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from slrbcall.errors import RefusedError
+from slrbcall.errors import GuardRefusedError
 from slrbcall.i18n import use_language
 from slrbcall.store import MIGRATIONS, Workspace
 from slrbcall.store import postgres_schema as pg
@@ -61,7 +61,7 @@ def test_a_guard_that_refuses_a_write_is_told_in_french(db: Path | str) -> None:
         with ws.write(command="test") as tx:
             tx.audit("event", "test", "k", after={"x": 1})
         use_language("fr")
-        with pytest.raises(RefusedError) as refused, ws.write(command="forge"):
+        with pytest.raises(GuardRefusedError) as refused, ws.write(command="forge"):
             ws._conn.execute("UPDATE audit SET command = 'forged'")
         message = str(refused.value)
         assert "les lignes du journal d'audit ne font que s'ajouter" in message
@@ -82,7 +82,7 @@ def record_a_call_twice(ws: Workspace) -> None:
 def test_a_constraint_that_refuses_a_write_quotes_the_database(db: Path | str) -> None:
     with Workspace.open(db) as ws:
         use_language("nl")
-        with pytest.raises(RefusedError) as refused:
+        with pytest.raises(GuardRefusedError) as refused:
             record_a_call_twice(ws)
         message = str(refused.value)
         assert "Er werd niets opgeslagen" in message

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from slrbcall.errors import EnvironmentProblemError, RefusedError
+from slrbcall.errors import EnvironmentProblemError, GuardRefusedError
 from slrbcall.i18n import N_, _
 from slrbcall.store.migrations import Step
 
@@ -153,7 +153,7 @@ GUARD_REFUSALS = frozenset(
 )
 
 
-def refusal(label: str, exc: BaseException) -> RefusedError | None:
+def refusal(label: str, exc: BaseException) -> GuardRefusedError | None:
     """What to tell the officer when a guard or a constraint of the workspace refused a
     write (``exc``, from either driver); None for any other error.
 
@@ -175,7 +175,7 @@ def refusal(label: str, exc: BaseException) -> RefusedError | None:
         rule = _("a constraint of its tables ({detail})").format(
             detail=said.splitlines()[0] if said else "?"
         )
-    return RefusedError(
+    return GuardRefusedError(
         _(
             "{path}: the workspace refused this change: {rule}. Nothing was stored. "
             "slrbcall checks this before it writes: please report the command you ran, and "
