@@ -28,7 +28,7 @@ from slrbcall import __version__
 from slrbcall.calls.service import list_calls
 from slrbcall.documents.libreoffice import INSTALL_HINT, find_libreoffice, libreoffice_version
 from slrbcall.errors import SlrbcallError
-from slrbcall.i18n import N_, _, format_day, ngettext
+from slrbcall.i18n import N_, _, clauses, format_day, ngettext
 from slrbcall.intake.merge import content_sha256, content_values, from_row
 from slrbcall.money import cents_from_decimal
 from slrbcall.settings import Settings
@@ -252,7 +252,7 @@ def _workspace_checks(db: Path | str) -> list[Check]:
         Check(
             "workspace guards",
             not guards,
-            "; ".join(guards) or _("every trigger and view as the migrations made it"),
+            clauses(guards) or _("every trigger and view as the migrations made it"),
             _(
                 "the guards were altered outside slrbcall: {restore}; until then no command "
                 "writes to it"
@@ -261,7 +261,7 @@ def _workspace_checks(db: Path | str) -> list[Check]:
         Check(
             "workspace contents",
             not dangling and not contents,
-            "; ".join([*dangling, *contents])
+            clauses([*dangling, *contents])
             or _("every application as its audit recorded it; every decision whole"),
             _(
                 "changed outside slrbcall, with no audit row: {restore} (or take that "

@@ -25,11 +25,16 @@ import gettext
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = [
     "LANGUAGES",
     "N_",
     "_",
+    "clauses",
     "format_count",
     "format_day",
     "format_moment",
@@ -117,6 +122,12 @@ def gettext_in(code: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogs without translating it (it is shown later)."""
     return message
+
+
+def clauses(parts: Iterable[str]) -> str:
+    """Clauses of one sentence joined as the officer's language joins them: ``a; b`` in
+    English and Dutch, ``a ; b`` in French (a space before the semicolon)."""
+    return _("; ").join(parts)
 
 
 def format_day(day: dt.date) -> str:

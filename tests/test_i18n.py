@@ -4,11 +4,13 @@ help and messages in French and Dutch."""
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
-from slrbcall.i18n import LANGUAGES, _, language, ngettext, resolve_language, use_language
+from slrbcall.i18n import LANGUAGES, _, clauses, language, ngettext, resolve_language, use_language
 
 from .conftest import REPO, Invoke
 
@@ -168,3 +170,26 @@ def test_every_table_of_the_workspace_has_a_label() -> None:
     from slrbcall.store.postgres_schema import TABLES
 
     assert set(TABLES) - set(RECORDS) == {"slrbcall_workspace"}  # its own marker, never shown
+
+
+@pytest.mark.parametrize(("code", "joined"), [("en", "a; b"), ("fr", "a ; b"), ("nl", "a; b")])
+def test_clauses_are_joined_as_the_language_joins_them(code: str, joined: str) -> None:
+    use_language(code)
+    assert clauses(["a", "b"]) == joined
+
+
+def test_french_puts_a_space_before_a_colon_and_a_semicolon() -> None:
+    """French typography: ``{ref} : {errors}``, ``a ; b``. Quoted text (a YAML key an
+    officer types, ``open_data: {language: fr}``) is left as it is written."""
+    with (REPO / "slrbcall/locale/fr/LC_MESSAGES/slrbcall.po").open("rb") as handle:
+        catalog = read_po(handle)
+    glued = []
+    for message in catalog:
+        if not message.id:  # the catalog's header
+            continue
+        said = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in said:
+            unquoted = re.sub(r"'[^']*'|«[^»]*»", "", text)
+            if re.search(r"[^\s\d][;:](\s|$)", unquoted):
+                glued.append(text)
+    assert glued == []

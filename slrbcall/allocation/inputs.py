@@ -18,7 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from slrbcall.errors import RefusedError
-from slrbcall.i18n import _
+from slrbcall.i18n import _, clauses
 from slrbcall.model import Call, PartialPolicy, Policy, ThemeCap
 from slrbcall.money import format_eur
 
@@ -281,5 +281,5 @@ def validate_candidates(candidates: Sequence[Candidate], options: AllocationOpti
         if len(problems) > len(shown):
             shown.append(_("... and {count} more").format(count=len(problems) - len(shown)))
         raise InvalidCandidatesError(
-            _("invalid candidates: {problems}").format(problems="; ".join(shown))
+            _("invalid candidates: {problems}").format(problems=clauses(shown))
         )

@@ -35,7 +35,7 @@ from slrbcall.calls.service import resolve_call
 from slrbcall.calls.team import acting
 from slrbcall.committee.service import ranking
 from slrbcall.errors import RefusedError
-from slrbcall.i18n import _, ngettext
+from slrbcall.i18n import _, clauses, ngettext
 from slrbcall.model import Policy
 from slrbcall.money import format_eur
 from slrbcall.settings import Settings
@@ -304,7 +304,7 @@ def adopt(
                         current=current.id if current else "?",
                         run=run.id,
                         count=len(changes),
-                        changes="; ".join(c.describe() for c in changes),
+                        changes=clauses(c.describe() for c in changes),
                     )
                 )
             lowered = [c for c in changes if c.paid_cents and c.new_award_cents < c.award_cents]
@@ -313,7 +313,7 @@ def adopt(
                     _(
                         "run {run} would lower or remove awards on which money was paid: "
                         "{changes}. Such an award changes only by an amendment"
-                    ).format(run=run.id, changes="; ".join(c.describe() for c in lowered))
+                    ).format(run=run.id, changes=clauses(c.describe() for c in lowered))
                 )
             _check_paid(run, now)
             superseded = current.id if (current is not None and changes) else None
@@ -359,7 +359,7 @@ def _check_paid(run: StoredRun, now: Standing) -> None:
             _(
                 "run {run} would award less than was paid to: {projects}. An award is never "
                 "below what was paid: propose a run that keeps these awards"
-            ).format(run=run.id, projects="; ".join(below))
+            ).format(run=run.id, projects=clauses(below))
         )
 
 
@@ -398,7 +398,7 @@ def _check_withdrawals(run: StoredRun, current: StoredRun | None, now: Standing)
                 "run {run} funds withdrawn applications: {projects}. A withdrawn application "
                 "keeps only what was paid to it: propose a new run ('slrbcall reallocate' "
                 "gives what it released to the reserve)"
-            ).format(run=run.id, projects="; ".join(over))
+            ).format(run=run.id, projects=clauses(over))
         )
 
 

@@ -42,7 +42,11 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 if check.ok
                 else ((_("warn"), "yellow") if check.optional else (_("FAIL"), "red"))
             )
-            detail = check.detail if check.ok or not check.hint else f"{check.detail}: {check.hint}"
+            detail = (
+                check.detail
+                if check.ok or not check.hint
+                else _("{detail}: {hint}").format(detail=check.detail, hint=check.hint)
+            )
             view.add_row(text(doctor_service.check_label(check.name)), text(*mark), text(detail))
         out_console().print(view)
     if failed:

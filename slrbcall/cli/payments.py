@@ -27,7 +27,7 @@ from slrbcall.cli.output import emit_json, eur, out_console, plain_money, table,
 from slrbcall.followup import TrancheStatus, condition_label, status_label
 from slrbcall.followup.service import corrections as corrections_service
 from slrbcall.followup.service import payments as payments_service
-from slrbcall.i18n import _, format_day, language, ngettext
+from slrbcall.i18n import _, clauses, format_day, language, ngettext
 from slrbcall.money import format_eur
 
 if TYPE_CHECKING:
@@ -136,9 +136,9 @@ def payments(
             elif state.status is TrancheStatus.CANCELLED:
                 detail = _("by the settlement")  # its balance went on another tranche
             else:
-                detail = "; ".join(state.waiting_for)
+                detail = clauses(state.waiting_for)
                 if state.payment is not None:  # reversed
-                    detail = "; ".join((_("payment reversed"), *state.waiting_for))
+                    detail = clauses((_("payment reversed"), *state.waiting_for))
             proposed = view.proposed(project.project.reference, state.due.number)
             if proposed is not None:
                 detail = _("proposed by {who}: {amount} on {day}, awaiting approval").format(
@@ -290,7 +290,7 @@ def record_payment(
         console.print(
             text(
                 _("Forced past: {what}. The reason is in the audit.").format(
-                    what="; ".join(done.overridden)
+                    what=clauses(done.overridden)
                 ),
                 "yellow",
             )

@@ -17,7 +17,7 @@ from slrbcall.cli.dates import Day
 from slrbcall.cli.followup import TodayOption, _today
 from slrbcall.cli.output import emit_json, eur, out_console, table, text
 from slrbcall.errors import RefusedError
-from slrbcall.i18n import _
+from slrbcall.i18n import _, clauses
 from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def render_reallocation(result: Reallocation, *, title: str) -> None:
         "withdrawn": ", ".join(line.reference for line in result.withdrawn),
         "unspent": format_eur(result.unspent_cents),
         "run": result.run_id,
-        "funded": "; ".join(f"{x.reference} {format_eur(x.amount_cents)}" for x in result.funded)
+        "funded": clauses(f"{x.reference} {format_eur(x.amount_cents)}" for x in result.funded)
         or _("none"),
         "left": format_eur(result.free_cents - result.awarded_cents),
     }

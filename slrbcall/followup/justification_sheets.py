@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from slrbcall.errors import Problem
 from slrbcall.followup.justification import REASONS, Decision, Expense, ReviewRow
 from slrbcall.followup.workbooks import Column, column, filled
-from slrbcall.i18n import N_, _
+from slrbcall.i18n import N_, _, clauses
 from slrbcall.model import Localized
 from slrbcall.sheets import (
     CellError,
@@ -387,7 +387,7 @@ _WORDS = ", ".join(f"'{w}'" for w in DECISION_WORDS[Decision.ADMITTED].values())
 def _decision(text: str) -> Decision:
     found = _DECISIONS.get(fold(text))
     if found is None:
-        words = "; ".join(
+        words = clauses(
             " / ".join(f"'{w}'" for w in words.values()) for words in DECISION_WORDS.values()
         )
         raise CellError(

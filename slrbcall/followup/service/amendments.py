@@ -32,7 +32,7 @@ from slrbcall.followup import (
     schedule,
 )
 from slrbcall.followup.service.state import FollowupState, open_workspace, read_state, recording
-from slrbcall.i18n import _, format_day
+from slrbcall.i18n import _, clauses, format_day
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.store import Workspace
@@ -93,7 +93,7 @@ def amend(
         )
         if plan.errors:
             raise RefusedError(
-                _("cannot amend {ref}: ").format(ref=reference) + "; ".join(plan.errors)
+                _("cannot amend {ref}: ").format(ref=reference) + clauses(plan.errors)
             )
         number = 1 + sum(1 for a in tx.amendments(call.id) if a.reference == reference)
         stored = tx.add_amendment(

@@ -27,7 +27,7 @@ from slrbcall.followup import (
 )
 from slrbcall.followup.service.payments import newly_due
 from slrbcall.followup.service.state import followup_state, recording
-from slrbcall.i18n import _
+from slrbcall.i18n import _, clauses
 from slrbcall.settings import Settings
 from slrbcall.store.followup import StoredMilestoneEntry, StoredPaymentEntry
 
@@ -100,7 +100,7 @@ def correct_payment(
                 _("cannot correct tranche {tranche} of {ref}: ").format(
                     tranche=tranche, ref=reference
                 )
-                + "; ".join(errors)
+                + clauses(errors)
             )
         on = paid_on or before.paid_on
         stored = tx.add_payment_correction(
@@ -243,7 +243,7 @@ def correct_milestone(
             today=today,
         )
         if errors or record is None:
-            raise RefusedError(_("{ref}: {errors}").format(ref=reference, errors="; ".join(errors)))
+            raise RefusedError(_("{ref}: {errors}").format(ref=reference, errors=clauses(errors)))
         stored = tx.add_milestone_correction(
             call_id,
             StoredMilestoneEntry(

@@ -46,7 +46,7 @@ from slrbcall.followup.workbooks import (
     read_payment_rows,
     recogniser,
 )
-from slrbcall.i18n import N_, _, format_day, language
+from slrbcall.i18n import N_, _, clauses, format_day, language
 from slrbcall.money import format_eur, to_decimal
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
@@ -116,7 +116,7 @@ def record_milestone(
         if recorded is not None and not errors:
             errors = check_milestone_again(recorded, on=on, note=note)
         if errors:
-            raise RefusedError(_("{ref}: {errors}").format(ref=reference, errors="; ".join(errors)))
+            raise RefusedError(_("{ref}: {errors}").format(ref=reference, errors=clauses(errors)))
         if recorded is None:
             tx.add_milestone(
                 loaded.call.id, StoredMilestone(reference, canonical, on.isoformat(), note)
@@ -342,7 +342,7 @@ def record_payment(
         if check.errors:
             raise RefusedError(
                 _("cannot pay tranche {tranche} of {ref}: ").format(tranche=tranche, ref=reference)
-                + "; ".join(check.errors)
+                + clauses(check.errors)
             )
         if check.blockers and not force:
             condition = schedule(call, project)[tranche - 1].condition
@@ -365,7 +365,7 @@ def record_payment(
                 hint = _(" (pay it from that day, or pay anyway with --force --reason TEXT)")
             raise RefusedError(
                 _cannot_pay(tranche, reference, paid_on)
-                + "; ".join(check.blockers)
+                + clauses(check.blockers)
                 + hint.format(ref=reference, key=condition)
             )
         payment = Payment(
@@ -458,7 +458,7 @@ def approve_payment(
         if check.errors:
             raise RefusedError(
                 _("cannot pay tranche {tranche} of {ref}: ").format(tranche=tranche, ref=reference)
-                + "; ".join(check.errors)
+                + clauses(check.errors)
             )
         tx.add_payment(
             call.id,

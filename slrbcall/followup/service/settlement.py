@@ -40,7 +40,7 @@ from slrbcall.followup.settlement import (
     plan_settlement,
     settlement_json,
 )
-from slrbcall.i18n import _, format_day
+from slrbcall.i18n import _, clauses, format_day
 from slrbcall.intake.budget import stored_budget
 from slrbcall.intake.merge import from_row
 from slrbcall.money import format_eur
@@ -176,9 +176,7 @@ def _planned(
         budget=None if budget is None else stored_budget(call, budget.lines, budget.co_financing),
     )
     if plan.errors:
-        raise RefusedError(
-            _("cannot settle {ref}: ").format(ref=reference) + "; ".join(plan.errors)
-        )
+        raise RefusedError(_("cannot settle {ref}: ").format(ref=reference) + clauses(plan.errors))
     return plan.settlement
 
 
@@ -372,8 +370,7 @@ def record_recovery(
                 )
             if errors:
                 raise RefusedError(
-                    _("cannot record a recovery of {ref}: ").format(ref=reference)
-                    + "; ".join(errors)
+                    _("cannot record a recovery of {ref}: ").format(ref=reference) + clauses(errors)
                 )
             number = len(earlier) + 1
             tx.add_recovery(
