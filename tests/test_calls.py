@@ -340,6 +340,40 @@ def test_schema_describes_every_key(cli: Invoke) -> None:
     assert "budget" in schema["required"]
 
 
+def descriptions(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [
+            found
+            for key, value in node.items()
+            for found in (
+                [value]
+                if key == "description" and isinstance(value, str)  # not a key so named
+                else descriptions(value)
+            )
+        ]
+    if isinstance(node, list):
+        return [found for item in node for found in descriptions(item)]
+    return []
+
+
+@pytest.mark.parametrize(("code", "word"), [("fr", "subvention"), ("nl", "subsidie")])
+def test_schema_describes_the_keys_in_the_officers_language(
+    cli: Invoke, code: str, word: str
+) -> None:
+    """An editor shows these beside the keys: in the officer's language; the keys
+    themselves stay as the files write them."""
+    english = json.loads(cli("calls", "schema").stdout)
+    said = json.loads(cli("--lang", code, "calls", "schema").stdout)
+    assert said["properties"].keys() == english["properties"].keys()
+    pairs = list(zip(descriptions(english), descriptions(said), strict=True))
+    assert len(pairs) > 40
+    # every description is translated but the one made of the two names it quotes
+    assert [en for en, there in pairs if en == there] == [
+        "'le Médiateur bruxellois' / 'de Brusselse Ombudsman'."
+    ]
+    assert any(word in there for _en, there in pairs)
+
+
 @pytest.mark.parametrize(
     ("written", "cents"),
     [

@@ -30,6 +30,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from slrbcall.calls.definition import json_schema
+from slrbcall.i18n import use_language
+
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "slrbcall"
 LOCALE = PACKAGE / "locale"
@@ -81,7 +84,31 @@ def extract() -> Catalog:
     for path in sorted((PACKAGE / "cli").glob("*.py")):
         for lineno, text in _help_texts(path):
             catalog.add(text, locations=[(str(path.relative_to(REPO)), lineno)])
+    for text in _schema_descriptions():
+        catalog.add(text, locations=[("slrbcall/calls/spec.py", 1)])
     return catalog
+
+
+def _schema_descriptions() -> list[str]:
+    """What the call file's JSON Schema (``slrbcall calls schema``) says of its keys, in
+    English: the ``description=`` of the fields and the docstrings of the spec classes,
+    as pydantic puts them in the schema."""
+    use_language("en")
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json_schema())
+    return sorted(set(found))
 
 
 def _po(language: str) -> Path:

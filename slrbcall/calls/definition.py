@@ -192,13 +192,28 @@ def _build() -> ModuleType:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a call definition file, for editors."""
+    """The JSON Schema of a call definition file, for editors: its descriptions (what an
+    editor shows beside a key) in the officer's language. The keys stay as the files
+    write them. ``tools/catalogs.py`` takes the descriptions into the catalogs from this
+    very schema, in English."""
     from slrbcall.calls.spec import CallSpec  # noqa: PLC0415 (it loads pydantic)
 
     schema = CallSpec.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "slrbcall call definition"
-    return schema
+    schema["title"] = _("slrbcall call definition")
+    return _described(schema)
+
+
+def _described(node: Any) -> Any:
+    """``node`` with every ``description`` said in the officer's language."""
+    if isinstance(node, dict):
+        return {
+            key: _(value) if key == "description" and isinstance(value, str) else _described(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_described(item) for item in node]
+    return node
 
 
 def _label(path: Path) -> str:

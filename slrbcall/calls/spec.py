@@ -406,7 +406,7 @@ class JustificationSpec(_Strict):
 
 
 class CallSpec(_Strict):
-    """A call for projects (``calls/<id>.yaml``)."""
+    """A call for projects (calls/<id>.yaml)."""
 
     id: Key
     title: LocalizedSpec
