@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from slrbcall.doctor import _workspace_checks
 from slrbcall.intake.merge import content_sha256, content_values, from_row
+from slrbcall.store import AuditRow, Workspace
 from slrbcall.store.migrations import APPLICATION_COLUMNS
 
 from .conftest import Invoke
@@ -158,3 +160,27 @@ def test_changes_the_tool_made_are_not_tampering(
 def test_the_demo_is_whole(cli: Invoke, demo_db: Path) -> None:
     check = contents(cli, demo_db)
     assert check["ok"], check
+
+
+def test_doctor_reads_the_audit_once_whatever_the_number_of_calls(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace of ten years holds 200 calls and a million audit rows: doctor reads the
+    audit's application rows in one pass for all the calls, never the whole audit once
+    per call (which took a quarter of an hour there; bench/workspace.py builds one)."""
+    reads: list[dict[str, object]] = []
+    audit_trail, calls = Workspace.audit_trail, Workspace.calls
+
+    def counted(self: Workspace, **options: object) -> list[AuditRow]:
+        reads.append(options)
+        return audit_trail(self, **options)  # type: ignore[arg-type]
+
+    def whole_audit(self: Workspace, **options: object) -> list[AuditRow]:
+        raise AssertionError("doctor read the whole audit")
+
+    monkeypatch.setattr(Workspace, "audit_trail", counted)
+    monkeypatch.setattr(Workspace, "audit_rows", whole_audit)
+    monkeypatch.setattr(Workspace, "calls", lambda self: calls(self) * 3)
+    checks = {check.name: check for check in _workspace_checks(demo_db)}
+    assert checks["workspace contents"].ok, checks["workspace contents"]
+    assert reads == [{"entity": "application"}]

@@ -460,14 +460,23 @@ class Workspace(ApplicationReads, DecisionReads, FollowupReads, SettlementReads)
         return _audit_rows(rows)
 
     def audit_trail(
-        self, *, key: str | None = None, actor: str | None = None, last: int | None = None
+        self,
+        *,
+        key: str | None = None,
+        actor: str | None = None,
+        entity: str | None = None,
+        last: int | None = None,
     ) -> list[AuditRow]:
         """The audit rows, oldest first: of one key (and the keys below it, ``key/...``),
-        of one actor, or both; the ``last`` ones only when given."""
+        of one actor, of one kind of entity (``application``), or any of them together;
+        the ``last`` ones only when given."""
         where, params = _key_filter(key)
         if actor is not None:
             where.append("actor = ?")
             params.append(actor)
+        if entity is not None:
+            where.append("entity = ?")
+            params.append(entity)
         sql = f"SELECT {_AUDIT_COLUMNS} FROM audit"
         if where:
             sql += " WHERE " + " AND ".join(f"({w})" for w in where)
