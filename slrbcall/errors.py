@@ -112,7 +112,11 @@ class Problem:
         return words
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        if self.line is not None or self.sheet is None:
+            # ``file:line:col: message``, as compilers write it and editors read it
+            return f"{self.where}: {self.message}"
+        # a place in words, joined as the officer's language joins (French: a space)
+        return _("{where}: {message}").format(where=self.where, message=self.message)
 
     def saying(self, message: str) -> Problem:
         """A problem at the same place with ``message``: a row keeps its place from

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from slrbcall.errors import Problem
 from slrbcall.i18n import LANGUAGES, _, clauses, language, ngettext, resolve_language, use_language
 
 from .conftest import REPO, Invoke
@@ -193,3 +194,12 @@ def test_french_puts_a_space_before_a_colon_and_a_semicolon() -> None:
             if re.search(r"[^\s\d][;:](\s|$)", unquoted):
                 glued.append(text)
     assert glued == []
+
+
+def test_a_problem_in_a_sheet_is_joined_as_french_writes_it() -> None:
+    """A place in words takes a space before its colon in French; a place in a text
+    file stays ``file:line:col: message``, which editors read."""
+    use_language("fr")
+    in_a_sheet = Problem("a.xlsx", "vide", sheet="Candidatures", row=7, column=4, header="M")
+    assert str(in_a_sheet) == "a.xlsx: feuille 'Candidatures', ligne 7, colonne D ('M') : vide"
+    assert str(Problem("x.yaml", "clé inconnue", line=3, col=1)) == "x.yaml:3:1: clé inconnue"
