@@ -201,7 +201,8 @@ def json_schema() -> dict[str, Any]:
     schema = CallSpec.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = _("slrbcall call definition")
-    return _described(schema)
+    described: dict[str, Any] = _described(schema)
+    return described
 
 
 def _described(node: Any) -> Any:
