@@ -137,7 +137,7 @@ def test_the_template_has_a_budget_sheet_by_line(template: Path) -> None:
             "fr",
             ["Candidatures", "Budget par poste", "Instructions", "Listes"],
             "Frais de personnel",
-            "Cofinancement : Fonds propres",
+            "Cofinancement\u202f: Fonds propres",
         ),
         (
             "nl",

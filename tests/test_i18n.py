@@ -173,27 +173,28 @@ def test_every_table_of_the_workspace_has_a_label() -> None:
     assert set(TABLES) - set(RECORDS) == {"slrbcall_workspace"}  # its own marker, never shown
 
 
-@pytest.mark.parametrize(("code", "joined"), [("en", "a; b"), ("fr", "a ; b"), ("nl", "a; b")])
+@pytest.mark.parametrize(("code", "joined"), [("en", "a; b"), ("fr", "a\u202f; b"), ("nl", "a; b")])
 def test_clauses_are_joined_as_the_language_joins_them(code: str, joined: str) -> None:
     use_language(code)
     assert clauses(["a", "b"]) == joined
 
 
-def test_french_puts_a_space_before_a_colon_and_a_semicolon() -> None:
-    """French typography: ``{ref} : {errors}``, ``a ; b``. Quoted text (a YAML key an
+def test_french_puts_a_narrow_no_break_space_before_a_colon_and_a_semicolon() -> None:
+    """French typography: ``{ref}\u202f: {errors}``, ``a\u202f; b``: a space that no line
+    breaks at (a terminal wraps a long message at its spaces). Quoted text (a YAML key an
     officer types, ``open_data: {language: fr}``) is left as it is written."""
     with (REPO / "slrbcall/locale/fr/LC_MESSAGES/slrbcall.po").open("rb") as handle:
         catalog = read_po(handle)
-    glued = []
+    wrong = []
     for message in catalog:
         if not message.id:  # the catalog's header
             continue
         said = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in said:
             unquoted = re.sub(r"'[^']*'|«[^»]*»", "", text)
-            if re.search(r"[^\s\d][;:](\s|$)", unquoted):
-                glued.append(text)
-    assert glued == []
+            if re.search(r"[^\u202f\d][;:](\s|$)", unquoted):
+                wrong.append(text)
+    assert wrong == []
 
 
 def test_a_problem_in_a_sheet_is_joined_as_french_writes_it() -> None:
@@ -201,5 +202,6 @@ def test_a_problem_in_a_sheet_is_joined_as_french_writes_it() -> None:
     file stays ``file:line:col: message``, which editors read."""
     use_language("fr")
     in_a_sheet = Problem("a.xlsx", "vide", sheet="Candidatures", row=7, column=4, header="M")
-    assert str(in_a_sheet) == "a.xlsx: feuille 'Candidatures', ligne 7, colonne D ('M') : vide"
+    said = "a.xlsx: feuille 'Candidatures', ligne 7, colonne D ('M')\u202f: vide"
+    assert str(in_a_sheet) == said
     assert str(Problem("x.yaml", "clé inconnue", line=3, col=1)) == "x.yaml:3:1: clé inconnue"

@@ -59,7 +59,7 @@ def test_the_timeline(signed: Callable[..., Result], code: str, tmp_path: Path) 
     assert result.exit_code == 0, result
     no_english(result.stdout)
     summary = {
-        "fr": "Au 10/03/2025 : 24 en retard, 18 à échéance dans les 30 jours, 13 faits, "
+        "fr": "Au 10/03/2025\u202f: 24 en retard, 18 à échéance dans les 30 jours, 13 faits, "
         "0 plus tard.",
         "nl": "Op 10/03/2025: 24 achterstallig, 18 binnen 30 dagen, 13 gedaan, 0 later.",
     }
@@ -90,7 +90,7 @@ def test_recording_and_correcting_a_milestone(signed: Callable[..., Result], cod
     assert done.exit_code == 0, done
     no_english(done.stdout)
     assert {
-        "fr": "EMP23-03 : 'interim_report' enregistrée au 30/06/2024.",
+        "fr": "EMP23-03\u202f: 'interim_report' enregistrée au 30/06/2024.",
         "nl": "EMP23-03: 'interim_report' geregistreerd op 30/06/2024.",
     }[code] in done.stdout
     again = signed("--lang", code, *record, "--date", "2024-07-02", *TODAY)
@@ -101,7 +101,7 @@ def test_recording_and_correcting_a_milestone(signed: Callable[..., Result], cod
     assert corrected.exit_code == 0, corrected
     no_english(corrected.stdout)
     assert {
-        "fr": "corrigée du 30/06/2024 au 01/07/2024 (correction 1 ;",
+        "fr": "corrigée du 30/06/2024 au 01/07/2024 (correction 1\u202f;",
         "nl": "gecorrigeerd van 30/06/2024 naar 01/07/2024 (correctie 1;",
     }[code] in corrected.stdout
 
@@ -196,7 +196,7 @@ def test_another_applications_database(cli: Invoke, tmp_path: Path, code: str) -
     assert result.exit_code == 3, result
     no_english(result.stderr)
     assert {
-        "fr": "n'est pas un espace de travail slrbcall : il contient les tables d'un autre "
+        "fr": "n'est pas un espace de travail slrbcall\u202f: il contient les tables d'un autre "
         "logiciel (contacts)",
         "nl": "is geen werkruimte van slrbcall: het bevat de tabellen van een andere "
         "toepassing (contacts)",
@@ -210,7 +210,7 @@ def test_an_ambiguous_amount(signed: Callable[..., Result], code: str) -> None:
     assert result.exit_code == 2, result
     no_english(result.stderr, "slrbcall payments record")  # the usage line
     assert {
-        "fr": "montant ambigu : '0.010' peut se lire en milliers ou en décimales : 10 ou 0,01",
+        "fr": "montant ambigu\u202f: '0.010' peut se lire en milliers ou en décimales\u202f: 10 ou 0,01",
         "nl": "dubbelzinnig bedrag: '0.010' kan duizendtallen of decimalen zijn: 10 of 0,01",
     }[code] in result.stderr
 
