@@ -61,10 +61,11 @@ def warn(lines: Iterable[str]) -> None:
 
 
 def text(value: object, style: str = "") -> Text:
-    """User text as a Rich Text: never read as markup."""
-    from rich.text import Text
+    """User text as a Rich Text: never read as markup, never broken at a no-break space
+    (:mod:`slrbcall.cli.prose`)."""
+    from slrbcall.cli.prose import Prose  # noqa: PLC0415 (it loads rich)
 
-    return Text("" if value is None else str(value), style=style)
+    return Prose("" if value is None else str(value), style=style)
 
 
 def eur(cents: int | None) -> Text:

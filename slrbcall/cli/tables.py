@@ -28,6 +28,8 @@ from rich.style import Style
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from slrbcall.cli.prose import Prose
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
@@ -212,11 +214,14 @@ def _lines(
     if not cell.spans and "\n" not in cell.plain:  # the usual cell, without Rich's Text
         own = console.get_style(cell.style) if cell.style else None
         style = (over + own) if over else own
-        return [[space, Segment(_justified(cell.plain, inside, justify), style), space]]
+        plain = _justified(cell.plain, inside, justify, held=isinstance(cell, Prose))
+        return [[space, Segment(plain, style), space]]
     lines = []
     for line in cell.split("\n", allow_blank=True):
         if justify == "right":  # as _justified, moving the styled parts with the text
-            line.rstrip()
+            stripped = len(line.plain) - len(_rstripped(line.plain, held=isinstance(cell, Prose)))
+            if stripped:  # Rich's right_crop(0) would empty the line
+                line.right_crop(stripped)
             line.pad_left(inside - cell_len(line.plain))
         else:
             line.pad_right(inside - cell_len(line.plain))
@@ -229,10 +234,20 @@ def _lines(
     return lines
 
 
-def _justified(plain: str, width: int, justify: str) -> str:
+def _justified(plain: str, width: int, justify: str, *, held: bool) -> str:
     """A cell's text justified to ``width`` cells as Rich justifies it: padded on the
-    right, or, with its trailing spaces stripped, on the left."""
+    right, or, with its trailing spaces stripped, on the left (``held``: but its
+    no-break spaces, for a :class:`~slrbcall.cli.prose.Prose`)."""
     if justify == "right":
-        plain = plain.rstrip()
+        plain = _rstripped(plain, held=held)
         return " " * (width - cell_len(plain)) + plain
     return plain + " " * (width - cell_len(plain))
+
+
+#: Trailing spaces that Rich strips from a right-justified line of a Prose: every space
+#: but the no-break ones, which a Prose holds out of its reach (cli/prose.py).
+_TRAILING = re.compile(r"[^\S\u00a0\u202f]+$")
+
+
+def _rstripped(plain: str, *, held: bool) -> str:
+    return _TRAILING.sub("", plain) if held else plain.rstrip()
