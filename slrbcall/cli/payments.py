@@ -124,8 +124,9 @@ def payments(
     for project in view.projects:
         for state in project.tranches:
             if state.status is TrancheStatus.PAID and state.payment is not None:
-                detail = (
-                    f"{format_day(state.payment.paid_on)}: {format_eur(state.payment.amount_cents)}"
+                detail = _("{day}: {amount}").format(
+                    day=format_day(state.payment.paid_on),
+                    amount=format_eur(state.payment.amount_cents),
                 )
                 if state.payment.forced:
                     detail += _(" (forced)")
