@@ -39,6 +39,7 @@ __all__ = [
     "format_day",
     "format_moment",
     "gettext_in",
+    "labelled",
     "language",
     "ngettext",
     "resolve_language",
@@ -128,6 +129,12 @@ def clauses(parts: Iterable[str]) -> str:
     """Clauses of one sentence joined as the officer's language joins them: ``a; b`` in
     English and Dutch, ``a ; b`` in French (a space before the semicolon)."""
     return _("; ").join(parts)
+
+
+def labelled(label: str, text: str) -> str:
+    """A label and its text, as the officer's language joins them: ``EMP23-01: Ateliers``
+    in English and Dutch, ``EMP23-01\u202f: Ateliers`` in French."""
+    return _("{label}: {text}").format(label=label, text=text)
 
 
 def format_day(day: dt.date) -> str:

@@ -6,7 +6,7 @@ import typer
 
 from slrbcall.cli.common import ApplicationReference, JsonOption, settings
 from slrbcall.cli.output import emit_json, out_console, table, text
-from slrbcall.i18n import _, format_moment
+from slrbcall.i18n import _, format_moment, labelled
 from slrbcall.reports.service.history import application_history
 
 
@@ -49,7 +49,7 @@ def history(
         _("who"),
         _("what"),
         _("why"),
-        title=f"{application.reference}: {application.title}",
+        title=labelled(application.reference, application.title),
     )
     for event in events:
         source = _(" (from {file})").format(file=event.source) if event.source else ""

@@ -17,7 +17,7 @@ from slrbcall.committee import scoring
 from slrbcall.committee.marks import mark_matcher, read_marks, recognise_marks_sheet
 from slrbcall.committee.scoring import Mark
 from slrbcall.errors import InputFileError, Problem, RefusedError
-from slrbcall.i18n import _, language, use_language
+from slrbcall.i18n import _, labelled, language, use_language
 from slrbcall.intake.merge import from_row
 from slrbcall.settings import Settings
 from slrbcall.sheets import TemplateColumn, choose_sheet, find_header, write_template
@@ -290,7 +290,7 @@ def write_scores_template(
             _("shown in each criterion's header note; leave a cell empty if you do not mark it."),
             "",
             _("Left out for a declared link (conflict of interest):"),
-            *([f"{ref}: {member}" for ref, member in left_out] or ["-"]),
+            *([labelled(ref, member) for ref, member in left_out] or ["-"]),
         ]
     write_template(
         out,

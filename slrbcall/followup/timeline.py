@@ -37,7 +37,7 @@ from slrbcall.followup.model import (
     status_label,
 )
 from slrbcall.followup.schedule import duties, english_label, schedule
-from slrbcall.i18n import _, format_day, language, use_language
+from slrbcall.i18n import _, format_day, labelled, language, use_language
 from slrbcall.model import Localized
 from slrbcall.money import format_eur
 
@@ -358,9 +358,9 @@ def _add_events(
         label = item.label_in(lang)
         summary = f"{item.reference} – {label}" if item.reference else label
         event.add("summary", summary)
-        lines = [f"{timeline.call_id}: {label}"]
-        if item.title:
-            lines.append(f"{item.reference}: {item.title}")
+        lines = [labelled(timeline.call_id, label)]
+        if item.reference and item.title:
+            lines.append(labelled(item.reference, item.title))
         if item.amount_cents is not None:
             lines.append(_("Amount: {amount}").format(amount=format_eur(item.amount_cents)))
         done = f" ({format_day(item.done_on)})" if item.done_on else ""
