@@ -127,7 +127,8 @@ def N_(message: str) -> str:
 
 def clauses(parts: Iterable[str]) -> str:
     """Clauses of one sentence joined as the officer's language joins them: ``a; b`` in
-    English and Dutch, ``a ; b`` in French (a space before the semicolon)."""
+    English and Dutch, ``a\u202f; b`` in French (a narrow no-break space before the
+    semicolon)."""
     return _("; ").join(parts)
 
 

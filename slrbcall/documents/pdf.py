@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,6 +109,11 @@ def _run(command: list[str], *, timeout: float, count: int) -> str:
     On a timeout, kill it with its children: soffice starts soffice.bin.
     """
     posix = sys.platform != "win32"
+    # A Ctrl-C while LibreOffice starts is held until it has started: raised inside
+    # Popen, it would leave LibreOffice running in its own session, which nothing stops.
+    # LibreOffice inherits the held signal, which changes nothing for it: in a session
+    # of its own, the terminal's Ctrl-C never reaches it, and it is stopped by SIGKILL.
+    held = posix and _hold_interrupts()
     try:
         process = subprocess.Popen(
             command,
@@ -117,10 +123,14 @@ def _run(command: list[str], *, timeout: float, count: int) -> str:
             start_new_session=posix,
         )
     except OSError as error:
+        if held:
+            _release_interrupts()
         raise EnvironmentProblemError(
             _("cannot run LibreOffice ({program}): {error}").format(program=command[0], error=error)
         ) from error
     try:
+        if held:
+            _release_interrupts()  # a Ctrl-C held meanwhile is raised here, and stops it
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _stop(process, posix=posix)
@@ -148,6 +158,22 @@ def _run(command: list[str], *, timeout: float, count: int) -> str:
             + _tail(stderr, stdout)
         )
     return _tail(stderr, stdout)
+
+
+def _hold_interrupts() -> bool:
+    """Hold SIGINT (Ctrl-C) back from this thread until :func:`_release_interrupts`;
+    False where it cannot be (not the main thread, or no signal masks)."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _release_interrupts() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _stop(process: subprocess.Popen[bytes], *, posix: bool) -> None:
