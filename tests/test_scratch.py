@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from slrbcall.documents.pdf import convert_to_pdf
+from slrbcall.errors import EnvironmentProblemError
 from slrbcall.scratch import PREFIX, scratch_folder, sweep
 from tests.conftest import REPO
 
@@ -120,9 +122,13 @@ wait
 
 CONVERT = textwrap.dedent(
     """
+    import signal
     import sys
     from pathlib import Path
     from slrbcall.documents.pdf import convert_to_pdf
+    # Ctrl-C as a terminal gives it, even where the tests run in the background, whose
+    # processes start with it ignored (a shell's "&", a CI runner)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     convert_to_pdf([Path(sys.argv[1])], out_dir=Path(sys.argv[2]), soffice=Path(sys.argv[3]))
     """
 )
@@ -160,3 +166,18 @@ def test_ctrl_c_during_a_pdf_conversion_stops_libreoffice_and_leaves_nothing(
         time.sleep(0.05)
     assert not alive(child)
     assert ours(out) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signal masks are POSIX")
+@pytest.mark.parametrize("program", ["#!/bin/sh\nexit 3\n", None], ids=["fails", "cannot-run"])
+def test_ctrl_c_is_let_through_again_after_libreoffice(tmp_path: Path, program: str | None) -> None:
+    """Ctrl-C is held back only while LibreOffice starts: after a conversion that failed,
+    or a LibreOffice that could not be run, the tool's process takes it again."""
+    soffice = tmp_path / "soffice"
+    soffice.write_text(program or "not a program", encoding="utf-8")
+    soffice.chmod(0o755 if program else 0o644)
+    document = tmp_path / "convention.docx"
+    document.write_bytes(b"PK")
+    with pytest.raises(EnvironmentProblemError):
+        convert_to_pdf([document], out_dir=tmp_path / "out", soffice=soffice)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])

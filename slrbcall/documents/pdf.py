@@ -122,12 +122,16 @@ def _run(command: list[str], *, timeout: float, count: int) -> str:
             stderr=subprocess.PIPE,
             start_new_session=posix,
         )
-    except OSError as error:
+    except BaseException as error:
         if held:
             _release_interrupts()
-        raise EnvironmentProblemError(
-            _("cannot run LibreOffice ({program}): {error}").format(program=command[0], error=error)
-        ) from error
+        if isinstance(error, OSError):
+            raise EnvironmentProblemError(
+                _("cannot run LibreOffice ({program}): {error}").format(
+                    program=command[0], error=error
+                )
+            ) from error
+        raise
     try:
         if held:
             _release_interrupts()  # a Ctrl-C held meanwhile is raised here, and stops it
