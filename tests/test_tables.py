@@ -164,3 +164,38 @@ def test_the_reports_bars_are_drawn_quickly() -> None:
     console = consoles(120)[1]
     assert mine._plain_layout(console, console.options) is not None
     assert printed(console, mine) == printed(consoles(120)[1], theirs)
+
+
+def test_a_table_in_a_panel_prints_as_rich_prints_it() -> None:
+    """``calls show`` puts its tables in a panel, which measures them first."""
+    from rich.console import Group
+    from rich.panel import Panel
+
+    mine, theirs = both(
+        ["theme", "budget"], [[[("inclusion", "")], [("1\u202f000,00", "")]]], [], "T"
+    )
+    outputs = []
+    for view in (mine, theirs):
+        console = consoles(60)[1]
+        console.print(Panel(Group(view, view), title="empowerment-2023", expand=False))
+        outputs.append(console.file.getvalue())  # type: ignore[attr-defined]
+    assert outputs[0] == outputs[1]
+
+
+def test_a_plain_table_is_drawn_without_rich_s_table_module() -> None:
+    """Rich's table module (and the fractions it measures with) costs a tenth of the
+    start-up of ``calls list``, whose table is plain."""
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys\n"
+        "from rich.console import Console\n"
+        "from slrbcall.cli.output import table, text\n"
+        "view = table('call', 'budget', numeric=['budget'])\n"
+        "view.add_row(text('empowerment-2023'), text('255\\u202f000,00\\u00a0€'))\n"
+        "Console(file=io.StringIO(), width=80).print(view)\n"
+        "print('rich.table' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

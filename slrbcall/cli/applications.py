@@ -17,8 +17,7 @@ from slrbcall.intake import stored as stored_service
 from slrbcall.model import ApplicationStatus
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
+    from slrbcall.cli.tables import Table as CommandTable
     from slrbcall.model import Budget, Call
 
 app = typer.Typer(no_args_is_help=True, help="The stored applications of the call.")
@@ -170,7 +169,7 @@ def show(
         out_console().print(_budget_table(loaded.call, item.budget))
 
 
-def _budget_table(call: Call, budget: Budget) -> Table:
+def _budget_table(call: Call, budget: Budget) -> CommandTable:
     """The planned budget by line: each line of the call, the cost, each co-financing
     source, and the grant it asks for (the cost less the co-financing)."""
     lines = {line.key: local(line.label) for line in call.budget_lines}

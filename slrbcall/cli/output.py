@@ -23,8 +23,9 @@ from slrbcall.money import format_eur, format_plain
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
+
+    from slrbcall.cli.tables import Table
 
 __all__ = [
     "OutputError",
@@ -84,7 +85,7 @@ def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) 
     from slrbcall.cli.tables import Table  # noqa: PLC0415 (it loads rich)
 
     right = set(numeric)
-    result = Table(title=title, title_justify="left", show_lines=False)
+    result = Table(title=title, title_justify="left")
     for column in columns:
         numbers = column in right
         result.add_column(column, justify="right" if numbers else "left", no_wrap=numbers)

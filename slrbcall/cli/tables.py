@@ -11,7 +11,9 @@ on either side, and a row is as high as its highest cell. :class:`Table` then yi
 the very segments Rich would yield, and Rich's console writes them, colours and all, as
 it writes any segments. Any other table (a cell to wrap, a table wider than the
 terminal, a style on a column or a row, a caption, markup in a header) is drawn by Rich
-itself.
+itself, through the Rich table a :class:`Table` stands for: Rich's table module (and the
+fractions it lays columns out with) is loaded only then, a tenth of the start-up of a
+command that prints a plain table.
 
 ``tests/test_tables.py`` holds the two to the same bytes, on a terminal and off it.
 """
@@ -22,76 +24,99 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TypeGuard
 
+from rich.box import HEAVY_HEAD
 from rich.cells import cell_len
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table as RichTable
 from rich.text import Text
 
 from slrbcall.cli.prose import Prose
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
+    from rich.table import Table as RichTable
 
-__all__ = ["Table"]
-
-#: The padding of every cell: (top, right, bottom, left), one space on either side.
-_PADDING = (0, 1, 0, 1)
+__all__ = ["Column", "Table"]
 
 
-class Table(RichTable):
-    """A Rich table that draws plain tables itself (see the module's docstring)."""
+class Column:
+    """A column of a :class:`Table`: its header, on which side its cells stand, and
+    whether they may wrap."""
+
+    __slots__ = ("header", "justify", "no_wrap")
+
+    def __init__(self, header: str, justify: JustifyMethod, no_wrap: bool) -> None:
+        self.header = header
+        self.justify = justify
+        self.no_wrap = no_wrap
+
+
+class Table:
+    """A table of the commands, as Rich's ``Table(title=..., title_justify=...)`` with
+    ``add_column(header, justify=..., no_wrap=...)`` and ``add_row(*cells)``: drawn here
+    when it is plain (see the module's docstring), else by the Rich table it stands for,
+    which is made (and Rich's table module loaded) only then."""
+
+    def __init__(self, *, title: str | None = None, title_justify: JustifyMethod = "left") -> None:
+        self.title = title
+        self.title_justify = title_justify
+        self.columns: list[Column] = []
+        self.rows: list[tuple[RenderableType, ...]] = []
+
+    def add_column(
+        self, header: str, *, justify: JustifyMethod = "left", no_wrap: bool = False
+    ) -> None:
+        self.columns.append(Column(header, justify, no_wrap))
+
+    def add_row(self, *cells: RenderableType) -> None:
+        if len(cells) != len(self.columns):
+            raise ValueError(f"a row of {len(cells)} cells in a table of {len(self.columns)}")
+        self.rows.append(cells)
+
+    def rich_table(self) -> RichTable:
+        """The Rich table this one stands for."""
+        from rich.table import Table as RichTable  # noqa: PLC0415 (a tenth of calls list's start-up)
+
+        drawn = RichTable(title=self.title, title_justify=self.title_justify)
+        for column in self.columns:
+            drawn.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap)
+        for row in self.rows:
+            drawn.add_row(*row)
+        return drawn
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         laid_out = self._plain_layout(console, options)
         if laid_out is None:
-            yield from super().__rich_console__(console, options)
+            yield self.rich_table()
             return
         yield from self._draw(console, options, *laid_out)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """How wide the table is, as Rich measures it (inside a panel: ``calls show``)."""
+        return Measurement.get(console, options, self.rich_table())
+
+    @property
+    def _extra_width(self) -> int:
+        """The width of the borders: both edges and a line between two columns."""
+        return len(self.columns) + 1
 
     def _plain_layout(
         self, console: Console, options: ConsoleOptions
     ) -> tuple[list[int], list[list[Text]]] | None:
         """The columns' widths and cells (each column's header first) of a table drawn
         as it is, or None when Rich must draw it."""
-        if not (
-            self.columns
-            and self.box is not None
-            and self.show_header
-            and self.show_edge
-            and not self.show_footer
-            and not self.show_lines
-            and not self.leading
-            and not self.caption
-            and not self.expand
-            and self.width is None
-            and self.min_width is None
-            and self.padding == _PADDING
-            and self.pad_edge
-            and not self.collapse_padding
-            and not self.row_styles
-            and all(row.style is None and not row.end_section for row in self.rows)
-        ):
+        if not self.columns:
             return None
         available = options.max_width - self._extra_width
         widths: list[int] = []
         columns: list[list[Text]] = []
-        for column in self.columns:
-            if (
-                column.justify not in ("left", "right")
-                or column.vertical != "top"
-                or column.style
-                or column.highlight
-                or column.width is not None
-                or column.min_width is not None
-                or column.max_width is not None
-                or column.ratio is not None
-                or not isinstance(column.header, str)
-            ):
+        for index, column in enumerate(self.columns):
+            if column.justify not in ("left", "right"):
                 return None
             header = console.render_str(column.header, markup=options.markup, highlight=False)
             cells: list[Text] = []
-            for cell in (header, *column.cells):
+            for cell in (header, *(row[index] for row in self.rows)):
                 if not _plain(cell):
                     return None
                 cells.append(cell)
@@ -115,30 +140,20 @@ class Table(RichTable):
         """Rich's segments of the table (rich.table.Table._render, for these tables)."""
         table_width = sum(widths) + self._extra_width
         if self.title:
-            title = (
-                console.render_str(
-                    self.title,
-                    style=Style.pick_first(self.title_style, "table.title"),
-                    highlight=False,
-                )
-                if isinstance(self.title, str)
-                else self.title
-            )
+            title = console.render_str(self.title, style="table.title", highlight=False)
             yield from console.render(
                 title,
-                options.update(width=table_width, highlight=self.highlight, height=None).update(
+                options.update(width=table_width, highlight=False, height=None).update(
                     justify=self.title_justify
                 ),
             )
-        safe = self.safe_box if self.safe_box is not None else console.safe_box
-        assert self.box is not None  # checked by _plain_layout
-        box = self.box.substitute(options, safe=bool(safe))
-        border = console.get_style(self.style or "") + console.get_style(self.border_style or "")
+        box = HEAVY_HEAD.substitute(options, safe=console.safe_box)
+        border = console.get_style("") + console.get_style("")
         new_line = Segment.line()
         yield Segment(box.get_top(widths), border)
         yield new_line
-        header = console.get_style(self.header_style or "")
-        header_styles = [header + console.get_style(c.header_style) for c in self.columns]
+        header = console.get_style("table.header")
+        header_styles = [header + console.get_style("") for _column in self.columns]
         rows = list(zip(*columns, strict=True))
         edges = [
             (box.head_left, box.head_right, box.head_vertical),
