@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from slrbcall import __version__
 
 from .conftest import REPO, Invoke, empowerment_text, write_call
@@ -43,6 +45,23 @@ def test_calls_list(cli: Invoke) -> None:
     assert "empowerment-2023" in result.stdout
     assert "€ 255,000.00" in result.stdout
     assert "cohesion-sociale-2021" in result.stdout
+
+
+def test_calls_list_on_a_narrow_terminal_hides_no_letter_of_an_id(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 60 columns the ids do not fit their column: they are folded onto the next line,
+    never cut short with an ellipsis (an officer types the id the list shows)."""
+    monkeypatch.setenv("COLUMNS", "60")
+    result = cli("calls", "list")
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 60
+    first_column = "".join(
+        line.split("│")[1].strip() for line in result.stdout.splitlines() if "│" in line
+    )
+    assert "cohesion-sociale-2021" in first_column
+    assert "empowerment-2023" in first_column
+    assert "…" not in first_column
 
 
 def test_calls_list_json_money_is_text(cli: Invoke) -> None:

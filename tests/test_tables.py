@@ -72,7 +72,12 @@ def both(
     theirs = RichTable(title=title, title_justify="left", show_lines=False)
     for header in headers:
         right = header in numeric
-        theirs.add_column(header, justify="right" if right else "left", no_wrap=right)
+        theirs.add_column(
+            header,
+            justify="right" if right else "left",
+            no_wrap=right,
+            overflow="ellipsis" if right else "fold",
+        )
     for row in rows:
         mine.add_row(*(cell_text(parts) for parts in row))
         theirs.add_row(*(cell_text(parts) for parts in row))

@@ -80,15 +80,21 @@ def plain_money(cents: int | None) -> str | None:
 
 def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) -> Table:
     """A table of ``columns``; those named in ``numeric`` are aligned right and never
-    wrapped: Rich breaks lines at any space, the no-break spaces of ``44 058,00 €``
-    included, and an amount cut in two reads as two amounts."""
+    wrapped: an amount cut in two reads as two amounts. On a narrow terminal, a word of
+    the other columns wider than its column (a call's id) is folded onto the next line
+    rather than cut: an officer types what the table shows."""
     from slrbcall.cli.tables import Table  # noqa: PLC0415 (it loads rich)
 
     right = set(numeric)
     result = Table(title=title, title_justify="left")
     for column in columns:
         numbers = column in right
-        result.add_column(column, justify="right" if numbers else "left", no_wrap=numbers)
+        result.add_column(
+            column,
+            justify="right" if numbers else "left",
+            no_wrap=numbers,
+            overflow="ellipsis" if numbers else "fold",
+        )
     return result
 
 

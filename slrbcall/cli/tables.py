@@ -34,29 +34,41 @@ from rich.text import Text
 from slrbcall.cli.prose import Prose
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
+    from rich.console import (
+        Console,
+        ConsoleOptions,
+        JustifyMethod,
+        OverflowMethod,
+        RenderableType,
+        RenderResult,
+    )
     from rich.table import Table as RichTable
 
 __all__ = ["Column", "Table"]
 
 
 class Column:
-    """A column of a :class:`Table`: its header, on which side its cells stand, and
-    whether they may wrap."""
+    """A column of a :class:`Table`: its header, on which side its cells stand, whether
+    they may wrap, and what Rich does with a word wider than the column (``fold`` it
+    onto the next line, or cut it with an ``ellipsis``)."""
 
-    __slots__ = ("header", "justify", "no_wrap")
+    __slots__ = ("header", "justify", "no_wrap", "overflow")
 
-    def __init__(self, header: str, justify: JustifyMethod, no_wrap: bool) -> None:
+    def __init__(
+        self, header: str, justify: JustifyMethod, no_wrap: bool, overflow: OverflowMethod
+    ) -> None:
         self.header = header
         self.justify = justify
         self.no_wrap = no_wrap
+        self.overflow = overflow
 
 
 class Table:
     """A table of the commands, as Rich's ``Table(title=..., title_justify=...)`` with
-    ``add_column(header, justify=..., no_wrap=...)`` and ``add_row(*cells)``: drawn here
-    when it is plain (see the module's docstring), else by the Rich table it stands for,
-    which is made (and Rich's table module loaded) only then."""
+    ``add_column(header, justify=..., no_wrap=..., overflow=...)`` and
+    ``add_row(*cells)``: drawn here when it is plain (see the module's docstring), else
+    by the Rich table it stands for, which is made (and Rich's table module loaded) only
+    then."""
 
     def __init__(self, *, title: str | None = None, title_justify: JustifyMethod = "left") -> None:
         self.title = title
@@ -65,9 +77,14 @@ class Table:
         self.rows: list[tuple[RenderableType, ...]] = []
 
     def add_column(
-        self, header: str, *, justify: JustifyMethod = "left", no_wrap: bool = False
+        self,
+        header: str,
+        *,
+        justify: JustifyMethod = "left",
+        no_wrap: bool = False,
+        overflow: OverflowMethod = "ellipsis",
     ) -> None:
-        self.columns.append(Column(header, justify, no_wrap))
+        self.columns.append(Column(header, justify, no_wrap, overflow))
 
     def add_row(self, *cells: RenderableType) -> None:
         if len(cells) != len(self.columns):
@@ -80,7 +97,12 @@ class Table:
 
         drawn = RichTable(title=self.title, title_justify=self.title_justify)
         for column in self.columns:
-            drawn.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap)
+            drawn.add_column(
+                column.header,
+                justify=column.justify,
+                no_wrap=column.no_wrap,
+                overflow=column.overflow,
+            )
         for row in self.rows:
             drawn.add_row(*row)
         return drawn
