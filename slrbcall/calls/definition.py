@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from slrbcall.calls.cache import cached
-from slrbcall.calls.yamlstrict import read_source
+from slrbcall.calls.source import read_source
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.i18n import _
 from slrbcall.resources import shipped_dir

@@ -24,7 +24,7 @@ from types import ModuleType
 
 from slrbcall.calls.cache import cached
 from slrbcall.calls.definition import OFFICERS_FILE
-from slrbcall.calls.yamlstrict import read_source
+from slrbcall.calls.source import read_source
 from slrbcall.errors import InputFileError, Problem, RefusedError
 from slrbcall.i18n import N_, _
 from slrbcall.settings import Settings, current_actor

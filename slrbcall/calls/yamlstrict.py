@@ -21,17 +21,17 @@ messages are in the officer's language, libyaml's syntax errors too (:data:`SYNT
 from __future__ import annotations
 
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from slrbcall.calls.source import read_source
 from slrbcall.errors import InputFileError, Problem
-from slrbcall.i18n import N_, _, format_count
+from slrbcall.i18n import N_, _
 
-__all__ = ["SYNTAX", "Located", "decode_source", "load_yaml", "parse_yaml", "read_source"]
+__all__ = ["SYNTAX", "Located", "decode_source", "load_yaml", "parse_yaml"]
 
 Path_ = tuple[str | int, ...]
 
@@ -43,8 +43,6 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NULL = {"", "~", "null", "Null", "NULL"}
 
-#: Larger YAML files are refused before parsing: a call definition is a few KB.
-MAX_BYTES = 2 * 1024 * 1024
 #: The most digits a number may have: € 1.000.000.000,00 has twelve, and Python refuses
 #: to read an integer of more than 4,300.
 MAX_DIGITS = 15
@@ -134,51 +132,6 @@ class Located:
         """A problem with the value at ``path`` (with its key, when ``key``)."""
         line, col = self.position(path, key=key)
         return Problem(self.source, message, line=line, col=col)
-
-
-def read_source(path: Path, *, label: str | None = None) -> bytes:
-    """The bytes of a YAML file; InputFileError when it is missing, a folder, not a
-    plain file (a device such as /dev/zero, a pipe, a link that loops) or too big."""
-    source = label or str(path)
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise InputFileError(
-                [Problem(source, _("is a directory, not a YAML file (name a .yaml file)"))]
-            )
-        if not stat.S_ISREG(info.st_mode):
-            raise InputFileError(
-                [Problem(source, _("is not a plain file (a device or a pipe): name a .yaml file"))]
-            )
-        if info.st_size > MAX_BYTES:
-            raise _too_big(source, info.st_size)
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)  # a file may grow while it is read
-    except FileNotFoundError as exc:
-        raise InputFileError(
-            [Problem(source, _("file not found (check the path and its spelling)"))]
-        ) from exc
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputFileError(
-            [Problem(source, _("cannot be read: {reason}").format(reason=reason))]
-        ) from exc
-    if len(raw) > MAX_BYTES:
-        raise _too_big(source, len(raw))
-    return raw
-
-
-def _too_big(source: str, size: int) -> InputFileError:
-    return InputFileError(
-        [
-            Problem(
-                source,
-                _("is {size} bytes; a call definition is at most {most}").format(
-                    size=format_count(size), most=format_count(MAX_BYTES)
-                ),
-            )
-        ]
-    )
 
 
 def decode_source(raw: bytes, *, source: str) -> str:
