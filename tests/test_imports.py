@@ -173,7 +173,14 @@ def test_calls_list_loads_neither_the_store_nor_pydantic(tmp_path: Path) -> None
         m
         for m in loaded
         if m.startswith(("slrbcall.store", "pydantic", "sqlite3", "slrbcall.model"))
-        or m in ("slrbcall.calls.registry", "slrbcall.calls.parties")
+        or m
+        in (
+            "slrbcall.calls.registry",
+            "slrbcall.calls.parties",
+            "slrbcall.calls.yamlstrict",  # the parser: the list reads bytes, parses none
+            "slrbcall.calls.renew",  # the drafting of calls renew
+            "slrbcall.allocation.codes",  # the words calls show gives the tie-break keys
+        )
     }
 
 

@@ -26,9 +26,7 @@ from slrbcall.calls.definition import (
     registry_file,
     summarise_call,
 )
-from slrbcall.calls.renew import call_year, renew_text
 from slrbcall.errors import InputFileError, Problem, RefusedError
-from slrbcall.files import write_file
 from slrbcall.i18n import _
 from slrbcall.resources import shipped_dir
 from slrbcall.settings import Settings
@@ -161,6 +159,10 @@ def renew_call(
     The file goes into the calls folder in use, never over an existing one, and only
     once it validates.
     """
+
+    # The drafting and the writing load here: calls list, run all day, does without.
+    from slrbcall.calls.renew import call_year, renew_text  # noqa: PLC0415 (calls list's start-up)
+    from slrbcall.files import write_file  # noqa: PLC0415 (calls list's start-up)
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", new_id):
         raise RefusedError(

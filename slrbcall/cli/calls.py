@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from slrbcall.allocation.codes import tie_break_words
 from slrbcall.calls import service as calls_service
 from slrbcall.calls.definition import json_schema
 from slrbcall.cli.common import JsonOption, settings
@@ -253,6 +252,8 @@ def render_call(loaded: LoadedCall) -> None:
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
+
+    from slrbcall.allocation.codes import tie_break_words  # noqa: PLC0415 (calls list's start-up)
 
     call = loaded.call
     facts = Table.grid(padding=(0, 2))
