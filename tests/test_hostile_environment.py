@@ -531,6 +531,18 @@ def test_an_output_without_the_euro_sign(demo_db: Path) -> None:
     assert "écriture" in json.loads(plain.stdout)["title"]
 
 
+def test_a_table_without_the_euro_sign_keeps_its_columns(demo_db: Path) -> None:
+    """EUR takes three cells where the euro sign took one: the table is laid out with
+    what the output will show, so its borders still line up."""
+    done = slrbcall(
+        "--db", demo_db, "payments", env={"PYTHONIOENCODING": "ascii", "COLUMNS": "200"}
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.decode("ascii").splitlines() if line[:1] in "|+"]
+    assert any("EUR" in row for row in rows)
+    assert len({len(row) for row in rows}) == 1, rows
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="Linux's /dev/full")
 @pytest.mark.parametrize("args", [("status",), ("report", "--json"), ("--help",)])
 def test_a_full_standard_output(demo_db: Path, args: tuple[str, ...]) -> None:

@@ -63,10 +63,15 @@ def warn(lines: Iterable[str]) -> None:
 
 def text(value: object, style: str = "") -> Text:
     """User text as a Rich Text: never read as markup, never broken at a no-break space
-    (:mod:`slrbcall.cli.prose`)."""
+    (:mod:`slrbcall.cli.prose`), and already in the characters the output can hold
+    (``€`` as ``EUR`` on an output that holds only ASCII), so that Rich lays a table out
+    with the width its cells will have."""
     from slrbcall.cli.prose import Prose  # noqa: PLC0415 (it loads rich)
 
-    return Prose("" if value is None else str(value), style=style)
+    said = "" if value is None else str(value)
+    if not said.isascii() and not _holds_unicode(sys.stdout):
+        said = _as_output_holds(said, sys.stdout)
+    return Prose(said, style=style)
 
 
 def eur(cents: int | None) -> Text:
@@ -160,6 +165,17 @@ def _nearest(exc: UnicodeError) -> tuple[str, int]:
             near = ""
         shown.append(near or "?")
     return "".join(shown), exc.end
+
+
+def _as_output_holds(said: str, stream: IO[str]) -> str:
+    """``said`` in the characters ``stream`` can hold, each other one as its nearest
+    (as the guarded streams write it)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    codecs.register_error(_NEAREST, _nearest)
+    try:
+        return said.encode(encoding, errors=_NEAREST).decode(encoding)
+    except LookupError:
+        return said
 
 
 def _holds_unicode(stream: IO[str]) -> bool:
