@@ -10,8 +10,8 @@ text, padded to its column's width on the side its column justifies, between one
 on either side, and a row is as high as its highest cell. :class:`Table` then yields
 the very segments Rich would yield, and Rich's console writes them, colours and all, as
 it writes any segments. Any other table (a cell to wrap, a table wider than the
-terminal, a style on a column or a row, a caption, markup in a header) is drawn by Rich
-itself, through the Rich table a :class:`Table` stands for: Rich's table module (and the
+terminal, a cell that is not plain text, markup in a header) is drawn by Rich itself,
+through the Rich table a :class:`Table` stands for: Rich's table module (and the
 fractions it lays columns out with) is loaded only then, a tenth of the start-up of a
 command that prints a plain table.
 
