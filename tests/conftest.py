@@ -14,6 +14,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from slrbcall.cli.app import app
+from slrbcall.i18n import use_language
 from slrbcall.store.backend import integrity_errors
 
 if TYPE_CHECKING:
@@ -66,6 +67,13 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     monkeypatch.setenv("SLRBCALL_LANG", "en")
     # No LibreOffice unless a test asks for it: PDF conversion takes seconds per batch.
     monkeypatch.setenv("SLRBCALL_SOFFICE", "")
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """A test that speaks the officer's language leaves the next one in English."""
+    yield
+    use_language("en")
 
 
 # -- the two backends ----------------------------------------------------------------------

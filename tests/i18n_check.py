@@ -94,3 +94,20 @@ def english_words(
             continue  # a name, a path, an address or a placeholder (--sheet NAME)
         found.update(w.casefold() for w in _WORD.findall(token) if w.casefold() in listed)
     return sorted(found)
+
+
+#: What is not the tool's wording: a path, an e-mail address, a file's name.
+NOT_WORDING = re.compile(
+    r"\S*[/\\@]\S*|\S+\.(?:xlsx|xlsm|xls|ods|csv|docx|pdf|db|yaml|yml|json|ics|eml)\b"
+)
+
+
+def english_in_output(
+    text: str, words: Iterable[str] = ENGLISH_WORDS, *, data: Iterable[str] = ()
+) -> list[str]:
+    """The English words of ``words`` left in what a command printed, once the officer's
+    data (``data``: the keys of a call file...), paths, file names and e-mail addresses
+    are taken out."""
+    for piece in data:
+        text = text.replace(piece, " ")
+    return english_words(NOT_WORDING.sub(" ", text), words)

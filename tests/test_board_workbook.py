@@ -48,12 +48,6 @@ CALLS = REPO / "calls"
 TITLE = "Appel à projets Empowerment 2023"
 
 
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    use_language("en")
-
-
 @pytest.fixture
 def settled_db(demo_db: Path, tmp_path: Path) -> Path:
     """The demo's workspace, followed up, with EMP23-03 and EMP23-05 settled."""

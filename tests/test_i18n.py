@@ -22,12 +22,6 @@ catalogs = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(catalogs)
 
 
-@pytest.fixture(autouse=True)
-def _english_after() -> object:
-    yield
-    use_language("en")
-
-
 @pytest.mark.parametrize(
     ("option", "env", "expected"),
     [

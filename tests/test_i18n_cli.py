@@ -6,7 +6,7 @@ that agree with their count."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from slrbcall.cli.labels import CONDITIONS, label
 from slrbcall.i18n import use_language
 
 from .conftest import SHIPPED_CALLS, Invoke, Result
-from .i18n_check import ENGLISH_WORDS, english_words
+from .i18n_check import ENGLISH_WORDS, english_in_output
 from .test_history import row, told
 
 LANGUAGES = ("fr", "nl")
@@ -64,24 +64,10 @@ _MORE = """
     years yes yet you your off
 """
 WORDS = ENGLISH_WORDS | frozenset(_MORE.split())
-#: What is not the tool's wording: a path, an e-mail address, a file's name.
-_NOT_WORDING = re.compile(
-    r"\S*[/\\@]\S*|\S+\.(?:xlsx|xlsm|xls|ods|csv|docx|pdf|db|yaml|yml|json|ics|eml)\b"
-)
 
 
 def english(text: str, *, data: Iterable[str] = ()) -> list[str]:
-    """The English words left in ``text`` once the officer's data (``data``: the keys of
-    a call file...), paths, file names and e-mail addresses are taken out."""
-    for piece in data:
-        text = text.replace(piece, " ")
-    return english_words(_NOT_WORDING.sub(" ", text), WORDS)
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    use_language("en")
+    return english_in_output(text, WORDS, data=data)
 
 
 def _demo(out: Path, language: str) -> Result:

@@ -24,11 +24,9 @@ LANGUAGES = ["fr", "nl"]
 
 
 @pytest.fixture(autouse=True)
-def _english_after(monkeypatch: pytest.MonkeyPatch) -> object:
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     # Wide enough for no table to wrap a sentence: the user's words are found whole.
     monkeypatch.setenv("COLUMNS", "2000")
-    yield
-    use_language("en")
 
 
 def shown(result: Result, *, stream: str = "stdout", paths: tuple[Path, ...] = ()) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from slrbcall.i18n import use_language
 from slrbcall.store import Workspace
 
 from .conftest import Invoke, Result
@@ -24,12 +23,6 @@ LANGS = ("fr", "nl")
 TODAY = ("--today", "2025-03-10")
 #: What the officer types and reads as keys: milestones and conditions (--milestone KEY).
 KEYS = ("interim_report", "final_report", "yearly_report", "signature")
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> object:
-    yield
-    use_language("en")
 
 
 def spaced(text: str) -> str:

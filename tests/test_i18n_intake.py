@@ -27,12 +27,6 @@ from .i18n_check import english_words
 needs_catalogs = pytest.mark.needs_catalogs
 
 
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    use_language("en")
-
-
 # The place of a problem ("sheet 'X', row 7, column D ('...')") is worded by
 # slrbcall/errors.py, translated with the rest of the kernel; here, the problems.
 _PLACE = re.compile(

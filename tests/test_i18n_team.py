@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from slrbcall.i18n import use_language
 from slrbcall.store import Workspace
 
 from .conftest import REPO, Invoke, Result, empowerment_text, write_call
-from .i18n_check import ENGLISH_WORDS, english_words
+from .i18n_check import ENGLISH_WORDS, english_in_output
 from .test_audit import tamper
 
 APPLICATIONS = REPO / "examples" / "applications.xlsx"
@@ -46,7 +46,6 @@ _TEAM = """
 """
 WORDS = ENGLISH_WORDS | frozenset(_TEAM.split())
 #: What is not the tool's wording: a path, a URL, an e-mail address, a file's name.
-_NOT_WORDING = re.compile(r"\S*[/\\@]\S*|\S+\.(?:db|yaml|xlsx)\b")
 #: The names of the commands, which the audit shows as they are typed.
 COMMANDS = (
     "allocations adopt",
@@ -61,16 +60,7 @@ COMMANDS = (
 
 
 def english(text: str, *, data: Iterable[str] = ()) -> list[str]:
-    """The English words left in ``text``, once the officer's data is taken out."""
-    for piece in data:
-        text = text.replace(piece, " ")
-    return english_words(_NOT_WORDING.sub(" ", text), WORDS)
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    use_language("en")
+    return english_in_output(text, WORDS, data=data)
 
 
 @pytest.fixture

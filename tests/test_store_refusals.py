@@ -4,7 +4,6 @@ language, as a refusal that stored nothing, on both backends."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,6 @@ SHA = "b" * 64
 
 _SQLITE_RAISE = re.compile(r"RAISE\s*\(\s*ABORT\s*,\s*'((?:[^']|'')*)'\s*\)")
 _PG_RAISE = re.compile(r"RAISE EXCEPTION '((?:[^'%]|'')+)'")
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    use_language("en")
 
 
 def sqlite_refusals() -> set[str]:
