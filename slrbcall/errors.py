@@ -98,8 +98,8 @@ class Problem:
             return f"{self.file}:{self.line}:{self.col}"
         if self.sheet is None:
             return self.file
-        # The file's name and its colon stay as they are: stored places are read back
-        # by cutting "file: " off (the follow-up's sources).
+        # The file's name and its colon stay as they are: a stored place is this text
+        # with "file: " cut off (place_in), and read back by joining them (read_back).
         words = f"{self.file}: " + _("sheet '{sheet}'").format(sheet=self.sheet)
         if self.cells is not None:
             words += _(", cells {cells}").format(cells=self.cells)
@@ -117,6 +117,17 @@ class Problem:
             return f"{self.where}: {self.message}"
         # a place in words, joined as the officer's language joins (French: a space)
         return _("{where}: {message}").format(where=self.where, message=self.message)
+
+    def place_in(self, file: str) -> str:
+        """The place without the name of ``file``, as the workspace stores it beside the
+        file's name: ``sheet 'Marks', row 4``. :meth:`read_back` joins them again."""
+        return self.where.removeprefix(f"{file}: ")
+
+    @classmethod
+    def read_back(cls, file: str, place: str) -> Problem:
+        """The place of a row read back from the workspace: its file's name and the
+        place in it (:meth:`place_in`)."""
+        return cls(f"{file}: {place}", "")
 
     def saying(self, message: str) -> Problem:
         """A problem at the same place with ``message``: a row keeps its place from

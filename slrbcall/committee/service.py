@@ -98,7 +98,7 @@ def stored_in(ws: Workspace, loaded: LoadedCall) -> tuple[list[Application], lis
             criterion=m.criterion,
             mark=Decimal(m.mark),
             comment=m.comment,
-            place=Problem(f"{m.source_file}: {m.source_place}", ""),
+            place=Problem.read_back(m.source_file, m.source_place),
         )
         for m in ws.marks(loaded.call.id)
     ]
@@ -183,7 +183,7 @@ def take_scores(
                     mark=_plain(mark.mark),
                     comment=mark.comment,
                     source_file=path.name,
-                    source_place=mark.where.removeprefix(f"{path.name}: "),
+                    source_place=mark.place.place_in(path.name),
                 )
                 outcome = tx.put_mark(call.id, row)
                 counts[outcome] += 1

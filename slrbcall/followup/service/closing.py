@@ -63,7 +63,7 @@ def expense_of(stored: StoredExpense) -> Expense:
         attachment_sha256=stored.attachment_sha256,
         note=stored.note,
         version=stored.version,
-        place=Problem(f"{stored.source_file}: {stored.source_place}", ""),
+        place=Problem.read_back(stored.source_file, stored.source_place),
     )
 
 
@@ -81,7 +81,7 @@ def stored_justification(source: Workspace | Transaction, call_id: str) -> Store
             reason=r.reason_code,
             comment=r.comment,
             number=r.number,
-            place=Problem(f"{r.source_file}: {r.source_place}", ""),
+            place=Problem.read_back(r.source_file, r.source_place),
         )
         for r in source.reviews(call_id)
     )

@@ -272,11 +272,6 @@ def _sha256(file: Path) -> str:
     return digest.hexdigest()
 
 
-def _place(place: Problem, source_file: str) -> str:
-    """Where in its file a row was read: ``sheet 'Expenses', row 4``."""
-    return place.where.removeprefix(f"{source_file}: ")
-
-
 def _stored_expense(expense: Expense, *, source_file: str) -> StoredExpense:
     supplier_key, invoice_key = expense.identity
     return StoredExpense(
@@ -296,7 +291,7 @@ def _stored_expense(expense: Expense, *, source_file: str) -> StoredExpense:
         attachment_sha256=expense.attachment_sha256,
         note=expense.note,
         source_file=source_file,
-        source_place=_place(expense.place, source_file),
+        source_place=expense.place.place_in(source_file),
     )
 
 
@@ -661,7 +656,7 @@ def _stored_review(review: Review, number: int, *, source_file: str) -> StoredRe
         reason_code=review.reason,
         comment=review.comment,
         source_file=source_file,
-        source_place=_place(review.place, source_file),
+        source_place=review.place.place_in(source_file),
     )
 
 

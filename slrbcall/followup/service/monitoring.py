@@ -182,7 +182,7 @@ def take_monitoring(
                 deliverable_kinds=r.deliverable_kinds,
                 remarks=r.remarks,
                 source_file=path.name,
-                source_place=r.where.removeprefix(f"{path.name}: "),
+                source_place=r.place.place_in(path.name),
             )
             for r in read.reports
         ]

@@ -161,7 +161,7 @@ def read_state(source: Workspace | Transaction, loaded: LoadedCall) -> FollowupS
                 deliverables=r.deliverables,
                 deliverable_kinds=r.deliverable_kinds,
                 remarks=r.remarks,
-                place=Problem(f"{r.source_file}: {r.source_place}", ""),
+                place=Problem.read_back(r.source_file, r.source_place),
             )
             for r in source.monitoring_reports(call.id)
         ),
